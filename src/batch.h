@@ -1,0 +1,27 @@
+/* batch.h - the report loop for -b and non-terminal output */
+#ifndef PIDTOP_BATCH_H
+#define PIDTOP_BATCH_H
+
+#include <signal.h>
+#include <stdbool.h>
+
+#include "model.h"
+#include "output.h"
+#include "view.h"
+
+struct batch_config {
+	double interval_s;
+	long count; /* 0 = until stopped */
+	enum output_format format;
+	const struct column *sort;
+	bool reverse;
+	struct view_filter filter;
+	int out_fd;
+	volatile sig_atomic_t *stop; /* set by a signal handler */
+};
+
+/* Runs the loop. Returns 0 when done or stopped (a closed pipe is a normal
+ * stop), 1 with a message in why on failure. */
+int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t whylen);
+
+#endif

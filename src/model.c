@@ -1,0 +1,263 @@
+/* model.c - model_refresh(): scan, sweep, rates */
+#include "model.h"
+#include "parse.h"
+#include "scan.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* exited tasks stay this many refreshes, for the "exited" state on screen */
+#define EXITED_KEEP 2
+
+static void set_source(struct model *m, enum source_id id, const char *name, bool ok,
+		       const char *text)
+{
+	m->sources[id].name = name;
+	m->sources[id].ok = ok;
+	snprintf(m->sources[id].text, sizeof m->sources[id].text, "%s", text);
+}
+
+static int open_root(struct model *m, char *why, size_t whylen)
+{
+	if (!m->cfg.fixture_sequence)
+		return procfs_open(&m->pfs, m->cfg.proc_root, why, whylen);
+	char path[4096];
+	int n = snprintf(path, sizeof path, "%s/%d", m->cfg.proc_root, m->fixture_index);
+	if (n < 0 || (size_t)n >= sizeof path) {
+		snprintf(why, whylen, "proc root path too long");
+		return -1;
+	}
+	return procfs_open(&m->pfs, path, why, whylen);
+}
+
+int model_init(struct model *m, const struct model_config *cfg, char *why, size_t whylen)
+{
+	memset(m, 0, sizeof *m);
+	m->cfg = *cfg;
+	if (!m->cfg.proc_root)
+		m->cfg.proc_root = "/proc";
+	m->pfs.root_fd = -1;
+	task_table_init(&m->procs);
+	task_table_init(&m->threads);
+	users_init(&m->users);
+	if (system_reader_init(&m->sys) < 0) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	if (open_root(m, why, whylen) < 0)
+		return -1;
+	m->clk_tck = sysconf(_SC_CLK_TCK);
+	if (m->clk_tck <= 0)
+		m->clk_tck = 100;
+	long page = sysconf(_SC_PAGESIZE);
+	m->page_kb = page >= 1024 ? page / 1024 : 4;
+
+	/* schedstat is the idle probe; a kernel without CONFIG_SCHED_INFO
+	 * writes zeros there, and then every task gets a full read */
+	char tmp[128];
+	ssize_t n = procfs_read(m->pfs.root_fd, "self/schedstat", tmp, sizeof tmp);
+	struct proc_schedstat ss;
+	m->schedstat_works = m->cfg.fixture_sequence ||
+			     (n > 0 && parse_proc_schedstat(tmp, (size_t)n, &ss) == 0 &&
+			      (ss.run_ns || ss.timeslices));
+
+	set_source(m, SOURCE_PROC, "proc", true, "ok");
+	if (cfg->no_taskstats)
+		set_source(m, SOURCE_TASKSTATS, "taskstats", false, "off (--no-taskstats)");
+	else
+		set_source(m, SOURCE_TASKSTATS, "taskstats", false,
+			   "unavailable: this build has no taskstats client yet");
+	if (cfg->no_net)
+		set_source(m, SOURCE_NET, "net", false, "off (--no-net)");
+	else
+		set_source(m, SOURCE_NET, "net", false,
+			   "unavailable: this build has no packet capture yet");
+	return 0;
+}
+
+void model_free(struct model *m)
+{
+	task_table_free(&m->procs);
+	task_table_free(&m->threads);
+	free(m->bases.slots);
+	system_reader_free(&m->sys);
+	users_free(&m->users);
+	procfs_close(&m->pfs);
+	buf_free(&m->cmdline_buf);
+}
+
+static double pct_of(uint64_t delta, double unit_per_s, double elapsed)
+{
+	return (double)delta * 100.0 / unit_per_s / elapsed;
+}
+
+static uint64_t dsub(uint64_t a, uint64_t b)
+{
+	return a >= b ? a - b : 0;
+}
+
+/* Rates over the measured interval, or (accumulated) totals since first seen. */
+static void compute_rates(const struct model *m, struct task *t)
+{
+	struct task_rates *r = &t->rates;
+	const struct task_counters *c = &t->cur;
+	const struct task_counters *p = m->cfg.accumulated ? &t->first : &t->prev;
+	double elapsed = t->cur_t - (m->cfg.accumulated ? t->first_t : t->prev_t);
+	memset(r, 0, sizeof *r);
+	if (t->nsamples < 2 || !(elapsed > 0))
+		return;
+	r->valid = true;
+	r->elapsed_s = elapsed;
+	double hz = (double)m->clk_tck;
+	uint64_t du = dsub(c->utime, p->utime), ds = dsub(c->stime, p->stime);
+	uint64_t dg = dsub(c->guest, p->guest);
+	r->cpu_pct = pct_of(du + ds, hz, elapsed);
+	r->usr_pct = pct_of(du > dg ? du - dg : 0, hz, elapsed); /* guest is inside utime */
+	r->sys_pct = pct_of(ds, hz, elapsed);
+	r->guest_pct = pct_of(dg, hz, elapsed);
+	r->wait_pct = pct_of(dsub(c->wait_ns, p->wait_ns), 1e9, elapsed);
+	/* accumulated mode: counts and bytes since first seen, not per second */
+	double per = m->cfg.accumulated ? 1.0 : elapsed;
+	r->minflt_ps = (double)dsub(c->minflt, p->minflt) / per;
+	r->majflt_ps = (double)dsub(c->majflt, p->majflt) / per;
+	r->cswch_ps = (double)dsub(c->cswch, p->cswch) / per;
+	r->nvcswch_ps = (double)dsub(c->nvcswch, p->nvcswch) / per;
+	r->read_bps = (double)dsub(c->read_bytes, p->read_bytes) / per;
+	r->write_bps = (double)dsub(c->write_bytes, p->write_bytes) / per;
+	r->cwrite_bps = (double)dsub(c->cwrite_bytes, p->cwrite_bytes) / per;
+	r->io_delay_pct = pct_of(dsub(c->blkio_delay_ns, p->blkio_delay_ns), 1e9, elapsed);
+	r->swapin_delay_pct = pct_of(dsub(c->swapin_delay_ns, p->swapin_delay_ns), 1e9, elapsed);
+	r->cpu_delay_pct = pct_of(dsub(c->cpu_delay_ns, p->cpu_delay_ns), 1e9, elapsed);
+	r->reclaim_delay_pct = pct_of(dsub(c->reclaim_delay_ns, p->reclaim_delay_ns), 1e9, elapsed);
+	r->thrashing_delay_pct =
+		pct_of(dsub(c->thrashing_delay_ns, p->thrashing_delay_ns), 1e9, elapsed);
+	r->net_tx_bps = (double)dsub(c->net_tx_bytes, p->net_tx_bytes) / per;
+	r->net_rx_bps = (double)dsub(c->net_rx_bytes, p->net_rx_bytes) / per;
+	r->net_tx_pps = (double)dsub(c->net_tx_packets, p->net_tx_packets) / per;
+	r->net_rx_pps = (double)dsub(c->net_rx_packets, p->net_rx_packets) / per;
+	uint64_t base_rss = m->cfg.accumulated ? t->first_rss_kb : t->prev_rss_kb;
+	r->rss_delta_kb = (int64_t)t->rss_kb - (int64_t)base_rss;
+	t->active = du + ds > 0 || c->run_ns != p->run_ns || c->cswch != p->cswch ||
+		    c->nvcswch != p->nvcswch || c->read_bytes != p->read_bytes ||
+		    c->write_bytes != p->write_bytes || c->net_tx_bytes != p->net_tx_bytes ||
+		    c->net_rx_bytes != p->net_rx_bytes;
+}
+
+struct sweep_ctx {
+	struct model *m;
+	struct task_table *table;
+};
+
+static void sweep_one(struct task *t, void *arg)
+{
+	struct sweep_ctx *ctx = arg;
+	struct model *m = ctx->m;
+	if (t->seen_gen == m->gen) {
+		compute_rates(m, t);
+		return;
+	}
+	if (!t->exited_gen) {
+		t->exited_gen = m->gen;
+		t->active = false;
+		memset(&t->rates, 0, sizeof t->rates);
+		return;
+	}
+	if (m->gen - t->exited_gen >= EXITED_KEEP)
+		task_table_remove(ctx->table, t);
+}
+
+static double monotonic_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Fixture trees: refresh k reads tree k, and the tree's uptime is the clock. */
+static int fixture_advance(struct model *m)
+{
+	if (m->gen > 1) {
+		char why[256];
+		struct procfs next;
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%d", m->cfg.proc_root, m->fixture_index + 1);
+		if (procfs_open(&next, path, why, sizeof why) == 0) {
+			procfs_close(&m->pfs);
+			m->pfs = next;
+			m->fixture_index++;
+		} else {
+			procfs_close(&next);
+		}
+	}
+	char tmp[128];
+	ssize_t n = procfs_read(m->pfs.root_fd, "uptime", tmp, sizeof tmp);
+	double up = 0;
+	if (n <= 0 || parse_uptime(tmp, (size_t)n, &up) < 0)
+		return -1;
+	m->now_s = up;
+	return 0;
+}
+
+int model_refresh(struct model *m)
+{
+	m->gen++;
+	m->prev_now_s = m->now_s;
+	if (m->cfg.fixture_sequence) {
+		if (fixture_advance(m) < 0)
+			return -1;
+	} else {
+		m->now_s = monotonic_now();
+	}
+	m->interval_s = m->gen > 1 ? m->now_s - m->prev_now_s : 0;
+	users_check_passwd(&m->users);
+	if (system_refresh(&m->sys, m->pfs.root_fd, m->now_s) < 0)
+		return -1;
+	if (m->cfg.fixture_sequence) {
+		double wall = (double)m->sys.stats.btime + m->now_s;
+		m->wall.tv_sec = (time_t)wall;
+		m->wall.tv_nsec = (long)((wall - (double)m->wall.tv_sec) * 1e9);
+	} else {
+		clock_gettime(CLOCK_REALTIME, &m->wall);
+	}
+	if (scan_all(m) < 0)
+		return -1;
+	struct sweep_ctx ctx = {m, &m->procs};
+	task_table_foreach(&m->procs, sweep_one, &ctx);
+	ctx.table = &m->threads;
+	task_table_foreach(&m->threads, sweep_one, &ctx);
+	scan_sweep_bases(m);
+	return 0;
+}
+
+static void forget_samples(struct task *t, void *arg)
+{
+	(void)arg;
+	t->nsamples = 0;
+}
+
+void model_set_threads(struct model *m, bool threads)
+{
+	if (m->cfg.threads == threads)
+		return;
+	m->cfg.threads = threads;
+	task_table_foreach(threads ? &m->threads : &m->procs, forget_samples, NULL);
+}
+
+struct task_table *model_rows_table(struct model *m)
+{
+	return m->cfg.threads ? &m->threads : &m->procs;
+}
+
+const char *model_user_name(struct model *m, uint32_t uid)
+{
+	return users_name(&m->users, uid);
+}
+
+bool task_is_kernel_thread(const struct task *t)
+{
+	/* kthreadd is pid 2 and the parent of every other kernel thread */
+	return t->tgid == 2 || t->ppid == 2;
+}

@@ -1,0 +1,389 @@
+/* output.c - batch reports: text (pidstat-like), CSV, JSON Lines.
+ * Every writer walks the one column table. */
+#include "output.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const format_names[] = {"text", "csv", "json"};
+
+int output_format_parse(const char *s, enum output_format *out)
+{
+	for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++) {
+		if (strcmp(s, format_names[i]) == 0) {
+			*out = (enum output_format)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void output_init(struct output *o, enum output_format fmt, bool threads)
+{
+	memset(o, 0, sizeof *o);
+	o->fmt = fmt;
+	/* unbounded columns (the command line) go last, after the aligned ones */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < columns_count && o->ntext < OUTPUT_MAX_COLUMNS; i++) {
+			unsigned f = columns[i].flags;
+			if (!((f & COL_TEXT) || (threads && (f & COL_THREADS))))
+				continue;
+			if ((pass == 1) == !!(f & COL_LAST))
+				o->text_cols[o->ntext++] = &columns[i];
+		}
+	}
+}
+
+void output_free(struct output *o)
+{
+	buf_free(&o->b);
+}
+
+static void put_time_iso(struct buf *b, const struct timespec *ts)
+{
+	struct tm tm;
+	time_t sec = ts->tv_sec;
+	gmtime_r(&sec, &tm);
+	char tmp[40];
+	strftime(tmp, sizeof tmp, "%Y-%m-%dT%H:%M:%S", &tm);
+	buf_puts(b, tmp);
+	buf_printf(b, ".%03ldZ", ts->tv_nsec / 1000000);
+}
+
+/* JSON string body: the text is already sanitised (valid UTF-8, no
+ * controls); quotes and backslashes still need escaping. */
+static void put_json_string(struct buf *b, const char *s, size_t n)
+{
+	buf_putc(b, '"');
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\' || c < 0x20) {
+			buf_append(b, s + start, i - start);
+			if (c < 0x20)
+				buf_printf(b, "\\u%04x", c);
+			else {
+				buf_putc(b, '\\');
+				buf_putc(b, (char)c);
+			}
+			start = i + 1;
+		}
+	}
+	buf_append(b, s + start, n - start);
+	buf_putc(b, '"');
+}
+
+static void put_json_number(struct buf *b, const struct cell *c, int decimals)
+{
+	if (c->kind == CELL_INT)
+		buf_put_i64(b, c->i);
+	else
+		buf_put_fixed(b, c->d, decimals < 2 ? 2 : decimals);
+}
+
+static void put_json_cell(struct buf *b, const struct column *col, const struct cell *c)
+{
+	if (c->state != CELL_VALUE)
+		buf_puts(b, "null");
+	else if (c->kind == CELL_TEXT)
+		put_json_string(b, c->s, c->slen);
+	else
+		put_json_number(b, c, col->decimals);
+}
+
+static void put_key(struct buf *b, const char *k)
+{
+	buf_putc(b, '"');
+	buf_puts(b, k);
+	buf_puts(b, "\":");
+}
+
+static void put_num_field(struct buf *b, const char *k, double v, bool valid, int decimals)
+{
+	put_key(b, k);
+	if (valid)
+		buf_put_fixed(b, v, decimals);
+	else
+		buf_puts(b, "null");
+	buf_putc(b, ',');
+}
+
+static void put_u64_field(struct buf *b, const char *k, uint64_t v)
+{
+	put_key(b, k);
+	buf_put_u64(b, v);
+	buf_putc(b, ',');
+}
+
+static void trim_comma(struct buf *b)
+{
+	if (b->len && b->data[b->len - 1] == ',')
+		b->len--;
+}
+
+static void put_json_system(struct buf *b, const struct system_stats *s)
+{
+	bool ok = s->rates_valid;
+	buf_puts(b, "\"system\":{");
+	put_num_field(b, "cpu_busy_pct", s->total.busy, ok, 2);
+	put_num_field(b, "cpu_user_pct", s->total.user + s->total.nice, ok, 2);
+	put_num_field(b, "cpu_system_pct", s->total.system + s->total.irq + s->total.softirq, ok, 2);
+	put_num_field(b, "cpu_iowait_pct", s->total.iowait, ok, 2);
+	put_num_field(b, "cpu_steal_pct", s->total.steal, ok, 2);
+	put_num_field(b, "cpu_guest_pct", s->total.guest, ok, 2);
+	buf_puts(b, "\"cpus\":[");
+	for (int i = 0; i < s->ncpus; i++) {
+		const struct cpu_pct *c = &s->cpu[i];
+		buf_puts(b, i ? ",{" : "{");
+		put_key(b, "cpu");
+		buf_put_i64(b, i);
+		buf_putc(b, ',');
+		put_num_field(b, "busy_pct", c->busy, ok, 2);
+		put_num_field(b, "user_pct", c->user + c->nice, ok, 2);
+		put_num_field(b, "system_pct", c->system + c->irq + c->softirq, ok, 2);
+		put_num_field(b, "iowait_pct", c->iowait, ok, 2);
+		trim_comma(b);
+		buf_putc(b, '}');
+	}
+	buf_puts(b, "],");
+	put_u64_field(b, "mem_total_kb", s->mem.mem_total_kb);
+	put_u64_field(b, "mem_available_kb", s->mem.mem_available_kb);
+	put_u64_field(b, "mem_used_kb", s->mem_used_kb);
+	put_u64_field(b, "mem_free_kb", s->mem.mem_free_kb);
+	put_u64_field(b, "buffers_kb", s->mem.buffers_kb);
+	put_u64_field(b, "cached_kb", s->mem.cached_kb);
+	put_u64_field(b, "swap_total_kb", s->mem.swap_total_kb);
+	put_u64_field(b, "swap_used_kb", s->swap_used_kb);
+	put_num_field(b, "load1", s->load.load1, true, 2);
+	put_num_field(b, "load5", s->load.load5, true, 2);
+	put_num_field(b, "load15", s->load.load15, true, 2);
+	put_num_field(b, "uptime_s", s->uptime_s, true, 2);
+	buf_puts(b, "\"tasks\":{");
+	put_u64_field(b, "processes", (uint64_t)s->tasks.processes);
+	put_u64_field(b, "threads", (uint64_t)s->tasks.threads);
+	put_u64_field(b, "kernel_threads", (uint64_t)s->tasks.kernel_threads);
+	put_u64_field(b, "running", (uint64_t)s->tasks.running);
+	put_u64_field(b, "sleeping", (uint64_t)s->tasks.sleeping);
+	put_u64_field(b, "disk_sleep", (uint64_t)s->tasks.disk_sleep);
+	put_u64_field(b, "stopped", (uint64_t)s->tasks.stopped);
+	put_u64_field(b, "zombie", (uint64_t)s->tasks.zombie);
+	put_u64_field(b, "idle", (uint64_t)s->tasks.idle);
+	trim_comma(b);
+	buf_puts(b, "},");
+	put_num_field(b, "disk_read_bps", s->disk_read_bps, ok, 2);
+	put_num_field(b, "disk_write_bps", s->disk_write_bps, ok, 2);
+	put_num_field(b, "net_rx_bps", s->net_rx_bps, ok, 2);
+	put_num_field(b, "net_tx_bps", s->net_tx_bps, ok, 2);
+	put_num_field(b, "net_rx_pps", s->net_rx_pps, ok, 2);
+	put_num_field(b, "net_tx_pps", s->net_tx_pps, ok, 2);
+	trim_comma(b);
+	buf_putc(b, '}');
+}
+
+static void put_denied(struct buf *b, const struct task *t)
+{
+	if (!t->denied)
+		return;
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} groups[] = {{TG_STAT, "stat"}, {TG_STATUS, "status"}, {TG_IO, "io"},
+		      {TG_SCHEDSTAT, "schedstat"}};
+	buf_puts(b, ",\"no_access\":[");
+	bool first = true;
+	for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
+		if (!(t->denied & groups[i].bit))
+			continue;
+		if (!first)
+			buf_putc(b, ',');
+		first = false;
+		put_json_string(b, groups[i].name, strlen(groups[i].name));
+	}
+	buf_putc(b, ']');
+}
+
+static void report_json(struct output *o, struct model *m, const struct view *v)
+{
+	struct buf *b = &o->b;
+	buf_puts(b, "{\"time\":\"");
+	put_time_iso(b, &m->wall);
+	buf_puts(b, "\",\"interval\":");
+	buf_put_fixed(b, m->interval_s, 3);
+	if (m->cfg.accumulated)
+		buf_puts(b, ",\"accumulated\":true");
+	buf_puts(b, ",\"sources\":{");
+	for (int i = 0; i < SOURCE_COUNT; i++) {
+		if (i)
+			buf_putc(b, ',');
+		put_key(b, m->sources[i].name);
+		put_json_string(b, m->sources[i].text, strlen(m->sources[i].text));
+	}
+	buf_puts(b, "},");
+	put_json_system(b, &m->sys.stats);
+	buf_puts(b, ",\"tasks\":[");
+	for (size_t r = 0; r < v->nrows; r++) {
+		const struct task *t = v->rows[r];
+		buf_puts(b, r ? ",{" : "{");
+		for (size_t i = 0; i < columns_count; i++) {
+			struct cell c;
+			columns[i].get(m, t, &c);
+			if (i)
+				buf_putc(b, ',');
+			put_key(b, columns[i].id);
+			put_json_cell(b, &columns[i], &c);
+		}
+		put_denied(b, t);
+		buf_putc(b, '}');
+	}
+	buf_puts(b, "]}\n");
+}
+
+/* CSV (RFC 4180): text fields quoted when they hold a comma or a quote. */
+static void put_csv_text(struct buf *b, const char *s, size_t n)
+{
+	if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, ' ', n)) {
+		buf_append(b, s, n);
+		return;
+	}
+	buf_putc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			buf_putc(b, '"');
+		buf_putc(b, s[i]);
+	}
+	buf_putc(b, '"');
+}
+
+static void report_csv(struct output *o, struct model *m, const struct view *v)
+{
+	struct buf *b = &o->b;
+	if (!o->header_done) {
+		buf_puts(b, "time");
+		for (size_t i = 0; i < columns_count; i++) {
+			buf_putc(b, ',');
+			buf_puts(b, columns[i].id);
+		}
+		buf_putc(b, '\n');
+		o->header_done = true;
+	}
+	char when[48];
+	struct buf tb = {when, 0, sizeof when, false};
+	put_time_iso(&tb, &m->wall);
+	for (size_t r = 0; r < v->nrows; r++) {
+		const struct task *t = v->rows[r];
+		buf_append(b, when, tb.len);
+		for (size_t i = 0; i < columns_count; i++) {
+			struct cell c;
+			columns[i].get(m, t, &c);
+			buf_putc(b, ',');
+			if (c.state != CELL_VALUE)
+				continue; /* empty field = null */
+			if (c.kind == CELL_TEXT)
+				put_csv_text(b, c.s, c.slen);
+			else
+				put_json_number(b, &c, columns[i].decimals);
+		}
+		buf_putc(b, '\n');
+	}
+}
+
+static const char *cell_placeholder(const struct cell *c)
+{
+	switch (c->state) {
+	case CELL_NONE: return "-";
+	case CELL_NA: return "n/a";
+	case CELL_DENIED: return "noaccess";
+	default: return "";
+	}
+}
+
+static void put_padded(struct buf *b, const char *s, size_t n, int width, bool left, bool last)
+{
+	size_t w = width > 0 ? (size_t)width : 0;
+	if (!left && n < w)
+		for (size_t i = n; i < w; i++)
+			buf_putc(b, ' ');
+	buf_append(b, s, n);
+	if (left && !last && n < w)
+		for (size_t i = n; i < w; i++)
+			buf_putc(b, ' ');
+}
+
+static void format_text_cell(const struct column *col, const struct cell *c, bool accumulated,
+			     char *out, size_t outsize)
+{
+	if (c->state != CELL_VALUE) {
+		snprintf(out, outsize, "%s", cell_placeholder(c));
+		return;
+	}
+	double v = c->kind == CELL_INT ? (double)c->i : c->d;
+	if (col->flags & COL_HUMAN) {
+		column_format_human(col->unit == UNIT_KB ? v * 1024.0 : v, out, outsize);
+		return;
+	}
+	if (c->kind == CELL_INT) {
+		snprintf(out, outsize, "%lld", (long long)c->i);
+		return;
+	}
+	int dec = col->decimals;
+	if (accumulated && col->unit == UNIT_PS)
+		dec = 0;
+	snprintf(out, outsize, "%.*f", dec, v);
+}
+
+static void report_text(struct output *o, struct model *m, const struct view *v)
+{
+	struct buf *b = &o->b;
+	const struct system_stats *s = &m->sys.stats;
+	char tmp[64];
+	buf_puts(b, "# ");
+	put_time_iso(b, &m->wall);
+	buf_printf(b, "  interval %.3fs  load %.2f %.2f %.2f  cpu %.1f%%", m->interval_s,
+		   s->load.load1, s->load.load5, s->load.load15, s->rates_valid ? s->total.busy : 0.0);
+	column_format_human((double)s->mem_used_kb * 1024.0, tmp, sizeof tmp);
+	buf_printf(b, "  mem %s/", tmp);
+	column_format_human((double)s->mem.mem_total_kb * 1024.0, tmp, sizeof tmp);
+	buf_printf(b, "%s  tasks %lld (%lld running)%s\n", tmp, (long long)s->tasks.processes,
+		   (long long)s->tasks.running, m->cfg.accumulated ? "  accumulated" : "");
+	for (int i = 0; i < SOURCE_COUNT; i++)
+		if (!m->sources[i].ok)
+			buf_printf(b, "# %s: %s\n", m->sources[i].name, m->sources[i].text);
+	for (size_t i = 0; i < o->ntext; i++) {
+		const struct column *col = o->text_cols[i];
+		bool last = i + 1 == o->ntext;
+		if (i)
+			buf_putc(b, ' ');
+		put_padded(b, col->header, strlen(col->header), col->width, col->flags & COL_LEFT,
+			   last);
+	}
+	buf_putc(b, '\n');
+	for (size_t r = 0; r < v->nrows; r++) {
+		for (size_t i = 0; i < o->ntext; i++) {
+			const struct column *col = o->text_cols[i];
+			bool last = i + 1 == o->ntext;
+			struct cell c;
+			col->get(m, v->rows[r], &c);
+			if (i)
+				buf_putc(b, ' ');
+			if (c.state == CELL_VALUE && c.kind == CELL_TEXT) {
+				put_padded(b, c.s, c.slen, col->width, col->flags & COL_LEFT, last);
+			} else {
+				format_text_cell(col, &c, m->cfg.accumulated, tmp, sizeof tmp);
+				put_padded(b, tmp, strlen(tmp), col->width, col->flags & COL_LEFT,
+					   last);
+			}
+		}
+		buf_putc(b, '\n');
+	}
+	buf_putc(b, '\n');
+}
+
+void output_report(struct output *o, struct model *m, const struct view *v)
+{
+	switch (o->fmt) {
+	case OUTPUT_JSON: report_json(o, m, v); break;
+	case OUTPUT_CSV: report_csv(o, m, v); break;
+	case OUTPUT_TEXT: report_text(o, m, v); break;
+	}
+}

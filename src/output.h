@@ -1,0 +1,30 @@
+/* output.h - batch report writers */
+#ifndef PIDTOP_OUTPUT_H
+#define PIDTOP_OUTPUT_H
+
+#include <stdbool.h>
+
+#include "buf.h"
+#include "columns.h"
+#include "model.h"
+#include "view.h"
+
+enum output_format { OUTPUT_TEXT, OUTPUT_CSV, OUTPUT_JSON };
+
+#define OUTPUT_MAX_COLUMNS 64
+
+struct output {
+	enum output_format fmt;
+	bool header_done; /* CSV writes its header once */
+	const struct column *text_cols[OUTPUT_MAX_COLUMNS];
+	size_t ntext;
+	struct buf b; /* the report being built; the caller writes and resets it */
+};
+
+int output_format_parse(const char *s, enum output_format *out);
+void output_init(struct output *o, enum output_format fmt, bool threads);
+void output_free(struct output *o);
+/* Appends one report of the view's rows to o->b. */
+void output_report(struct output *o, struct model *m, const struct view *v);
+
+#endif

@@ -1,0 +1,175 @@
+/* parse.h - pure parsers for /proc files.
+ *
+ * Every parser takes the bytes of one file as read (not necessarily
+ * NUL-terminated) and fills a caller-owned struct. No I/O, no allocation.
+ * A parser returns 0 on success and -1 when the text is not what the kernel
+ * writes (a required field missing or unparsable). Optional fields that an
+ * older kernel lacks are reported through a `has_*` flag, never as 0.
+ *
+ * Rules shared by every parser (parse.c):
+ * - Bytes past len are never read; buf may be NULL when len is 0.
+ * - A number too large for its field (18446744073709551616 for a u64,
+ *   2147483648 for an int32) makes the parser fail with -1: it neither
+ *   wraps nor saturates, because the kernel never writes such a value and a
+ *   clamped counter would turn into a made-up rate. Sums over several lines
+ *   (diskstats, net/dev) saturate at UINT64_MAX.
+ * - Text that may have been cut by a short read is not used: line-oriented
+ *   files only parse lines ending in '\n', and in single-line files a token
+ *   that runs into the end of the buffer is treated as missing.
+ * - *out is fully written on success and on failure (zeroed, with the
+ *   documented "absent" values), so a caller never sees stale data.
+ */
+#ifndef PIDTOP_PARSE_H
+#define PIDTOP_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define PARSE_COMM_MAX 64 /* kernel TASK_COMM_LEN is 16; room for newer kernels */
+
+/* /proc/PID/stat and /proc/PID/task/TID/stat (see proc_pid_stat(5)) */
+struct proc_stat {
+	int32_t pid;
+	char comm[PARSE_COMM_MAX]; /* raw bytes between the first '(' and the last ')', NUL-terminated, truncated to fit */
+	char state;                /* field 3 */
+	int32_t ppid;              /* field 4 */
+	uint64_t minflt;           /* field 10 */
+	uint64_t majflt;           /* field 12 */
+	uint64_t utime;            /* field 14, clock ticks, includes guest time */
+	uint64_t stime;            /* field 15, clock ticks */
+	int64_t priority;          /* field 18 */
+	int64_t nice;              /* field 19 */
+	int64_t num_threads;       /* field 20 */
+	uint64_t starttime;        /* field 22, clock ticks after boot */
+	uint64_t vsize;            /* field 23, bytes */
+	int64_t rss_pages;         /* field 24, pages */
+	int32_t processor;         /* field 39, last CPU; -1 when absent */
+	uint64_t delayacct_blkio_ticks; /* field 42 */
+	uint64_t guest_time;       /* field 43, clock ticks; 0 when has_guest is false */
+	bool has_processor;
+	bool has_blkio;
+	bool has_guest;
+};
+/* Fields 1-24 are required (starttime identifies a task); fields 39, 42
+ * and 43 are optional; fields after 44 are ignored. */
+int parse_proc_stat(const char *buf, size_t len, struct proc_stat *out);
+
+/* /proc/PID/status: only the fields the model uses */
+struct proc_status {
+	uint32_t uid_real, uid_effective;
+	int32_t tgid, ppid;
+	int64_t threads;
+	uint64_t vm_rss_kb;
+	uint64_t voluntary_ctxt_switches;
+	uint64_t nonvoluntary_ctxt_switches;
+	bool has_uid, has_tgid, has_ppid, has_threads, has_vm_rss;
+	bool has_ctxt; /* both ctxt lines present */
+};
+/* Fails when a recognised line has a malformed value, or when no
+ * recognised line is present at all (empty or foreign text). */
+int parse_proc_status(const char *buf, size_t len, struct proc_status *out);
+
+/* /proc/PID/statm, pages */
+struct proc_statm {
+	uint64_t size, resident, shared, text, lib, data, dt;
+};
+int parse_proc_statm(const char *buf, size_t len, struct proc_statm *out);
+
+/* /proc/PID/io */
+struct proc_io {
+	uint64_t rchar, wchar, syscr, syscw;
+	uint64_t read_bytes;            /* bytes this task caused to be fetched from storage */
+	uint64_t write_bytes;           /* bytes this task caused to be sent to storage (dirtied) */
+	uint64_t cancelled_write_bytes; /* dirtied bytes later truncated before writeback */
+	bool has_storage;               /* read_bytes/write_bytes lines present (CONFIG_TASK_IO_ACCOUNTING) */
+};
+/* rchar, wchar, syscr and syscw are required; has_storage needs
+ * read_bytes, write_bytes and cancelled_write_bytes (printed together) */
+int parse_proc_io(const char *buf, size_t len, struct proc_io *out);
+
+/* /proc/PID/schedstat: "run_ns wait_ns timeslices" */
+struct proc_schedstat {
+	uint64_t run_ns;  /* time spent on the CPU */
+	uint64_t wait_ns; /* time spent waiting on a run queue */
+	uint64_t timeslices;
+};
+int parse_proc_schedstat(const char *buf, size_t len, struct proc_schedstat *out);
+
+/* /proc/PID/cmdline: NUL-separated arguments. Writes the arguments joined
+ * by single spaces into out (always NUL-terminated when outsize > 0),
+ * dropping trailing NULs. Bytes are copied raw; sanitising is the caller's
+ * job. Returns the number of bytes written (without the NUL). */
+size_t parse_proc_cmdline(const char *buf, size_t len, char *out, size_t outsize);
+
+/* /proc/stat */
+#define PARSE_MAX_CPUS 1024
+struct cpu_times { /* USER_HZ ticks, as in the "cpu" lines */
+	uint64_t user, nice, system, idle, iowait, irq, softirq, steal, guest, guest_nice;
+};
+struct sys_stat {
+	struct cpu_times total;
+	struct cpu_times *cpus; /* caller-provided array of cpus_cap entries, may be NULL */
+	int cpus_cap;
+	int ncpus;      /* highest "cpuN" seen + 1 (offline CPUs leave zeroed holes);
+			 * may exceed cpus_cap: only min(ncpus, cpus_cap) entries are stored */
+	uint64_t btime; /* boot time, seconds since the epoch */
+	uint64_t ctxt, processes;
+	int64_t procs_running, procs_blocked;
+	bool has_btime;
+	bool has_ctxt, has_processes, has_procs_running, has_procs_blocked;
+};
+/* The "cpu" total line is required; a cpu line needs at least 4 columns
+ * (user nice system idle) and missing trailing columns (older kernels) read
+ * as 0. The cpus array (cpus_cap entries) is zeroed before parsing. */
+int parse_sys_stat(const char *buf, size_t len, struct sys_stat *out);
+uint64_t cpu_times_busy(const struct cpu_times *t);  /* everything but idle and iowait, guest excluded (already in user) */
+uint64_t cpu_times_total(const struct cpu_times *t); /* busy + idle + iowait */
+
+/* /proc/meminfo, kB */
+struct meminfo {
+	uint64_t mem_total_kb, mem_free_kb, mem_available_kb, buffers_kb, cached_kb;
+	uint64_t swap_total_kb, swap_free_kb, shmem_kb, sreclaimable_kb;
+	bool has_available;              /* MemAvailable: Linux 3.14 */
+	bool has_shmem, has_sreclaimable; /* Shmem: 2.6.32, SReclaimable: 2.6.19 */
+};
+/* MemTotal, MemFree, Buffers, Cached, SwapTotal and SwapFree are required */
+int parse_meminfo(const char *buf, size_t len, struct meminfo *out);
+
+/* /proc/loadavg */
+struct loadavg {
+	double load1, load5, load15;
+	int64_t running, total;
+	int64_t last_pid;
+};
+int parse_loadavg(const char *buf, size_t len, struct loadavg *out);
+
+/* /proc/uptime */
+int parse_uptime(const char *buf, size_t len, double *uptime_s);
+
+/* /proc/diskstats: sums sectors over whole physical disks only (see
+ * diskstats_is_whole_disk) */
+struct disk_totals {
+	uint64_t read_sectors, write_sectors; /* 512-byte sectors */
+	int ndisks;
+};
+/* An empty file (no block devices) is valid. A whole disk needs at least
+ * the 11 stat columns of Linux 2.6 (14 fields; 4.18 has 18, 5.5 has 20). */
+int parse_diskstats(const char *buf, size_t len, struct disk_totals *out);
+/* true for a whole physical disk (sda, vda, xvda, hda, nvme0n1, mmcblk0),
+ * false for partitions and stacked or virtual devices (loop, ram, zram,
+ * dm-, md, sr, fd, nbd) whose I/O is counted on the disks below them.
+ * Also excluded: zd (ZFS zvols), drbd, bcache, nullb (null_blk) and NVMe
+ * multipath path devices (nvme0c0n1: their I/O is counted on nvme0n1). */
+bool diskstats_is_whole_disk(const char *name, size_t len);
+
+/* /proc/net/dev: sums over every interface except loopback */
+struct net_totals {
+	uint64_t rx_bytes, tx_bytes, rx_packets, tx_packets;
+	int nifaces;
+};
+/* The two header lines are required; each interface line needs at least
+ * 10 counter columns. */
+int parse_net_dev(const char *buf, size_t len, struct net_totals *out);
+
+#endif

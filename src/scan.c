@@ -1,0 +1,730 @@
+/* scan.c - one walk of the proc root per refresh.
+ *
+ * The cost of a refresh is the number of files opened. A task that has not
+ * run since the last refresh has no new CPU time, faults, context switches
+ * or I/O, so after one cheap probe its other files are not read again:
+ *  - a single-threaded process, or a thread: its schedstat (run and wait
+ *    nanoseconds, timeslice count) changes whenever it runs;
+ *  - a multi-threaded process: its stat (process-wide CPU ticks and faults)
+ *    - the main thread's schedstat says nothing about the workers.
+ * A round-robin full read of every task every FULL_PERIOD refreshes keeps
+ * what drifts while a task sleeps (RSS under reclaim) honest. */
+#include "scan.h"
+#include "parse.h"
+#include "sanitize.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FULL_PERIOD 16
+
+enum read_result { READ_OK, READ_GONE };
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+static double clock_now(const struct model *m)
+{
+	if (m->cfg.fixture_sequence)
+		return m->now_s;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static ssize_t read_task_file(struct model *m, int32_t pid, int32_t tid, const char *name)
+{
+	char path[PROCFS_PATH_MAX];
+	procfs_task_path(path, pid, tid, name);
+	m->counters.files_read++;
+	return procfs_read(m->pfs.root_fd, path, m->readbuf, sizeof m->readbuf);
+}
+
+static bool is_gone(ssize_t err)
+{
+	/* a task that exits between listing and reading: normal, not an error */
+	return err == -ENOENT || err == -ESRCH;
+}
+
+static int32_t parse_id(const char *s)
+{
+	int64_t v = 0;
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+		if (v > INT32_MAX)
+			return -1;
+	}
+	return (int32_t)v;
+}
+
+/* ---- thread baselines (process mode) ---- */
+
+static size_t base_home(int32_t tid, size_t nslots)
+{
+	return (size_t)(((uint64_t)(uint32_t)tid * 0x9e3779b97f4a7c15ull) >> 32) & (nslots - 1);
+}
+
+static struct thread_base *base_find(struct thread_bases *b, int32_t tid)
+{
+	if (!b->nslots)
+		return NULL;
+	for (size_t i = base_home(tid, b->nslots);; i = (i + 1) & (b->nslots - 1)) {
+		if (!b->slots[i].used)
+			return NULL;
+		if (b->slots[i].tid == tid)
+			return &b->slots[i];
+	}
+}
+
+static struct thread_base *base_insert(struct thread_bases *b, int32_t tid)
+{
+	if ((b->count + 1) * 2 > b->nslots) {
+		size_t n = b->nslots ? b->nslots * 2 : 1024;
+		struct thread_base *slots = calloc(n, sizeof *slots);
+		if (!slots)
+			return NULL;
+		for (size_t i = 0; i < b->nslots; i++) {
+			if (!b->slots[i].used)
+				continue;
+			size_t j = base_home(b->slots[i].tid, n);
+			while (slots[j].used)
+				j = (j + 1) & (n - 1);
+			slots[j] = b->slots[i];
+		}
+		free(b->slots);
+		b->slots = slots;
+		b->nslots = n;
+	}
+	size_t i = base_home(tid, b->nslots);
+	while (b->slots[i].used)
+		i = (i + 1) & (b->nslots - 1);
+	memset(&b->slots[i], 0, sizeof b->slots[i]);
+	b->slots[i].used = true;
+	b->slots[i].tid = tid;
+	b->count++;
+	return &b->slots[i];
+}
+
+static void base_remove_at(struct thread_bases *b, size_t i)
+{
+	size_t mask = b->nslots - 1, j = i;
+	for (;;) {
+		b->slots[i].used = false;
+		for (;;) {
+			j = (j + 1) & mask;
+			if (!b->slots[j].used)
+				goto done;
+			size_t k = base_home(b->slots[j].tid, b->nslots);
+			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+				continue;
+			break;
+		}
+		b->slots[i] = b->slots[j];
+		i = j;
+	}
+done:
+	b->count--;
+}
+
+void scan_sweep_bases(struct model *m)
+{
+	struct thread_bases *b = &m->bases;
+	for (size_t i = 0; i < b->nslots;) {
+		struct thread_base *e = &b->slots[i];
+		if (e->used) {
+			struct task *p = task_table_find(&m->procs, e->tgid);
+			/* gone with its process, or not listed at its process's last walk */
+			if (!p || p->exited_gen || p->agg_gen > e->gen || m->cfg.threads) {
+				base_remove_at(b, i);
+				continue; /* the shift may have moved another entry here */
+			}
+		}
+		i++;
+	}
+}
+
+/* ---- reading one task ---- */
+
+static void shift_sample(struct task *t, double now)
+{
+	t->prev = t->cur;
+	t->prev_t = t->cur_t;
+	t->prev_rss_kb = t->rss_kb;
+	t->cur_t = now;
+}
+
+static void apply_stat(struct model *m, struct task *t, const struct proc_stat *st)
+{
+	t->ppid = st->ppid;
+	t->state = st->state;
+	t->cur.utime = st->utime;
+	t->cur.stime = st->stime;
+	t->cur.guest = st->has_guest ? st->guest_time : 0;
+	t->cur.minflt = st->minflt;
+	t->cur.majflt = st->majflt;
+	t->nice = (int32_t)st->nice;
+	t->priority = (int32_t)st->priority;
+	if (!t->is_thread)
+		t->nthreads = st->num_threads > 0 && st->num_threads < INT32_MAX
+				      ? (int32_t)st->num_threads
+				      : 1;
+	t->vsz_kb = st->vsize / 1024;
+	t->rss_kb = st->rss_pages > 0 ? (uint64_t)st->rss_pages * (uint64_t)m->page_kb : 0;
+	t->processor = st->has_processor ? st->processor : -1;
+	t->have |= TG_STAT;
+}
+
+static void read_cmdline(struct model *m, struct task *t, int32_t pid)
+{
+	char path[PROCFS_PATH_MAX];
+	procfs_task_path(path, pid, 0, "cmdline");
+	m->counters.files_read++;
+	ssize_t n = procfs_read_all(m->pfs.root_fd, path, &m->cmdline_buf);
+	if (n < 0)
+		n = 0;
+	/* join the arguments in place: the result is never longer than the input */
+	size_t len = parse_proc_cmdline(m->cmdline_buf.data ? m->cmdline_buf.data : "", (size_t)n,
+					m->cmdline_buf.data ? m->cmdline_buf.data : (char[1]){0},
+					m->cmdline_buf.data ? (size_t)n + 1 : 1);
+	const char *src = m->cmdline_buf.data;
+	if (len == 0) {
+		/* kernel threads and zombies have no command line: show [comm] */
+		t->cmdline_empty = true;
+		src = NULL;
+	} else {
+		t->cmdline_empty = false;
+	}
+	char tmp[PARSE_COMM_MAX + 2];
+	if (!src) {
+		size_t cl = strnlen(t->comm, sizeof t->comm);
+		tmp[0] = '[';
+		memcpy(tmp + 1, t->comm, cl);
+		tmp[cl + 1] = ']';
+		src = tmp;
+		len = cl + 2;
+	}
+	size_t bound = sanitize_bound(len);
+	if (bound == SIZE_MAX || bound > UINT32_MAX)
+		return;
+	if (t->cmdline && t->cmdline_len == len && sanitize_is_clean(src, len) &&
+	    memcmp(t->cmdline, src, len) == 0)
+		return; /* unchanged: no allocation */
+	char *out = malloc(bound);
+	if (!out)
+		return;
+	size_t outlen = sanitize_text(src, len, out, bound);
+	char *shrunk = realloc(out, outlen + 1);
+	free(t->cmdline);
+	t->cmdline = shrunk ? shrunk : out;
+	t->cmdline_len = (uint32_t)outlen;
+}
+
+/* Reads status, io and (unless given) schedstat of a task whose stat was
+ * just read. dir_pid/dir_tid name its directory. Returns READ_GONE when it
+ * vanished meanwhile. */
+static enum read_result read_rest(struct model *m, struct task *t, int32_t dir_pid, int32_t dir_tid,
+				  const struct proc_schedstat *given_ss, struct proc_status *status_out,
+				  struct proc_schedstat *ss_out)
+{
+	ssize_t n = read_task_file(m, dir_pid, dir_tid, "status");
+	if (n < 0)
+		return is_gone(n) ? READ_GONE : READ_OK;
+	struct proc_status status;
+	if (parse_proc_status(m->readbuf, (size_t)n, &status) == 0) {
+		if (status.has_uid)
+			t->uid = status.uid_real;
+		*status_out = status;
+	}
+
+	n = read_task_file(m, dir_pid, dir_tid, "io");
+	if (n >= 0) {
+		struct proc_io io;
+		if (parse_proc_io(m->readbuf, (size_t)n, &io) == 0 && io.has_storage) {
+			t->cur.read_bytes = io.read_bytes;
+			t->cur.write_bytes = io.write_bytes;
+			t->cur.cwrite_bytes = io.cancelled_write_bytes;
+			t->have |= TG_IO;
+			t->denied &= (uint16_t)~TG_IO;
+		}
+	} else if (n == -EACCES || n == -EPERM) {
+		t->have &= (uint16_t)~TG_IO;
+		t->denied |= TG_IO;
+	} else if (is_gone(n)) {
+		return READ_GONE;
+	}
+
+	if (given_ss) {
+		*ss_out = *given_ss;
+	} else {
+		n = read_task_file(m, dir_pid, dir_tid, "schedstat");
+		if (n < 0 || parse_proc_schedstat(m->readbuf, (size_t)n, ss_out) < 0) {
+			if (is_gone(n))
+				return READ_GONE;
+			memset(ss_out, 0, sizeof *ss_out);
+			return READ_OK;
+		}
+	}
+	t->have |= TG_SCHEDSTAT;
+	return READ_OK;
+}
+
+static bool same_schedstat(const struct proc_schedstat *a, uint64_t run, uint64_t wait,
+			   uint64_t slices)
+{
+	return a->run_ns == run && a->wait_ns == wait && a->timeslices == slices;
+}
+
+/* A task found idle by its probe: its counters are unchanged, time moves on. */
+static void mark_idle(struct model *m, struct task *t, double now)
+{
+	shift_sample(t, now);
+	m->counters.tasks_probed_idle++;
+}
+
+static bool full_read_due(const struct model *m, const struct task *t)
+{
+	if (t->nsamples == 0 || m->cfg.full_scan || !m->schedstat_works)
+		return true;
+	if (t->sample_gen + 1 != m->gen)
+		return true; /* missed refreshes (mode switch): start over */
+	return ((uint32_t)t->tid + m->gen) % FULL_PERIOD == 0;
+}
+
+static void identity_check(struct task *t, const struct proc_stat *st)
+{
+	if (t->nsamples && t->start_ticks != st->starttime) {
+		/* the pid was reused: a new task, never a rate across the two */
+		task_reset(t);
+	}
+	if (!t->nsamples)
+		t->start_ticks = st->starttime;
+}
+
+static void record_comm(struct model *m, struct task *t, const struct proc_stat *st, int32_t pid,
+			bool want_cmdline)
+{
+	bool changed = strncmp(t->comm, st->comm, sizeof t->comm) != 0;
+	if (changed)
+		memcpy(t->comm, st->comm, sizeof t->comm);
+	/* exec changes comm: that is when the command line is worth re-reading */
+	if (want_cmdline && (changed || !t->cmdline))
+		read_cmdline(m, t, pid);
+}
+
+/* Sums context switches and run-queue wait over a process's threads, as
+ * deltas against each thread's baseline, so threads that come and go do
+ * not make the total jump. */
+static void aggregate_threads(struct model *m, struct task *p, bool first)
+{
+	char path[PROCFS_PATH_MAX];
+	procfs_task_path(path, p->tid, 0, "task");
+	int fd = openat(m->pfs.root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	m->counters.thread_walks++;
+	uint64_t d_cswch = 0, d_nvcswch = 0, d_wait = 0, d_run = 0, d_slices = 0;
+	char dbuf[8192];
+	for (;;) {
+		long nread = syscall(SYS_getdents64, fd, dbuf, sizeof dbuf);
+		if (nread <= 0)
+			break;
+		for (long off = 0; off < nread;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(dbuf + off);
+			off += d->d_reclen;
+			int32_t tid = parse_id(d->d_name);
+			if (tid <= 0)
+				continue;
+			ssize_t n = read_task_file(m, p->tid, tid, "schedstat");
+			struct proc_schedstat ss;
+			if (n < 0 || parse_proc_schedstat(m->readbuf, (size_t)n, &ss) < 0)
+				continue;
+			struct thread_base *b = base_find(&m->bases, tid);
+			if (b && b->tgid != p->tid)
+				b->tgid = p->tid, b->run_ns = b->wait_ns = b->slices = 0,
+				b->cswch = b->nvcswch = 0;
+			if (b && same_schedstat(&ss, b->run_ns, b->wait_ns, b->slices)) {
+				b->gen = m->gen;
+				continue;
+			}
+			n = read_task_file(m, p->tid, tid, "status");
+			struct proc_status st;
+			if (n < 0 || parse_proc_status(m->readbuf, (size_t)n, &st) < 0 || !st.has_ctxt)
+				continue;
+			bool fresh = !b;
+			if (!b) {
+				b = base_insert(&m->bases, tid);
+				if (!b)
+					continue;
+				b->tgid = p->tid;
+			}
+#define DELTA(now, base) ((now) >= (base) ? (now) - (base) : (now))
+			if (fresh && !first && tid == p->tid && p->main_raw_valid) {
+				/* the main thread of a formerly single-threaded process */
+				b->cswch = p->main_raw.cswch, b->nvcswch = p->main_raw.nvcswch;
+				b->wait_ns = p->main_raw.wait_ns, b->run_ns = p->main_raw.run_ns;
+				b->slices = p->main_raw.slices;
+			}
+			d_cswch += DELTA(st.voluntary_ctxt_switches, b->cswch);
+			d_nvcswch += DELTA(st.nonvoluntary_ctxt_switches, b->nvcswch);
+			d_wait += DELTA(ss.wait_ns, b->wait_ns);
+			d_run += DELTA(ss.run_ns, b->run_ns);
+			d_slices += DELTA(ss.timeslices, b->slices);
+#undef DELTA
+			b->cswch = st.voluntary_ctxt_switches;
+			b->nvcswch = st.nonvoluntary_ctxt_switches;
+			b->wait_ns = ss.wait_ns;
+			b->run_ns = ss.run_ns;
+			b->slices = ss.timeslices;
+			b->gen = m->gen;
+			if (tid == p->tid) {
+				p->main_raw.cswch = b->cswch, p->main_raw.nvcswch = b->nvcswch;
+				p->main_raw.wait_ns = b->wait_ns, p->main_raw.run_ns = b->run_ns;
+				p->main_raw.slices = b->slices;
+				p->main_raw_valid = true;
+			}
+		}
+	}
+	close(fd);
+	p->agg_gen = m->gen;
+	p->cur.cswch = p->prev.cswch + d_cswch;
+	p->cur.nvcswch = p->prev.nvcswch + d_nvcswch;
+	p->cur.wait_ns = p->prev.wait_ns + d_wait;
+	p->cur.run_ns = p->prev.run_ns + d_run;
+	p->cur.slices = p->prev.slices + d_slices;
+	if (first)
+		p->cur.cswch = d_cswch, p->cur.nvcswch = d_nvcswch, p->cur.wait_ns = d_wait,
+		p->cur.run_ns = d_run, p->cur.slices = d_slices;
+	p->have |= TG_STATUS | TG_SCHEDSTAT;
+}
+
+/* Process rows: the process-wide files, threads summed where needed. */
+static enum read_result sample_process(struct model *m, struct task *p)
+{
+	int32_t pid = p->tid;
+	struct proc_stat st;
+	struct proc_schedstat ss;
+	bool have_st = false, have_ss = false;
+	ssize_t n;
+	double now;
+
+	if (!full_read_due(m, p)) {
+		if (p->nthreads <= 1) {
+			n = read_task_file(m, pid, 0, "schedstat");
+			if (n < 0)
+				return is_gone(n) ? READ_GONE : READ_OK;
+			if (parse_proc_schedstat(m->readbuf, (size_t)n, &ss) == 0) {
+				have_ss = true;
+				if (p->main_raw_valid &&
+				    same_schedstat(&ss, p->main_raw.run_ns, p->main_raw.wait_ns,
+						   p->main_raw.slices)) {
+					mark_idle(m, p, clock_now(m));
+					return READ_OK;
+				}
+			}
+		} else {
+			n = read_task_file(m, pid, 0, "stat");
+			if (n < 0)
+				return is_gone(n) ? READ_GONE : READ_OK;
+			if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
+				return READ_GONE;
+			have_st = true;
+			if (st.starttime == p->start_ticks && st.utime == p->cur.utime &&
+			    st.stime == p->cur.stime && st.minflt == p->cur.minflt &&
+			    st.majflt == p->cur.majflt && st.num_threads == p->nthreads) {
+				mark_idle(m, p, clock_now(m));
+				apply_stat(m, p, &st); /* memory and state come free with the probe */
+				return READ_OK;
+			}
+		}
+	}
+
+	m->counters.tasks_full++;
+	if (!have_st) {
+		n = read_task_file(m, pid, 0, "stat");
+		if (n < 0)
+			return is_gone(n) ? READ_GONE : READ_OK;
+		if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
+			return READ_GONE;
+	}
+	now = clock_now(m);
+	identity_check(p, &st);
+	bool first = p->nsamples == 0;
+	bool ran = first || st.utime != p->cur.utime || st.stime != p->cur.stime ||
+		   st.minflt != p->cur.minflt || st.majflt != p->cur.majflt ||
+		   (have_ss && p->main_raw_valid &&
+		    !same_schedstat(&ss, p->main_raw.run_ns, p->main_raw.wait_ns, p->main_raw.slices));
+	shift_sample(p, now);
+	apply_stat(m, p, &st);
+	record_comm(m, p, &st, pid, true);
+
+	struct proc_status status;
+	memset(&status, 0, sizeof status);
+	struct proc_schedstat main_ss;
+	if (read_rest(m, p, pid, 0, have_ss ? &ss : NULL, &status, &main_ss) == READ_GONE)
+		return READ_GONE;
+	if (!status.has_ctxt)
+		ran = ran || first;
+
+	if (p->nthreads > 1) {
+		if (ran || !p->main_raw_valid)
+			aggregate_threads(m, p, first);
+		else {
+			p->cur.cswch = p->prev.cswch, p->cur.nvcswch = p->prev.nvcswch;
+			p->cur.wait_ns = p->prev.wait_ns, p->cur.run_ns = p->prev.run_ns;
+			p->cur.slices = p->prev.slices;
+		}
+	} else if (status.has_ctxt) {
+		/* single-threaded: the main thread is the process */
+		struct raw_main now_raw = {
+			.cswch = status.voluntary_ctxt_switches,
+			.nvcswch = status.nonvoluntary_ctxt_switches,
+			.wait_ns = main_ss.wait_ns,
+			.run_ns = main_ss.run_ns,
+			.slices = main_ss.timeslices,
+		};
+		if (first || !p->main_raw_valid) {
+			p->cur.cswch = now_raw.cswch, p->cur.nvcswch = now_raw.nvcswch;
+			p->cur.wait_ns = now_raw.wait_ns, p->cur.run_ns = now_raw.run_ns;
+			p->cur.slices = now_raw.slices;
+		} else {
+#define ADV(f) p->cur.f = p->prev.f + (now_raw.f >= p->main_raw.f ? now_raw.f - p->main_raw.f : 0)
+			ADV(cswch);
+			ADV(nvcswch);
+			ADV(wait_ns);
+			ADV(run_ns);
+			ADV(slices);
+#undef ADV
+		}
+		p->main_raw = now_raw;
+		p->main_raw_valid = true;
+		p->have |= TG_STATUS;
+	}
+	p->full_gen = m->gen;
+	return READ_OK;
+}
+
+/* Thread rows: each thread's own files under /proc/P/task/T. */
+static enum read_result sample_thread(struct model *m, struct task *t, int32_t pid)
+{
+	int32_t tid = t->tid;
+	struct proc_schedstat ss;
+	bool have_ss = false;
+	ssize_t n;
+
+	if (!full_read_due(m, t)) {
+		n = read_task_file(m, pid, tid, "schedstat");
+		if (n < 0)
+			return is_gone(n) ? READ_GONE : READ_OK;
+		if (parse_proc_schedstat(m->readbuf, (size_t)n, &ss) == 0) {
+			have_ss = true;
+			if (same_schedstat(&ss, t->cur.run_ns, t->cur.wait_ns, t->cur.slices)) {
+				mark_idle(m, t, clock_now(m));
+				return READ_OK;
+			}
+		}
+	}
+	m->counters.tasks_full++;
+	n = read_task_file(m, pid, tid, "stat");
+	if (n < 0)
+		return is_gone(n) ? READ_GONE : READ_OK;
+	struct proc_stat st;
+	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
+		return READ_GONE;
+	identity_check(t, &st);
+	shift_sample(t, clock_now(m));
+	apply_stat(m, t, &st);
+	record_comm(m, t, &st, pid, false);
+	struct proc_status status;
+	memset(&status, 0, sizeof status);
+	struct proc_schedstat own;
+	if (read_rest(m, t, pid, tid, have_ss ? &ss : NULL, &status, &own) == READ_GONE)
+		return READ_GONE;
+	t->cur.run_ns = own.run_ns;
+	t->cur.wait_ns = own.wait_ns;
+	t->cur.slices = own.timeslices;
+	if (status.has_ctxt) {
+		t->cur.cswch = status.voluntary_ctxt_switches;
+		t->cur.nvcswch = status.nonvoluntary_ctxt_switches;
+		t->have |= TG_STATUS;
+	}
+	t->full_gen = m->gen;
+	return READ_OK;
+}
+
+/* In thread mode the process entry carries what its threads share: the
+ * command line, and the identity used to notice pid reuse. */
+static enum read_result sample_process_identity(struct model *m, struct task *p)
+{
+	if (p->nsamples && !m->cfg.full_scan && p->sample_gen + 1 == m->gen)
+		return READ_OK;
+	ssize_t n = read_task_file(m, p->tid, 0, "stat");
+	if (n < 0)
+		return is_gone(n) ? READ_GONE : READ_OK;
+	struct proc_stat st;
+	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
+		return READ_GONE;
+	identity_check(p, &st);
+	shift_sample(p, clock_now(m));
+	apply_stat(m, p, &st);
+	record_comm(m, p, &st, p->tid, true);
+	n = read_task_file(m, p->tid, 0, "status");
+	struct proc_status status;
+	if (n >= 0 && parse_proc_status(m->readbuf, (size_t)n, &status) == 0 && status.has_uid)
+		p->uid = status.uid_real;
+	return READ_OK;
+}
+
+static void finish_sample(struct model *m, struct task *t)
+{
+	if (t->nsamples && t->sample_gen + 1 != m->gen)
+		t->nsamples = 0; /* missed refreshes (mode switch): no rate across the gap */
+	t->seen_gen = m->gen;
+	t->sample_gen = m->gen;
+	t->exited_gen = 0;
+	if (t->nsamples < 2)
+		t->nsamples++;
+	if (t->nsamples == 1) {
+		t->first = t->cur;
+		t->first_t = t->cur_t;
+		t->first_rss_kb = t->rss_kb;
+	}
+}
+
+static void count_state(struct system_stats *st, char state)
+{
+	switch (state) {
+	case 'R': st->tasks.running++; break;
+	case 'S': st->tasks.sleeping++; break;
+	case 'D': st->tasks.disk_sleep++; break;
+	case 'T': case 't': st->tasks.stopped++; break;
+	case 'Z': st->tasks.zombie++; break;
+	case 'I': st->tasks.idle++; break;
+	default: st->tasks.other++; break;
+	}
+}
+
+static struct task *lookup_or_add(struct task_table *table, int32_t tid, bool *is_new)
+{
+	struct task *t = task_table_find(table, tid);
+	*is_new = !t;
+	if (!t)
+		t = task_table_insert(table, tid);
+	return t;
+}
+
+static void scan_threads_of(struct model *m, struct task *p)
+{
+	char path[PROCFS_PATH_MAX];
+	procfs_task_path(path, p->tid, 0, "task");
+	int fd = openat(m->pfs.root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	char dbuf[8192];
+	int32_t nthreads = 0;
+	for (;;) {
+		long nread = syscall(SYS_getdents64, fd, dbuf, sizeof dbuf);
+		if (nread <= 0)
+			break;
+		for (long off = 0; off < nread;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(dbuf + off);
+			off += d->d_reclen;
+			int32_t tid = parse_id(d->d_name);
+			if (tid <= 0)
+				continue;
+			bool is_new;
+			struct task *t = lookup_or_add(&m->threads, tid, &is_new);
+			if (!t)
+				continue;
+			if (is_new || t->tgid != p->tid) {
+				if (!is_new)
+					task_reset(t);
+				t->is_thread = true;
+				t->tgid = p->tid;
+			}
+			t->process = p;
+			if (sample_thread(m, t, p->tid) == READ_GONE) {
+				if (is_new)
+					task_table_remove(&m->threads, t);
+				continue;
+			}
+			if (tid == p->tid && strncmp(t->comm, p->comm, sizeof p->comm) != 0) {
+				/* the process exec'd: its command line changed with its name */
+				memcpy(p->comm, t->comm, sizeof p->comm);
+				read_cmdline(m, p, p->tid);
+			}
+			if (!(t->have & TG_STATUS))
+				t->uid = p->uid;
+			t->nthreads = 0;
+			finish_sample(m, t);
+			count_state(&m->sys.stats, t->state);
+			nthreads++;
+		}
+	}
+	close(fd);
+	p->nthreads = nthreads ? nthreads : p->nthreads;
+}
+
+int scan_all(struct model *m)
+{
+	struct system_stats *sys = &m->sys.stats;
+	memset(&sys->tasks, 0, sizeof sys->tasks);
+	int root = m->pfs.root_fd;
+	if (lseek(root, 0, SEEK_SET) < 0)
+		return -1;
+	memset(&m->counters, 0, sizeof m->counters);
+	for (;;) {
+		long nread = syscall(SYS_getdents64, root, m->dirbuf, sizeof m->dirbuf);
+		if (nread < 0)
+			return -1;
+		if (nread == 0)
+			break;
+		for (long off = 0; off < nread;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(m->dirbuf + off);
+			off += d->d_reclen;
+			if (d->d_type != DT_DIR && d->d_type != DT_UNKNOWN)
+				continue;
+			int32_t pid = parse_id(d->d_name);
+			if (pid <= 0)
+				continue;
+			bool is_new;
+			struct task *p = lookup_or_add(&m->procs, pid, &is_new);
+			if (!p)
+				continue;
+			p->tgid = pid;
+			enum read_result r = m->cfg.threads ? sample_process_identity(m, p)
+							    : sample_process(m, p);
+			if (r == READ_GONE) {
+				if (is_new)
+					task_table_remove(&m->procs, p);
+				continue;
+			}
+			finish_sample(m, p);
+			sys->tasks.processes++;
+			if (task_is_kernel_thread(p))
+				sys->tasks.kernel_threads++;
+			if (m->cfg.threads) {
+				scan_threads_of(m, p);
+				sys->tasks.threads += p->nthreads;
+			} else {
+				count_state(sys, p->state);
+				sys->tasks.threads += p->nthreads > 0 ? p->nthreads : 1;
+			}
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,13 @@
+/* scan.h - the per-refresh walk of the proc root */
+#ifndef PIDTOP_SCAN_H
+#define PIDTOP_SCAN_H
+
+#include "model.h"
+
+/* Samples every task listed under the proc root; tasks not listed keep
+ * their old seen_gen. Returns -1 when the root cannot be listed. */
+int scan_all(struct model *m);
+/* Drops thread baselines of threads and processes that are gone. */
+void scan_sweep_bases(struct model *m);
+
+#endif

@@ -1,0 +1,111 @@
+/* task.h - one task (a process or a thread) and the table that holds them.
+ *
+ * A task is identified by (tid, start time): when a pid is reused the old
+ * entry is dropped and a new one starts with no samples, so no rate is ever
+ * computed across two different processes. */
+#ifndef PIDTOP_TASK_H
+#define PIDTOP_TASK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parse.h"
+
+/* Groups of figures, each from one source. `have` says which a task's
+ * current sample holds, `denied` which were refused (permission). */
+enum task_group {
+	TG_STAT = 1u << 0,      /* /proc/P/stat: times, faults, memory, state */
+	TG_STATUS = 1u << 1,    /* /proc/P/status: uid, context switches */
+	TG_IO = 1u << 2,        /* /proc/P/io: storage bytes */
+	TG_SCHEDSTAT = 1u << 3, /* /proc/P/schedstat: run and run-queue wait ns */
+	TG_DELAY = 1u << 4,     /* taskstats delay accounting */
+	TG_NET = 1u << 5,       /* packet capture */
+	TG_TSIO = 1u << 6,      /* storage bytes came from taskstats (thread rows) */
+};
+
+/* Cumulative counters as the kernel reports them. */
+struct task_counters {
+	uint64_t utime, stime, guest;  /* clock ticks; utime includes guest */
+	uint64_t minflt, majflt;
+	uint64_t run_ns, wait_ns, slices; /* schedstat; process rows: summed over threads */
+	uint64_t cswch, nvcswch;          /* process rows: summed over threads */
+	uint64_t read_bytes, write_bytes, cwrite_bytes;
+	uint64_t blkio_delay_ns, swapin_delay_ns, cpu_delay_ns;
+	uint64_t reclaim_delay_ns, thrashing_delay_ns;
+	uint64_t net_tx_bytes, net_rx_bytes, net_tx_packets, net_rx_packets;
+};
+
+/* Figures derived from two samples, computed once per refresh. */
+struct task_rates {
+	double cpu_pct, usr_pct, sys_pct, guest_pct, wait_pct;
+	double minflt_ps, majflt_ps, cswch_ps, nvcswch_ps;
+	double read_bps, write_bps, cwrite_bps;
+	double io_delay_pct, swapin_delay_pct, cpu_delay_pct, reclaim_delay_pct, thrashing_delay_pct;
+	double net_tx_bps, net_rx_bps, net_tx_pps, net_rx_pps;
+	int64_t rss_delta_kb;
+	double elapsed_s;
+	bool valid; /* false on a task's first sample: no rate from nothing */
+};
+
+struct task {
+	int32_t tid, tgid, ppid;
+	uint32_t uid;
+	uint64_t start_ticks;   /* /proc/P/stat starttime: identity with tid */
+	struct task *process;   /* thread rows: their process; process rows: NULL */
+	struct task *pool_next; /* free list link while unused */
+	uint32_t seen_gen;      /* scan generation that last listed the task */
+	uint32_t exited_gen;    /* generation it was found gone; 0 while alive */
+	uint32_t full_gen;      /* generation of the last full read */
+	uint32_t sample_gen;    /* generation of the last sample (full or probe) */
+	uint32_t agg_gen;       /* generation its threads were last summed */
+	uint16_t have, denied;
+	uint8_t nsamples;       /* saturates at 2 */
+	bool is_thread;
+	bool active;            /* did something in the last interval */
+	bool in_use;
+	char state;
+	int32_t processor;
+	int32_t nice, priority;
+	int32_t nthreads;
+	uint64_t vsz_kb, rss_kb, prev_rss_kb, first_rss_kb;
+	struct task_counters cur, prev, first;
+	double cur_t, prev_t, first_t; /* CLOCK_MONOTONIC seconds of the samples */
+	struct task_rates rates;
+	/* process rows: the main thread's own raw counters, the baseline for
+	 * advancing the process totals while it is single-threaded */
+	struct raw_main {
+		uint64_t cswch, nvcswch, wait_ns, run_ns, slices;
+	} main_raw;
+	bool main_raw_valid;
+	char comm[PARSE_COMM_MAX]; /* raw bytes from the kernel, unsanitised */
+	char *cmdline;             /* sanitised, joined by spaces; NULL until read */
+	uint32_t cmdline_len;
+	bool cmdline_empty;        /* kernel threads and zombies have none */
+};
+
+/* Hash table keyed by tid with chunked storage: task pointers stay valid
+ * until the task is removed, so views may hold them across refreshes. */
+struct task_table {
+	struct task **slots; /* open addressing, linear probing */
+	size_t nslots;       /* power of two */
+	size_t count;
+	struct task *free_list;
+	struct task **chunks;
+	size_t nchunks, chunks_cap;
+};
+
+void task_table_init(struct task_table *t);
+void task_table_free(struct task_table *t);
+struct task *task_table_find(const struct task_table *t, int32_t tid);
+/* Returns a zeroed task with the tid set and inserted, or NULL when out of
+ * memory. The tid must not be present. */
+struct task *task_table_insert(struct task_table *t, int32_t tid);
+void task_table_remove(struct task_table *t, struct task *task);
+/* Calls fn for every task; fn may remove the task it is given. */
+void task_table_foreach(struct task_table *t, void (*fn)(struct task *, void *), void *ctx);
+
+/* Forgets a task's samples (pid reuse, or a fresh start). Keeps tid. */
+void task_reset(struct task *task);
+
+#endif

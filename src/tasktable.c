@@ -1,0 +1,168 @@
+/* tasktable.c - tid -> task hash table with chunked, reusable storage */
+#include "task.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK_TASKS 256
+
+static size_t slot_of(int32_t tid, size_t nslots)
+{
+	/* Fibonacci hashing spreads sequential pids over the table */
+	uint64_t h = (uint64_t)(uint32_t)tid * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 32) & (nslots - 1);
+}
+
+void task_table_init(struct task_table *t)
+{
+	memset(t, 0, sizeof *t);
+}
+
+void task_table_free(struct task_table *t)
+{
+	for (size_t c = 0; c < t->nchunks; c++) {
+		struct task *chunk = t->chunks[c];
+		for (size_t i = 0; i < CHUNK_TASKS; i++)
+			free(chunk[i].cmdline);
+		free(chunk);
+	}
+	free(t->chunks);
+	free(t->slots);
+	memset(t, 0, sizeof *t);
+}
+
+struct task *task_table_find(const struct task_table *t, int32_t tid)
+{
+	if (!t->nslots)
+		return NULL;
+	size_t mask = t->nslots - 1;
+	for (size_t i = slot_of(tid, t->nslots);; i = (i + 1) & mask) {
+		struct task *task = t->slots[i];
+		if (!task)
+			return NULL;
+		if (task->tid == tid)
+			return task;
+	}
+}
+
+static bool grow_slots(struct task_table *t)
+{
+	size_t n = t->nslots ? t->nslots * 2 : 1024;
+	if (n < t->nslots || n > SIZE_MAX / sizeof(struct task *))
+		return false;
+	struct task **slots = calloc(n, sizeof *slots);
+	if (!slots)
+		return false;
+	for (size_t i = 0; i < t->nslots; i++) {
+		struct task *task = t->slots[i];
+		if (!task)
+			continue;
+		size_t j = slot_of(task->tid, n);
+		while (slots[j])
+			j = (j + 1) & (n - 1);
+		slots[j] = task;
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->nslots = n;
+	return true;
+}
+
+static bool add_chunk(struct task_table *t)
+{
+	if (t->nchunks == t->chunks_cap) {
+		size_t cap = t->chunks_cap ? t->chunks_cap * 2 : 16;
+		struct task **chunks = realloc(t->chunks, cap * sizeof *chunks);
+		if (!chunks)
+			return false;
+		t->chunks = chunks;
+		t->chunks_cap = cap;
+	}
+	struct task *chunk = calloc(CHUNK_TASKS, sizeof *chunk);
+	if (!chunk)
+		return false;
+	t->chunks[t->nchunks++] = chunk;
+	for (size_t i = CHUNK_TASKS; i-- > 0;) {
+		chunk[i].pool_next = t->free_list;
+		t->free_list = &chunk[i];
+	}
+	return true;
+}
+
+struct task *task_table_insert(struct task_table *t, int32_t tid)
+{
+	/* keep the load factor under one half so probes stay short */
+	if ((t->count + 1) * 2 > t->nslots && !grow_slots(t))
+		return NULL;
+	if (!t->free_list && !add_chunk(t))
+		return NULL;
+	struct task *task = t->free_list;
+	t->free_list = task->pool_next;
+	memset(task, 0, sizeof *task);
+	task->tid = tid;
+	task->in_use = true;
+	size_t mask = t->nslots - 1;
+	size_t i = slot_of(tid, t->nslots);
+	while (t->slots[i])
+		i = (i + 1) & mask;
+	t->slots[i] = task;
+	t->count++;
+	return task;
+}
+
+void task_table_remove(struct task_table *t, struct task *task)
+{
+	size_t mask = t->nslots - 1;
+	size_t i = slot_of(task->tid, t->nslots);
+	while (t->slots[i] != task) {
+		if (!t->slots[i])
+			return;
+		i = (i + 1) & mask;
+	}
+	/* backward-shift deletion keeps probe chains intact without tombstones */
+	size_t j = i;
+	for (;;) {
+		t->slots[i] = NULL;
+		for (;;) {
+			j = (j + 1) & mask;
+			if (!t->slots[j])
+				goto done;
+			size_t k = slot_of(t->slots[j]->tid, t->nslots);
+			/* move slots[j] into the hole unless its home lies cyclically in (i, j] */
+			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+				continue;
+			break;
+		}
+		t->slots[i] = t->slots[j];
+		i = j;
+	}
+done:
+	t->count--;
+	free(task->cmdline);
+	task->cmdline = NULL;
+	task->in_use = false;
+	task->pool_next = t->free_list;
+	t->free_list = task;
+}
+
+void task_table_foreach(struct task_table *t, void (*fn)(struct task *, void *), void *ctx)
+{
+	for (size_t c = 0; c < t->nchunks; c++) {
+		struct task *chunk = t->chunks[c];
+		for (size_t i = 0; i < CHUNK_TASKS; i++)
+			if (chunk[i].in_use)
+				fn(&chunk[i], ctx);
+	}
+}
+
+void task_reset(struct task *task)
+{
+	int32_t tid = task->tid;
+	char *cmdline = task->cmdline;
+	struct task *pool_next = task->pool_next;
+	free(cmdline);
+	memset(task, 0, sizeof *task);
+	task->tid = tid;
+	task->pool_next = pool_next;
+	task->in_use = true;
+}

@@ -1,0 +1,95 @@
+/* view.c - filtering and sorting the rows */
+#include "view.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool view_filter_match(const struct view_filter *f, struct model *m, const struct task *t)
+{
+	(void)m;
+	if (t->exited_gen && !f->include_exited)
+		return false;
+	if (f->npids) {
+		bool hit = false;
+		for (size_t i = 0; i < f->npids && !hit; i++)
+			hit = f->pids[i] == t->tgid;
+		if (!hit)
+			return false;
+	}
+	if (f->nuids) {
+		bool hit = false;
+		for (size_t i = 0; i < f->nuids && !hit; i++)
+			hit = f->uids[i] == t->uid;
+		if (!hit)
+			return false;
+	}
+	if (f->only_active && !t->active)
+		return false;
+	if (f->command) {
+		const struct task *p = t->process ? t->process : t;
+		const char *cmd = p->cmdline ? p->cmdline : p->comm;
+		if (regexec(f->command, cmd, 0, NULL, 0) != 0)
+			return false;
+	}
+	return true;
+}
+
+struct collect_ctx {
+	struct view *v;
+	struct model *m;
+	const struct view_filter *f;
+	bool failed;
+};
+
+static void collect(struct task *t, void *arg)
+{
+	struct collect_ctx *c = arg;
+	if (c->failed || !view_filter_match(c->f, c->m, t))
+		return;
+	struct view *v = c->v;
+	if (v->nrows == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 1024;
+		struct task **rows = realloc(v->rows, cap * sizeof *rows);
+		if (!rows) {
+			c->failed = true;
+			return;
+		}
+		v->rows = rows;
+		v->cap = cap;
+	}
+	v->rows[v->nrows++] = t;
+}
+
+struct sort_ctx {
+	const struct column *col;
+	struct model *m;
+	bool reverse;
+};
+
+static int compare_rows(const void *a, const void *b, void *arg)
+{
+	const struct sort_ctx *s = arg;
+	return column_compare(s->col, s->m, *(struct task *const *)a, *(struct task *const *)b,
+			      s->reverse);
+}
+
+int view_build(struct view *v, struct model *m, const struct view_filter *f,
+	       const struct column *sort, bool reverse)
+{
+	v->nrows = 0;
+	struct collect_ctx c = {v, m, f, false};
+	task_table_foreach(model_rows_table(m), collect, &c);
+	if (c.failed)
+		return -1;
+	if (sort && v->nrows > 1) {
+		struct sort_ctx s = {sort, m, reverse};
+		qsort_r(v->rows, v->nrows, sizeof *v->rows, compare_rows, &s);
+	}
+	return 0;
+}
+
+void view_free(struct view *v)
+{
+	free(v->rows);
+	memset(v, 0, sizeof *v);
+}

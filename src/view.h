@@ -1,0 +1,38 @@
+/* view.h - which tasks are rows, and in what order.
+ *
+ * Shared by batch reports and the screen: filters (-p, -u, -c, -O) and the
+ * sort column. The row vector is reused from refresh to refresh. */
+#ifndef PIDTOP_VIEW_H
+#define PIDTOP_VIEW_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "columns.h"
+#include "model.h"
+
+struct view_filter {
+	int32_t *pids;
+	size_t npids;
+	uint32_t *uids;
+	size_t nuids;
+	regex_t *command; /* POSIX ERE on the command line */
+	bool only_active;
+	bool include_exited;
+};
+
+struct view {
+	struct task **rows;
+	size_t nrows, cap;
+};
+
+/* Rebuilds the rows from the model's current table. Returns 0 or -1 when
+ * out of memory. */
+int view_build(struct view *v, struct model *m, const struct view_filter *f,
+	       const struct column *sort, bool reverse);
+void view_free(struct view *v);
+bool view_filter_match(const struct view_filter *f, struct model *m, const struct task *t);
+
+#endif

@@ -1,0 +1,345 @@
+/* test_core.c - unit tests of the model's pure parts: the sanitiser, the
+ * output buffer, the task table, the column table and the command line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "columns.h"
+#include "model.h"
+#include "options.h"
+#include "procfs.h"
+#include "sanitize.h"
+#include "task.h"
+
+static const char *san(const char *in, size_t len)
+{
+	static char out[512];
+	sanitize_text(in, len, out, sizeof out);
+	return out;
+}
+
+static void test_sanitize_plain(void **state)
+{
+	(void)state;
+	assert_string_equal(san("bash", 4), "bash");
+	assert_string_equal(san("a b(c)", 6), "a b(c)");
+	assert_true(sanitize_is_clean("plain text", 10));
+}
+
+static void test_sanitize_controls(void **state)
+{
+	(void)state;
+	/* ESC [31m would turn a terminal red */
+	assert_string_equal(san("\x1b[31mred", 8), "\\x1b[31mred");
+	assert_string_equal(san("a\nb\tc", 5), "a\\x0ab\\x09c");
+	assert_string_equal(san("\x7f", 1), "\\x7f");
+	assert_string_equal(san("a\0b", 3), "a\\x00b");
+	/* C1 control U+009B (CSI) encoded as UTF-8 */
+	assert_string_equal(san("x\xc2\x9by", 4), "x\\u009by");
+	/* bidi override U+202E */
+	assert_string_equal(san("\xe2\x80\xae", 3), "\\u202e");
+	assert_string_equal(san("back\\slash", 10), "back\\\\slash");
+	assert_false(sanitize_is_clean("\x1b", 1));
+	assert_false(sanitize_is_clean("\\", 1));
+}
+
+static void test_sanitize_utf8(void **state)
+{
+	(void)state;
+	/* valid multi-byte text passes unchanged */
+	assert_string_equal(san("caf\xc3\xa9 \xe6\x97\xa5", 9), "caf\xc3\xa9 \xe6\x97\xa5");
+	assert_true(sanitize_is_clean("caf\xc3\xa9", 5));
+	/* invalid: lone continuation, overlong, surrogate, truncated sequence */
+	assert_string_equal(san("\x80", 1), "\\x80");
+	assert_string_equal(san("\xc0\xaf", 2), "\\xc0\\xaf");
+	assert_string_equal(san("\xed\xa0\x80", 3), "\\xed\\xa0\\x80");
+	assert_string_equal(san("ok\xe6\x97", 4), "ok\\xe6\\x97");
+	assert_string_equal(san("\xf5\x80\x80\x80", 4), "\\xf5\\x80\\x80\\x80");
+}
+
+static void test_sanitize_truncation(void **state)
+{
+	(void)state;
+	char out[6];
+	/* never splits an escape: "ab" fits, "\x1b" (4 bytes) does not */
+	size_t n = sanitize_text("ab\x1b", 3, out, sizeof out);
+	assert_int_equal(n, 2);
+	assert_string_equal(out, "ab");
+	n = sanitize_text("\xe6\x97\xa5\xe6\x97\xa5", 6, out, 5);
+	assert_int_equal(n, 3);
+	assert_int_equal(sanitize_bound(10), 41);
+	assert_int_equal(sanitize_text("x", 1, out, 0), 0);
+}
+
+static void test_buf_numbers(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	buf_put_u64(&b, UINT64_MAX);
+	buf_putc(&b, ' ');
+	buf_put_i64(&b, INT64_MIN);
+	buf_putc(&b, ' ');
+	buf_put_fixed(&b, 3.14159, 2);
+	buf_putc(&b, ' ');
+	buf_put_fixed(&b, -0.004, 2);
+	buf_putc(&b, ' ');
+	buf_put_fixed(&b, 99.995, 2);
+	buf_putc(&b, ' ');
+	buf_put_fixed(&b, 1e20, 1);
+	buf_putc(&b, '\0');
+	assert_string_equal(b.data, "18446744073709551615 -9223372036854775808 3.14 0.00 100.00 "
+				    "100000000000000000000.0");
+	buf_free(&b);
+}
+
+static void test_task_table(void **state)
+{
+	(void)state;
+	struct task_table t;
+	task_table_init(&t);
+	/* enough inserts to grow the slots and the chunk list several times */
+	for (int32_t i = 1; i <= 5000; i++) {
+		struct task *task = task_table_insert(&t, i * 7);
+		assert_non_null(task);
+		task->nice = i;
+	}
+	assert_int_equal(t.count, 5000);
+	for (int32_t i = 1; i <= 5000; i++) {
+		struct task *task = task_table_find(&t, i * 7);
+		assert_non_null(task);
+		assert_int_equal(task->nice, i);
+	}
+	assert_null(task_table_find(&t, 3));
+	/* remove every other one: the rest must still be found (backward shift) */
+	for (int32_t i = 1; i <= 5000; i += 2)
+		task_table_remove(&t, task_table_find(&t, i * 7));
+	assert_int_equal(t.count, 2500);
+	for (int32_t i = 1; i <= 5000; i++) {
+		struct task *task = task_table_find(&t, i * 7);
+		if (i % 2)
+			assert_null(task);
+		else
+			assert_int_equal(task->nice, i);
+	}
+	/* storage is reused: no new chunk for 2500 more */
+	size_t chunks = t.nchunks;
+	for (int32_t i = 1; i <= 2500; i++)
+		assert_non_null(task_table_insert(&t, 100000 + i));
+	assert_int_equal(t.nchunks, chunks);
+	task_table_free(&t);
+}
+
+static int count_cb_n;
+static void count_cb(struct task *task, void *ctx)
+{
+	(void)task;
+	(void)ctx;
+	count_cb_n++;
+}
+
+static void test_task_table_foreach_remove(void **state)
+{
+	(void)state;
+	struct task_table t;
+	task_table_init(&t);
+	for (int32_t i = 1; i <= 600; i++)
+		task_table_insert(&t, i);
+	count_cb_n = 0;
+	task_table_foreach(&t, count_cb, NULL);
+	assert_int_equal(count_cb_n, 600);
+	task_table_free(&t);
+}
+
+static void test_columns_unique(void **state)
+{
+	(void)state;
+	/* every JSON key of DESIGN §4 exists, and ids are unique */
+	static const char *const keys[] = {
+		"pid", "tid", "ppid", "uid", "user", "comm", "cmdline", "state", "threads",
+		"start_time", "cpu_pct", "usr_pct", "sys_pct", "guest_pct", "wait_pct", "cpu",
+		"vsz_kb", "rss_kb", "rss_delta_kb", "mem_pct", "minflt_ps", "majflt_ps",
+		"read_bps", "write_bps", "cwrite_bps", "io_delay_pct", "swapin_delay_pct",
+		"cswch_ps", "nvcswch_ps", "net_tx_bps", "net_rx_bps", "net_tx_pps", "net_rx_pps"};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		assert_non_null(column_find(keys[i]));
+	for (size_t i = 0; i < columns_count; i++)
+		for (size_t j = i + 1; j < columns_count; j++)
+			assert_string_not_equal(columns[i].id, columns[j].id);
+	assert_null(column_find("nosuch"));
+	char out[16];
+	column_format_human(1536, out, sizeof out);
+	assert_string_equal(out, "1.5K");
+	column_format_human(1000, out, sizeof out);
+	assert_string_equal(out, "1000");
+	column_format_human(50.0 * 1024 * 1024, out, sizeof out);
+	assert_string_equal(out, "50M");
+}
+
+static void test_column_cells(void **state)
+{
+	(void)state;
+	static struct model m;
+	memset(&m, 0, sizeof m);
+	m.clk_tck = 100;
+	m.sys.stats.mem.mem_total_kb = 1000;
+	struct task t;
+	memset(&t, 0, sizeof t);
+	t.tid = t.tgid = 42;
+	t.rss_kb = 250;
+	t.have = TG_STAT;
+	t.denied = TG_IO;
+	struct cell c;
+	column_find("mem_pct")->get(&m, &t, &c);
+	assert_int_equal(c.state, CELL_VALUE);
+	assert_true(c.d > 24.99 && c.d < 25.01);
+	/* first sample: no rate from nothing */
+	column_find("cpu_pct")->get(&m, &t, &c);
+	assert_int_equal(c.state, CELL_NONE);
+	column_find("read_bps")->get(&m, &t, &c);
+	assert_int_equal(c.state, CELL_DENIED);
+	column_find("io_delay_pct")->get(&m, &t, &c);
+	assert_int_equal(c.state, CELL_NA);
+	column_find("net_rx_bps")->get(&m, &t, &c);
+	assert_int_equal(c.state, CELL_NA);
+	t.rates.valid = true;
+	t.rates.cpu_pct = 250.0; /* never clamped */
+	column_find("cpu_pct")->get(&m, &t, &c);
+	assert_int_equal(c.state, CELL_VALUE);
+	assert_true(c.d == 250.0);
+	t.state = 'D';
+	column_find("state")->get(&m, &t, &c);
+	assert_string_equal(c.s, "D");
+}
+
+static void test_column_sort(void **state)
+{
+	(void)state;
+	static struct model m;
+	memset(&m, 0, sizeof m);
+	struct task a, b;
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	a.tid = 1, b.tid = 2;
+	a.have = b.have = TG_STAT;
+	a.rates.valid = b.rates.valid = true;
+	a.rates.cpu_pct = 10, b.rates.cpu_pct = 20;
+	const struct column *cpu = column_find("cpu_pct");
+	assert_true(column_compare(cpu, &m, &a, &b, false) > 0); /* busiest first */
+	assert_true(column_compare(cpu, &m, &a, &b, true) < 0);
+	const struct column *pid = column_find("pid");
+	a.tgid = 1, b.tgid = 2;
+	assert_true(column_compare(pid, &m, &a, &b, false) < 0); /* ids ascend */
+	/* a task with no value sorts last in both directions */
+	b.rates.valid = false;
+	assert_true(column_compare(cpu, &m, &a, &b, false) < 0);
+	assert_true(column_compare(cpu, &m, &a, &b, true) < 0);
+}
+
+static int parse_args(const char *const *args, struct options *o, char *err, size_t errlen)
+{
+	int argc = 0;
+	char *argv[16];
+	while (args[argc] && argc < 15) {
+		argv[argc] = (char *)args[argc];
+		argc++;
+	}
+	argv[argc] = NULL;
+	return options_parse(argc, argv, o, err, errlen);
+}
+
+static void test_options_good(void **state)
+{
+	(void)state;
+	struct options o;
+	char err[256];
+	const char *a1[] = {"pidtop", "-b", "-o", "json", "-d", "0.5", "-n", "3", "-H", "-p", "1,2",
+			    "-s", "rss_kb", "-r", NULL};
+	assert_int_equal(parse_args(a1, &o, err, sizeof err), 0);
+	assert_true(o.batch && o.threads && o.reverse);
+	assert_int_equal(o.format, OUTPUT_JSON);
+	assert_true(o.delay_s == 0.5);
+	assert_int_equal(o.count, 3);
+	assert_int_equal(o.npids, 2);
+	assert_int_equal(o.pids[1], 2);
+	assert_string_equal(o.sort_id, "rss_kb");
+	options_free(&o);
+	const char *a2[] = {"pidtop", "2", "10", NULL};
+	assert_int_equal(parse_args(a2, &o, err, sizeof err), 0);
+	assert_true(o.delay_s == 2.0);
+	assert_int_equal(o.count, 10);
+	options_free(&o);
+	const char *a3[] = {"pidtop", "-u", "root,0", "-c", "^ba(sh|r)$", NULL};
+	assert_int_equal(parse_args(a3, &o, err, sizeof err), 0);
+	assert_int_equal(o.nuids, 2);
+	assert_int_equal(o.uids[0], 0);
+	assert_true(o.have_command_re);
+	options_free(&o);
+}
+
+static void expect_error(const char *const *args, const char *needle)
+{
+	struct options o;
+	char err[256] = "";
+	assert_int_equal(parse_args(args, &o, err, sizeof err), -1);
+	if (!strstr(err, needle))
+		fail_msg("error '%s' does not name '%s'", err, needle);
+	options_free(&o);
+}
+
+static void test_options_bad(void **state)
+{
+	(void)state;
+	expect_error((const char *[]){"pidtop", "-d", "abc", NULL}, "'abc'");
+	expect_error((const char *[]){"pidtop", "-d", "0", NULL}, "'0'");
+	expect_error((const char *[]){"pidtop", "-d", "-1", NULL}, "'-1'");
+	expect_error((const char *[]){"pidtop", "-d", "nan", NULL}, "'nan'");
+	expect_error((const char *[]){"pidtop", "-n", "x", NULL}, "'x'");
+	expect_error((const char *[]){"pidtop", "-n", "0", NULL}, "'0'");
+	expect_error((const char *[]){"pidtop", "-o", "yaml", NULL}, "'yaml'");
+	expect_error((const char *[]){"pidtop", "-p", "12x", NULL}, "'12x'");
+	expect_error((const char *[]){"pidtop", "-p", "1,,x", NULL}, "'x'");
+	expect_error((const char *[]){"pidtop", "-s", "nosuchcol", NULL}, "'nosuchcol'");
+	expect_error((const char *[]){"pidtop", "-u", "nosuchuser_xyz", NULL}, "'nosuchuser_xyz'");
+	expect_error((const char *[]){"pidtop", "-c", "(", NULL}, "'('");
+	expect_error((const char *[]){"pidtop", "1", "2", "3", NULL}, "'3'");
+	expect_error((const char *[]){"pidtop", "--bogus", NULL}, "'--bogus'");
+	expect_error((const char *[]){"pidtop", "-x", NULL}, "'-x'");
+	expect_error((const char *[]){"pidtop", "-d", NULL}, "'-d'");
+}
+
+static void test_procfs_path(void **state)
+{
+	(void)state;
+	char p[PROCFS_PATH_MAX];
+	procfs_task_path(p, 123, 0, "stat");
+	assert_string_equal(p, "123/stat");
+	procfs_task_path(p, 2147483647, 2147483646, "schedstat");
+	assert_string_equal(p, "2147483647/task/2147483646/schedstat");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sanitize_plain),
+		cmocka_unit_test(test_sanitize_controls),
+		cmocka_unit_test(test_sanitize_utf8),
+		cmocka_unit_test(test_sanitize_truncation),
+		cmocka_unit_test(test_buf_numbers),
+		cmocka_unit_test(test_task_table),
+		cmocka_unit_test(test_task_table_foreach_remove),
+		cmocka_unit_test(test_columns_unique),
+		cmocka_unit_test(test_column_cells),
+		cmocka_unit_test(test_column_sort),
+		cmocka_unit_test(test_options_good),
+		cmocka_unit_test(test_options_bad),
+		cmocka_unit_test(test_procfs_path),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
