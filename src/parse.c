@@ -49,8 +49,7 @@ static int scan_u64(const char **pp, const char *end, uint64_t *out)
 }
 
 /* Optional '-' then digits, within [min, max]. */
-static int scan_i64_range(const char **pp, const char *end, int64_t min, int64_t max,
-			  int64_t *out)
+static int scan_i64_range(const char **pp, const char *end, int64_t min, int64_t max, int64_t *out)
 {
 	const char *p = *pp;
 	bool neg = p < end && *p == '-';
@@ -77,8 +76,7 @@ static int scan_i64_range(const char **pp, const char *end, int64_t min, int64_t
 #define MAX_EXACT_DOUBLE (UINT64_C(1) << 53)
 
 static const double pow10_table[] = {
-	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
-	1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 };
 
 /* "123" or "123.45" as the kernel prints with "%lu.%02lu": no sign, no
@@ -107,8 +105,8 @@ static int scan_decimal(const char **pp, const char *end, double *out)
 		 * by an exact power of ten rounds correctly: "446.31" gives the
 		 * same double as the literal 446.31. */
 		if (ip <= (MAX_EXACT_DOUBLE - frac) / (uint64_t)pow10_table[ndig])
-			*out = (double)(ip * (uint64_t)pow10_table[ndig] + frac) /
-			       pow10_table[ndig];
+			*out =
+			    (double)(ip * (uint64_t)pow10_table[ndig] + frac) / pow10_table[ndig];
 		else
 			*out += (double)frac / pow10_table[ndig];
 	}
@@ -222,8 +220,7 @@ static bool lines_next(struct lines *l, const char **s, const char **e)
 
 /* If the line [s, e) starts with key followed by sep, returns the byte after
  * sep, else NULL. */
-static const char *line_key(const char *s, const char *e, const char *key, size_t keylen,
-			    char sep)
+static const char *line_key(const char *s, const char *e, const char *key, size_t keylen, char sep)
 {
 	if ((size_t)(e - s) <= keylen || memcmp(s, key, keylen) != 0 || s[keylen] != sep)
 		return NULL;
@@ -259,10 +256,13 @@ struct keyed_u64 {
 	size_t keylen;
 	size_t offset;
 };
-#define KEYED(k, type, member) { k, sizeof(k) - 1, offsetof(type, member) }
+#define KEYED(k, type, member)                                                                     \
+	{                                                                                          \
+		k, sizeof(k) - 1, offsetof(type, member)                                           \
+	}
 
-static long parse_keyed_u64(const char *buf, size_t len, const struct keyed_u64 *keys,
-			    size_t nkeys, void *out)
+static long parse_keyed_u64(const char *buf, size_t len, const struct keyed_u64 *keys, size_t nkeys,
+                            void *out)
 {
 	struct lines l;
 	const char *s, *e;
@@ -410,19 +410,18 @@ static const struct {
 	const char *key;
 	size_t keylen;
 } status_keys[] = {
-	[ST_UID] = { "Uid", 3 },
-	[ST_TGID] = { "Tgid", 4 },
-	[ST_PPID] = { "PPid", 4 },
-	[ST_THREADS] = { "Threads", 7 },
-	[ST_VMRSS] = { "VmRSS", 5 },
-	[ST_VCTXT] = { "voluntary_ctxt_switches", 23 },
-	[ST_NVCTXT] = { "nonvoluntary_ctxt_switches", 26 },
+    [ST_UID] = {"Uid", 3},
+    [ST_TGID] = {"Tgid", 4},
+    [ST_PPID] = {"PPid", 4},
+    [ST_THREADS] = {"Threads", 7},
+    [ST_VMRSS] = {"VmRSS", 5},
+    [ST_VCTXT] = {"voluntary_ctxt_switches", 23},
+    [ST_NVCTXT] = {"nonvoluntary_ctxt_switches", 26},
 };
 
 /* Value of one recognised status line (fs/proc/array.c task_state,
  * task_mem, task_context_switch_counts); v points after "Key:". */
-static int status_value(struct proc_status *out, enum status_key k, const char *v,
-			const char *e)
+static int status_value(struct proc_status *out, enum status_key k, const char *v, const char *e)
 {
 	int64_t i;
 	uint64_t u;
@@ -512,8 +511,8 @@ int parse_proc_status(const char *buf, size_t len, struct proc_status *out)
 
 int parse_proc_statm(const char *buf, size_t len, struct proc_statm *out)
 {
-	uint64_t *dst[] = { &out->size, &out->resident, &out->shared, &out->text,
-			    &out->lib,  &out->data,     &out->dt };
+	uint64_t *dst[] = {&out->size, &out->resident, &out->shared, &out->text,
+	                   &out->lib,  &out->data,     &out->dt};
 	struct fields f;
 
 	memset(out, 0, sizeof *out);
@@ -543,13 +542,13 @@ int parse_proc_schedstat(const char *buf, size_t len, struct proc_schedstat *out
 
 /* fs/proc/base.c do_io_accounting */
 static const struct keyed_u64 io_keys[] = {
-	KEYED("rchar", struct proc_io, rchar),
-	KEYED("wchar", struct proc_io, wchar),
-	KEYED("syscr", struct proc_io, syscr),
-	KEYED("syscw", struct proc_io, syscw),
-	KEYED("read_bytes", struct proc_io, read_bytes),
-	KEYED("write_bytes", struct proc_io, write_bytes),
-	KEYED("cancelled_write_bytes", struct proc_io, cancelled_write_bytes),
+    KEYED("rchar", struct proc_io, rchar),
+    KEYED("wchar", struct proc_io, wchar),
+    KEYED("syscr", struct proc_io, syscr),
+    KEYED("syscw", struct proc_io, syscw),
+    KEYED("read_bytes", struct proc_io, read_bytes),
+    KEYED("write_bytes", struct proc_io, write_bytes),
+    KEYED("cancelled_write_bytes", struct proc_io, cancelled_write_bytes),
 };
 
 int parse_proc_io(const char *buf, size_t len, struct proc_io *out)
@@ -598,9 +597,8 @@ size_t parse_proc_cmdline(const char *buf, size_t len, char *out, size_t outsize
 /* Columns of a "cpu" line after its name (fs/proc/stat.c show_stat). */
 static int cpu_columns(const char *p, const char *e, struct cpu_times *t)
 {
-	uint64_t *col[] = { &t->user,   &t->nice,	&t->system, &t->idle,
-			    &t->iowait, &t->irq,	&t->softirq, &t->steal,
-			    &t->guest,  &t->guest_nice };
+	uint64_t *col[] = {&t->user, &t->nice,    &t->system, &t->idle,  &t->iowait,
+	                   &t->irq,  &t->softirq, &t->steal,  &t->guest, &t->guest_nice};
 	size_t i;
 
 	memset(t, 0, sizeof *t);
@@ -642,8 +640,7 @@ static int sys_stat_line(const char *s, const char *e, struct sys_stat *out, boo
 {
 	const char *v;
 
-	if (e - s >= 3 && memcmp(s, "cpu", 3) == 0 &&
-	    (s + 3 == e || s[3] == ' ' || is_digit(s[3])))
+	if (e - s >= 3 && memcmp(s, "cpu", 3) == 0 && (s + 3 == e || s[3] == ' ' || is_digit(s[3])))
 		return sys_stat_cpu_line(s, e, out, has_total);
 	if ((v = line_key(s, e, "btime", 5, ' '))) {
 		out->has_btime = true;
@@ -721,15 +718,15 @@ uint64_t cpu_times_total(const struct cpu_times *t)
 
 /* fs/proc/meminfo.c meminfo_proc_show; the first six are required */
 static const struct keyed_u64 meminfo_keys[] = {
-	KEYED("MemTotal", struct meminfo, mem_total_kb),
-	KEYED("MemFree", struct meminfo, mem_free_kb),
-	KEYED("Buffers", struct meminfo, buffers_kb),
-	KEYED("Cached", struct meminfo, cached_kb),
-	KEYED("SwapTotal", struct meminfo, swap_total_kb),
-	KEYED("SwapFree", struct meminfo, swap_free_kb),
-	KEYED("MemAvailable", struct meminfo, mem_available_kb),
-	KEYED("Shmem", struct meminfo, shmem_kb),
-	KEYED("SReclaimable", struct meminfo, sreclaimable_kb),
+    KEYED("MemTotal", struct meminfo, mem_total_kb),
+    KEYED("MemFree", struct meminfo, mem_free_kb),
+    KEYED("Buffers", struct meminfo, buffers_kb),
+    KEYED("Cached", struct meminfo, cached_kb),
+    KEYED("SwapTotal", struct meminfo, swap_total_kb),
+    KEYED("SwapFree", struct meminfo, swap_free_kb),
+    KEYED("MemAvailable", struct meminfo, mem_available_kb),
+    KEYED("Shmem", struct meminfo, shmem_kb),
+    KEYED("SReclaimable", struct meminfo, sreclaimable_kb),
 };
 
 int parse_meminfo(const char *buf, size_t len, struct meminfo *out)
@@ -739,7 +736,7 @@ int parse_meminfo(const char *buf, size_t len, struct meminfo *out)
 
 	memset(out, 0, sizeof *out);
 	found = parse_keyed_u64(buf, len, meminfo_keys,
-				sizeof meminfo_keys / sizeof meminfo_keys[0], out);
+	                        sizeof meminfo_keys / sizeof meminfo_keys[0], out);
 	if (found < 0 || (found & required) != required) {
 		memset(out, 0, sizeof *out);
 		return -1;
@@ -760,7 +757,7 @@ static int tok_decimal(const char *tok, size_t n, double *out)
 /* fs/proc/loadavg.c: "%lu.%02lu %lu.%02lu %lu.%02lu %u/%d %d\n" */
 static int loadavg_fields(struct fields *f, struct loadavg *out)
 {
-	double *load[] = { &out->load1, &out->load5, &out->load15 };
+	double *load[] = {&out->load1, &out->load5, &out->load15};
 	const char *tok, *p;
 	size_t n;
 	uint64_t running, total;
@@ -854,12 +851,11 @@ bool diskstats_is_whole_disk(const char *name, size_t len)
 	/* stacked or virtual devices: their I/O reaches a disk listed too, or
 	 * no disk at all */
 	static const char *const virtual_prefixes[] = {
-		"loop", "ram", "zram", "dm-", "md", "sr", "fd", "nbd",
-		"zd", "drbd", "bcache", "nullb",
+	    "loop", "ram", "zram", "dm-", "md", "sr", "fd", "nbd", "zd", "drbd", "bcache", "nullb",
 	};
 	/* drivers whose disks are named by letters (sda, hdc, vdb, xvda,
 	 * dasda, ubda) number their partitions with bare digits (sda1) */
-	static const char *const lettered[] = { "sd", "hd", "vd", "xvd", "dasd", "ubd" };
+	static const char *const lettered[] = {"sd", "hd", "vd", "xvd", "dasd", "ubd"};
 	const char *end, *d;
 
 	if (!name || len == 0)
@@ -891,7 +887,7 @@ bool diskstats_is_whole_disk(const char *name, size_t len)
  * Adds the disk's sectors when it is a whole disk. */
 static int diskstats_line(const char *s, const char *e, struct disk_totals *out)
 {
-	struct fields f = { s, e, true };
+	struct fields f = {s, e, true};
 	const char *tok;
 	size_t n;
 	uint64_t v, sectors_read = 0, sectors_written = 0;

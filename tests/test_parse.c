@@ -81,11 +81,11 @@ static char *load(const char *name, size_t *len)
 	return buf;
 }
 
-#define assert_double_exact(a, b)                                                               \
-	do {                                                                                    \
-		double a_ = (a), b_ = (b);                                                      \
-		if (a_ != b_)                                                                   \
-			fail_msg("%s == %.17g, expected %.17g", #a, a_, b_);                    \
+#define assert_double_exact(a, b)                                                                  \
+	do {                                                                                       \
+		double a_ = (a), b_ = (b);                                                         \
+		if (a_ != b_)                                                                      \
+			fail_msg("%s == %.17g, expected %.17g", #a, a_, b_);                       \
 	} while (0)
 
 /* ---- /proc/PID/stat ---------------------------------------------------- */
@@ -163,7 +163,7 @@ static void test_stat_real(void **state)
 /* The synthetic fixtures give every field a distinct value (see the values
  * below; unused field k holds k*11) so a field taken from a neighbour fails. */
 static void assert_synthetic(const struct proc_stat *st, int32_t pid, const char *comm,
-			     size_t commlen)
+                             size_t commlen)
 {
 	assert_int_equal(st->pid, pid);
 	assert_memory_equal(st->comm, comm, commlen + 1);
@@ -380,7 +380,8 @@ static int status_file(const char *name, struct proc_status *st)
 }
 
 static void assert_status(const struct proc_status *st, uint32_t ruid, uint32_t euid, int32_t tgid,
-			  int32_t ppid, int64_t threads, uint64_t rss_kb, uint64_t vcs, uint64_t nvcs)
+                          int32_t ppid, int64_t threads, uint64_t rss_kb, uint64_t vcs,
+                          uint64_t nvcs)
 {
 	assert_true(st->has_uid && st->has_tgid && st->has_ppid && st->has_threads);
 	assert_int_equal(st->uid_real, ruid);
@@ -446,15 +447,19 @@ static void test_status_shapes(void **state)
 
 	assert_int_equal(status_file("status_max", &st), 0);
 	assert_status(&st, UINT32_MAX, UINT32_MAX - 1, INT32_MAX, INT32_MAX, INT64_MAX, U64MAX,
-		      U64MAX, U64MAX);
+	              U64MAX, U64MAX);
 }
 
 static void test_status_bad(void **state)
 {
 	static const char *const bad[] = {
-		"status_overflow_vmrss", "status_overflow_uid", "status_overflow_tgid",
-		"status_bad_value",	 "status_uid_one_column", "status_foreign",
-		"empty",
+	    "status_overflow_vmrss",
+	    "status_overflow_uid",
+	    "status_overflow_tgid",
+	    "status_bad_value",
+	    "status_uid_one_column",
+	    "status_foreign",
+	    "empty",
 	};
 	struct proc_status st;
 
@@ -570,7 +575,7 @@ static int io_file(const char *name, struct proc_io *io)
 }
 
 static void assert_io(const struct proc_io *io, uint64_t rchar, uint64_t wchar, uint64_t syscr,
-		      uint64_t syscw)
+                      uint64_t syscw)
 {
 	assert_int_equal(io->rchar, rchar);
 	assert_int_equal(io->wchar, wchar);
@@ -689,8 +694,8 @@ static int sys_stat_file(const char *name, struct sys_stat *s, struct cpu_times 
 }
 
 static void assert_cpu(const struct cpu_times *t, uint64_t user, uint64_t nice, uint64_t system,
-		       uint64_t idle, uint64_t iowait, uint64_t irq, uint64_t softirq, uint64_t steal,
-		       uint64_t guest, uint64_t guest_nice)
+                       uint64_t idle, uint64_t iowait, uint64_t irq, uint64_t softirq,
+                       uint64_t steal, uint64_t guest, uint64_t guest_nice)
 {
 	assert_int_equal(t->user, user);
 	assert_int_equal(t->nice, nice);
@@ -725,7 +730,7 @@ static void test_sys_stat_real(void **state)
 	assert_cpu_zero(&cpus[2]);
 	assert_cpu_zero(&cpus[3]);
 	assert_true(s.has_btime && s.has_ctxt && s.has_processes && s.has_procs_running &&
-		    s.has_procs_blocked);
+	            s.has_procs_blocked);
 	assert_int_equal(s.btime, 1795459339);
 	assert_int_equal(s.ctxt, 248750);
 	assert_int_equal(s.processes, 4886);
@@ -796,9 +801,9 @@ static void test_sys_stat_shapes(void **state)
 
 	assert_int_equal(sys_stat_file("sysstat_max", &s, cpus, 4), 0);
 	assert_cpu(&s.total, U64MAX, U64MAX, U64MAX, U64MAX, U64MAX, U64MAX, U64MAX, U64MAX, U64MAX,
-		   U64MAX);
-	assert_cpu(&cpus[0], U64MAX, U64MAX, U64MAX, U64MAX, U64MAX, U64MAX, U64MAX, U64MAX,
-		   U64MAX, U64MAX);
+	           U64MAX);
+	assert_cpu(&cpus[0], U64MAX, U64MAX, U64MAX, U64MAX, U64MAX, U64MAX, U64MAX, U64MAX, U64MAX,
+	           U64MAX);
 	assert_int_equal(s.ctxt, U64MAX);
 	assert_int_equal(s.btime, U64MAX);
 	assert_int_equal(s.processes, U64MAX);
@@ -811,8 +816,8 @@ static void test_sys_stat_shapes(void **state)
 static void test_sys_stat_bad(void **state)
 {
 	static const char *const bad[] = {
-		"sysstat_overflow", "sysstat_overflow_ctxt", "sysstat_3cols",
-		"sysstat_no_total", "sysstat_cpu_index_overflow", "empty",
+	    "sysstat_overflow", "sysstat_overflow_ctxt",      "sysstat_3cols",
+	    "sysstat_no_total", "sysstat_cpu_index_overflow", "empty",
 	};
 	struct cpu_times cpus[2];
 	struct sys_stat s;
@@ -840,8 +845,16 @@ static void test_sys_stat_bad(void **state)
 static void test_cpu_times(void **state)
 {
 	/* guest time is inside user and must not be added again */
-	struct cpu_times t = { .user = 100, .nice = 10, .system = 20, .idle = 1000, .iowait = 5,
-			       .irq = 1, .softirq = 2, .steal = 3, .guest = 50, .guest_nice = 7 };
+	struct cpu_times t = {.user = 100,
+	                      .nice = 10,
+	                      .system = 20,
+	                      .idle = 1000,
+	                      .iowait = 5,
+	                      .irq = 1,
+	                      .softirq = 2,
+	                      .steal = 3,
+	                      .guest = 50,
+	                      .guest_nice = 7};
 
 	(void)state;
 	assert_int_equal(cpu_times_busy(&t), 136);
@@ -952,8 +965,8 @@ static void test_loadavg(void **state)
 	assert_int_equal(l.total, 5);
 	assert_int_equal(l.last_pid, 6);
 
-	static const char *const bad[] = { "loadavg_overflow", "loadavg_cut", "loadavg_bad_slash",
-					   "empty" };
+	static const char *const bad[] = {"loadavg_overflow", "loadavg_cut", "loadavg_bad_slash",
+	                                  "empty"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		if (loadavg_file(bad[i], &l) != -1)
 			fail_msg("%s: expected -1", bad[i]);
@@ -1054,16 +1067,16 @@ static void test_diskstats(void **state)
 static void test_whole_disk(void **state)
 {
 	static const char *const whole[] = {
-		"sda",	   "sdb",     "sdaa",	 "sdp",	  "vda",	  "xvda",	"hda",
-		"hdc",	   "nvme0n1", "nvme12n3", "mmcblk0", "mmcblk0boot0", "dasda", "rbd0",
-		"pmem0",   "cciss!c0d0",
+	    "sda",   "sdb",  "sdaa",    "sdp",        "vda",     "xvda",
+	    "hda",   "hdc",  "nvme0n1", "nvme12n3",   "mmcblk0", "mmcblk0boot0",
+	    "dasda", "rbd0", "pmem0",   "cciss!c0d0",
 	};
 	static const char *const not_whole[] = {
-		"sda1",	      "sdaa12",	   "sdp1",   "vda2",  "xvda1",	"hda3",	     "nvme0n1p1",
-		"mmcblk0p1", "cciss!c0d0p1", "pmem0p1", "rbd0p2", "dasda1", "loop0",    "loop0p1",
-		"ram0",	      "zram0",	   "dm-0",   "md0",   "md127",	"md_d0",     "sr0",
-		"fd0",	      "nbd0",	   "zd0",    "drbd0", "bcache0", "nullb0",   "nvme0c0n1",
-		"nvme1c12n3",
+	    "sda1",      "sdaa12",    "sdp1",         "vda2",      "xvda1",      "hda3",
+	    "nvme0n1p1", "mmcblk0p1", "cciss!c0d0p1", "pmem0p1",   "rbd0p2",     "dasda1",
+	    "loop0",     "loop0p1",   "ram0",         "zram0",     "dm-0",       "md0",
+	    "md127",     "md_d0",     "sr0",          "fd0",       "nbd0",       "zd0",
+	    "drbd0",     "bcache0",   "nullb0",       "nvme0c0n1", "nvme1c12n3",
 	};
 
 	(void)state;
@@ -1102,7 +1115,7 @@ static int net_dev_file(const char *name, struct net_totals *n)
 }
 
 static void assert_net(const struct net_totals *n, uint64_t rxb, uint64_t rxp, uint64_t txb,
-		       uint64_t txp, int nifaces)
+                       uint64_t txp, int nifaces)
 {
 	assert_int_equal(n->rx_bytes, rxb);
 	assert_int_equal(n->rx_packets, rxp);
@@ -1136,8 +1149,8 @@ static void test_net_dev(void **state)
 	assert_int_equal(net_dev_file("netdev_cut", &n), 0);
 	assert_net(&n, 100, 1, 200, 2, 1);
 
-	static const char *const bad[] = { "netdev_overflow", "netdev_short", "netdev_one_header",
-					   "empty" };
+	static const char *const bad[] = {"netdev_overflow", "netdev_short", "netdev_one_header",
+	                                  "empty"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		if (net_dev_file(bad[i], &n) != -1)
 			fail_msg("%s: expected -1", bad[i]);
@@ -1156,7 +1169,7 @@ static void run_all_parsers(const char *buf, size_t len)
 	struct proc_io io;
 	struct proc_schedstat ss;
 	struct cpu_times cpus[3];
-	struct sys_stat sys = { .cpus = cpus, .cpus_cap = 3 };
+	struct sys_stat sys = {.cpus = cpus, .cpus_cap = 3};
 	struct meminfo mi;
 	struct loadavg la;
 	struct disk_totals dt;
@@ -1216,30 +1229,18 @@ static void test_every_prefix_all_parsers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_stat_real),
-		cmocka_unit_test(test_stat_hostile_comm),
-		cmocka_unit_test(test_stat_limits),
-		cmocka_unit_test(test_stat_old_and_new_kernels),
-		cmocka_unit_test(test_stat_truncated),
-		cmocka_unit_test(test_stat_every_prefix),
-		cmocka_unit_test(test_status_real),
-		cmocka_unit_test(test_status_shapes),
-		cmocka_unit_test(test_status_bad),
-		cmocka_unit_test(test_statm),
-		cmocka_unit_test(test_schedstat),
-		cmocka_unit_test(test_io),
-		cmocka_unit_test(test_cmdline),
-		cmocka_unit_test(test_sys_stat_real),
-		cmocka_unit_test(test_sys_stat_shapes),
-		cmocka_unit_test(test_sys_stat_bad),
-		cmocka_unit_test(test_cpu_times),
-		cmocka_unit_test(test_meminfo),
-		cmocka_unit_test(test_loadavg),
-		cmocka_unit_test(test_uptime),
-		cmocka_unit_test(test_diskstats),
-		cmocka_unit_test(test_whole_disk),
-		cmocka_unit_test(test_net_dev),
-		cmocka_unit_test(test_every_prefix_all_parsers),
+	    cmocka_unit_test(test_stat_real),       cmocka_unit_test(test_stat_hostile_comm),
+	    cmocka_unit_test(test_stat_limits),     cmocka_unit_test(test_stat_old_and_new_kernels),
+	    cmocka_unit_test(test_stat_truncated),  cmocka_unit_test(test_stat_every_prefix),
+	    cmocka_unit_test(test_status_real),     cmocka_unit_test(test_status_shapes),
+	    cmocka_unit_test(test_status_bad),      cmocka_unit_test(test_statm),
+	    cmocka_unit_test(test_schedstat),       cmocka_unit_test(test_io),
+	    cmocka_unit_test(test_cmdline),         cmocka_unit_test(test_sys_stat_real),
+	    cmocka_unit_test(test_sys_stat_shapes), cmocka_unit_test(test_sys_stat_bad),
+	    cmocka_unit_test(test_cpu_times),       cmocka_unit_test(test_meminfo),
+	    cmocka_unit_test(test_loadavg),         cmocka_unit_test(test_uptime),
+	    cmocka_unit_test(test_diskstats),       cmocka_unit_test(test_whole_disk),
+	    cmocka_unit_test(test_net_dev),         cmocka_unit_test(test_every_prefix_all_parsers),
 	};
 
 	find_fixture_dir();

@@ -1,0 +1,53 @@
+#!/bin/sh
+# Sets pidtop up on a fresh Debian 12 machine: installs the packages the
+# build and the tests need (only those missing), then builds.
+#   ./setup.sh            build build/pidtop
+#   ./setup.sh --check    build, then run the tests: make check in build/
+#                         and in an ASan+UBSan build, build-asan/
+set -eu
+cd "$(dirname "$0")"
+
+mode=build
+case "${1:-}" in
+  --check) mode=check ;;
+  "") ;;
+  *) echo "usage: ./setup.sh [--check]" >&2; exit 2 ;;
+esac
+
+# build: compiler, autotools, the three libraries; tests: cmocka, python3,
+# tmux (screen tests), libcap2-bin (capsh), util-linux (setpriv), clang and
+# its runtime (fuzzing)
+packages="build-essential autoconf automake libtool pkg-config libncurses-dev
+libnl-genl-3-dev libpcap-dev libcmocka-dev python3 tmux libcap2-bin util-linux
+procps"
+if [ "$mode" = check ]; then
+  packages="$packages clang libclang-rt-14-dev"
+fi
+
+missing=""
+for p in $packages; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  echo "setup: installing:$missing"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q $missing
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+[ -x configure ] || ./autogen.sh
+
+# builds live outside the source tree so both variants can coexist
+build() { # dir configure-args...
+  dir=$1; shift
+  mkdir -p "$dir"
+  (cd "$dir" && { [ -f Makefile ] || ../configure "$@"; } && make -j"$jobs")
+}
+build build
+
+if [ "$mode" = check ]; then
+  (cd build && make -j"$jobs" check)
+  build build-asan --enable-sanitizers
+  (cd build-asan && make -j"$jobs" check)
+fi
