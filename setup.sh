@@ -46,8 +46,17 @@ build() { # dir configure-args...
 }
 build build
 
+# one closing line for both builds: "N passed, N failed, N skipped"
+summary() {
+  awk '/^# (PASS|XPASS):/ {p += $3} /^# (FAIL|ERROR|XFAIL):/ {f += $3} /^# SKIP:/ {s += $3}
+       END {printf "%d passed, %d failed, %d skipped\n", p, f, s}' "$@"
+}
+
 if [ "$mode" = check ]; then
-  (cd build && make -j"$jobs" check)
+  status=0
+  (cd build && make check) || status=1
   build build-asan --enable-sanitizers
-  (cd build-asan && make -j"$jobs" check)
+  (cd build-asan && make check) || status=1
+  summary build/test-suite.log build-asan/test-suite.log
+  exit $status
 fi

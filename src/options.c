@@ -17,6 +17,9 @@ enum {
 	OPT_FULL_SCAN,
 	OPT_NO_NET,
 	OPT_NO_TASKSTATS,
+	OPT_READONLY,
+	OPT_NO_COLOR,
+	OPT_VIEW,
 };
 
 static const struct option long_options[] = {
@@ -36,6 +39,9 @@ static const struct option long_options[] = {
 	{"full-scan", no_argument, NULL, OPT_FULL_SCAN},
 	{"no-net", no_argument, NULL, OPT_NO_NET},
 	{"no-taskstats", no_argument, NULL, OPT_NO_TASKSTATS},
+	{"readonly", no_argument, NULL, OPT_READONLY},
+	{"no-color", no_argument, NULL, OPT_NO_COLOR},
+	{"view", required_argument, NULL, OPT_VIEW},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -201,6 +207,14 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		case OPT_FULL_SCAN: o->full_scan = true; break;
 		case OPT_NO_NET: o->no_net = true; break;
 		case OPT_NO_TASKSTATS: o->no_taskstats = true; break;
+		case OPT_READONLY: o->readonly = true; break;
+		case OPT_NO_COLOR: o->no_color = true; break;
+		case OPT_VIEW:
+			if (strcmp(optarg, "table") != 0 && strcmp(optarg, "grid") != 0)
+				return fail(err, errlen, "unknown view '%s': expected table or grid",
+					    optarg);
+			o->view = optarg;
+			break;
 		case 'h': o->help = true; break;
 		case 'V': o->version = true; break;
 		case ':':

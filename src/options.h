@@ -18,6 +18,8 @@ struct options {
 	bool format_set;
 	bool threads, accumulated, only_active, reverse, full_scan;
 	bool no_net, no_taskstats;
+	bool readonly, no_color;
+	const char *view; /* "table" or "grid"; NULL = the saved or default view */
 	const char *sort_id; /* NULL = the default */
 	int32_t *pids;
 	size_t npids;

@@ -1,0 +1,113 @@
+/* netcap.h - per-process network traffic from a libpcap capture.
+ *
+ * A capture thread reads headers only (snaplen NETCAP_SNAPLEN, kernel BPF
+ * filter for TCP/UDP and fragments, explicit NETCAP_BUFFER_BYTES buffer),
+ * decodes them (pktdecode) and adds IP-layer bytes to per-flow counters in a
+ * binary-keyed hash table (flowtable). When a flow it has not seen appears
+ * it wakes a resolver thread (rate-limited) that drains the counters and
+ * ties new flows to sockets and pids (sockmap) while they still exist, so a
+ * connection that lives a fraction of a second is still attributed.
+ *
+ * The model calls netcap_refresh() once per refresh; every other getter
+ * reads the snapshot that refresh published, so values are consistent
+ * between two refreshes and the getters take no lock. All counters are
+ * cumulative since netcap_open: the model computes rates from deltas.
+ *
+ * Attribution rules:
+ *  - A packet leaving this host counts as tx of the socket whose local end
+ *    is the packet's source; a packet arriving counts as rx of the socket
+ *    whose local end is its destination.
+ *  - Loopback: both ends are local, so one packet is tx of the sender and
+ *    rx of the receiver (libpcap delivers each loopback packet once).
+ *  - Without a link-layer direction (a device that cannot use Linux cooked
+ *    headers) a packet counts for whichever end has a local address.
+ *  - Connected sockets win over unconnected/wildcard-bound ones; UDP
+ *    servers on 0.0.0.0:port or [::]:port get their traffic; a TCP
+ *    listener takes packets of a connection not yet accept()ed.
+ *  - A flow still unmatched NETCAP_GIVEUP_NS after it appeared is counted
+ *    as unattributed TCP/UDP (and so is every later byte of it). So are
+ *    non-first fragments whose first fragment was not seen, and IP packets
+ *    whose ports lie beyond the snapshot; other IP protocols are "other".
+ *  - Totals are per process (tgid); with threads shown, the model should
+ *    put them on the thread-group leader's row, since sockets belong to the
+ *    process's file table, not to one thread.
+ */
+#ifndef PIDTOP_NETCAP_H
+#define PIDTOP_NETCAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pktdecode.h"
+
+#define NETCAP_SNAPLEN 128
+#define NETCAP_BUFFER_BYTES (8 << 20)
+#define NETCAP_TIMEOUT_MS 10                 /* longest a packet waits in the kernel buffer */
+#define NETCAP_RESOLVE_MIN_NS (20 * 1000000ULL) /* at most 50 resolver runs a second */
+#define NETCAP_GIVEUP_NS (1000 * 1000000ULL)
+
+enum netcap_error {
+	NETCAP_ERR_DEVICE = -2, /* no such capture device: main exits 2 */
+	NETCAP_ERR_PERM = -3,   /* no CAP_NET_RAW */
+	NETCAP_ERR_OTHER = -4,  /* anything else (device down, out of memory...) */
+};
+
+struct netcap_counters {
+	uint64_t tx_bytes, tx_pkts;
+	uint64_t rx_bytes, rx_pkts;
+};
+
+struct netcap_unattributed {
+	uint64_t tcp_bytes, tcp_pkts;
+	uint64_t udp_bytes, udp_pkts;
+	uint64_t other_bytes, other_pkts; /* other IP protocols, undecodable packets */
+};
+
+/* One local socket's conversation: key.saddr/sport is the local end,
+ * key.daddr/dport the remote one (the remote end is the wildcard for
+ * traffic an unconnected UDP socket exchanged with many peers: then there
+ * is one entry per peer). */
+struct netcap_conn {
+	struct flow_key key;
+	int32_t pid;    /* 0: not attributed */
+	uint32_t uid;   /* socket owner from sock_diag; UINT32_MAX when unknown */
+	uint32_t inode; /* socket inode; 0 when unknown */
+	uint8_t state;  /* TCP_* / UDP state as in sockmap_state_name(); 0 when unknown */
+	bool closed;    /* the socket is gone from the last socket dump */
+	struct netcap_counters c;
+};
+
+struct netcap;
+
+/* Starts capturing on dev ("any" when NULL). proc_root is where /proc/PID/fd
+ * lives. Returns 0, or a netcap_error with a one-line reason in why. */
+int netcap_open(const char *dev, const char *proc_root, struct netcap **out, char *why,
+		size_t whylen);
+/* Stops both threads and frees everything. */
+void netcap_close(struct netcap *nc);
+
+/* Drains the capture counters, resolves new flows, credits processes and
+ * publishes the snapshot the getters below read. Returns 0, or -1 when the
+ * capture stopped (netcap_state() says why); the last totals stay valid. */
+int netcap_refresh(struct netcap *nc);
+
+/* Cumulative traffic of process pid; false (and zeros) when it has none. */
+bool netcap_pid_totals(const struct netcap *nc, int32_t pid, struct netcap_counters *out);
+
+void netcap_unattributed(const struct netcap *nc, struct netcap_unattributed *out);
+
+/* Packets the kernel dropped for lack of buffer space (pcap_stats
+ * ps_drop), cumulative; and packets the decoder could not parse. */
+uint64_t netcap_drops(const struct netcap *nc);
+uint64_t netcap_malformed(const struct netcap *nc);
+
+/* "ok", or why the source is not delivering. */
+const char *netcap_state(const struct netcap *nc);
+
+/* The connection table, sorted by pid (unattributed, pid 0, first). */
+const struct netcap_conn *netcap_connections(const struct netcap *nc, size_t *n);
+/* The connections of one process: a slice of the table above. */
+const struct netcap_conn *netcap_pid_connections(const struct netcap *nc, int32_t pid, size_t *n);
+
+#endif

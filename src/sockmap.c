@@ -1,0 +1,649 @@
+/* sockmap.c - flow -> socket inode (sock_diag) -> pid (/proc/PID/fd index) */
+#include "sockmap.h"
+#include "flowtable.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* include/net/tcp_states.h */
+enum {
+	ST_ESTABLISHED = 1,
+	ST_SYN_SENT,
+	ST_SYN_RECV,
+	ST_FIN_WAIT1,
+	ST_FIN_WAIT2,
+	ST_TIME_WAIT,
+	ST_CLOSE,
+	ST_CLOSE_WAIT,
+	ST_LAST_ACK,
+	ST_LISTEN,
+	ST_CLOSING,
+	ST_NEW_SYN_RECV,
+	ST_BOUND_INACTIVE,
+};
+
+/* The inode and pid indexes reuse the flow table with a key that carries
+ * one number; kind keeps the two key spaces apart. */
+enum { KIND_PID = 1, KIND_INODE = 2 };
+
+struct pid_entry {
+	uint64_t dir_ino;   /* inode of /proc/PID: changes when the pid is reused */
+	int64_t fd_count;   /* st_size of /proc/PID/fd: the open fd count (Linux >= 6.2) */
+	uint32_t gen;       /* bumped each time the fds are read */
+	uint32_t seen_pass; /* last /proc pass that listed the pid */
+	bool has_sockets;   /* held a socket when last read */
+};
+
+struct inode_entry {
+	int32_t pid;
+	uint32_t gen; /* the pid's gen when the link was read: older means stale */
+};
+
+struct sockmap {
+	int nl_fd;
+	uint32_t seq;
+	int root_fd;
+	struct sockmap_sock *socks; /* sorted by (proto, lport) */
+	size_t nsocks, socks_cap;
+	struct sockmap_sock *next; /* the dump being built */
+	size_t nnext, next_cap;
+	uint8_t *rbuf;
+	size_t rbuf_cap;
+	struct flowtable pids;   /* KIND_PID -> struct pid_entry */
+	struct flowtable inodes; /* KIND_INODE -> struct inode_entry */
+	struct flowtable peers;  /* remote end (proto, family, daddr, dport) -> int32_t last owner */
+	uint32_t pass;
+	uint64_t last_incr_ns, last_owners_ns, last_full_ns;
+	bool scanned_once;
+	struct sockmap_stats stats;
+};
+
+static const uint8_t zero16[16];
+
+static bool addr_is_wild(const uint8_t a[16])
+{
+	return memcmp(a, zero16, 16) == 0;
+}
+
+int sockmap_match_score(const struct sockmap_sock *s, const struct flow_key *leg)
+{
+	if (s->proto != leg->proto || s->lport != leg->sport)
+		return -1;
+	int score = 0;
+	if (s->family == leg->family) {
+		score += 1;
+	} else if (!(leg->family == AF_INET && s->family == AF_INET6 && !s->v6only &&
+		     addr_is_wild(s->laddr))) {
+		/* only a dual-stack socket bound to [::] takes IPv4 */
+		return -1;
+	}
+	if (s->family == leg->family && memcmp(s->laddr, leg->saddr, 16) == 0)
+		score += 2;
+	else if (!addr_is_wild(s->laddr))
+		return -1;
+	if (s->rport == 0 && addr_is_wild(s->raddr))
+		return score; /* unconnected UDP, or a TCP listener */
+	if (s->family == leg->family && s->rport == leg->dport &&
+	    memcmp(s->raddr, leg->daddr, 16) == 0)
+		return score + 4;
+	return -1;
+}
+
+const struct sockmap_sock *sockmap_match(const struct sockmap_sock *socks, size_t n,
+					 const struct flow_key *leg)
+{
+	const struct sockmap_sock *best = NULL;
+	int best_score = -1;
+	for (size_t i = 0; i < n; i++) {
+		int sc = sockmap_match_score(&socks[i], leg);
+		if (sc > best_score) {
+			best_score = sc;
+			best = &socks[i];
+		}
+	}
+	return best;
+}
+
+const char *sockmap_state_name(uint8_t proto, uint8_t state)
+{
+	static const char *const tcp[] = {
+		[ST_ESTABLISHED] = "ESTABLISHED", [ST_SYN_SENT] = "SYN_SENT",
+		[ST_SYN_RECV] = "SYN_RECV",       [ST_FIN_WAIT1] = "FIN_WAIT1",
+		[ST_FIN_WAIT2] = "FIN_WAIT2",     [ST_TIME_WAIT] = "TIME_WAIT",
+		[ST_CLOSE] = "CLOSE",             [ST_CLOSE_WAIT] = "CLOSE_WAIT",
+		[ST_LAST_ACK] = "LAST_ACK",       [ST_LISTEN] = "LISTEN",
+		[ST_CLOSING] = "CLOSING",         [ST_NEW_SYN_RECV] = "NEW_SYN_RECV",
+		[ST_BOUND_INACTIVE] = "BOUND_INACTIVE",
+	};
+	if (proto == IPPROTO_UDP)
+		return state == ST_ESTABLISHED ? "CONNECTED" : "UNCONN";
+	if (state < sizeof tcp / sizeof tcp[0] && tcp[state])
+		return tcp[state];
+	return "UNKNOWN";
+}
+
+/* Socket addresses arrive as the kernel stores them; a dual-stack IPv6
+ * socket talking IPv4 holds ::ffff:a.b.c.d, which packets never carry. */
+static void normalise_sock(struct sockmap_sock *s)
+{
+	uint8_t lf = s->family, rf = s->family;
+	pktdecode_normalize_addr(&lf, s->laddr);
+	pktdecode_normalize_addr(&rf, s->raddr);
+	if (lf == rf) {
+		s->family = lf;
+	} else if (lf == AF_INET && addr_is_wild(s->raddr)) {
+		s->family = AF_INET; /* the wildcard reads the same in both families */
+	} else if (rf == AF_INET && addr_is_wild(s->laddr)) {
+		s->family = AF_INET;
+	}
+}
+
+int sockmap_parse_diag(const void *payload, size_t len, uint8_t proto, struct sockmap_sock *out)
+{
+	struct inet_diag_msg m;
+	if (len < sizeof m)
+		return -1;
+	memcpy(&m, payload, sizeof m);
+	if (m.idiag_family != AF_INET && m.idiag_family != AF_INET6)
+		return -1;
+	memset(out, 0, sizeof *out);
+	out->family = m.idiag_family;
+	out->proto = proto;
+	out->state = m.idiag_state;
+	out->lport = ntohs(m.id.idiag_sport);
+	out->rport = ntohs(m.id.idiag_dport);
+	size_t alen = m.idiag_family == AF_INET ? 4 : 16;
+	memcpy(out->laddr, m.id.idiag_src, alen);
+	memcpy(out->raddr, m.id.idiag_dst, alen);
+	out->uid = m.idiag_uid;
+	out->inode = m.idiag_inode;
+
+	/* attributes: net/ipv4/inet_diag.c inet_diag_msg_attrs_fill() always
+	 * adds INET_DIAG_SKV6ONLY for AF_INET6 sockets */
+	const uint8_t *p = payload;
+	size_t off = NLMSG_ALIGN(sizeof m);
+	while (off <= len && len - off >= NLA_HDRLEN) {
+		struct nlattr na;
+		memcpy(&na, p + off, sizeof na);
+		if (na.nla_len < NLA_HDRLEN || na.nla_len > len - off)
+			break;
+		if ((na.nla_type & NLA_TYPE_MASK) == INET_DIAG_SKV6ONLY && na.nla_len > NLA_HDRLEN)
+			out->v6only = p[off + NLA_HDRLEN] != 0;
+		size_t step = NLA_ALIGN((size_t)na.nla_len);
+		if (step > len - off)
+			break;
+		off += step;
+	}
+	normalise_sock(out);
+	return 0;
+}
+
+static struct flow_key id_key(uint8_t kind, uint64_t id)
+{
+	struct flow_key k;
+	memset(&k, 0, sizeof k);
+	k.proto = kind;
+	memcpy(k.saddr, &id, sizeof id);
+	return k;
+}
+
+int sockmap_open(struct sockmap **out, const char *proc_root, char *why, size_t whylen)
+{
+	*out = NULL;
+	struct sockmap *sm = calloc(1, sizeof *sm);
+	if (!sm) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	sm->nl_fd = -1;
+	sm->root_fd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sm->root_fd < 0) {
+		snprintf(why, whylen, "cannot open proc root '%s': %s", proc_root, strerror(errno));
+		sockmap_close(sm);
+		return -1;
+	}
+	sm->nl_fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (sm->nl_fd < 0) {
+		snprintf(why, whylen, "no sock_diag netlink socket: %s", strerror(errno));
+		sockmap_close(sm);
+		return -1;
+	}
+	/* bounded against floods: past these, flows stay unattributed */
+	if (flowtable_init(&sm->pids, sizeof(struct pid_entry), 4u << 20) < 0 ||
+	    flowtable_init(&sm->inodes, sizeof(struct inode_entry), 16u << 20) < 0 ||
+	    flowtable_init(&sm->peers, sizeof(int32_t), 1u << 16) < 0) {
+		snprintf(why, whylen, "out of memory");
+		sockmap_close(sm);
+		return -1;
+	}
+	*out = sm;
+	return 0;
+}
+
+void sockmap_close(struct sockmap *sm)
+{
+	if (!sm)
+		return;
+	if (sm->nl_fd >= 0)
+		close(sm->nl_fd);
+	if (sm->root_fd >= 0)
+		close(sm->root_fd);
+	free(sm->socks);
+	free(sm->next);
+	free(sm->rbuf);
+	flowtable_free(&sm->pids);
+	flowtable_free(&sm->inodes);
+	flowtable_free(&sm->peers);
+	free(sm);
+}
+
+static int push_sock(struct sockmap *sm, const struct sockmap_sock *s)
+{
+	if (sm->nnext == sm->next_cap) {
+		size_t ncap = sm->next_cap ? sm->next_cap * 2 : 256;
+		if (ncap > SIZE_MAX / sizeof *s)
+			return -EOVERFLOW;
+		struct sockmap_sock *n = realloc(sm->next, ncap * sizeof *s);
+		if (!n)
+			return -ENOMEM;
+		sm->next = n;
+		sm->next_cap = ncap;
+	}
+	sm->next[sm->nnext++] = *s;
+	return 0;
+}
+
+/* Receives one datagram whole, growing the buffer to the size the kernel
+ * reports (MSG_PEEK | MSG_TRUNC returns the real length). */
+static ssize_t recv_whole(struct sockmap *sm)
+{
+	for (;;) {
+		ssize_t need = recv(sm->nl_fd, NULL, 0, MSG_PEEK | MSG_TRUNC);
+		if (need < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		size_t want = need > 4096 ? (size_t)need : 4096;
+		if (want > sm->rbuf_cap) {
+			uint8_t *n = realloc(sm->rbuf, want);
+			if (!n)
+				return -ENOMEM;
+			sm->rbuf = n;
+			sm->rbuf_cap = want;
+		}
+		ssize_t got = recv(sm->nl_fd, sm->rbuf, sm->rbuf_cap, 0);
+		if (got < 0 && errno == EINTR)
+			continue;
+		return got < 0 ? -errno : got;
+	}
+}
+
+static int dump_one(struct sockmap *sm, uint8_t family, uint8_t proto)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} msg;
+	memset(&msg, 0, sizeof msg);
+	msg.nlh.nlmsg_len = sizeof msg;
+	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	msg.nlh.nlmsg_seq = ++sm->seq;
+	msg.req.sdiag_family = family;
+	msg.req.sdiag_protocol = proto;
+	/* TIME_WAIT and request sockets carry inode 0: no process owns them */
+	msg.req.idiag_states = ~(uint32_t)((1u << ST_TIME_WAIT) | (1u << ST_SYN_RECV) |
+					   (1u << ST_NEW_SYN_RECV));
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	if (sendto(sm->nl_fd, &msg, sizeof msg, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t got = recv_whole(sm);
+		if (got < 0)
+			return (int)got;
+		size_t left = (size_t)got;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)sm->rbuf; NLMSG_OK(h, left);
+		     h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_seq != sm->seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(h);
+				if (h->nlmsg_len < NLMSG_LENGTH(sizeof *e))
+					return -EPROTO;
+				/* a kernel built without IPv6 or UDP diag says ENOENT */
+				return e->error == -ENOENT ? 0 : (e->error ? e->error : -EPROTO);
+			}
+			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+				continue;
+			struct sockmap_sock s;
+			if (sockmap_parse_diag(NLMSG_DATA(h), h->nlmsg_len - NLMSG_LENGTH(0), proto,
+					       &s) == 0 &&
+			    s.inode != 0) {
+				int rc = push_sock(sm, &s);
+				if (rc)
+					return rc;
+			}
+		}
+	}
+}
+
+static int sock_order(const void *a, const void *b)
+{
+	const struct sockmap_sock *x = a, *y = b;
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if (x->lport != y->lport)
+		return x->lport < y->lport ? -1 : 1;
+	/* keep dump order among equals so ties resolve the same way each time */
+	return x->inode < y->inode ? -1 : x->inode > y->inode;
+}
+
+int sockmap_dump(struct sockmap *sm)
+{
+	static const uint8_t fams[] = {AF_INET, AF_INET6};
+	static const uint8_t protos[] = {IPPROTO_TCP, IPPROTO_UDP};
+	sm->nnext = 0;
+	for (size_t f = 0; f < 2; f++) {
+		for (size_t p = 0; p < 2; p++) {
+			int rc = dump_one(sm, fams[f], protos[p]);
+			if (rc)
+				return rc;
+		}
+	}
+	qsort(sm->next, sm->nnext, sizeof *sm->next, sock_order);
+	struct sockmap_sock *t = sm->socks;
+	size_t tcap = sm->socks_cap;
+	sm->socks = sm->next;
+	sm->socks_cap = sm->next_cap;
+	sm->nsocks = sm->nnext;
+	sm->next = t;
+	sm->next_cap = tcap;
+	sm->nnext = 0;
+	sm->stats.dumps++;
+	return 0;
+}
+
+const struct sockmap_sock *sockmap_lookup(const struct sockmap *sm, const struct flow_key *leg)
+{
+	/* lower bound of (proto, lport) in the sorted list */
+	size_t lo = 0, hi = sm->nsocks;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct sockmap_sock *s = &sm->socks[mid];
+		if (s->proto < leg->proto || (s->proto == leg->proto && s->lport < leg->sport))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < sm->nsocks && sm->socks[end].proto == leg->proto &&
+	       sm->socks[end].lport == leg->sport)
+		end++;
+	return sockmap_match(sm->socks + lo, end - lo, leg);
+}
+
+const struct sockmap_sock *sockmap_sockets(const struct sockmap *sm, size_t *n)
+{
+	*n = sm->nsocks;
+	return sm->socks;
+}
+
+/* "socket:[12345]" -> 12345 */
+static bool parse_socket_link(const char *s, size_t n, uint32_t *inode)
+{
+	static const char prefix[] = "socket:[";
+	size_t pl = sizeof prefix - 1;
+	if (n < pl + 2 || memcmp(s, prefix, pl) != 0 || s[n - 1] != ']')
+		return false;
+	uint64_t v = 0;
+	for (size_t i = pl; i < n - 1; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+		if (v > UINT32_MAX)
+			return false;
+	}
+	*inode = (uint32_t)v;
+	return true;
+}
+
+static void read_fds(struct sockmap *sm, int32_t pid, struct pid_entry *pe)
+{
+	char path[32];
+	snprintf(path, sizeof path, "%d/fd", (int)pid);
+	int fd = openat(sm->root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return; /* gone, or not ours to read */
+	struct stat st;
+	pe->fd_count = fstat(fd, &st) == 0 ? (int64_t)st.st_size : -1;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	pe->gen++;
+	pe->has_sockets = false;
+	sm->stats.fd_dirs_read++;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		/* "socket:[4294967295]" is 19 bytes: a longer link is not a socket */
+		char link[32];
+		ssize_t n = readlinkat(dirfd(d), de->d_name, link, sizeof link);
+		uint32_t inode;
+		if (n <= 0 || (size_t)n >= sizeof link || !parse_socket_link(link, (size_t)n, &inode))
+			continue;
+		struct flow_key k = id_key(KIND_INODE, inode);
+		bool created;
+		struct inode_entry *ie = flowtable_get(&sm->inodes, &k, &created);
+		if (ie) {
+			ie->pid = pid;
+			ie->gen = pe->gen;
+		}
+		pe->has_sockets = true;
+	}
+	closedir(d);
+}
+
+static bool pid_alive_in_pass(const struct flow_key *key, void *value, void *ctx)
+{
+	(void)key;
+	return ((struct pid_entry *)value)->seen_pass == *(uint32_t *)ctx;
+}
+
+/* An inode whose pid vanished or re-read its fds since is stale. */
+static bool inode_current(const struct flow_key *key, void *value, void *ctx)
+{
+	(void)key;
+	const struct inode_entry *ie = value;
+	struct sockmap *sm = ctx;
+	struct flow_key pk = id_key(KIND_PID, (uint64_t)(uint32_t)ie->pid);
+	const struct pid_entry *pe = flowtable_find(&sm->pids, &pk);
+	return pe && pe->gen == ie->gen;
+}
+
+/* One walk of the proc root. full: read every process's fds; otherwise
+ * only those that are new, reused or whose fd count changed. */
+static void proc_pass(struct sockmap *sm, bool full)
+{
+	int fd = openat(sm->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	uint32_t pass = ++sm->pass;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		if (*end || pid <= 0 || pid > INT32_MAX || de->d_name[0] < '1' ||
+		    de->d_name[0] > '9')
+			continue;
+		struct flow_key k = id_key(KIND_PID, (uint64_t)pid);
+		bool created;
+		struct pid_entry *pe = flowtable_get(&sm->pids, &k, &created);
+		if (!pe)
+			continue;
+		bool read = full || created || pe->dir_ino != (uint64_t)de->d_ino;
+		if (!read) {
+			char path[32];
+			struct stat st;
+			snprintf(path, sizeof path, "%ld/fd", pid);
+			if (fstatat(sm->root_fd, path, &st, 0) == 0 && (int64_t)st.st_size != pe->fd_count)
+				read = true;
+		}
+		pe->dir_ino = (uint64_t)de->d_ino;
+		pe->seen_pass = pass;
+		if (read)
+			read_fds(sm, (int32_t)pid, pe);
+	}
+	closedir(d);
+	flowtable_sweep(&sm->pids, pid_alive_in_pass, &pass);
+	if (full)
+		flowtable_sweep(&sm->inodes, inode_current, sm);
+}
+
+static int32_t pid_of(struct sockmap *sm, uint32_t inode)
+{
+	struct flow_key k = id_key(KIND_INODE, inode);
+	struct inode_entry *ie = flowtable_find(&sm->inodes, &k);
+	if (!ie || !inode_current(&k, ie, sm))
+		return 0;
+	return ie->pid;
+}
+
+static size_t lookup_all(struct sockmap *sm, const uint32_t *inodes, int32_t *pids, size_t n)
+{
+	size_t found = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!pids[i] && inodes[i])
+			pids[i] = pid_of(sm, inodes[i]);
+		found += pids[i] != 0;
+	}
+	return found;
+}
+
+static struct flow_key peer_key(const struct flow_key *leg)
+{
+	struct flow_key k;
+	memset(&k, 0, sizeof k);
+	k.family = leg->family;
+	k.proto = leg->proto;
+	k.dport = leg->dport;
+	memcpy(k.daddr, leg->daddr, 16);
+	return k;
+}
+
+/* Re-reads the process that last owned a socket to the same remote end as
+ * each missed leg. */
+static void hinted_reads(struct sockmap *sm, const struct flow_key *legs, const int32_t *pids,
+			 size_t n)
+{
+	int32_t done[SOCKMAP_HINTED_READS];
+	size_t ndone = 0;
+	for (size_t i = 0; i < n && ndone < SOCKMAP_HINTED_READS; i++) {
+		if (pids[i])
+			continue;
+		struct flow_key pk = peer_key(&legs[i]);
+		const int32_t *owner = flowtable_find(&sm->peers, &pk);
+		if (!owner)
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < ndone; j++)
+			seen |= done[j] == *owner;
+		if (seen)
+			continue;
+		done[ndone++] = *owner;
+		struct flow_key k = id_key(KIND_PID, (uint64_t)(uint32_t)*owner);
+		struct pid_entry *pe = flowtable_find(&sm->pids, &k);
+		if (pe) {
+			read_fds(sm, *owner, pe);
+			sm->stats.hinted_reads++;
+		}
+	}
+}
+
+static void owners_pass(struct sockmap *sm)
+{
+	size_t pos = 0;
+	const struct flow_key *k;
+	struct pid_entry *pe;
+	while ((pe = flowtable_next(&sm->pids, &pos, &k))) {
+		if (!pe->has_sockets)
+			continue;
+		uint64_t pid;
+		memcpy(&pid, k->saddr, sizeof pid);
+		read_fds(sm, (int32_t)pid, pe);
+	}
+}
+
+size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flow_key *legs,
+		    int32_t *pids, size_t n, uint64_t now_ns)
+{
+	memset(pids, 0, n * sizeof *pids);
+	size_t found = lookup_all(sm, inodes, pids, n);
+	if (found < n && legs && sm->scanned_once) {
+		hinted_reads(sm, legs, pids, n);
+		found = lookup_all(sm, inodes, pids, n);
+	}
+	if (found < n && (!sm->scanned_once || now_ns - sm->last_incr_ns >= SOCKMAP_INCR_SCAN_NS)) {
+		bool full = !sm->scanned_once;
+		proc_pass(sm, full);
+		sm->scanned_once = true;
+		sm->last_incr_ns = now_ns;
+		if (full)
+			sm->last_full_ns = sm->last_owners_ns = now_ns;
+		sm->stats.incr_passes += !full;
+		sm->stats.full_passes += full;
+		found = lookup_all(sm, inodes, pids, n);
+	}
+	if (found < n && now_ns - sm->last_owners_ns >= SOCKMAP_OWNERS_SCAN_NS) {
+		owners_pass(sm);
+		sm->last_owners_ns = now_ns;
+		sm->stats.owners_passes++;
+		found = lookup_all(sm, inodes, pids, n);
+	}
+	if (found < n && now_ns - sm->last_full_ns >= SOCKMAP_FULL_SCAN_NS) {
+		proc_pass(sm, true);
+		sm->last_full_ns = sm->last_incr_ns = sm->last_owners_ns = now_ns;
+		sm->stats.full_passes++;
+		found = lookup_all(sm, inodes, pids, n);
+	}
+	for (size_t i = 0; legs && i < n; i++) {
+		if (!pids[i])
+			continue;
+		struct flow_key pk = peer_key(&legs[i]);
+		bool created;
+		int32_t *owner = flowtable_get(&sm->peers, &pk, &created);
+		if (!owner) { /* full of peers: start over rather than grow */
+			flowtable_clear(&sm->peers);
+			owner = flowtable_get(&sm->peers, &pk, &created);
+		}
+		if (owner)
+			*owner = pids[i];
+	}
+	return found;
+}
+
+void sockmap_get_stats(const struct sockmap *sm, struct sockmap_stats *st)
+{
+	*st = sm->stats;
+}

@@ -1,0 +1,99 @@
+/* sockmap.h - which socket, and which process, a flow belongs to.
+ *
+ * Two steps. (1) Flow -> socket: a sock_diag netlink dump (NETLINK_SOCK_DIAG,
+ * inet_diag_req_v2; net/ipv4/inet_diag.c) of TCP and UDP, IPv4 and IPv6,
+ * gives every socket's 5-tuple, state, uid and inode; a flow is matched to
+ * the best socket by a pure scoring rule that also covers UDP sockets that
+ * are unconnected or bound to 0.0.0.0 / [::] (dual-stack included).
+ * (2) Socket inode -> pid: an index of the "socket:[N]" links under
+ * /proc/PID/fd, built incrementally: on a miss only new processes and those
+ * whose fd count changed are read, and a full re-read happens at most every
+ * SOCKMAP_FULL_SCAN_NS. A client that closes one connection and opens the
+ * next keeps its fd count, so two cheaper steps come first: the process
+ * that last owned a socket to the same remote end is re-read, then (every
+ * SOCKMAP_OWNERS_SCAN_NS) every process known to hold sockets.
+ *
+ * Flows are passed as "legs": a struct flow_key seen from the local socket,
+ * saddr/sport = local end, daddr/dport = remote end.
+ */
+#ifndef PIDTOP_SOCKMAP_H
+#define PIDTOP_SOCKMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pktdecode.h"
+
+#define SOCKMAP_INCR_SCAN_NS (50 * 1000000ULL)   /* at most 20 incremental /proc passes a second */
+#define SOCKMAP_OWNERS_SCAN_NS (200 * 1000000ULL) /* re-read of socket-holding processes */
+#define SOCKMAP_FULL_SCAN_NS (2000 * 1000000ULL) /* at most one full fd re-read per 2 s */
+#define SOCKMAP_HINTED_READS 16 /* per call: processes re-read on a remembered peer */
+
+struct sockmap_sock {
+	uint8_t family; /* AF_INET (v4-mapped addresses normalised) or AF_INET6 */
+	uint8_t proto;  /* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t state;  /* TCP_* (include/net/tcp_states.h); UDP: 1 connected, 7 unconnected */
+	bool v6only;    /* AF_INET6 socket with IPV6_V6ONLY: takes no IPv4 */
+	uint16_t lport, rport;
+	uint8_t laddr[16], raddr[16]; /* same layout as struct flow_key */
+	uint32_t uid;
+	uint32_t inode;
+};
+
+/* How well socket s fits leg: -1 when it cannot carry it, else higher is
+ * better (exact remote end 4, exact local address 2, same family 1; a
+ * wildcard local address or an unconnected remote end adds 0). */
+int sockmap_match_score(const struct sockmap_sock *s, const struct flow_key *leg);
+
+/* The best-scoring socket among n for leg (the first on ties), or NULL. */
+const struct sockmap_sock *sockmap_match(const struct sockmap_sock *socks, size_t n,
+					 const struct flow_key *leg);
+
+/* Parses one SOCK_DIAG_BY_FAMILY reply payload (struct inet_diag_msg and
+ * its attributes, len bytes) for protocol proto. Returns 0, or -1 when the
+ * message is too short or not an inet socket. */
+int sockmap_parse_diag(const void *payload, size_t len, uint8_t proto, struct sockmap_sock *out);
+
+/* A short name for a TCP state ("ESTABLISHED", "LISTEN"...), or for UDP
+ * "CONNECTED"/"UNCONN". */
+const char *sockmap_state_name(uint8_t proto, uint8_t state);
+
+struct sockmap;
+
+/* proc_root is the proc tree holding the PID/fd directories. Returns 0, or
+ * -1 with a reason (no netlink socket, unreadable proc root). */
+int sockmap_open(struct sockmap **out, const char *proc_root, char *why, size_t whylen);
+void sockmap_close(struct sockmap *sm);
+
+/* Replaces the socket list with a fresh dump of TCP and UDP over IPv4 and
+ * IPv6. Returns 0 or -errno (the old list is kept on failure). */
+int sockmap_dump(struct sockmap *sm);
+
+/* The socket of the last dump that best matches leg, or NULL. */
+const struct sockmap_sock *sockmap_lookup(const struct sockmap *sm, const struct flow_key *leg);
+
+/* The sockets of the last dump (for tests and diagnostics). */
+const struct sockmap_sock *sockmap_sockets(const struct sockmap *sm, size_t *n);
+
+/* Fills pids[i] with the process holding socket inodes[i], or 0 when none
+ * is known. legs (may be NULL) are the conversations the inodes were
+ * matched for: they name the remote end for the re-read hint and are
+ * remembered with the owner found. Misses trigger the steps above, each
+ * rate-limited; now_ns is CLOCK_MONOTONIC. Returns how many were found. */
+size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flow_key *legs,
+		    int32_t *pids, size_t n, uint64_t now_ns);
+
+/* Counters for tests and the benchmark: processes whose fds were read,
+ * incremental passes, full passes. */
+struct sockmap_stats {
+	uint64_t fd_dirs_read;
+	uint64_t incr_passes;
+	uint64_t owners_passes;
+	uint64_t hinted_reads;
+	uint64_t full_passes;
+	uint64_t dumps;
+};
+void sockmap_get_stats(const struct sockmap *sm, struct sockmap_stats *st);
+
+#endif

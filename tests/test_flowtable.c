@@ -1,0 +1,252 @@
+/* test_flowtable.c - flow key hashing, table growth, deletion, fragments */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "../src/flowtable.h"
+
+struct val {
+	uint64_t n;
+	uint32_t tag;
+};
+
+static struct flow_key key_n(uint32_t n)
+{
+	struct flow_key k;
+	memset(&k, 0, sizeof k);
+	k.family = (n & 1) ? AF_INET6 : AF_INET;
+	k.proto = (n & 2) ? IPPROTO_UDP : IPPROTO_TCP;
+	k.sport = (uint16_t)(1024 + n % 50000);
+	k.dport = 443;
+	k.saddr[0] = 10;
+	k.saddr[1] = (uint8_t)(n >> 16);
+	k.saddr[2] = (uint8_t)(n >> 8);
+	k.saddr[3] = (uint8_t)n;
+	k.daddr[0] = 192;
+	k.daddr[3] = 1;
+	return k;
+}
+
+static void test_hash_keyed_and_stable(void **state)
+{
+	(void)state;
+	struct flowtable a, b;
+	assert_int_equal(flowtable_init(&a, sizeof(struct val), 1000), 0);
+	assert_int_equal(flowtable_init(&b, sizeof(struct val), 1000), 0);
+	struct flow_key k1 = key_n(1), k2 = key_n(1);
+	assert_true(flowtable_hash(&a, &k1) == flowtable_hash(&a, &k2));
+	k2.dport = 444;
+	assert_true(flowtable_hash(&a, &k1) != flowtable_hash(&a, &k2));
+	/* each table has its own key, so peers cannot precompute collisions */
+	assert_true(flowtable_hash(&a, &k1) != flowtable_hash(&b, &k1));
+	/* a one-bit change anywhere in the key changes the hash */
+	for (size_t byte = 0; byte < sizeof k1; byte++) {
+		struct flow_key m = k1;
+		((uint8_t *)&m)[byte] ^= 0x10;
+		assert_true(flowtable_hash(&a, &m) != flowtable_hash(&a, &k1));
+	}
+	flowtable_free(&a);
+	flowtable_free(&b);
+}
+
+static void test_growth_keeps_values(void **state)
+{
+	(void)state;
+	struct flowtable ft;
+	assert_int_equal(flowtable_init(&ft, sizeof(struct val), 1u << 20), 0);
+	const uint32_t n = 20000;
+	for (uint32_t i = 0; i < n; i++) {
+		struct flow_key k = key_n(i);
+		bool created;
+		struct val *v = flowtable_get(&ft, &k, &created);
+		assert_non_null(v);
+		assert_true(created);
+		assert_int_equal(v->n, 0);
+		v->n = i * 3ULL;
+		v->tag = i;
+	}
+	assert_int_equal(flowtable_count(&ft), n);
+	assert_true(ft.cap >= 2 * n);
+	for (uint32_t i = 0; i < n; i++) {
+		struct flow_key k = key_n(i);
+		struct val *v = flowtable_find(&ft, &k);
+		assert_non_null(v);
+		assert_int_equal(v->n, i * 3ULL);
+		bool created;
+		assert_ptr_equal(flowtable_get(&ft, &k, &created), v);
+		assert_false(created);
+	}
+	struct flow_key absent = key_n(n + 5);
+	assert_null(flowtable_find(&ft, &absent));
+
+	size_t pos = 0, seen = 0;
+	const struct flow_key *kp;
+	uint64_t sum = 0;
+	struct val *v;
+	while ((v = flowtable_next(&ft, &pos, &kp))) {
+		assert_int_equal(kp->sport, 1024 + v->tag % 50000);
+		sum += v->tag;
+		seen++;
+	}
+	assert_int_equal(seen, n);
+	assert_true(sum == (uint64_t)n * (n - 1) / 2);
+
+	size_t cap = ft.cap;
+	flowtable_clear(&ft);
+	assert_int_equal(flowtable_count(&ft), 0);
+	assert_int_equal(ft.cap, cap);
+	assert_null(flowtable_find(&ft, &absent));
+	struct flow_key k0 = key_n(0);
+	assert_null(flowtable_find(&ft, &k0));
+	flowtable_free(&ft);
+}
+
+static void test_max_entries(void **state)
+{
+	(void)state;
+	struct flowtable ft;
+	assert_int_equal(flowtable_init(&ft, sizeof(struct val), 100), 0);
+	bool created;
+	for (uint32_t i = 0; i < 100; i++) {
+		struct flow_key k = key_n(i);
+		assert_non_null(flowtable_get(&ft, &k, &created));
+	}
+	struct flow_key extra = key_n(100);
+	assert_null(flowtable_get(&ft, &extra, &created));
+	assert_false(created);
+	/* existing keys are still found when full */
+	struct flow_key k5 = key_n(5);
+	assert_non_null(flowtable_get(&ft, &k5, &created));
+	flowtable_free(&ft);
+}
+
+/* Random inserts and deletes on a small table, checked against a plain
+ * array: backward-shift deletion must keep every survivor reachable. */
+static void test_random_ops_against_reference(void **state)
+{
+	(void)state;
+	struct flowtable ft;
+	assert_int_equal(flowtable_init(&ft, sizeof(struct val), 1000), 0);
+	enum { POOL = 90 };
+	bool present[POOL] = {false};
+	uint64_t want[POOL] = {0};
+	srand(12345);
+	for (int op = 0; op < 200000; op++) {
+		uint32_t i = (uint32_t)rand() % POOL;
+		struct flow_key k = key_n(i);
+		if (rand() % 3 == 0) {
+			assert_int_equal(flowtable_remove(&ft, &k), present[i]);
+			present[i] = false;
+		} else {
+			bool created;
+			struct val *v = flowtable_get(&ft, &k, &created);
+			assert_non_null(v);
+			assert_int_equal(created, !present[i]);
+			if (created)
+				want[i] = 0;
+			v->n += op;
+			want[i] += op;
+			present[i] = true;
+		}
+		if (op % 997 == 0) {
+			size_t cnt = 0;
+			for (uint32_t j = 0; j < POOL; j++) {
+				struct flow_key kj = key_n(j);
+				struct val *v = flowtable_find(&ft, &kj);
+				assert_int_equal(v != NULL, present[j]);
+				if (v)
+					assert_true(v->n == want[j]);
+				cnt += present[j];
+			}
+			assert_int_equal(flowtable_count(&ft), cnt);
+		}
+	}
+	flowtable_free(&ft);
+}
+
+static bool keep_even(const struct flow_key *key, void *value, void *ctx)
+{
+	(void)key;
+	(*(size_t *)ctx)++;
+	return ((struct val *)value)->tag % 2 == 0;
+}
+
+static void test_sweep(void **state)
+{
+	(void)state;
+	struct flowtable ft;
+	assert_int_equal(flowtable_init(&ft, sizeof(struct val), 100000), 0);
+	for (uint32_t i = 0; i < 5000; i++) {
+		struct flow_key k = key_n(i);
+		bool created;
+		struct val *v = flowtable_get(&ft, &k, &created);
+		v->tag = i;
+	}
+	size_t calls = 0;
+	assert_int_equal(flowtable_sweep(&ft, keep_even, &calls), 2500);
+	assert_true(calls >= 5000);
+	assert_int_equal(flowtable_count(&ft), 2500);
+	for (uint32_t i = 0; i < 5000; i++) {
+		struct flow_key k = key_n(i);
+		struct val *v = flowtable_find(&ft, &k);
+		if (i % 2)
+			assert_null(v);
+		else
+			assert_true(v && v->tag == i);
+	}
+	flowtable_free(&ft);
+}
+
+static void test_fragment_cache(void **state)
+{
+	(void)state;
+	struct flowtable_fragcache *fc = malloc(sizeof *fc);
+	assert_non_null(fc);
+	flowtable_frag_init(fc);
+	struct pkt_info first;
+	memset(&first, 0, sizeof first);
+	first.key = key_n(7);
+	first.key.proto = IPPROTO_UDP;
+	first.fragment = true;
+	first.frag_id = 0xabcd;
+	flowtable_frag_remember(fc, &first);
+
+	struct pkt_info later = first;
+	later.key.sport = later.key.dport = 0;
+	later.frag_offset = 1480;
+	assert_true(flowtable_frag_lookup(fc, &later));
+	assert_int_equal(later.key.sport, first.key.sport);
+	assert_int_equal(later.key.dport, first.key.dport);
+
+	struct pkt_info other_id = later;
+	other_id.key.sport = other_id.key.dport = 0;
+	other_id.frag_id = 0xabce;
+	assert_false(flowtable_frag_lookup(fc, &other_id));
+	assert_int_equal(other_id.key.sport, 0);
+
+	struct pkt_info other_src = later;
+	other_src.key.sport = other_src.key.dport = 0;
+	other_src.key.saddr[3] ^= 1;
+	assert_false(flowtable_frag_lookup(fc, &other_src));
+	free(fc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hash_keyed_and_stable),
+		cmocka_unit_test(test_growth_keeps_values),
+		cmocka_unit_test(test_max_entries),
+		cmocka_unit_test(test_random_ops_against_reference),
+		cmocka_unit_test(test_sweep),
+		cmocka_unit_test(test_fragment_cache),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,385 @@
+/* test_sockmap.c - attribution rules (flow -> socket scoring), sock_diag
+ * message parsing, the incremental /proc/PID/fd index on a fixture tree, and
+ * one unprivileged round trip through the real kernel's sock_diag. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../src/sockmap.h"
+
+static void addr(int family, const char *text, uint8_t out[16])
+{
+	memset(out, 0, 16);
+	assert_int_equal(inet_pton(family, text, out), 1);
+}
+
+static struct sockmap_sock sock(int family, int proto, const char *l, uint16_t lport,
+				const char *r, uint16_t rport, uint32_t inode)
+{
+	struct sockmap_sock s;
+	memset(&s, 0, sizeof s);
+	s.family = (uint8_t)family;
+	s.proto = (uint8_t)proto;
+	addr(family, l, s.laddr);
+	addr(family, r, s.raddr);
+	s.lport = lport;
+	s.rport = rport;
+	s.inode = inode;
+	return s;
+}
+
+static struct flow_key leg(int family, int proto, const char *l, uint16_t lport, const char *r,
+			   uint16_t rport)
+{
+	struct flow_key k;
+	memset(&k, 0, sizeof k);
+	k.family = (uint8_t)family;
+	k.proto = (uint8_t)proto;
+	addr(family, l, k.saddr);
+	addr(family, r, k.daddr);
+	k.sport = lport;
+	k.dport = rport;
+	return k;
+}
+
+static uint32_t match_inode(const struct sockmap_sock *s, size_t n, struct flow_key k)
+{
+	const struct sockmap_sock *m = sockmap_match(s, n, &k);
+	return m ? m->inode : 0;
+}
+
+/* Loopback TCP: both ends are local sockets; each leg finds its own end,
+ * the established socket beats the listener on the same port. */
+static void test_loopback_tcp_pair(void **state)
+{
+	(void)state;
+	struct sockmap_sock s[] = {
+		sock(AF_INET, IPPROTO_TCP, "0.0.0.0", 5001, "0.0.0.0", 0, 10),          /* listener */
+		sock(AF_INET, IPPROTO_TCP, "127.0.0.1", 5001, "127.0.0.1", 40000, 11),  /* accepted */
+		sock(AF_INET, IPPROTO_TCP, "127.0.0.1", 40000, "127.0.0.1", 5001, 12),  /* client */
+	};
+	/* a packet 127.0.0.1:40000 -> 127.0.0.1:5001: sender leg and receiver leg */
+	assert_int_equal(match_inode(s, 3, leg(AF_INET, IPPROTO_TCP, "127.0.0.1", 40000, "127.0.0.1", 5001)), 12);
+	assert_int_equal(match_inode(s, 3, leg(AF_INET, IPPROTO_TCP, "127.0.0.1", 5001, "127.0.0.1", 40000)), 11);
+	/* a new peer before accept(): the listener takes it */
+	assert_int_equal(match_inode(s, 3, leg(AF_INET, IPPROTO_TCP, "127.0.0.1", 5001, "127.0.0.1", 40001)), 10);
+	/* UDP never matches a TCP socket, nor another port */
+	assert_int_equal(match_inode(s, 3, leg(AF_INET, IPPROTO_UDP, "127.0.0.1", 5001, "127.0.0.1", 40000)), 0);
+	assert_int_equal(match_inode(s, 3, leg(AF_INET, IPPROTO_TCP, "127.0.0.1", 5002, "127.0.0.1", 40000)), 0);
+	/* an established socket to another peer does not take this one */
+	struct sockmap_sock only_est[] = {s[1]};
+	assert_int_equal(match_inode(only_est, 1, leg(AF_INET, IPPROTO_TCP, "127.0.0.1", 5001, "127.0.0.1", 40001)), 0);
+}
+
+/* UDP server bound to 0.0.0.0 (and [::] dual-stack or v6only), senders
+ * with unconnected sockets, a connected socket preferred over the wildcard. */
+static void test_wildcard_udp(void **state)
+{
+	(void)state;
+	struct sockmap_sock s[] = {
+		sock(AF_INET, IPPROTO_UDP, "0.0.0.0", 9000, "0.0.0.0", 0, 20),
+		sock(AF_INET, IPPROTO_UDP, "127.0.0.1", 9000, "127.0.0.1", 7777, 21),
+		sock(AF_INET, IPPROTO_UDP, "0.0.0.0", 7777, "0.0.0.0", 0, 22),
+	};
+	assert_int_equal(match_inode(s, 3, leg(AF_INET, IPPROTO_UDP, "10.9.8.7", 9000, "10.0.0.1", 1234)), 20);
+	assert_int_equal(match_inode(s, 3, leg(AF_INET, IPPROTO_UDP, "127.0.0.1", 9000, "127.0.0.1", 7777)), 21);
+	assert_int_equal(match_inode(s, 3, leg(AF_INET, IPPROTO_UDP, "127.0.0.1", 7777, "127.0.0.1", 9000)), 22);
+	/* IPv6 leg: an IPv4 socket cannot carry it */
+	assert_int_equal(match_inode(s, 3, leg(AF_INET6, IPPROTO_UDP, "::1", 9000, "::1", 1)), 0);
+
+	/* [::]:53 dual-stack takes IPv4 and IPv6; v6only takes only IPv6 */
+	struct sockmap_sock d = sock(AF_INET6, IPPROTO_UDP, "::", 53, "::", 0, 30);
+	assert_int_equal(match_inode(&d, 1, leg(AF_INET, IPPROTO_UDP, "192.0.2.1", 53, "192.0.2.9", 5353)), 30);
+	assert_int_equal(match_inode(&d, 1, leg(AF_INET6, IPPROTO_UDP, "2001:db8::1", 53, "2001:db8::2", 1)), 30);
+	d.v6only = true;
+	assert_int_equal(match_inode(&d, 1, leg(AF_INET, IPPROTO_UDP, "192.0.2.1", 53, "192.0.2.9", 5353)), 0);
+	assert_int_equal(match_inode(&d, 1, leg(AF_INET6, IPPROTO_UDP, "2001:db8::1", 53, "2001:db8::2", 1)), 30);
+	/* same port in both families: the IPv4 socket wins an IPv4 leg */
+	struct sockmap_sock both[] = {
+		sock(AF_INET6, IPPROTO_UDP, "::", 53, "::", 0, 31),
+		sock(AF_INET, IPPROTO_UDP, "0.0.0.0", 53, "0.0.0.0", 0, 32),
+	};
+	assert_int_equal(match_inode(both, 2, leg(AF_INET, IPPROTO_UDP, "192.0.2.1", 53, "192.0.2.9", 1)), 32);
+	/* a socket bound to one address does not take another address's traffic */
+	struct sockmap_sock bound = sock(AF_INET, IPPROTO_UDP, "127.0.0.2", 53, "0.0.0.0", 0, 33);
+	assert_int_equal(match_inode(&bound, 1, leg(AF_INET, IPPROTO_UDP, "127.0.0.1", 53, "127.0.0.1", 1)), 0);
+	assert_int_equal(match_inode(&bound, 1, leg(AF_INET, IPPROTO_UDP, "127.0.0.2", 53, "127.0.0.1", 1)), 33);
+	/* exact local address beats the wildcard on the same port */
+	struct sockmap_sock pair[] = {sock(AF_INET, IPPROTO_UDP, "0.0.0.0", 53, "0.0.0.0", 0, 34), bound};
+	pair[1].lport = 53;
+	assert_int_equal(match_inode(pair, 2, leg(AF_INET, IPPROTO_UDP, "127.0.0.2", 53, "127.0.0.1", 1)), 33);
+}
+
+/* Build an inet_diag reply by hand: v6 socket holding v4-mapped addresses
+ * with the SKV6ONLY attribute. */
+static void test_parse_diag_v4mapped(void **state)
+{
+	(void)state;
+	uint8_t buf[NLMSG_ALIGN(sizeof(struct inet_diag_msg)) + NLA_HDRLEN + 4];
+	memset(buf, 0, sizeof buf);
+	struct inet_diag_msg m;
+	memset(&m, 0, sizeof m);
+	m.idiag_family = AF_INET6;
+	m.idiag_state = 1;
+	m.id.idiag_sport = htons(8080);
+	m.id.idiag_dport = htons(51000);
+	assert_int_equal(inet_pton(AF_INET6, "::ffff:127.0.0.1", m.id.idiag_src), 1);
+	assert_int_equal(inet_pton(AF_INET6, "::ffff:10.1.2.3", m.id.idiag_dst), 1);
+	m.idiag_uid = 1000;
+	m.idiag_inode = 424242;
+	memcpy(buf, &m, sizeof m);
+	struct nlattr na = {.nla_len = NLA_HDRLEN + 1, .nla_type = INET_DIAG_SKV6ONLY};
+	memcpy(buf + NLMSG_ALIGN(sizeof m), &na, sizeof na);
+	buf[NLMSG_ALIGN(sizeof m) + NLA_HDRLEN] = 0;
+
+	struct sockmap_sock s;
+	assert_int_equal(sockmap_parse_diag(buf, sizeof buf, IPPROTO_TCP, &s), 0);
+	assert_int_equal(s.family, AF_INET);
+	assert_int_equal(s.lport, 8080);
+	assert_int_equal(s.rport, 51000);
+	assert_int_equal(s.uid, 1000);
+	assert_int_equal(s.inode, 424242);
+	assert_false(s.v6only);
+	uint8_t want[16];
+	addr(AF_INET, "10.1.2.3", want);
+	assert_memory_equal(s.raddr, want, 16);
+	assert_int_equal(match_inode(&s, 1, leg(AF_INET, IPPROTO_TCP, "127.0.0.1", 8080, "10.1.2.3", 51000)), 424242);
+
+	buf[NLMSG_ALIGN(sizeof m) + NLA_HDRLEN] = 1;
+	m.idiag_family = AF_INET6;
+	assert_int_equal(inet_pton(AF_INET6, "::", m.id.idiag_src), 1);
+	assert_int_equal(inet_pton(AF_INET6, "::", m.id.idiag_dst), 1);
+	memcpy(buf, &m, sizeof m);
+	assert_int_equal(sockmap_parse_diag(buf, sizeof buf, IPPROTO_UDP, &s), 0);
+	assert_int_equal(s.family, AF_INET6);
+	assert_true(s.v6only);
+	/* a broken attribute length is ignored, not followed */
+	na.nla_len = 200;
+	memcpy(buf + NLMSG_ALIGN(sizeof m), &na, sizeof na);
+	assert_int_equal(sockmap_parse_diag(buf, sizeof buf, IPPROTO_UDP, &s), 0);
+	assert_false(s.v6only);
+	assert_int_equal(sockmap_parse_diag(buf, sizeof m - 1, IPPROTO_UDP, &s), -1);
+	m.idiag_family = AF_UNIX;
+	memcpy(buf, &m, sizeof m);
+	assert_int_equal(sockmap_parse_diag(buf, sizeof buf, IPPROTO_UDP, &s), -1);
+}
+
+static void test_state_names(void **state)
+{
+	(void)state;
+	assert_string_equal(sockmap_state_name(IPPROTO_TCP, 1), "ESTABLISHED");
+	assert_string_equal(sockmap_state_name(IPPROTO_TCP, 10), "LISTEN");
+	assert_string_equal(sockmap_state_name(IPPROTO_TCP, 200), "UNKNOWN");
+	assert_string_equal(sockmap_state_name(IPPROTO_UDP, 7), "UNCONN");
+	assert_string_equal(sockmap_state_name(IPPROTO_UDP, 1), "CONNECTED");
+}
+
+/* A fixture proc tree: PID/fd/N symlinks to "socket:[INODE]". */
+static char fixture[64];
+
+static void fx_fd(int pid, int fd, const char *target)
+{
+	char p[256];
+	snprintf(p, sizeof p, "%s/%d", fixture, pid);
+	mkdir(p, 0755);
+	snprintf(p, sizeof p, "%s/%d/fd", fixture, pid);
+	mkdir(p, 0755);
+	snprintf(p, sizeof p, "%s/%d/fd/%d", fixture, pid, fd);
+	unlink(p);
+	assert_int_equal(symlink(target, p), 0);
+}
+
+static void fx_rm_pid(int pid)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s/%d'", fixture, pid);
+	assert_int_equal(system(cmd), 0);
+}
+
+#define MS 1000000ULL
+
+static void test_fd_index_incremental(void **state)
+{
+	(void)state;
+	strcpy(fixture, "/tmp/pidtop-sockmap-XXXXXX");
+	assert_non_null(mkdtemp(fixture));
+	fx_fd(100, 0, "/dev/null");
+	fx_fd(100, 3, "socket:[5000]");
+	fx_fd(100, 4, "pipe:[77]");
+	fx_fd(200, 5, "socket:[6000]");
+	fx_fd(200, 6, "socket:[notanumber]");
+	fx_fd(400, 3, "pipe:[1]");
+
+	struct sockmap *sm;
+	char why[256];
+	assert_int_equal(sockmap_open(&sm, fixture, why, sizeof why), 0);
+	uint32_t in[3] = {5000, 6000, 77};
+	int32_t pids[3];
+	uint64_t now = 1000 * MS;
+	assert_int_equal(sockmap_pids(sm, in, NULL, pids, 3, now), 2);
+	assert_int_equal(pids[0], 100);
+	assert_int_equal(pids[1], 200);
+	assert_int_equal(pids[2], 0); /* a pipe is not a socket */
+	struct sockmap_stats st;
+	sockmap_get_stats(sm, &st);
+	assert_int_equal(st.full_passes, 1);
+	assert_int_equal(st.fd_dirs_read, 3);
+
+	/* hits need no /proc work at all */
+	uint32_t hit[2] = {5000, 6000};
+	assert_int_equal(sockmap_pids(sm, hit, NULL, pids, 2, now + 1 * MS), 2);
+	sockmap_get_stats(sm, &st);
+	assert_int_equal(st.fd_dirs_read, 3);
+	assert_int_equal(st.incr_passes, 0);
+
+	/* a new process: found by the incremental pass, which reads only it */
+	fx_fd(300, 3, "socket:[7000]");
+	uint32_t miss[1] = {7000};
+	assert_int_equal(sockmap_pids(sm, miss, NULL, pids, 1, now + 100 * MS), 1);
+	assert_int_equal(pids[0], 300);
+	sockmap_get_stats(sm, &st);
+	assert_int_equal(st.incr_passes, 1);
+	assert_int_equal(st.fd_dirs_read, 4);
+
+	/* an unknown inode: one incremental pass, then rate-limited misses,
+	 * no full pass until SOCKMAP_FULL_SCAN_NS has gone by */
+	uint32_t unknown[1] = {99999};
+	assert_int_equal(sockmap_pids(sm, unknown, NULL, pids, 1, now + 200 * MS), 0);
+	assert_int_equal(sockmap_pids(sm, unknown, NULL, pids, 1, now + 210 * MS), 0);
+	sockmap_get_stats(sm, &st);
+	assert_int_equal(st.incr_passes, 2);
+	assert_int_equal(st.full_passes, 1);
+
+	/* a process that vanished: its inodes no longer resolve */
+	fx_rm_pid(200);
+	uint32_t gone[1] = {6000};
+	assert_int_equal(sockmap_pids(sm, gone, NULL, pids, 1, now + 400 * MS), 1);
+	/* still cached until a pass notices: the next miss triggers one */
+	assert_int_equal(sockmap_pids(sm, unknown, NULL, pids, 1, now + 500 * MS), 0);
+	assert_int_equal(sockmap_pids(sm, gone, NULL, pids, 1, now + 510 * MS), 0);
+
+	/* a known socket holder swaps a pipe for a socket: its fd count is
+	 * unchanged, so the incremental pass skips it; the pass over socket
+	 * holders finds it */
+	sockmap_get_stats(sm, &st);
+	uint64_t owners0 = st.owners_passes;
+	fx_fd(100, 4, "socket:[8000]");
+	uint32_t later[1] = {8000};
+	assert_int_equal(sockmap_pids(sm, later, NULL, pids, 1, now + 1500 * MS), 1);
+	assert_int_equal(pids[0], 100);
+	sockmap_get_stats(sm, &st);
+	assert_int_equal(st.owners_passes, owners0 + 1);
+	assert_int_equal(st.full_passes, 1);
+
+	/* a process that held no socket does the same: only the full pass,
+	 * rate-limited to one per SOCKMAP_FULL_SCAN_NS, finds it */
+	fx_fd(400, 3, "socket:[9000]");
+	uint32_t quiet[1] = {9000};
+	assert_int_equal(sockmap_pids(sm, quiet, NULL, pids, 1, now + 1600 * MS), 0);
+	sockmap_get_stats(sm, &st);
+	assert_int_equal(st.owners_passes, owners0 + 1);
+	assert_int_equal(st.full_passes, 1);
+
+	/* a client that closes a connection and opens the next to the same
+	 * server: the last owner of a socket to that server is re-read at once,
+	 * with every other pass still rate-limited */
+	struct flow_key conn1 = leg(AF_INET, IPPROTO_TCP, "10.0.0.2", 40001, "10.0.0.1", 80);
+	struct flow_key conn2 = leg(AF_INET, IPPROTO_TCP, "10.0.0.2", 40002, "10.0.0.1", 80);
+	uint32_t first[1] = {7000};
+	assert_int_equal(sockmap_pids(sm, first, &conn1, pids, 1, now + 1620 * MS), 1);
+	fx_fd(300, 3, "socket:[7001]");
+	uint32_t second[1] = {7001};
+	assert_int_equal(sockmap_pids(sm, second, &conn2, pids, 1, now + 1640 * MS), 1);
+	assert_int_equal(pids[0], 300);
+	sockmap_get_stats(sm, &st);
+	assert_int_equal(st.hinted_reads, 1);
+	assert_int_equal(st.owners_passes, owners0 + 1);
+
+	assert_int_equal(sockmap_pids(sm, quiet, NULL, pids, 1, now + 3100 * MS), 1);
+	assert_int_equal(pids[0], 400);
+	sockmap_get_stats(sm, &st);
+	assert_int_equal(st.full_passes, 2);
+
+	sockmap_close(sm);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fixture);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* The real kernel: our own listening TCP socket and wildcard UDP socket
+ * appear in the dump and resolve to this process. Unprivileged. */
+static void test_real_dump_own_sockets(void **state)
+{
+	(void)state;
+	struct sockmap *sm;
+	char why[256];
+	if (sockmap_open(&sm, "/proc", why, sizeof why) < 0) {
+		print_message("skipped: %s\n", why);
+		skip();
+	}
+	int t = socket(AF_INET, SOCK_STREAM, 0);
+	int u = socket(AF_INET6, SOCK_DGRAM, 0);
+	assert_true(t >= 0 && u >= 0);
+	struct sockaddr_in a4 = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in6 a6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_ANY_INIT};
+	int off = 0;
+	assert_int_equal(setsockopt(u, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off), 0);
+	assert_int_equal(bind(t, (struct sockaddr *)&a4, sizeof a4), 0);
+	assert_int_equal(listen(t, 1), 0);
+	assert_int_equal(bind(u, (struct sockaddr *)&a6, sizeof a6), 0);
+	socklen_t l4 = sizeof a4, l6 = sizeof a6;
+	getsockname(t, (struct sockaddr *)&a4, &l4);
+	getsockname(u, (struct sockaddr *)&a6, &l6);
+	struct stat st_t, st_u;
+	fstat(t, &st_t);
+	fstat(u, &st_u);
+
+	assert_int_equal(sockmap_dump(sm), 0);
+	struct flow_key lt = leg(AF_INET, IPPROTO_TCP, "127.0.0.1", ntohs(a4.sin_port), "127.0.0.1", 1);
+	const struct sockmap_sock *s = sockmap_lookup(sm, &lt);
+	assert_non_null(s);
+	assert_int_equal(s->inode, (uint32_t)st_t.st_ino);
+	assert_int_equal(s->state, 10);
+	assert_int_equal(s->uid, getuid());
+	/* an IPv4 datagram to the dual-stack [::] socket */
+	struct flow_key lu = leg(AF_INET, IPPROTO_UDP, "127.0.0.1", ntohs(a6.sin6_port), "127.0.0.1", 2);
+	s = sockmap_lookup(sm, &lu);
+	assert_non_null(s);
+	assert_int_equal(s->inode, (uint32_t)st_u.st_ino);
+
+	uint32_t inodes[2] = {(uint32_t)st_t.st_ino, (uint32_t)st_u.st_ino};
+	int32_t pids[2];
+	assert_int_equal(sockmap_pids(sm, inodes, NULL, pids, 2, 1), 2);
+	assert_int_equal(pids[0], getpid());
+	assert_int_equal(pids[1], getpid());
+	close(t);
+	close(u);
+	sockmap_close(sm);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_loopback_tcp_pair),
+		cmocka_unit_test(test_wildcard_udp),
+		cmocka_unit_test(test_parse_diag_v4mapped),
+		cmocka_unit_test(test_state_names),
+		cmocka_unit_test(test_fd_index_incremental),
+		cmocka_unit_test(test_real_dump_own_sockets),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
