@@ -79,7 +79,6 @@ RATE_GETTER(write_bps, TG_IO, write_bps)
 RATE_GETTER(cwrite_bps, TG_IO, cwrite_bps)
 RATE_GETTER(io_delay_pct, TG_DELAY, io_delay_pct)
 RATE_GETTER(swapin_delay_pct, TG_DELAY, swapin_delay_pct)
-RATE_GETTER(cpu_delay_pct, TG_DELAY, cpu_delay_pct)
 RATE_GETTER(reclaim_delay_pct, TG_DELAY, reclaim_delay_pct)
 RATE_GETTER(thrashing_delay_pct, TG_DELAY, thrashing_delay_pct)
 RATE_GETTER(cswch_ps, TG_STATUS, cswch_ps)
@@ -181,6 +180,13 @@ static void get_priority(struct model *m, const struct task *t, struct cell *c)
 	set_int(c, t->priority);
 }
 
+static void get_exited(struct model *m, const struct task *t, struct cell *c)
+{
+	(void)m;
+	set_int(c, t->exited_gen != 0);
+	c->kind = CELL_BOOL;
+}
+
 static void get_vsz(struct model *m, const struct task *t, struct cell *c)
 {
 	(void)m;
@@ -220,11 +226,12 @@ const struct column columns[] = {
 	{"state", "S", "state: R running, S sleeping, D disk sleep, T stopped, Z zombie, I idle", 1, 0, UNIT_NONE, COL_LEFT | COL_ASCENDING | COL_TEXT, get_state},
 	{"threads", "THR", "threads in the process", 4, 0, UNIT_NONE, 0, get_threads},
 	{"start_time", "START", "start time, seconds since the epoch", 13, 2, UNIT_EPOCH, 0, get_start_time},
+	{"exited", "EXITED", "ended in this interval (final figures from its exit record)", 6, 0, UNIT_NONE, 0, get_exited},
 	{"cpu_pct", "%CPU", "CPU use, 100 = one CPU (never clamped)", 6, 1, UNIT_PCT, COL_TEXT, get_cpu_pct},
 	{"usr_pct", "%usr", "user CPU, guest time excluded", 6, 1, UNIT_PCT, COL_TEXT, get_usr_pct},
 	{"sys_pct", "%sys", "kernel CPU", 6, 1, UNIT_PCT, COL_TEXT, get_sys_pct},
 	{"guest_pct", "%guest", "CPU running a virtual machine's guest", 6, 1, UNIT_PCT, 0, get_guest_pct},
-	{"wait_pct", "%wait", "time runnable but waiting for a CPU (run queue)", 6, 1, UNIT_PCT, COL_TEXT, get_wait_pct},
+	{"wait_pct", "%wait", "time runnable but waiting for a CPU (run-queue delay)", 6, 1, UNIT_PCT, COL_TEXT, get_wait_pct},
 	{"cpu", "CPU", "CPU it last ran on", 3, 0, UNIT_NONE, COL_TEXT, get_cpu},
 	{"cpu_time", "TIME", "CPU time used since it started, seconds", 9, 2, UNIT_SECONDS, 0, get_cpu_time},
 	{"nice", "NI", "nice value", 3, 0, UNIT_NONE, 0, get_nice},
@@ -240,7 +247,6 @@ const struct column columns[] = {
 	{"cwrite_bps", "CWRITE/s", "written bytes cancelled by truncation per second", 8, 0, UNIT_BPS, COL_HUMAN, get_cwrite_bps},
 	{"io_delay_pct", "IO%", "time waiting for block I/O (delay accounting)", 5, 1, UNIT_PCT, COL_TEXT, get_io_delay_pct},
 	{"swapin_delay_pct", "SWAP%", "time waiting for swap-in (delay accounting)", 5, 1, UNIT_PCT, 0, get_swapin_delay_pct},
-	{"cpu_delay_pct", "CPUDLY%", "time waiting for a CPU (delay accounting)", 7, 1, UNIT_PCT, 0, get_cpu_delay_pct},
 	{"reclaim_delay_pct", "RECL%", "time in memory reclaim (delay accounting)", 5, 1, UNIT_PCT, 0, get_reclaim_delay_pct},
 	{"thrashing_delay_pct", "THRASH%", "time thrashing on page cache (delay accounting)", 7, 1, UNIT_PCT, 0, get_thrashing_delay_pct},
 	{"cswch_ps", "cswch/s", "voluntary context switches per second", 8, 1, UNIT_PS, COL_TEXT, get_cswch_ps},

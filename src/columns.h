@@ -19,7 +19,7 @@ enum cell_state {
 	CELL_DENIED, /* permission: not ours to read */
 };
 
-enum cell_kind { CELL_INT, CELL_REAL, CELL_TEXT };
+enum cell_kind { CELL_INT, CELL_REAL, CELL_TEXT, CELL_BOOL /* in i */ };
 
 struct cell {
 	enum cell_state state;

@@ -23,7 +23,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: pidtop [OPTIONS] [INTERVAL [COUNT]]\n"
-		"Per-process and per-thread CPU, memory, context switches and disk I/O.\n"
+		"Per-process and per-thread CPU, memory, context switches, disk I/O, delays\n"
+		"(taskstats) and network traffic (packet capture).\n"
 		"Reports every INTERVAL seconds (default 1), COUNT times (default: until stopped).\n"
 		"The first report comes one interval after start: a rate needs two samples.\n"
 		"\n"
@@ -39,8 +40,11 @@ static void usage(FILE *f)
 		"  -O, --only-active       only tasks that ran, switched or did I/O in the interval\n"
 		"  -s, --sort=COLUMN       sort by a column id (below); default cpu_pct\n"
 		"  -r, --reverse           reverse the sort order\n"
+		"  -i, --interface=DEV     capture traffic on DEV only (default: any)\n"
 		"      --no-taskstats      turn the taskstats source off\n"
 		"      --no-net            turn the network source off\n"
+		"      --enable-delayacct  turn kernel delay accounting on for the run (root);\n"
+		"                          the old setting is restored on exit\n"
 		"      --proc-root=DIR     read another proc tree (a container's, or a fixture)\n"
 		"      --full-scan         read every file of every task on every refresh\n"
 		"                          (turns off the skipping of tasks that did not run)\n"
@@ -85,15 +89,20 @@ int main(int argc, char **argv)
 		.full_scan = opt.full_scan,
 		.no_taskstats = opt.no_taskstats,
 		.no_net = opt.no_net,
+		.net_device = opt.interface,
+		.enable_delayacct = opt.enable_delayacct,
 	};
 	const char *seq = getenv("PIDTOP_FIXTURE_SEQUENCE");
 	mc.fixture_sequence = seq && *seq && strcmp(seq, "0") != 0;
 
 	static struct model model; /* large: keep it off the stack */
-	if (model_init(&model, &mc, err, sizeof err) < 0) {
-		fprintf(stderr, "pidtop: %s\n", err);
+	int irc = model_init(&model, &mc, err, sizeof err);
+	if (irc < 0) {
 		model_free(&model);
 		options_free(&opt);
+		if (irc == MODEL_ERR_USAGE)
+			return usage_error(err);
+		fprintf(stderr, "pidtop: %s\n", err);
 		return 1;
 	}
 

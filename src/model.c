@@ -1,7 +1,9 @@
 /* model.c - model_refresh(): scan, sweep, rates */
 #include "model.h"
 #include "parse.h"
+#include "netcap.h"
 #include "scan.h"
+#include "tsmodel.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -31,6 +33,62 @@ static int open_root(struct model *m, char *why, size_t whylen)
 		return -1;
 	}
 	return procfs_open(&m->pfs, path, why, whylen);
+}
+
+static int open_net(struct model *m, char *why, size_t whylen)
+{
+	if (m->cfg.no_net || m->cfg.fixture_sequence) {
+		set_source(m, SOURCE_NET, "net", false,
+			   m->cfg.no_net ? "off (--no-net)" : "off (fixture tree)");
+		return 0;
+	}
+	char reason[160];
+	int rc = netcap_open(m->cfg.net_device, m->cfg.proc_root, &m->net, reason, sizeof reason);
+	if (rc == NETCAP_ERR_DEVICE) {
+		snprintf(why, whylen, "%s", reason);
+		return MODEL_ERR_USAGE;
+	}
+	if (rc < 0) {
+		char text[200];
+		snprintf(text, sizeof text, "unavailable: %s", reason);
+		set_source(m, SOURCE_NET, "net", false, text);
+		m->net = NULL;
+		return 0;
+	}
+	set_source(m, SOURCE_NET, "net", true, "ok");
+	return 0;
+}
+
+/* Credits each process (and on thread rows its leader) with the capture's
+ * cumulative traffic; the rates come from the deltas like everything else. */
+static void refresh_net(struct model *m)
+{
+	if (!m->net)
+		return;
+	netcap_refresh(m->net);
+	const char *state = netcap_state(m->net);
+	set_source(m, SOURCE_NET, "net", strcmp(state, "ok") == 0, state);
+	const struct task_list *l = m->cfg.threads ? &m->listed_threads : &m->listed;
+	for (size_t i = 0; i < l->n; i++) {
+		struct task *t = l->v[i];
+		if (!t || (t->is_thread && t->tid != t->tgid))
+			continue;
+		struct netcap_counters c;
+		netcap_pid_totals(m->net, t->tgid, &c);
+		t->cur.net_tx_bytes = c.tx_bytes;
+		t->cur.net_rx_bytes = c.rx_bytes;
+		t->cur.net_tx_packets = c.tx_pkts;
+		t->cur.net_rx_packets = c.rx_pkts;
+		t->have |= TG_NET;
+	}
+	struct netcap_unattributed u;
+	netcap_unattributed(m->net, &u);
+	m->net_prev = m->net_cur;
+	m->net_cur.tcp_bytes = u.tcp_bytes;
+	m->net_cur.udp_bytes = u.udp_bytes;
+	m->net_cur.other_bytes = u.other_bytes;
+	m->net_cur.drops = netcap_drops(m->net);
+	m->net_samples += m->net_samples < 2;
 }
 
 int model_init(struct model *m, const struct model_config *cfg, char *why, size_t whylen)
@@ -65,21 +123,21 @@ int model_init(struct model *m, const struct model_config *cfg, char *why, size_
 			      (ss.run_ns || ss.timeslices));
 
 	set_source(m, SOURCE_PROC, "proc", true, "ok");
-	if (cfg->no_taskstats)
-		set_source(m, SOURCE_TASKSTATS, "taskstats", false, "off (--no-taskstats)");
-	else
-		set_source(m, SOURCE_TASKSTATS, "taskstats", false,
-			   "unavailable: this build has no taskstats client yet");
-	if (cfg->no_net)
-		set_source(m, SOURCE_NET, "net", false, "off (--no-net)");
-	else
-		set_source(m, SOURCE_NET, "net", false,
-			   "unavailable: this build has no packet capture yet");
-	return 0;
+	set_source(m, SOURCE_TASKSTATS, "taskstats", false, "off");
+	set_source(m, SOURCE_NET, "net", false, "off");
+	if (tsmodel_open(m, why, whylen) < 0)
+		return -1;
+	return open_net(m, why, whylen);
 }
 
 void model_free(struct model *m)
 {
+	tsmodel_close(m);
+	if (m->net)
+		netcap_close(m->net);
+	m->net = NULL;
+	free(m->listed.v);
+	free(m->listed_threads.v);
 	task_table_free(&m->procs);
 	task_table_free(&m->threads);
 	free(m->bases.slots);
@@ -130,7 +188,6 @@ static void compute_rates(const struct model *m, struct task *t)
 	r->cwrite_bps = (double)dsub(c->cwrite_bytes, p->cwrite_bytes) / per;
 	r->io_delay_pct = pct_of(dsub(c->blkio_delay_ns, p->blkio_delay_ns), 1e9, elapsed);
 	r->swapin_delay_pct = pct_of(dsub(c->swapin_delay_ns, p->swapin_delay_ns), 1e9, elapsed);
-	r->cpu_delay_pct = pct_of(dsub(c->cpu_delay_ns, p->cpu_delay_ns), 1e9, elapsed);
 	r->reclaim_delay_pct = pct_of(dsub(c->reclaim_delay_ns, p->reclaim_delay_ns), 1e9, elapsed);
 	r->thrashing_delay_pct =
 		pct_of(dsub(c->thrashing_delay_ns, p->thrashing_delay_ns), 1e9, elapsed);
@@ -155,7 +212,7 @@ static void sweep_one(struct task *t, void *arg)
 {
 	struct sweep_ctx *ctx = arg;
 	struct model *m = ctx->m;
-	if (t->seen_gen == m->gen) {
+	if (t->seen_gen == m->gen || (t->exit_final && t->exited_gen == m->gen)) {
 		compute_rates(m, t);
 		return;
 	}
@@ -224,11 +281,15 @@ int model_refresh(struct model *m)
 	}
 	if (scan_all(m) < 0)
 		return -1;
+	refresh_net(m);
+	tsmodel_drain_exits(m);
 	struct sweep_ctx ctx = {m, &m->procs};
 	task_table_foreach(&m->procs, sweep_one, &ctx);
 	ctx.table = &m->threads;
 	task_table_foreach(&m->threads, sweep_one, &ctx);
 	scan_sweep_bases(m);
+	for (size_t i = 0; i < m->nexited; i++)
+		compute_rates(m, &m->exited[i]);
 	return 0;
 }
 

@@ -16,6 +16,10 @@
 #include "task.h"
 #include "users.h"
 
+struct taskstats;
+struct taskstats_exits;
+struct netcap;
+
 enum source_id { SOURCE_PROC, SOURCE_TASKSTATS, SOURCE_NET, SOURCE_COUNT };
 
 struct source_state {
@@ -31,6 +35,7 @@ struct model_config {
 	bool full_scan;         /* read every file of every task every refresh */
 	bool no_taskstats, no_net;
 	const char *net_device; /* -i, NULL = any */
+	bool enable_delayacct;  /* --enable-delayacct: switch it on for the run */
 	/* tests: refresh k reads proc_root/k (the last one repeats) and takes
 	 * its clock from that tree's uptime file, so rates are exact */
 	bool fixture_sequence;
@@ -49,6 +54,11 @@ struct thread_base {
 struct thread_bases {
 	struct thread_base *slots;
 	size_t nslots, count;
+};
+
+struct task_list {
+	struct task **v;
+	size_t n, cap;
 };
 
 struct model_counters { /* what the last refresh cost, for tests and benchmarks */
@@ -76,10 +86,33 @@ struct model {
 	bool schedstat_works;     /* /proc/P/schedstat counts (CONFIG_SCHED_INFO) */
 	int fixture_index;
 	struct buf cmdline_buf;
+	/* this refresh's listing (entries may be NULL: vanished) */
+	struct task_list listed, listed_threads;
+	/* taskstats: query socket, exit listener, delay accounting state */
+	struct taskstats *ts;
+	struct taskstats_exits *ts_exits;
+	bool delayacct_on;
+	char ts_exits_why[160];
+	uint64_t ts_exit_overruns;
+	int delayacct_saved; /* value before --enable-delayacct, -1 if untouched */
+	int32_t *ts_ids;
+	size_t ts_ids_cap;
+	/* tasks that started and ended between two refreshes, from exit records */
+	struct task *exited;
+	size_t nexited, exited_cap;
+	/* packet capture */
+	struct netcap *net;
+	struct net_extra {
+		uint64_t tcp_bytes, udp_bytes, other_bytes, drops;
+	} net_cur, net_prev; /* traffic tied to no task, and capture drops */
+	int net_samples;
 	char readbuf[8192];
 	char dirbuf[32768];
+	char taskdirbuf[8192];
 };
 
+#define MODEL_ERR_USAGE (-2) /* a bad argument (an unknown -i device): exit 2 */
+/* Returns 0, -1 (why says what), or MODEL_ERR_USAGE. */
 int model_init(struct model *m, const struct model_config *cfg, char *why, size_t whylen);
 void model_free(struct model *m);
 /* Takes a new sample of everything. Returns 0, or -1 when the proc root

@@ -20,6 +20,8 @@ enum {
 	OPT_READONLY,
 	OPT_NO_COLOR,
 	OPT_VIEW,
+	OPT_ENABLE_DELAYACCT,
+	OPT_CONNECTIONS,
 };
 
 static const struct option long_options[] = {
@@ -42,6 +44,9 @@ static const struct option long_options[] = {
 	{"readonly", no_argument, NULL, OPT_READONLY},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
 	{"view", required_argument, NULL, OPT_VIEW},
+	{"interface", required_argument, NULL, 'i'},
+	{"enable-delayacct", no_argument, NULL, OPT_ENABLE_DELAYACCT},
+	{"connections", no_argument, NULL, OPT_CONNECTIONS},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -148,7 +153,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	opterr = 0;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, ":bd:n:o:Hp:u:c:aOs:rhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":bd:n:o:Hp:u:c:aOs:ri:hV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
 		case 'd':
@@ -208,6 +213,13 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		case OPT_NO_NET: o->no_net = true; break;
 		case OPT_NO_TASKSTATS: o->no_taskstats = true; break;
 		case OPT_READONLY: o->readonly = true; break;
+		case OPT_ENABLE_DELAYACCT: o->enable_delayacct = true; break;
+		case OPT_CONNECTIONS: o->connections = true; break;
+		case 'i':
+			if (!*optarg || strlen(optarg) >= 64)
+				return fail(err, errlen, "invalid interface '%s'", optarg);
+			o->interface = optarg;
+			break;
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case OPT_VIEW:
 			if (strcmp(optarg, "table") != 0 && strcmp(optarg, "grid") != 0)

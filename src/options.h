@@ -19,6 +19,8 @@ struct options {
 	bool threads, accumulated, only_active, reverse, full_scan;
 	bool no_net, no_taskstats;
 	bool readonly, no_color;
+	bool enable_delayacct, connections;
+	const char *interface; /* -i; NULL = any */
 	const char *view; /* "table" or "grid"; NULL = the saved or default view */
 	const char *sort_id; /* NULL = the default */
 	int32_t *pids;

@@ -86,6 +86,8 @@ static void put_json_cell(struct buf *b, const struct column *col, const struct 
 {
 	if (c->state != CELL_VALUE)
 		buf_puts(b, "null");
+	else if (c->kind == CELL_BOOL)
+		buf_puts(b, c->i ? "true" : "false");
 	else if (c->kind == CELL_TEXT)
 		put_json_string(b, c->s, c->slen);
 	else
@@ -281,6 +283,8 @@ static void report_csv(struct output *o, struct model *m, const struct view *v)
 				continue; /* empty field = null */
 			if (c.kind == CELL_TEXT)
 				put_csv_text(b, c.s, c.slen);
+			else if (c.kind == CELL_BOOL)
+				buf_puts(b, c.i ? "true" : "false");
 			else
 				put_json_number(b, &c, columns[i].decimals);
 		}
@@ -322,7 +326,7 @@ static void format_text_cell(const struct column *col, const struct cell *c, boo
 		column_format_human(col->unit == UNIT_KB ? v * 1024.0 : v, out, outsize);
 		return;
 	}
-	if (c->kind == CELL_INT) {
+	if (c->kind == CELL_INT || c->kind == CELL_BOOL) {
 		snprintf(out, outsize, "%lld", (long long)c->i);
 		return;
 	}
@@ -347,7 +351,7 @@ static void report_text(struct output *o, struct model *m, const struct view *v)
 	buf_printf(b, "%s  tasks %lld (%lld running)%s\n", tmp, (long long)s->tasks.processes,
 		   (long long)s->tasks.running, m->cfg.accumulated ? "  accumulated" : "");
 	for (int i = 0; i < SOURCE_COUNT; i++)
-		if (!m->sources[i].ok)
+		if (strcmp(m->sources[i].text, "ok") != 0)
 			buf_printf(b, "# %s: %s\n", m->sources[i].name, m->sources[i].text);
 	for (size_t i = 0; i < o->ntext; i++) {
 		const struct column *col = o->text_cols[i];

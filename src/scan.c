@@ -10,6 +10,7 @@
  * A round-robin full read of every task every FULL_PERIOD refreshes keeps
  * what drifts while a task sleeps (RSS under reclaim) honest. */
 #include "scan.h"
+#include "tsmodel.h"
 #include "parse.h"
 #include "sanitize.h"
 
@@ -289,6 +290,60 @@ static bool same_schedstat(const struct proc_schedstat *a, uint64_t run, uint64_
 	return a->run_ns == run && a->wait_ns == wait && a->timeslices == slices;
 }
 
+static bool ts_fresh(const struct model *m, const struct task *t)
+{
+	return t->ts_gen == m->gen;
+}
+
+/* With a taskstats reply the probe costs no file: run time, timeslices and
+ * context switches unchanged means the task has not run. */
+static bool ts_idle(const struct task *t)
+{
+	return t->ts.run_ns == t->cur.run_ns && t->ts.slices == t->cur.slices &&
+	       t->ts.nvcsw == t->cur.cswch && t->ts.nivcsw == t->cur.nvcswch;
+}
+
+/* Takes the reply's counters into cur: run and wait time, context
+ * switches (process-wide on process rows: the kernel sums the threads,
+ * exited ones included), delays, and on thread rows storage bytes. */
+static void apply_ts(struct model *m, struct task *t)
+{
+	t->cur.run_ns = t->ts.run_ns;
+	t->cur.slices = t->ts.slices;
+	t->cur.wait_ns = t->ts.wait_ns;
+	t->cur.cswch = t->ts.nvcsw;
+	t->cur.nvcswch = t->ts.nivcsw;
+	t->have |= TG_STATUS | TG_SCHEDSTAT;
+	if (m->delayacct_on) {
+		t->cur.blkio_delay_ns = t->ts.blkio_ns;
+		t->cur.swapin_delay_ns = t->ts.swapin_ns;
+		t->cur.reclaim_delay_ns = t->ts.reclaim_ns;
+		t->cur.thrashing_delay_ns = t->ts.thrashing_ns;
+		t->have |= TG_DELAY;
+	} else {
+		t->have &= (uint16_t)~TG_DELAY;
+	}
+	if (t->is_thread && t->ts.has_io) {
+		t->cur.read_bytes = t->ts.read_bytes;
+		t->cur.write_bytes = t->ts.write_bytes;
+		t->cur.cwrite_bytes = t->ts.cwrite_bytes;
+		t->have |= TG_IO | TG_TSIO;
+		t->denied &= (uint16_t)~TG_IO;
+	}
+	if (t->is_thread && t->ts.has_uid)
+		t->uid = t->ts.uid;
+	t->ts_source = true;
+}
+
+/* A task whose counters come from taskstats but whose reply is missing
+ * this time keeps them: never mix two sources' baselines. */
+static void keep_ts_counters(struct task *t)
+{
+	t->cur.run_ns = t->prev.run_ns, t->cur.slices = t->prev.slices;
+	t->cur.wait_ns = t->prev.wait_ns;
+	t->cur.cswch = t->prev.cswch, t->cur.nvcswch = t->prev.nvcswch;
+}
+
 /* A task found idle by its probe: its counters are unchanged, time moves on. */
 static void mark_idle(struct model *m, struct task *t, double now)
 {
@@ -308,8 +363,16 @@ static bool full_read_due(const struct model *m, const struct task *t)
 static void identity_check(struct task *t, const struct proc_stat *st)
 {
 	if (t->nsamples && t->start_ticks != st->starttime) {
-		/* the pid was reused: a new task, never a rate across the two */
+		/* the pid was reused: a new task, never a rate across the two.
+		 * This refresh's taskstats reply is the new task's already. */
+		struct task_ts ts = t->ts;
+		uint32_t ts_gen = t->ts_gen;
+		int32_t tgid = t->tgid;
+		bool is_thread = t->is_thread;
+		struct task *process = t->process;
 		task_reset(t);
+		t->ts = ts, t->ts_gen = ts_gen;
+		t->tgid = tgid, t->is_thread = is_thread, t->process = process;
 	}
 	if (!t->nsamples)
 		t->start_ticks = st->starttime;
@@ -412,6 +475,60 @@ static void aggregate_threads(struct model *m, struct task *p, bool first)
 	p->have |= TG_STATUS | TG_SCHEDSTAT;
 }
 
+/* Process rows with taskstats: the TGID reply is the probe and gives
+ * process-wide run time, wait and context switches; files give the rest. */
+static enum read_result sample_process_ts(struct model *m, struct task *p)
+{
+	int32_t pid = p->tid;
+	bool fresh = ts_fresh(m, p);
+	if (fresh && p->ts_source && !full_read_due(m, p) && ts_idle(p)) {
+		mark_idle(m, p, clock_now(m));
+		return READ_OK;
+	}
+	m->counters.tasks_full++;
+	ssize_t n = read_task_file(m, pid, 0, "stat");
+	if (n < 0)
+		return is_gone(n) ? READ_GONE : READ_OK;
+	struct proc_stat st;
+	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
+		return READ_GONE;
+	identity_check(p, &st);
+	bool first = p->nsamples == 0;
+	shift_sample(p, clock_now(m));
+	apply_stat(m, p, &st);
+	record_comm(m, p, &st, pid, true);
+	if (fresh)
+		apply_ts(m, p);
+	else
+		keep_ts_counters(p);
+	/* the uid changes only by a setuid the task runs: re-read it now and then */
+	if (first || p->full_gen + FULL_PERIOD <= m->gen) {
+		n = read_task_file(m, pid, 0, "status");
+		struct proc_status status;
+		if (n >= 0 && parse_proc_status(m->readbuf, (size_t)n, &status) == 0 &&
+		    status.has_uid)
+			p->uid = status.uid_real;
+		p->full_gen = m->gen;
+	}
+	n = read_task_file(m, pid, 0, "io");
+	if (n >= 0) {
+		struct proc_io io;
+		if (parse_proc_io(m->readbuf, (size_t)n, &io) == 0 && io.has_storage) {
+			p->cur.read_bytes = io.read_bytes;
+			p->cur.write_bytes = io.write_bytes;
+			p->cur.cwrite_bytes = io.cancelled_write_bytes;
+			p->have |= TG_IO;
+			p->denied &= (uint16_t)~TG_IO;
+		}
+	} else if (n == -EACCES || n == -EPERM) {
+		p->have &= (uint16_t)~TG_IO;
+		p->denied |= TG_IO;
+	} else if (is_gone(n)) {
+		return READ_GONE;
+	}
+	return READ_OK;
+}
+
 /* Process rows: the process-wide files, threads summed where needed. */
 static enum read_result sample_process(struct model *m, struct task *p)
 {
@@ -422,6 +539,8 @@ static enum read_result sample_process(struct model *m, struct task *p)
 	ssize_t n;
 	double now;
 
+	if (ts_fresh(m, p) || p->ts_source)
+		return sample_process_ts(m, p);
 	if (!full_read_due(m, p)) {
 		if (p->nthreads <= 1) {
 			n = read_task_file(m, pid, 0, "schedstat");
@@ -518,6 +637,35 @@ static enum read_result sample_process(struct model *m, struct task *p)
 	return READ_OK;
 }
 
+/* Thread rows with taskstats: the TID reply is the probe and gives the
+ * thread's run time, wait, switches, bytes, delays and uid; only stat is
+ * read, for state, memory, faults and CPU ticks. */
+static enum read_result sample_thread_ts(struct model *m, struct task *t, int32_t pid)
+{
+	bool fresh = ts_fresh(m, t);
+	if (fresh && t->ts_source && !full_read_due(m, t) && ts_idle(t)) {
+		mark_idle(m, t, clock_now(m));
+		return READ_OK;
+	}
+	m->counters.tasks_full++;
+	ssize_t n = read_task_file(m, pid, t->tid, "stat");
+	if (n < 0)
+		return is_gone(n) ? READ_GONE : READ_OK;
+	struct proc_stat st;
+	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
+		return READ_GONE;
+	identity_check(t, &st);
+	shift_sample(t, clock_now(m));
+	apply_stat(m, t, &st);
+	record_comm(m, t, &st, pid, false);
+	if (fresh)
+		apply_ts(m, t);
+	else
+		keep_ts_counters(t);
+	t->full_gen = m->gen;
+	return READ_OK;
+}
+
 /* Thread rows: each thread's own files under /proc/P/task/T. */
 static enum read_result sample_thread(struct model *m, struct task *t, int32_t pid)
 {
@@ -526,6 +674,8 @@ static enum read_result sample_thread(struct model *m, struct task *t, int32_t p
 	bool have_ss = false;
 	ssize_t n;
 
+	if (ts_fresh(m, t) || t->ts_source)
+		return sample_thread_ts(m, t, pid);
 	if (!full_read_due(m, t)) {
 		n = read_task_file(m, pid, tid, "schedstat");
 		if (n < 0)
@@ -627,21 +777,35 @@ static struct task *lookup_or_add(struct task_table *table, int32_t tid, bool *i
 	return t;
 }
 
-static void scan_threads_of(struct model *m, struct task *p)
+static bool list_push(struct task_list *l, struct task *t)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 1024;
+		struct task **v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return false;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = t;
+	return true;
+}
+
+/* Lists /proc/P/task into m->listed_threads; returns the thread count. */
+static int32_t list_threads_of(struct model *m, struct task *p)
 {
 	char path[PROCFS_PATH_MAX];
 	procfs_task_path(path, p->tid, 0, "task");
 	int fd = openat(m->pfs.root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return;
-	char dbuf[8192];
+		return 0;
 	int32_t nthreads = 0;
 	for (;;) {
-		long nread = syscall(SYS_getdents64, fd, dbuf, sizeof dbuf);
+		long nread = syscall(SYS_getdents64, fd, m->taskdirbuf, sizeof m->taskdirbuf);
 		if (nread <= 0)
 			break;
 		for (long off = 0; off < nread;) {
-			struct linux_dirent64 *d = (struct linux_dirent64 *)(dbuf + off);
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(m->taskdirbuf + off);
 			off += d->d_reclen;
 			int32_t tid = parse_id(d->d_name);
 			if (tid <= 0)
@@ -650,43 +814,32 @@ static void scan_threads_of(struct model *m, struct task *p)
 			struct task *t = lookup_or_add(&m->threads, tid, &is_new);
 			if (!t)
 				continue;
-			if (is_new || t->tgid != p->tid) {
-				if (!is_new)
-					task_reset(t);
-				t->is_thread = true;
-				t->tgid = p->tid;
-			}
+			if (!is_new && t->tgid != p->tid)
+				task_reset(t); /* the tid now belongs to another process */
+			t->is_thread = true;
+			t->tgid = p->tid;
 			t->process = p;
-			if (sample_thread(m, t, p->tid) == READ_GONE) {
+			t->listed_new = is_new;
+			if (!list_push(&m->listed_threads, t)) {
 				if (is_new)
 					task_table_remove(&m->threads, t);
 				continue;
 			}
-			if (tid == p->tid && strncmp(t->comm, p->comm, sizeof p->comm) != 0) {
-				/* the process exec'd: its command line changed with its name */
-				memcpy(p->comm, t->comm, sizeof p->comm);
-				read_cmdline(m, p, p->tid);
-			}
-			if (!(t->have & TG_STATUS))
-				t->uid = p->uid;
-			t->nthreads = 0;
-			finish_sample(m, t);
-			count_state(&m->sys.stats, t->state);
 			nthreads++;
 		}
 	}
 	close(fd);
-	p->nthreads = nthreads ? nthreads : p->nthreads;
+	return nthreads;
 }
 
-int scan_all(struct model *m)
+/* Phase 1: list the processes (and threads) without reading any file. */
+static int list_all(struct model *m)
 {
-	struct system_stats *sys = &m->sys.stats;
-	memset(&sys->tasks, 0, sizeof sys->tasks);
+	m->listed.n = 0;
+	m->listed_threads.n = 0;
 	int root = m->pfs.root_fd;
 	if (lseek(root, 0, SEEK_SET) < 0)
 		return -1;
-	memset(&m->counters, 0, sizeof m->counters);
 	for (;;) {
 		long nread = syscall(SYS_getdents64, root, m->dirbuf, sizeof m->dirbuf);
 		if (nread < 0)
@@ -706,25 +859,78 @@ int scan_all(struct model *m)
 			if (!p)
 				continue;
 			p->tgid = pid;
-			enum read_result r = m->cfg.threads ? sample_process_identity(m, p)
-							    : sample_process(m, p);
-			if (r == READ_GONE) {
+			p->listed_new = is_new;
+			if (!list_push(&m->listed, p)) {
 				if (is_new)
 					task_table_remove(&m->procs, p);
 				continue;
 			}
-			finish_sample(m, p);
-			sys->tasks.processes++;
-			if (task_is_kernel_thread(p))
-				sys->tasks.kernel_threads++;
 			if (m->cfg.threads) {
-				scan_threads_of(m, p);
-				sys->tasks.threads += p->nthreads;
-			} else {
-				count_state(sys, p->state);
-				sys->tasks.threads += p->nthreads > 0 ? p->nthreads : 1;
+				int32_t n = list_threads_of(m, p);
+				if (n > 0)
+					p->nthreads = n;
 			}
 		}
 	}
+	return 0;
+}
+
+/* Phase 3: sample what was listed. */
+static void sample_listed(struct model *m)
+{
+	struct system_stats *sys = &m->sys.stats;
+	for (size_t i = 0; i < m->listed.n; i++) {
+		struct task *p = m->listed.v[i];
+		enum read_result r = m->cfg.threads ? sample_process_identity(m, p)
+						    : sample_process(m, p);
+		if (r == READ_GONE) {
+			/* vanished between listing and reading: normal, not an error */
+			if (p->listed_new) {
+				task_table_remove(&m->procs, p);
+				m->listed.v[i] = NULL;
+			}
+			continue;
+		}
+		finish_sample(m, p);
+		sys->tasks.processes++;
+		if (task_is_kernel_thread(p))
+			sys->tasks.kernel_threads++;
+		if (!m->cfg.threads) {
+			count_state(sys, p->state);
+			sys->tasks.threads += p->nthreads > 0 ? p->nthreads : 1;
+		}
+	}
+	for (size_t i = 0; i < m->listed_threads.n; i++) {
+		struct task *t = m->listed_threads.v[i];
+		struct task *p = t->process;
+		if (!p || p->seen_gen != m->gen || sample_thread(m, t, t->tgid) == READ_GONE) {
+			if (t->listed_new)
+				task_table_remove(&m->threads, t);
+			m->listed_threads.v[i] = NULL;
+			continue;
+		}
+		if (t->tid == p->tid && strncmp(t->comm, p->comm, sizeof p->comm) != 0) {
+			/* the process exec'd: its command line changed with its name */
+			memcpy(p->comm, t->comm, sizeof p->comm);
+			read_cmdline(m, p, p->tid);
+		}
+		if (!(t->have & TG_STATUS) && !t->ts_source)
+			t->uid = p->uid;
+		t->nthreads = 0;
+		finish_sample(m, t);
+		count_state(sys, t->state);
+		sys->tasks.threads++;
+	}
+}
+
+int scan_all(struct model *m)
+{
+	memset(&m->sys.stats.tasks, 0, sizeof m->sys.stats.tasks);
+	memset(&m->counters, 0, sizeof m->counters);
+	if (list_all(m) < 0)
+		return -1;
+	/* Phase 2: one pipelined taskstats round for everything listed */
+	tsmodel_query(m);
+	sample_listed(m);
 	return 0;
 }

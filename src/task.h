@@ -24,6 +24,18 @@ enum task_group {
 	TG_TSIO = 1u << 6,      /* storage bytes came from taskstats (thread rows) */
 };
 
+/* The figures of one taskstats reply that the model keeps (ns, bytes). */
+struct task_ts {
+	uint64_t run_ns;  /* cpu_run_virtual_total: precise on-CPU time */
+	uint64_t slices;  /* cpu_count: times it was scheduled */
+	uint64_t wait_ns; /* cpu_delay_total: run-queue wait */
+	uint64_t nvcsw, nivcsw;
+	uint64_t blkio_ns, swapin_ns, reclaim_ns, thrashing_ns;
+	uint64_t read_bytes, write_bytes, cwrite_bytes;
+	uint32_t uid;
+	bool has_io, has_uid;
+};
+
 /* Cumulative counters as the kernel reports them. */
 struct task_counters {
 	uint64_t utime, stime, guest;  /* clock ticks; utime includes guest */
@@ -41,7 +53,7 @@ struct task_rates {
 	double cpu_pct, usr_pct, sys_pct, guest_pct, wait_pct;
 	double minflt_ps, majflt_ps, cswch_ps, nvcswch_ps;
 	double read_bps, write_bps, cwrite_bps;
-	double io_delay_pct, swapin_delay_pct, cpu_delay_pct, reclaim_delay_pct, thrashing_delay_pct;
+	double io_delay_pct, swapin_delay_pct, reclaim_delay_pct, thrashing_delay_pct;
 	double net_tx_bps, net_rx_bps, net_tx_pps, net_rx_pps;
 	int64_t rss_delta_kb;
 	double elapsed_s;
@@ -82,6 +94,13 @@ struct task {
 	char *cmdline;             /* sanitised, joined by spaces; NULL until read */
 	uint32_t cmdline_len;
 	bool cmdline_empty;        /* kernel threads and zombies have none */
+	/* taskstats: the reply of this refresh (valid when ts_gen == the
+	 * model's gen); ts_source once its counters feed cur */
+	struct task_ts ts;
+	uint32_t ts_gen;
+	bool ts_source;
+	bool exit_final;  /* cur holds the final figures of its exit record */
+	bool listed_new;  /* created by this refresh's listing */
 };
 
 /* Hash table keyed by tid with chunked storage: task pointers stay valid

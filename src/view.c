@@ -6,8 +6,10 @@
 
 bool view_filter_match(const struct view_filter *f, struct model *m, const struct task *t)
 {
-	(void)m;
-	if (t->exited_gen && !f->include_exited)
+	/* exited tasks show once, in the report of the interval they ended in,
+	 * when their exit record gave their final figures */
+	bool just_ended = t->exit_final && t->exited_gen == m->gen;
+	if (t->exited_gen && !just_ended && !f->include_exited)
 		return false;
 	if (f->npids) {
 		bool hit = false;
@@ -79,6 +81,8 @@ int view_build(struct view *v, struct model *m, const struct view_filter *f,
 	v->nrows = 0;
 	struct collect_ctx c = {v, m, f, false};
 	task_table_foreach(model_rows_table(m), collect, &c);
+	for (size_t i = 0; i < m->nexited && !c.failed; i++)
+		collect(&m->exited[i], &c);
 	if (c.failed)
 		return -1;
 	if (sort && v->nrows > 1) {

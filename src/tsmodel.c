@@ -1,0 +1,364 @@
+/* tsmodel.c - taskstats in the model: one pipelined query round per
+ * refresh, delay accounting state, and exit records turned into rows for
+ * tasks that lived less than one interval. */
+#include "tsmodel.h"
+#include "sanitize.h"
+#include "taskstats.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void set_ts_source(struct model *m, bool ok, const char *text)
+{
+	m->sources[SOURCE_TASKSTATS].ok = ok;
+	snprintf(m->sources[SOURCE_TASKSTATS].text, sizeof m->sources[SOURCE_TASKSTATS].text, "%s",
+		 text);
+}
+
+static void read_delayacct(struct model *m)
+{
+	int on = 0;
+	int rc = taskstats_delayacct_read(m->cfg.proc_root, &on);
+	/* a kernel without the sysctl decides at boot (delayacct on the
+	 * command line): trust the replies' counts then */
+	m->delayacct_on = rc == -ENOENT ? true : (rc == 0 && on);
+}
+
+static void describe_state(struct model *m)
+{
+	if (!m->ts)
+		return;
+	char text[sizeof m->sources[0].text];
+	if (!m->delayacct_on)
+		snprintf(text, sizeof text,
+			 "delay accounting off: sysctl kernel.task_delayacct=1 (or --enable-delayacct)");
+	else
+		snprintf(text, sizeof text, "ok");
+	if (!m->ts_exits && m->ts_exits_why[0]) {
+		size_t len = strlen(text);
+		snprintf(text + len, sizeof text - len, "; exits: %s", m->ts_exits_why);
+	}
+	set_ts_source(m, true, text);
+}
+
+int tsmodel_open(struct model *m, char *why, size_t whylen)
+{
+	m->delayacct_saved = -1;
+	if (m->cfg.no_taskstats || m->cfg.fixture_sequence) {
+		set_ts_source(m, false, m->cfg.no_taskstats ? "off (--no-taskstats)"
+							    : "off (fixture tree)");
+		if (m->cfg.enable_delayacct) {
+			snprintf(why, whylen, "--enable-delayacct needs the taskstats source");
+			return -1;
+		}
+		return 0;
+	}
+	if (m->cfg.enable_delayacct) {
+		int old = 0;
+		int rc = taskstats_delayacct_read(m->cfg.proc_root, &old);
+		if (rc < 0) {
+			snprintf(why, whylen, "--enable-delayacct: cannot read kernel.task_delayacct: %s",
+				 strerror(-rc));
+			return -1;
+		}
+		if (!old) {
+			rc = taskstats_delayacct_write(m->cfg.proc_root, 1);
+			if (rc < 0) {
+				snprintf(why, whylen,
+					 "--enable-delayacct: cannot set kernel.task_delayacct: %s%s",
+					 strerror(-rc),
+					 rc == -EACCES || rc == -EPERM ? " (run as root)" : "");
+				return -1;
+			}
+			m->delayacct_saved = old;
+		}
+	}
+	char reason[160];
+	if (taskstats_open(&m->ts, reason, sizeof reason) < 0) {
+		char text[200];
+		snprintf(text, sizeof text, "unavailable: %s", reason);
+		set_ts_source(m, false, text);
+		m->ts = NULL;
+		return 0;
+	}
+	if (taskstats_exits_open(&m->ts_exits, m->ts_exits_why, sizeof m->ts_exits_why) < 0)
+		m->ts_exits = NULL;
+	read_delayacct(m);
+	describe_state(m);
+	return 0;
+}
+
+void tsmodel_close(struct model *m)
+{
+	if (m->ts_exits)
+		taskstats_exits_close(m->ts_exits);
+	if (m->ts)
+		taskstats_close(m->ts);
+	m->ts_exits = NULL;
+	m->ts = NULL;
+	tsmodel_restore_delayacct(m);
+	free(m->ts_ids);
+	m->ts_ids = NULL;
+	for (size_t i = 0; i < m->nexited; i++)
+		free(m->exited[i].cmdline);
+	free(m->exited);
+	m->exited = NULL;
+	m->nexited = m->exited_cap = 0;
+}
+
+void tsmodel_restore_delayacct(struct model *m)
+{
+	if (m->delayacct_saved >= 0) {
+		taskstats_delayacct_write(m->cfg.proc_root, m->delayacct_saved);
+		m->delayacct_saved = -1;
+	}
+}
+
+static void fill_ts(struct task_ts *d, const struct taskstats_sample *s)
+{
+	d->run_ns = s->cpu_run_virtual_total_ns;
+	d->slices = s->cpu.count;
+	d->wait_ns = s->cpu.total_ns;
+	d->nvcsw = s->nvcsw;
+	d->nivcsw = s->nivcsw;
+	d->blkio_ns = s->blkio.total_ns;
+	d->swapin_ns = s->swapin.total_ns;
+	d->reclaim_ns = s->has_freepages ? s->freepages.total_ns : 0;
+	d->thrashing_ns = s->has_thrashing ? s->thrashing.total_ns : 0;
+	d->has_io = s->has_io && s->scope == TASKSTATS_SCOPE_TASK;
+	d->read_bytes = s->read_bytes;
+	d->write_bytes = s->write_bytes;
+	d->cwrite_bytes = s->cancelled_write_bytes;
+	d->has_uid = s->has_basic && s->scope == TASKSTATS_SCOPE_TASK;
+	d->uid = s->uid;
+}
+
+static void on_reply(void *ctx, int32_t id, const struct taskstats_sample *s, int err)
+{
+	struct model *m = ctx;
+	if (err || !s)
+		return; /* ESRCH: it exited after the listing */
+	struct task *t = task_table_find(m->cfg.threads ? &m->threads : &m->procs, id);
+	if (!t)
+		return;
+	fill_ts(&t->ts, s);
+	t->ts_gen = m->gen;
+}
+
+void tsmodel_query(struct model *m)
+{
+	if (!m->ts)
+		return;
+	read_delayacct(m);
+	describe_state(m);
+	const struct task_list *l = m->cfg.threads ? &m->listed_threads : &m->listed;
+	if (l->n > m->ts_ids_cap) {
+		int32_t *ids = realloc(m->ts_ids, l->n * sizeof *ids);
+		if (!ids)
+			return;
+		m->ts_ids = ids;
+		m->ts_ids_cap = l->n;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i])
+			m->ts_ids[n++] = l->v[i]->tid;
+	taskstats_query(m->ts, m->ts_ids, n, !m->cfg.threads, on_reply, m);
+}
+
+/* ---- exit records ---- */
+
+static uint64_t us_to_ticks(const struct model *m, uint64_t us)
+{
+	return us * (uint64_t)m->clk_tck / 1000000u;
+}
+
+/* The record's figures as cumulative counters. */
+static void final_counters(const struct model *m, const struct taskstats_sample *s,
+			   struct task_counters *c, bool with_bytes)
+{
+	c->utime = us_to_ticks(m, s->utime_us);
+	c->stime = us_to_ticks(m, s->stime_us);
+	c->minflt = s->minflt;
+	c->majflt = s->majflt;
+	c->run_ns = s->cpu_run_virtual_total_ns;
+	c->slices = s->cpu.count;
+	c->wait_ns = s->cpu.total_ns;
+	c->cswch = s->nvcsw;
+	c->nvcswch = s->nivcsw;
+	if (m->delayacct_on) {
+		c->blkio_delay_ns = s->blkio.total_ns;
+		c->swapin_delay_ns = s->swapin.total_ns;
+		c->reclaim_delay_ns = s->has_freepages ? s->freepages.total_ns : 0;
+		c->thrashing_delay_ns = s->has_thrashing ? s->thrashing.total_ns : 0;
+	}
+	if (with_bytes) {
+		c->read_bytes = s->read_bytes;
+		c->write_bytes = s->write_bytes;
+		c->cwrite_bytes = s->cancelled_write_bytes;
+	}
+}
+
+/* A task the model sampled before: its last interval ends at its exit. */
+static bool finish_known(struct model *m, struct task *t, const struct taskstats_sample *s,
+			 bool with_bytes)
+{
+	/* the record must be this task's: same start second (ac_btime) */
+	uint64_t start_s = m->sys.stats.btime + t->start_ticks / (uint64_t)m->clk_tck;
+	if (s->has_basic && s->btime_s && (s->btime_s + 1 < start_s || s->btime_s > start_s + 1))
+		return false;
+	if (t->seen_gen != m->gen) {
+		t->prev = t->cur;
+		t->prev_t = t->cur_t;
+		t->prev_rss_kb = t->rss_kb;
+		t->cur_t = m->now_s;
+	}
+	struct task_counters keep = t->cur;
+	final_counters(m, s, &t->cur, with_bytes);
+	if (!with_bytes) {
+		t->cur.read_bytes = keep.read_bytes;
+		t->cur.write_bytes = keep.write_bytes;
+		t->cur.cwrite_bytes = keep.cwrite_bytes;
+	}
+	t->cur.guest = keep.guest;
+	t->exit_final = true;
+	t->exited_gen = m->gen;
+	t->state = 'X';
+	return true;
+}
+
+static struct task *exited_slot(struct model *m, int32_t tid)
+{
+	for (size_t i = 0; i < m->nexited; i++)
+		if (m->exited[i].tid == tid)
+			return &m->exited[i];
+	if (m->nexited == m->exited_cap) {
+		size_t cap = m->exited_cap ? m->exited_cap * 2 : 64;
+		struct task *v = realloc(m->exited, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		m->exited = v;
+		m->exited_cap = cap;
+	}
+	struct task *t = &m->exited[m->nexited++];
+	memset(t, 0, sizeof *t);
+	t->tid = tid;
+	return t;
+}
+
+/* A task that began and ended between two refreshes: everything it did
+ * happened in this interval. On process rows the records of one process
+ * are merged: each thread's record adds its bytes, and the time figures
+ * come from the process record (or, single-threaded, the leader's). */
+static void add_short_lived(struct model *m, const struct taskstats_sample *s, bool process_rows)
+{
+	int32_t id;
+	if (s->scope == TASKSTATS_SCOPE_PROCESS)
+		id = s->id;
+	else
+		id = process_rows && s->has_tgid ? (int32_t)s->tgid : (int32_t)s->pid;
+	if (id <= 0)
+		return;
+	struct task *t = exited_slot(m, id);
+	if (!t)
+		return;
+	if (!t->in_use) {
+		t->in_use = true;
+		t->tgid = process_rows || !s->has_tgid ? id : (int32_t)s->tgid;
+		t->is_thread = !process_rows;
+		t->state = 'X';
+		t->exit_final = true;
+		t->exited_gen = m->gen;
+		t->seen_gen = m->gen;
+		t->nsamples = 2;
+		t->prev_t = m->prev_now_s;
+		t->cur_t = m->now_s;
+		t->nthreads = 1;
+		t->processor = -1;
+		t->have = TG_STAT | TG_STATUS | TG_SCHEDSTAT | (m->delayacct_on ? TG_DELAY : 0);
+	}
+	struct task_counters c;
+	memset(&c, 0, sizeof c);
+	final_counters(m, s, &c, s->scope == TASKSTATS_SCOPE_TASK);
+	if (s->scope == TASKSTATS_SCOPE_TASK) {
+		if (s->has_io)
+			t->have |= TG_IO;
+		t->cur.read_bytes += c.read_bytes;
+		t->cur.write_bytes += c.write_bytes;
+		t->cur.cwrite_bytes += c.cwrite_bytes;
+		if ((int32_t)s->pid != id)
+			return;
+		if (s->has_basic) {
+			t->ppid = (int32_t)s->ppid;
+			t->uid = s->uid;
+			sanitize_text(s->comm, strnlen(s->comm, sizeof s->comm), t->comm,
+				      sizeof t->comm);
+			if (s->btime_s > m->sys.stats.btime)
+				t->start_ticks =
+					(s->btime_s - m->sys.stats.btime) * (uint64_t)m->clk_tck;
+		}
+		/* ts_source marks time figures taken from the process record */
+		if (t->ts_source)
+			return;
+	} else {
+		t->ts_source = true;
+	}
+	c.read_bytes = t->cur.read_bytes;
+	c.write_bytes = t->cur.write_bytes;
+	c.cwrite_bytes = t->cur.cwrite_bytes;
+	t->cur = c;
+}
+
+struct drain_ctx {
+	struct model *m;
+};
+
+static void on_exit_record(void *ctx, const struct taskstats_sample *s)
+{
+	struct model *m = ((struct drain_ctx *)ctx)->m;
+	bool process_rows = !m->cfg.threads;
+	if (!process_rows && s->scope == TASKSTATS_SCOPE_PROCESS)
+		return; /* thread rows take each thread's own record */
+	if (process_rows && s->scope == TASKSTATS_SCOPE_TASK && s->has_tgid &&
+	    s->pid != s->tgid && !(s->flags & TASKSTATS_FLAG_GROUP)) {
+		/* a thread of a living process: the TGID replies include it */
+		struct task *p = task_table_find(&m->procs, (int32_t)s->tgid);
+		if (p && !p->exited_gen)
+			return;
+	}
+	int32_t id = s->scope == TASKSTATS_SCOPE_PROCESS ? s->id
+		     : process_rows ? (int32_t)(s->has_tgid ? s->tgid : s->pid)
+				    : (int32_t)s->pid;
+	struct task *t = task_table_find(process_rows ? &m->procs : &m->threads, id);
+	if (t && t->nsamples && !t->listed_new) {
+		/* a process row takes the leader's record when it was single
+		 * threaded, the process record otherwise */
+		bool whole = !process_rows || t->nthreads <= 1 ||
+			     s->scope == TASKSTATS_SCOPE_PROCESS;
+		if (process_rows && s->scope == TASKSTATS_SCOPE_TASK && (int32_t)s->pid != id)
+			return;
+		if (whole && finish_known(m, t, s, !process_rows || t->nthreads <= 1))
+			return;
+		if (whole)
+			return;
+	}
+	add_short_lived(m, s, process_rows);
+}
+
+void tsmodel_drain_exits(struct model *m)
+{
+	for (size_t i = 0; i < m->nexited; i++) {
+		free(m->exited[i].cmdline);
+		m->exited[i].cmdline = NULL;
+	}
+	m->nexited = 0;
+	if (!m->ts_exits)
+		return;
+	struct drain_ctx ctx = {m};
+	taskstats_exits_drain(m->ts_exits, on_exit_record, &ctx);
+	struct taskstats_exits_stats st;
+	taskstats_exits_get_stats(m->ts_exits, &st);
+	m->ts_exit_overruns = st.overruns;
+}

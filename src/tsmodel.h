@@ -1,0 +1,22 @@
+/* tsmodel.h - the model's use of taskstats */
+#ifndef PIDTOP_TSMODEL_H
+#define PIDTOP_TSMODEL_H
+
+#include <stddef.h>
+
+#include "model.h"
+
+/* Opens the query socket and the exit listener (when the source is on)
+ * and sets the source's state. Returns -1 with why only for a hard error
+ * the user asked for (--enable-delayacct that cannot be done). */
+int tsmodel_open(struct model *m, char *why, size_t whylen);
+void tsmodel_close(struct model *m);
+/* Restores kernel.task_delayacct when --enable-delayacct changed it. */
+void tsmodel_restore_delayacct(struct model *m);
+/* Queries every listed task (TGIDs on process rows, TIDs on thread rows). */
+void tsmodel_query(struct model *m);
+/* Turns this interval's exit records into final figures of known tasks
+ * and rows for tasks that lived less than one interval (m->exited). */
+void tsmodel_drain_exits(struct model *m);
+
+#endif
