@@ -190,26 +190,34 @@ static void get_exited(struct model *m, const struct task *t, struct cell *c)
 static void get_vsz(struct model *m, const struct task *t, struct cell *c)
 {
 	(void)m;
+	if (!(t->have & TG_MEM)) {
+		set_state(c, CELL_NA, CELL_INT);
+		return;
+	}
 	set_int(c, (int64_t)t->vsz_kb);
 }
 
 static void get_rss(struct model *m, const struct task *t, struct cell *c)
 {
 	(void)m;
+	if (!(t->have & TG_MEM)) {
+		set_state(c, CELL_NA, CELL_INT);
+		return;
+	}
 	set_int(c, (int64_t)t->rss_kb);
 }
 
 static void get_rss_delta(struct model *m, const struct task *t, struct cell *c)
 {
 	(void)m;
-	if (rate_ready(t, TG_STAT, c))
+	if (rate_ready(t, TG_MEM, c))
 		set_int(c, t->rates.rss_delta_kb);
 }
 
 static void get_mem_pct(struct model *m, const struct task *t, struct cell *c)
 {
 	uint64_t total = m->sys.stats.mem.mem_total_kb;
-	if (!total)
+	if (!total || !(t->have & TG_MEM))
 		set_state(c, CELL_NA, CELL_REAL);
 	else
 		set_real(c, (double)t->rss_kb * 100.0 / (double)total);

@@ -176,21 +176,31 @@ static void compute_rates(const struct model *m, struct task *t)
 	r->usr_pct = pct_of(du > dg ? du - dg : 0, hz, elapsed); /* guest is inside utime */
 	r->sys_pct = pct_of(ds, hz, elapsed);
 	r->guest_pct = pct_of(dg, hz, elapsed);
-	r->wait_pct = pct_of(dsub(c->wait_ns, p->wait_ns), 1e9, elapsed);
+	/* figures from taskstats are over the time between the two replies */
+	double ts_elapsed = elapsed;
+	if (t->ts_source) {
+		double e = t->cur_ts_t - (m->cfg.accumulated ? t->first_ts_t : t->prev_ts_t);
+		if (e > 0 && t->cur_ts_t > 0)
+			ts_elapsed = e;
+	}
+	r->wait_pct = pct_of(dsub(c->wait_ns, p->wait_ns), 1e9, ts_elapsed);
 	/* accumulated mode: counts and bytes since first seen, not per second */
 	double per = m->cfg.accumulated ? 1.0 : elapsed;
+	double ts_per = m->cfg.accumulated ? 1.0 : ts_elapsed;
+	double io_per = (t->have & TG_TSIO) ? ts_per : per;
 	r->minflt_ps = (double)dsub(c->minflt, p->minflt) / per;
 	r->majflt_ps = (double)dsub(c->majflt, p->majflt) / per;
-	r->cswch_ps = (double)dsub(c->cswch, p->cswch) / per;
-	r->nvcswch_ps = (double)dsub(c->nvcswch, p->nvcswch) / per;
-	r->read_bps = (double)dsub(c->read_bytes, p->read_bytes) / per;
-	r->write_bps = (double)dsub(c->write_bytes, p->write_bytes) / per;
-	r->cwrite_bps = (double)dsub(c->cwrite_bytes, p->cwrite_bytes) / per;
-	r->io_delay_pct = pct_of(dsub(c->blkio_delay_ns, p->blkio_delay_ns), 1e9, elapsed);
-	r->swapin_delay_pct = pct_of(dsub(c->swapin_delay_ns, p->swapin_delay_ns), 1e9, elapsed);
-	r->reclaim_delay_pct = pct_of(dsub(c->reclaim_delay_ns, p->reclaim_delay_ns), 1e9, elapsed);
+	r->cswch_ps = (double)dsub(c->cswch, p->cswch) / ts_per;
+	r->nvcswch_ps = (double)dsub(c->nvcswch, p->nvcswch) / ts_per;
+	r->read_bps = (double)dsub(c->read_bytes, p->read_bytes) / io_per;
+	r->write_bps = (double)dsub(c->write_bytes, p->write_bytes) / io_per;
+	r->cwrite_bps = (double)dsub(c->cwrite_bytes, p->cwrite_bytes) / io_per;
+	r->io_delay_pct = pct_of(dsub(c->blkio_delay_ns, p->blkio_delay_ns), 1e9, ts_elapsed);
+	r->swapin_delay_pct = pct_of(dsub(c->swapin_delay_ns, p->swapin_delay_ns), 1e9, ts_elapsed);
+	r->reclaim_delay_pct =
+		pct_of(dsub(c->reclaim_delay_ns, p->reclaim_delay_ns), 1e9, ts_elapsed);
 	r->thrashing_delay_pct =
-		pct_of(dsub(c->thrashing_delay_ns, p->thrashing_delay_ns), 1e9, elapsed);
+		pct_of(dsub(c->thrashing_delay_ns, p->thrashing_delay_ns), 1e9, ts_elapsed);
 	r->net_tx_bps = (double)dsub(c->net_tx_bytes, p->net_tx_bytes) / per;
 	r->net_rx_bps = (double)dsub(c->net_rx_bytes, p->net_rx_bytes) / per;
 	r->net_tx_pps = (double)dsub(c->net_tx_packets, p->net_tx_packets) / per;
@@ -270,6 +280,7 @@ int model_refresh(struct model *m)
 	}
 	m->interval_s = m->gen > 1 ? m->now_s - m->prev_now_s : 0;
 	users_check_passwd(&m->users);
+	m->prev_uptime_s = m->sys.stats.uptime_s;
 	if (system_refresh(&m->sys, m->pfs.root_fd, m->now_s) < 0)
 		return -1;
 	if (m->cfg.fixture_sequence) {
@@ -279,6 +290,7 @@ int model_refresh(struct model *m)
 	} else {
 		clock_gettime(CLOCK_REALTIME, &m->wall);
 	}
+	tsmodel_begin_refresh(m);
 	if (scan_all(m) < 0)
 		return -1;
 	refresh_net(m);

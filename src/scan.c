@@ -166,6 +166,7 @@ static void shift_sample(struct task *t, double now)
 	t->prev = t->cur;
 	t->prev_t = t->cur_t;
 	t->prev_rss_kb = t->rss_kb;
+	t->prev_ts_t = t->cur_ts_t;
 	t->cur_t = now;
 }
 
@@ -187,7 +188,7 @@ static void apply_stat(struct model *m, struct task *t, const struct proc_stat *
 	t->vsz_kb = st->vsize / 1024;
 	t->rss_kb = st->rss_pages > 0 ? (uint64_t)st->rss_pages * (uint64_t)m->page_kb : 0;
 	t->processor = st->has_processor ? st->processor : -1;
-	t->have |= TG_STAT;
+	t->have |= TG_STAT | TG_MEM;
 }
 
 static void read_cmdline(struct model *m, struct task *t, int32_t pid)
@@ -313,6 +314,7 @@ static void apply_ts(struct model *m, struct task *t)
 	t->cur.wait_ns = t->ts.wait_ns;
 	t->cur.cswch = t->ts.nvcsw;
 	t->cur.nvcswch = t->ts.nivcsw;
+	t->cur_ts_t = t->ts_t;
 	t->have |= TG_STATUS | TG_SCHEDSTAT;
 	if (m->delayacct_on) {
 		t->cur.blkio_delay_ns = t->ts.blkio_ns;
@@ -348,6 +350,8 @@ static void keep_ts_counters(struct task *t)
 static void mark_idle(struct model *m, struct task *t, double now)
 {
 	shift_sample(t, now);
+	if (t->ts_gen == m->gen)
+		t->cur_ts_t = t->ts_t;
 	m->counters.tasks_probed_idle++;
 }
 
@@ -360,11 +364,12 @@ static bool full_read_due(const struct model *m, const struct task *t)
 	return ((uint32_t)t->tid + m->gen) % FULL_PERIOD == 0;
 }
 
-static void identity_check(struct task *t, const struct proc_stat *st)
+static void identity_check(struct model *m, struct task *t, const struct proc_stat *st)
 {
 	if (t->nsamples && t->start_ticks != st->starttime) {
 		/* the pid was reused: a new task, never a rate across the two.
 		 * This refresh's taskstats reply is the new task's already. */
+		tsmodel_keep_replaced(m, t);
 		struct task_ts ts = t->ts;
 		uint32_t ts_gen = t->ts_gen;
 		int32_t tgid = t->tgid;
@@ -492,7 +497,7 @@ static enum read_result sample_process_ts(struct model *m, struct task *p)
 	struct proc_stat st;
 	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 		return READ_GONE;
-	identity_check(p, &st);
+	identity_check(m, p, &st);
 	bool first = p->nsamples == 0;
 	shift_sample(p, clock_now(m));
 	apply_stat(m, p, &st);
@@ -581,7 +586,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
 			return READ_GONE;
 	}
 	now = clock_now(m);
-	identity_check(p, &st);
+	identity_check(m, p, &st);
 	bool first = p->nsamples == 0;
 	bool ran = first || st.utime != p->cur.utime || st.stime != p->cur.stime ||
 		   st.minflt != p->cur.minflt || st.majflt != p->cur.majflt ||
@@ -654,7 +659,7 @@ static enum read_result sample_thread_ts(struct model *m, struct task *t, int32_
 	struct proc_stat st;
 	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 		return READ_GONE;
-	identity_check(t, &st);
+	identity_check(m, t, &st);
 	shift_sample(t, clock_now(m));
 	apply_stat(m, t, &st);
 	record_comm(m, t, &st, pid, false);
@@ -695,7 +700,7 @@ static enum read_result sample_thread(struct model *m, struct task *t, int32_t p
 	struct proc_stat st;
 	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 		return READ_GONE;
-	identity_check(t, &st);
+	identity_check(m, t, &st);
 	shift_sample(t, clock_now(m));
 	apply_stat(m, t, &st);
 	record_comm(m, t, &st, pid, false);
@@ -728,7 +733,7 @@ static enum read_result sample_process_identity(struct model *m, struct task *p)
 	struct proc_stat st;
 	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 		return READ_GONE;
-	identity_check(p, &st);
+	identity_check(m, p, &st);
 	shift_sample(p, clock_now(m));
 	apply_stat(m, p, &st);
 	record_comm(m, p, &st, p->tid, true);
@@ -751,6 +756,7 @@ static void finish_sample(struct model *m, struct task *t)
 	if (t->nsamples == 1) {
 		t->first = t->cur;
 		t->first_t = t->cur_t;
+		t->first_ts_t = t->cur_ts_t;
 		t->first_rss_kb = t->rss_kb;
 	}
 }

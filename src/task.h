@@ -22,6 +22,7 @@ enum task_group {
 	TG_DELAY = 1u << 4,     /* taskstats delay accounting */
 	TG_NET = 1u << 5,       /* packet capture */
 	TG_TSIO = 1u << 6,      /* storage bytes came from taskstats (thread rows) */
+	TG_MEM = 1u << 7,       /* memory figures sampled (not for tasks known only by their exit) */
 };
 
 /* The figures of one taskstats reply that the model keeps (ns, bytes). */
@@ -83,6 +84,9 @@ struct task {
 	uint64_t vsz_kb, rss_kb, prev_rss_kb, first_rss_kb;
 	struct task_counters cur, prev, first;
 	double cur_t, prev_t, first_t; /* CLOCK_MONOTONIC seconds of the samples */
+	/* when the taskstats counters in cur/prev were taken: a reply arrives
+	 * earlier in the refresh than the task's files are read */
+	double ts_t, cur_ts_t, prev_ts_t, first_ts_t;
 	struct task_rates rates;
 	/* process rows: the main thread's own raw counters, the baseline for
 	 * advancing the process totals while it is single-threaded */

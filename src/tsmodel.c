@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void set_ts_source(struct model *m, bool ok, const char *text)
 {
@@ -145,6 +146,9 @@ static void on_reply(void *ctx, int32_t id, const struct taskstats_sample *s, in
 		return;
 	fill_ts(&t->ts, s);
 	t->ts_gen = m->gen;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	t->ts_t = (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
 }
 
 void tsmodel_query(struct model *m)
@@ -202,16 +206,36 @@ static void final_counters(const struct model *m, const struct taskstats_sample 
 }
 
 /* A task the model sampled before: its last interval ends at its exit. */
-static bool finish_known(struct model *m, struct task *t, const struct taskstats_sample *s,
+/* The record must be this task's, not an earlier owner's of a reused id:
+ * it ended between the previous drain and this one after living etime, so
+ * it started in that window shifted back by etime (start times are in
+ * boot-clock ticks: 10 ms slack each side). Process records carry no
+ * elapsed time and are taken as they come. */
+static bool record_matches(const struct model *m, const struct task *t,
+			   const struct taskstats_sample *s)
+{
+	if (!s->has_basic || s->scope != TASKSTATS_SCOPE_TASK || m->prev_drain_boot_s <= 0)
+		return true;
+	double start = (double)t->start_ticks / (double)m->clk_tck;
+	double life = (double)s->etime_us * 1e-6;
+	double lo = m->prev_drain_boot_s - life - 0.05, hi = m->drain_boot_s - life + 0.05;
+	return start >= lo && start <= hi;
+}
+
+static void finish_known(struct model *m, struct task *t, const struct taskstats_sample *s,
 			 bool with_bytes)
 {
-	/* the record must be this task's: same start second (ac_btime) */
-	uint64_t start_s = m->sys.stats.btime + t->start_ticks / (uint64_t)m->clk_tck;
-	if (s->has_basic && s->btime_s && (s->btime_s + 1 < start_s || s->btime_s > start_s + 1))
-		return false;
-	if (t->seen_gen != m->gen) {
+	if (t->nsamples < 2) {
+		/* first seen in this refresh: all its life is in this interval */
+		memset(&t->prev, 0, sizeof t->prev);
+		t->prev_t = t->prev_ts_t = m->prev_now_s;
+		t->prev_rss_kb = 0;
+		t->cur_t = m->now_s;
+		t->nsamples = 2;
+	} else if (t->seen_gen != m->gen) {
 		t->prev = t->cur;
 		t->prev_t = t->cur_t;
+		t->prev_ts_t = t->cur_ts_t;
 		t->prev_rss_kb = t->rss_kb;
 		t->cur_t = m->now_s;
 	}
@@ -223,16 +247,16 @@ static bool finish_known(struct model *m, struct task *t, const struct taskstats
 		t->cur.cwrite_bytes = keep.cwrite_bytes;
 	}
 	t->cur.guest = keep.guest;
+	t->cur_ts_t = t->cur_t;
 	t->exit_final = true;
 	t->exited_gen = m->gen;
 	t->state = 'X';
-	return true;
 }
 
 static struct task *exited_slot(struct model *m, int32_t tid)
 {
 	for (size_t i = 0; i < m->nexited; i++)
-		if (m->exited[i].tid == tid)
+		if (m->exited[i].tid == tid && m->exited[i].exit_final)
 			return &m->exited[i];
 	if (m->nexited == m->exited_cap) {
 		size_t cap = m->exited_cap ? m->exited_cap * 2 : 64;
@@ -315,49 +339,105 @@ struct drain_ctx {
 	struct model *m;
 };
 
+/* The task this record ends, if the model knew it: a kept copy of a task
+ * whose id was reused meanwhile, or the table's entry. */
+static struct task *find_known(struct model *m, int32_t id, const struct taskstats_sample *s,
+			       bool process_rows)
+{
+	for (size_t i = 0; i < m->nexited; i++) {
+		struct task *old = &m->exited[i];
+		if (old->tid == id && !old->in_use && !old->exit_final && record_matches(m, old, s))
+			return old;
+	}
+	struct task *t = task_table_find(process_rows ? &m->procs : &m->threads, id);
+	if (t && t->nsamples && !t->exit_final && record_matches(m, t, s))
+		return t;
+	return NULL;
+}
+
 static void on_exit_record(void *ctx, const struct taskstats_sample *s)
 {
 	struct model *m = ((struct drain_ctx *)ctx)->m;
 	bool process_rows = !m->cfg.threads;
 	if (!process_rows && s->scope == TASKSTATS_SCOPE_PROCESS)
 		return; /* thread rows take each thread's own record */
-	if (process_rows && s->scope == TASKSTATS_SCOPE_TASK && s->has_tgid &&
-	    s->pid != s->tgid && !(s->flags & TASKSTATS_FLAG_GROUP)) {
-		/* a thread of a living process: the TGID replies include it */
-		struct task *p = task_table_find(&m->procs, (int32_t)s->tgid);
-		if (p && !p->exited_gen)
-			return;
-	}
 	int32_t id = s->scope == TASKSTATS_SCOPE_PROCESS ? s->id
 		     : process_rows ? (int32_t)(s->has_tgid ? s->tgid : s->pid)
 				    : (int32_t)s->pid;
-	struct task *t = task_table_find(process_rows ? &m->procs : &m->threads, id);
-	if (t && t->nsamples && !t->listed_new) {
-		/* a process row takes the leader's record when it was single
-		 * threaded, the process record otherwise */
-		bool whole = !process_rows || t->nthreads <= 1 ||
-			     s->scope == TASKSTATS_SCOPE_PROCESS;
-		if (process_rows && s->scope == TASKSTATS_SCOPE_TASK && (int32_t)s->pid != id)
+	bool leader = s->scope == TASKSTATS_SCOPE_PROCESS || (int32_t)s->pid == id;
+	struct task *k = find_known(m, id, s, process_rows);
+	if (k) {
+		/* a known process's other threads are in its sampled figures; a
+		 * multi-threaded one ends with its process record */
+		if (process_rows && (!leader || (s->scope == TASKSTATS_SCOPE_TASK && k->nthreads > 1)))
 			return;
-		if (whole && finish_known(m, t, s, !process_rows || t->nthreads <= 1))
-			return;
-		if (whole)
+		finish_known(m, k, s, !process_rows || k->nthreads <= 1);
+		if (!k->in_use) { /* a kept copy: show it now */
+			k->in_use = true;
+			k->seen_gen = m->gen;
+		}
+		return;
+	}
+	if (process_rows && !leader && !(s->flags & TASKSTATS_FLAG_GROUP)) {
+		/* a thread of a living process: the TGID replies include it */
+		struct task *p = task_table_find(&m->procs, id);
+		if (p && !p->exited_gen)
 			return;
 	}
 	add_short_lived(m, s, process_rows);
 }
 
-void tsmodel_drain_exits(struct model *m)
+void tsmodel_begin_refresh(struct model *m)
 {
 	for (size_t i = 0; i < m->nexited; i++) {
 		free(m->exited[i].cmdline);
 		m->exited[i].cmdline = NULL;
 	}
 	m->nexited = 0;
-	if (!m->ts_exits)
+}
+
+void tsmodel_keep_replaced(struct model *m, const struct task *old)
+{
+	if (!m->ts_exits || !old->nsamples)
 		return;
+	struct task *t = exited_slot(m, old->tid);
+	if (!t || t->in_use)
+		return;
+	*t = *old;
+	t->cmdline = old->cmdline ? strdup(old->cmdline) : NULL;
+	t->process = NULL;
+	t->in_use = false; /* pending: shown only if its exit record comes */
+	t->exit_final = false;
+}
+
+/* Drops the kept copies of replaced tasks whose exit record did not come. */
+static void drop_pending(struct model *m)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < m->nexited; i++) {
+		if (m->exited[i].exit_final) {
+			m->exited[j++] = m->exited[i];
+		} else {
+			free(m->exited[i].cmdline);
+			m->exited[i].cmdline = NULL;
+		}
+	}
+	m->nexited = j;
+}
+
+void tsmodel_drain_exits(struct model *m)
+{
+	if (!m->ts_exits) {
+		drop_pending(m);
+		return;
+	}
+	struct timespec now;
+	clock_gettime(CLOCK_BOOTTIME, &now);
+	m->prev_drain_boot_s = m->drain_boot_s;
+	m->drain_boot_s = (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
 	struct drain_ctx ctx = {m};
 	taskstats_exits_drain(m->ts_exits, on_exit_record, &ctx);
+	drop_pending(m);
 	struct taskstats_exits_stats st;
 	taskstats_exits_get_stats(m->ts_exits, &st);
 	m->ts_exit_overruns = st.overruns;

@@ -15,6 +15,11 @@ void tsmodel_close(struct model *m);
 void tsmodel_restore_delayacct(struct model *m);
 /* Queries every listed task (TGIDs on process rows, TIDs on thread rows). */
 void tsmodel_query(struct model *m);
+/* Clears the last refresh's exited rows; call before the scan. */
+void tsmodel_begin_refresh(struct model *m);
+/* Keeps a copy of a task whose id was just reused, so that its exit record
+ * (if it comes this refresh) finishes the old task, not a stranger. */
+void tsmodel_keep_replaced(struct model *m, const struct task *old);
 /* Turns this interval's exit records into final figures of known tasks
  * and rows for tasks that lived less than one interval (m->exited). */
 void tsmodel_drain_exits(struct model *m);

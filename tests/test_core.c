@@ -193,7 +193,7 @@ static void test_column_cells(void **state)
 	memset(&t, 0, sizeof t);
 	t.tid = t.tgid = 42;
 	t.rss_kb = 250;
-	t.have = TG_STAT;
+	t.have = TG_STAT | TG_MEM;
 	t.denied = TG_IO;
 	struct cell c;
 	column_find("mem_pct")->get(&m, &t, &c);
