@@ -37,6 +37,7 @@ int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t
 	struct output out;
 	struct view view = {0};
 	output_init(&out, cfg->format, m->cfg.threads);
+	out.connections = cfg->connections;
 	int rc = 0;
 	struct timespec deadline;
 	clock_gettime(CLOCK_MONOTONIC, &deadline);

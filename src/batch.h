@@ -15,6 +15,7 @@ struct batch_config {
 	enum output_format format;
 	const struct column *sort;
 	bool reverse;
+	bool connections;
 	struct view_filter filter;
 	int out_fd;
 	volatile sig_atomic_t *stop; /* set by a signal handler */

@@ -43,6 +43,8 @@ static void usage(FILE *f)
 		"  -i, --interface=DEV     capture traffic on DEV only (default: any)\n"
 		"      --no-taskstats      turn the taskstats source off\n"
 		"      --no-net            turn the network source off\n"
+		"      --connections       JSON: add each task's connections (protocol, ends,\n"
+		"                          state, bytes and packets each way)\n"
 		"      --enable-delayacct  turn kernel delay accounting on for the run (root);\n"
 		"                          the old setting is restored on exit\n"
 		"      --proc-root=DIR     read another proc tree (a container's, or a fixture)\n"
@@ -121,6 +123,7 @@ int main(int argc, char **argv)
 		.format = opt.format,
 		.sort = column_find(opt.sort_id ? opt.sort_id : "cpu_pct"),
 		.reverse = opt.reverse,
+		.connections = opt.connections,
 		.filter =
 			{
 				.pids = opt.pids,

@@ -1,6 +1,12 @@
 /* output.c - batch reports: text (pidstat-like), CSV, JSON Lines.
  * Every writer walks the one column table. */
 #include "output.h"
+#include "netcap.h"
+#include "sockmap.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -205,6 +211,75 @@ static void put_denied(struct buf *b, const struct task *t)
 	buf_putc(b, ']');
 }
 
+static void put_endpoint(struct buf *b, const char *key, uint8_t family, const uint8_t *addr,
+			 uint16_t port)
+{
+	char text[INET6_ADDRSTRLEN + 8];
+	char a[INET6_ADDRSTRLEN];
+	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, a, sizeof a))
+		snprintf(a, sizeof a, "?");
+	if (family == AF_INET6)
+		snprintf(text, sizeof text, "[%s]:%u", a, port);
+	else
+		snprintf(text, sizeof text, "%s:%u", a, port);
+	put_key(b, key);
+	put_json_string(b, text, strlen(text));
+	buf_putc(b, ',');
+}
+
+/* --connections: the task's sockets from the capture's connection table */
+static void put_connections(struct buf *b, struct model *m, const struct task *t)
+{
+	if (!m->net || (t->is_thread && t->tid != t->tgid))
+		return;
+	size_t n = 0;
+	const struct netcap_conn *c = netcap_pid_connections(m->net, t->tgid, &n);
+	buf_puts(b, ",\"connections\":[");
+	for (size_t i = 0; i < n; i++) {
+		const struct netcap_conn *k = &c[i];
+		buf_puts(b, i ? ",{" : "{");
+		const char *proto = k->key.proto == IPPROTO_TCP   ? "tcp"
+				    : k->key.proto == IPPROTO_UDP ? "udp"
+								  : "ip";
+		put_key(b, "proto");
+		put_json_string(b, proto, strlen(proto));
+		buf_putc(b, ',');
+		put_endpoint(b, "local", k->key.family, k->key.saddr, k->key.sport);
+		put_endpoint(b, "remote", k->key.family, k->key.daddr, k->key.dport);
+		const char *state = k->closed ? "CLOSED" : sockmap_state_name(k->key.proto, k->state);
+		put_key(b, "state");
+		put_json_string(b, state ? state : "", state ? strlen(state) : 0);
+		buf_putc(b, ',');
+		put_u64_field(b, "tx_bytes", k->c.tx_bytes);
+		put_u64_field(b, "rx_bytes", k->c.rx_bytes);
+		put_u64_field(b, "tx_packets", k->c.tx_pkts);
+		put_u64_field(b, "rx_packets", k->c.rx_pkts);
+		trim_comma(b);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+}
+
+static void put_net_extra(struct buf *b, const struct model *m)
+{
+	if (!m->net)
+		return;
+	bool ok = m->net_samples >= 2 && m->interval_s > 0;
+	double dt = m->interval_s > 0 ? m->interval_s : 1;
+#define NET_RATE(f) ((double)(m->net_cur.f - m->net_prev.f) / dt)
+	buf_puts(b, ",\"net_unattributed\":{");
+	put_num_field(b, "tcp_bps", ok ? NET_RATE(tcp_bytes) : 0, ok, 2);
+	put_num_field(b, "udp_bps", ok ? NET_RATE(udp_bytes) : 0, ok, 2);
+	put_num_field(b, "other_bps", ok ? NET_RATE(other_bytes) : 0, ok, 2);
+	trim_comma(b);
+	buf_puts(b, "},\"capture_drops\":");
+	if (ok)
+		buf_put_u64(b, m->net_cur.drops - m->net_prev.drops);
+	else
+		buf_puts(b, "null");
+#undef NET_RATE
+}
+
 static void report_json(struct output *o, struct model *m, const struct view *v)
 {
 	struct buf *b = &o->b;
@@ -223,6 +298,11 @@ static void report_json(struct output *o, struct model *m, const struct view *v)
 	}
 	buf_puts(b, "},");
 	put_json_system(b, &m->sys.stats);
+	/* the system object is closed by put_json_system: reopen to add the
+	 * capture's figures inside it */
+	b->len--;
+	put_net_extra(b, m);
+	buf_putc(b, '}');
 	buf_puts(b, ",\"tasks\":[");
 	for (size_t r = 0; r < v->nrows; r++) {
 		const struct task *t = v->rows[r];
@@ -236,6 +316,8 @@ static void report_json(struct output *o, struct model *m, const struct view *v)
 			put_json_cell(b, &columns[i], &c);
 		}
 		put_denied(b, t);
+		if (o->connections)
+			put_connections(b, m, t);
 		buf_putc(b, '}');
 	}
 	buf_puts(b, "]}\n");

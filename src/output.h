@@ -16,6 +16,7 @@ enum output_format { OUTPUT_TEXT, OUTPUT_CSV, OUTPUT_JSON };
 struct output {
 	enum output_format fmt;
 	bool header_done; /* CSV writes its header once */
+	bool connections; /* JSON: each task's connections (--connections) */
 	const struct column *text_cols[OUTPUT_MAX_COLUMNS];
 	size_t ntext;
 	struct buf b; /* the report being built; the caller writes and resets it */

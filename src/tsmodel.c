@@ -225,7 +225,9 @@ static bool record_matches(const struct model *m, const struct task *t,
 static void finish_known(struct model *m, struct task *t, const struct taskstats_sample *s,
 			 bool with_bytes)
 {
-	if (t->nsamples < 2) {
+	if (t->exit_final && t->exited_gen == m->gen) {
+		/* already finished in this drain: only update the figures */
+	} else if (t->nsamples < 2) {
 		/* first seen in this refresh: all its life is in this interval */
 		memset(&t->prev, 0, sizeof t->prev);
 		t->prev_t = t->prev_ts_t = m->prev_now_s;
@@ -350,9 +352,13 @@ static struct task *find_known(struct model *m, int32_t id, const struct tasksta
 			return old;
 	}
 	struct task *t = task_table_find(process_rows ? &m->procs : &m->threads, id);
-	if (t && t->nsamples && !t->exit_final && record_matches(m, t, s))
-		return t;
-	return NULL;
+	if (!t || !t->nsamples || !record_matches(m, t, s))
+		return NULL;
+	/* a process finished by its leader's record in this drain still takes
+	 * the process record that follows (the last thread may not be the leader) */
+	if (t->exit_final && !(t->exited_gen == m->gen && s->scope == TASKSTATS_SCOPE_PROCESS))
+		return NULL;
+	return t;
 }
 
 static void on_exit_record(void *ctx, const struct taskstats_sample *s)
