@@ -28,6 +28,25 @@ wait "$RUN" || integ_hard_error "pidtop exited $?: $(cat "$SCRATCH/proc.err")"
 after=$(cat "$SYSCTL")
 [ "$after" = "$before" ] || { echo "FAIL: kernel.task_delayacct was $before, is $after after the run"; exit 1; }
 
+# --enable-delayacct also restores the setting when stopped by a signal
+for sig in TERM INT HUP; do
+	"$PIDTOP" -b -d 5 --no-net --enable-delayacct >/dev/null &
+	P=$!
+	for _ in $(seq 100); do [ "$(cat "$SYSCTL")" = 1 ] && break; sleep 0.05; done
+	kill -$sig $P
+	wait $P
+	rc=$?
+	[ "$(cat "$SYSCTL")" = "$before" ] ||
+		{ echo "FAIL: after SIG$sig kernel.task_delayacct is $(cat "$SYSCTL"), was $before"; exit 1; }
+	echo "ok   SIG$sig: exit $rc, kernel.task_delayacct back to $before"
+done
+
+# an unknown capture device is a usage error
+"$PIDTOP" -b -n 1 -i nosuchdev0 >/dev/null 2>"$SCRATCH/dev.err"
+rc=$?
+[ $rc = 2 ] && grep -q "nosuchdev0" "$SCRATCH/dev.err" ||
+	{ echo "FAIL: -i nosuchdev0 exited $rc: $(cat "$SCRATCH/dev.err")"; exit 1; }
+
 # 2. thread rows: an O_DIRECT writer's bytes from the TID replies
 integ_start WRITER2 odirect_writer --file "$SCRATCH/direct2.dat" --rate-kib 8192 --seconds 6 \
 	--log "$SCRATCH/writer2.log"
