@@ -172,16 +172,41 @@ static void compute_rates(const struct model *m, struct task *t)
 	double hz = (double)m->clk_tck;
 	uint64_t du = dsub(c->utime, p->utime), ds = dsub(c->stime, p->stime);
 	uint64_t dg = dsub(c->guest, p->guest);
-	r->cpu_pct = pct_of(du + ds, hz, elapsed);
-	r->usr_pct = pct_of(du > dg ? du - dg : 0, hz, elapsed); /* guest is inside utime */
-	r->sys_pct = pct_of(ds, hz, elapsed);
-	r->guest_pct = pct_of(dg, hz, elapsed);
 	/* figures from taskstats are over the time between the two replies */
 	double ts_elapsed = elapsed;
 	if (t->ts_source) {
 		double e = t->cur_ts_t - (m->cfg.accumulated ? t->first_ts_t : t->prev_ts_t);
 		if (e > 0 && t->cur_ts_t > 0)
 			ts_elapsed = e;
+	}
+	/* CPU: the nanoseconds on the CPU (schedstat or taskstats) where known,
+	 * split into user, system and guest by the clock ticks, which alone
+	 * are too coarse: 1% of a CPU is one tick a second */
+	uint64_t drun = dsub(c->run_ns, p->run_ns);
+	bool precise = (t->have & TG_SCHEDSTAT) && c->run_ns > 0 && m->schedstat_works;
+	double ticks = (double)(du + ds);
+	if (!precise) {
+		r->cpu_pct = pct_of(du + ds, hz, elapsed);
+		r->usr_pct = pct_of(du > dg ? du - dg : 0, hz, elapsed); /* guest is inside utime */
+		r->sys_pct = pct_of(ds, hz, elapsed);
+		r->guest_pct = pct_of(dg, hz, elapsed);
+	} else {
+		r->cpu_pct = pct_of(drun, 1e9, t->ts_source ? ts_elapsed : elapsed);
+		double fu, fs, fg;
+		if (ticks > 0) {
+			fu = (double)(du > dg ? du - dg : 0) / ticks;
+			fs = (double)ds / ticks;
+			fg = (double)dg / ticks;
+		} else {
+			/* too short to tick: split as over its whole life */
+			double life = (double)(c->utime + c->stime);
+			fu = life > 0 ? (double)(c->utime > c->guest ? c->utime - c->guest : 0) / life : 1;
+			fs = life > 0 ? (double)c->stime / life : 0;
+			fg = life > 0 ? (double)c->guest / life : 0;
+		}
+		r->usr_pct = r->cpu_pct * fu;
+		r->sys_pct = r->cpu_pct * fs;
+		r->guest_pct = r->cpu_pct * fg;
 	}
 	r->wait_pct = pct_of(dsub(c->wait_ns, p->wait_ns), 1e9, ts_elapsed);
 	/* accumulated mode: counts and bytes since first seen, not per second */
