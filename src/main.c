@@ -10,6 +10,7 @@
 #include "columns.h"
 #include "model.h"
 #include "options.h"
+#include "ui.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -25,10 +26,12 @@ static void usage(FILE *f)
 		"Usage: pidtop [OPTIONS] [INTERVAL [COUNT]]\n"
 		"Per-process and per-thread CPU, memory, context switches, disk I/O, delays\n"
 		"(taskstats) and network traffic (packet capture).\n"
-		"Reports every INTERVAL seconds (default 1), COUNT times (default: until stopped).\n"
+		"Interactive on a terminal; with -b or when standard output is not a terminal,\n"
+		"reports every INTERVAL seconds (default 1), COUNT times (default: until stopped).\n"
 		"The first report comes one interval after start: a rate needs two samples.\n"
 		"\n"
-		"  -b, --batch             write reports to standard output (the default for now)\n"
+		"  -b, --batch             write reports to standard output instead of the screen\n"
+		"                          (the default when standard output is not a terminal)\n"
 		"  -d, --delay=SECONDS     refresh interval, fractions allowed (default 1)\n"
 		"  -n, --iterations=N      stop after N reports\n"
 		"  -o, --output=FMT        text (aligned columns), csv, or json (one object per line)\n"
@@ -116,6 +119,16 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+
+	/* the screen when standard output is a terminal, reports otherwise */
+	if (!opt.batch && isatty(STDOUT_FILENO)) {
+		int urc = ui_run(&model, &opt, &stop_requested, err, sizeof err);
+		if (urc)
+			fprintf(stderr, "pidtop: %s\n", err);
+		model_free(&model);
+		options_free(&opt);
+		return urc;
+	}
 
 	struct batch_config bc = {
 		.interval_s = opt.delay_s,

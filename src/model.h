@@ -109,8 +109,9 @@ struct model {
 	} net_cur, net_prev; /* traffic tied to no task, and capture drops */
 	int net_samples;
 	char readbuf[8192];
-	char dirbuf[32768];
-	char taskdirbuf[8192];
+	/* getdents64 records hold 64-bit fields: keep the buffers aligned */
+	_Alignas(8) char dirbuf[32768];
+	_Alignas(8) char taskdirbuf[8192];
 };
 
 #define MODEL_ERR_USAGE (-2) /* a bad argument (an unknown -i device): exit 2 */

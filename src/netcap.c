@@ -823,7 +823,8 @@ static bool reserve(void **p, size_t *cap, size_t n, size_t size)
 static void publish(struct netcap *nc)
 {
 	if (reserve((void **)&nc->pub_pids, &nc->pub_pids_cap, nc->npids, sizeof *nc->pids)) {
-		memcpy(nc->pub_pids, nc->pids, nc->npids * sizeof *nc->pids);
+		if (nc->npids)
+			memcpy(nc->pub_pids, nc->pids, nc->npids * sizeof *nc->pids);
 		nc->pub_npids = nc->npids;
 	}
 	size_t nrows = flowtable_count(&nc->rows);

@@ -386,9 +386,12 @@ static void identity_check(struct model *m, struct task *t, const struct proc_st
 static void record_comm(struct model *m, struct task *t, const struct proc_stat *st, int32_t pid,
 			bool want_cmdline)
 {
-	bool changed = strncmp(t->comm, st->comm, sizeof t->comm) != 0;
+	/* comm is whatever the task named itself: keep it harmless */
+	char clean[PARSE_COMM_MAX];
+	sanitize_text(st->comm, strnlen(st->comm, sizeof st->comm), clean, sizeof clean);
+	bool changed = strncmp(t->comm, clean, sizeof t->comm) != 0;
 	if (changed)
-		memcpy(t->comm, st->comm, sizeof t->comm);
+		memcpy(t->comm, clean, sizeof t->comm);
 	/* exec changes comm: that is when the command line is worth re-reading */
 	if (want_cmdline && (changed || !t->cmdline))
 		read_cmdline(m, t, pid);
@@ -406,7 +409,7 @@ static void aggregate_threads(struct model *m, struct task *p, bool first)
 		return;
 	m->counters.thread_walks++;
 	uint64_t d_cswch = 0, d_nvcswch = 0, d_wait = 0, d_run = 0, d_slices = 0;
-	char dbuf[8192];
+	_Alignas(8) char dbuf[8192];
 	for (;;) {
 		long nread = syscall(SYS_getdents64, fd, dbuf, sizeof dbuf);
 		if (nread <= 0)

@@ -1,0 +1,262 @@
+/* act.c - what each action does to the screen's state.
+ * Every function returns reaction flags (keys.h); the loop acts on them. */
+#include "uistate.h"
+#include "actions.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned move_selection(struct ui *ui, long delta)
+{
+	size_t n = ui->view.nrows;
+	if (n == 0)
+		return RX_REDRAW;
+	long row = (long)ui->sel + delta;
+	if (row < 0)
+		row = 0;
+	if ((size_t)row >= n)
+		row = (long)n - 1;
+	ui_select_row(ui, (size_t)row);
+	if (ui->follow_line >= 0)
+		ui->follow_line = -1; /* moving the cursor ends following */
+	return RX_REDRAW | RX_NAVIGATE;
+}
+
+static unsigned set_sort(struct ui *ui, const struct column *col)
+{
+	if (!col)
+		return 0;
+	ui->set.sort = col;
+	ui->set.reverse = false;
+	ui->sort_pause_until_s = 0; /* a sort the user asked for shows at once */
+	ui->select_top = true;
+	return RX_REBUILD | RX_REDRAW;
+}
+
+unsigned act_sort_by(struct ui *ui, const struct column *col)
+{
+	if (!col)
+		return 0;
+	if (ui->set.sort == col) {
+		ui->set.reverse = !ui->set.reverse;
+		ui->sort_pause_until_s = 0;
+		ui->select_top = true;
+		return RX_REBUILD | RX_REDRAW;
+	}
+	return set_sort(ui, col);
+}
+
+/* iotop's Left/Right: the sort moves to the neighbouring shown column */
+static unsigned sort_step(struct ui *ui, int dir)
+{
+	struct layout_slot slots[SETTINGS_MAX_COLUMNS];
+	size_t n = table_layout(ui, slots, SETTINGS_MAX_COLUMNS);
+	if (n == 0)
+		return 0;
+	size_t cur = 0;
+	bool found = false;
+	for (size_t i = 0; i < n && !found; i++)
+		if (slots[i].col == ui->set.sort) {
+			cur = i;
+			found = true;
+		}
+	if (!found)
+		return set_sort(ui, slots[0].col);
+	if ((dir < 0 && cur == 0) || (dir > 0 && cur + 1 >= n))
+		return 0;
+	return set_sort(ui, slots[dir < 0 ? cur - 1 : cur + 1].col);
+}
+
+static unsigned toggle_collapse(struct ui *ui, bool collapse)
+{
+	struct task *t = ui_selected(ui);
+	if (!ui->set.tree || !t) {
+		ui_message(ui, false, "+ and - fold the tree (t shows it)");
+		return RX_REDRAW;
+	}
+	for (size_t i = 0; i < ui->ncollapsed; i++) {
+		if (ui->collapsed[i] == t->tid) {
+			if (!collapse)
+				ui->collapsed[i] = ui->collapsed[--ui->ncollapsed];
+			return RX_REBUILD | RX_REDRAW;
+		}
+	}
+	if (!collapse)
+		return 0;
+	if (ui->ncollapsed == ui->collapsed_cap) {
+		size_t cap = ui->collapsed_cap ? ui->collapsed_cap * 2 : 16;
+		int32_t *c = realloc(ui->collapsed, cap * sizeof *c);
+		if (!c)
+			return 0;
+		ui->collapsed = c;
+		ui->collapsed_cap = cap;
+	}
+	ui->collapsed[ui->ncollapsed++] = t->tid;
+	return RX_REBUILD | RX_REDRAW;
+}
+
+static unsigned renice(struct ui *ui, int delta)
+{
+	struct task *t = ui_selected(ui);
+	if (!t)
+		return 0;
+	int to = t->nice + delta;
+	char why[256];
+	if (to < -20 || to > 19)
+		ui_message(ui, true, "nice stays between -20 and 19 (%d is at %d)", t->tid, t->nice);
+	else if (action_renice(ui->m, t, to, why, sizeof why) < 0)
+		ui_message(ui, true, "renice %d: %s", t->tid, why);
+	else
+		ui_message(ui, false, "%d: nice %d -> %d", t->tid, t->nice, to);
+	return RX_REDRAW;
+}
+
+static unsigned toggle(struct ui *ui, bool *flag, const char *on, const char *off)
+{
+	*flag = !*flag;
+	ui_message(ui, false, "%s", *flag ? on : off);
+	return RX_REBUILD | RX_REDRAW;
+}
+
+static unsigned act_misc(struct ui *ui, enum ui_action a)
+{
+	switch (a) {
+	case ACT_THREADS:
+		ui->set.threads = !ui->set.threads;
+		model_set_threads(ui->m, ui->set.threads);
+		ui_message(ui, false, "%s (rates after the next refresh)",
+			   ui->set.threads ? "one row per thread" : "one row per process");
+		return RX_REFRESH | RX_REDRAW;
+	case ACT_ACCUMULATED:
+		ui->m->cfg.accumulated = !ui->m->cfg.accumulated;
+		ui_message(ui, false, "%s", ui->m->cfg.accumulated
+						    ? "accumulated: totals since first seen"
+						    : "rates over the last interval");
+		return RX_REFRESH | RX_REDRAW;
+	case ACT_PAUSE:
+		ui->paused = !ui->paused;
+		if (!ui->paused)
+			ui->next_refresh_s = ui_now();
+		return RX_REDRAW;
+	case ACT_FOLLOW:
+		if (ui->follow_line >= 0 || !ui_selected(ui)) {
+			ui->follow_line = -1;
+		} else {
+			ui->follow_line = (int)(ui->sel - ui->top);
+			ui_message(ui, false, "following %d on this line (F again stops)", ui->sel_tid);
+		}
+		return RX_REDRAW;
+	case ACT_SEARCH_NEXT:
+		if (!ui->search[0])
+			ui_message(ui, false, "nothing searched yet (/ searches)");
+		else if (!ui_search(ui, ui->search, ui->sel + 1))
+			ui_message(ui, true, "no command contains \"%s\"", ui->search);
+		return RX_REDRAW | RX_NAVIGATE;
+	default:
+		return 0;
+	}
+}
+
+unsigned act_run(struct ui *ui, enum ui_action a)
+{
+	long page = ui->geo.rows_h > 1 ? ui->geo.rows_h - 1 : 1;
+	if (ui->opt->readonly && keys_action_modifies(a)) {
+		ui_message(ui, true, "read-only (--readonly): no signals, nice or I/O priority");
+		return RX_REDRAW;
+	}
+	if (keys_action_modifies(a) && !ui_selected(ui)) {
+		ui_message(ui, true, "no task selected");
+		return RX_REDRAW;
+	}
+	switch (a) {
+	case ACT_NONE:
+	case ACT_COUNT: return 0;
+	case ACT_UP: return move_selection(ui, -1);
+	case ACT_DOWN: return move_selection(ui, 1);
+	case ACT_PAGE_UP: return move_selection(ui, -page);
+	case ACT_PAGE_DOWN: return move_selection(ui, page);
+	case ACT_HOME: return move_selection(ui, -(long)ui->view.nrows);
+	case ACT_END: return move_selection(ui, (long)ui->view.nrows);
+	case ACT_SORT_MENU: menu_open_sort(ui); return RX_REDRAW;
+	case ACT_SORT_LEFT: return sort_step(ui, -1);
+	case ACT_SORT_RIGHT: return sort_step(ui, 1);
+	case ACT_SORT_CPU: return set_sort(ui, column_find("cpu_pct"));
+	case ACT_SORT_MEM: return set_sort(ui, column_find("rss_kb"));
+	case ACT_SORT_TIME: return set_sort(ui, column_find("cpu_time"));
+	case ACT_SORT_PID: return set_sort(ui, column_find(ui->m->cfg.threads ? "tid" : "pid"));
+	case ACT_SORT_READ: return set_sort(ui, column_find("read_bps"));
+	case ACT_SORT_WRITE: return set_sort(ui, column_find("write_bps"));
+	case ACT_SORT_NET: return set_sort(ui, column_find("net_tx_bps"));
+	case ACT_REVERSE:
+		ui->set.reverse = !ui->set.reverse;
+		ui->sort_pause_until_s = 0;
+		ui->select_top = true;
+		return RX_REBUILD | RX_REDRAW;
+	case ACT_TREE: return toggle(ui, &ui->set.tree, "tree view", "flat list");
+	case ACT_EXPAND: return toggle_collapse(ui, false);
+	case ACT_COLLAPSE: return toggle_collapse(ui, true);
+	case ACT_FILTER: prompt_open(ui, PROMPT_FILTER); return RX_REDRAW;
+	case ACT_SEARCH: prompt_open(ui, PROMPT_SEARCH); return RX_REDRAW;
+	case ACT_USER: menu_open_user(ui); return RX_REDRAW;
+	case ACT_ONLY_ACTIVE:
+		return toggle(ui, &ui->filter.only_active, "only tasks active in the interval",
+			      "all tasks");
+	case ACT_CMDLINE:
+		return toggle(ui, &ui->set.cmdline, "COMMAND: full command line",
+			      "COMMAND: task name");
+	case ACT_SIGNAL: menu_open_signal(ui); return RX_REDRAW;
+	case ACT_NICE_MINUS: return renice(ui, -1);
+	case ACT_NICE_PLUS: return renice(ui, 1);
+	case ACT_IONICE: menu_open_ionice(ui); return RX_REDRAW;
+	case ACT_DELAY: prompt_open(ui, PROMPT_DELAY); return RX_REDRAW;
+	case ACT_REFRESH: return RX_REFRESH | RX_REDRAW;
+	case ACT_REDRAW: return RX_CLEAR | RX_REDRAW;
+	case ACT_HEADER: ui->set.header = !ui->set.header; return RX_REDRAW;
+	case ACT_HELP: ui->mode = MODE_HELP; ui->help_top = 0; return RX_REDRAW;
+	case ACT_SETUP:
+		ui->mode = MODE_SETUP;
+		memset(&ui->setup, 0, sizeof ui->setup);
+		return RX_REDRAW;
+	case ACT_QUIT: return RX_QUIT;
+	case ACT_THREADS:
+	case ACT_ACCUMULATED:
+	case ACT_PAUSE:
+	case ACT_FOLLOW:
+	case ACT_SEARCH_NEXT: return act_misc(ui, a);
+	}
+	return 0;
+}
+
+#define WHEEL_ROWS 3
+
+unsigned act_mouse(struct ui *ui, int y, int x, unsigned long bstate)
+{
+	if (ui->mode != MODE_TABLE)
+		return menus_mouse(ui, y, x, bstate);
+	if (bstate & BUTTON4_PRESSED)
+		return move_selection(ui, -WHEEL_ROWS);
+#ifdef BUTTON5_PRESSED
+	if (bstate & BUTTON5_PRESSED)
+		return move_selection(ui, WHEEL_ROWS);
+#endif
+	if (!(bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+		return 0;
+	if (y == ui->geo.bar_y) {
+		enum ui_action a = menus_fbar_hit(ui, x);
+		return a == ACT_NONE ? 0 : act_run(ui, a);
+	}
+	if (y == ui->geo.head_y) {
+		struct layout_slot slots[SETTINGS_MAX_COLUMNS];
+		size_t n = table_layout(ui, slots, SETTINGS_MAX_COLUMNS);
+		for (size_t i = 0; i < n; i++)
+			if (x >= slots[i].x && x < slots[i].x + slots[i].width + 1)
+				return act_sort_by(ui, slots[i].col);
+		return 0;
+	}
+	long row = table_row_at(ui, y);
+	if (row < 0)
+		return 0;
+	ui_select_row(ui, (size_t)row);
+	ui->follow_line = -1;
+	return RX_REDRAW | RX_NAVIGATE;
+}

@@ -1,0 +1,109 @@
+/* keys.c - the key table, the help text and the function bar */
+#include "keys.h"
+
+#include <curses.h> /* KEY_* codes only; this file calls no curses function */
+
+const struct key_binding keys_bindings[] = {
+	{KEY_UP, ACT_UP}, {KEYS_CTRL('p'), ACT_UP},
+	{KEY_DOWN, ACT_DOWN}, {'j', ACT_DOWN}, {KEYS_CTRL('n'), ACT_DOWN},
+	{KEY_PPAGE, ACT_PAGE_UP}, {KEYS_CTRL('b'), ACT_PAGE_UP},
+	{KEY_NPAGE, ACT_PAGE_DOWN}, {KEYS_CTRL('f'), ACT_PAGE_DOWN},
+	{KEY_HOME, ACT_HOME}, {'g', ACT_HOME},
+	{KEY_END, ACT_END}, {'G', ACT_END},
+	{KEY_F(6), ACT_SORT_MENU}, {'<', ACT_SORT_MENU}, {'>', ACT_SORT_MENU},
+	{KEY_LEFT, ACT_SORT_LEFT}, {KEY_RIGHT, ACT_SORT_RIGHT},
+	{'P', ACT_SORT_CPU}, {'M', ACT_SORT_MEM}, {'T', ACT_SORT_TIME}, {'N', ACT_SORT_PID},
+	{'R', ACT_SORT_READ}, {'W', ACT_SORT_WRITE}, {'X', ACT_SORT_NET},
+	{'I', ACT_REVERSE}, {'r', ACT_REVERSE},
+	{'H', ACT_THREADS},
+	{'t', ACT_TREE}, {KEY_F(5), ACT_TREE},
+	{'+', ACT_EXPAND}, {'=', ACT_EXPAND}, {'-', ACT_COLLAPSE},
+	{'\\', ACT_FILTER}, {KEY_F(4), ACT_FILTER},
+	{'/', ACT_SEARCH}, {KEY_F(3), ACT_SEARCH},
+	{'n', ACT_SEARCH_NEXT},
+	{'u', ACT_USER},
+	{'o', ACT_ONLY_ACTIVE},
+	{'a', ACT_ACCUMULATED},
+	{'Z', ACT_PAUSE},
+	{'F', ACT_FOLLOW},
+	{'c', ACT_CMDLINE},
+	{'k', ACT_SIGNAL}, {KEY_F(9), ACT_SIGNAL},
+	{'[', ACT_NICE_MINUS}, {KEY_F(7), ACT_NICE_MINUS},
+	{']', ACT_NICE_PLUS}, {KEY_F(8), ACT_NICE_PLUS},
+	{'i', ACT_IONICE},
+	{'d', ACT_DELAY},
+	{' ', ACT_REFRESH},
+	{KEYS_CTRL('l'), ACT_REDRAW},
+	{'#', ACT_HEADER},
+	{'h', ACT_HELP}, {'?', ACT_HELP}, {KEY_F(1), ACT_HELP},
+	{'S', ACT_SETUP}, {KEY_F(2), ACT_SETUP},
+	{'q', ACT_QUIT}, {KEY_F(10), ACT_QUIT},
+};
+const size_t keys_bindings_count = sizeof keys_bindings / sizeof keys_bindings[0];
+
+const struct key_help keys_help[] = {
+	{"Up Ctrl-P", "select the task above", ACT_UP},
+	{"Down j Ctrl-N", "select the task below", ACT_DOWN},
+	{"PgUp Ctrl-B", "one page up", ACT_PAGE_UP},
+	{"PgDn Ctrl-F", "one page down", ACT_PAGE_DOWN},
+	{"Home g", "first task", ACT_HOME},
+	{"End G", "last task", ACT_END},
+	{"F6 < >", "choose the sort column", ACT_SORT_MENU},
+	{"Left", "sort by the column to the left", ACT_SORT_LEFT},
+	{"Right", "sort by the column to the right", ACT_SORT_RIGHT},
+	{"P", "sort by CPU%", ACT_SORT_CPU},
+	{"M", "sort by memory (RSS)", ACT_SORT_MEM},
+	{"T", "sort by CPU time", ACT_SORT_TIME},
+	{"N", "sort by PID", ACT_SORT_PID},
+	{"R", "sort by disk read rate", ACT_SORT_READ},
+	{"W", "sort by disk write rate", ACT_SORT_WRITE},
+	{"X", "sort by network traffic (tx)", ACT_SORT_NET},
+	{"I r", "reverse the sort order", ACT_REVERSE},
+	{"H", "threads: one row per thread on/off", ACT_THREADS},
+	{"F5 t", "tree: children under their parents", ACT_TREE},
+	{"+ =", "tree: expand the selected task", ACT_EXPAND},
+	{"-", "tree: collapse the selected task", ACT_COLLAPSE},
+	{"F4 \\", "filter: show only commands containing text", ACT_FILTER},
+	{"F3 /", "search a command; Enter keeps it", ACT_SEARCH},
+	{"n", "next match of the search", ACT_SEARCH_NEXT},
+	{"u", "show one user's tasks (or all)", ACT_USER},
+	{"o", "only tasks active in the last interval", ACT_ONLY_ACTIVE},
+	{"a", "accumulated totals since first seen / rates", ACT_ACCUMULATED},
+	{"Z", "pause / resume refreshing", ACT_PAUSE},
+	{"F", "follow the selected task: keep it on its line", ACT_FOLLOW},
+	{"c", "command: full command line / task name", ACT_CMDLINE},
+	{"F9 k", "send a signal to the selected task", ACT_SIGNAL},
+	{"F7 [", "nice - 1 (higher priority; needs privilege)", ACT_NICE_MINUS},
+	{"F8 ]", "nice + 1 (lower priority)", ACT_NICE_PLUS},
+	{"i", "I/O priority: class and level", ACT_IONICE},
+	{"d", "set the refresh interval", ACT_DELAY},
+	{"Space", "refresh now", ACT_REFRESH},
+	{"Ctrl-L", "redraw the screen", ACT_REDRAW},
+	{"#", "hide / show the header meters", ACT_HEADER},
+	{"F1 h ?", "this help", ACT_HELP},
+	{"F2 S", "setup: add, remove and reorder columns", ACT_SETUP},
+	{"F10 q", "quit", ACT_QUIT},
+};
+const size_t keys_help_count = sizeof keys_help / sizeof keys_help[0];
+
+const struct fbar_item keys_fbar[] = {
+	{"F1", "Help", ACT_HELP, 0},       {"F2", "Setup", ACT_SETUP, 0},
+	{"F3", "Search", ACT_SEARCH, 0},   {"F4", "Filter", ACT_FILTER, 0},
+	{"F5", "Tree", ACT_TREE, 0},       {"F6", "SortBy", ACT_SORT_MENU, 0},
+	{"F7", "Nice-", ACT_NICE_MINUS, 1}, {"F8", "Nice+", ACT_NICE_PLUS, 1},
+	{"F9", "Kill", ACT_SIGNAL, 1},     {"F10", "Quit", ACT_QUIT, 0},
+};
+const size_t keys_fbar_count = sizeof keys_fbar / sizeof keys_fbar[0];
+
+enum ui_action keys_action(int key)
+{
+	for (size_t i = 0; i < keys_bindings_count; i++)
+		if (keys_bindings[i].key == key)
+			return keys_bindings[i].action;
+	return ACT_NONE;
+}
+
+int keys_action_modifies(enum ui_action a)
+{
+	return a == ACT_SIGNAL || a == ACT_NICE_MINUS || a == ACT_NICE_PLUS || a == ACT_IONICE;
+}

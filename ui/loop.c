@@ -1,0 +1,436 @@
+/* loop.c - ui_run(): one poll loop over the keyboard and the refresh timer.
+ *
+ * A key acts at once; the model is sampled when the timer is due (or on
+ * request). The selected task is tracked by (tid, start time) across
+ * refreshes, and while the user navigates the previous row order is kept
+ * for a moment so rows do not jump under the cursor. */
+#include "ui.h"
+#include "uistate.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SORT_PAUSE_S 1.5   /* re-sorting waits this long after navigation */
+#define MESSAGE_S 4.0      /* how long a status message stays */
+#define WARNING_S 10.0     /* a settings warning stays longer */
+#define KEYS_PER_WAKE 256  /* bound the work before the next frame */
+
+static volatile sig_atomic_t *stop_flag;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	if (stop_flag)
+		*stop_flag = 1;
+}
+
+double ui_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void ui_message(struct ui *ui, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
+	va_end(ap);
+	ui->msg_error = error;
+	ui->msg_until_s = ui_now() + MESSAGE_S;
+}
+
+struct task *ui_selected(struct ui *ui)
+{
+	return ui->sel < ui->view.nrows ? ui->view.rows[ui->sel] : NULL;
+}
+
+void ui_select_row(struct ui *ui, size_t row)
+{
+	if (ui->view.nrows == 0) {
+		ui->sel = 0;
+		ui->have_sel = false;
+		return;
+	}
+	if (row >= ui->view.nrows)
+		row = ui->view.nrows - 1;
+	ui->sel = row;
+	ui->sel_tid = ui->view.rows[row]->tid;
+	ui->sel_start = ui->view.rows[row]->start_ticks;
+	ui->have_sel = true;
+}
+
+struct task *ui_find_task(struct ui *ui, int32_t tid, uint64_t start)
+{
+	for (size_t i = 0; i < ui->view.nrows; i++)
+		if (ui->view.rows[i]->tid == tid && ui->view.rows[i]->start_ticks == start)
+			return ui->view.rows[i];
+	return NULL;
+}
+
+static const char *command_of(const struct task *t)
+{
+	const struct task *p = t->process ? t->process : t;
+	return p->cmdline ? p->cmdline : p->comm;
+}
+
+bool ui_search(struct ui *ui, const char *text, size_t from)
+{
+	size_t n = ui->view.nrows;
+	if (!*text || n == 0)
+		return false;
+	for (size_t k = 0; k < n; k++) {
+		size_t i = (from + k) % n;
+		const struct task *t = ui->view.rows[i];
+		if (strcasestr(command_of(t), text) || strcasestr(t->comm, text)) {
+			ui_select_row(ui, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+struct order_ctx {
+	struct ui *ui;
+};
+
+/* While re-sorting pauses: rows keep their previous positions; new rows
+ * follow, in the sort order. */
+static int compare_kept(const void *a, const void *b, void *arg)
+{
+	struct ui *ui = ((struct order_ctx *)arg)->ui;
+	const struct task *x = *(struct task *const *)a, *y = *(struct task *const *)b;
+	long px = rowmap_find(&ui->order_map, x->tid, x->start_ticks);
+	long py = rowmap_find(&ui->order_map, y->tid, y->start_ticks);
+	if (px >= 0 && py >= 0)
+		return (px > py) - (px < py);
+	if (px >= 0 || py >= 0)
+		return px >= 0 ? -1 : 1;
+	return ui->set.sort ? column_compare(ui->set.sort, ui->m, x, y, ui->set.reverse)
+			    : (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+static void remember_order(struct ui *ui)
+{
+	size_t n = ui->view.nrows;
+	if (n > ui->order_cap) {
+		int32_t *t = realloc(ui->order_tids, n * sizeof *t);
+		if (!t)
+			return;
+		ui->order_tids = t;
+		uint64_t *s = realloc(ui->order_starts, n * sizeof *s);
+		if (!s)
+			return;
+		ui->order_starts = s;
+		ui->order_cap = n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ui->order_tids[i] = ui->view.rows[i]->tid;
+		ui->order_starts[i] = ui->view.rows[i]->start_ticks;
+	}
+	if (rowmap_build(&ui->order_map, ui->order_tids, ui->order_starts, n) < 0)
+		rowmap_free(&ui->order_map);
+}
+
+static void apply_live_filter(struct ui *ui)
+{
+	if (!ui->live_filter[0])
+		return;
+	size_t k = 0;
+	for (size_t i = 0; i < ui->view.nrows; i++) {
+		struct task *t = ui->view.rows[i];
+		if (strcasestr(command_of(t), ui->live_filter) || strcasestr(t->comm, ui->live_filter))
+			ui->view.rows[k++] = t;
+	}
+	ui->view.nrows = k;
+}
+
+void ui_rebuild(struct ui *ui)
+{
+	bool keep = ui_now() < ui->sort_pause_until_s && ui->order_map.nslots;
+	ui->filter.nuids = ui->user_filter ? 1 : ui->opt->nuids;
+	ui->filter.uids = ui->user_filter ? &ui->user_uid : ui->opt->uids;
+	if (view_build(&ui->view, ui->m, &ui->filter, keep ? NULL : ui->set.sort,
+		       ui->set.reverse) < 0) {
+		ui_message(ui, true, "out of memory building the rows");
+		ui->view.nrows = 0;
+	}
+	apply_live_filter(ui);
+	if (keep && ui->view.nrows > 1) {
+		struct order_ctx c = {ui};
+		qsort_r(ui->view.rows, ui->view.nrows, sizeof *ui->view.rows, compare_kept, &c);
+	}
+	ui->info = NULL;
+	if (ui->set.tree) {
+		if (tree_order(&ui->tree, ui->view.rows, &ui->view.nrows, ui->collapsed,
+			       ui->ncollapsed) == 0)
+			ui->info = ui->tree.info;
+		else
+			ui_message(ui, true, "out of memory building the tree");
+	}
+	/* the selected task keeps its selection wherever it moved */
+	size_t found = SIZE_MAX;
+	if (ui->select_top && ui->follow_line < 0) {
+		/* the user asked for a new order to see its top, like htop */
+		ui->select_top = false;
+		ui->top = 0;
+		ui_select_row(ui, 0);
+		remember_order(ui);
+		return;
+	}
+	ui->select_top = false;
+	if (ui->have_sel)
+		for (size_t i = 0; i < ui->view.nrows && found == SIZE_MAX; i++)
+			if (ui->view.rows[i]->tid == ui->sel_tid &&
+			    ui->view.rows[i]->start_ticks == ui->sel_start)
+				found = i;
+	if (found != SIZE_MAX) {
+		ui->sel = found;
+	} else {
+		if (ui->have_sel && ui->follow_line >= 0) {
+			ui_message(ui, false, "the followed task %d is gone", ui->sel_tid);
+			ui->follow_line = -1;
+		}
+		ui_select_row(ui, ui->sel);
+	}
+	remember_order(ui);
+}
+
+static int refresh_model(struct ui *ui, char *why, size_t whylen)
+{
+	if (model_refresh(ui->m) < 0) {
+		snprintf(why, whylen, "cannot read %s any more", ui->m->cfg.proc_root);
+		return -1;
+	}
+	ui->now_s = ui_now();
+	ui->next_refresh_s = ui->now_s + ui->set.interval_s;
+	ui_rebuild(ui);
+	return 0;
+}
+
+static void draw_frame(struct ui *ui)
+{
+	screen_geometry(ui);
+	erase();
+	if (ui->mode == MODE_HELP || ui->mode == MODE_SETUP) {
+		menus_draw(ui);
+	} else {
+		header_draw(ui);
+		table_draw(ui);
+		if (ui->mode == MODE_MENU)
+			menus_draw(ui);
+	}
+	menus_bar_draw(ui);
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+static unsigned handle_key(struct ui *ui, int key)
+{
+	if (key == KEY_RESIZE) {
+		screen_geometry(ui);
+		return RX_REDRAW | RX_CLEAR;
+	}
+	if (key == KEY_MOUSE) {
+		MEVENT ev;
+		if (getmouse(&ev) != OK)
+			return 0;
+		return act_mouse(ui, ev.y, ev.x, (unsigned long)ev.bstate);
+	}
+	if (ui->mode != MODE_TABLE)
+		return menus_key(ui, key);
+	enum ui_action a = keys_action(key);
+	if (a == ACT_NONE)
+		return 0;
+	return act_run(ui, a);
+}
+
+static void init_state(struct ui *ui, struct model *m, struct options *opt,
+		       volatile sig_atomic_t *stop)
+{
+	ui->m = m;
+	ui->opt = opt;
+	ui->stop = stop;
+	ui->follow_line = -1;
+	char warn[600] = "";
+	settings_defaults(&ui->set);
+	if (settings_locate(&ui->file) == 0)
+		settings_load(&ui->file, &ui->set, warn, sizeof warn);
+	ui->set_file = ui->set;
+	/* the command line wins over the file for this run */
+	if (opt->delay_set)
+		ui->set.interval_s = opt->delay_s;
+	if (opt->sort_id && column_find(opt->sort_id))
+		ui->set.sort = column_find(opt->sort_id);
+	if (opt->reverse)
+		ui->set.reverse = true;
+	if (opt->threads)
+		ui->set.threads = true;
+	if (opt->view)
+		ui->set.view = strcmp(opt->view, "grid") == 0 ? UI_VIEW_GRID : UI_VIEW_TABLE;
+	ui->set_start = ui->set;
+	model_set_threads(m, ui->set.threads);
+	ui->filter.pids = opt->pids;
+	ui->filter.npids = opt->npids;
+	ui->filter.command = opt->have_command_re ? &opt->command_re : NULL;
+	ui->filter.only_active = opt->only_active;
+	ui->filter.include_exited = true; /* shown (dimmed) for their last refreshes */
+	if (warn[0]) {
+		ui_message(ui, true, "%s", warn);
+		ui->msg_until_s = ui_now() + WARNING_S;
+	}
+}
+
+static void save_settings(struct ui *ui)
+{
+	struct ui_settings out;
+	settings_merge(&ui->set_file, &ui->set_start, &ui->set, &out);
+	if (!ui->file.path[0] || settings_equal(&out, &ui->set_file))
+		return;
+	char err[512];
+	/* the screen is gone by now: a failure is a line on stderr, not an
+	 * exit status (the user's session itself went fine) */
+	if (settings_save(&ui->file, &out, err, sizeof err) < 0)
+		fprintf(stderr, "pidtop: settings not saved: %s\n", err);
+}
+
+static void free_state(struct ui *ui)
+{
+	view_free(&ui->view);
+	tree_free(&ui->tree);
+	rowmap_free(&ui->order_map);
+	free(ui->order_tids);
+	free(ui->order_starts);
+	free(ui->collapsed);
+	menu_free(&ui->menu);
+}
+
+static int run_loop(struct ui *ui, const sigset_t *wait_mask, char *why, size_t whylen)
+{
+	long refreshes = 0;
+	if (refresh_model(ui, why, whylen) < 0)
+		return 1;
+	bool dirty = true;
+	while (!*ui->stop) {
+		if (dirty) {
+			draw_frame(ui);
+			dirty = false;
+		}
+		ui->now_s = ui_now();
+		double wait = ui->paused ? 3600 : ui->next_refresh_s - ui->now_s;
+		if (ui->msg_until_s > ui->now_s && ui->msg_until_s - ui->now_s < wait)
+			wait = ui->msg_until_s - ui->now_s;
+		if (wait < 0)
+			wait = 0;
+		struct timespec ts = {(time_t)wait, (long)((wait - (double)(time_t)wait) * 1e9)};
+		struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+		int r = ppoll(&pfd, 1, &ts, wait_mask);
+		if (r < 0 && errno != EINTR) {
+			snprintf(why, whylen, "poll: %s", strerror(errno));
+			return 1;
+		}
+		/* ppoll delivers a pending stop signal only when it is interrupted;
+		 * when input is ready at once the signal stays pending: look */
+		sigset_t pending;
+		if (sigpending(&pending) == 0 &&
+		    (sigismember(&pending, SIGINT) == 1 || sigismember(&pending, SIGTERM) == 1 ||
+		     sigismember(&pending, SIGHUP) == 1))
+			*ui->stop = 1;
+		if (*ui->stop)
+			break;
+		if (r > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
+			break; /* the terminal is gone (hung up, closed) */
+		unsigned rx = 0;
+		/* after EINTR too: a SIGWINCH is read as KEY_RESIZE */
+		for (int k = 0; k < KEYS_PER_WAKE; k++) {
+			int key = getch();
+			if (key == ERR)
+				break;
+			ui->now_s = ui_now();
+			unsigned one = handle_key(ui, key);
+			if (one & RX_NAVIGATE)
+				ui->sort_pause_until_s = ui->now_s + SORT_PAUSE_S;
+			if (one & RX_REBUILD)
+				ui_rebuild(ui);
+			rx |= one;
+			if (one & RX_QUIT)
+				break;
+		}
+		if (rx & RX_QUIT)
+			break;
+		if (rx & RX_CLEAR)
+			clearok(curscr, TRUE);
+		ui->now_s = ui_now();
+		bool due = !ui->paused && ui->now_s >= ui->next_refresh_s;
+		if ((rx & RX_REFRESH) || due) {
+			if (refresh_model(ui, why, whylen) < 0)
+				return 1;
+			refreshes++;
+			if (ui->opt->count > 0 && refreshes >= ui->opt->count)
+				break;
+			dirty = true;
+		}
+		if (rx)
+			dirty = true;
+		if (ui->msg[0] && ui->now_s >= ui->msg_until_s) {
+			ui->msg[0] = '\0';
+			dirty = true;
+		}
+	}
+	return 0;
+}
+
+int ui_run(struct model *m, struct options *opt, volatile sig_atomic_t *stop, char *why,
+	   size_t whylen)
+{
+	static struct ui ui_state; /* large; one screen per process */
+	struct ui *ui = &ui_state;
+	memset(ui, 0, sizeof *ui);
+	why[0] = '\0';
+	/* characters only: numbers (the settings file) stay in the C locale */
+	setlocale(LC_CTYPE, "");
+	init_state(ui, m, opt, stop);
+
+	stop_flag = stop;
+	struct sigaction sa, old_int, old_term, old_hup;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	/* the stop signals are delivered only inside ppoll, so none is lost
+	 * between checking the flag and waiting */
+	sigset_t block, wait_mask;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &wait_mask);
+	sigdelset(&wait_mask, SIGINT);
+	sigdelset(&wait_mask, SIGTERM);
+	sigdelset(&wait_mask, SIGHUP);
+
+	int rc = 1;
+	if (screen_init(ui, why, whylen) == 0) {
+		rc = run_loop(ui, &wait_mask, why, whylen);
+		screen_end(ui);
+		if (rc == 0)
+			save_settings(ui);
+	}
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	stop_flag = NULL;
+	free_state(ui);
+	return rc;
+}

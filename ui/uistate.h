@@ -1,0 +1,185 @@
+/* uistate.h - the screen's state, shared by the ui/ modules.
+ *
+ * One struct ui holds what the user chose (settings, filters, selection),
+ * the rows of the current frame and the open menu or prompt. The loop
+ * (loop.c) owns it; the other modules draw it (header.c, table.c,
+ * menus.c) or change it (act.c, menus.c). */
+#ifndef PIDTOP_UI_STATE_H
+#define PIDTOP_UI_STATE_H
+
+#include <curses.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "format.h"
+#include "keys.h"
+#include "model.h"
+#include "options.h"
+#include "settings.h"
+#include "tree.h"
+#include "view.h"
+
+/* Looks: each is a colour pair plus attributes, or attributes alone on a
+ * monochrome terminal. */
+enum ui_role {
+	R_NORMAL, R_DIM, R_LABEL, R_BRACKET,
+	R_BAR_USER, R_BAR_NICE, R_BAR_SYS, R_BAR_IRQ, R_BAR_OTHER,
+	R_MEM_USED, R_MEM_BUFFERS, R_MEM_CACHE, R_SWAP,
+	R_TABLE_HEAD, R_SORT_HEAD, R_SELECTED,
+	R_FKEY, R_FLABEL, R_MSG_ERROR, R_MSG_INFO,
+	R_STATE_RUN, R_STATE_DISK, R_STATE_ZOMBIE, R_LARGE, R_EXITED, R_TREE,
+	R_COUNT
+};
+
+enum ui_mode { MODE_TABLE, MODE_HELP, MODE_MENU, MODE_PROMPT, MODE_SETUP };
+
+enum menu_kind { MENU_SIGNAL, MENU_SORT, MENU_USER, MENU_IONICE };
+
+struct menu {
+	enum menu_kind kind;
+	char title[64];
+	char (*items)[64];
+	long *values;
+	size_t nitems, cap, sel, top;
+	int32_t target_tid; /* the task the menu acts on, by identity */
+	uint64_t target_start;
+};
+
+enum prompt_kind { PROMPT_FILTER, PROMPT_SEARCH, PROMPT_DELAY };
+
+struct prompt {
+	enum prompt_kind kind;
+	char text[256];
+	size_t len;
+	char saved[256]; /* the value before the prompt opened, for Esc */
+};
+
+struct setup_state {
+	int side;  /* 0: shown columns, 1: available columns */
+	size_t sel[2], top[2];
+};
+
+struct ui_geometry {
+	int meters_y, meters_h; /* header meters */
+	int head_y;             /* column headers; -1 when hidden */
+	int rows_y, rows_h;     /* the task rows */
+	int bar_y;              /* function bar, prompt or message; -1 when hidden */
+};
+
+struct ui {
+	struct model *m;
+	struct options *opt;
+	volatile sig_atomic_t *stop;
+
+	struct ui_settings set, set_file, set_start;
+	struct settings_file file;
+
+	/* filters: the command line's, plus the user filter and live filter */
+	struct view_filter filter;
+	uint32_t user_uid;
+	bool user_filter;
+	char live_filter[256];
+	char search[256];
+
+	struct view view;
+	struct tree tree;
+	struct tree_info *info; /* tree facts per row, NULL without tree */
+	int32_t *collapsed;
+	size_t ncollapsed, collapsed_cap;
+	struct rowmap order_map; /* previous order, while re-sorting pauses */
+	int32_t *order_tids;
+	uint64_t *order_starts;
+	size_t order_cap;
+
+	/* the selected task, by identity */
+	size_t sel, top;
+	int32_t sel_tid;
+	uint64_t sel_start;
+	bool have_sel;
+	bool select_top; /* a new sort order: the cursor goes to its first row */
+	int follow_line; /* F: the screen line the followed task keeps; -1 off */
+
+	double now_s, next_refresh_s, sort_pause_until_s, msg_until_s;
+	bool paused;
+	char msg[512];
+	bool msg_error;
+
+	enum ui_mode mode;
+	struct menu menu;
+	struct prompt prompt;
+	struct setup_state setup;
+	size_t help_top;
+
+	bool utf8, colour, mouse;
+	attr_t attr[R_COUNT];
+	int lines, cols;
+	struct ui_geometry geo;
+	char scratch[4096]; /* one cell's sanitised and fitted text */
+};
+
+/* loop.c */
+void ui_message(struct ui *ui, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+double ui_now(void);
+/* The selected task, or NULL when there are no rows. */
+struct task *ui_selected(struct ui *ui);
+/* Re-filters and re-sorts the rows (keeping the order while paused). */
+void ui_rebuild(struct ui *ui);
+void ui_select_row(struct ui *ui, size_t row);
+
+/* screen.c */
+int screen_init(struct ui *ui, char *why, size_t whylen);
+void screen_end(struct ui *ui);
+void screen_geometry(struct ui *ui);
+/* Writes text clipped to the screen, from (y, x), at most `width` cells. */
+int screen_put(struct ui *ui, int y, int x, int width, const char *s, attr_t a);
+
+/* header.c */
+int header_height(const struct ui *ui, int cols);
+void header_draw(struct ui *ui);
+
+/* table.c */
+void table_draw(struct ui *ui);
+/* Placed columns for the current width; returns the count. */
+size_t table_layout(struct ui *ui, struct layout_slot *out, size_t max);
+/* The row under screen line y, or -1. */
+long table_row_at(const struct ui *ui, int y);
+void table_scroll_to_selection(struct ui *ui);
+
+/* act.c */
+unsigned act_run(struct ui *ui, enum ui_action a);
+/* Mouse: a click or wheel at (y, x) with the curses button mask. */
+unsigned act_mouse(struct ui *ui, int y, int x, unsigned long bstate);
+/* Sorting by a column; clicking the sort column again reverses. */
+unsigned act_sort_by(struct ui *ui, const struct column *col);
+
+/* menus.c */
+void menu_open_signal(struct ui *ui);
+void menu_open_sort(struct ui *ui);
+void menu_open_user(struct ui *ui);
+void menu_open_ionice(struct ui *ui);
+void prompt_open(struct ui *ui, enum prompt_kind kind);
+unsigned menus_key(struct ui *ui, int key);
+unsigned menus_mouse(struct ui *ui, int y, int x, unsigned long bstate);
+void menus_draw(struct ui *ui);
+void menus_bar_draw(struct ui *ui);
+void menu_free(struct menu *menu);
+/* The function-bar action under column x of the bar, or ACT_NONE. */
+enum ui_action menus_fbar_hit(struct ui *ui, int x);
+/* Selects the next row from `from` (wrapping) whose command or name
+ * contains text, case-insensitively; returns false when none does. */
+bool ui_search(struct ui *ui, const char *text, size_t from);
+/* The task with this identity among the rows, or NULL. */
+struct task *ui_find_task(struct ui *ui, int32_t tid, uint64_t start);
+
+/* help.c: the help screen and the column setup screen */
+void help_draw(struct ui *ui);
+unsigned help_key(struct ui *ui, int key);
+unsigned help_mouse(struct ui *ui, int y, int x, unsigned long bstate);
+void setup_draw(struct ui *ui);
+unsigned setup_key(struct ui *ui, int key);
+unsigned setup_mouse(struct ui *ui, int y, int x, unsigned long bstate);
+
+#endif
