@@ -74,8 +74,10 @@ int main(int argc, char **argv)
 {
 	struct options opt;
 	char err[512];
-	if (options_parse(argc, argv, &opt, err, sizeof err) < 0)
+	if (options_parse(argc, argv, &opt, err, sizeof err) < 0) {
+		options_free(&opt);
 		return usage_error(err);
+	}
 	if (opt.help) {
 		usage(stdout);
 		options_free(&opt);

@@ -372,11 +372,12 @@ static void identity_check(struct model *m, struct task *t, const struct proc_st
 		tsmodel_keep_replaced(m, t);
 		struct task_ts ts = t->ts;
 		uint32_t ts_gen = t->ts_gen;
+		double ts_t = t->ts_t;
 		int32_t tgid = t->tgid;
 		bool is_thread = t->is_thread;
 		struct task *process = t->process;
 		task_reset(t);
-		t->ts = ts, t->ts_gen = ts_gen;
+		t->ts = ts, t->ts_gen = ts_gen, t->ts_t = ts_t;
 		t->tgid = tgid, t->is_thread = is_thread, t->process = process;
 	}
 	if (!t->nsamples)
