@@ -162,8 +162,14 @@ static void compute_rates(const struct model *m, struct task *t)
 {
 	struct task_rates *r = &t->rates;
 	const struct task_counters *c = &t->cur;
-	const struct task_counters *p = m->cfg.accumulated ? &t->first : &t->prev;
-	double elapsed = t->cur_t - (m->cfg.accumulated ? t->first_t : t->prev_t);
+	bool acc = m->cfg.accumulated;
+	if (acc && !t->first) {
+		/* accumulation switched on: it starts at this task's next sample */
+		memset(&t->rates, 0, sizeof t->rates);
+		return;
+	}
+	const struct task_counters *p = acc ? &t->first->c : &t->prev;
+	double elapsed = t->cur_t - (acc ? t->first->t : t->prev_t);
 	memset(r, 0, sizeof *r);
 	if (t->nsamples < 2 || !(elapsed > 0))
 		return;
@@ -175,7 +181,7 @@ static void compute_rates(const struct model *m, struct task *t)
 	/* figures from taskstats are over the time between the two replies */
 	double ts_elapsed = elapsed;
 	if (t->ts_source) {
-		double e = t->cur_ts_t - (m->cfg.accumulated ? t->first_ts_t : t->prev_ts_t);
+		double e = t->cur_ts_t - (acc ? t->first->ts_t : t->prev_ts_t);
 		if (e > 0 && t->cur_ts_t > 0)
 			ts_elapsed = e;
 	}
@@ -230,7 +236,7 @@ static void compute_rates(const struct model *m, struct task *t)
 	r->net_rx_bps = (double)dsub(c->net_rx_bytes, p->net_rx_bytes) / per;
 	r->net_tx_pps = (double)dsub(c->net_tx_packets, p->net_tx_packets) / per;
 	r->net_rx_pps = (double)dsub(c->net_rx_packets, p->net_rx_packets) / per;
-	uint64_t base_rss = m->cfg.accumulated ? t->first_rss_kb : t->prev_rss_kb;
+	uint64_t base_rss = acc ? t->first->rss_kb : t->prev_rss_kb;
 	r->rss_delta_kb = (int64_t)t->rss_kb - (int64_t)base_rss;
 	t->active = du + ds > 0 || c->run_ns != p->run_ns || c->cswch != p->cswch ||
 		    c->nvcswch != p->nvcswch || c->read_bytes != p->read_bytes ||

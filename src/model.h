@@ -99,6 +99,8 @@ struct model {
 	int delayacct_saved; /* value before --enable-delayacct, -1 if untouched */
 	int32_t *ts_ids;
 	size_t ts_ids_cap;
+	struct task_ts *ts_replies; /* by list position, this refresh only */
+	size_t ts_replies_cap;
 	/* tasks that started and ended between two refreshes, from exit records */
 	struct task *exited;
 	size_t nexited, exited_cap;

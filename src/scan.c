@@ -298,10 +298,16 @@ static bool ts_fresh(const struct model *m, const struct task *t)
 
 /* With a taskstats reply the probe costs no file: run time, timeslices and
  * context switches unchanged means the task has not run. */
-static bool ts_idle(const struct task *t)
+static const struct task_ts *ts_of(const struct model *m, const struct task *t)
 {
-	return t->ts.run_ns == t->cur.run_ns && t->ts.slices == t->cur.slices &&
-	       t->ts.nvcsw == t->cur.cswch && t->ts.nivcsw == t->cur.nvcswch;
+	return &m->ts_replies[t->list_index];
+}
+
+static bool ts_idle(const struct model *m, const struct task *t)
+{
+	const struct task_ts *ts = ts_of(m, t);
+	return ts->run_ns == t->cur.run_ns && ts->slices == t->cur.slices &&
+	       ts->nvcsw == t->cur.cswch && ts->nivcsw == t->cur.nvcswch;
 }
 
 /* Takes the reply's counters into cur: run and wait time, context
@@ -309,31 +315,32 @@ static bool ts_idle(const struct task *t)
  * exited ones included), delays, and on thread rows storage bytes. */
 static void apply_ts(struct model *m, struct task *t)
 {
-	t->cur.run_ns = t->ts.run_ns;
-	t->cur.slices = t->ts.slices;
-	t->cur.wait_ns = t->ts.wait_ns;
-	t->cur.cswch = t->ts.nvcsw;
-	t->cur.nvcswch = t->ts.nivcsw;
+	const struct task_ts *ts = ts_of(m, t);
+	t->cur.run_ns = ts->run_ns;
+	t->cur.slices = ts->slices;
+	t->cur.wait_ns = ts->wait_ns;
+	t->cur.cswch = ts->nvcsw;
+	t->cur.nvcswch = ts->nivcsw;
 	t->cur_ts_t = t->ts_t;
 	t->have |= TG_STATUS | TG_SCHEDSTAT;
 	if (m->delayacct_on) {
-		t->cur.blkio_delay_ns = t->ts.blkio_ns;
-		t->cur.swapin_delay_ns = t->ts.swapin_ns;
-		t->cur.reclaim_delay_ns = t->ts.reclaim_ns;
-		t->cur.thrashing_delay_ns = t->ts.thrashing_ns;
+		t->cur.blkio_delay_ns = ts->blkio_ns;
+		t->cur.swapin_delay_ns = ts->swapin_ns;
+		t->cur.reclaim_delay_ns = ts->reclaim_ns;
+		t->cur.thrashing_delay_ns = ts->thrashing_ns;
 		t->have |= TG_DELAY;
 	} else {
 		t->have &= (uint16_t)~TG_DELAY;
 	}
-	if (t->is_thread && t->ts.has_io) {
-		t->cur.read_bytes = t->ts.read_bytes;
-		t->cur.write_bytes = t->ts.write_bytes;
-		t->cur.cwrite_bytes = t->ts.cwrite_bytes;
+	if (t->is_thread && ts->has_io) {
+		t->cur.read_bytes = ts->read_bytes;
+		t->cur.write_bytes = ts->write_bytes;
+		t->cur.cwrite_bytes = ts->cwrite_bytes;
 		t->have |= TG_IO | TG_TSIO;
 		t->denied &= (uint16_t)~TG_IO;
 	}
-	if (t->is_thread && t->ts.has_uid)
-		t->uid = t->ts.uid;
+	if (t->is_thread && ts->has_uid)
+		t->uid = ts->uid;
 	t->ts_source = true;
 }
 
@@ -370,14 +377,14 @@ static void identity_check(struct model *m, struct task *t, const struct proc_st
 		/* the pid was reused: a new task, never a rate across the two.
 		 * This refresh's taskstats reply is the new task's already. */
 		tsmodel_keep_replaced(m, t);
-		struct task_ts ts = t->ts;
+		uint32_t list_index = t->list_index;
 		uint32_t ts_gen = t->ts_gen;
 		double ts_t = t->ts_t;
 		int32_t tgid = t->tgid;
 		bool is_thread = t->is_thread;
 		struct task *process = t->process;
 		task_reset(t);
-		t->ts = ts, t->ts_gen = ts_gen, t->ts_t = ts_t;
+		t->list_index = list_index, t->ts_gen = ts_gen, t->ts_t = ts_t;
 		t->tgid = tgid, t->is_thread = is_thread, t->process = process;
 	}
 	if (!t->nsamples)
@@ -490,7 +497,7 @@ static enum read_result sample_process_ts(struct model *m, struct task *p)
 {
 	int32_t pid = p->tid;
 	bool fresh = ts_fresh(m, p);
-	if (fresh && p->ts_source && !full_read_due(m, p) && ts_idle(p)) {
+	if (fresh && p->ts_source && !full_read_due(m, p) && ts_idle(m, p)) {
 		mark_idle(m, p, clock_now(m));
 		return READ_OK;
 	}
@@ -652,7 +659,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
 static enum read_result sample_thread_ts(struct model *m, struct task *t, int32_t pid)
 {
 	bool fresh = ts_fresh(m, t);
-	if (fresh && t->ts_source && !full_read_due(m, t) && ts_idle(t)) {
+	if (fresh && t->ts_source && !full_read_due(m, t) && ts_idle(m, t)) {
 		mark_idle(m, t, clock_now(m));
 		return READ_OK;
 	}
@@ -757,11 +764,15 @@ static void finish_sample(struct model *m, struct task *t)
 	t->exited_gen = 0;
 	if (t->nsamples < 2)
 		t->nsamples++;
-	if (t->nsamples == 1) {
-		t->first = t->cur;
-		t->first_t = t->cur_t;
-		t->first_ts_t = t->cur_ts_t;
-		t->first_rss_kb = t->rss_kb;
+	if (m->cfg.accumulated && (t->nsamples == 1 || !t->first)) {
+		if (!t->first)
+			t->first = malloc(sizeof *t->first);
+		if (t->first) {
+			t->first->c = t->cur;
+			t->first->t = t->cur_t;
+			t->first->ts_t = t->cur_ts_t;
+			t->first->rss_kb = t->rss_kb;
+		}
 	}
 }
 
@@ -797,6 +808,7 @@ static bool list_push(struct task_list *l, struct task *t)
 		l->v = v;
 		l->cap = cap;
 	}
+	t->list_index = (uint32_t)l->n;
 	l->v[l->n++] = t;
 	return true;
 }

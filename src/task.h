@@ -81,12 +81,18 @@ struct task {
 	int32_t processor;
 	int32_t nice, priority;
 	int32_t nthreads;
-	uint64_t vsz_kb, rss_kb, prev_rss_kb, first_rss_kb;
-	struct task_counters cur, prev, first;
+	uint64_t vsz_kb, rss_kb, prev_rss_kb;
+	struct task_counters cur, prev;
+	/* -a: the first sample, allocated only in accumulated mode */
+	struct task_first {
+		struct task_counters c;
+		double t, ts_t;
+		uint64_t rss_kb;
+	} *first;
 	double cur_t, prev_t, first_t; /* CLOCK_MONOTONIC seconds of the samples */
 	/* when the taskstats counters in cur/prev were taken: a reply arrives
 	 * earlier in the refresh than the task's files are read */
-	double ts_t, cur_ts_t, prev_ts_t, first_ts_t;
+	double ts_t, cur_ts_t, prev_ts_t;
 	struct task_rates rates;
 	/* process rows: the main thread's own raw counters, the baseline for
 	 * advancing the process totals while it is single-threaded */
@@ -98,9 +104,9 @@ struct task {
 	char *cmdline;             /* sanitised, joined by spaces; NULL until read */
 	uint32_t cmdline_len;
 	bool cmdline_empty;        /* kernel threads and zombies have none */
-	/* taskstats: the reply of this refresh (valid when ts_gen == the
-	 * model's gen); ts_source once its counters feed cur */
-	struct task_ts ts;
+	/* taskstats: this refresh's reply is the model's ts_replies[list_index]
+	 * when ts_gen == the model's gen; ts_source once its counters feed cur */
+	uint32_t list_index;
 	uint32_t ts_gen;
 	bool ts_source;
 	bool exit_final;  /* cur holds the final figures of its exit record */

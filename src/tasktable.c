@@ -22,8 +22,10 @@ void task_table_free(struct task_table *t)
 {
 	for (size_t c = 0; c < t->nchunks; c++) {
 		struct task *chunk = t->chunks[c];
-		for (size_t i = 0; i < CHUNK_TASKS; i++)
+		for (size_t i = 0; i < CHUNK_TASKS; i++) {
 			free(chunk[i].cmdline);
+			free(chunk[i].first);
+		}
 		free(chunk);
 	}
 	free(t->chunks);
@@ -140,6 +142,8 @@ done:
 	t->count--;
 	free(task->cmdline);
 	task->cmdline = NULL;
+	free(task->first);
+	task->first = NULL;
 	task->in_use = false;
 	task->pool_next = t->free_list;
 	t->free_list = task;
@@ -161,6 +165,7 @@ void task_reset(struct task *task)
 	char *cmdline = task->cmdline;
 	struct task *pool_next = task->pool_next;
 	free(cmdline);
+	free(task->first);
 	memset(task, 0, sizeof *task);
 	task->tid = tid;
 	task->pool_next = pool_next;

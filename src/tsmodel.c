@@ -102,8 +102,12 @@ void tsmodel_close(struct model *m)
 	tsmodel_restore_delayacct(m);
 	free(m->ts_ids);
 	m->ts_ids = NULL;
-	for (size_t i = 0; i < m->nexited; i++)
+	free(m->ts_replies);
+	m->ts_replies = NULL;
+	for (size_t i = 0; i < m->nexited; i++) {
 		free(m->exited[i].cmdline);
+		free(m->exited[i].first);
+	}
 	free(m->exited);
 	m->exited = NULL;
 	m->nexited = m->exited_cap = 0;
@@ -142,9 +146,10 @@ static void on_reply(void *ctx, int32_t id, const struct taskstats_sample *s, in
 	if (err || !s)
 		return; /* ESRCH: it exited after the listing */
 	struct task *t = task_table_find(m->cfg.threads ? &m->threads : &m->procs, id);
-	if (!t)
+	const struct task_list *l = m->cfg.threads ? &m->listed_threads : &m->listed;
+	if (!t || t->list_index >= l->n || l->v[t->list_index] != t)
 		return;
-	fill_ts(&t->ts, s);
+	fill_ts(&m->ts_replies[t->list_index], s);
 	t->ts_gen = m->gen;
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -164,6 +169,13 @@ void tsmodel_query(struct model *m)
 			return;
 		m->ts_ids = ids;
 		m->ts_ids_cap = l->n;
+	}
+	if (l->n > m->ts_replies_cap) {
+		struct task_ts *r = realloc(m->ts_replies, l->n * sizeof *r);
+		if (!r)
+			return;
+		m->ts_replies = r;
+		m->ts_replies_cap = l->n;
 	}
 	size_t n = 0;
 	for (size_t i = 0; i < l->n; i++)
@@ -398,6 +410,8 @@ void tsmodel_begin_refresh(struct model *m)
 	for (size_t i = 0; i < m->nexited; i++) {
 		free(m->exited[i].cmdline);
 		m->exited[i].cmdline = NULL;
+		free(m->exited[i].first);
+		m->exited[i].first = NULL;
 	}
 	m->nexited = 0;
 }
@@ -411,6 +425,7 @@ void tsmodel_keep_replaced(struct model *m, const struct task *old)
 		return;
 	*t = *old;
 	t->cmdline = old->cmdline ? strdup(old->cmdline) : NULL;
+	t->first = NULL; /* accumulated totals end with the old task */
 	t->process = NULL;
 	t->in_use = false; /* pending: shown only if its exit record comes */
 	t->exit_final = false;
@@ -426,6 +441,8 @@ static void drop_pending(struct model *m)
 		} else {
 			free(m->exited[i].cmdline);
 			m->exited[i].cmdline = NULL;
+			free(m->exited[i].first);
+			m->exited[i].first = NULL;
 		}
 	}
 	m->nexited = j;
