@@ -236,6 +236,28 @@ static void read_cmdline(struct model *m, struct task *t, int32_t pid)
 	t->cmdline_len = (uint32_t)outlen;
 }
 
+/* /proc/P/io: storage bytes, or "no access" (another user's task). */
+static enum read_result read_io(struct model *m, struct task *t, int32_t dir_pid, int32_t dir_tid)
+{
+	ssize_t n = read_task_file(m, dir_pid, dir_tid, "io");
+	if (n >= 0) {
+		struct proc_io io;
+		if (parse_proc_io(m->readbuf, (size_t)n, &io) == 0 && io.has_storage) {
+			t->cur.read_bytes = io.read_bytes;
+			t->cur.write_bytes = io.write_bytes;
+			t->cur.cwrite_bytes = io.cancelled_write_bytes;
+			t->have |= TG_IO;
+			t->denied &= (uint16_t)~TG_IO;
+		}
+	} else if (n == -EACCES || n == -EPERM) {
+		t->have &= (uint16_t)~TG_IO;
+		t->denied |= TG_IO;
+	} else if (is_gone(n)) {
+		return READ_GONE;
+	}
+	return READ_OK;
+}
+
 /* Reads status, io and (unless given) schedstat of a task whose stat was
  * just read. dir_pid/dir_tid name its directory. Returns READ_GONE when it
  * vanished meanwhile. */
@@ -253,22 +275,8 @@ static enum read_result read_rest(struct model *m, struct task *t, int32_t dir_p
 		*status_out = status;
 	}
 
-	n = read_task_file(m, dir_pid, dir_tid, "io");
-	if (n >= 0) {
-		struct proc_io io;
-		if (parse_proc_io(m->readbuf, (size_t)n, &io) == 0 && io.has_storage) {
-			t->cur.read_bytes = io.read_bytes;
-			t->cur.write_bytes = io.write_bytes;
-			t->cur.cwrite_bytes = io.cancelled_write_bytes;
-			t->have |= TG_IO;
-			t->denied &= (uint16_t)~TG_IO;
-		}
-	} else if (n == -EACCES || n == -EPERM) {
-		t->have &= (uint16_t)~TG_IO;
-		t->denied |= TG_IO;
-	} else if (is_gone(n)) {
+	if (read_io(m, t, dir_pid, dir_tid) == READ_GONE)
 		return READ_GONE;
-	}
 
 	if (given_ss) {
 		*ss_out = *given_ss;
@@ -526,23 +534,7 @@ static enum read_result sample_process_ts(struct model *m, struct task *p)
 			p->uid = status.uid_real;
 		p->full_gen = m->gen;
 	}
-	n = read_task_file(m, pid, 0, "io");
-	if (n >= 0) {
-		struct proc_io io;
-		if (parse_proc_io(m->readbuf, (size_t)n, &io) == 0 && io.has_storage) {
-			p->cur.read_bytes = io.read_bytes;
-			p->cur.write_bytes = io.write_bytes;
-			p->cur.cwrite_bytes = io.cancelled_write_bytes;
-			p->have |= TG_IO;
-			p->denied &= (uint16_t)~TG_IO;
-		}
-	} else if (n == -EACCES || n == -EPERM) {
-		p->have &= (uint16_t)~TG_IO;
-		p->denied |= TG_IO;
-	} else if (is_gone(n)) {
-		return READ_GONE;
-	}
-	return READ_OK;
+	return read_io(m, p, pid, 0);
 }
 
 /* Process rows: the process-wide files, threads summed where needed. */
