@@ -1,0 +1,191 @@
+/* memtouch - a process that makes a known amount of anonymous memory
+ * resident, and optionally grows by a known amount later, for pidtop's
+ * integration tests.
+ *
+ * Memory is made resident by writing to every page of a private anonymous
+ * mapping. The truth log records, with wall-clock times, how many KiB have
+ * been touched so far. The program always stops by itself after --seconds.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+static double clock_seconds(clockid_t id)
+{
+	struct timespec ts;
+
+	if (clock_gettime(id, &ts) != 0)
+		return -1.0;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_until_mono(double t)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)t;
+	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
+	if (ts.tv_nsec >= 1000000000L)
+		ts.tv_nsec = 999999999L;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+static double parse_number(const char *opt, const char *s, double min, double max)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
+		fprintf(stderr, "memtouch: bad value for %s: '%s' (expected %g..%g)\n", opt, s,
+			min, max);
+		exit(2);
+	}
+	return v;
+}
+
+static FILE *truth_log;
+static uint64_t touched_kib;
+
+static void log_line(void)
+{
+	if (!truth_log)
+		return;
+	fprintf(truth_log, "%.6f %llu\n", clock_seconds(CLOCK_REALTIME),
+		(unsigned long long)touched_kib);
+	fflush(truth_log);
+}
+
+/* Maps and touches mib MiB over duration_s seconds (0 = as fast as possible),
+ * in 1 MiB steps, logging as it goes. */
+static int touch_mib(uint64_t mib, double duration_s)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t len;
+	unsigned char *p;
+	double start = clock_seconds(CLOCK_MONOTONIC);
+	uint64_t m;
+
+	if (mib == 0)
+		return 0;
+	if (mib > SIZE_MAX / (1024 * 1024))
+		return -1;
+	len = (size_t)mib * 1024 * 1024;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		perror("memtouch: mmap");
+		return -1;
+	}
+	for (m = 0; m < mib; m++) {
+		size_t off;
+
+		for (off = 0; off < 1024 * 1024; off += page)
+			p[m * 1024 * 1024 + off] = (unsigned char)(m + off / page + 1);
+		touched_kib += 1024;
+		if (duration_s > 0) {
+			sleep_until_mono(start + duration_s * (double)(m + 1) / (double)mib);
+			log_line();
+		}
+	}
+	log_line();
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: memtouch [--mib N] [--grow-mib M] [--grow-at S] [--grow-over S]\n"
+		   "                [--seconds S] [--log FILE] [--ready FILE]\n"
+		   "Writes to every page of N MiB (default 200) of anonymous memory, creates\n"
+		   "--ready, then --grow-at seconds later (default 2) touches M more MiB\n"
+		   "(default 0) spread over --grow-over seconds (default 0: at once), and\n"
+		   "exits after --seconds (default 10) in all.\n"
+		   "--log writes lines 't touched_kib' (wall-clock seconds since the epoch).\n");
+}
+
+int main(int argc, char **argv)
+{
+	double mib = 200, grow_mib = 0, grow_at = 2, grow_over = 0, seconds = 10;
+	const char *log_path = NULL, *ready_path = NULL;
+	double start, ready_mono;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		if (i + 1 >= argc) {
+			usage(stderr);
+			return 2;
+		}
+		if (strcmp(a, "--mib") == 0)
+			mib = parse_number(a, argv[++i], 0, 65536);
+		else if (strcmp(a, "--grow-mib") == 0)
+			grow_mib = parse_number(a, argv[++i], 0, 65536);
+		else if (strcmp(a, "--grow-at") == 0)
+			grow_at = parse_number(a, argv[++i], 0, 3600);
+		else if (strcmp(a, "--grow-over") == 0)
+			grow_over = parse_number(a, argv[++i], 0, 3600);
+		else if (strcmp(a, "--seconds") == 0)
+			seconds = parse_number(a, argv[++i], 0.1, 3600);
+		else if (strcmp(a, "--log") == 0)
+			log_path = argv[++i];
+		else if (strcmp(a, "--ready") == 0)
+			ready_path = argv[++i];
+		else {
+			usage(stderr);
+			return 2;
+		}
+	}
+
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	alarm((unsigned)seconds + 5);
+	start = clock_seconds(CLOCK_MONOTONIC);
+	if (log_path) {
+		truth_log = fopen(log_path, "w");
+		if (!truth_log) {
+			perror(log_path);
+			return 1;
+		}
+		fprintf(truth_log, "# pid %d\n# t touched_kib\n", (int)getpid());
+	}
+	log_line();
+	if (touch_mib((uint64_t)mib, 0) != 0)
+		return 1;
+	if (ready_path) {
+		FILE *r = fopen(ready_path, "w");
+
+		if (r)
+			fclose(r);
+	}
+	ready_mono = clock_seconds(CLOCK_MONOTONIC);
+	if (grow_mib > 0 && ready_mono + grow_at < start + seconds) {
+		sleep_until_mono(ready_mono + grow_at);
+		log_line();
+		if (touch_mib((uint64_t)grow_mib, grow_over) != 0)
+			return 1;
+	}
+	/* Log every 100 ms while idle, so the log covers the whole run. */
+	for (;;) {
+		double now = clock_seconds(CLOCK_MONOTONIC);
+
+		if (now >= start + seconds)
+			break;
+		sleep_until_mono(now + 0.1 < start + seconds ? now + 0.1 : start + seconds);
+		log_line();
+	}
+	if (truth_log)
+		fclose(truth_log);
+	return 0;
+}
