@@ -634,7 +634,7 @@ static void probe_reason(int err, char *why, size_t whylen)
 /* ---- the query socket --------------------------------------------------- */
 
 #define TS_QUERY_RCVBUF (1u << 20) /* asked for; the kernel doubles it */
-#define TS_QUERY_MAX_CHUNK 1024u
+#define TS_QUERY_MAX_CHUNK 256u /* replies drained per send: 256 keeps the slots ~200 KiB */
 
 struct taskstats {
 	struct nl_sock *sk;
