@@ -57,9 +57,9 @@ tools_table() {
 	tool htop        tmux  procs 'env HTOPRC="$CFG/htop-procs.rc" htop -d $DT'
 	tool htop-H      tmux  tasks 'env HTOPRC="$CFG/htop-tasks.rc" htop -d $DT'
 	tool btop        tmux  procs 'env HOME="$CFG/btop" XDG_CONFIG_HOME="$CFG/btop/.config" LANG=C.UTF-8 btop'
-	# Later: the screen, nethogs (integer intervals only):
-	# tool pidtop-tty    tmux  procs '"$PIDTOP" -d $D'
-	# tool pidtop-tty-H  tmux  tasks '"$PIDTOP" -H -d $D'
+	# the screen, in the same tmux harness as htop and btop:
+	tool pidtop-tty    tmux  procs 'env XDG_CONFIG_HOME="$CFG/pidtop" "$PIDTOP" -d $D'
+	tool pidtop-tty-H  tmux  tasks 'env XDG_CONFIG_HOME="$CFG/pidtop" "$PIDTOP" -H -d $D'
 	# tool nethogs       batch procs 'nethogs -t -d 1 -c $N'
 }
 
@@ -207,6 +207,7 @@ write_configs() {
 	printf 'hide_userland_threads=0\nhide_kernel_threads=1\ndelay=%s\n' "$DT" >"$CFG/htop-tasks.rc"
 	mkdir -p "$CFG/btop/.config/btop"
 	printf 'update_ms = %s\n' "$MS" >"$CFG/btop/.config/btop/btop.conf"
+	mkdir -p "$CFG/pidtop" # an empty config dir: defaults, nobody's saved settings
 }
 
 # --- measuring ----------------------------------------------------------------

@@ -840,7 +840,8 @@ static void publish(struct netcap *nc)
 			counters_add(&nc->pub_conns[n].c, &r->pending);
 			n++;
 		}
-		qsort(nc->pub_conns, n, sizeof *nc->pub_conns, conn_order);
+		if (n > 1)
+			qsort(nc->pub_conns, n, sizeof *nc->pub_conns, conn_order);
 		nc->pub_nconns = n;
 	}
 	nc->pub_unattr = nc->unattr;

@@ -364,7 +364,8 @@ int sockmap_dump(struct sockmap *sm)
 				return rc;
 		}
 	}
-	qsort(sm->next, sm->nnext, sizeof *sm->next, sock_order);
+	if (sm->nnext > 1)
+		qsort(sm->next, sm->nnext, sizeof *sm->next, sock_order);
 	struct sockmap_sock *t = sm->socks;
 	size_t tcap = sm->socks_cap;
 	sm->socks = sm->next;
