@@ -8,6 +8,7 @@
 
 #include "batch.h"
 #include "columns.h"
+#include "dump.h"
 #include "model.h"
 #include "options.h"
 #include "ui.h"
@@ -50,6 +51,8 @@ static void usage(FILE *f)
 		"                          state, bytes and packets each way)\n"
 		"      --enable-delayacct  turn kernel delay accounting on for the run (root);\n"
 		"                          the old setting is restored on exit\n"
+		"      --dump=PID          one JSON object with everything about one process\n"
+		"                          (what the drill-down shows); exit 1 when it does not exist\n"
 		"      --proc-root=DIR     read another proc tree (a container's, or a fixture)\n"
 		"      --full-scan         read every file of every task on every refresh\n"
 		"                          (turns off the skipping of tasks that did not run)\n"
@@ -87,6 +90,17 @@ int main(int argc, char **argv)
 		printf("pidtop %s\n", PACKAGE_VERSION);
 		options_free(&opt);
 		return 0;
+	}
+
+	if (opt.dump_pid) {
+		int drc = 2;
+		if (opt.format_set && opt.format != OUTPUT_JSON)
+			drc = usage_error("--dump writes JSON only (-o json)");
+		else if ((drc = dump_run(opt.proc_root, opt.dump_pid, STDOUT_FILENO, err,
+					 sizeof err)) != 0)
+			fprintf(stderr, "pidtop: %s\n", err);
+		options_free(&opt);
+		return drc;
 	}
 
 	struct model_config mc = {

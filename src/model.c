@@ -61,6 +61,35 @@ static int open_net(struct model *m, char *why, size_t whylen)
 
 /* Credits each process (and on thread rows its leader) with the capture's
  * cumulative traffic; the rates come from the deltas like everything else. */
+static void credit_net(struct model *m, struct task *t)
+{
+	if (t->is_thread && t->tid != t->tgid)
+		return; /* sockets belong to the process: its leader's row shows them */
+	struct netcap_counters c;
+	netcap_pid_totals(m->net, t->tgid, &c);
+	t->cur.net_tx_bytes = c.tx_bytes;
+	t->cur.net_rx_bytes = c.rx_bytes;
+	t->cur.net_tx_packets = c.tx_pkts;
+	t->cur.net_rx_packets = c.rx_pkts;
+	t->have |= TG_NET;
+}
+
+struct net_exit_ctx {
+	struct model *m;
+};
+
+static void credit_ended(struct task *t, void *arg)
+{
+	struct model *m = ((struct net_exit_ctx *)arg)->m;
+	if (t->exit_final && t->exited_gen == m->gen && t->seen_gen != m->gen)
+		credit_net(m, t);
+}
+
+/* Credits each process (and on thread rows its leader) with the capture's
+ * cumulative traffic; the rates come from the deltas like everything else.
+ * Tasks that ended in this interval get their last bytes too (the capture
+ * keeps a pid's totals a while after it exits), so a sender that exits
+ * is not short of its final interval. Runs after the exit records. */
 static void refresh_net(struct model *m)
 {
 	if (!m->net)
@@ -69,18 +98,13 @@ static void refresh_net(struct model *m)
 	const char *state = netcap_state(m->net);
 	set_source(m, SOURCE_NET, "net", strcmp(state, "ok") == 0, state);
 	const struct task_list *l = m->cfg.threads ? &m->listed_threads : &m->listed;
-	for (size_t i = 0; i < l->n; i++) {
-		struct task *t = l->v[i];
-		if (!t || (t->is_thread && t->tid != t->tgid))
-			continue;
-		struct netcap_counters c;
-		netcap_pid_totals(m->net, t->tgid, &c);
-		t->cur.net_tx_bytes = c.tx_bytes;
-		t->cur.net_rx_bytes = c.rx_bytes;
-		t->cur.net_tx_packets = c.tx_pkts;
-		t->cur.net_rx_packets = c.rx_pkts;
-		t->have |= TG_NET;
-	}
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i])
+			credit_net(m, l->v[i]);
+	struct net_exit_ctx ctx = {m};
+	task_table_foreach(model_rows_table(m), credit_ended, &ctx);
+	for (size_t i = 0; i < m->nexited; i++)
+		credit_net(m, &m->exited[i]);
 	struct netcap_unattributed u;
 	netcap_unattributed(m->net, &u);
 	m->net_prev = m->net_cur;
@@ -324,8 +348,8 @@ int model_refresh(struct model *m)
 	tsmodel_begin_refresh(m);
 	if (scan_all(m) < 0)
 		return -1;
-	refresh_net(m);
 	tsmodel_drain_exits(m);
+	refresh_net(m);
 	struct sweep_ctx ctx = {m, &m->procs};
 	task_table_foreach(&m->procs, sweep_one, &ctx);
 	ctx.table = &m->threads;

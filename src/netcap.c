@@ -38,6 +38,16 @@
 #define CONN_IDLE_NS (60000 * 1000000ULL)
 #define PID_IDLE_NS (30000 * 1000000ULL)
 #define LOCALADDR_TTL_NS (1000 * 1000000ULL)
+#define SYN_SLOTS 256          /* connection openings announced per drain; more wait for the ring */
+#define SYN_BUFFER_BYTES (256 << 10) /* the SYN watcher's ring: a few hundred openings */
+
+/* Connection openings: a TCP SYN without ACK, IPv4 or IPv6 with TCP as the
+ * first header (IPv6 extension headers before TCP are rare enough to leave
+ * to the main ring). ip6[53] is the TCP flags byte behind a 40-byte IPv6
+ * header. */
+#define FILTER_SYN                                                                                 \
+	"(tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn) or "                                       \
+	"(ip6 and ip6[6] == 6 and ip6[53] & 0x12 == 0x02)"
 
 /* tcp or udp (libpcap also matches IPv6 fragments of them), IPv4 later
  * fragments of anything, and IPv6 packets whose first header is an
@@ -53,6 +63,10 @@ struct page {
 	struct flowtable flows; /* struct flowtable_counts per src -> dst flow */
 	struct netcap_unattributed unattr;
 	uint64_t malformed;
+	/* connections the SYN watcher saw open, as local legs to resolve at
+	 * once: their bytes arrive later through the main ring */
+	struct flow_key syn[SYN_SLOTS];
+	size_t nsyn;
 };
 
 /* Resolver-side state of one local conversation (a netcap_conn plus the
@@ -71,9 +85,21 @@ struct pid_total {
 	struct netcap_counters c;
 };
 
+/* Why a SYN watcher. The main ring is a TPACKET_V3 ring whose blocks reach
+ * us when full or after NETCAP_TIMEOUT_MS, so a connection can be seen
+ * only up to that long after it opened. A curl run to a local server opens,
+ * moves 100 KB and closes in 1.5 to 5 ms, and its process exits a few ms
+ * later: by the time its first packet was drained, its socket was gone from
+ * sock_diag and its pid from /proc, and all its bytes went unattributed.
+ * A second capture in immediate mode (libpcap then uses TPACKET_V2, one
+ * wake-up per packet) with a kernel filter that passes only SYNs costs one
+ * wake-up per new connection, and lets the resolver look the socket and
+ * its process up while they still exist. It counts nothing: the bytes,
+ * SYN included, are counted from the main ring only. */
 struct netcap {
 	pcap_t *pcap;
-	int dlt;
+	pcap_t *syn_pcap; /* NULL when it could not be opened: attribution is slower, not wrong */
+	int dlt, syn_dlt;
 	int stop_fd; /* eventfd: wakes the capture thread's poll on close */
 	pthread_t cap_thread, res_thread;
 	bool cap_started, res_started;
@@ -178,6 +204,35 @@ struct batch {
 	bool new_flow;
 };
 
+static void syn_push(struct page *pg, const struct flow_key *leg)
+{
+	if (pg->nsyn < SYN_SLOTS)
+		pg->syn[pg->nsyn++] = *leg;
+}
+
+static struct flow_key reversed(const struct flow_key *k);
+
+/* A SYN from the watcher: the local legs of the new connection. */
+static void on_syn(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct batch *b = (struct batch *)user;
+	struct page *pg = b->nc->active;
+	struct pkt_info pi;
+	if (pktdecode(b->nc->syn_dlt, bytes, h->caplen, h->len, &pi) != PKTDECODE_FLOW ||
+	    pi.dir == PKTDIR_OTHERHOST || (pi.loopback && pi.dir == PKTDIR_OUT))
+		return;
+	/* the sender's leg when it leaves from here, the listener's when it
+	 * arrives here; both on loopback or without a direction (a leg that
+	 * is not local simply never finds a socket) */
+	if (pi.loopback || pi.dir != PKTDIR_IN)
+		syn_push(pg, &pi.key);
+	if (pi.loopback || pi.dir != PKTDIR_OUT) {
+		struct flow_key leg = reversed(&pi.key);
+		syn_push(pg, &leg);
+	}
+	b->new_flow = true;
+}
+
 static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct batch *b = (struct batch *)user;
@@ -229,12 +284,13 @@ static void *capture_main(void *arg)
 	sigset_t all;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	struct pollfd pfd[2] = {
+	struct pollfd pfd[3] = {
 		{.fd = pcap_get_selectable_fd(nc->pcap), .events = POLLIN},
 		{.fd = nc->stop_fd, .events = POLLIN},
+		{.fd = nc->syn_pcap ? pcap_get_selectable_fd(nc->syn_pcap) : -1, .events = POLLIN},
 	};
 	for (;;) {
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
+		if (poll(pfd, 3, -1) < 0 && errno != EINTR) {
 			snprintf(nc->cap_why, sizeof nc->cap_why, "poll on the capture failed: %s",
 				 strerror(errno));
 			break;
@@ -247,6 +303,11 @@ static void *capture_main(void *arg)
 		}
 		struct batch b = {.nc = nc};
 		pthread_mutex_lock(&nc->page_mu);
+		/* a watcher that fails only costs the early look-ups: stop polling it */
+		if (pfd[2].fd >= 0 && (pfd[2].revents & (POLLERR | POLLHUP | POLLNVAL) ||
+				       (pfd[2].revents & POLLIN &&
+					pcap_dispatch(nc->syn_pcap, -1, on_syn, (u_char *)&b) < 0)))
+			pfd[2].fd = -1;
 		int n = pcap_dispatch(nc->pcap, -1, on_packet, (u_char *)&b);
 		pthread_mutex_unlock(&nc->page_mu);
 		if (n == PCAP_ERROR) {
@@ -367,6 +428,22 @@ static void credit_leg(struct netcap *nc, const struct flow_key *leg, bool tx, u
 		row_book(nc, r, &d, t);
 }
 
+/* A connection opening on leg: a row with no bytes yet, queued for the
+ * resolve that follows. A row left by an earlier connection on the same
+ * ports belongs to another socket, maybe another process: look it up
+ * again (bytes until then wait in pending, as for any new row). */
+static void syn_leg(struct netcap *nc, const struct flow_key *leg, uint64_t t)
+{
+	struct row *r = flowtable_find(&nc->rows, leg);
+	if (r && !r->queued) {
+		r->status = ROW_PENDING;
+		r->first_ns = t;
+		queue_row(nc, r);
+		return;
+	}
+	credit_leg(nc, leg, true, 0, 0, t);
+}
+
 static void refresh_local_addrs(struct netcap *nc, uint64_t t)
 {
 	if (nc->local_ns && t - nc->local_ns < LOCALADDR_TTL_NS)
@@ -449,11 +526,16 @@ static void drain(struct netcap *nc, uint64_t t)
 			credit_leg(nc, &leg, false, rxb, rxp, t);
 		}
 	}
+	/* rows for the connections that just opened, with no bytes yet: the
+	 * resolve that follows looks them up while they are alive */
+	for (size_t i = 0; i < pg->nsyn; i++)
+		syn_leg(nc, &pg->syn[i], t);
 	unattr_merge(&nc->unattr, &pg->unattr);
 	nc->malformed += pg->malformed;
 	flowtable_clear(&pg->flows);
 	memset(&pg->unattr, 0, sizeof pg->unattr);
 	pg->malformed = 0;
+	pg->nsyn = 0;
 }
 
 static bool grow_batch(struct netcap *nc, size_t n)
@@ -611,6 +693,38 @@ static int set_filter(struct netcap *nc, char *why, size_t whylen)
 	return 0;
 }
 
+/* The SYN watcher (see struct netcap). Failing to open it is not an error:
+ * the main ring still counts and attributes everything, only later. */
+static void open_syn_watcher(struct netcap *nc, const char *dev)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_create(dev, errbuf);
+	if (!p)
+		return;
+	struct bpf_program prog;
+	pcap_set_snaplen(p, NETCAP_SNAPLEN);
+	pcap_set_promisc(p, 0);
+	pcap_set_immediate_mode(p, 1);
+	pcap_set_buffer_size(p, SYN_BUFFER_BYTES);
+	if (pcap_activate(p) < 0) {
+		pcap_close(p);
+		return;
+	}
+	prefer_cooked(p);
+	if (pcap_compile(p, &prog, FILTER_SYN, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		pcap_close(p);
+		return;
+	}
+	int rc = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0 || pcap_setnonblock(p, 1, errbuf) < 0 || pcap_get_selectable_fd(p) < 0) {
+		pcap_close(p);
+		return;
+	}
+	nc->syn_pcap = p;
+	nc->syn_dlt = pcap_datalink(p);
+}
+
 static int open_pcap(struct netcap *nc, const char *dev, char *why, size_t whylen)
 {
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
@@ -635,6 +749,7 @@ static int open_pcap(struct netcap *nc, const char *dev, char *why, size_t whyle
 		snprintf(why, whylen, "cannot poll the capture: %s", errbuf);
 		return NETCAP_ERR_OTHER;
 	}
+	open_syn_watcher(nc, dev);
 	return 0;
 }
 
@@ -712,6 +827,8 @@ void netcap_close(struct netcap *nc)
 	}
 	if (nc->pcap)
 		pcap_close(nc->pcap);
+	if (nc->syn_pcap)
+		pcap_close(nc->syn_pcap);
 	if (nc->stop_fd >= 0)
 		close(nc->stop_fd);
 	sockmap_close(nc->sm);

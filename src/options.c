@@ -22,6 +22,7 @@ enum {
 	OPT_VIEW,
 	OPT_ENABLE_DELAYACCT,
 	OPT_CONNECTIONS,
+	OPT_DUMP,
 };
 
 static const struct option long_options[] = {
@@ -47,6 +48,7 @@ static const struct option long_options[] = {
 	{"interface", required_argument, NULL, 'i'},
 	{"enable-delayacct", no_argument, NULL, OPT_ENABLE_DELAYACCT},
 	{"connections", no_argument, NULL, OPT_CONNECTIONS},
+	{"dump", required_argument, NULL, OPT_DUMP},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -215,6 +217,15 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		case OPT_READONLY: o->readonly = true; break;
 		case OPT_ENABLE_DELAYACCT: o->enable_delayacct = true; break;
 		case OPT_CONNECTIONS: o->connections = true; break;
+		case OPT_DUMP: {
+			char *end;
+			errno = 0;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end || errno || v <= 0 || v > INT32_MAX)
+				return fail(err, errlen, "invalid pid '%s' for --dump", optarg);
+			o->dump_pid = (int32_t)v;
+			break;
+		}
 		case 'i':
 			if (!*optarg || strlen(optarg) >= 64)
 				return fail(err, errlen, "invalid interface '%s'", optarg);

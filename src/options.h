@@ -30,6 +30,7 @@ struct options {
 	regex_t command_re;
 	bool have_command_re;
 	const char *proc_root;
+	int32_t dump_pid; /* --dump: 0 = not asked */
 	bool help, version;
 };
 

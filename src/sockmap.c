@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* include/net/tcp_states.h */
@@ -65,6 +66,7 @@ struct sockmap {
 	struct flowtable peers;  /* remote end (proto, family, daddr, dport) -> int32_t last owner */
 	uint32_t pass;
 	uint64_t last_incr_ns, last_owners_ns, last_full_ns;
+	uint64_t incr_cost_ns; /* CLOCK_MONOTONIC time the last incremental pass took */
 	bool scanned_once;
 	struct sockmap_stats stats;
 };
@@ -605,9 +607,18 @@ size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flo
 		hinted_reads(sm, legs, pids, n);
 		found = lookup_all(sm, inodes, pids, n);
 	}
-	if (found < n && (!sm->scanned_once || now_ns - sm->last_incr_ns >= SOCKMAP_INCR_SCAN_NS)) {
+	uint64_t incr_gap = sm->incr_cost_ns > SOCKMAP_INCR_MIN_NS / SOCKMAP_INCR_COST_FACTOR
+				    ? sm->incr_cost_ns * SOCKMAP_INCR_COST_FACTOR
+				    : SOCKMAP_INCR_MIN_NS;
+	if (found < n && (!sm->scanned_once || now_ns - sm->last_incr_ns >= incr_gap)) {
 		bool full = !sm->scanned_once;
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		proc_pass(sm, full);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (!full)
+			sm->incr_cost_ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ULL +
+					   (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
 		sm->scanned_once = true;
 		sm->last_incr_ns = now_ns;
 		if (full)

@@ -25,7 +25,13 @@
 
 #include "pktdecode.h"
 
-#define SOCKMAP_INCR_SCAN_NS (50 * 1000000ULL)   /* at most 20 incremental /proc passes a second */
+/* Incremental /proc passes are spaced by SOCKMAP_INCR_COST_FACTOR times
+ * what the last one cost (so they take at most 1/20 of a CPU), but never
+ * closer than SOCKMAP_INCR_MIN_NS: on a machine of a few hundred processes
+ * a pass costs ~0.3 ms, and a client process that lives 20 ms (a curl
+ * run) must be found while it holds its socket. */
+#define SOCKMAP_INCR_MIN_NS (5 * 1000000ULL)
+#define SOCKMAP_INCR_COST_FACTOR 20
 #define SOCKMAP_OWNERS_SCAN_NS (200 * 1000000ULL) /* re-read of socket-holding processes */
 #define SOCKMAP_FULL_SCAN_NS (2000 * 1000000ULL) /* at most one full fd re-read per 2 s */
 #define SOCKMAP_HINTED_READS 16 /* per call: processes re-read on a remembered peer */

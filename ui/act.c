@@ -2,6 +2,7 @@
  * Every function returns reaction flags (keys.h); the loop acts on them. */
 #include "uistate.h"
 #include "actions.h"
+#include "drill.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -218,6 +219,17 @@ unsigned act_run(struct ui *ui, enum ui_action a)
 		memset(&ui->setup, 0, sizeof ui->setup);
 		return RX_REDRAW;
 	case ACT_QUIT: return RX_QUIT;
+	case ACT_VIEW:
+		ui->set.view = ui->set.view == UI_VIEW_GRID ? UI_VIEW_TABLE : UI_VIEW_GRID;
+		if (ui->set.view == UI_VIEW_GRID)
+			gridview_enter(ui);
+		return RX_REDRAW;
+	case ACT_OPEN: return drill_open(ui);
+	case ACT_PIN:
+		if (ui->set.view == UI_VIEW_GRID)
+			return gridview_pin(ui);
+		ui_message(ui, false, "p pins the activity grid's tip (Tab shows the grid)");
+		return RX_REDRAW;
 	case ACT_THREADS:
 	case ACT_ACCUMULATED:
 	case ACT_PAUSE:
@@ -233,6 +245,10 @@ unsigned act_mouse(struct ui *ui, int y, int x, unsigned long bstate)
 {
 	if (ui->mode != MODE_TABLE)
 		return menus_mouse(ui, y, x, bstate);
+	if (ui->drill)
+		return drill_mouse(ui, y, x, bstate);
+	if (ui->set.view == UI_VIEW_GRID)
+		return gridview_mouse(ui, y, x, bstate);
 	if (bstate & BUTTON4_PRESSED)
 		return move_selection(ui, -WHEEL_ROWS);
 #ifdef BUTTON5_PRESSED

@@ -19,6 +19,16 @@ static const char *const legend[] = {
 	"Mouse: click selects, wheel scrolls, a header click sorts (again: reverse),",
 	"the function bar acts. --readonly turns off k, F7/F8 [ ] and i.",
 	"Settings are saved on quit in $XDG_CONFIG_HOME/pidtop/pidtoprc.",
+	"",
+	"Activity grid (Tab): one cell per task (threads with H), a line per user, in",
+	"start-time order. Colour = the last interval: grey idle, red CPU >= 1%, green",
+	"disk I/O, orange both (magenta on 8 colours), yellow exited (two refreshes).",
+	"A mark after the glyph: network traffic. Glyph size = RSS against the largest",
+	"(x8 per size); one size up or down for a refresh where RSS grew or shrank.",
+	"Grid keys: arrows and h j k l move, g/G first/last, p pins the tip, a click",
+	"pins too; help there is ? or F1 and the signal menu F9.",
+	"Drill-down (Enter): Left/Right or Tab switch tabs, Up/Down scroll, Esc or q",
+	"back; F9 k, F7/F8 [ ] and i act on the task as in the table.",
 };
 #define NLEGEND (sizeof legend / sizeof legend[0])
 

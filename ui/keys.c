@@ -38,6 +38,9 @@ const struct key_binding keys_bindings[] = {
 	{'h', ACT_HELP}, {'?', ACT_HELP}, {KEY_F(1), ACT_HELP},
 	{'S', ACT_SETUP}, {KEY_F(2), ACT_SETUP},
 	{'q', ACT_QUIT}, {KEY_F(10), ACT_QUIT},
+	{'\t', ACT_VIEW},
+	{'\n', ACT_OPEN}, {'\r', ACT_OPEN}, {KEY_ENTER, ACT_OPEN},
+	{'p', ACT_PIN},
 };
 const size_t keys_bindings_count = sizeof keys_bindings / sizeof keys_bindings[0];
 
@@ -83,6 +86,9 @@ const struct key_help keys_help[] = {
 	{"F1 h ?", "this help", ACT_HELP},
 	{"F2 S", "setup: add, remove and reorder columns", ACT_SETUP},
 	{"F10 q", "quit", ACT_QUIT},
+	{"Tab", "next view: table / activity grid (drill-down: next tab)", ACT_VIEW},
+	{"Enter", "drill down into the selected task (Esc or q: back)", ACT_OPEN},
+	{"p", "grid: pin the tip to the task under the cursor", ACT_PIN},
 };
 const size_t keys_help_count = sizeof keys_help / sizeof keys_help[0];
 

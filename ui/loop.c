@@ -6,6 +6,7 @@
  * for a moment so rows do not jump under the cursor. */
 #include "ui.h"
 #include "uistate.h"
+#include "drill.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -156,6 +157,7 @@ static void apply_live_filter(struct ui *ui)
 void ui_rebuild(struct ui *ui)
 {
 	bool keep = ui_now() < ui->sort_pause_until_s && ui->order_map.nslots;
+	ui->rows_gen++;
 	ui->filter.nuids = ui->user_filter ? 1 : ui->opt->nuids;
 	ui->filter.uids = ui->user_filter ? &ui->user_uid : ui->opt->uids;
 	if (view_build(&ui->view, ui->m, &ui->filter, keep ? NULL : ui->set.sort,
@@ -213,6 +215,8 @@ static int refresh_model(struct ui *ui, char *why, size_t whylen)
 	ui->now_s = ui_now();
 	ui->next_refresh_s = ui->now_s + ui->set.interval_s;
 	ui_rebuild(ui);
+	if (ui->drill)
+		drill_refresh(ui);
 	return 0;
 }
 
@@ -224,7 +228,12 @@ static void draw_frame(struct ui *ui)
 		menus_draw(ui);
 	} else {
 		header_draw(ui);
-		table_draw(ui);
+		if (ui->drill)
+			drill_draw(ui);
+		else if (ui->set.view == UI_VIEW_GRID)
+			gridview_draw(ui);
+		else
+			table_draw(ui);
 		if (ui->mode == MODE_MENU)
 			menus_draw(ui);
 	}
@@ -247,6 +256,11 @@ static unsigned handle_key(struct ui *ui, int key)
 	}
 	if (ui->mode != MODE_TABLE)
 		return menus_key(ui, key);
+	/* the drill-down and the grid take their own keys first */
+	unsigned own = ui->drill ? drill_key(ui, key)
+		       : ui->set.view == UI_VIEW_GRID ? gridview_key(ui, key) : 0;
+	if (own)
+		return own;
 	enum ui_action a = keys_action(key);
 	if (a == ACT_NONE)
 		return 0;
@@ -277,6 +291,8 @@ static void init_state(struct ui *ui, struct model *m, struct options *opt,
 	if (opt->view)
 		ui->set.view = strcmp(opt->view, "grid") == 0 ? UI_VIEW_GRID : UI_VIEW_TABLE;
 	ui->set_start = ui->set;
+	if (ui->set.view == UI_VIEW_GRID)
+		ui->gv.built = false;
 	model_set_threads(m, ui->set.threads);
 	ui->filter.pids = opt->pids;
 	ui->filter.npids = opt->npids;
@@ -311,6 +327,8 @@ static void free_state(struct ui *ui)
 	free(ui->order_starts);
 	free(ui->collapsed);
 	menu_free(&ui->menu);
+	drill_close(ui);
+	gridview_free(ui);
 }
 
 static int run_loop(struct ui *ui, const sigset_t *wait_mask, char *why, size_t whylen)

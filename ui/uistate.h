@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "format.h"
+#include "grid.h"
 #include "keys.h"
 #include "model.h"
 #include "options.h"
@@ -111,6 +112,12 @@ struct ui {
 	struct prompt prompt;
 	struct setup_state setup;
 	size_t help_top;
+
+	/* the activity grid (gridview.c) and the drill-down (drill.c, NULL
+	 * while closed); rows_gen counts ui_rebuild() calls */
+	struct grid_view gv;
+	unsigned rows_gen;
+	struct drill *drill;
 
 	bool utf8, colour, mouse;
 	attr_t attr[R_COUNT];

@@ -10,18 +10,18 @@
  *
  * The program always stops by itself after --seconds.
  */
-#include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "wl_common.h"
+
 #define MAX_THREADS 64
+
+static const char prog[] = "burner";
 
 struct worker {
 	pthread_t thread;
@@ -32,75 +32,27 @@ struct worker {
 	double end_mono;
 };
 
-static double clock_seconds(clockid_t id)
-{
-	struct timespec ts;
-
-	if (clock_gettime(id, &ts) != 0)
-		return -1.0;
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_until_mono(double t)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)t;
-	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-	if (ts.tv_nsec >= 1000000000L)
-		ts.tv_nsec = 999999999L;
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-}
-
-/* Some user-space work between two reads of the CPU clock: reading
- * CLOCK_THREAD_CPUTIME_ID is a system call, and a loop of nothing else would
- * burn system time rather than user time. */
-static void spin_briefly(void)
-{
-	volatile unsigned long sink = 0;
-	unsigned long i;
-
-	for (i = 0; i < 20000; i++)
-		sink += i;
-}
-
-static double parse_number(const char *opt, const char *s, double min, double max)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "burner: bad value for %s: '%s' (expected %g..%g)\n", opt, s, min,
-			max);
-		exit(2);
-	}
-	return v;
-}
-
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
-	double next = clock_seconds(CLOCK_MONOTONIC);
+	double next = wl_clock_seconds(CLOCK_MONOTONIC);
 
-	w->tid = gettid();
+	wl_publish_tid(&w->tid);
 	while (next < w->end_mono) {
-		double cpu_start = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
+		double cpu_start = wl_clock_seconds(CLOCK_THREAD_CPUTIME_ID);
 		double target = w->period_s * w->duty;
 
 		next += w->period_s;
 		/* Spin on the thread's own CPU clock, so the burn is CPU time
 		 * received, not wall time; give up at the period's end when the
 		 * machine is too busy to grant it. */
-		while (clock_seconds(CLOCK_THREAD_CPUTIME_ID) - cpu_start < target &&
-		       clock_seconds(CLOCK_MONOTONIC) < next)
-			spin_briefly();
-		if (clock_seconds(CLOCK_MONOTONIC) > next + w->period_s)
-			next = clock_seconds(CLOCK_MONOTONIC); /* fell behind: don't catch up in a burst */
+		while (wl_clock_seconds(CLOCK_THREAD_CPUTIME_ID) - cpu_start < target &&
+		       wl_clock_seconds(CLOCK_MONOTONIC) < next)
+			wl_spin_briefly();
+		if (wl_clock_seconds(CLOCK_MONOTONIC) > next + w->period_s)
+			next = wl_clock_seconds(CLOCK_MONOTONIC); /* fell behind: don't catch up in a burst */
 		else
-			sleep_until_mono(next);
+			wl_sleep_until_mono(next);
 	}
 	return NULL;
 }
@@ -121,8 +73,8 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	int nthreads = 3;
-	double duty = 25.0, period_ms = 50.0, seconds = 10.0, log_ms = 50.0;
-	const char *log_path = NULL, *ready_path = NULL;
+	double duty = 25.0, period_ms = 50.0, log_ms = 50.0;
+	struct wl_run run = { .seconds = 10 };
 	struct worker workers[MAX_THREADS];
 	FILE *log = NULL;
 	double end_mono;
@@ -131,48 +83,26 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			return 0;
-		}
-		if (i + 1 >= argc) {
-			usage(stderr);
-			return 2;
-		}
+		wl_check_option(argc, argv, i, usage);
+		if (wl_run_option(prog, argv, &i, WL_OPT_READY | WL_OPT_TAG, &run))
+			continue;
 		if (strcmp(a, "--threads") == 0)
-			nthreads = (int)parse_number(a, argv[++i], 1, MAX_THREADS);
+			nthreads = (int)wl_parse_number(prog, a, argv[++i], 1, MAX_THREADS);
 		else if (strcmp(a, "--duty") == 0)
-			duty = parse_number(a, argv[++i], 0, 100);
+			duty = wl_parse_number(prog, a, argv[++i], 0, 100);
 		else if (strcmp(a, "--period-ms") == 0)
-			period_ms = parse_number(a, argv[++i], 1, 10000);
-		else if (strcmp(a, "--seconds") == 0)
-			seconds = parse_number(a, argv[++i], 0.1, 3600);
+			period_ms = wl_parse_number(prog, a, argv[++i], 1, 10000);
 		else if (strcmp(a, "--log-ms") == 0)
-			log_ms = parse_number(a, argv[++i], 1, 10000);
-		else if (strcmp(a, "--log") == 0)
-			log_path = argv[++i];
-		else if (strcmp(a, "--ready") == 0)
-			ready_path = argv[++i];
-		else if (strcmp(a, "--tag") == 0)
-			i++;
-		else {
-			usage(stderr);
-			return 2;
-		}
+			log_ms = wl_parse_number(prog, a, argv[++i], 1, 10000);
+		else
+			wl_bad_option(usage);
 	}
 
-	/* Never outlive the test that started us, nor our own deadline. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	alarm((unsigned)seconds + 5);
+	wl_lifetime_guard(run.seconds);
 
-	if (log_path) {
-		log = fopen(log_path, "w");
-		if (!log) {
-			perror(log_path);
-			return 1;
-		}
-	}
-	end_mono = clock_seconds(CLOCK_MONOTONIC) + seconds;
+	if (wl_open_log(run.log_path, &log) != 0)
+		return 1;
+	end_mono = wl_clock_seconds(CLOCK_MONOTONIC) + run.seconds;
 	for (i = 0; i < nthreads; i++) {
 		workers[i].period_s = period_ms / 1000.0;
 		workers[i].duty = duty / 100.0;
@@ -186,8 +116,7 @@ int main(int argc, char **argv)
 	}
 	/* Wait until every worker has published its tid. */
 	for (i = 0; i < nthreads; i++)
-		while (__atomic_load_n(&workers[i].tid, __ATOMIC_ACQUIRE) == 0)
-			usleep(1000);
+		wl_wait_tid(&workers[i].tid);
 	if (log) {
 		fprintf(log, "# pid %d tids", (int)getpid());
 		for (i = 0; i < nthreads; i++)
@@ -197,14 +126,9 @@ int main(int argc, char **argv)
 			fprintf(log, " thr%d_cpu", i);
 		fputc('\n', log);
 	}
-	if (ready_path) {
-		FILE *r = fopen(ready_path, "w");
-
-		if (r)
-			fclose(r);
-	}
+	wl_signal_ready(run.ready_path);
 	for (;;) {
-		double now = clock_seconds(CLOCK_MONOTONIC);
+		double now = wl_clock_seconds(CLOCK_MONOTONIC);
 
 		/* Stop logging before the workers end: a finished thread's CPU
 		 * clock cannot be read. */
@@ -216,14 +140,14 @@ int main(int argc, char **argv)
 			/* getrusage(RUSAGE_SELF) sums the switches of all threads */
 			if (getrusage(RUSAGE_SELF, &ru) != 0)
 				memset(&ru, 0, sizeof(ru));
-			fprintf(log, "%.6f %.6f %ld %ld", clock_seconds(CLOCK_REALTIME),
-				clock_seconds(CLOCK_PROCESS_CPUTIME_ID), ru.ru_nvcsw, ru.ru_nivcsw);
+			fprintf(log, "%.6f %.6f %ld %ld", wl_clock_seconds(CLOCK_REALTIME),
+				wl_clock_seconds(CLOCK_PROCESS_CPUTIME_ID), ru.ru_nvcsw, ru.ru_nivcsw);
 			for (i = 0; i < nthreads; i++)
-				fprintf(log, " %.6f", clock_seconds(workers[i].clock));
+				fprintf(log, " %.6f", wl_clock_seconds(workers[i].clock));
 			fputc('\n', log);
 			fflush(log);
 		}
-		sleep_until_mono(now + log_ms / 1000.0 < end_mono ? now + log_ms / 1000.0
+		wl_sleep_until_mono(now + log_ms / 1000.0 < end_mono ? now + log_ms / 1000.0
 								  : end_mono);
 	}
 	for (i = 0; i < nthreads; i++)

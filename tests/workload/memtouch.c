@@ -6,52 +6,16 @@
  * mapping. The truth log records, with wall-clock times, how many KiB have
  * been touched so far. The program always stops by itself after --seconds.
  */
-#include <errno.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
-static double clock_seconds(clockid_t id)
-{
-	struct timespec ts;
+#include "wl_common.h"
 
-	if (clock_gettime(id, &ts) != 0)
-		return -1.0;
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_until_mono(double t)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)t;
-	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-	if (ts.tv_nsec >= 1000000000L)
-		ts.tv_nsec = 999999999L;
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-}
-
-static double parse_number(const char *opt, const char *s, double min, double max)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "memtouch: bad value for %s: '%s' (expected %g..%g)\n", opt, s,
-			min, max);
-		exit(2);
-	}
-	return v;
-}
+static const char prog[] = "memtouch";
 
 static FILE *truth_log;
 static uint64_t touched_kib;
@@ -60,7 +24,7 @@ static void log_line(void)
 {
 	if (!truth_log)
 		return;
-	fprintf(truth_log, "%.6f %llu\n", clock_seconds(CLOCK_REALTIME),
+	fprintf(truth_log, "%.6f %llu\n", wl_clock_seconds(CLOCK_REALTIME),
 		(unsigned long long)touched_kib);
 	fflush(truth_log);
 }
@@ -72,7 +36,7 @@ static int touch_mib(uint64_t mib, double duration_s)
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t len;
 	unsigned char *p;
-	double start = clock_seconds(CLOCK_MONOTONIC);
+	double start = wl_clock_seconds(CLOCK_MONOTONIC);
 	uint64_t m;
 
 	if (mib == 0)
@@ -92,7 +56,7 @@ static int touch_mib(uint64_t mib, double duration_s)
 			p[m * 1024 * 1024 + off] = (unsigned char)(m + off / page + 1);
 		touched_kib += 1024;
 		if (duration_s > 0) {
-			sleep_until_mono(start + duration_s * (double)(m + 1) / (double)mib);
+			wl_sleep_until_mono(start + duration_s * (double)(m + 1) / (double)mib);
 			log_line();
 		}
 	}
@@ -113,76 +77,54 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	double mib = 200, grow_mib = 0, grow_at = 2, grow_over = 0, seconds = 10;
-	const char *log_path = NULL, *ready_path = NULL;
+	double mib = 200, grow_mib = 0, grow_at = 2, grow_over = 0;
+	struct wl_run run = { .seconds = 10 };
 	double start, ready_mono;
 	int i;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			return 0;
-		}
-		if (i + 1 >= argc) {
-			usage(stderr);
-			return 2;
-		}
+		wl_check_option(argc, argv, i, usage);
+		if (wl_run_option(prog, argv, &i, WL_OPT_READY, &run))
+			continue;
 		if (strcmp(a, "--mib") == 0)
-			mib = parse_number(a, argv[++i], 0, 65536);
+			mib = wl_parse_number(prog, a, argv[++i], 0, 65536);
 		else if (strcmp(a, "--grow-mib") == 0)
-			grow_mib = parse_number(a, argv[++i], 0, 65536);
+			grow_mib = wl_parse_number(prog, a, argv[++i], 0, 65536);
 		else if (strcmp(a, "--grow-at") == 0)
-			grow_at = parse_number(a, argv[++i], 0, 3600);
+			grow_at = wl_parse_number(prog, a, argv[++i], 0, 3600);
 		else if (strcmp(a, "--grow-over") == 0)
-			grow_over = parse_number(a, argv[++i], 0, 3600);
-		else if (strcmp(a, "--seconds") == 0)
-			seconds = parse_number(a, argv[++i], 0.1, 3600);
-		else if (strcmp(a, "--log") == 0)
-			log_path = argv[++i];
-		else if (strcmp(a, "--ready") == 0)
-			ready_path = argv[++i];
-		else {
-			usage(stderr);
-			return 2;
-		}
+			grow_over = wl_parse_number(prog, a, argv[++i], 0, 3600);
+		else
+			wl_bad_option(usage);
 	}
 
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	alarm((unsigned)seconds + 5);
-	start = clock_seconds(CLOCK_MONOTONIC);
-	if (log_path) {
-		truth_log = fopen(log_path, "w");
-		if (!truth_log) {
-			perror(log_path);
-			return 1;
-		}
+	wl_lifetime_guard(run.seconds);
+	start = wl_clock_seconds(CLOCK_MONOTONIC);
+	if (wl_open_log(run.log_path, &truth_log) != 0)
+		return 1;
+	if (truth_log)
 		fprintf(truth_log, "# pid %d\n# t touched_kib\n", (int)getpid());
-	}
 	log_line();
 	if (touch_mib((uint64_t)mib, 0) != 0)
 		return 1;
-	if (ready_path) {
-		FILE *r = fopen(ready_path, "w");
-
-		if (r)
-			fclose(r);
-	}
-	ready_mono = clock_seconds(CLOCK_MONOTONIC);
-	if (grow_mib > 0 && ready_mono + grow_at < start + seconds) {
-		sleep_until_mono(ready_mono + grow_at);
+	wl_signal_ready(run.ready_path);
+	ready_mono = wl_clock_seconds(CLOCK_MONOTONIC);
+	if (grow_mib > 0 && ready_mono + grow_at < start + run.seconds) {
+		wl_sleep_until_mono(ready_mono + grow_at);
 		log_line();
 		if (touch_mib((uint64_t)grow_mib, grow_over) != 0)
 			return 1;
 	}
 	/* Log every 100 ms while idle, so the log covers the whole run. */
 	for (;;) {
-		double now = clock_seconds(CLOCK_MONOTONIC);
+		double now = wl_clock_seconds(CLOCK_MONOTONIC);
 
-		if (now >= start + seconds)
+		if (now >= start + run.seconds)
 			break;
-		sleep_until_mono(now + 0.1 < start + seconds ? now + 0.1 : start + seconds);
+		wl_sleep_until_mono(now + 0.1 < start + run.seconds ? now + 0.1
+								    : start + run.seconds);
 		log_line();
 	}
 	if (truth_log)

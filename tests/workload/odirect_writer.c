@@ -13,50 +13,16 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
-static double clock_seconds(clockid_t id)
-{
-	struct timespec ts;
+#include "wl_common.h"
 
-	if (clock_gettime(id, &ts) != 0)
-		return -1.0;
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_until_mono(double t)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)t;
-	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-	if (ts.tv_nsec >= 1000000000L)
-		ts.tv_nsec = 999999999L;
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-}
-
-static double parse_number(const char *opt, const char *s, double min, double max)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "odirect_writer: bad value for %s: '%s' (expected %g..%g)\n", opt,
-			s, min, max);
-		exit(2);
-	}
-	return v;
-}
+static const char prog[] = "odirect_writer";
 
 static void usage(FILE *f)
 {
@@ -71,8 +37,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	double rate_kib = 8192, block_kib = 256, file_mib = 16, seconds = 10;
-	const char *path = NULL, *log_path = NULL, *ready_path = NULL;
+	double rate_kib = 8192, block_kib = 256, file_mib = 16;
+	const char *path = NULL;
+	struct wl_run run = { .seconds = 10 };
 	FILE *log = NULL;
 	void *buf;
 	size_t block;
@@ -84,40 +51,26 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			return 0;
-		}
-		if (i + 1 >= argc) {
-			usage(stderr);
-			return 2;
-		}
+		wl_check_option(argc, argv, i, usage);
+		if (wl_run_option(prog, argv, &i, WL_OPT_READY, &run))
+			continue;
 		if (strcmp(a, "--file") == 0)
 			path = argv[++i];
 		else if (strcmp(a, "--rate-kib") == 0)
-			rate_kib = parse_number(a, argv[++i], 4, 1024 * 1024);
+			rate_kib = wl_parse_number(prog, a, argv[++i], 4, 1024 * 1024);
 		else if (strcmp(a, "--block-kib") == 0)
-			block_kib = parse_number(a, argv[++i], 4, 65536);
+			block_kib = wl_parse_number(prog, a, argv[++i], 4, 65536);
 		else if (strcmp(a, "--file-mib") == 0)
-			file_mib = parse_number(a, argv[++i], 1, 4096);
-		else if (strcmp(a, "--seconds") == 0)
-			seconds = parse_number(a, argv[++i], 0.1, 3600);
-		else if (strcmp(a, "--log") == 0)
-			log_path = argv[++i];
-		else if (strcmp(a, "--ready") == 0)
-			ready_path = argv[++i];
-		else {
-			usage(stderr);
-			return 2;
-		}
+			file_mib = wl_parse_number(prog, a, argv[++i], 1, 4096);
+		else
+			wl_bad_option(usage);
 	}
 	if (!path) {
 		usage(stderr);
 		return 2;
 	}
 
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	alarm((unsigned)seconds + 5);
+	wl_lifetime_guard(run.seconds);
 
 	/* O_DIRECT needs the buffer, offset and length aligned to the logical
 	 * block size; 4 KiB multiples satisfy every common device. */
@@ -137,28 +90,21 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return errno == EINVAL ? 77 : 1;
 	}
-	if (log_path) {
-		log = fopen(log_path, "w");
-		if (!log) {
-			perror(log_path);
-			unlink(path);
-			return 1;
-		}
+	if (wl_open_log(run.log_path, &log) != 0) {
+		unlink(path);
+		return 1;
+	}
+	if (log) {
 		fprintf(log, "# pid %d\n# t bytes_written\n", (int)getpid());
-		fprintf(log, "%.6f 0\n", clock_seconds(CLOCK_REALTIME));
+		fprintf(log, "%.6f 0\n", wl_clock_seconds(CLOCK_REALTIME));
 		fflush(log);
 	}
-	if (ready_path) {
-		FILE *r = fopen(ready_path, "w");
-
-		if (r)
-			fclose(r);
-	}
+	wl_signal_ready(run.ready_path);
 
 	step = (double)block / (rate_kib * 1024.0);
-	start = clock_seconds(CLOCK_MONOTONIC);
+	start = wl_clock_seconds(CLOCK_MONOTONIC);
 	next = start;
-	while (next < start + seconds) {
+	while (next < start + run.seconds) {
 		ssize_t n = pwrite(fd, buf, block, off);
 
 		if (n < 0) {
@@ -170,17 +116,17 @@ int main(int argc, char **argv)
 		off += n;
 		if (off >= file_len)
 			off = 0;
-		if (log && clock_seconds(CLOCK_MONOTONIC) - last_log >= 0.05) {
-			last_log = clock_seconds(CLOCK_MONOTONIC);
-			fprintf(log, "%.6f %llu\n", clock_seconds(CLOCK_REALTIME),
+		if (log && wl_clock_seconds(CLOCK_MONOTONIC) - last_log >= 0.05) {
+			last_log = wl_clock_seconds(CLOCK_MONOTONIC);
+			fprintf(log, "%.6f %llu\n", wl_clock_seconds(CLOCK_REALTIME),
 				(unsigned long long)written);
 			fflush(log);
 		}
 		next += step;
-		sleep_until_mono(next);
+		wl_sleep_until_mono(next);
 	}
 	if (log) {
-		fprintf(log, "%.6f %llu\n", clock_seconds(CLOCK_REALTIME),
+		fprintf(log, "%.6f %llu\n", wl_clock_seconds(CLOCK_REALTIME),
 			(unsigned long long)written);
 		fclose(log);
 	}

@@ -13,81 +13,35 @@
  * since the epoch). The program always stops by itself after --seconds; its
  * children die with it.
  */
-#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "wl_common.h"
+
 #define MAX_LIVE 4096
 
-static double clock_seconds(clockid_t id)
-{
-	struct timespec ts;
-
-	if (clock_gettime(id, &ts) != 0)
-		return -1.0;
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_until_mono(double t)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)t;
-	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-	if (ts.tv_nsec >= 1000000000L)
-		ts.tv_nsec = 999999999L;
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-}
-
-/* Some user-space work between two reads of the CPU clock: reading
- * CLOCK_THREAD_CPUTIME_ID is a system call, and a loop of nothing else would
- * burn system time rather than user time. */
-static void spin_briefly(void)
-{
-	volatile unsigned long sink = 0;
-	unsigned long i;
-
-	for (i = 0; i < 20000; i++)
-		sink += i;
-}
-
-static double parse_number(const char *opt, const char *s, double min, double max)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "spawner: bad value for %s: '%s' (expected %g..%g)\n", opt, s, min,
-			max);
-		exit(2);
-	}
-	return v;
-}
+static const char prog[] = "spawner";
 
 static int child_main(const char *serial, double life_ms)
 {
 	char name[16];
-	double start = clock_seconds(CLOCK_MONOTONIC), t;
+	double start = wl_clock_seconds(CLOCK_MONOTONIC), t;
 
 	snprintf(name, sizeof(name), "spwc%s", serial);
 	prctl(PR_SET_NAME, name);
 	for (t = start; t < start + life_ms / 1000.0; t += 0.05) {
-		double cpu0 = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
+		double cpu0 = wl_clock_seconds(CLOCK_THREAD_CPUTIME_ID);
 
 		/* about 1% of a CPU: 0.5 ms of work per 50 ms */
-		while (clock_seconds(CLOCK_THREAD_CPUTIME_ID) - cpu0 < 0.0005)
-			spin_briefly();
-		sleep_until_mono(t + 0.05 < start + life_ms / 1000.0 ? t + 0.05
+		while (wl_clock_seconds(CLOCK_THREAD_CPUTIME_ID) - cpu0 < 0.0005)
+			wl_spin_briefly();
+		wl_sleep_until_mono(t + 0.05 < start + life_ms / 1000.0 ? t + 0.05
 								      : start + life_ms / 1000.0);
 	}
 	return 0;
@@ -111,7 +65,7 @@ static void reap(FILE *log, struct live *live, size_t *nlive, int flags)
 				continue;
 			if (log)
 				fprintf(log, "exit %lu %d %.6f\n", live[i].serial, (int)pid,
-					clock_seconds(CLOCK_REALTIME));
+					wl_clock_seconds(CLOCK_REALTIME));
 			live[i] = live[--*nlive];
 			break;
 		}
@@ -131,8 +85,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	double rate = 50, min_ms = 20, max_ms = 2500, seconds = 10, start, next;
-	const char *log_path = NULL;
+	double rate = 50, min_ms = 20, max_ms = 2500, start, next;
+	struct wl_run run = { .seconds = 10 };
 	static struct live live[MAX_LIVE];
 	size_t nlive = 0, i;
 	unsigned long serial = 0;
@@ -141,53 +95,38 @@ int main(int argc, char **argv)
 
 	if (argc == 5 && strcmp(argv[1], "--child") == 0 && strcmp(argv[3], "--life-ms") == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		return child_main(argv[2], parse_number("--life-ms", argv[4], 0, 3600000));
+		return child_main(argv[2], wl_parse_number(prog, "--life-ms", argv[4], 0, 3600000));
 	}
 	for (int a = 1; a < argc; a++) {
 		const char *o = argv[a];
 
-		if (strcmp(o, "--help") == 0 || strcmp(o, "-h") == 0) {
-			usage(stdout);
-			return 0;
-		}
-		if (a + 1 >= argc) {
-			usage(stderr);
-			return 2;
-		}
+		wl_check_option(argc, argv, a, usage);
+		if (wl_run_option(prog, argv, &a, 0, &run))
+			continue;
 		if (strcmp(o, "--rate") == 0)
-			rate = parse_number(o, argv[++a], 0.1, 10000);
+			rate = wl_parse_number(prog, o, argv[++a], 0.1, 10000);
 		else if (strcmp(o, "--min-ms") == 0)
-			min_ms = parse_number(o, argv[++a], 0, 3600000);
+			min_ms = wl_parse_number(prog, o, argv[++a], 0, 3600000);
 		else if (strcmp(o, "--max-ms") == 0)
-			max_ms = parse_number(o, argv[++a], 0, 3600000);
-		else if (strcmp(o, "--seconds") == 0)
-			seconds = parse_number(o, argv[++a], 0.1, 3600);
-		else if (strcmp(o, "--log") == 0)
-			log_path = argv[++a];
-		else {
-			usage(stderr);
-			return 2;
-		}
+			max_ms = wl_parse_number(prog, o, argv[++a], 0, 3600000);
+		else
+			wl_bad_option(usage);
 	}
 	if (max_ms < min_ms) {
 		fprintf(stderr, "spawner: --max-ms is below --min-ms\n");
 		return 2;
 	}
 
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	alarm((unsigned)seconds + 5);
-	if (log_path) {
-		log = fopen(log_path, "w");
-		if (!log) {
-			perror(log_path);
-			return 1;
-		}
+	wl_lifetime_guard(run.seconds);
+	if (wl_open_log(run.log_path, &log) != 0)
+		return 1;
+	if (log) {
 		fprintf(log, "# pid %d\n", (int)getpid());
 		fflush(log);
 	}
-	start = clock_seconds(CLOCK_MONOTONIC);
+	start = wl_clock_seconds(CLOCK_MONOTONIC);
 	next = start;
-	while (clock_seconds(CLOCK_MONOTONIC) < start + seconds) {
+	while (wl_clock_seconds(CLOCK_MONOTONIC) < start + run.seconds) {
 		char serial_s[32], life_s[32];
 		double life, now;
 		pid_t pid;
@@ -217,7 +156,7 @@ int main(int argc, char **argv)
 				nlive++;
 				if (log) {
 					fprintf(log, "spawn %lu %d %.6f\n", serial, (int)pid,
-						clock_seconds(CLOCK_REALTIME));
+						wl_clock_seconds(CLOCK_REALTIME));
 					fflush(log);
 				}
 			}
@@ -225,10 +164,10 @@ int main(int argc, char **argv)
 		/* On a busy machine, skip the slots we missed rather than
 		 * forking in a burst to catch up. */
 		next += 1.0 / rate;
-		now = clock_seconds(CLOCK_MONOTONIC);
+		now = wl_clock_seconds(CLOCK_MONOTONIC);
 		if (next < now)
 			next = now;
-		sleep_until_mono(next);
+		wl_sleep_until_mono(next);
 	}
 	for (i = 0; i < nlive; i++)
 		kill(live[i].pid, SIGKILL);

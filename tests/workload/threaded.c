@@ -16,20 +16,21 @@
  * The program always stops by itself after --seconds.
  */
 #include <dirent.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "wl_common.h"
+
 #define MAX_WORKERS 16
+
+static const char prog[] = "threaded";
 
 struct worker {
 	pthread_t thread;
@@ -39,69 +40,21 @@ struct worker {
 	pid_t tid;
 };
 
-static double clock_seconds(clockid_t id)
-{
-	struct timespec ts;
-
-	if (clock_gettime(id, &ts) != 0)
-		return -1.0;
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_until_mono(double t)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)t;
-	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-	if (ts.tv_nsec >= 1000000000L)
-		ts.tv_nsec = 999999999L;
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-}
-
-/* Some user-space work between two reads of the CPU clock: reading
- * CLOCK_THREAD_CPUTIME_ID is a system call, and a loop of nothing else would
- * burn system time rather than user time. */
-static void spin_briefly(void)
-{
-	volatile unsigned long sink = 0;
-	unsigned long i;
-
-	for (i = 0; i < 20000; i++)
-		sink += i;
-}
-
-static double parse_number(const char *opt, const char *s, double min, double max)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "threaded: bad value for %s: '%s' (expected %g..%g)\n", opt, s,
-			min, max);
-		exit(2);
-	}
-	return v;
-}
-
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	double period = 1.0 / w->rate;
-	double next = clock_seconds(CLOCK_MONOTONIC);
+	double next = wl_clock_seconds(CLOCK_MONOTONIC);
 
-	__atomic_store_n(&w->tid, gettid(), __ATOMIC_RELEASE);
+	wl_publish_tid(&w->tid);
 	while (next < w->end_mono) {
-		double cpu_start = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
+		double cpu_start = wl_clock_seconds(CLOCK_THREAD_CPUTIME_ID);
 
 		next += period;
-		while (clock_seconds(CLOCK_THREAD_CPUTIME_ID) - cpu_start < period * w->duty &&
-		       clock_seconds(CLOCK_MONOTONIC) < next)
-			spin_briefly();
-		sleep_until_mono(next);
+		while (wl_clock_seconds(CLOCK_THREAD_CPUTIME_ID) - cpu_start < period * w->duty &&
+		       wl_clock_seconds(CLOCK_MONOTONIC) < next)
+			wl_spin_briefly();
+		wl_sleep_until_mono(next);
 	}
 	return NULL;
 }
@@ -149,7 +102,7 @@ struct logger {
 static void *logger_main(void *arg)
 {
 	struct logger *l = arg;
-	double next = clock_seconds(CLOCK_MONOTONIC);
+	double next = wl_clock_seconds(CLOCK_MONOTONIC);
 
 	while (next < l->end_mono - 0.01) {
 		struct rusage ru;
@@ -157,16 +110,16 @@ static void *logger_main(void *arg)
 		int i;
 
 		if (getrusage(RUSAGE_SELF, &ru) == 0) {
-			fprintf(l->log, "%.6f %.6f %ld %ld %.6f", clock_seconds(CLOCK_REALTIME),
-				clock_seconds(CLOCK_PROCESS_CPUTIME_ID), ru.ru_nvcsw, ru.ru_nivcsw,
+			fprintf(l->log, "%.6f %.6f %ld %ld %.6f", wl_clock_seconds(CLOCK_REALTIME),
+				wl_clock_seconds(CLOCK_PROCESS_CPUTIME_ID), ru.ru_nvcsw, ru.ru_nivcsw,
 				run_delay_seconds());
 			for (i = 0; i < l->nworkers; i++)
-				fprintf(l->log, " %.6f", clock_seconds(l->clocks[i]));
+				fprintf(l->log, " %.6f", wl_clock_seconds(l->clocks[i]));
 			fputc('\n', l->log);
 		}
 		fflush(l->log);
 		next += 0.05;
-		sleep_until_mono(next);
+		wl_sleep_until_mono(next);
 	}
 	return NULL;
 }
@@ -189,42 +142,29 @@ int main(int argc, char **argv)
 	struct worker workers[MAX_WORKERS];
 	struct logger logger = { .log = NULL };
 	pthread_t logger_thread;
-	const char *rates = "100,150,200", *log_path = NULL, *ready_path = NULL;
-	double duty = 25, seconds = 10, end_mono;
+	const char *rates = "100,150,200";
+	double duty = 25, end_mono;
+	struct wl_run run = { .seconds = 10 };
 	int cpu = -1, nworkers = 0, i;
 	char *copy, *tok, *save;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			return 0;
-		}
-		if (i + 1 >= argc) {
-			usage(stderr);
-			return 2;
-		}
+		wl_check_option(argc, argv, i, usage);
+		if (wl_run_option(prog, argv, &i, WL_OPT_READY, &run))
+			continue;
 		if (strcmp(a, "--rates") == 0)
 			rates = argv[++i];
 		else if (strcmp(a, "--duty") == 0)
-			duty = parse_number(a, argv[++i], 0, 100);
+			duty = wl_parse_number(prog, a, argv[++i], 0, 100);
 		else if (strcmp(a, "--cpu") == 0)
-			cpu = (int)parse_number(a, argv[++i], 0, CPU_SETSIZE - 1);
-		else if (strcmp(a, "--seconds") == 0)
-			seconds = parse_number(a, argv[++i], 0.1, 3600);
-		else if (strcmp(a, "--log") == 0)
-			log_path = argv[++i];
-		else if (strcmp(a, "--ready") == 0)
-			ready_path = argv[++i];
-		else {
-			usage(stderr);
-			return 2;
-		}
+			cpu = (int)wl_parse_number(prog, a, argv[++i], 0, CPU_SETSIZE - 1);
+		else
+			wl_bad_option(usage);
 	}
 
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	alarm((unsigned)seconds + 5);
+	wl_lifetime_guard(run.seconds);
 	if (cpu >= 0) {
 		cpu_set_t set;
 
@@ -235,7 +175,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	end_mono = clock_seconds(CLOCK_MONOTONIC) + seconds;
+	end_mono = wl_clock_seconds(CLOCK_MONOTONIC) + run.seconds;
 	copy = strdup(rates);
 	if (!copy)
 		return 1;
@@ -244,7 +184,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "threaded: at most %d workers\n", MAX_WORKERS);
 			return 2;
 		}
-		workers[nworkers].rate = parse_number("--rates", tok, 1, 10000);
+		workers[nworkers].rate = wl_parse_number(prog, "--rates", tok, 1, 10000);
 		workers[nworkers].duty = duty / 100.0;
 		workers[nworkers].end_mono = end_mono;
 		workers[nworkers].tid = 0;
@@ -258,14 +198,10 @@ int main(int argc, char **argv)
 		}
 	}
 	for (i = 0; i < nworkers; i++)
-		while (__atomic_load_n(&workers[i].tid, __ATOMIC_ACQUIRE) == 0)
-			usleep(1000);
-	if (log_path) {
-		logger.log = fopen(log_path, "w");
-		if (!logger.log) {
-			perror(log_path);
-			return 1;
-		}
+		wl_wait_tid(&workers[i].tid);
+	if (wl_open_log(run.log_path, &logger.log) != 0)
+		return 1;
+	if (logger.log) {
 		fprintf(logger.log, "# pid %d tids", (int)getpid());
 		for (i = 0; i < nworkers; i++)
 			fprintf(logger.log, " %d", (int)workers[i].tid);
@@ -286,12 +222,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (ready_path) {
-		FILE *r = fopen(ready_path, "w");
-
-		if (r)
-			fclose(r);
-	}
+	wl_signal_ready(run.ready_path);
 	/* The main thread only waits: one sleep for the whole run. */
 	for (i = 0; i < nworkers; i++)
 		pthread_join(workers[i].thread, NULL);

@@ -6,52 +6,16 @@
  * context switches the kernel counted for us (getrusage ru_nvcsw and
  * ru_nivcsw). The program always stops by itself after --seconds.
  */
-#include <errno.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
-static double clock_seconds(clockid_t id)
-{
-	struct timespec ts;
+#include "wl_common.h"
 
-	if (clock_gettime(id, &ts) != 0)
-		return -1.0;
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_until_mono(double t)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)t;
-	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-	if (ts.tv_nsec >= 1000000000L)
-		ts.tv_nsec = 999999999L;
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-}
-
-static double parse_number(const char *opt, const char *s, double min, double max)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "waker: bad value for %s: '%s' (expected %g..%g)\n", opt, s, min,
-			max);
-		exit(2);
-	}
-	return v;
-}
+static const char prog[] = "waker";
 
 static void log_line(FILE *log, uint64_t wakeups)
 {
@@ -59,9 +23,9 @@ static void log_line(FILE *log, uint64_t wakeups)
 
 	if (!log || getrusage(RUSAGE_SELF, &ru) != 0)
 		return;
-	fprintf(log, "%.6f %llu %ld %ld %.6f\n", clock_seconds(CLOCK_REALTIME),
+	fprintf(log, "%.6f %llu %ld %ld %.6f\n", wl_clock_seconds(CLOCK_REALTIME),
 		(unsigned long long)wakeups, ru.ru_nvcsw, ru.ru_nivcsw,
-		clock_seconds(CLOCK_PROCESS_CPUTIME_ID));
+		wl_clock_seconds(CLOCK_PROCESS_CPUTIME_ID));
 	fflush(log);
 }
 
@@ -77,8 +41,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	double rate = 200, seconds = 10;
-	const char *log_path = NULL, *ready_path = NULL;
+	double rate = 200;
+	struct wl_run run = { .seconds = 10 };
 	FILE *log = NULL;
 	uint64_t wakeups = 0, per_log;
 	double start, next;
@@ -87,50 +51,25 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			return 0;
-		}
-		if (i + 1 >= argc) {
-			usage(stderr);
-			return 2;
-		}
+		wl_check_option(argc, argv, i, usage);
+		if (wl_run_option(prog, argv, &i, WL_OPT_READY | WL_OPT_TAG, &run))
+			continue;
 		if (strcmp(a, "--rate") == 0)
-			rate = parse_number(a, argv[++i], 0, 100000);
-		else if (strcmp(a, "--seconds") == 0)
-			seconds = parse_number(a, argv[++i], 0.1, 3600);
-		else if (strcmp(a, "--log") == 0)
-			log_path = argv[++i];
-		else if (strcmp(a, "--ready") == 0)
-			ready_path = argv[++i];
-		else if (strcmp(a, "--tag") == 0)
-			i++;
-		else {
-			usage(stderr);
-			return 2;
-		}
+			rate = wl_parse_number(prog, a, argv[++i], 0, 100000);
+		else
+			wl_bad_option(usage);
 	}
 
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	alarm((unsigned)seconds + 5);
-	if (log_path) {
-		log = fopen(log_path, "w");
-		if (!log) {
-			perror(log_path);
-			return 1;
-		}
+	wl_lifetime_guard(run.seconds);
+	if (wl_open_log(run.log_path, &log) != 0)
+		return 1;
+	if (log)
 		fprintf(log, "# pid %d\n# t wakeups nvcsw nivcsw proc_cpu\n", (int)getpid());
-	}
-	if (ready_path) {
-		FILE *r = fopen(ready_path, "w");
-
-		if (r)
-			fclose(r);
-	}
-	start = clock_seconds(CLOCK_MONOTONIC);
+	wl_signal_ready(run.ready_path);
+	start = wl_clock_seconds(CLOCK_MONOTONIC);
 	log_line(log, 0);
 	if (rate <= 0) {
-		sleep_until_mono(start + seconds);
+		wl_sleep_until_mono(start + run.seconds);
 		log_line(log, 0);
 		return 0;
 	}
@@ -140,11 +79,11 @@ int main(int argc, char **argv)
 	next = start;
 	for (;;) {
 		next += 1.0 / rate;
-		if (next < clock_seconds(CLOCK_MONOTONIC) - 1.0 / rate)
-			next = clock_seconds(CLOCK_MONOTONIC); /* busy machine: skip missed wake-ups */
-		if (next >= start + seconds)
+		if (next < wl_clock_seconds(CLOCK_MONOTONIC) - 1.0 / rate)
+			next = wl_clock_seconds(CLOCK_MONOTONIC); /* busy machine: skip missed wake-ups */
+		if (next >= start + run.seconds)
 			break;
-		sleep_until_mono(next);
+		wl_sleep_until_mono(next);
 		wakeups++;
 		if (wakeups % per_log == 0)
 			log_line(log, wakeups);

@@ -1,0 +1,209 @@
+#!/bin/bash
+# net.sh: what per-process traffic costs pidtop and nethogs on the same
+# loopback traffic, and how much of it each credits to the right process.
+# See bench/README.md.
+#
+#   bench/net.sh [--rates "80M 800M 8G 0"] [--seconds S] [--out DIR]
+#
+# For each rate (iperf3 -b units, bits/s; 0 = as fast as one core can push)
+# one iperf3 test over 127.0.0.1 runs for S seconds (default 5) while
+# `pidtop -b -o json -d 1 -p SERVER,CLIENT` and `nethogs -t -a -v 2 -d 1`
+# watch it. Over the same window it reads both tools' CPU from
+# /proc/PID/stat (utime + stime, all threads) and the loopback counters
+# from /proc/net/dev, and afterwards compares what each tool credited the
+# iperf3 client (tx) and server (rx) with against iperf3's own byte counts.
+# Everything started here is killed on exit.
+set -u
+export LC_ALL=C
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/.." && pwd)
+PIDTOP=${PIDTOP:-$top/pidtop}
+RATES="80M 800M 8G 0"
+SECONDS_PER_RATE=5
+OUT=$here/results
+PORT=15299
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--rates) RATES=$2; shift 2 ;;
+	--seconds) SECONDS_PER_RATE=$2; shift 2 ;;
+	--out) OUT=$2; shift 2 ;;
+	-h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+	*) echo "net.sh: unknown argument '$1'" >&2; exit 2 ;;
+	esac
+done
+
+[ "$(id -u)" -eq 0 ] || { echo "net.sh: needs root (packet capture)" >&2; exit 2; }
+[ -x "$PIDTOP" ] || { echo "net.sh: no pidtop at $PIDTOP (set PIDTOP)" >&2; exit 2; }
+command -v iperf3 >/dev/null || { echo "net.sh: needs iperf3 (apt-get install iperf3)" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "net.sh: needs python3" >&2; exit 2; }
+HAVE_NETHOGS=1
+command -v nethogs >/dev/null || HAVE_NETHOGS=0
+
+RUN=$OUT/net-$(date +%Y%m%d-%H%M%S)
+mkdir -p "$RUN" || exit 2
+STARTED=""
+cleanup() {
+	local p
+	for p in $STARTED; do kill -TERM "$p" 2>/dev/null; done
+	sleep 0.2
+	for p in $STARTED; do kill -KILL "$p" 2>/dev/null; done
+	wait 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# CPU ticks (utime + stime) of a process and all its threads
+cpu_ticks() {
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'
+}
+# bytes and packets through lo (each loopback packet counts once here)
+lo_bytes() {
+	awk -F'[: ]+' '$2 == "lo" { print $3 }' /proc/net/dev
+}
+
+# one_rate RATE DIR: one measured iperf3 run
+one_rate() {
+	local rate=$1 d=$2 srv cli pt nh=0 i t0 t1 c0p c1p c0n=0 c1n=0 l0 l1
+	mkdir -p "$d"
+	iperf3 -s -p "$PORT" -J >"$d/server.json" 2>/dev/null &
+	srv=$!
+	STARTED="$STARTED $srv"
+	# the client is this shell until exec: pidtop knows its pid from the
+	# first refresh on, before it moves a byte
+	sh -c "sleep 2.5; exec iperf3 -c 127.0.0.1 -p $PORT -t $SECONDS_PER_RATE -b $rate -J" \
+		>"$d/client.json" 2>/dev/null &
+	cli=$!
+	STARTED="$STARTED $cli"
+	"$PIDTOP" -b -o json -d 1 -p "$srv,$cli" >"$d/pidtop.json" 2>"$d/pidtop.err" &
+	pt=$!
+	STARTED="$STARTED $pt"
+	if [ "$HAVE_NETHOGS" = 1 ]; then
+		nethogs -t -a -v 2 -d 1 >"$d/nethogs.txt" 2>/dev/null &
+		nh=$!
+		STARTED="$STARTED $nh"
+	fi
+	for i in $(seq 100); do
+		[ -s "$d/pidtop.json" ] && break
+		sleep 0.05
+	done
+	t0=$(date +%s.%N)
+	c0p=$(cpu_ticks "$pt")
+	[ "$nh" != 0 ] && c0n=$(cpu_ticks "$nh")
+	l0=$(lo_bytes)
+	wait "$cli"
+	t1=$(date +%s.%N)
+	c1p=$(cpu_ticks "$pt")
+	[ "$nh" != 0 ] && c1n=$(cpu_ticks "$nh")
+	l1=$(lo_bytes)
+	# two more refreshes for the last bytes
+	sleep 2.2
+	kill -TERM "$pt" $([ "$nh" != 0 ] && echo "$nh") "$srv" 2>/dev/null
+	wait "$pt" "$srv" 2>/dev/null
+	[ "$nh" != 0 ] && wait "$nh" 2>/dev/null
+	STARTED=""
+	echo "rate=$rate t0=$t0 t1=$t1 pidtop_ticks=$((c1p - c0p)) nethogs_ticks=$((c1n - c0n))" \
+		"lo_bytes=$((l1 - l0)) hz=$(getconf CLK_TCK) server=$srv client=$cli" \
+		"nethogs=$([ "$nh" != 0 ] && echo 1 || echo 0)" >"$d/window.txt"
+}
+
+echo "pidtop: $PIDTOP"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+n=0
+for rate in $RATES; do
+	n=$((n + 1))
+	echo "running iperf3 -b $rate for $SECONDS_PER_RATE s ..."
+	one_rate "$rate" "$RUN/$n-$rate"
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+python3 - "$RUN" <<'PY' | tee "$RUN/report.txt"
+import glob, json, os, re, sys
+
+run = sys.argv[1]
+
+def window(d):
+    return dict(kv.split("=", 1) for kv in open(d + "/window.txt").read().split())
+
+def pidtop_credit(d, srv, cli):
+    """bytes credited (sum of rate x interval) and drops over all reports"""
+    tx = rx = 0.0
+    drops = 0
+    state = None
+    for line in open(d + "/pidtop.json"):
+        r = json.loads(line)
+        state = r["sources"]["net"]
+        drops += r["system"].get("capture_drops") or 0
+        for t in r["tasks"]:
+            if t["pid"] == cli:
+                tx += (t["net_tx_bps"] or 0) * r["interval"]
+            if t["pid"] == srv:
+                rx += (t["net_rx_bps"] or 0) * r["interval"]
+    return tx, rx, drops, state
+
+def nethogs_credit(d, srv, cli):
+    """nethogs -v 2 prints each process's total bytes sent and received so
+    far: the last refresh that lists a pid holds its totals"""
+    last = {}
+    for line in open(d + "/nethogs.txt", errors="replace"):
+        f = line.rstrip("\n").split("\t")
+        if len(f) != 3:
+            continue
+        m = re.search(r"/(\d+)/\d+$", f[0])
+        if not m:
+            continue
+        try:
+            last[int(m.group(1))] = (float(f[1]), float(f[2]))
+        except ValueError:
+            pass
+    return last.get(cli, (0, 0))[0], last.get(srv, (0, 0))[1]
+
+rows = []
+for d in sorted(glob.glob(run + "/*-*"), key=lambda p: int(os.path.basename(p).split("-")[0])):
+    w = window(d)
+    srv, cli = int(w["server"]), int(w["client"])
+    try:
+        c = json.load(open(d + "/client.json"))
+        sent = c["end"]["sum_sent"]["bytes"]
+        recv = c["end"]["sum_received"]["bytes"]
+    except (ValueError, KeyError):
+        print("%s: iperf3 gave no result" % d)
+        continue
+    wall = float(w["t1"]) - float(w["t0"])
+    hz = float(w["hz"])
+    lo_gb = int(w["lo_bytes"]) / 1e9
+    ptx, prx, drops, state = pidtop_credit(d, srv, cli)
+    p_ms = int(w["pidtop_ticks"]) * 1000 / hz
+    row = {"rate": w["rate"], "MBps": sent / 1e6 / (c["end"]["sum_sent"]["seconds"] or 1),
+           "p_cpu": p_ms / wall, "p_gb": p_ms / lo_gb if lo_gb else float("nan"),
+           "p_tx": 100 * ptx / sent, "p_rx": 100 * prx / recv, "drops": drops, "state": state}
+    if w["nethogs"] == "1":
+        ntx, nrx = nethogs_credit(d, srv, cli)
+        n_ms = int(w["nethogs_ticks"]) * 1000 / hz
+        row.update(n_cpu=n_ms / wall, n_gb=n_ms / lo_gb if lo_gb else float("nan"),
+                   n_tx=100 * ntx / sent, n_rx=100 * nrx / recv)
+    rows.append(row)
+
+print()
+print("CPU: ms of CPU per second of wall time over the iperf3 run; per GB: ms of CPU")
+print("per GB through lo (/proc/net/dev). Credit: bytes credited to the iperf3")
+print("client (tx) and server (rx) as % of iperf3's payload count (IP and TCP")
+print("headers add ~0.1% at 64 KiB segments). drops: pidtop's capture_drops summed.")
+print()
+hdr = "%-6s %9s | %8s %9s %7s %7s %6s | %8s %9s %7s %7s | %7s" % (
+    "rate", "MB/s", "pt ms/s", "pt ms/GB", "pt tx%", "pt rx%", "drops",
+    "nh ms/s", "nh ms/GB", "nh tx%", "nh rx%", "pt/nh")
+print(hdr)
+print("-" * len(hdr))
+for r in rows:
+    nh = "%8.1f %9.1f %7.2f %7.2f" % (r["n_cpu"], r["n_gb"], r["n_tx"], r["n_rx"]) if "n_cpu" in r \
+        else "%8s %9s %7s %7s" % ("-", "-", "-", "-")
+    ratio = "%7.2f" % (r["p_gb"] / r["n_gb"]) if "n_gb" in r and r["n_gb"] > 0 else "%7s" % "-"
+    print("%-6s %9.1f | %8.1f %9.1f %7.2f %7.2f %6d | %s | %s" % (
+        r["rate"], r["MBps"], r["p_cpu"], r["p_gb"], r["p_tx"], r["p_rx"], r["drops"], nh, ratio))
+states = {r["state"] for r in rows}
+if states != {"ok"}:
+    print("\nnote: pidtop's sources.net was %s" % ", ".join(sorted(map(str, states))))
+print("\nraw files: %s" % run)
+PY

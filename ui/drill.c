@@ -1,0 +1,481 @@
+/* drill.c - the drill-down view: identity, then tabs (threads, files,
+ * network, memory, environment, limits). Its text comes from taskinfo
+ * (src/taskinfo.c) and the model's connection table; every string there
+ * is sanitised already. */
+#include "uistate.h"
+#include "drill.h"
+#include "netcap.h"
+#include "sockmap.h"
+#include "taskinfo.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum drill_tab { TAB_THREADS, TAB_FILES, TAB_NETWORK, TAB_MEMORY, TAB_ENV, TAB_LIMITS, TAB_COUNT };
+static const char *const tab_names[TAB_COUNT] = {"Threads", "Files", "Network",
+						 "Memory", "Environment", "Limits"};
+
+struct conn_prev {
+	struct flow_key key;
+	uint64_t tx, rx;      /* totals at prev_t */
+	double tx_bps, rx_bps; /* over the last refresh interval */
+	bool have_rate;
+};
+
+struct drill {
+	int32_t tid, pid;
+	uint64_t start_ticks; /* identity of the process (pid, start) */
+	bool gone;
+	struct taskinfo ti;
+	bool have_ti;
+	int tab;
+	size_t scroll;
+	uint32_t smaps_gen; /* model refresh of the last smaps read */
+	/* the previous refresh's connection totals, for rates */
+	struct conn_prev *prev;
+	size_t nprev;
+	double prev_t;
+	struct buf text; /* the tab's lines, '\n'-separated */
+};
+
+static void read_info(struct ui *ui, struct drill *d)
+{
+	struct model *m = ui->m;
+	unsigned flags = 0;
+	if (d->tab == TAB_MEMORY && d->smaps_gen != m->gen) {
+		flags |= TASKINFO_SMAPS;
+		d->smaps_gen = m->gen;
+	}
+	struct taskinfo ti;
+	bool live = strcmp(m->cfg.proc_root, "/proc") == 0 && !m->cfg.fixture_sequence;
+	if (taskinfo_read(&ti, m->pfs.root_fd, d->pid, live, flags) < 0 ||
+	    (ti.stat_err == 0 && ti.stat.starttime != d->start_ticks)) {
+		/* exited (or the pid was reused): keep the last picture */
+		taskinfo_free(&ti);
+		d->gone = true;
+		return;
+	}
+	if (!(flags & TASKINFO_SMAPS) && d->have_ti && d->ti.smaps_read && d->tab == TAB_MEMORY) {
+		/* within the same refresh: keep the smaps figures we have */
+		taskinfo_free(&ti);
+		return;
+	}
+	if (d->have_ti)
+		taskinfo_free(&d->ti);
+	d->ti = ti;
+	d->have_ti = true;
+}
+
+static void roll_rates(struct ui *ui, struct drill *d);
+
+unsigned drill_open(struct ui *ui)
+{
+	struct task *t = ui_selected(ui);
+	if (!t) {
+		ui_message(ui, true, "no task selected");
+		return RX_REDRAW;
+	}
+	drill_close(ui);
+	struct drill *d = calloc(1, sizeof *d);
+	if (!d) {
+		ui_message(ui, true, "out of memory");
+		return RX_REDRAW;
+	}
+	const struct task *p = t->process ? t->process : t;
+	d->tid = t->tid;
+	d->pid = t->tgid;
+	d->start_ticks = p->tgid == p->tid ? p->start_ticks : t->start_ticks;
+	if (t->is_thread && !t->process) {
+		/* a thread row without its process: identify by the process's stat */
+		d->start_ticks = 0;
+	}
+	d->smaps_gen = 0;
+	ui->drill = d;
+	struct taskinfo probe;
+	if (d->start_ticks == 0 && taskinfo_read(&probe, ui->m->pfs.root_fd, d->pid, false, 0) == 0) {
+		d->start_ticks = probe.stat.starttime;
+		taskinfo_free(&probe);
+	}
+	read_info(ui, d);
+	roll_rates(ui, d);
+	if (!d->have_ti) {
+		drill_close(ui);
+		ui_message(ui, true, "%d: the task is gone", t->tid);
+	}
+	return RX_REDRAW | RX_CLEAR;
+}
+
+void drill_close(struct ui *ui)
+{
+	struct drill *d = ui->drill;
+	if (!d)
+		return;
+	if (d->have_ti)
+		taskinfo_free(&d->ti);
+	free(d->prev);
+	buf_free(&d->text);
+	free(d);
+	ui->drill = NULL;
+}
+
+/* Per-connection rates: totals now against those of the previous refresh. */
+static void roll_rates(struct ui *ui, struct drill *d)
+{
+	struct model *m = ui->m;
+	size_t n = 0;
+	const struct netcap_conn *cs = m->net ? netcap_pid_connections(m->net, d->pid, &n) : NULL;
+	struct conn_prev *next = n ? calloc(n, sizeof *next) : NULL;
+	double dt = m->now_s - d->prev_t;
+	for (size_t i = 0; next && i < n; i++) {
+		next[i].key = cs[i].key;
+		next[i].tx = cs[i].c.tx_bytes;
+		next[i].rx = cs[i].c.rx_bytes;
+		for (size_t k = 0; k < d->nprev && d->prev_t > 0 && dt > 0; k++) {
+			if (memcmp(&d->prev[k].key, &cs[i].key, sizeof cs[i].key) != 0)
+				continue;
+			uint64_t tx = next[i].tx, rx = next[i].rx;
+			next[i].tx_bps = (double)(tx > d->prev[k].tx ? tx - d->prev[k].tx : 0) / dt;
+			next[i].rx_bps = (double)(rx > d->prev[k].rx ? rx - d->prev[k].rx : 0) / dt;
+			next[i].have_rate = true;
+			break;
+		}
+	}
+	free(d->prev);
+	d->prev = next;
+	d->nprev = next ? n : 0;
+	d->prev_t = m->now_s;
+}
+
+void drill_refresh(struct ui *ui)
+{
+	if (!ui->drill || ui->drill->gone)
+		return;
+	read_info(ui, ui->drill);
+	roll_rates(ui, ui->drill);
+}
+
+/* ---- the tabs' text ---- */
+
+static void put_err(struct buf *b, const char *what, int err)
+{
+	buf_printf(b, "%s: %s\n", what, taskinfo_reason(err));
+}
+
+static void tab_threads(struct ui *ui, struct drill *d, struct buf *b)
+{
+	const struct taskinfo *ti = &d->ti;
+	if (ti->threads_err) {
+		put_err(b, "threads", ti->threads_err);
+		return;
+	}
+	double hz = ui->m->clk_tck > 0 ? (double)ui->m->clk_tck : 100;
+	buf_printf(b, "%8s S %9s %9s %10s %10s %9s %9s %9s  %s\n", "TID", "CPU%", "USR s",
+		   "SYS s", "RUN-WAIT s", "READ", "WRITE", "IO-DLY s", "NAME");
+	struct task_table *tt = &ui->m->threads;
+	for (size_t i = 0; i < ti->nthreads; i++) {
+		const struct ti_thread *th = &ti->threads[i];
+		char cpu[16] = "-", rd[16] = "-", wr[16] = "-", wait[16] = "-";
+		/* the model's rate when it samples threads (H), else totals only */
+		const struct task *mt = task_table_find(tt, th->tid);
+		if (mt && mt->rates.valid && !mt->exited_gen)
+			snprintf(cpu, sizeof cpu, "%.1f", mt->rates.cpu_pct);
+		if (th->has_io) {
+			format_bytes((double)th->read_bytes, rd, sizeof rd);
+			format_bytes((double)th->write_bytes, wr, sizeof wr);
+		}
+		if (th->has_sched)
+			snprintf(wait, sizeof wait, "%.2f", (double)th->wait_ns / 1e9);
+		buf_printf(b, "%8d %c %9s %9.2f %10.2f %10s %9s %9s %9.2f  %s\n", th->tid, th->state,
+			   cpu, (double)th->utime / hz, (double)th->stime / hz, wait, rd, wr,
+			   (double)th->blkio_ticks / hz, th->comm);
+	}
+}
+
+static void tab_files(struct drill *d, struct buf *b)
+{
+	const struct taskinfo *ti = &d->ti;
+	if (ti->fds_err) {
+		put_err(b, "open files", ti->fds_err);
+		return;
+	}
+	buf_printf(b, "%5s %-10s %s\n", "FD", "TYPE", "TARGET");
+	for (size_t i = 0; i < ti->nfds; i++) {
+		const struct ti_fd *f = &ti->fds[i];
+		buf_printf(b, "%5d %-10s %s", f->fd, taskinfo_fd_type_name(f->type), f->target);
+		if (f->conn >= 0) {
+			const struct ti_conn *c = &ti->conns[f->conn];
+			buf_printf(b, "  %s %s -> %s %s", c->proto, c->local, c->remote, c->state);
+		}
+		buf_putc(b, '\n');
+	}
+}
+
+static void put_addr(char *out, size_t outsize, uint8_t family, const uint8_t *a, uint16_t port)
+{
+	char s[INET6_ADDRSTRLEN] = "?";
+	inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, a, s, sizeof s);
+	snprintf(out, outsize, family == AF_INET6 ? "[%s]:%u" : "%s:%u", s, port);
+}
+
+static void tab_network(struct ui *ui, struct drill *d, struct buf *b)
+{
+	struct model *m = ui->m;
+	if (!m->net) {
+		buf_printf(b, "traffic: %s\n\n", m->sources[SOURCE_NET].text);
+		buf_printf(b, "%-6s %-28s %-28s %s\n", "PROTO", "LOCAL", "REMOTE", "STATE");
+		for (size_t i = 0; i < d->ti.nconns; i++) {
+			const struct ti_conn *c = &d->ti.conns[i];
+			buf_printf(b, "%-6s %-28s %-28s %s\n", c->proto, c->local, c->remote, c->state);
+		}
+		if (d->ti.conns_err)
+			put_err(b, "sockets", d->ti.conns_err);
+		return;
+	}
+	size_t n = 0;
+	const struct netcap_conn *cs = netcap_pid_connections(m->net, d->pid, &n);
+	buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %9s %9s\n", "PROTO", "LOCAL", "REMOTE", "STATE",
+		   "TX/s", "RX/s", "TX", "RX");
+	for (size_t i = 0; i < n; i++) {
+		const struct netcap_conn *c = &cs[i];
+		char l[64], r[64], tx[16] = "-", rx[16] = "-", txt[16], rxt[16];
+		put_addr(l, sizeof l, c->key.family, c->key.saddr, c->key.sport);
+		put_addr(r, sizeof r, c->key.family, c->key.daddr, c->key.dport);
+		for (size_t k = 0; k < d->nprev; k++) {
+			if (memcmp(&d->prev[k].key, &c->key, sizeof c->key) != 0 || !d->prev[k].have_rate)
+				continue;
+			format_bytes(d->prev[k].tx_bps, tx, sizeof tx);
+			format_bytes(d->prev[k].rx_bps, rx, sizeof rx);
+			break;
+		}
+		format_bytes((double)c->c.tx_bytes, txt, sizeof txt);
+		format_bytes((double)c->c.rx_bytes, rxt, sizeof rxt);
+		buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %9s %9s\n",
+			   c->key.proto == IPPROTO_TCP ? "tcp" : c->key.proto == IPPROTO_UDP ? "udp" : "ip",
+			   l, r, c->closed ? "closed" : sockmap_state_name(c->key.proto, c->state), tx,
+			   rx, txt, rxt);
+	}
+	if (n == 0)
+		buf_printf(b, "no traffic seen for %d since pidtop started\n", d->pid);
+}
+
+static void tab_memory(struct drill *d, struct buf *b)
+{
+	const struct taskinfo *ti = &d->ti;
+	if (ti->rollup_err)
+		put_err(b, "smaps_rollup", ti->rollup_err);
+	else
+		for (size_t i = 0; i < ti->nrollup; i++)
+			buf_printf(b, "%-18s %s\n", ti->rollup[i].key, ti->rollup[i].value);
+	if (ti->maps_err) {
+		put_err(b, "maps", ti->maps_err);
+		return;
+	}
+	char t[16], a[16], f[16];
+	format_bytes((double)ti->maps_total_kb * 1024, t, sizeof t);
+	format_bytes((double)ti->maps_anon_kb * 1024, a, sizeof a);
+	format_bytes((double)ti->maps_file_kb * 1024, f, sizeof f);
+	buf_printf(b, "\n%zu mappings, %s mapped (anonymous %s, files %s)\nlargest%s:\n", ti->nmaps,
+		   t, a, f, ti->smaps_read ? " by RSS" : " by size");
+	for (size_t i = 0; i < ti->ntop; i++) {
+		const struct ti_map *mp = &ti->top_maps[i];
+		char s[16], r[16] = "-";
+		format_bytes((double)mp->size_kb * 1024, s, sizeof s);
+		if (ti->smaps_read)
+			format_bytes((double)mp->rss_kb * 1024, r, sizeof r);
+		buf_printf(b, "  %012llx %s size %7s rss %7s  %s\n", (unsigned long long)mp->start,
+			   mp->perms, s, r, mp->path[0] ? mp->path : "[anonymous]");
+	}
+}
+
+static void tab_env(struct drill *d, struct buf *b)
+{
+	if (d->ti.environ_err) {
+		put_err(b, "environment", d->ti.environ_err);
+		return;
+	}
+	for (size_t i = 0; i < d->ti.nenviron; i++)
+		buf_printf(b, "%s\n", d->ti.environ[i]);
+}
+
+static void tab_limits(struct drill *d, struct buf *b)
+{
+	if (d->ti.limits_err) {
+		put_err(b, "limits", d->ti.limits_err);
+		return;
+	}
+	buf_printf(b, "%-26s %-20s %-20s %s\n", "LIMIT", "SOFT", "HARD", "UNITS");
+	for (size_t i = 0; i < d->ti.nlimits; i++) {
+		const struct ti_limit *l = &d->ti.limits[i];
+		char s[24], h[24];
+		snprintf(s, sizeof s, l->soft_unlimited ? "unlimited" : "%llu",
+			 (unsigned long long)l->soft);
+		snprintf(h, sizeof h, l->hard_unlimited ? "unlimited" : "%llu",
+			 (unsigned long long)l->hard);
+		buf_printf(b, "%-26s %-20s %-20s %s\n", l->name, s, h, l->unit);
+	}
+}
+
+/* ---- drawing ---- */
+
+static const char *status_value(const struct taskinfo *ti, const char *key)
+{
+	for (size_t i = 0; i < ti->nstatus; i++)
+		if (strcmp(ti->status[i].key, key) == 0)
+			return ti->status[i].value;
+	return NULL;
+}
+
+static int draw_identity(struct ui *ui, struct drill *d, int y, int y_end)
+{
+	const struct taskinfo *ti = &d->ti;
+	char when[64] = "-", age[32] = "-";
+	if (ti->have_start) {
+		time_t st = (time_t)ti->start_epoch_s;
+		struct tm tm;
+		if (localtime_r(&st, &tm))
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+		format_duration(ti->age_s, age, sizeof age);
+	}
+	const char *uid = status_value(ti, "Uid");
+	uint32_t u = uid ? (uint32_t)strtoul(uid, NULL, 10) : 0;
+	char ioprio[48];
+	static const char *const cls[] = {"none", "realtime", "best-effort", "idle"};
+	if (ti->ioprio_err)
+		snprintf(ioprio, sizeof ioprio, "%s", taskinfo_reason(ti->ioprio_err));
+	else
+		snprintf(ioprio, sizeof ioprio, "%s %d",
+			 ti->ioprio_class >= 0 && ti->ioprio_class <= 3 ? cls[ti->ioprio_class] : "?",
+			 ti->ioprio_level);
+	const char *aff = status_value(ti, "Cpus_allowed_list");
+	const char *cg = ti->ncgroups ? ti->cgroups[ti->ncgroups - 1].path : "-";
+	char lines[6][1024];
+	snprintf(lines[0], sizeof lines[0], "PID %d%s%s  %s  state %c  user %s  ppid %d (%s)",
+		 d->pid, d->tid != d->pid ? "  TID " : "", "", ti->stat.comm,
+		 ti->stat.state ? ti->stat.state : '?', uid ? model_user_name(ui->m, u) : "?",
+		 ti->stat.ppid, ti->parent_comm ? ti->parent_comm : "?");
+	if (d->tid != d->pid)
+		snprintf(lines[0], sizeof lines[0], "PID %d TID %d  %s  state %c  user %s  ppid %d (%s)",
+			 d->pid, d->tid, ti->stat.comm, ti->stat.state ? ti->stat.state : '?',
+			 uid ? model_user_name(ui->m, u) : "?", ti->stat.ppid,
+			 ti->parent_comm ? ti->parent_comm : "?");
+	snprintf(lines[1], sizeof lines[1], "started %s (age %s)%s", when, age,
+		 d->gone ? "  -- EXITED (last reading shown)" : "");
+	snprintf(lines[2], sizeof lines[2], "command: %s",
+		 ti->cmdline && !ti->cmdline_empty ? ti->cmdline : "[no command line]");
+	snprintf(lines[3], sizeof lines[3], "exe: %s   cwd: %s",
+		 ti->exe_err ? taskinfo_reason(ti->exe_err) : ti->exe,
+		 ti->cwd_err ? taskinfo_reason(ti->cwd_err) : ti->cwd);
+	snprintf(lines[4], sizeof lines[4],
+		 "nice %lld  I/O priority %s  policy %s (rt %lld)  CPUs %s  threads %lld",
+		 (long long)ti->stat.nice, ioprio, taskinfo_policy_name(ti->policy),
+		 (long long)ti->rt_priority, aff ? aff : "?", (long long)ti->stat.num_threads);
+	snprintf(lines[5], sizeof lines[5], "cgroup: %s", cg);
+	for (int k = 0; k < 6 && y < y_end; k++, y++)
+		screen_put(ui, y, 1, ui->cols - 1, lines[k], ui->attr[k == 0 ? R_LABEL : R_NORMAL]);
+	return y;
+}
+
+void drill_draw(struct ui *ui)
+{
+	struct drill *d = ui->drill;
+	int y = ui->geo.head_y >= 0 ? ui->geo.head_y : ui->geo.rows_y;
+	int y_end = ui->geo.rows_y + ui->geo.rows_h;
+	if (!d || y >= y_end)
+		return;
+	y = draw_identity(ui, d, y, y_end);
+	if (y >= y_end)
+		return;
+	/* the tab bar */
+	int x = 0;
+	attrset(ui->attr[R_TABLE_HEAD]);
+	mvhline(y, 0, ' ', ui->cols);
+	attrset(A_NORMAL);
+	for (int t = 0; t < TAB_COUNT; t++) {
+		char label[32];
+		snprintf(label, sizeof label, " %d %s ", t + 1, tab_names[t]);
+		x += screen_put(ui, y, x, ui->cols - x, label,
+				ui->attr[t == d->tab ? R_SORT_HEAD : R_TABLE_HEAD]);
+	}
+	screen_put(ui, y, x, ui->cols - x, "  Tab/Left/Right: tabs  Esc: back",
+		   ui->attr[R_TABLE_HEAD]);
+	y++;
+	struct buf *b = &d->text;
+	buf_reset(b);
+	switch (d->tab) {
+	case TAB_THREADS: tab_threads(ui, d, b); break;
+	case TAB_FILES: tab_files(d, b); break;
+	case TAB_NETWORK: tab_network(ui, d, b); break;
+	case TAB_MEMORY: tab_memory(d, b); break;
+	case TAB_ENV: tab_env(d, b); break;
+	case TAB_LIMITS: tab_limits(d, b); break;
+	}
+	size_t nlines = 0;
+	for (size_t i = 0; i < b->len; i++)
+		nlines += b->data[i] == '\n';
+	size_t vis = (size_t)(y_end - y);
+	if (d->scroll + vis > nlines)
+		d->scroll = nlines > vis ? nlines - vis : 0;
+	const char *p = b->data, *end = b->data + b->len;
+	char line[2048];
+	for (size_t k = 0; p && p < end; k++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (k >= d->scroll) {
+			if (y >= y_end)
+				break;
+			snprintf(line, sizeof line, "%.*s", (int)(n < sizeof line - 1 ? n : sizeof line - 1),
+				 p);
+			screen_put(ui, y++, 1, ui->cols - 1, line, ui->attr[R_NORMAL]);
+		}
+		p = nl ? nl + 1 : end;
+	}
+}
+
+static unsigned set_tab(struct ui *ui, int tab)
+{
+	struct drill *d = ui->drill;
+	d->tab = (tab + TAB_COUNT) % TAB_COUNT;
+	d->scroll = 0;
+	if (d->tab == TAB_MEMORY && !d->gone)
+		read_info(ui, d); /* smaps now, at most once per refresh */
+	return RX_REDRAW;
+}
+
+unsigned drill_key(struct ui *ui, int key)
+{
+	struct drill *d = ui->drill;
+	size_t page = ui->geo.rows_h > 10 ? (size_t)ui->geo.rows_h - 8 : 1;
+	switch (key) {
+	case KEYS_ESC: case 'q': case KEY_BACKSPACE:
+		drill_close(ui);
+		return RX_REDRAW | RX_CLEAR;
+	case '\t': case KEY_RIGHT: return set_tab(ui, d->tab + 1);
+	case KEY_BTAB: case KEY_LEFT: return set_tab(ui, d->tab - 1);
+	case '1': case '2': case '3': case '4': case '5': case '6': return set_tab(ui, key - '1');
+	case KEY_UP: if (d->scroll) d->scroll--; return RX_REDRAW;
+	case KEY_DOWN: d->scroll++; return RX_REDRAW;
+	case KEY_PPAGE: d->scroll = d->scroll > page ? d->scroll - page : 0; return RX_REDRAW;
+	case KEY_NPAGE: d->scroll += page; return RX_REDRAW;
+	case KEY_HOME: case 'g': d->scroll = 0; return RX_REDRAW;
+	case KEY_END: case 'G': d->scroll = SIZE_MAX / 2; return RX_REDRAW;
+	case '\n': case '\r': case KEY_ENTER: return RX_REDRAW;
+	default: return 0;
+	}
+}
+
+unsigned drill_mouse(struct ui *ui, int y, int x, unsigned long bstate)
+{
+	(void)y;
+	(void)x;
+	if (bstate & BUTTON4_PRESSED)
+		return drill_key(ui, KEY_UP);
+#ifdef BUTTON5_PRESSED
+	if (bstate & BUTTON5_PRESSED)
+		return drill_key(ui, KEY_DOWN);
+#endif
+	return 0;
+}
