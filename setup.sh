@@ -57,6 +57,8 @@ if [ "$mode" = check ]; then
   (cd build && make check) || status=1
   build build-asan --enable-sanitizers
   (cd build-asan && make check) || status=1
+  # a short libFuzzer run of the parsers and the packet decoder (clang)
+  (cd build && make fuzz FUZZ_SECONDS=30) || status=1
   summary build/test-suite.log build-asan/test-suite.log
   exit $status
 fi

@@ -45,10 +45,12 @@
 /* The ring's pages are touched as it cycles, so its size is resident
  * memory. Measured on loopback (2 cores, 2026): iperf3 TCP at 1.8-2.4 GB/s
  * and UDP of 1400 bytes at ~145,000 packets/s drop packets with 256 and
- * 512 KiB and none with 1 MiB (5 runs); 2 MiB keeps twice that headroom
- * for a capture thread that a busy machine holds off the CPU for ~70 ms.
- * Peak RSS of pidtop -b: 12.9 MiB with 8 MiB, 7.0 MiB with 2 MiB. */
-#define NETCAP_BUFFER_BYTES (2 << 20)
+ * 512 KiB and none with 1 MiB (5 runs, and bench/net.sh up to 2.3 GB/s).
+ * 1 MiB holds ~35 ms of packets at those rates; a capture thread held off
+ * the CPU longer loses packets, and capture_drops then says how many.
+ * Peak RSS of pidtop -b at 5,000 tasks: 12.9 MiB with 8 MiB, 8.0 MiB with
+ * 2 MiB, 7.3 MiB with 1 MiB (the 8 MiB target of the foundation issue). */
+#define NETCAP_BUFFER_BYTES (1 << 20)
 #define NETCAP_TIMEOUT_MS 10                 /* longest a packet waits in the kernel buffer */
 #define NETCAP_RESOLVE_MIN_NS (20 * 1000000ULL) /* at most 50 resolver runs a second */
 #define NETCAP_GIVEUP_NS (1000 * 1000000ULL)
