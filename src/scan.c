@@ -931,9 +931,25 @@ static void sample_listed(struct model *m)
 		if (!(t->have & TG_STATUS) && !t->ts_source)
 			t->uid = p->uid;
 		t->nthreads = 0;
+		if (t->full_gen == m->gen) {
+			/* memory is the process's, shared by its threads: the
+			 * freshest stat read of any thread is every thread's */
+			p->vsz_kb = t->vsz_kb;
+			p->rss_kb = t->rss_kb;
+			p->mem_gen = m->gen;
+		}
 		finish_sample(m, t);
 		count_state(sys, t->state);
 		sys->tasks.threads++;
+	}
+	/* threads that were not read (idle) take that figure too: another
+	 * thread's faults move the RSS of all */
+	for (size_t i = 0; i < m->listed_threads.n; i++) {
+		struct task *t = m->listed_threads.v[i];
+		if (t && t->process && t->process->mem_gen == m->gen && (t->have & TG_MEM)) {
+			t->vsz_kb = t->process->vsz_kb;
+			t->rss_kb = t->process->rss_kb;
+		}
 	}
 }
 

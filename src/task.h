@@ -72,6 +72,7 @@ struct task {
 	uint32_t full_gen;      /* generation of the last full read */
 	uint32_t sample_gen;    /* generation of the last sample (full or probe) */
 	uint32_t agg_gen;       /* generation its threads were last summed */
+	uint32_t mem_gen;       /* thread mode: generation a thread's stat gave its memory */
 	uint16_t have, denied;
 	uint8_t nsamples;       /* saturates at 2 */
 	bool is_thread;
