@@ -44,7 +44,12 @@ ui_cleanup() {
 	trap - EXIT INT TERM HUP
 	tmux -L "$UI_SOCK" kill-server >/dev/null 2>&1
 	if [ -n "${PIDTOP_PID:-}" ] && kill -0 "$PIDTOP_PID" 2>/dev/null; then
-		sleep 1 # a closed terminal must end pidtop by itself
+		# a closed terminal must end pidtop by itself (a sanitizer build
+		# on a loaded machine takes a while to exit)
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$PIDTOP_PID" 2>/dev/null || break
+			sleep 0.5
+		done
 		if kill -0 "$PIDTOP_PID" 2>/dev/null; then
 			kill -KILL "$PIDTOP_PID" 2>/dev/null
 			echo "FAIL: pidtop $PIDTOP_PID outlived its terminal"

@@ -30,12 +30,12 @@ first_row_is() {
 }
 
 ui_type M
-first_row_is "$MEM" 5
+first_row_is "$MEM" 15
 ui_screen | grep -qE '^ +PID .*RSS' || ui_fail "no RSS column"
 ui_type P
 first_row_is "$BURN" 10
 ui_type M
-first_row_is "$MEM" 5
+first_row_is "$MEM" 15
 ui_type q
 rc=$(ui_wait_exit 5)
 [ "$rc" = 0 ] || ui_fail "exit status $rc"
