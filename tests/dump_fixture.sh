@@ -12,7 +12,17 @@
 set -u
 SRC=${TESTS_SRCDIR:-$(cd "$(dirname "$0")" && pwd)}
 PIDTOP=${PIDTOP:?PIDTOP must name the pidtop binary}
-ROOT="$SRC/fixtures/dump-proc"
+# The tree's symbolic links (fd/N, exe, cwd) do not survive `make dist`:
+# they are listed in dump-proc.links and made in a scratch copy.
+ROOT=$(mktemp -d "$PWD/dump-proc.XXXXXX") || exit 99
+trap 'rm -rf "$ROOT"' EXIT
+cp -R "$SRC/fixtures/dump-proc/." "$ROOT/" || exit 99
+chmod -R u+w "$ROOT"
+while IFS=$'\t' read -r path target; do
+	[ -n "$path" ] || continue
+	mkdir -p "$(dirname "$ROOT/$path")" && rm -f "$ROOT/$path"
+	ln -s "$target" "$ROOT/$path" || exit 99
+done <"$SRC/fixtures/dump-proc.links"
 fail=0
 for pid in 500 100; do
 	if ! out=$("$PIDTOP" --proc-root="$ROOT" --dump "$pid" -o json); then
