@@ -85,10 +85,17 @@ ui_session() {
 	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
 		[ -n "${!v:-}" ] && keep="$keep $v='${!v}'"
 	done
-	T -f /dev/null new-session -d -s ui -x "$1" -y "$2" \
-		"env -i PATH='$PATH' HOME='$UI_TMP' TERM=$UI_TERM LANG=C.UTF-8 $keep \
-		XDG_CONFIG_HOME='$XDG_CONFIG_HOME' HISTFILE=/dev/null PS1='$ ' bash --norc --noprofile" ||
-		ui_hard_error "tmux cannot start a session"
+	# a new tmux server now and then dies while starting ("server exited
+	# unexpectedly", seen once in a make distcheck): try a few times
+	local try
+	for try in 1 2 3; do
+		T -f /dev/null new-session -d -s ui -x "$1" -y "$2" \
+			"env -i PATH='$PATH' HOME='$UI_TMP' TERM=$UI_TERM LANG=C.UTF-8 $keep \
+			XDG_CONFIG_HOME='$XDG_CONFIG_HOME' HISTFILE=/dev/null PS1='$ ' bash --norc --noprofile" &&
+			return 0
+		sleep 0.5
+	done
+	ui_hard_error "tmux cannot start a session"
 	T set-option -g status off >/dev/null
 }
 
