@@ -87,15 +87,15 @@ ui_session() {
 	done
 	# a new tmux server now and then dies while starting ("server exited
 	# unexpectedly", seen once in a make distcheck): try a few times
-	local try
+	local try started=0
 	for try in 1 2 3; do
 		T -f /dev/null new-session -d -s ui -x "$1" -y "$2" \
 			"env -i PATH='$PATH' HOME='$UI_TMP' TERM=$UI_TERM LANG=C.UTF-8 $keep \
 			XDG_CONFIG_HOME='$XDG_CONFIG_HOME' HISTFILE=/dev/null PS1='$ ' bash --norc --noprofile" &&
-			return 0
+			started=1 && break
 		sleep 0.5
 	done
-	ui_hard_error "tmux cannot start a session"
+	[ "$started" = 1 ] || ui_hard_error "tmux cannot start a session after $try tries"
 	T set-option -g status off >/dev/null
 }
 
