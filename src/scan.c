@@ -645,6 +645,24 @@ static enum read_result sample_process(struct model *m, struct task *p)
 	return READ_OK;
 }
 
+/* A thread's full sample starts with its stat: 1 when read, 0 when it
+ * could not be read (kept as it was), -1 when the thread is gone. */
+static int read_thread_stat(struct model *m, struct task *t, int32_t pid)
+{
+	m->counters.tasks_full++;
+	ssize_t n = read_task_file(m, pid, t->tid, "stat");
+	if (n < 0)
+		return is_gone(n) ? -1 : 0;
+	struct proc_stat st;
+	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
+		return -1;
+	identity_check(m, t, &st);
+	shift_sample(t, clock_now(m));
+	apply_stat(m, t, &st);
+	record_comm(m, t, &st, pid, false);
+	return 1;
+}
+
 /* Thread rows with taskstats: the TID reply is the probe and gives the
  * thread's run time, wait, switches, bytes, delays and uid; only stat is
  * read, for state, memory, faults and CPU ticks. */
@@ -655,17 +673,9 @@ static enum read_result sample_thread_ts(struct model *m, struct task *t, int32_
 		mark_idle(m, t, clock_now(m));
 		return READ_OK;
 	}
-	m->counters.tasks_full++;
-	ssize_t n = read_task_file(m, pid, t->tid, "stat");
-	if (n < 0)
-		return is_gone(n) ? READ_GONE : READ_OK;
-	struct proc_stat st;
-	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
-		return READ_GONE;
-	identity_check(m, t, &st);
-	shift_sample(t, clock_now(m));
-	apply_stat(m, t, &st);
-	record_comm(m, t, &st, pid, false);
+	int r = read_thread_stat(m, t, pid);
+	if (r <= 0)
+		return r < 0 ? READ_GONE : READ_OK;
 	if (fresh)
 		apply_ts(m, t);
 	else
@@ -696,17 +706,9 @@ static enum read_result sample_thread(struct model *m, struct task *t, int32_t p
 			}
 		}
 	}
-	m->counters.tasks_full++;
-	n = read_task_file(m, pid, tid, "stat");
-	if (n < 0)
-		return is_gone(n) ? READ_GONE : READ_OK;
-	struct proc_stat st;
-	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
-		return READ_GONE;
-	identity_check(m, t, &st);
-	shift_sample(t, clock_now(m));
-	apply_stat(m, t, &st);
-	record_comm(m, t, &st, pid, false);
+	int r = read_thread_stat(m, t, pid);
+	if (r <= 0)
+		return r < 0 ? READ_GONE : READ_OK;
 	struct proc_status status;
 	memset(&status, 0, sizeof status);
 	struct proc_schedstat own;
