@@ -119,6 +119,17 @@ int main(int argc, char **argv)
 	const char *seq = getenv("PIDTOP_FIXTURE_SEQUENCE");
 	mc.fixture_sequence = seq && *seq && strcmp(seq, "0") != 0;
 
+	/* before model_init: --enable-delayacct changes the sysctl there, and a
+	 * stop asked for from then on must still lead to its restore */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
 	static struct model model; /* large: keep it off the stack */
 	int irc = model_init(&model, &mc, err, sizeof err);
 	if (irc < 0) {
@@ -130,14 +141,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	/* the screen when standard output is a terminal, reports otherwise */
 	if (!opt.batch && isatty(STDOUT_FILENO)) {

@@ -30,7 +30,7 @@ after=$(cat "$SYSCTL")
 
 # --enable-delayacct also restores the setting when stopped by a signal
 for sig in TERM INT HUP; do
-	"$PIDTOP" -b -d 5 --no-net --enable-delayacct >/dev/null &
+	"$PIDTOP" -b -d 5 -n 4 --no-net --enable-delayacct >/dev/null &
 	P=$!
 	for _ in $(seq 100); do [ "$(cat "$SYSCTL")" = 1 ] && break; sleep 0.05; done
 	kill -$sig $P
