@@ -130,8 +130,11 @@ static void trim_comma(struct buf *b)
 		b->len--;
 }
 
-static void put_json_system(struct buf *b, const struct system_stats *s)
+static void put_net_extra(struct buf *b, const struct model *m);
+
+static void put_json_system(struct buf *b, const struct model *m)
 {
+	const struct system_stats *s = &m->sys.stats;
 	bool ok = s->rates_valid;
 	buf_puts(b, "\"system\":{");
 	put_num_field(b, "cpu_busy_pct", s->total.busy, ok, 2);
@@ -186,6 +189,7 @@ static void put_json_system(struct buf *b, const struct system_stats *s)
 	put_num_field(b, "net_rx_pps", s->net_rx_pps, ok, 2);
 	put_num_field(b, "net_tx_pps", s->net_tx_pps, ok, 2);
 	trim_comma(b);
+	put_net_extra(b, m);
 	buf_putc(b, '}');
 }
 
@@ -297,12 +301,7 @@ static void report_json(struct output *o, struct model *m, const struct view *v)
 		put_json_string(b, m->sources[i].text, strlen(m->sources[i].text));
 	}
 	buf_puts(b, "},");
-	put_json_system(b, &m->sys.stats);
-	/* the system object is closed by put_json_system: reopen to add the
-	 * capture's figures inside it */
-	b->len--;
-	put_net_extra(b, m);
-	buf_putc(b, '}');
+	put_json_system(b, m);
 	buf_puts(b, ",\"tasks\":[");
 	for (size_t r = 0; r < v->nrows; r++) {
 		const struct task *t = v->rows[r];

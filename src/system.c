@@ -71,11 +71,6 @@ static void cpu_pct_from(const struct cpu_times *c, const struct cpu_times *p, s
 	out->busy = delta_pct(cpu_times_busy(c), cpu_times_busy(p), total);
 }
 
-static void read_small(int root_fd, const char *path, char *tmp, size_t size, ssize_t *n)
-{
-	*n = procfs_read(root_fd, path, tmp, size);
-}
-
 int system_refresh(struct system_reader *sr, int root_fd, double now_s)
 {
 	struct system_stats *st = &sr->stats;
@@ -114,7 +109,7 @@ int system_refresh(struct system_reader *sr, int root_fd, double now_s)
 		st->btime = ss.btime;
 
 	char tmp[4096];
-	if (read_small(root_fd, "meminfo", tmp, sizeof tmp, &n), n > 0)
+	if ((n = procfs_read(root_fd, "meminfo", tmp, sizeof tmp)) > 0)
 		parse_meminfo(tmp, (size_t)n, &st->mem);
 	st->mem_used_kb = st->mem.mem_total_kb > st->mem.mem_available_kb
 				  ? st->mem.mem_total_kb - st->mem.mem_available_kb
@@ -122,9 +117,9 @@ int system_refresh(struct system_reader *sr, int root_fd, double now_s)
 	st->swap_used_kb = st->mem.swap_total_kb > st->mem.swap_free_kb
 				   ? st->mem.swap_total_kb - st->mem.swap_free_kb
 				   : 0;
-	if (read_small(root_fd, "loadavg", tmp, sizeof tmp, &n), n > 0)
+	if ((n = procfs_read(root_fd, "loadavg", tmp, sizeof tmp)) > 0)
 		parse_loadavg(tmp, (size_t)n, &st->load);
-	if (read_small(root_fd, "uptime", tmp, sizeof tmp, &n), n > 0)
+	if ((n = procfs_read(root_fd, "uptime", tmp, sizeof tmp)) > 0)
 		parse_uptime(tmp, (size_t)n, &st->uptime_s);
 
 	memset(&sr->cur_disk, 0, sizeof sr->cur_disk);

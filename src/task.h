@@ -44,7 +44,7 @@ struct task_counters {
 	uint64_t run_ns, wait_ns, slices; /* schedstat; process rows: summed over threads */
 	uint64_t cswch, nvcswch;          /* process rows: summed over threads */
 	uint64_t read_bytes, write_bytes, cwrite_bytes;
-	uint64_t blkio_delay_ns, swapin_delay_ns, cpu_delay_ns;
+	uint64_t blkio_delay_ns, swapin_delay_ns;
 	uint64_t reclaim_delay_ns, thrashing_delay_ns;
 	uint64_t net_tx_bytes, net_rx_bytes, net_tx_packets, net_rx_packets;
 };
