@@ -40,6 +40,28 @@ static void test_keys_known(void **state)
 	assert_false(keys_action_modifies(ACT_QUIT));
 }
 
+/* how many bytes after an ESC keys_escape_more takes as one sequence */
+static size_t escape_length(const char *bytes)
+{
+	struct keys_escape e = {0};
+	size_t n = 0;
+	while (bytes[n] && keys_escape_more(&e, (unsigned char)bytes[n]))
+		n++;
+	return bytes[n] ? n + 1 : n;
+}
+
+static void test_keys_escape(void **state)
+{
+	(void)state;
+	assert_int_equal(escape_length("[1;5A" "q"), 5); /* Ctrl+Up (xterm) */
+	assert_int_equal(escape_length("[I" "q"), 2);    /* focus in */
+	assert_int_equal(escape_length("[200~" "q"), 5); /* bracketed paste start */
+	assert_int_equal(escape_length("[<0;12;7M" "q"), 9); /* SGR mouse report */
+	assert_int_equal(escape_length("Oa" "q"), 2);    /* rxvt Ctrl+Up */
+	assert_int_equal(escape_length("x" "q"), 1);     /* Alt+x */
+	assert_int_equal(escape_length("[1;5\x01q"), 5); /* a control byte ends it */
+}
+
 /* no key is bound twice, every action has a key and a help line */
 static void test_keys_complete(void **state)
 {
@@ -306,6 +328,7 @@ int main(void)
 		setlocale(LC_CTYPE, "en_US.UTF-8");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keys_known),     cmocka_unit_test(test_keys_complete),
+		cmocka_unit_test(test_keys_escape),
 		cmocka_unit_test(test_format_units),   cmocka_unit_test(test_text_width),
 		cmocka_unit_test(test_layout),         cmocka_unit_test(test_settings_parse),
 		cmocka_unit_test(test_settings_merge), cmocka_unit_test(test_tree),

@@ -197,3 +197,11 @@ ui_wait_file() {
 ui_first_row() {
 	ui_screen | awk 'found { print; exit } /^ *PID +USER/ { found = 1 }'
 }
+
+# ui_quit : q ends pidtop with status 0 within 5 s
+ui_quit() {
+	local rc
+	ui_type q
+	rc=$(ui_wait_exit 5)
+	[ "$rc" = 0 ] || ui_fail "exit status $rc after q"
+}

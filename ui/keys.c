@@ -113,3 +113,27 @@ int keys_action_modifies(enum ui_action a)
 {
 	return a == ACT_SIGNAL || a == ACT_NICE_MINUS || a == ACT_NICE_PLUS || a == ACT_IONICE;
 }
+
+enum { ESC_START, ESC_CSI, ESC_SS3 };
+
+int keys_escape_more(struct keys_escape *e, int ch)
+{
+	switch (e->state) {
+	case ESC_START:
+		if (ch == '[') {
+			e->state = ESC_CSI;
+			return 1;
+		}
+		if (ch == 'O') {
+			e->state = ESC_SS3;
+			return 1;
+		}
+		return 0; /* Alt+key: the one byte after ESC */
+	case ESC_CSI:
+		/* parameter (0x30-0x3f) and intermediate (0x20-0x2f) bytes go on;
+		 * a final byte (0x40-0x7e) ends it, anything else aborts it */
+		return ch >= 0x20 && ch <= 0x3f;
+	default:
+		return 0; /* SS3 takes exactly one byte */
+	}
+}

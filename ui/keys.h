@@ -69,4 +69,14 @@ extern const size_t keys_bindings_count;
 /* true for actions that change a task (signal, nice, I/O priority) */
 int keys_action_modifies(enum ui_action a);
 
+/* An escape sequence the terminal description does not know (Ctrl+arrows
+ * on some terminals, focus reports, Alt+key) reaches us as ESC followed by
+ * its bytes. The loop feeds the bytes after the ESC here until it returns
+ * 0, and drops them all, so the '[' of "ESC [ 1 ; 5 A" is never read as the
+ * nice key. Start with state = 0. */
+struct keys_escape {
+	int state;
+};
+int keys_escape_more(struct keys_escape *e, int ch);
+
 #endif

@@ -242,6 +242,30 @@ static void draw_frame(struct ui *ui)
 	doupdate();
 }
 
+#define KEY_DROPPED (-2) /* an unknown escape sequence, read and dropped */
+#define ESC_TAIL_MS 20   /* how long the rest of a split sequence may take */
+
+/* One key from curses. ESC alone is the Esc key; ESC with bytes already
+ * behind it is a sequence curses did not recognise: all of it is dropped. */
+static int read_key(void)
+{
+	int key = getch();
+	if (key != KEYS_ESC)
+		return key;
+	int ch = getch();
+	if (ch == ERR)
+		return KEYS_ESC;
+	struct keys_escape e = {0};
+	timeout(ESC_TAIL_MS);
+	while (keys_escape_more(&e, ch)) {
+		ch = getch();
+		if (ch == ERR)
+			break;
+	}
+	nodelay(stdscr, TRUE);
+	return KEY_DROPPED;
+}
+
 static unsigned handle_key(struct ui *ui, int key)
 {
 	if (key == KEY_RESIZE) {
@@ -369,9 +393,11 @@ static int run_loop(struct ui *ui, const sigset_t *wait_mask, char *why, size_t 
 		unsigned rx = 0;
 		/* after EINTR too: a SIGWINCH is read as KEY_RESIZE */
 		for (int k = 0; k < KEYS_PER_WAKE; k++) {
-			int key = getch();
+			int key = read_key();
 			if (key == ERR)
 				break;
+			if (key == KEY_DROPPED)
+				continue;
 			ui->now_s = ui_now();
 			unsigned one = handle_key(ui, key);
 			if (one & RX_NAVIGATE)
