@@ -59,6 +59,12 @@ if [ "$mode" = check ]; then
   (cd build-asan && make check) || status=1
   # a short libFuzzer run of the parsers and the packet decoder (clang)
   (cd build && make fuzz FUZZ_SECONDS=30) || status=1
+  # the failures' own words last, where a CI log's tail shows them
+  for trs in build/tests/*.trs build-asan/tests/*.trs; do
+    grep -qE '^:test-result: (FAIL|ERROR)' "$trs" 2>/dev/null || continue
+    echo "=== failed: ${trs%.trs} (end of its log)"
+    tail -n 25 "${trs%.trs}.log"
+  done
   summary build/test-suite.log build-asan/test-suite.log
   exit $status
 fi
