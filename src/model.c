@@ -181,19 +181,20 @@ static uint64_t dsub(uint64_t a, uint64_t b)
 	return a >= b ? a - b : 0;
 }
 
-/* Rates over the measured interval, or (accumulated) totals since first seen. */
-static void compute_rates(const struct model *m, struct task *t)
+/* What rates are taken against: the previous sample (rates per second over
+ * the interval), or the first one (accumulated: totals since first seen). */
+struct rate_base {
+	const struct task_counters *c;
+	double t, ts_t;
+	uint64_t rss_kb;
+	bool totals;
+};
+
+static void rates_from(const struct model *m, const struct task *t, const struct rate_base *b,
+		       struct task_rates *r)
 {
-	struct task_rates *r = &t->rates;
-	const struct task_counters *c = &t->cur;
-	bool acc = m->cfg.accumulated;
-	if (acc && !t->first) {
-		/* accumulation switched on: it starts at this task's next sample */
-		memset(&t->rates, 0, sizeof t->rates);
-		return;
-	}
-	const struct task_counters *p = acc ? &t->first->c : &t->prev;
-	double elapsed = t->cur_t - (acc ? t->first->t : t->prev_t);
+	const struct task_counters *c = &t->cur, *p = b->c;
+	double elapsed = t->cur_t - b->t;
 	memset(r, 0, sizeof *r);
 	if (t->nsamples < 2 || !(elapsed > 0))
 		return;
@@ -205,7 +206,7 @@ static void compute_rates(const struct model *m, struct task *t)
 	/* figures from taskstats are over the time between the two replies */
 	double ts_elapsed = elapsed;
 	if (t->ts_source) {
-		double e = t->cur_ts_t - (acc ? t->first->ts_t : t->prev_ts_t);
+		double e = t->cur_ts_t - b->ts_t;
 		if (e > 0 && t->cur_ts_t > 0)
 			ts_elapsed = e;
 	}
@@ -240,8 +241,8 @@ static void compute_rates(const struct model *m, struct task *t)
 	}
 	r->wait_pct = pct_of(dsub(c->wait_ns, p->wait_ns), 1e9, ts_elapsed);
 	/* accumulated mode: counts and bytes since first seen, not per second */
-	double per = m->cfg.accumulated ? 1.0 : elapsed;
-	double ts_per = m->cfg.accumulated ? 1.0 : ts_elapsed;
+	double per = b->totals ? 1.0 : elapsed;
+	double ts_per = b->totals ? 1.0 : ts_elapsed;
 	double io_per = (t->have & TG_TSIO) ? ts_per : per;
 	r->minflt_ps = (double)dsub(c->minflt, p->minflt) / per;
 	r->majflt_ps = (double)dsub(c->majflt, p->majflt) / per;
@@ -260,12 +261,59 @@ static void compute_rates(const struct model *m, struct task *t)
 	r->net_rx_bps = (double)dsub(c->net_rx_bytes, p->net_rx_bytes) / per;
 	r->net_tx_pps = (double)dsub(c->net_tx_packets, p->net_tx_packets) / per;
 	r->net_rx_pps = (double)dsub(c->net_rx_packets, p->net_rx_packets) / per;
-	uint64_t base_rss = acc ? t->first->rss_kb : t->prev_rss_kb;
-	r->rss_delta_kb = (int64_t)t->rss_kb - (int64_t)base_rss;
-	t->active = du + ds > 0 || c->run_ns != p->run_ns || c->cswch != p->cswch ||
-		    c->nvcswch != p->nvcswch || c->read_bytes != p->read_bytes ||
-		    c->write_bytes != p->write_bytes || c->net_tx_bytes != p->net_tx_bytes ||
-		    c->net_rx_bytes != p->net_rx_bytes;
+	r->rss_delta_kb = (int64_t)t->rss_kb - (int64_t)b->rss_kb;
+}
+
+static void interval_base(const struct task *t, struct rate_base *b)
+{
+	*b = (struct rate_base){&t->prev, t->prev_t, t->prev_ts_t, t->prev_rss_kb, false};
+}
+
+/* Rates over the measured interval, or (accumulated) totals since first seen. */
+static void compute_rates(const struct model *m, struct task *t)
+{
+	struct rate_base b;
+	if (!m->cfg.accumulated) {
+		interval_base(t, &b);
+	} else if (t->first) {
+		b = (struct rate_base){&t->first->c, t->first->t, t->first->ts_t, t->first->rss_kb, true};
+	} else {
+		/* accumulation switched on: it starts at this task's next sample */
+		memset(&t->rates, 0, sizeof t->rates);
+		return;
+	}
+	rates_from(m, t, &b, &t->rates);
+	const struct task_counters *c = &t->cur, *p = b.c;
+	t->active = c->utime != p->utime || c->stime != p->stime || c->run_ns != p->run_ns ||
+		    c->cswch != p->cswch || c->nvcswch != p->nvcswch ||
+		    c->read_bytes != p->read_bytes || c->write_bytes != p->write_bytes ||
+		    c->net_tx_bytes != p->net_tx_bytes || c->net_rx_bytes != p->net_rx_bytes;
+}
+
+/* One refresh into the task's history (history.h): always the interval's
+ * rates, also while the table shows accumulated totals. */
+static void record_history(const struct model *m, struct task *t)
+{
+	struct task_rates iv;
+	const struct task_rates *r = &t->rates;
+	if (m->cfg.accumulated) {
+		struct rate_base b;
+		interval_base(t, &b);
+		rates_from(m, t, &b, &iv);
+		r = &iv;
+	}
+	if (!r->valid)
+		return;
+	struct hist_sample s = {{
+		[HIST_CPU] = r->cpu_pct,
+		[HIST_RSS] = (double)t->rss_kb,
+		[HIST_READ] = r->read_bps,
+		[HIST_WRITE] = r->write_bps,
+		[HIST_NET_TX] = r->net_tx_bps,
+		[HIST_NET_RX] = r->net_rx_bps,
+	}};
+	/* out of memory: the task's history just stays idle */
+	(void)hist_record(&t->hist, &t->hist_n, &s, r->elapsed_s, t->prev_rss_kb);
 }
 
 struct sweep_ctx {
@@ -279,6 +327,7 @@ static void sweep_one(struct task *t, void *arg)
 	struct model *m = ctx->m;
 	if (t->seen_gen == m->gen || (t->exit_final && t->exited_gen == m->gen)) {
 		compute_rates(m, t);
+		record_history(m, t);
 		return;
 	}
 	if (!t->exited_gen) {

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "history.h"
 #include "parse.h"
 
 /* Groups of figures, each from one source. `have` says which a task's
@@ -75,6 +76,7 @@ struct task {
 	uint32_t mem_gen;       /* thread mode: generation a thread's stat gave its memory */
 	uint16_t have, denied;
 	uint8_t nsamples;       /* saturates at 2 */
+	uint8_t hist_n;         /* refreshes in the history, saturates at HIST_LEN */
 	bool is_thread;
 	bool active;            /* did something in the last interval */
 	bool in_use;
@@ -90,6 +92,7 @@ struct task {
 		double t, ts_t;
 		uint64_t rss_kb;
 	} *first;
+	struct hist *hist;      /* NULL while the task has done nothing */
 	double cur_t, prev_t, first_t; /* CLOCK_MONOTONIC seconds of the samples */
 	/* when the taskstats counters in cur/prev were taken: a reply arrives
 	 * earlier in the refresh than the task's files are read */
@@ -137,5 +140,7 @@ void task_table_foreach(struct task_table *t, void (*fn)(struct task *, void *),
 
 /* Forgets a task's samples (pid reuse, or a fresh start). Keeps tid. */
 void task_reset(struct task *task);
+/* Frees what a task owns (command line, first sample, history). */
+void task_release(struct task *task);
 
 #endif

@@ -22,10 +22,8 @@ void task_table_free(struct task_table *t)
 {
 	for (size_t c = 0; c < t->nchunks; c++) {
 		struct task *chunk = t->chunks[c];
-		for (size_t i = 0; i < CHUNK_TASKS; i++) {
-			free(chunk[i].cmdline);
-			free(chunk[i].first);
-		}
+		for (size_t i = 0; i < CHUNK_TASKS; i++)
+			task_release(&chunk[i]);
 		free(chunk);
 	}
 	free(t->chunks);
@@ -140,10 +138,7 @@ void task_table_remove(struct task_table *t, struct task *task)
 	}
 done:
 	t->count--;
-	free(task->cmdline);
-	task->cmdline = NULL;
-	free(task->first);
-	task->first = NULL;
+	task_release(task);
 	task->in_use = false;
 	task->pool_next = t->free_list;
 	t->free_list = task;
@@ -162,12 +157,20 @@ void task_table_foreach(struct task_table *t, void (*fn)(struct task *, void *),
 void task_reset(struct task *task)
 {
 	int32_t tid = task->tid;
-	char *cmdline = task->cmdline;
 	struct task *pool_next = task->pool_next;
-	free(cmdline);
-	free(task->first);
+	task_release(task);
 	memset(task, 0, sizeof *task);
 	task->tid = tid;
 	task->pool_next = pool_next;
 	task->in_use = true;
+}
+
+void task_release(struct task *task)
+{
+	free(task->cmdline);
+	task->cmdline = NULL;
+	free(task->first);
+	task->first = NULL;
+	free(task->hist);
+	task->hist = NULL;
 }

@@ -104,10 +104,8 @@ void tsmodel_close(struct model *m)
 	m->ts_ids = NULL;
 	free(m->ts_replies);
 	m->ts_replies = NULL;
-	for (size_t i = 0; i < m->nexited; i++) {
-		free(m->exited[i].cmdline);
-		free(m->exited[i].first);
-	}
+	for (size_t i = 0; i < m->nexited; i++)
+		task_release(&m->exited[i]);
 	free(m->exited);
 	m->exited = NULL;
 	m->nexited = m->exited_cap = 0;
@@ -407,12 +405,8 @@ static void on_exit_record(void *ctx, const struct taskstats_sample *s)
 
 void tsmodel_begin_refresh(struct model *m)
 {
-	for (size_t i = 0; i < m->nexited; i++) {
-		free(m->exited[i].cmdline);
-		m->exited[i].cmdline = NULL;
-		free(m->exited[i].first);
-		m->exited[i].first = NULL;
-	}
+	for (size_t i = 0; i < m->nexited; i++)
+		task_release(&m->exited[i]);
 	m->nexited = 0;
 }
 
@@ -426,6 +420,7 @@ void tsmodel_keep_replaced(struct model *m, const struct task *old)
 	*t = *old;
 	t->cmdline = old->cmdline ? strdup(old->cmdline) : NULL;
 	t->first = NULL; /* accumulated totals end with the old task */
+	t->hist = NULL;  /* and its history (the table's entry owns it) */
 	t->process = NULL;
 	t->in_use = false; /* pending: shown only if its exit record comes */
 	t->exit_final = false;
@@ -439,10 +434,7 @@ static void drop_pending(struct model *m)
 		if (m->exited[i].exit_final) {
 			m->exited[j++] = m->exited[i];
 		} else {
-			free(m->exited[i].cmdline);
-			m->exited[i].cmdline = NULL;
-			free(m->exited[i].first);
-			m->exited[i].first = NULL;
+			task_release(&m->exited[i]);
 		}
 	}
 	m->nexited = j;

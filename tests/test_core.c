@@ -1,5 +1,6 @@
 /* test_core.c - unit tests of the model's pure parts: the sanitiser, the
- * output buffer, the task table, the column table and the command line. */
+ * output buffer, the task table, the column table, the command line and
+ * the per-task history. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,8 @@
 
 #include "buf.h"
 #include "columns.h"
+#include "history.h"
+#include <math.h>
 #include "model.h"
 #include "options.h"
 #include "procfs.h"
@@ -324,6 +327,120 @@ static void test_procfs_path(void **state)
 	assert_string_equal(p, "2147483647/task/2147483646/schedstat");
 }
 
+/* the 16-bit logarithmic code: 0 exact, everything else within half a
+ * step, 0.034 % of (1 + x) */
+static void test_hist_codec(void **state)
+{
+	(void)state;
+	assert_int_equal(hist_encode(0), 0);
+	assert_int_equal(hist_encode(-5), 0);
+	assert_int_equal(hist_encode(NAN), 0);
+	assert_true(hist_decode(hist_encode(1e-9)) > 0); /* a trace is not nothing */
+	for (double x = 1; x < 1e15; x *= 1.37) {
+		double back = hist_decode(hist_encode(x));
+		if (fabs(back - x) > 0.00034 * (1 + x))
+			fail_msg("%g came back as %g", x, back);
+	}
+	assert_int_equal(hist_encode(1e30), 65535); /* saturates, never wraps */
+}
+
+static struct hist_sample sample(double cpu, double rss, double rd)
+{
+	struct hist_sample s = {{0}};
+	s.v[HIST_CPU] = cpu;
+	s.v[HIST_RSS] = rss;
+	s.v[HIST_READ] = rd;
+	return s;
+}
+
+/* idle tasks own no ring; the first activity starts one that replays the
+ * idle stretch; totals count from the rates and the intervals */
+static void test_hist_lazy(void **state)
+{
+	(void)state;
+	struct hist *h = NULL;
+	uint8_t n = 0;
+	struct hist_sample s = sample(0, 5000, 0), out[HIST_LEN];
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(hist_record(&h, &n, &s, 0.5, 5000), 0);
+	assert_null(h);
+	assert_int_equal(n, 5);
+	assert_int_equal(hist_read(h, n, 5000, out, HIST_LEN), 5);
+	assert_true(out[4].v[HIST_RSS] == 5000 && out[4].v[HIST_CPU] == 0);
+
+	s = sample(50, 5000, 2048); /* half a CPU, 2 KiB/s for 0.5 s */
+	assert_int_equal(hist_record(&h, &n, &s, 0.5, 5000), 0);
+	assert_non_null(h);
+	assert_int_equal(hist_read(h, n, 5000, out, HIST_LEN), 6);
+	for (int i = 0; i < 5; i++) {
+		assert_true(out[i].v[HIST_CPU] == 0 && out[i].v[HIST_READ] == 0);
+		assert_true(fabs(out[i].v[HIST_RSS] - 5000) < 2);
+	}
+	assert_true(fabs(out[5].v[HIST_CPU] - 50) < 0.02);
+	assert_true(fabs(out[5].v[HIST_READ] - 2048) < 1);
+	assert_true(fabs(h->tot.cpu_s - 0.25) < 1e-9);
+	assert_true(fabs(h->tot.read_bytes - 1024) < 1e-6);
+	/* the last 2 only */
+	assert_int_equal(hist_read(h, n, 5000, out, 2), 2);
+	assert_true(out[0].v[HIST_CPU] == 0 && out[1].v[HIST_CPU] > 49);
+	free(h);
+
+	/* RSS moving is activity too, and the idle stretch keeps the old RSS */
+	h = NULL;
+	n = 0;
+	s = sample(0, 100, 0);
+	hist_record(&h, &n, &s, 1, 100);
+	s = sample(0, 100, 0);
+	hist_record(&h, &n, &s, 1, 100);
+	assert_null(h);
+	s = sample(0, 4000, 0);
+	hist_record(&h, &n, &s, 1, 100);
+	assert_non_null(h);
+	assert_int_equal(hist_read(h, n, 4000, out, HIST_LEN), 3);
+	assert_true(fabs(out[0].v[HIST_RSS] - 100) < 0.1 && fabs(out[2].v[HIST_RSS] - 4000) < 2);
+	free(h);
+}
+
+/* past HIST_LEN samples the ring keeps the newest, oldest first */
+static void test_hist_wrap(void **state)
+{
+	(void)state;
+	struct hist *h = NULL;
+	uint8_t n = 0;
+	struct hist_sample out[HIST_LEN];
+	for (int i = 0; i < 100; i++) { /* a long idle start: more than fits after */
+		struct hist_sample s = sample(0, 10, 0);
+		hist_record(&h, &n, &s, 1, 10);
+	}
+	for (int i = 1; i <= 250; i++) {
+		struct hist_sample s = sample(i, 10, 0);
+		hist_record(&h, &n, &s, 1, 10);
+	}
+	assert_int_equal(n, HIST_LEN);
+	assert_int_equal(hist_read(h, n, 10, out, HIST_LEN), HIST_LEN);
+	for (int k = 0; k < HIST_LEN; k++) {
+		double want = 250 - HIST_LEN + 1 + k;
+		if (fabs(out[k].v[HIST_CPU] - want) > 0.00034 * (1 + want))
+			fail_msg("slot %d: %g, want %g", k, out[k].v[HIST_CPU], want);
+	}
+	assert_true(fabs(h->tot.cpu_s - 250 * 251 / 2 / 100.0) < 1e-6);
+	free(h);
+
+	/* a ring that starts after more idle refreshes than it holds */
+	h = NULL;
+	n = 0;
+	for (int i = 0; i < 200; i++) {
+		struct hist_sample s = sample(0, 10, 0);
+		hist_record(&h, &n, &s, 1, 10);
+	}
+	struct hist_sample s = sample(7, 10, 0);
+	hist_record(&h, &n, &s, 1, 10);
+	assert_int_equal(hist_read(h, n, 10, out, HIST_LEN), HIST_LEN);
+	assert_true(out[HIST_LEN - 2].v[HIST_CPU] == 0);
+	assert_true(fabs(out[HIST_LEN - 1].v[HIST_CPU] - 7) < 0.01);
+	free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +457,9 @@ int main(void)
 		cmocka_unit_test(test_options_good),
 		cmocka_unit_test(test_options_bad),
 		cmocka_unit_test(test_procfs_path),
+		cmocka_unit_test(test_hist_codec),
+		cmocka_unit_test(test_hist_lazy),
+		cmocka_unit_test(test_hist_wrap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

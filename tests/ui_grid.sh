@@ -4,8 +4,8 @@
 # that is their order in the grid), the grid shows three cells coloured red,
 # grey and green (read back with capture-pane -e); killing the sleeper turns
 # its cell yellow, then it disappears; Enter on the burner opens its
-# drill-down with its pid and command line; each tab opens; Esc returns to
-# the grid with the cursor on the same task.
+# drill-down with its pid, command line and history sparklines; each tab
+# opens; Esc returns to the grid with the cursor on the same task.
 . "$(dirname "$0")/ui_common.sh"
 
 PY=${PYTHON3:-}
@@ -101,6 +101,18 @@ ui_wait_for "1 Threads" 5
 ui_screen | grep -q "^ *PID $BURN .*burner" || ui_fail "drill-down does not name pid $BURN"
 ui_screen | grep -qF -- "--tag gridburn" || ui_fail "drill-down lacks the command line"
 ui_screen | grep -qE "TID +S +CPU%" || ui_fail "the Threads tab did not open"
+# its history: the CPU sparkline, an empty READ/s line, and CPU time
+# counted since pidtop first saw it
+ui_screen | grep -qE "history: last [0-9]+ refreshes .*CPU [0-9]+:[0-9.]+ " ||
+	ui_fail "no history line with the burner's CPU time"
+ui_screen | grep -qE "history: .*CPU 0:00\.00 " && ui_fail "the burner's CPU time is zero"
+# (the level of each bar depends on the machine's load: at least three
+# bars, the latest at 10% or more; bars are U+2581..U+2588, \xe2\x96\x81..88)
+bar=$'\xe2\x96[\x81-\x88]'
+LC_ALL=C grep -qE "CPU% +($bar){3,} now [1-9][0-9]+\." <<<"$(ui_screen)" ||
+	ui_fail "the CPU% sparkline does not show the burner"
+ui_screen | grep -qE "READ/s +now 0 " || ui_fail "the READ/s sparkline is not empty"
+echo "ok: drill-down history: CPU sparkline, READ/s empty"
 for tab in "FD +TYPE +TARGET" "PROTO +LOCAL" "mappings" "PATH=" "Max open files"; do
 	ui_type Right
 	i=0

@@ -1,9 +1,12 @@
-/* drill.c - the drill-down view: identity, then tabs (threads, files,
- * network, memory, environment, limits). Its text comes from taskinfo
+/* drill.c - the drill-down view: identity, the task's history as
+ * sparklines, then tabs (threads, files, network, memory, environment,
+ * limits). Its text comes from taskinfo
  * (src/taskinfo.c) and the model's connection table; every string there
  * is sanitised already. */
 #include "uistate.h"
 #include "drill.h"
+#include "grid.h"
+#include "history.h"
 #include "netcap.h"
 #include "sockmap.h"
 #include "taskinfo.h"
@@ -29,6 +32,7 @@ struct conn_prev {
 struct drill {
 	int32_t tid, pid;
 	uint64_t start_ticks; /* identity of the process (pid, start) */
+	uint64_t row_start;   /* and of the row's own task (a thread in H) */
 	bool gone;
 	struct taskinfo ti;
 	bool have_ti;
@@ -40,7 +44,33 @@ struct drill {
 	size_t nprev;
 	double prev_t;
 	struct buf text; /* the tab's lines, '\n'-separated */
+	/* the model's history of the row's task, copied at each refresh so
+	 * it stays on screen once the task is gone */
+	struct hist_sample hist[HIST_LEN];
+	size_t nhist;
+	struct hist_totals tot;
 };
+
+/* The model's task behind the drill-down, or NULL once it is gone. */
+static const struct task *model_task(struct ui *ui, const struct drill *d)
+{
+	const struct task *t = task_table_find(model_rows_table(ui->m), d->tid);
+	if (!t || t->tgid != d->pid || t->start_ticks != d->row_start)
+		return NULL;
+	return t;
+}
+
+static void copy_history(struct ui *ui, struct drill *d)
+{
+	const struct task *t = model_task(ui, d);
+	if (!t)
+		return;
+	d->nhist = hist_read(t->hist, t->hist_n, t->rss_kb, d->hist, HIST_LEN);
+	if (t->hist)
+		d->tot = t->hist->tot;
+	else
+		memset(&d->tot, 0, sizeof d->tot);
+}
 
 static void read_info(struct ui *ui, struct drill *d)
 {
@@ -88,6 +118,7 @@ unsigned drill_open(struct ui *ui)
 	const struct task *p = t->process ? t->process : t;
 	d->tid = t->tid;
 	d->pid = t->tgid;
+	d->row_start = t->start_ticks;
 	d->start_ticks = p->tgid == p->tid ? p->start_ticks : t->start_ticks;
 	if (t->is_thread && !t->process) {
 		/* a thread row without its process: identify by the process's stat */
@@ -102,6 +133,7 @@ unsigned drill_open(struct ui *ui)
 	}
 	read_info(ui, d);
 	roll_rates(ui, d);
+	copy_history(ui, d);
 	if (!d->have_ti) {
 		drill_close(ui);
 		ui_message(ui, true, "%d: the task is gone", t->tid);
@@ -156,6 +188,7 @@ void drill_refresh(struct ui *ui)
 		return;
 	read_info(ui, ui->drill);
 	roll_rates(ui, ui->drill);
+	copy_history(ui, ui->drill);
 }
 
 /* ---- the tabs' text ---- */
@@ -379,6 +412,94 @@ static int draw_identity(struct ui *ui, struct drill *d, int y, int y_end)
 	return y;
 }
 
+/* ---- history ---- */
+
+static const char *const hist_label[HIST_SERIES] = {
+	[HIST_CPU] = "CPU%", [HIST_RSS] = "RSS", [HIST_READ] = "READ/s",
+	[HIST_WRITE] = "WRITE/s", [HIST_NET_TX] = "NET TX/s", [HIST_NET_RX] = "NET RX/s",
+};
+#define HIST_LABEL_W 9  /* "NET RX/s " */
+#define HIST_STATS_W 25 /* " now 1023.9M max 1023.9M" */
+#define HIST_SPARK_MIN 20
+
+static void hist_value(int series, double v, char *out, size_t outsize)
+{
+	if (series == HIST_CPU)
+		snprintf(out, outsize, "%.1f", v);
+	else
+		format_bytes(series == HIST_RSS ? v * 1024 : v, out, outsize);
+}
+
+/* One series: label, the last `width` refreshes as a sparkline (newest at
+ * the right, scaled to the largest shown), then now and max. */
+static void draw_series(struct ui *ui, const struct drill *d, int series, int y, int x, int width)
+{
+	static const char *const bars_utf8[9] = {
+		" ", "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+		"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"}; /* U+2581.. */
+	static const char bars_ascii[] = " _.,:-=+#";
+	size_t n = d->nhist < (size_t)width ? d->nhist : (size_t)width;
+	double v[HIST_LEN], max = 0;
+	uint8_t lv[HIST_LEN];
+	for (size_t k = 0; k < n; k++) {
+		v[k] = d->hist[d->nhist - n + k].v[series];
+		if (v[k] > max)
+			max = v[k];
+	}
+	grid_spark_scale(v, n, max, lv);
+	char line[HIST_LEN * 3 + 1];
+	size_t len = 0;
+	for (size_t k = 0; k < n; k++) {
+		const char *g = ui->utf8 ? bars_utf8[lv[k]] : (char[2]){bars_ascii[lv[k]], 0};
+		size_t gl = strlen(g);
+		memcpy(line + len, g, gl);
+		len += gl;
+	}
+	line[len] = '\0';
+	screen_put(ui, y, x, HIST_LABEL_W, hist_label[series], ui->attr[R_LABEL]);
+	int sx = x + HIST_LABEL_W + width - (int)n; /* the newest always in the same column */
+	screen_put(ui, y, sx, (int)n, line,
+		   ui->attr[series == HIST_CPU ? R_BAR_SYS : series == HIST_RSS ? R_MEM_USED : R_BAR_NICE]);
+	char now[16] = "-", top[16] = "-", stats[48];
+	if (n) {
+		hist_value(series, v[n - 1], now, sizeof now);
+		hist_value(series, max, top, sizeof top);
+	}
+	snprintf(stats, sizeof stats, " now %-7s max %s", now, top);
+	screen_put(ui, y, x + HIST_LABEL_W + width, HIST_STATS_W, stats, ui->attr[R_NORMAL]);
+}
+
+/* The history block: a title with the totals since first seen, then the
+ * six series, two to a line when the terminal is wide enough. Returns the
+ * next free line; nothing when fewer than `need` lines are left. */
+static int draw_history(struct ui *ui, const struct drill *d, int y, int y_end)
+{
+	int cols = ui->cols - 1;
+	int ncol = (cols / 2 - HIST_LABEL_W - HIST_STATS_W) >= 40 ? 2 : 1;
+	int width = cols / ncol - HIST_LABEL_W - HIST_STATS_W - 1;
+	if (width > HIST_LEN)
+		width = HIST_LEN;
+	int lines = HIST_SERIES / ncol;
+	if (width < HIST_SPARK_MIN || y_end - y < lines + 1 + 4) /* keep room for the tabs */
+		return y;
+	char cpu[32], rd[16], wr[16], tx[16], rx[16], title[256];
+	format_duration(d->tot.cpu_s, cpu, sizeof cpu);
+	format_bytes(d->tot.read_bytes, rd, sizeof rd);
+	format_bytes(d->tot.write_bytes, wr, sizeof wr);
+	format_bytes(d->tot.net_tx_bytes, tx, sizeof tx);
+	format_bytes(d->tot.net_rx_bytes, rx, sizeof rx);
+	snprintf(title, sizeof title,
+		 "history: last %zu refreshes   since first seen: CPU %s  read %s  write %s  "
+		 "net tx %s  rx %s",
+		 d->nhist, cpu, rd, wr, tx, rx);
+	screen_put(ui, y++, 1, cols, title, ui->attr[R_LABEL]);
+	for (int i = 0; i < HIST_SERIES; i++) {
+		int row = i / ncol, c = i % ncol;
+		draw_series(ui, d, i, y + row, 1 + c * (cols / ncol), width);
+	}
+	return y + lines;
+}
+
 void drill_draw(struct ui *ui)
 {
 	struct drill *d = ui->drill;
@@ -387,6 +508,7 @@ void drill_draw(struct ui *ui)
 	if (!d || y >= y_end)
 		return;
 	y = draw_identity(ui, d, y, y_end);
+	y = draw_history(ui, d, y, y_end);
 	if (y >= y_end)
 		return;
 	/* the tab bar */

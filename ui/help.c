@@ -27,8 +27,10 @@ static const char *const legend[] = {
 	"(x8 per size); one size up or down for a refresh where RSS grew or shrank.",
 	"Grid keys: arrows and h j k l move, g/G first/last, p pins the tip, a click",
 	"pins too; help there is ? or F1 and the signal menu F9.",
-	"Drill-down (Enter): Left/Right or Tab switch tabs, Up/Down scroll, Esc or q",
-	"back; F9 k, F7/F8 [ ] and i act on the task as in the table.",
+	"Drill-down (Enter): the task's last 120 refreshes as sparklines (scaled to the",
+	"largest shown) with totals since first seen; Left/Right or Tab switch tabs,",
+	"Up/Down scroll, Esc or q back; F9 k, F7/F8 [ ] and i act on the task as in",
+	"the table.",
 };
 #define NLEGEND (sizeof legend / sizeof legend[0])
 
