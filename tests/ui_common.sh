@@ -109,6 +109,14 @@ ui_literal() {
 	T send-keys -t ui -l "$1"
 }
 
+# ui_mouse CODE X Y : one mouse report in the X10 encoding (what the kmous of
+# tmux-256color and screen announce) at 0-based cell X, Y. CODE: 0 button 1
+# down, 3 up, 35 motion without a button, 64/65 wheel up/down.
+ui_mouse() {
+	ui_literal "$(printf '\033[M%b%b%b' "\\$(printf %03o $((32 + $1)))" \
+		"\\$(printf %03o $((33 + $2)))" "\\$(printf %03o $((33 + $3)))")"
+}
+
 ui_screen() {
 	T capture-pane -p -t ui
 }

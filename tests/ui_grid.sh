@@ -93,6 +93,19 @@ echo "ok: the killed sleeper turned yellow"
 expect_cells "red green" 5
 echo "ok: then its cell went away"
 
+# the mouse: the grid asks the terminal for motion reports (mode 1003),
+# hovering moves the cursor, a click pins the tip
+[ "$(T display-message -p -t ui '#{mouse_all_flag}')" = 1 ] ||
+	ui_fail "the grid did not ask for mouse motion reports (mode 1003)"
+gy=$(ui_screen | awk '/^Grid:/ { print NR; exit }') # the first grid line, 0-based
+ui_mouse 35 11 "$gy" # hover the second cell (cells: column 9, 11, ...)
+ui_wait_for "PID $WRITE " 5
+ui_mouse 0 9 "$gy"
+ui_mouse 3 9 "$gy"
+ui_wait_for "PID $BURN  " 5
+ui_screen | grep -q "PID $BURN .*\[pinned\]" || ui_fail "a click did not pin the tip"
+echo "ok: mouse: hover moves the cursor, a click pins"
+
 # the cursor on the burner (the first cell): its tip names it
 ui_type Home
 ui_wait_for "PID $BURN" 5

@@ -26,15 +26,9 @@ row_pid() {
 screen_line() {
 	ui_screen | awk -v t="$1" 'index($0, t) { print NR - 1; exit }'
 }
-# mouse CODE X Y : one X10 mouse report (code 0 = button 1 down, 3 = up,
-# 64/65 = wheel up/down) at 0-based cell X, Y
-mouse() {
-	ui_literal "$(printf '\033[M%b%b%b' "\\$(printf %03o $((32 + $1)))" \
-		"\\$(printf %03o $((33 + $2)))" "\\$(printf %03o $((33 + $3)))")"
-}
 click() {
-	mouse 0 "$1" "$2"
-	mouse 3 "$1" "$2"
+	ui_mouse 0 "$1" "$2"
+	ui_mouse 3 "$1" "$2"
 }
 nice_of() {
 	ps -o ni= -p "$1" | tr -d ' '
@@ -66,9 +60,9 @@ y2=$(screen_line "$second ")
 ui_type Z # pause: rows must not swap places under the clicks
 click 10 "$y2"
 drill_shows "$second"
-mouse 64 10 "$y2" # wheel up: the selection moves to the first row
+ui_mouse 64 10 "$y2" # wheel up: the selection moves to the first row
 drill_shows "$first"
-mouse 65 10 "$y2" # wheel down
+ui_mouse 65 10 "$y2" # wheel down
 drill_shows "$second"
 ui_type Z
 

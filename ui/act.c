@@ -223,6 +223,8 @@ unsigned act_run(struct ui *ui, enum ui_action a)
 		ui->set.view = ui->set.view == UI_VIEW_GRID ? UI_VIEW_TABLE : UI_VIEW_GRID;
 		if (ui->set.view == UI_VIEW_GRID)
 			gridview_enter(ui);
+		else
+			screen_mouse(ui, false); /* the table has no use for motion */
 		return RX_REDRAW;
 	case ACT_OPEN: return drill_open(ui);
 	case ACT_PIN:

@@ -91,7 +91,6 @@ struct grid_view {
 	bool pinned; /* p: a second tip follows this task */
 	int32_t pin_tid;
 	uint64_t pin_start;
-	bool motion_asked; /* mouse motion reports were requested */
 };
 
 struct ui;

@@ -135,17 +135,8 @@ void gridview_enter(struct ui *ui)
 {
 	ui->gv.have_cur = false; /* the table's selection becomes the cursor */
 	ui->gv.built = false;
-	if (ui->mouse && !ui->gv.motion_asked) {
-		/* hover moves the cursor where the terminal reports motion */
-		mmask_t old;
-		mousemask(BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | BUTTON4_PRESSED |
-#ifdef BUTTON5_PRESSED
-				  BUTTON5_PRESSED |
-#endif
-				  REPORT_MOUSE_POSITION,
-			  &old);
-		ui->gv.motion_asked = true;
-	}
+	/* hover moves the cursor where the terminal reports motion */
+	screen_mouse(ui, true);
 }
 
 void gridview_free(struct ui *ui)

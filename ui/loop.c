@@ -465,6 +465,8 @@ int ui_run(struct model *m, struct options *opt, volatile sig_atomic_t *stop, ch
 
 	int rc = 1;
 	if (screen_init(ui, why, whylen) == 0) {
+		if (ui->set.view == UI_VIEW_GRID)
+			gridview_enter(ui);
 		rc = run_loop(ui, &wait_mask, why, whylen);
 		screen_end(ui);
 		if (rc == 0)

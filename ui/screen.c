@@ -58,7 +58,7 @@ static void install_crash_handlers(void)
 	 * keypad off, cursor on, leave the alternate screen */
 	leave_len = 0;
 	append_cap("sgr0");
-	static const char mouse_off[] = "\033[?1006l\033[?1002l\033[?1000l";
+	static const char mouse_off[] = "\033[?1006l\033[?1003l\033[?1002l\033[?1000l";
 	if (leave_len + sizeof mouse_off - 1 < sizeof leave_seq) {
 		memcpy(leave_seq + leave_len, mouse_off, sizeof mouse_off - 1);
 		leave_len += sizeof mouse_off - 1;
@@ -173,20 +173,44 @@ int screen_init(struct ui *ui, char *why, size_t whylen)
 	leaveok(stdscr, TRUE);
 	scrollok(stdscr, FALSE);
 	setup_roles(ui);
-	mmask_t want = BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | BUTTON4_PRESSED;
-#ifdef BUTTON5_PRESSED
-	want |= BUTTON5_PRESSED;
-#endif
-	ui->mouse = mousemask(want, NULL) != 0;
+	ui->mouse = true;
+	screen_mouse(ui, false);
 	mouseinterval(0);
 	screen_geometry(ui);
 	return 0;
 }
 
+/* Clicks and the wheel always; motion (hover in the grid) on request.
+ * ncurses asks the terminal for button events only (mode 1000, or what
+ * the description's XM says), so motion needs "any event" mode 1003 from
+ * us, and its end. */
+void screen_mouse(struct ui *ui, bool motion)
+{
+	if (!ui->mouse)
+		return;
+	mmask_t want = BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | BUTTON4_PRESSED;
+#ifdef BUTTON5_PRESSED
+	want |= BUTTON5_PRESSED;
+#endif
+	if (motion)
+		want |= REPORT_MOUSE_POSITION;
+	if (mousemask(want, NULL) == 0) {
+		ui->mouse = false;
+		return;
+	}
+	if (motion != ui->mouse_motion) {
+		/* after the 1000h that mousemask has just flushed (1000h ends
+		 * mode 1003), so straight to the terminal */
+		fputs(motion ? "\033[?1003h" : "\033[?1003l", stdout);
+		fflush(stdout);
+	}
+	ui->mouse_motion = motion;
+}
+
 void screen_end(struct ui *ui)
 {
-	(void)ui;
 	if (!isendwin()) {
+		screen_mouse(ui, false);
 		mousemask(0, NULL);
 		curs_set(1);
 		endwin();

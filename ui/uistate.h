@@ -120,6 +120,7 @@ struct ui {
 	struct drill *drill;
 
 	bool utf8, colour, mouse;
+	bool mouse_motion; /* motion reports asked for (the grid's hover) */
 	attr_t attr[R_COUNT];
 	int lines, cols;
 	struct ui_geometry geo;
@@ -142,6 +143,8 @@ void screen_end(struct ui *ui);
 void screen_geometry(struct ui *ui);
 /* Writes text clipped to the screen, from (y, x), at most `width` cells. */
 int screen_put(struct ui *ui, int y, int x, int width, const char *s, attr_t a);
+/* The mouse events asked for: buttons and wheel, plus motion when true. */
+void screen_mouse(struct ui *ui, bool motion);
 
 /* header.c */
 int header_height(const struct ui *ui, int cols);
