@@ -60,6 +60,9 @@ tools_table() {
 	# the screen, in the same tmux harness as htop and btop:
 	tool pidtop-tty    tmux  procs 'env XDG_CONFIG_HOME="$CFG/pidtop" "$PIDTOP" -d $D'
 	tool pidtop-tty-H  tmux  tasks 'env XDG_CONFIG_HOME="$CFG/pidtop" "$PIDTOP" -H -d $D'
+	# the activity grid: every task a cell (run it at 10,000 tasks: -p 2000)
+	tool pidtop-grid   tmux  procs 'env XDG_CONFIG_HOME="$CFG/pidtop" "$PIDTOP" --view=grid -d $D'
+	tool pidtop-grid-H tmux  tasks 'env XDG_CONFIG_HOME="$CFG/pidtop" "$PIDTOP" --view=grid -H -d $D'
 	# tool nethogs       batch procs 'nethogs -t -d 1 -c $N'
 }
 
@@ -81,6 +84,9 @@ targets_table() {
 	target pidtop-tty   btop        1.0  cpu    "issue 5: screen, process mode <= btop"
 	target pidtop-tty-H htop-H      0.6  cpu    "issue 5: screen, thread mode <= 0.6x htop with threads"
 	target pidtop-tty   htop        1.0  rss    "issue 5: screen peak RSS <= htop's"
+	target pidtop-grid-H htop-H     0.6  cpu    "issue 6: grid, thread mode <= 0.6x htop with threads"
+	target pidtop-grid-H pidtop-tty-H 1.2 cpu   "issue 6: grid costs <= 1.2x the table (threads)"
+	target pidtop-grid  htop        1.0  rss    "issue 6: grid peak RSS <= htop's"
 }
 # ---------------------------------------------------------------------------
 
