@@ -67,6 +67,12 @@ static void credit_net(struct model *m, struct task *t)
 		return; /* sockets belong to the process: its leader's row shows them */
 	struct netcap_counters c;
 	netcap_pid_totals(m->net, t->tgid, &c);
+	bool moved = c.tx_bytes != t->cur.net_tx_bytes || c.rx_bytes != t->cur.net_rx_bytes ||
+		     c.tx_pkts != t->cur.net_tx_packets || c.rx_pkts != t->cur.net_rx_packets;
+	/* a task its probe found idle has no record (prev == cur): keep that
+	 * prev before cur moves; a first sample needs none */
+	if (moved && t->nsamples >= 2 && !delta_hold(&m->deltas, t))
+		t->nsamples = 1; /* out of memory: no rate rather than a wrong one */
 	t->cur.net_tx_bytes = c.tx_bytes;
 	t->cur.net_rx_bytes = c.rx_bytes;
 	t->cur.net_tx_packets = c.tx_pkts;
@@ -124,6 +130,7 @@ int model_init(struct model *m, const struct model_config *cfg, char *why, size_
 	m->pfs.root_fd = -1;
 	task_table_init(&m->procs);
 	task_table_init(&m->threads);
+	m->procs.deltas = m->threads.deltas = &m->deltas;
 	users_init(&m->users);
 	if (system_reader_init(&m->sys) < 0) {
 		snprintf(why, whylen, "out of memory");
@@ -164,6 +171,7 @@ void model_free(struct model *m)
 	free(m->listed_threads.v);
 	task_table_free(&m->procs);
 	task_table_free(&m->threads);
+	delta_pool_free(&m->deltas);
 	free(m->bases.slots);
 	system_reader_free(&m->sys);
 	users_free(&m->users);
@@ -181,24 +189,50 @@ static uint64_t dsub(uint64_t a, uint64_t b)
 	return a >= b ? a - b : 0;
 }
 
-/* Rates over the measured interval, or (accumulated) totals since first seen. */
-static void compute_rates(const struct model *m, struct task *t)
+static bool counters_equal(const struct task_counters *a, const struct task_counters *b)
 {
-	struct task_rates *r = &t->rates;
+	return memcmp(a, b, sizeof *a) == 0; /* all uint64_t: no padding */
+}
+
+/* Rates over the measured interval, or (accumulated) totals since first seen. */
+static void compute_rates(struct model *m, struct task *t)
+{
 	const struct task_counters *c = &t->cur;
 	bool acc = m->cfg.accumulated;
+	t->rates_valid = false;
+	t->rss_delta_kb = 0;
 	if (acc && !t->first) {
 		/* accumulation switched on: it starts at this task's next sample */
-		memset(&t->rates, 0, sizeof t->rates);
+		delta_release(&m->deltas, t);
 		return;
 	}
-	const struct task_counters *p = acc ? &t->first->c : &t->prev;
+	const struct task_counters *p = acc ? &t->first->c : task_prev(t);
 	double elapsed = t->cur_t - (acc ? t->first->t : t->prev_t);
-	memset(r, 0, sizeof *r);
-	if (t->nsamples < 2 || !(elapsed > 0))
+	if (t->nsamples < 2 || !(elapsed > 0)) {
+		delta_release(&m->deltas, t);
 		return;
-	r->valid = true;
-	r->elapsed_s = elapsed;
+	}
+	uint64_t base_rss = acc ? t->first->rss_kb : t->prev_rss_kb;
+	t->rss_delta_kb = (int64_t)t->rss_kb - (int64_t)base_rss;
+	t->active = dsub(c->utime, p->utime) + dsub(c->stime, p->stime) > 0 ||
+		    c->run_ns != p->run_ns || c->cswch != p->cswch || c->nvcswch != p->nvcswch ||
+		    c->read_bytes != p->read_bytes || c->write_bytes != p->write_bytes ||
+		    c->net_tx_bytes != p->net_tx_bytes || c->net_rx_bytes != p->net_rx_bytes;
+	if (!acc && !t->delta) {
+		t->rates_valid = true; /* prev == cur: every rate is 0 */
+		return;
+	}
+	if (counters_equal(p, c)) {
+		/* nothing moved: every rate is 0, and prev == cur needs no record */
+		delta_release(&m->deltas, t);
+		t->rates_valid = true;
+		return;
+	}
+	if (!delta_hold(&m->deltas, t))
+		return; /* out of memory: no rate rather than a wrong one */
+	t->rates_valid = true;
+	struct task_rates *r = &t->delta->rates;
+	memset(r, 0, sizeof *r);
 	double hz = (double)m->clk_tck;
 	uint64_t du = dsub(c->utime, p->utime), ds = dsub(c->stime, p->stime);
 	uint64_t dg = dsub(c->guest, p->guest);
@@ -260,13 +294,8 @@ static void compute_rates(const struct model *m, struct task *t)
 	r->net_rx_bps = (double)dsub(c->net_rx_bytes, p->net_rx_bytes) / per;
 	r->net_tx_pps = (double)dsub(c->net_tx_packets, p->net_tx_packets) / per;
 	r->net_rx_pps = (double)dsub(c->net_rx_packets, p->net_rx_packets) / per;
-	uint64_t base_rss = acc ? t->first->rss_kb : t->prev_rss_kb;
-	r->rss_delta_kb = (int64_t)t->rss_kb - (int64_t)base_rss;
-	t->active = du + ds > 0 || c->run_ns != p->run_ns || c->cswch != p->cswch ||
-		    c->nvcswch != p->nvcswch || c->read_bytes != p->read_bytes ||
-		    c->write_bytes != p->write_bytes || c->net_tx_bytes != p->net_tx_bytes ||
-		    c->net_rx_bytes != p->net_rx_bytes;
 }
+
 
 struct sweep_ctx {
 	struct model *m;
@@ -284,7 +313,9 @@ static void sweep_one(struct task *t, void *arg)
 	if (!t->exited_gen) {
 		t->exited_gen = m->gen;
 		t->active = false;
-		memset(&t->rates, 0, sizeof t->rates);
+		t->rates_valid = false;
+		t->rss_delta_kb = 0;
+		delta_release(&m->deltas, t);
 		return;
 	}
 	if (m->gen - t->exited_gen >= EXITED_KEEP)

@@ -72,6 +72,7 @@ struct model {
 	struct model_config cfg;
 	struct procfs pfs;
 	struct task_table procs, threads;
+	struct delta_pool deltas; /* prev counters and rates of the tasks that moved */
 	struct thread_bases bases;
 	struct system_reader sys;
 	struct users users;

@@ -161,9 +161,20 @@ void scan_sweep_bases(struct model *m)
 
 /* ---- reading one task ---- */
 
-static void shift_sample(struct task *t, double now)
+/* The current sample becomes the previous one. A task about to be read in
+ * full keeps a copy of its counters in a delta record while cur moves (a
+ * first sample, or one after a gap, has no rate and needs none); one its
+ * probe found idle gives its record back: its counters stay as they are. */
+static void shift_sample(struct model *m, struct task *t, double now, bool moving)
 {
-	t->prev = t->cur;
+	bool rate_next = t->nsamples && t->sample_gen + 1 == m->gen;
+	if (moving && rate_next && delta_hold(&m->deltas, t)) {
+		t->delta->prev = t->cur;
+	} else {
+		delta_release(&m->deltas, t);
+		if (moving && rate_next)
+			t->nsamples = 0; /* out of memory: no rate rather than a wrong one */
+	}
 	t->prev_t = t->cur_t;
 	t->prev_rss_kb = t->rss_kb;
 	t->prev_ts_t = t->cur_ts_t;
@@ -356,15 +367,16 @@ static void apply_ts(struct model *m, struct task *t)
  * this time keeps them: never mix two sources' baselines. */
 static void keep_ts_counters(struct task *t)
 {
-	t->cur.run_ns = t->prev.run_ns, t->cur.slices = t->prev.slices;
-	t->cur.wait_ns = t->prev.wait_ns;
-	t->cur.cswch = t->prev.cswch, t->cur.nvcswch = t->prev.nvcswch;
+	const struct task_counters *pv = task_prev(t);
+	t->cur.run_ns = pv->run_ns, t->cur.slices = pv->slices;
+	t->cur.wait_ns = pv->wait_ns;
+	t->cur.cswch = pv->cswch, t->cur.nvcswch = pv->nvcswch;
 }
 
 /* A task found idle by its probe: its counters are unchanged, time moves on. */
 static void mark_idle(struct model *m, struct task *t, double now)
 {
-	shift_sample(t, now);
+	shift_sample(m, t, now, false);
 	if (t->ts_gen == m->gen)
 		t->cur_ts_t = t->ts_t;
 	m->counters.tasks_probed_idle++;
@@ -391,7 +403,7 @@ static void identity_check(struct model *m, struct task *t, const struct proc_st
 		int32_t tgid = t->tgid;
 		bool is_thread = t->is_thread;
 		struct task *process = t->process;
-		task_reset(t);
+		task_reset(t, &m->deltas);
 		t->list_index = list_index, t->ts_gen = ts_gen, t->ts_t = ts_t;
 		t->tgid = tgid, t->is_thread = is_thread, t->process = process;
 	}
@@ -488,11 +500,12 @@ static void aggregate_threads(struct model *m, struct task *p, bool first)
 	}
 	close(fd);
 	p->agg_gen = m->gen;
-	p->cur.cswch = p->prev.cswch + d_cswch;
-	p->cur.nvcswch = p->prev.nvcswch + d_nvcswch;
-	p->cur.wait_ns = p->prev.wait_ns + d_wait;
-	p->cur.run_ns = p->prev.run_ns + d_run;
-	p->cur.slices = p->prev.slices + d_slices;
+	const struct task_counters *pv = task_prev(p); /* may be cur itself: each field read once */
+	p->cur.cswch = pv->cswch + d_cswch;
+	p->cur.nvcswch = pv->nvcswch + d_nvcswch;
+	p->cur.wait_ns = pv->wait_ns + d_wait;
+	p->cur.run_ns = pv->run_ns + d_run;
+	p->cur.slices = pv->slices + d_slices;
 	if (first)
 		p->cur.cswch = d_cswch, p->cur.nvcswch = d_nvcswch, p->cur.wait_ns = d_wait,
 		p->cur.run_ns = d_run, p->cur.slices = d_slices;
@@ -518,7 +531,7 @@ static enum read_result sample_process_ts(struct model *m, struct task *p)
 		return READ_GONE;
 	identity_check(m, p, &st);
 	bool first = p->nsamples == 0;
-	shift_sample(p, clock_now(m));
+	shift_sample(m, p, clock_now(m), true);
 	apply_stat(m, p, &st);
 	record_comm(m, p, &st, pid, true);
 	if (fresh)
@@ -570,8 +583,10 @@ static enum read_result sample_process(struct model *m, struct task *p)
 			if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 				return READ_GONE;
 			have_st = true;
+			/* guest too: apply_stat below must leave the counters as they are */
 			if (st.starttime == p->start_ticks && st.utime == p->cur.utime &&
 			    st.stime == p->cur.stime && st.minflt == p->cur.minflt &&
+			    (st.has_guest ? st.guest_time : 0) == p->cur.guest &&
 			    st.majflt == p->cur.majflt && st.num_threads == p->nthreads) {
 				mark_idle(m, p, clock_now(m));
 				apply_stat(m, p, &st); /* memory and state come free with the probe */
@@ -595,7 +610,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
 		   st.minflt != p->cur.minflt || st.majflt != p->cur.majflt ||
 		   (have_ss && p->main_raw_valid &&
 		    !same_schedstat(&ss, p->main_raw.run_ns, p->main_raw.wait_ns, p->main_raw.slices));
-	shift_sample(p, now);
+	shift_sample(m, p, now, true);
 	apply_stat(m, p, &st);
 	record_comm(m, p, &st, pid, true);
 
@@ -611,9 +626,10 @@ static enum read_result sample_process(struct model *m, struct task *p)
 		if (ran || !p->main_raw_valid)
 			aggregate_threads(m, p, first);
 		else {
-			p->cur.cswch = p->prev.cswch, p->cur.nvcswch = p->prev.nvcswch;
-			p->cur.wait_ns = p->prev.wait_ns, p->cur.run_ns = p->prev.run_ns;
-			p->cur.slices = p->prev.slices;
+			const struct task_counters *pv = task_prev(p);
+			p->cur.cswch = pv->cswch, p->cur.nvcswch = pv->nvcswch;
+			p->cur.wait_ns = pv->wait_ns, p->cur.run_ns = pv->run_ns;
+			p->cur.slices = pv->slices;
 		}
 	} else if (status.has_ctxt) {
 		/* single-threaded: the main thread is the process */
@@ -629,7 +645,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
 			p->cur.wait_ns = now_raw.wait_ns, p->cur.run_ns = now_raw.run_ns;
 			p->cur.slices = now_raw.slices;
 		} else {
-#define ADV(f) p->cur.f = p->prev.f + (now_raw.f >= p->main_raw.f ? now_raw.f - p->main_raw.f : 0)
+#define ADV(f) p->cur.f = task_prev(p)->f + (now_raw.f >= p->main_raw.f ? now_raw.f - p->main_raw.f : 0)
 			ADV(cswch);
 			ADV(nvcswch);
 			ADV(wait_ns);
@@ -657,7 +673,7 @@ static int read_thread_stat(struct model *m, struct task *t, int32_t pid)
 	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 		return -1;
 	identity_check(m, t, &st);
-	shift_sample(t, clock_now(m));
+	shift_sample(m, t, clock_now(m), true);
 	apply_stat(m, t, &st);
 	record_comm(m, t, &st, pid, false);
 	return 1;
@@ -739,7 +755,7 @@ static enum read_result sample_process_identity(struct model *m, struct task *p)
 	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 		return READ_GONE;
 	identity_check(m, p, &st);
-	shift_sample(p, clock_now(m));
+	shift_sample(m, p, clock_now(m), true);
 	apply_stat(m, p, &st);
 	record_comm(m, p, &st, p->tid, true);
 	n = read_task_file(m, p->tid, 0, "status");
@@ -831,7 +847,7 @@ static int32_t list_threads_of(struct model *m, struct task *p)
 			if (!t)
 				continue;
 			if (!is_new && t->tgid != p->tid)
-				task_reset(t); /* the tid now belongs to another process */
+				task_reset(t, &m->deltas); /* the tid now belongs to another process */
 			t->is_thread = true;
 			t->tgid = p->tid;
 			t->process = p;

@@ -107,6 +107,7 @@ void tsmodel_close(struct model *m)
 	for (size_t i = 0; i < m->nexited; i++) {
 		free(m->exited[i].cmdline);
 		free(m->exited[i].first);
+		delta_release(&m->deltas, &m->exited[i]);
 	}
 	free(m->exited);
 	m->exited = NULL;
@@ -237,17 +238,20 @@ static bool record_matches(const struct model *m, const struct task *t,
 static void finish_known(struct model *m, struct task *t, const struct taskstats_sample *s,
 			 bool with_bytes)
 {
+	/* cur takes the final figures below: the previous ones need a record */
+	if (!delta_hold(&m->deltas, t))
+		return; /* out of memory: it ends as a vanished task, without its last figures */
 	if (t->exit_final && t->exited_gen == m->gen) {
 		/* already finished in this drain: only update the figures */
 	} else if (t->nsamples < 2) {
 		/* first seen in this refresh: all its life is in this interval */
-		memset(&t->prev, 0, sizeof t->prev);
+		memset(&t->delta->prev, 0, sizeof t->delta->prev);
 		t->prev_t = t->prev_ts_t = m->prev_now_s;
 		t->prev_rss_kb = 0;
 		t->cur_t = m->now_s;
 		t->nsamples = 2;
 	} else if (t->seen_gen != m->gen) {
-		t->prev = t->cur;
+		t->delta->prev = t->cur;
 		t->prev_t = t->cur_t;
 		t->prev_ts_t = t->cur_ts_t;
 		t->prev_rss_kb = t->rss_kb;
@@ -303,6 +307,10 @@ static void add_short_lived(struct model *m, const struct taskstats_sample *s, b
 	if (!t)
 		return;
 	if (!t->in_use) {
+		/* everything it did is in this interval: its previous counters are 0 */
+		if (!delta_hold(&m->deltas, t))
+			return;
+		memset(&t->delta->prev, 0, sizeof t->delta->prev);
 		t->in_use = true;
 		t->tgid = process_rows || !s->has_tgid ? id : (int32_t)s->tgid;
 		t->is_thread = !process_rows;
@@ -412,6 +420,7 @@ void tsmodel_begin_refresh(struct model *m)
 		m->exited[i].cmdline = NULL;
 		free(m->exited[i].first);
 		m->exited[i].first = NULL;
+		delta_release(&m->deltas, &m->exited[i]);
 	}
 	m->nexited = 0;
 }
@@ -426,6 +435,7 @@ void tsmodel_keep_replaced(struct model *m, const struct task *old)
 	*t = *old;
 	t->cmdline = old->cmdline ? strdup(old->cmdline) : NULL;
 	t->first = NULL; /* accumulated totals end with the old task */
+	t->delta = NULL; /* the old task's record stays with it; finish_known takes one */
 	t->process = NULL;
 	t->in_use = false; /* pending: shown only if its exit record comes */
 	t->exit_final = false;
@@ -443,6 +453,7 @@ static void drop_pending(struct model *m)
 			m->exited[i].cmdline = NULL;
 			free(m->exited[i].first);
 			m->exited[i].first = NULL;
+			delta_release(&m->deltas, &m->exited[i]);
 		}
 	}
 	m->nexited = j;

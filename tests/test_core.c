@@ -208,8 +208,11 @@ static void test_column_cells(void **state)
 	assert_int_equal(c.state, CELL_NA);
 	column_find("net_rx_bps")->get(&m, &t, &c);
 	assert_int_equal(c.state, CELL_NA);
-	t.rates.valid = true;
-	t.rates.cpu_pct = 250.0; /* never clamped */
+	struct task_delta d;
+	memset(&d, 0, sizeof d);
+	t.delta = &d;
+	t.rates_valid = true;
+	d.rates.cpu_pct = 250.0; /* never clamped */
 	column_find("cpu_pct")->get(&m, &t, &c);
 	assert_int_equal(c.state, CELL_VALUE);
 	assert_true(c.d == 250.0);
@@ -228,8 +231,12 @@ static void test_column_sort(void **state)
 	memset(&b, 0, sizeof b);
 	a.tid = 1, b.tid = 2;
 	a.have = b.have = TG_STAT;
-	a.rates.valid = b.rates.valid = true;
-	a.rates.cpu_pct = 10, b.rates.cpu_pct = 20;
+	struct task_delta da, db;
+	memset(&da, 0, sizeof da);
+	memset(&db, 0, sizeof db);
+	a.delta = &da, b.delta = &db;
+	a.rates_valid = b.rates_valid = true;
+	da.rates.cpu_pct = 10, db.rates.cpu_pct = 20;
 	const struct column *cpu = column_find("cpu_pct");
 	assert_true(column_compare(cpu, &m, &a, &b, false) > 0); /* busiest first */
 	assert_true(column_compare(cpu, &m, &a, &b, true) < 0);
@@ -237,7 +244,7 @@ static void test_column_sort(void **state)
 	a.tgid = 1, b.tgid = 2;
 	assert_true(column_compare(pid, &m, &a, &b, false) < 0); /* ids ascend */
 	/* a task with no value sorts last in both directions */
-	b.rates.valid = false;
+	b.rates_valid = false;
 	assert_true(column_compare(cpu, &m, &a, &b, false) < 0);
 	assert_true(column_compare(cpu, &m, &a, &b, true) < 0);
 }
