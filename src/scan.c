@@ -312,14 +312,14 @@ static bool same_schedstat(const struct proc_schedstat *a, uint64_t run, uint64_
 
 static bool ts_fresh(const struct model *m, const struct task *t)
 {
-	return t->ts_gen == m->gen;
+	return t->ts_gen == m->gen && t->list_index >= m->ts_first && t->list_index < m->ts_end;
 }
 
 /* With a taskstats reply the probe costs no file: run time, timeslices and
  * context switches unchanged means the task has not run. */
 static const struct task_ts *ts_of(const struct model *m, const struct task *t)
 {
-	return &m->ts_replies[t->list_index];
+	return &m->ts_replies[t->list_index - m->ts_first];
 }
 
 static bool ts_idle(const struct model *m, const struct task *t)
@@ -340,7 +340,7 @@ static void apply_ts(struct model *m, struct task *t)
 	t->cur.wait_ns = ts->wait_ns;
 	t->cur.cswch = ts->nvcsw;
 	t->cur.nvcswch = ts->nivcsw;
-	t->cur_ts_t = t->ts_t;
+	t->cur_ts_t = ts->t;
 	t->have |= TG_STATUS | TG_SCHEDSTAT;
 	if (m->delayacct_on) {
 		t->cur.blkio_delay_ns = ts->blkio_ns;
@@ -377,8 +377,8 @@ static void keep_ts_counters(struct task *t)
 static void mark_idle(struct model *m, struct task *t, double now)
 {
 	shift_sample(m, t, now, false);
-	if (t->ts_gen == m->gen)
-		t->cur_ts_t = t->ts_t;
+	if (ts_fresh(m, t))
+		t->cur_ts_t = ts_of(m, t)->t;
 	m->counters.tasks_probed_idle++;
 }
 
@@ -399,12 +399,11 @@ static void identity_check(struct model *m, struct task *t, const struct proc_st
 		tsmodel_keep_replaced(m, t);
 		uint32_t list_index = t->list_index;
 		uint32_t ts_gen = t->ts_gen;
-		double ts_t = t->ts_t;
 		int32_t tgid = t->tgid;
 		bool is_thread = t->is_thread;
 		struct task *process = t->process;
 		task_reset(t, &m->deltas);
-		t->list_index = list_index, t->ts_gen = ts_gen, t->ts_t = ts_t;
+		t->list_index = list_index, t->ts_gen = ts_gen;
 		t->tgid = tgid, t->is_thread = is_thread, t->process = process;
 	}
 	if (!t->nsamples)
@@ -907,11 +906,15 @@ static int list_all(struct model *m)
 	return 0;
 }
 
-/* Phase 3: sample what was listed. */
+/* Phase 2: sample what was listed, taking the taskstats replies (TGIDs on
+ * process rows, TIDs on thread rows) a slice ahead of the reads. */
 static void sample_listed(struct model *m)
 {
 	struct system_stats *sys = &m->sys.stats;
+	size_t ts_end = 0;
 	for (size_t i = 0; i < m->listed.n; i++) {
+		if (!m->cfg.threads && i >= ts_end)
+			ts_end = tsmodel_query_from(m, i);
 		struct task *p = m->listed.v[i];
 		enum read_result r = m->cfg.threads ? sample_process_identity(m, p)
 						    : sample_process(m, p);
@@ -933,6 +936,8 @@ static void sample_listed(struct model *m)
 		}
 	}
 	for (size_t i = 0; i < m->listed_threads.n; i++) {
+		if (i >= ts_end)
+			ts_end = tsmodel_query_from(m, i);
 		struct task *t = m->listed_threads.v[i];
 		struct task *p = t->process;
 		if (!p || p->seen_gen != m->gen || sample_thread(m, t, t->tgid) == READ_GONE) {
@@ -977,8 +982,7 @@ int scan_all(struct model *m)
 	memset(&m->counters, 0, sizeof m->counters);
 	if (list_all(m) < 0)
 		return -1;
-	/* Phase 2: one pipelined taskstats round for everything listed */
-	tsmodel_query(m);
+	tsmodel_begin_query(m);
 	sample_listed(m);
 	return 0;
 }

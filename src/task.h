@@ -35,6 +35,7 @@ struct task_ts {
 	uint64_t read_bytes, write_bytes, cwrite_bytes;
 	uint32_t uid;
 	bool has_io, has_uid;
+	double t; /* CLOCK_MONOTONIC seconds when the reply came */
 };
 
 /* Cumulative counters as the kernel reports them. */
@@ -115,7 +116,7 @@ struct task {
 	double cur_t, prev_t; /* CLOCK_MONOTONIC seconds of the samples */
 	/* when the taskstats counters in cur/prev were taken: a reply arrives
 	 * earlier in the refresh than the task's files are read */
-	double ts_t, cur_ts_t, prev_ts_t;
+	double cur_ts_t, prev_ts_t;
 	/* process rows: the main thread's own raw counters, the baseline for
 	 * advancing the process totals while it is single-threaded */
 	struct raw_main {
@@ -126,8 +127,10 @@ struct task {
 	char *cmdline;             /* sanitised, joined by spaces; NULL until read */
 	uint32_t cmdline_len;
 	bool cmdline_empty;        /* kernel threads and zombies have none */
-	/* taskstats: this refresh's reply is the model's ts_replies[list_index]
-	 * when ts_gen == the model's gen; ts_source once its counters feed cur */
+	/* taskstats: this refresh's reply is the model's
+	 * ts_replies[list_index - ts_first] when ts_gen == the model's gen and
+	 * the index is in the slice queried last; ts_source once its counters
+	 * feed cur */
 	uint32_t list_index;
 	uint32_t ts_gen;
 	bool ts_source;

@@ -1,5 +1,5 @@
-/* tsmodel.c - taskstats in the model: one pipelined query round per
- * refresh, delay accounting state, and exit records turned into rows for
+/* tsmodel.c - taskstats in the model: pipelined queries a slice of the
+ * listing at a time, delay accounting state, and exit records turned into rows for
  * tasks that lived less than one interval. */
 #include "tsmodel.h"
 #include "sanitize.h"
@@ -148,41 +148,56 @@ static void on_reply(void *ctx, int32_t id, const struct taskstats_sample *s, in
 		return; /* ESRCH: it exited after the listing */
 	struct task *t = task_table_find(m->cfg.threads ? &m->threads : &m->procs, id);
 	const struct task_list *l = m->cfg.threads ? &m->listed_threads : &m->listed;
-	if (!t || t->list_index >= l->n || l->v[t->list_index] != t)
+	if (!t || t->list_index < m->ts_first || t->list_index >= m->ts_end ||
+	    l->v[t->list_index] != t)
 		return;
-	fill_ts(&m->ts_replies[t->list_index], s);
+	struct task_ts *d = &m->ts_replies[t->list_index - m->ts_first];
+	fill_ts(d, s);
 	t->ts_gen = m->gen;
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	t->ts_t = (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
+	d->t = (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
 }
 
-void tsmodel_query(struct model *m)
+void tsmodel_begin_query(struct model *m)
 {
+	m->ts_first = m->ts_end = 0;
 	if (!m->ts)
 		return;
 	read_delayacct(m);
 	describe_state(m);
+	/* one send's worth of replies at a time: at 5,000 tasks a reply per
+	 * listed task would be half a MiB held for a moment each refresh */
+	size_t chunk = taskstats_chunk_size(m->ts);
+	if (chunk > m->ts_cap) {
+		int32_t *ids = realloc(m->ts_ids, chunk * sizeof *ids);
+		if (ids)
+			m->ts_ids = ids;
+		struct task_ts *r = ids ? realloc(m->ts_replies, chunk * sizeof *r) : NULL;
+		if (r)
+			m->ts_replies = r;
+		if (!ids || !r)
+			return;
+		m->ts_cap = chunk;
+	}
+}
+
+size_t tsmodel_query_from(struct model *m, size_t from)
+{
 	const struct task_list *l = m->cfg.threads ? &m->listed_threads : &m->listed;
-	if (l->n > m->ts_ids_cap) {
-		int32_t *ids = realloc(m->ts_ids, l->n * sizeof *ids);
-		if (!ids)
-			return;
-		m->ts_ids = ids;
-		m->ts_ids_cap = l->n;
+	if (!m->ts || !m->ts_cap) {
+		m->ts_first = m->ts_end = l->n; /* no replies: every task reads its files */
+		return l->n;
 	}
-	if (l->n > m->ts_replies_cap) {
-		struct task_ts *r = realloc(m->ts_replies, l->n * sizeof *r);
-		if (!r)
-			return;
-		m->ts_replies = r;
-		m->ts_replies_cap = l->n;
-	}
+	size_t end = l->n - from > m->ts_cap ? from + m->ts_cap : l->n;
 	size_t n = 0;
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = from; i < end; i++)
 		if (l->v[i])
 			m->ts_ids[n++] = l->v[i]->tid;
+	m->ts_first = from;
+	m->ts_end = end;
 	taskstats_query(m->ts, m->ts_ids, n, !m->cfg.threads, on_reply, m);
+	return end;
 }
 
 /* ---- exit records ---- */
