@@ -424,6 +424,15 @@ static void record_comm(struct model *m, struct task *t, const struct proc_stat 
 		read_cmdline(m, t, pid);
 }
 
+/* Out of memory leaves it unknown: the next sample starts over from it. */
+static void set_main_raw(struct task *p, const struct raw_main *v)
+{
+	if (!p->main_raw)
+		p->main_raw = malloc(sizeof *p->main_raw);
+	if (p->main_raw)
+		*p->main_raw = *v;
+}
+
 /* Sums context switches and run-queue wait over a process's threads, as
  * deltas against each thread's baseline, so threads that come and go do
  * not make the total jump. */
@@ -471,11 +480,11 @@ static void aggregate_threads(struct model *m, struct task *p, bool first)
 				b->tgid = p->tid;
 			}
 #define DELTA(now, base) ((now) >= (base) ? (now) - (base) : (now))
-			if (fresh && !first && tid == p->tid && p->main_raw_valid) {
+			if (fresh && !first && tid == p->tid && p->main_raw) {
 				/* the main thread of a formerly single-threaded process */
-				b->cswch = p->main_raw.cswch, b->nvcswch = p->main_raw.nvcswch;
-				b->wait_ns = p->main_raw.wait_ns, b->run_ns = p->main_raw.run_ns;
-				b->slices = p->main_raw.slices;
+				b->cswch = p->main_raw->cswch, b->nvcswch = p->main_raw->nvcswch;
+				b->wait_ns = p->main_raw->wait_ns, b->run_ns = p->main_raw->run_ns;
+				b->slices = p->main_raw->slices;
 			}
 			d_cswch += DELTA(st.voluntary_ctxt_switches, b->cswch);
 			d_nvcswch += DELTA(st.nonvoluntary_ctxt_switches, b->nvcswch);
@@ -490,10 +499,14 @@ static void aggregate_threads(struct model *m, struct task *p, bool first)
 			b->slices = ss.timeslices;
 			b->gen = m->gen;
 			if (tid == p->tid) {
-				p->main_raw.cswch = b->cswch, p->main_raw.nvcswch = b->nvcswch;
-				p->main_raw.wait_ns = b->wait_ns, p->main_raw.run_ns = b->run_ns;
-				p->main_raw.slices = b->slices;
-				p->main_raw_valid = true;
+				struct raw_main now_raw = {
+					.cswch = b->cswch,
+					.nvcswch = b->nvcswch,
+					.wait_ns = b->wait_ns,
+					.run_ns = b->run_ns,
+					.slices = b->slices,
+				};
+				set_main_raw(p, &now_raw);
 			}
 		}
 	}
@@ -568,9 +581,9 @@ static enum read_result sample_process(struct model *m, struct task *p)
 				return is_gone(n) ? READ_GONE : READ_OK;
 			if (parse_proc_schedstat(m->readbuf, (size_t)n, &ss) == 0) {
 				have_ss = true;
-				if (p->main_raw_valid &&
-				    same_schedstat(&ss, p->main_raw.run_ns, p->main_raw.wait_ns,
-						   p->main_raw.slices)) {
+				if (p->main_raw &&
+				    same_schedstat(&ss, p->main_raw->run_ns, p->main_raw->wait_ns,
+						   p->main_raw->slices)) {
 					mark_idle(m, p, clock_now(m));
 					return READ_OK;
 				}
@@ -607,8 +620,8 @@ static enum read_result sample_process(struct model *m, struct task *p)
 	bool first = p->nsamples == 0;
 	bool ran = first || st.utime != p->cur.utime || st.stime != p->cur.stime ||
 		   st.minflt != p->cur.minflt || st.majflt != p->cur.majflt ||
-		   (have_ss && p->main_raw_valid &&
-		    !same_schedstat(&ss, p->main_raw.run_ns, p->main_raw.wait_ns, p->main_raw.slices));
+		   (have_ss && p->main_raw &&
+		    !same_schedstat(&ss, p->main_raw->run_ns, p->main_raw->wait_ns, p->main_raw->slices));
 	shift_sample(m, p, now, true);
 	apply_stat(m, p, &st);
 	record_comm(m, p, &st, pid, true);
@@ -622,7 +635,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
 		ran = ran || first;
 
 	if (p->nthreads > 1) {
-		if (ran || !p->main_raw_valid)
+		if (ran || !p->main_raw)
 			aggregate_threads(m, p, first);
 		else {
 			const struct task_counters *pv = task_prev(p);
@@ -639,12 +652,12 @@ static enum read_result sample_process(struct model *m, struct task *p)
 			.run_ns = main_ss.run_ns,
 			.slices = main_ss.timeslices,
 		};
-		if (first || !p->main_raw_valid) {
+		if (first || !p->main_raw) {
 			p->cur.cswch = now_raw.cswch, p->cur.nvcswch = now_raw.nvcswch;
 			p->cur.wait_ns = now_raw.wait_ns, p->cur.run_ns = now_raw.run_ns;
 			p->cur.slices = now_raw.slices;
 		} else {
-#define ADV(f) p->cur.f = task_prev(p)->f + (now_raw.f >= p->main_raw.f ? now_raw.f - p->main_raw.f : 0)
+#define ADV(f) p->cur.f = task_prev(p)->f + (now_raw.f >= p->main_raw->f ? now_raw.f - p->main_raw->f : 0)
 			ADV(cswch);
 			ADV(nvcswch);
 			ADV(wait_ns);
@@ -652,8 +665,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
 			ADV(slices);
 #undef ADV
 		}
-		p->main_raw = now_raw;
-		p->main_raw_valid = true;
+		set_main_raw(p, &now_raw);
 		p->have |= TG_STATUS;
 	}
 	p->full_gen = m->gen;

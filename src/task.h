@@ -118,11 +118,11 @@ struct task {
 	 * earlier in the refresh than the task's files are read */
 	double cur_ts_t, prev_ts_t;
 	/* process rows: the main thread's own raw counters, the baseline for
-	 * advancing the process totals while it is single-threaded */
+	 * advancing the process totals while it is single-threaded. Only
+	 * process rows have one: allocated at the first, NULL until then */
 	struct raw_main {
 		uint64_t cswch, nvcswch, wait_ns, run_ns, slices;
-	} main_raw;
-	bool main_raw_valid;
+	} *main_raw;
 	char comm[PARSE_COMM_MAX]; /* raw bytes from the kernel, unsanitised */
 	char *cmdline;             /* sanitised, joined by spaces; NULL until read */
 	uint32_t cmdline_len;

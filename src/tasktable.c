@@ -26,6 +26,7 @@ void task_table_free(struct task_table *t)
 		for (size_t i = 0; i < CHUNK_TASKS; i++) {
 			free(chunk[i].cmdline);
 			free(chunk[i].first);
+			free(chunk[i].main_raw);
 		}
 		free(chunk);
 	}
@@ -145,6 +146,8 @@ done:
 	task->cmdline = NULL;
 	free(task->first);
 	task->first = NULL;
+	free(task->main_raw);
+	task->main_raw = NULL;
 	delta_release(t->deltas, task);
 	task->in_use = false;
 	task->pool_next = t->free_list;
@@ -168,6 +171,7 @@ void task_reset(struct task *task, struct delta_pool *pool)
 	struct task *pool_next = task->pool_next;
 	free(cmdline);
 	free(task->first);
+	free(task->main_raw);
 	delta_release(pool, task);
 	memset(task, 0, sizeof *task);
 	task->tid = tid;

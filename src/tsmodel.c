@@ -451,6 +451,7 @@ void tsmodel_keep_replaced(struct model *m, const struct task *old)
 	t->cmdline = old->cmdline ? strdup(old->cmdline) : NULL;
 	t->first = NULL; /* accumulated totals end with the old task */
 	t->delta = NULL; /* the old task's record stays with it; finish_known takes one */
+	t->main_raw = NULL;
 	t->process = NULL;
 	t->in_use = false; /* pending: shown only if its exit record comes */
 	t->exit_final = false;
