@@ -52,7 +52,7 @@ static bool rate_ready(const struct task *t, unsigned group, struct cell *c)
 		set_state(c, CELL_NA, CELL_REAL);
 		return false;
 	}
-	if (!t->rates.valid) {
+	if (!t->rates_valid) {
 		set_state(c, CELL_NONE, CELL_REAL);
 		return false;
 	}
@@ -64,7 +64,7 @@ static bool rate_ready(const struct task *t, unsigned group, struct cell *c)
 	{                                                                             \
 		(void)m;                                                              \
 		if (rate_ready(t, group, c))                                          \
-			set_real(c, t->rates.field);                                  \
+			set_real(c, task_rates(t)->field);                                  \
 	}
 
 RATE_GETTER(cpu_pct, TG_STAT, cpu_pct)
@@ -211,7 +211,7 @@ static void get_rss_delta(struct model *m, const struct task *t, struct cell *c)
 {
 	(void)m;
 	if (rate_ready(t, TG_MEM, c))
-		set_int(c, t->rates.rss_delta_kb);
+		set_int(c, t->rss_delta_kb);
 }
 
 static void get_mem_pct(struct model *m, const struct task *t, struct cell *c)

@@ -1,10 +1,12 @@
 /* history.h - the last HIST_LEN refreshes of one task, compactly.
  *
  * Six series (CPU%, RSS, read, write, network tx and rx rates) are kept
- * for every task from its first rate on. A figure is stored as a 16-bit
- * logarithm, round(log2(1 + x) * 1024): 0 stays exactly 0, neighbouring
- * codes are 0.07 % apart and the range reaches 2^64, so one refresh of all
- * six costs 12 bytes and a full ring 1,440.
+ * for every task from its first rate on. A figure is stored in 16 bits as
+ * a small float over whole units (hundredths of a percent for CPU, KiB for
+ * RSS, bytes/s for rates): exact below 2,048 units, then a 10-bit mantissa,
+ * so at most 0.05 % off, up to 2^64. One refresh of all six costs 12 bytes
+ * and a full ring 1,440. (No logarithms: libm would cost more resident
+ * memory than the rings of a whole busy machine.)
  *
  * Most tasks do nothing most of the time, so a task gets its ring only
  * when it first does something (runs, moves bytes, or its RSS changes):
@@ -52,6 +54,7 @@ int hist_record(struct hist **ring, uint8_t *count, const struct hist_sample *s,
 size_t hist_read(const struct hist *ring, uint8_t count, uint64_t rss_kb, struct hist_sample *out,
 		 size_t max);
 
+/* The 16-bit code of a count of units (x >= 0), and back. */
 uint16_t hist_encode(double x);
 double hist_decode(uint16_t code);
 

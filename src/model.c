@@ -67,6 +67,12 @@ static void credit_net(struct model *m, struct task *t)
 		return; /* sockets belong to the process: its leader's row shows them */
 	struct netcap_counters c;
 	netcap_pid_totals(m->net, t->tgid, &c);
+	bool moved = c.tx_bytes != t->cur.net_tx_bytes || c.rx_bytes != t->cur.net_rx_bytes ||
+		     c.tx_pkts != t->cur.net_tx_packets || c.rx_pkts != t->cur.net_rx_packets;
+	/* a task its probe found idle has no record (prev == cur): keep that
+	 * prev before cur moves; a first sample needs none */
+	if (moved && t->nsamples >= 2 && !delta_hold(&m->deltas, t))
+		t->nsamples = 1; /* out of memory: no rate rather than a wrong one */
 	t->cur.net_tx_bytes = c.tx_bytes;
 	t->cur.net_rx_bytes = c.rx_bytes;
 	t->cur.net_tx_packets = c.tx_pkts;
@@ -124,6 +130,7 @@ int model_init(struct model *m, const struct model_config *cfg, char *why, size_
 	m->pfs.root_fd = -1;
 	task_table_init(&m->procs);
 	task_table_init(&m->threads);
+	m->procs.deltas = m->threads.deltas = &m->deltas;
 	users_init(&m->users);
 	if (system_reader_init(&m->sys) < 0) {
 		snprintf(why, whylen, "out of memory");
@@ -164,6 +171,7 @@ void model_free(struct model *m)
 	free(m->listed_threads.v);
 	task_table_free(&m->procs);
 	task_table_free(&m->threads);
+	delta_pool_free(&m->deltas);
 	free(m->bases.slots);
 	system_reader_free(&m->sys);
 	users_free(&m->users);
@@ -181,12 +189,16 @@ static uint64_t dsub(uint64_t a, uint64_t b)
 	return a >= b ? a - b : 0;
 }
 
+static bool counters_equal(const struct task_counters *a, const struct task_counters *b)
+{
+	return memcmp(a, b, sizeof *a) == 0; /* all uint64_t: no padding */
+}
+
 /* What rates are taken against: the previous sample (rates per second over
  * the interval), or the first one (accumulated: totals since first seen). */
 struct rate_base {
 	const struct task_counters *c;
 	double t, ts_t;
-	uint64_t rss_kb;
 	bool totals;
 };
 
@@ -196,10 +208,6 @@ static void rates_from(const struct model *m, const struct task *t, const struct
 	const struct task_counters *c = &t->cur, *p = b->c;
 	double elapsed = t->cur_t - b->t;
 	memset(r, 0, sizeof *r);
-	if (t->nsamples < 2 || !(elapsed > 0))
-		return;
-	r->valid = true;
-	r->elapsed_s = elapsed;
 	double hz = (double)m->clk_tck;
 	uint64_t du = dsub(c->utime, p->utime), ds = dsub(c->stime, p->stime);
 	uint64_t dg = dsub(c->guest, p->guest);
@@ -261,49 +269,68 @@ static void rates_from(const struct model *m, const struct task *t, const struct
 	r->net_rx_bps = (double)dsub(c->net_rx_bytes, p->net_rx_bytes) / per;
 	r->net_tx_pps = (double)dsub(c->net_tx_packets, p->net_tx_packets) / per;
 	r->net_rx_pps = (double)dsub(c->net_rx_packets, p->net_rx_packets) / per;
-	r->rss_delta_kb = (int64_t)t->rss_kb - (int64_t)b->rss_kb;
-}
-
-static void interval_base(const struct task *t, struct rate_base *b)
-{
-	*b = (struct rate_base){&t->prev, t->prev_t, t->prev_ts_t, t->prev_rss_kb, false};
 }
 
 /* Rates over the measured interval, or (accumulated) totals since first seen. */
-static void compute_rates(const struct model *m, struct task *t)
+static void compute_rates(struct model *m, struct task *t)
 {
-	struct rate_base b;
-	if (!m->cfg.accumulated) {
-		interval_base(t, &b);
-	} else if (t->first) {
-		b = (struct rate_base){&t->first->c, t->first->t, t->first->ts_t, t->first->rss_kb, true};
-	} else {
+	const struct task_counters *c = &t->cur;
+	bool acc = m->cfg.accumulated;
+	t->rates_valid = false;
+	t->rss_delta_kb = 0;
+	if (acc && !t->first) {
 		/* accumulation switched on: it starts at this task's next sample */
-		memset(&t->rates, 0, sizeof t->rates);
+		delta_release(&m->deltas, t);
 		return;
 	}
-	rates_from(m, t, &b, &t->rates);
-	const struct task_counters *c = &t->cur, *p = b.c;
-	t->active = c->utime != p->utime || c->stime != p->stime || c->run_ns != p->run_ns ||
-		    c->cswch != p->cswch || c->nvcswch != p->nvcswch ||
+	const struct task_counters *p = acc ? &t->first->c : task_prev(t);
+	double elapsed = t->cur_t - (acc ? t->first->t : t->prev_t);
+	if (t->nsamples < 2 || !(elapsed > 0)) {
+		delta_release(&m->deltas, t);
+		return;
+	}
+	uint64_t base_rss = acc ? t->first->rss_kb : t->prev_rss_kb;
+	t->rss_delta_kb = (int64_t)t->rss_kb - (int64_t)base_rss;
+	t->active = dsub(c->utime, p->utime) + dsub(c->stime, p->stime) > 0 ||
+		    c->run_ns != p->run_ns || c->cswch != p->cswch || c->nvcswch != p->nvcswch ||
 		    c->read_bytes != p->read_bytes || c->write_bytes != p->write_bytes ||
 		    c->net_tx_bytes != p->net_tx_bytes || c->net_rx_bytes != p->net_rx_bytes;
+	if (!acc && !t->delta) {
+		t->rates_valid = true; /* prev == cur: every rate is 0 */
+		return;
+	}
+	if (counters_equal(p, c)) {
+		/* nothing moved: every rate is 0, and prev == cur needs no record */
+		delta_release(&m->deltas, t);
+		t->rates_valid = true;
+		return;
+	}
+	if (!delta_hold(&m->deltas, t))
+		return; /* out of memory: no rate rather than a wrong one */
+	t->rates_valid = true;
+	struct rate_base b = {p, acc ? t->first->t : t->prev_t, acc ? t->first->ts_t : t->prev_ts_t,
+			      acc};
+	rates_from(m, t, &b, &t->delta->rates);
 }
 
 /* One refresh into the task's history (history.h): always the interval's
  * rates, also while the table shows accumulated totals. */
 static void record_history(const struct model *m, struct task *t)
 {
+	double elapsed = t->cur_t - t->prev_t;
+	if (!t->rates_valid || !(elapsed > 0))
+		return;
 	struct task_rates iv;
-	const struct task_rates *r = &t->rates;
+	const struct task_rates *r = task_rates(t);
 	if (m->cfg.accumulated) {
-		struct rate_base b;
-		interval_base(t, &b);
-		rates_from(m, t, &b, &iv);
+		const struct task_counters *p = task_prev(t);
+		struct rate_base b = {p, t->prev_t, t->prev_ts_t, false};
+		if (counters_equal(p, &t->cur))
+			memset(&iv, 0, sizeof iv);
+		else
+			rates_from(m, t, &b, &iv);
 		r = &iv;
 	}
-	if (!r->valid)
-		return;
 	struct hist_sample s = {{
 		[HIST_CPU] = r->cpu_pct,
 		[HIST_RSS] = (double)t->rss_kb,
@@ -313,7 +340,7 @@ static void record_history(const struct model *m, struct task *t)
 		[HIST_NET_RX] = r->net_rx_bps,
 	}};
 	/* out of memory: the task's history just stays idle */
-	(void)hist_record(&t->hist, &t->hist_n, &s, r->elapsed_s, t->prev_rss_kb);
+	(void)hist_record(&t->hist, &t->hist_n, &s, elapsed, t->prev_rss_kb);
 }
 
 struct sweep_ctx {
@@ -333,7 +360,9 @@ static void sweep_one(struct task *t, void *arg)
 	if (!t->exited_gen) {
 		t->exited_gen = m->gen;
 		t->active = false;
-		memset(&t->rates, 0, sizeof t->rates);
+		t->rates_valid = false;
+		t->rss_delta_kb = 0;
+		delta_release(&m->deltas, t);
 		return;
 	}
 	if (m->gen - t->exited_gen >= EXITED_KEEP)

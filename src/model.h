@@ -72,6 +72,7 @@ struct model {
 	struct model_config cfg;
 	struct procfs pfs;
 	struct task_table procs, threads;
+	struct delta_pool deltas; /* prev counters and rates of the tasks that moved */
 	struct thread_bases bases;
 	struct system_reader sys;
 	struct users users;
@@ -98,9 +99,9 @@ struct model {
 	uint64_t ts_exit_overruns;
 	int delayacct_saved; /* value before --enable-delayacct, -1 if untouched */
 	int32_t *ts_ids;
-	size_t ts_ids_cap;
-	struct task_ts *ts_replies; /* by list position, this refresh only */
-	size_t ts_replies_cap;
+	/* replies for the listed tasks [ts_first, ts_end), by position - ts_first */
+	struct task_ts *ts_replies;
+	size_t ts_cap, ts_first, ts_end;
 	/* tasks that started and ended between two refreshes, from exit records */
 	struct task *exited;
 	size_t nexited, exited_cap;

@@ -39,7 +39,9 @@
 #define PID_IDLE_NS (30000 * 1000000ULL)
 #define LOCALADDR_TTL_NS (1000 * 1000000ULL)
 #define SYN_SLOTS 256          /* connection openings announced per drain; more wait for the ring */
-#define SYN_BUFFER_BYTES (256 << 10) /* the SYN watcher's ring: a few hundred openings */
+/* the SYN watcher's ring, all of it resident: a few hundred openings between
+ * two wake-ups; more only make attribution slower */
+#define SYN_BUFFER_BYTES (128 << 10)
 
 /* Connection openings: a TCP SYN without ACK, IPv4 or IPv6 with TCP as the
  * first header (IPv6 extension headers before TCP are rare enough to leave

@@ -161,9 +161,20 @@ void scan_sweep_bases(struct model *m)
 
 /* ---- reading one task ---- */
 
-static void shift_sample(struct task *t, double now)
+/* The current sample becomes the previous one. A task about to be read in
+ * full keeps a copy of its counters in a delta record while cur moves (a
+ * first sample, or one after a gap, has no rate and needs none); one its
+ * probe found idle gives its record back: its counters stay as they are. */
+static void shift_sample(struct model *m, struct task *t, double now, bool moving)
 {
-	t->prev = t->cur;
+	bool rate_next = t->nsamples && t->sample_gen + 1 == m->gen;
+	if (moving && rate_next && delta_hold(&m->deltas, t)) {
+		t->delta->prev = t->cur;
+	} else {
+		delta_release(&m->deltas, t);
+		if (moving && rate_next)
+			t->nsamples = 0; /* out of memory: no rate rather than a wrong one */
+	}
 	t->prev_t = t->cur_t;
 	t->prev_rss_kb = t->rss_kb;
 	t->prev_ts_t = t->cur_ts_t;
@@ -301,14 +312,14 @@ static bool same_schedstat(const struct proc_schedstat *a, uint64_t run, uint64_
 
 static bool ts_fresh(const struct model *m, const struct task *t)
 {
-	return t->ts_gen == m->gen;
+	return t->ts_gen == m->gen && t->list_index >= m->ts_first && t->list_index < m->ts_end;
 }
 
 /* With a taskstats reply the probe costs no file: run time, timeslices and
  * context switches unchanged means the task has not run. */
 static const struct task_ts *ts_of(const struct model *m, const struct task *t)
 {
-	return &m->ts_replies[t->list_index];
+	return &m->ts_replies[t->list_index - m->ts_first];
 }
 
 static bool ts_idle(const struct model *m, const struct task *t)
@@ -329,7 +340,7 @@ static void apply_ts(struct model *m, struct task *t)
 	t->cur.wait_ns = ts->wait_ns;
 	t->cur.cswch = ts->nvcsw;
 	t->cur.nvcswch = ts->nivcsw;
-	t->cur_ts_t = t->ts_t;
+	t->cur_ts_t = ts->t;
 	t->have |= TG_STATUS | TG_SCHEDSTAT;
 	if (m->delayacct_on) {
 		t->cur.blkio_delay_ns = ts->blkio_ns;
@@ -356,17 +367,18 @@ static void apply_ts(struct model *m, struct task *t)
  * this time keeps them: never mix two sources' baselines. */
 static void keep_ts_counters(struct task *t)
 {
-	t->cur.run_ns = t->prev.run_ns, t->cur.slices = t->prev.slices;
-	t->cur.wait_ns = t->prev.wait_ns;
-	t->cur.cswch = t->prev.cswch, t->cur.nvcswch = t->prev.nvcswch;
+	const struct task_counters *pv = task_prev(t);
+	t->cur.run_ns = pv->run_ns, t->cur.slices = pv->slices;
+	t->cur.wait_ns = pv->wait_ns;
+	t->cur.cswch = pv->cswch, t->cur.nvcswch = pv->nvcswch;
 }
 
 /* A task found idle by its probe: its counters are unchanged, time moves on. */
 static void mark_idle(struct model *m, struct task *t, double now)
 {
-	shift_sample(t, now);
-	if (t->ts_gen == m->gen)
-		t->cur_ts_t = t->ts_t;
+	shift_sample(m, t, now, false);
+	if (ts_fresh(m, t))
+		t->cur_ts_t = ts_of(m, t)->t;
 	m->counters.tasks_probed_idle++;
 }
 
@@ -387,12 +399,11 @@ static void identity_check(struct model *m, struct task *t, const struct proc_st
 		tsmodel_keep_replaced(m, t);
 		uint32_t list_index = t->list_index;
 		uint32_t ts_gen = t->ts_gen;
-		double ts_t = t->ts_t;
 		int32_t tgid = t->tgid;
 		bool is_thread = t->is_thread;
 		struct task *process = t->process;
-		task_reset(t);
-		t->list_index = list_index, t->ts_gen = ts_gen, t->ts_t = ts_t;
+		task_reset(t, &m->deltas);
+		t->list_index = list_index, t->ts_gen = ts_gen;
 		t->tgid = tgid, t->is_thread = is_thread, t->process = process;
 	}
 	if (!t->nsamples)
@@ -411,6 +422,15 @@ static void record_comm(struct model *m, struct task *t, const struct proc_stat 
 	/* exec changes comm: that is when the command line is worth re-reading */
 	if (want_cmdline && (changed || !t->cmdline))
 		read_cmdline(m, t, pid);
+}
+
+/* Out of memory leaves it unknown: the next sample starts over from it. */
+static void set_main_raw(struct task *p, const struct raw_main *v)
+{
+	if (!p->main_raw)
+		p->main_raw = malloc(sizeof *p->main_raw);
+	if (p->main_raw)
+		*p->main_raw = *v;
 }
 
 /* Sums context switches and run-queue wait over a process's threads, as
@@ -460,11 +480,11 @@ static void aggregate_threads(struct model *m, struct task *p, bool first)
 				b->tgid = p->tid;
 			}
 #define DELTA(now, base) ((now) >= (base) ? (now) - (base) : (now))
-			if (fresh && !first && tid == p->tid && p->main_raw_valid) {
+			if (fresh && !first && tid == p->tid && p->main_raw) {
 				/* the main thread of a formerly single-threaded process */
-				b->cswch = p->main_raw.cswch, b->nvcswch = p->main_raw.nvcswch;
-				b->wait_ns = p->main_raw.wait_ns, b->run_ns = p->main_raw.run_ns;
-				b->slices = p->main_raw.slices;
+				b->cswch = p->main_raw->cswch, b->nvcswch = p->main_raw->nvcswch;
+				b->wait_ns = p->main_raw->wait_ns, b->run_ns = p->main_raw->run_ns;
+				b->slices = p->main_raw->slices;
 			}
 			d_cswch += DELTA(st.voluntary_ctxt_switches, b->cswch);
 			d_nvcswch += DELTA(st.nonvoluntary_ctxt_switches, b->nvcswch);
@@ -479,20 +499,25 @@ static void aggregate_threads(struct model *m, struct task *p, bool first)
 			b->slices = ss.timeslices;
 			b->gen = m->gen;
 			if (tid == p->tid) {
-				p->main_raw.cswch = b->cswch, p->main_raw.nvcswch = b->nvcswch;
-				p->main_raw.wait_ns = b->wait_ns, p->main_raw.run_ns = b->run_ns;
-				p->main_raw.slices = b->slices;
-				p->main_raw_valid = true;
+				struct raw_main now_raw = {
+					.cswch = b->cswch,
+					.nvcswch = b->nvcswch,
+					.wait_ns = b->wait_ns,
+					.run_ns = b->run_ns,
+					.slices = b->slices,
+				};
+				set_main_raw(p, &now_raw);
 			}
 		}
 	}
 	close(fd);
 	p->agg_gen = m->gen;
-	p->cur.cswch = p->prev.cswch + d_cswch;
-	p->cur.nvcswch = p->prev.nvcswch + d_nvcswch;
-	p->cur.wait_ns = p->prev.wait_ns + d_wait;
-	p->cur.run_ns = p->prev.run_ns + d_run;
-	p->cur.slices = p->prev.slices + d_slices;
+	const struct task_counters *pv = task_prev(p); /* may be cur itself: each field read once */
+	p->cur.cswch = pv->cswch + d_cswch;
+	p->cur.nvcswch = pv->nvcswch + d_nvcswch;
+	p->cur.wait_ns = pv->wait_ns + d_wait;
+	p->cur.run_ns = pv->run_ns + d_run;
+	p->cur.slices = pv->slices + d_slices;
 	if (first)
 		p->cur.cswch = d_cswch, p->cur.nvcswch = d_nvcswch, p->cur.wait_ns = d_wait,
 		p->cur.run_ns = d_run, p->cur.slices = d_slices;
@@ -518,7 +543,7 @@ static enum read_result sample_process_ts(struct model *m, struct task *p)
 		return READ_GONE;
 	identity_check(m, p, &st);
 	bool first = p->nsamples == 0;
-	shift_sample(p, clock_now(m));
+	shift_sample(m, p, clock_now(m), true);
 	apply_stat(m, p, &st);
 	record_comm(m, p, &st, pid, true);
 	if (fresh)
@@ -556,9 +581,9 @@ static enum read_result sample_process(struct model *m, struct task *p)
 				return is_gone(n) ? READ_GONE : READ_OK;
 			if (parse_proc_schedstat(m->readbuf, (size_t)n, &ss) == 0) {
 				have_ss = true;
-				if (p->main_raw_valid &&
-				    same_schedstat(&ss, p->main_raw.run_ns, p->main_raw.wait_ns,
-						   p->main_raw.slices)) {
+				if (p->main_raw &&
+				    same_schedstat(&ss, p->main_raw->run_ns, p->main_raw->wait_ns,
+						   p->main_raw->slices)) {
 					mark_idle(m, p, clock_now(m));
 					return READ_OK;
 				}
@@ -570,8 +595,10 @@ static enum read_result sample_process(struct model *m, struct task *p)
 			if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 				return READ_GONE;
 			have_st = true;
+			/* guest too: apply_stat below must leave the counters as they are */
 			if (st.starttime == p->start_ticks && st.utime == p->cur.utime &&
 			    st.stime == p->cur.stime && st.minflt == p->cur.minflt &&
+			    (st.has_guest ? st.guest_time : 0) == p->cur.guest &&
 			    st.majflt == p->cur.majflt && st.num_threads == p->nthreads) {
 				mark_idle(m, p, clock_now(m));
 				apply_stat(m, p, &st); /* memory and state come free with the probe */
@@ -593,9 +620,9 @@ static enum read_result sample_process(struct model *m, struct task *p)
 	bool first = p->nsamples == 0;
 	bool ran = first || st.utime != p->cur.utime || st.stime != p->cur.stime ||
 		   st.minflt != p->cur.minflt || st.majflt != p->cur.majflt ||
-		   (have_ss && p->main_raw_valid &&
-		    !same_schedstat(&ss, p->main_raw.run_ns, p->main_raw.wait_ns, p->main_raw.slices));
-	shift_sample(p, now);
+		   (have_ss && p->main_raw &&
+		    !same_schedstat(&ss, p->main_raw->run_ns, p->main_raw->wait_ns, p->main_raw->slices));
+	shift_sample(m, p, now, true);
 	apply_stat(m, p, &st);
 	record_comm(m, p, &st, pid, true);
 
@@ -608,12 +635,13 @@ static enum read_result sample_process(struct model *m, struct task *p)
 		ran = ran || first;
 
 	if (p->nthreads > 1) {
-		if (ran || !p->main_raw_valid)
+		if (ran || !p->main_raw)
 			aggregate_threads(m, p, first);
 		else {
-			p->cur.cswch = p->prev.cswch, p->cur.nvcswch = p->prev.nvcswch;
-			p->cur.wait_ns = p->prev.wait_ns, p->cur.run_ns = p->prev.run_ns;
-			p->cur.slices = p->prev.slices;
+			const struct task_counters *pv = task_prev(p);
+			p->cur.cswch = pv->cswch, p->cur.nvcswch = pv->nvcswch;
+			p->cur.wait_ns = pv->wait_ns, p->cur.run_ns = pv->run_ns;
+			p->cur.slices = pv->slices;
 		}
 	} else if (status.has_ctxt) {
 		/* single-threaded: the main thread is the process */
@@ -624,12 +652,12 @@ static enum read_result sample_process(struct model *m, struct task *p)
 			.run_ns = main_ss.run_ns,
 			.slices = main_ss.timeslices,
 		};
-		if (first || !p->main_raw_valid) {
+		if (first || !p->main_raw) {
 			p->cur.cswch = now_raw.cswch, p->cur.nvcswch = now_raw.nvcswch;
 			p->cur.wait_ns = now_raw.wait_ns, p->cur.run_ns = now_raw.run_ns;
 			p->cur.slices = now_raw.slices;
 		} else {
-#define ADV(f) p->cur.f = p->prev.f + (now_raw.f >= p->main_raw.f ? now_raw.f - p->main_raw.f : 0)
+#define ADV(f) p->cur.f = task_prev(p)->f + (now_raw.f >= p->main_raw->f ? now_raw.f - p->main_raw->f : 0)
 			ADV(cswch);
 			ADV(nvcswch);
 			ADV(wait_ns);
@@ -637,8 +665,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
 			ADV(slices);
 #undef ADV
 		}
-		p->main_raw = now_raw;
-		p->main_raw_valid = true;
+		set_main_raw(p, &now_raw);
 		p->have |= TG_STATUS;
 	}
 	p->full_gen = m->gen;
@@ -657,7 +684,7 @@ static int read_thread_stat(struct model *m, struct task *t, int32_t pid)
 	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 		return -1;
 	identity_check(m, t, &st);
-	shift_sample(t, clock_now(m));
+	shift_sample(m, t, clock_now(m), true);
 	apply_stat(m, t, &st);
 	record_comm(m, t, &st, pid, false);
 	return 1;
@@ -739,7 +766,7 @@ static enum read_result sample_process_identity(struct model *m, struct task *p)
 	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 		return READ_GONE;
 	identity_check(m, p, &st);
-	shift_sample(p, clock_now(m));
+	shift_sample(m, p, clock_now(m), true);
 	apply_stat(m, p, &st);
 	record_comm(m, p, &st, p->tid, true);
 	n = read_task_file(m, p->tid, 0, "status");
@@ -831,7 +858,7 @@ static int32_t list_threads_of(struct model *m, struct task *p)
 			if (!t)
 				continue;
 			if (!is_new && t->tgid != p->tid)
-				task_reset(t); /* the tid now belongs to another process */
+				task_reset(t, &m->deltas); /* the tid now belongs to another process */
 			t->is_thread = true;
 			t->tgid = p->tid;
 			t->process = p;
@@ -891,11 +918,15 @@ static int list_all(struct model *m)
 	return 0;
 }
 
-/* Phase 3: sample what was listed. */
+/* Phase 2: sample what was listed, taking the taskstats replies (TGIDs on
+ * process rows, TIDs on thread rows) a slice ahead of the reads. */
 static void sample_listed(struct model *m)
 {
 	struct system_stats *sys = &m->sys.stats;
+	size_t ts_end = 0;
 	for (size_t i = 0; i < m->listed.n; i++) {
+		if (!m->cfg.threads && i >= ts_end)
+			ts_end = tsmodel_query_from(m, i);
 		struct task *p = m->listed.v[i];
 		enum read_result r = m->cfg.threads ? sample_process_identity(m, p)
 						    : sample_process(m, p);
@@ -917,6 +948,8 @@ static void sample_listed(struct model *m)
 		}
 	}
 	for (size_t i = 0; i < m->listed_threads.n; i++) {
+		if (i >= ts_end)
+			ts_end = tsmodel_query_from(m, i);
 		struct task *t = m->listed_threads.v[i];
 		struct task *p = t->process;
 		if (!p || p->seen_gen != m->gen || sample_thread(m, t, t->tgid) == READ_GONE) {
@@ -961,8 +994,7 @@ int scan_all(struct model *m)
 	memset(&m->counters, 0, sizeof m->counters);
 	if (list_all(m) < 0)
 		return -1;
-	/* Phase 2: one pipelined taskstats round for everything listed */
-	tsmodel_query(m);
+	tsmodel_begin_query(m);
 	sample_listed(m);
 	return 0;
 }

@@ -36,6 +36,7 @@ struct task_ts {
 	uint64_t read_bytes, write_bytes, cwrite_bytes;
 	uint32_t uid;
 	bool has_io, has_uid;
+	double t; /* CLOCK_MONOTONIC seconds when the reply came */
 };
 
 /* Cumulative counters as the kernel reports them. */
@@ -57,9 +58,26 @@ struct task_rates {
 	double read_bps, write_bps, cwrite_bps;
 	double io_delay_pct, swapin_delay_pct, reclaim_delay_pct, thrashing_delay_pct;
 	double net_tx_bps, net_rx_bps, net_tx_pps, net_rx_pps;
-	int64_t rss_delta_kb;
-	double elapsed_s;
-	bool valid; /* false on a task's first sample: no rate from nothing */
+};
+
+/* What a task needs only while its counters move: the previous sample's
+ * counters and the rates over the interval. Most tasks sleep through most
+ * intervals, and then the previous sample equals the current one and
+ * every rate is 0, so a task holds a record only while it differs (from
+ * the refresh that reads it changing until the sweep that finds it idle
+ * again). At 5,000 mostly idle tasks that keeps ~2 MiB out of the task
+ * table. Records come from a pool: no allocation per task once warm. */
+struct task_delta {
+	struct task_counters prev;
+	struct task_rates rates;
+	struct task_delta *next_free;
+};
+
+struct delta_pool {
+	struct task_delta *free_list;
+	struct task_delta **chunks;
+	size_t nchunks, chunks_cap;
+	size_t held; /* records in use, for tests and measurements */
 };
 
 struct task {
@@ -85,7 +103,12 @@ struct task {
 	int32_t nice, priority;
 	int32_t nthreads;
 	uint64_t vsz_kb, rss_kb, prev_rss_kb;
-	struct task_counters cur, prev;
+	struct task_counters cur;
+	/* NULL: the previous sample's counters equal cur and every rate is 0
+	 * (use task_prev() and task_rates()) */
+	struct task_delta *delta;
+	int64_t rss_delta_kb;   /* rss_kb against the previous (or -a: first) sample */
+	bool rates_valid;       /* false on a task's first sample: no rate from nothing */
 	/* -a: the first sample, allocated only in accumulated mode */
 	struct task_first {
 		struct task_counters c;
@@ -93,23 +116,24 @@ struct task {
 		uint64_t rss_kb;
 	} *first;
 	struct hist *hist;      /* NULL while the task has done nothing */
-	double cur_t, prev_t, first_t; /* CLOCK_MONOTONIC seconds of the samples */
+	double cur_t, prev_t; /* CLOCK_MONOTONIC seconds of the samples */
 	/* when the taskstats counters in cur/prev were taken: a reply arrives
 	 * earlier in the refresh than the task's files are read */
-	double ts_t, cur_ts_t, prev_ts_t;
-	struct task_rates rates;
+	double cur_ts_t, prev_ts_t;
 	/* process rows: the main thread's own raw counters, the baseline for
-	 * advancing the process totals while it is single-threaded */
+	 * advancing the process totals while it is single-threaded. Only
+	 * process rows have one: allocated at the first, NULL until then */
 	struct raw_main {
 		uint64_t cswch, nvcswch, wait_ns, run_ns, slices;
-	} main_raw;
-	bool main_raw_valid;
+	} *main_raw;
 	char comm[PARSE_COMM_MAX]; /* raw bytes from the kernel, unsanitised */
 	char *cmdline;             /* sanitised, joined by spaces; NULL until read */
 	uint32_t cmdline_len;
 	bool cmdline_empty;        /* kernel threads and zombies have none */
-	/* taskstats: this refresh's reply is the model's ts_replies[list_index]
-	 * when ts_gen == the model's gen; ts_source once its counters feed cur */
+	/* taskstats: this refresh's reply is the model's
+	 * ts_replies[list_index - ts_first] when ts_gen == the model's gen and
+	 * the index is in the slice queried last; ts_source once its counters
+	 * feed cur */
 	uint32_t list_index;
 	uint32_t ts_gen;
 	bool ts_source;
@@ -126,6 +150,7 @@ struct task_table {
 	struct task *free_list;
 	struct task **chunks;
 	size_t nchunks, chunks_cap;
+	struct delta_pool *deltas; /* where removed tasks return their records; may be NULL */
 };
 
 void task_table_init(struct task_table *t);
@@ -138,9 +163,31 @@ void task_table_remove(struct task_table *t, struct task *task);
 /* Calls fn for every task; fn may remove the task it is given. */
 void task_table_foreach(struct task_table *t, void (*fn)(struct task *, void *), void *ctx);
 
-/* Forgets a task's samples (pid reuse, or a fresh start). Keeps tid. */
-void task_reset(struct task *task);
-/* Frees what a task owns (command line, first sample, history). */
-void task_release(struct task *task);
+/* Forgets a task's samples (pid reuse, or a fresh start). Keeps tid.
+ * Its delta record, if any, goes back to pool (which may be NULL). */
+void task_reset(struct task *task, struct delta_pool *pool);
+/* Frees what a task owns (command line, first sample, history, main
+ * thread baseline) and gives its delta record back to pool. */
+void task_release(struct task *task, struct delta_pool *pool);
+
+void delta_pool_free(struct delta_pool *pool);
+/* Gives the task a record if it has none, its prev a copy of cur (what
+ * "no record" meant). False when out of memory. */
+bool delta_hold(struct delta_pool *pool, struct task *task);
+/* Returns the task's record to the pool: its prev becomes cur again. */
+void delta_release(struct delta_pool *pool, struct task *task);
+
+static inline const struct task_counters *task_prev(const struct task *t)
+{
+	return t->delta ? &t->delta->prev : &t->cur;
+}
+
+/* The rates of the last refresh (all 0 without a record); meaningful
+ * only when t->rates_valid. */
+static inline const struct task_rates *task_rates(const struct task *t)
+{
+	static const struct task_rates zero;
+	return t->delta ? &t->delta->rates : &zero;
+}
 
 #endif

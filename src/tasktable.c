@@ -5,6 +5,7 @@
 #include <string.h>
 
 #define CHUNK_TASKS 256
+#define CHUNK_DELTAS 64
 
 static size_t slot_of(int32_t tid, size_t nslots)
 {
@@ -23,7 +24,7 @@ void task_table_free(struct task_table *t)
 	for (size_t c = 0; c < t->nchunks; c++) {
 		struct task *chunk = t->chunks[c];
 		for (size_t i = 0; i < CHUNK_TASKS; i++)
-			task_release(&chunk[i]);
+			task_release(&chunk[i], t->deltas);
 		free(chunk);
 	}
 	free(t->chunks);
@@ -138,7 +139,7 @@ void task_table_remove(struct task_table *t, struct task *task)
 	}
 done:
 	t->count--;
-	task_release(task);
+	task_release(task, t->deltas);
 	task->in_use = false;
 	task->pool_next = t->free_list;
 	t->free_list = task;
@@ -154,18 +155,18 @@ void task_table_foreach(struct task_table *t, void (*fn)(struct task *, void *),
 	}
 }
 
-void task_reset(struct task *task)
+void task_reset(struct task *task, struct delta_pool *pool)
 {
 	int32_t tid = task->tid;
 	struct task *pool_next = task->pool_next;
-	task_release(task);
+	task_release(task, pool);
 	memset(task, 0, sizeof *task);
 	task->tid = tid;
 	task->pool_next = pool_next;
 	task->in_use = true;
 }
 
-void task_release(struct task *task)
+void task_release(struct task *task, struct delta_pool *pool)
 {
 	free(task->cmdline);
 	task->cmdline = NULL;
@@ -173,4 +174,65 @@ void task_release(struct task *task)
 	task->first = NULL;
 	free(task->hist);
 	task->hist = NULL;
+	free(task->main_raw);
+	task->main_raw = NULL;
+	delta_release(pool, task);
+}
+
+/* ---- delta records ---- */
+
+void delta_pool_free(struct delta_pool *pool)
+{
+	for (size_t c = 0; c < pool->nchunks; c++)
+		free(pool->chunks[c]);
+	free(pool->chunks);
+	memset(pool, 0, sizeof *pool);
+}
+
+static bool delta_add_chunk(struct delta_pool *pool)
+{
+	if (pool->nchunks == pool->chunks_cap) {
+		size_t cap = pool->chunks_cap ? pool->chunks_cap * 2 : 16;
+		struct task_delta **chunks = realloc(pool->chunks, cap * sizeof *chunks);
+		if (!chunks)
+			return false;
+		pool->chunks = chunks;
+		pool->chunks_cap = cap;
+	}
+	struct task_delta *chunk = malloc(CHUNK_DELTAS * sizeof *chunk);
+	if (!chunk)
+		return false;
+	pool->chunks[pool->nchunks++] = chunk;
+	for (size_t i = CHUNK_DELTAS; i-- > 0;) {
+		chunk[i].next_free = pool->free_list;
+		pool->free_list = &chunk[i];
+	}
+	return true;
+}
+
+bool delta_hold(struct delta_pool *pool, struct task *task)
+{
+	if (task->delta)
+		return true;
+	if (!pool || (!pool->free_list && !delta_add_chunk(pool)))
+		return false;
+	struct task_delta *d = pool->free_list;
+	pool->free_list = d->next_free;
+	d->next_free = NULL;
+	d->prev = task->cur;
+	memset(&d->rates, 0, sizeof d->rates);
+	task->delta = d;
+	pool->held++;
+	return true;
+}
+
+void delta_release(struct delta_pool *pool, struct task *task)
+{
+	struct task_delta *d = task->delta;
+	task->delta = NULL;
+	if (!d || !pool)
+		return; /* no pool: a record the caller owns (tests) */
+	d->next_free = pool->free_list;
+	pool->free_list = d;
+	pool->held--;
 }

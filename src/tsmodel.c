@@ -1,5 +1,5 @@
-/* tsmodel.c - taskstats in the model: one pipelined query round per
- * refresh, delay accounting state, and exit records turned into rows for
+/* tsmodel.c - taskstats in the model: pipelined queries a slice of the
+ * listing at a time, delay accounting state, and exit records turned into rows for
  * tasks that lived less than one interval. */
 #include "tsmodel.h"
 #include "sanitize.h"
@@ -105,7 +105,7 @@ void tsmodel_close(struct model *m)
 	free(m->ts_replies);
 	m->ts_replies = NULL;
 	for (size_t i = 0; i < m->nexited; i++)
-		task_release(&m->exited[i]);
+		task_release(&m->exited[i], &m->deltas);
 	free(m->exited);
 	m->exited = NULL;
 	m->nexited = m->exited_cap = 0;
@@ -145,41 +145,56 @@ static void on_reply(void *ctx, int32_t id, const struct taskstats_sample *s, in
 		return; /* ESRCH: it exited after the listing */
 	struct task *t = task_table_find(m->cfg.threads ? &m->threads : &m->procs, id);
 	const struct task_list *l = m->cfg.threads ? &m->listed_threads : &m->listed;
-	if (!t || t->list_index >= l->n || l->v[t->list_index] != t)
+	if (!t || t->list_index < m->ts_first || t->list_index >= m->ts_end ||
+	    l->v[t->list_index] != t)
 		return;
-	fill_ts(&m->ts_replies[t->list_index], s);
+	struct task_ts *d = &m->ts_replies[t->list_index - m->ts_first];
+	fill_ts(d, s);
 	t->ts_gen = m->gen;
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	t->ts_t = (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
+	d->t = (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
 }
 
-void tsmodel_query(struct model *m)
+void tsmodel_begin_query(struct model *m)
 {
+	m->ts_first = m->ts_end = 0;
 	if (!m->ts)
 		return;
 	read_delayacct(m);
 	describe_state(m);
+	/* one send's worth of replies at a time: at 5,000 tasks a reply per
+	 * listed task would be half a MiB held for a moment each refresh */
+	size_t chunk = taskstats_chunk_size(m->ts);
+	if (chunk > m->ts_cap) {
+		int32_t *ids = realloc(m->ts_ids, chunk * sizeof *ids);
+		if (ids)
+			m->ts_ids = ids;
+		struct task_ts *r = ids ? realloc(m->ts_replies, chunk * sizeof *r) : NULL;
+		if (r)
+			m->ts_replies = r;
+		if (!ids || !r)
+			return;
+		m->ts_cap = chunk;
+	}
+}
+
+size_t tsmodel_query_from(struct model *m, size_t from)
+{
 	const struct task_list *l = m->cfg.threads ? &m->listed_threads : &m->listed;
-	if (l->n > m->ts_ids_cap) {
-		int32_t *ids = realloc(m->ts_ids, l->n * sizeof *ids);
-		if (!ids)
-			return;
-		m->ts_ids = ids;
-		m->ts_ids_cap = l->n;
+	if (!m->ts || !m->ts_cap) {
+		m->ts_first = m->ts_end = l->n; /* no replies: every task reads its files */
+		return l->n;
 	}
-	if (l->n > m->ts_replies_cap) {
-		struct task_ts *r = realloc(m->ts_replies, l->n * sizeof *r);
-		if (!r)
-			return;
-		m->ts_replies = r;
-		m->ts_replies_cap = l->n;
-	}
+	size_t end = l->n - from > m->ts_cap ? from + m->ts_cap : l->n;
 	size_t n = 0;
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = from; i < end; i++)
 		if (l->v[i])
 			m->ts_ids[n++] = l->v[i]->tid;
+	m->ts_first = from;
+	m->ts_end = end;
 	taskstats_query(m->ts, m->ts_ids, n, !m->cfg.threads, on_reply, m);
+	return end;
 }
 
 /* ---- exit records ---- */
@@ -235,17 +250,20 @@ static bool record_matches(const struct model *m, const struct task *t,
 static void finish_known(struct model *m, struct task *t, const struct taskstats_sample *s,
 			 bool with_bytes)
 {
+	/* cur takes the final figures below: the previous ones need a record */
+	if (!delta_hold(&m->deltas, t))
+		return; /* out of memory: it ends as a vanished task, without its last figures */
 	if (t->exit_final && t->exited_gen == m->gen) {
 		/* already finished in this drain: only update the figures */
 	} else if (t->nsamples < 2) {
 		/* first seen in this refresh: all its life is in this interval */
-		memset(&t->prev, 0, sizeof t->prev);
+		memset(&t->delta->prev, 0, sizeof t->delta->prev);
 		t->prev_t = t->prev_ts_t = m->prev_now_s;
 		t->prev_rss_kb = 0;
 		t->cur_t = m->now_s;
 		t->nsamples = 2;
 	} else if (t->seen_gen != m->gen) {
-		t->prev = t->cur;
+		t->delta->prev = t->cur;
 		t->prev_t = t->cur_t;
 		t->prev_ts_t = t->cur_ts_t;
 		t->prev_rss_kb = t->rss_kb;
@@ -301,6 +319,10 @@ static void add_short_lived(struct model *m, const struct taskstats_sample *s, b
 	if (!t)
 		return;
 	if (!t->in_use) {
+		/* everything it did is in this interval: its previous counters are 0 */
+		if (!delta_hold(&m->deltas, t))
+			return;
+		memset(&t->delta->prev, 0, sizeof t->delta->prev);
 		t->in_use = true;
 		t->tgid = process_rows || !s->has_tgid ? id : (int32_t)s->tgid;
 		t->is_thread = !process_rows;
@@ -406,7 +428,7 @@ static void on_exit_record(void *ctx, const struct taskstats_sample *s)
 void tsmodel_begin_refresh(struct model *m)
 {
 	for (size_t i = 0; i < m->nexited; i++)
-		task_release(&m->exited[i]);
+		task_release(&m->exited[i], &m->deltas);
 	m->nexited = 0;
 }
 
@@ -421,6 +443,8 @@ void tsmodel_keep_replaced(struct model *m, const struct task *old)
 	t->cmdline = old->cmdline ? strdup(old->cmdline) : NULL;
 	t->first = NULL; /* accumulated totals end with the old task */
 	t->hist = NULL;  /* and its history (the table's entry owns it) */
+	t->delta = NULL; /* the old task's record stays with it; finish_known takes one */
+	t->main_raw = NULL;
 	t->process = NULL;
 	t->in_use = false; /* pending: shown only if its exit record comes */
 	t->exit_final = false;
@@ -434,7 +458,7 @@ static void drop_pending(struct model *m)
 		if (m->exited[i].exit_final) {
 			m->exited[j++] = m->exited[i];
 		} else {
-			task_release(&m->exited[i]);
+			task_release(&m->exited[i], &m->deltas);
 		}
 	}
 	m->nexited = j;

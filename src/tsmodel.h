@@ -13,8 +13,12 @@ int tsmodel_open(struct model *m, char *why, size_t whylen);
 void tsmodel_close(struct model *m);
 /* Restores kernel.task_delayacct when --enable-delayacct changed it. */
 void tsmodel_restore_delayacct(struct model *m);
-/* Queries every listed task (TGIDs on process rows, TIDs on thread rows). */
-void tsmodel_query(struct model *m);
+/* Taskstats replies come a slice of the listing at a time (TGIDs on
+ * process rows, TIDs on thread rows), just before those tasks are read:
+ * begin once per refresh, then query_from(i) before the listed task i
+ * when i has reached the end of the last slice; it returns that end. */
+void tsmodel_begin_query(struct model *m);
+size_t tsmodel_query_from(struct model *m, size_t from);
 /* Clears the last refresh's exited rows; call before the scan. */
 void tsmodel_begin_refresh(struct model *m);
 /* Keeps a copy of a task whose id was just reused, so that its exit record

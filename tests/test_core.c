@@ -211,8 +211,11 @@ static void test_column_cells(void **state)
 	assert_int_equal(c.state, CELL_NA);
 	column_find("net_rx_bps")->get(&m, &t, &c);
 	assert_int_equal(c.state, CELL_NA);
-	t.rates.valid = true;
-	t.rates.cpu_pct = 250.0; /* never clamped */
+	struct task_delta d;
+	memset(&d, 0, sizeof d);
+	t.delta = &d;
+	t.rates_valid = true;
+	d.rates.cpu_pct = 250.0; /* never clamped */
 	column_find("cpu_pct")->get(&m, &t, &c);
 	assert_int_equal(c.state, CELL_VALUE);
 	assert_true(c.d == 250.0);
@@ -231,8 +234,12 @@ static void test_column_sort(void **state)
 	memset(&b, 0, sizeof b);
 	a.tid = 1, b.tid = 2;
 	a.have = b.have = TG_STAT;
-	a.rates.valid = b.rates.valid = true;
-	a.rates.cpu_pct = 10, b.rates.cpu_pct = 20;
+	struct task_delta da, db;
+	memset(&da, 0, sizeof da);
+	memset(&db, 0, sizeof db);
+	a.delta = &da, b.delta = &db;
+	a.rates_valid = b.rates_valid = true;
+	da.rates.cpu_pct = 10, db.rates.cpu_pct = 20;
 	const struct column *cpu = column_find("cpu_pct");
 	assert_true(column_compare(cpu, &m, &a, &b, false) > 0); /* busiest first */
 	assert_true(column_compare(cpu, &m, &a, &b, true) < 0);
@@ -240,7 +247,7 @@ static void test_column_sort(void **state)
 	a.tgid = 1, b.tgid = 2;
 	assert_true(column_compare(pid, &m, &a, &b, false) < 0); /* ids ascend */
 	/* a task with no value sorts last in both directions */
-	b.rates.valid = false;
+	b.rates_valid = false;
 	assert_true(column_compare(cpu, &m, &a, &b, false) < 0);
 	assert_true(column_compare(cpu, &m, &a, &b, true) < 0);
 }
@@ -327,8 +334,8 @@ static void test_procfs_path(void **state)
 	assert_string_equal(p, "2147483647/task/2147483646/schedstat");
 }
 
-/* the 16-bit logarithmic code: 0 exact, everything else within half a
- * step, 0.034 % of (1 + x) */
+/* the 16-bit code: 0 and small counts exact, everything else within 0.05 %
+ * (and the rounding to whole units) */
 static void test_hist_codec(void **state)
 {
 	(void)state;
@@ -336,12 +343,21 @@ static void test_hist_codec(void **state)
 	assert_int_equal(hist_encode(-5), 0);
 	assert_int_equal(hist_encode(NAN), 0);
 	assert_true(hist_decode(hist_encode(1e-9)) > 0); /* a trace is not nothing */
-	for (double x = 1; x < 1e15; x *= 1.37) {
+	for (unsigned v = 0; v < 2048; v++)
+		if (hist_decode(hist_encode(v)) != v)
+			fail_msg("%u is not exact", v);
+	double prev = 0;
+	for (double x = 1; x < 9e18; x *= 1.0137) {
 		double back = hist_decode(hist_encode(x));
-		if (fabs(back - x) > 0.00034 * (1 + x))
-			fail_msg("%g came back as %g", x, back);
+		if (fabs(back - x) > 0.0005 * x + 0.5)
+			fail_msg("%.17g came back as %.17g", x, back);
+		if (back < prev)
+			fail_msg("the code is not monotonic at %g", x);
+		prev = back;
 	}
-	assert_int_equal(hist_encode(1e30), 65535); /* saturates, never wraps */
+	/* beyond 2^63: the largest code, never a wrap to small */
+	assert_int_equal(hist_encode(1e30), hist_encode(9.3e18));
+	assert_true(hist_decode(hist_encode(1e30)) > 1.8e19);
 }
 
 static struct hist_sample sample(double cpu, double rss, double rd)
@@ -420,7 +436,7 @@ static void test_hist_wrap(void **state)
 	assert_int_equal(hist_read(h, n, 10, out, HIST_LEN), HIST_LEN);
 	for (int k = 0; k < HIST_LEN; k++) {
 		double want = 250 - HIST_LEN + 1 + k;
-		if (fabs(out[k].v[HIST_CPU] - want) > 0.00034 * (1 + want))
+		if (fabs(out[k].v[HIST_CPU] - want) > 0.0005 * want + 0.005)
 			fail_msg("slot %d: %g, want %g", k, out[k].v[HIST_CPU], want);
 	}
 	assert_true(fabs(h->tot.cpu_s - 250 * 251 / 2 / 100.0) < 1e-6);

@@ -12,6 +12,7 @@
 
 #define NT 16
 static struct task pool[NT];
+static struct task_delta deltas[NT];
 
 static struct task *mk(int32_t tid, uint32_t uid, uint64_t start, uint64_t rss_kb)
 {
@@ -21,7 +22,10 @@ static struct task *mk(int32_t tid, uint32_t uid, uint64_t start, uint64_t rss_k
 	t->uid = uid;
 	t->start_ticks = start;
 	t->rss_kb = rss_kb;
-	t->rates.valid = true;
+	t->rates_valid = true;
+	/* a record as the model gives a task that moved: tests set its rates */
+	t->delta = &deltas[tid % NT];
+	memset(t->delta, 0, sizeof *t->delta);
 	return t;
 }
 
@@ -93,7 +97,7 @@ static void test_positions_stable_across_refreshes(void **state)
 	uint32_t ca = cell_of(&g, 10)->col, cb = cell_of(&g, 11)->col, cc = cell_of(&g, 12)->col;
 	/* next refresh: other input order (sorted by CPU, say) and a new task */
 	struct task *d = mk(13, 0, 400, 1);
-	b->rates.cpu_pct = 90;
+	b->delta->rates.cpu_pct = 90;
 	struct task *second[] = {b, d, c, a};
 	assert_int_equal(grid_build(&g, second, 4, 80), 0);
 	assert_int_equal(cell_of(&g, 10)->col, ca);
@@ -109,16 +113,16 @@ static void test_colours_from_deltas(void **state)
 	struct task *idle = mk(1, 0, 1, 1), *cpu = mk(2, 0, 2, 1), *io = mk(3, 0, 3, 1);
 	struct task *both = mk(4, 0, 4, 1), *gone = mk(5, 0, 5, 1), *fresh = mk(6, 0, 6, 1);
 	struct task *net = mk(7, 0, 7, 1), *trickle = mk(8, 0, 8, 1);
-	cpu->rates.cpu_pct = 99.5;
-	io->rates.write_bps = 8 << 20;
-	both->rates.cpu_pct = 30;
-	both->rates.read_bps = 4096;
+	cpu->delta->rates.cpu_pct = 99.5;
+	io->delta->rates.write_bps = 8 << 20;
+	both->delta->rates.cpu_pct = 30;
+	both->delta->rates.read_bps = 4096;
 	gone->exited_gen = 5;
-	gone->rates.cpu_pct = 50; /* an exited task is yellow whatever it did */
-	fresh->rates.valid = false;
-	fresh->rates.cpu_pct = 70;
-	net->rates.net_rx_bps = 100;
-	trickle->rates.cpu_pct = GRID_CPU_ACTIVE_PCT / 2;
+	gone->delta->rates.cpu_pct = 50; /* an exited task is yellow whatever it did */
+	fresh->rates_valid = false;
+	fresh->delta->rates.cpu_pct = 70;
+	net->delta->rates.net_rx_bps = 100;
+	trickle->delta->rates.cpu_pct = GRID_CPU_ACTIVE_PCT / 2;
 	struct task *in[] = {idle, cpu, io, both, gone, fresh, net, trickle};
 	struct grid g = {0};
 	assert_int_equal(grid_build(&g, in, 8, 80), 0);
@@ -152,15 +156,15 @@ static void test_glyph_sizes_and_throb(void **state)
 	assert_int_equal(cell_of(&g, 5)->glyph, 1);
 	assert_int_equal(cell_of(&g, 6)->glyph, 1);
 	/* RSS grew: one size up for this refresh; shrank: one down */
-	big->rates.rss_delta_kb = 4;
-	tiny->rates.rss_delta_kb = -4;
-	mid->rates.rss_delta_kb = 100;
+	big->rss_delta_kb = 4;
+	tiny->rss_delta_kb = -4;
+	mid->rss_delta_kb = 100;
 	assert_int_equal(grid_build(&g, in, 6, 80), 0);
 	assert_int_equal(cell_of(&g, 1)->glyph, GRID_GLYPHS - 1);
 	assert_int_equal(cell_of(&g, 5)->glyph, 0);
 	assert_int_equal(cell_of(&g, 3)->glyph, 4);
 	/* next refresh without change: back to its size */
-	big->rates.rss_delta_kb = 0;
+	big->rss_delta_kb = 0;
 	assert_int_equal(grid_build(&g, in, 6, 80), 0);
 	assert_int_equal(cell_of(&g, 1)->glyph, 4);
 	grid_free(&g);
@@ -203,7 +207,7 @@ static void test_many_tasks(void **state)
 		many[i].tid = N - i;
 		many[i].uid = (uint32_t)(i % 3);
 		many[i].start_ticks = (uint64_t)(N - i);
-		many[i].rates.valid = true;
+		many[i].rates_valid = true;
 		in[i] = &many[i];
 	}
 	struct grid g = {0};

@@ -214,8 +214,8 @@ static void tab_threads(struct ui *ui, struct drill *d, struct buf *b)
 		char cpu[16] = "-", rd[16] = "-", wr[16] = "-", wait[16] = "-";
 		/* the model's rate when it samples threads (H), else totals only */
 		const struct task *mt = task_table_find(tt, th->tid);
-		if (mt && mt->rates.valid && !mt->exited_gen)
-			snprintf(cpu, sizeof cpu, "%.1f", mt->rates.cpu_pct);
+		if (mt && mt->rates_valid && !mt->exited_gen)
+			snprintf(cpu, sizeof cpu, "%.1f", task_rates(mt)->cpu_pct);
 		if (th->has_io) {
 			format_bytes((double)th->read_bytes, rd, sizeof rd);
 			format_bytes((double)th->write_bytes, wr, sizeof wr);

@@ -9,10 +9,10 @@ enum grid_activity grid_activity_of(const struct task *t)
 {
 	if (t->exited_gen)
 		return GRID_EXITED;
-	if (!t->rates.valid)
+	if (!t->rates_valid)
 		return GRID_IDLE;
-	bool cpu = t->rates.cpu_pct >= GRID_CPU_ACTIVE_PCT;
-	bool io = t->rates.read_bps + t->rates.write_bps > 0;
+	bool cpu = task_rates(t)->cpu_pct >= GRID_CPU_ACTIVE_PCT;
+	bool io = task_rates(t)->read_bps + task_rates(t)->write_bps > 0;
 	return cpu && io ? GRID_BOTH : cpu ? GRID_CPU : io ? GRID_IO : GRID_IDLE;
 }
 
@@ -30,10 +30,10 @@ unsigned grid_glyph_of(const struct task *t, uint64_t max_rss_kb)
 		else if (r >= max_rss_kb / 64)
 			base = 2;
 	}
-	if (!t->exited_gen && t->rates.valid) {
-		if (t->rates.rss_delta_kb > 0)
+	if (!t->exited_gen && t->rates_valid) {
+		if (t->rss_delta_kb > 0)
 			base++;
-		else if (t->rates.rss_delta_kb < 0)
+		else if (t->rss_delta_kb < 0)
 			base--;
 	}
 	return base;
@@ -106,9 +106,9 @@ int grid_build(struct grid *g, struct task *const *tasks, size_t n, uint32_t per
 		c->col = l->ncells++;
 		c->activity = (uint8_t)grid_activity_of(t);
 		c->glyph = (uint8_t)grid_glyph_of(t, g->max_rss_kb);
-		c->net = !t->exited_gen && t->rates.valid &&
-			 t->rates.net_tx_bps + t->rates.net_rx_bps > 0;
-		c->first_sample = !t->exited_gen && !t->rates.valid;
+		c->net = !t->exited_gen && t->rates_valid &&
+			 task_rates(t)->net_tx_bps + task_rates(t)->net_rx_bps > 0;
+		c->first_sample = !t->exited_gen && !t->rates_valid;
 	}
 	return 0;
 }

@@ -240,7 +240,7 @@ static void tip_lines(struct ui *ui, const struct task *t, bool pinned, char lin
 	char esc[512], a[32], b[32], c[32];
 	const struct task *p = t->process ? t->process : t;
 	const char *cmd = p->cmdline && p->cmdline[0] ? p->cmdline : p->comm;
-	const struct task_rates *r = &t->rates;
+	const struct task_rates *r = task_rates(t);
 	double hz = ui->m->clk_tck > 0 ? (double)ui->m->clk_tck : 100;
 	snprintf(lines[0], 128, "%s %d  %s  %c%s%s", t->is_thread ? "TID" : "PID", t->tid,
 		 model_user_name(ui->m, t->uid), t->state ? t->state : '?',
@@ -252,16 +252,16 @@ static void tip_lines(struct ui *ui, const struct task *t, bool pinned, char lin
 	lines[1][len] = '\0';
 	format_duration((double)t->cur.utime / hz, a, sizeof a);
 	format_duration((double)t->cur.stime / hz, b, sizeof b);
-	if (r->valid)
+	if (t->rates_valid)
 		snprintf(lines[2], 128, "CPU %.1f%% (usr %.1f sys %.1f)", r->cpu_pct, r->usr_pct,
 			 r->sys_pct);
 	else
 		snprintf(lines[2], 128, "CPU - (first sample)");
 	snprintf(lines[3], 128, "time usr %s sys %s", a, b);
 	format_bytes((double)t->rss_kb * 1024.0, a, sizeof a);
-	format_bytes((double)(r->rss_delta_kb < 0 ? -r->rss_delta_kb : r->rss_delta_kb) * 1024.0,
+	format_bytes((double)(t->rss_delta_kb < 0 ? -t->rss_delta_kb : t->rss_delta_kb) * 1024.0,
 		     b, sizeof b);
-	snprintf(lines[4], 128, "RSS %s (%s%s)", a, r->rss_delta_kb < 0 ? "-" : "+", b);
+	snprintf(lines[4], 128, "RSS %s (%s%s)", a, t->rss_delta_kb < 0 ? "-" : "+", b);
 	if (!(t->have & (TG_IO | TG_TSIO)))
 		snprintf(lines[5], 128, "disk %s", (t->denied & TG_IO) ? "no access" : "n/a");
 	else {

@@ -16,6 +16,18 @@ struct cpu_layout {
 #define STRIP_LABEL 5 /* "CPUs " */
 #define GRID_MAX_LINES 4
 
+/* x rounded to the nearest whole cell, within 0..max. Not lround: this was
+ * pidtop's one use of libm, and libm's pages cost ~300 KiB of resident
+ * memory for it. */
+static int round_cells(double x, int max)
+{
+	if (!(x > 0))
+		return 0;
+	if (x >= max)
+		return max;
+	return (int)(x + 0.5);
+}
+
 static bool two_sides(int cols)
 {
 	return cols >= 60;
@@ -72,9 +84,7 @@ static void draw_bar(struct ui *ui, int y, int x, int width, const char *label,
 	double acc = 0;
 	for (size_t i = 0; i < nparts && pos < inner; i++) {
 		acc += parts[i].pct > 0 ? parts[i].pct : 0;
-		int end = (int)lround(acc * inner / 100.0);
-		if (end > inner)
-			end = inner;
+		int end = round_cells(acc * inner / 100.0, inner);
 		char glyph[2] = {ui->colour ? '|' : parts[i].mono_glyph, '\0'};
 		for (; pos < end; pos++)
 			screen_put(ui, y, x + lw + 1 + pos, 1, glyph, ui->attr[parts[i].role]);
@@ -124,11 +134,11 @@ static void draw_cpu_strip(struct ui *ui, int y0, int nlines, int cols)
 			char g[2] = {0, 0};
 			const char *glyph;
 			if (ui->utf8) {
-				lv = (int)lround(b / 100.0 * 8);
-				glyph = utf8_levels[lv < 0 ? 0 : lv > 8 ? 8 : lv];
+				lv = round_cells(b / 100.0 * 8, 8);
+				glyph = utf8_levels[lv];
 			} else {
-				lv = (int)lround(b / 100.0 * 9);
-				g[0] = ascii_levels[lv < 0 ? 0 : lv > 9 ? 9 : lv];
+				lv = round_cells(b / 100.0 * 9, 9);
+				g[0] = ascii_levels[lv];
 				glyph = g;
 			}
 			screen_put(ui, y, STRIP_LABEL + i, 1, glyph,
