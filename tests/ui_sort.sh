@@ -37,4 +37,18 @@ first_row_is "$BURN" 10
 ui_type M
 first_row_is "$MEM" 15
 ui_quit
-echo "PASS: M -> memtouch ($MEM) on top, P -> burner ($BURN) on top"
+
+# P before the first rates (every CPU cell still '-', the order by pid): the
+# cursor stays on the first row as the rates come and re-sort it, so the
+# burner is on top and selected; it does not follow the task that happened
+# to be first (which scrolled the burner out of view on a loaded machine)
+ui_start_pidtop -d 3
+ui_wait_for "COMMAND" 10
+ui_type P
+first_row_is "$BURN" 10
+# the selected row: cyan background (SGR 46), as the header's sort column
+selected=$(T capture-pane -e -p -t ui | grep -E $'\e\\[([0-9;]*;)?46m' | sed -E $'s/\e\\[[0-9;]*m//g' |
+	grep -v "PID *USER" | head -n1)
+[[ $selected =~ ^\ *$BURN\  ]] || ui_fail "the selected row is not the burner's: '$selected'"
+ui_quit
+echo "PASS: M -> memtouch ($MEM) on top, P -> burner ($BURN) on top, also when P comes before the first rates"

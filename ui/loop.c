@@ -63,6 +63,7 @@ void ui_select_row(struct ui *ui, size_t row)
 	}
 	if (row >= ui->view.nrows)
 		row = ui->view.nrows - 1;
+	ui->select_top = false; /* the user chose a row */
 	ui->sel = row;
 	ui->sel_tid = ui->view.rows[row]->tid;
 	ui->sel_start = ui->view.rows[row]->start_ticks;
@@ -181,10 +182,12 @@ void ui_rebuild(struct ui *ui)
 	/* the selected task keeps its selection wherever it moved */
 	size_t found = SIZE_MAX;
 	if (ui->select_top && ui->follow_line < 0) {
-		/* the user asked for a new order to see its top, like htop */
-		ui->select_top = false;
+		/* a new order (and the start): the cursor stays on the first row,
+		 * whichever task that is as the order changes, until the user
+		 * moves it, like htop; so the top of a new sort stays in view */
 		ui->top = 0;
 		ui_select_row(ui, 0);
+		ui->select_top = true;
 		remember_order(ui);
 		return;
 	}
@@ -298,6 +301,7 @@ static void init_state(struct ui *ui, struct model *m, struct options *opt,
 	ui->opt = opt;
 	ui->stop = stop;
 	ui->follow_line = -1;
+	ui->select_top = true;
 	char warn[600] = "";
 	settings_defaults(&ui->set);
 	if (settings_locate(&ui->file) == 0)

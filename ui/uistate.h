@@ -99,7 +99,7 @@ struct ui {
 	int32_t sel_tid;
 	uint64_t sel_start;
 	bool have_sel;
-	bool select_top; /* a new sort order: the cursor goes to its first row */
+	bool select_top; /* the cursor stays on the first row (start, a new sort) */
 	int follow_line; /* F: the screen line the followed task keeps; -1 off */
 
 	double now_s, next_refresh_s, sort_pause_until_s, msg_until_s;
