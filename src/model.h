@@ -61,13 +61,6 @@ struct task_list {
 	size_t n, cap;
 };
 
-struct model_counters { /* what the last refresh cost, for tests and benchmarks */
-	uint64_t files_read;
-	uint64_t tasks_probed_idle; /* skipped after one cheap read */
-	uint64_t tasks_full;        /* every file read */
-	uint64_t thread_walks;      /* /proc/P/task walks in process mode */
-};
-
 struct model {
 	struct model_config cfg;
 	struct procfs pfs;
@@ -77,7 +70,6 @@ struct model {
 	struct system_reader sys;
 	struct users users;
 	struct source_state sources[SOURCE_COUNT];
-	struct model_counters counters;
 	uint32_t gen;            /* refresh number, from 1 */
 	double now_s, prev_now_s; /* CLOCK_MONOTONIC (or fixture uptime) at refresh start */
 	double interval_s;        /* measured time since the previous refresh */

@@ -48,7 +48,6 @@ static ssize_t read_task_file(struct model *m, int32_t pid, int32_t tid, const c
 {
 	char path[PROCFS_PATH_MAX];
 	procfs_task_path(path, pid, tid, name);
-	m->counters.files_read++;
 	return procfs_read(m->pfs.root_fd, path, m->readbuf, sizeof m->readbuf);
 }
 
@@ -206,7 +205,6 @@ static void read_cmdline(struct model *m, struct task *t, int32_t pid)
 {
 	char path[PROCFS_PATH_MAX];
 	procfs_task_path(path, pid, 0, "cmdline");
-	m->counters.files_read++;
 	ssize_t n = procfs_read_all(m->pfs.root_fd, path, &m->cmdline_buf);
 	if (n < 0)
 		n = 0;
@@ -379,7 +377,6 @@ static void mark_idle(struct model *m, struct task *t, double now)
 	shift_sample(m, t, now, false);
 	if (ts_fresh(m, t))
 		t->cur_ts_t = ts_of(m, t)->t;
-	m->counters.tasks_probed_idle++;
 }
 
 static bool full_read_due(const struct model *m, const struct task *t)
@@ -443,7 +440,6 @@ static void aggregate_threads(struct model *m, struct task *p, bool first)
 	int fd = openat(m->pfs.root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	m->counters.thread_walks++;
 	uint64_t d_cswch = 0, d_nvcswch = 0, d_wait = 0, d_run = 0, d_slices = 0;
 	_Alignas(8) char dbuf[8192];
 	for (;;) {
@@ -534,7 +530,6 @@ static enum read_result sample_process_ts(struct model *m, struct task *p)
 		mark_idle(m, p, clock_now(m));
 		return READ_OK;
 	}
-	m->counters.tasks_full++;
 	ssize_t n = read_task_file(m, pid, 0, "stat");
 	if (n < 0)
 		return is_gone(n) ? READ_GONE : READ_OK;
@@ -607,7 +602,6 @@ static enum read_result sample_process(struct model *m, struct task *p)
 		}
 	}
 
-	m->counters.tasks_full++;
 	if (!have_st) {
 		n = read_task_file(m, pid, 0, "stat");
 		if (n < 0)
@@ -676,7 +670,6 @@ static enum read_result sample_process(struct model *m, struct task *p)
  * could not be read (kept as it was), -1 when the thread is gone. */
 static int read_thread_stat(struct model *m, struct task *t, int32_t pid)
 {
-	m->counters.tasks_full++;
 	ssize_t n = read_task_file(m, pid, t->tid, "stat");
 	if (n < 0)
 		return is_gone(n) ? -1 : 0;
@@ -991,7 +984,6 @@ static void sample_listed(struct model *m)
 int scan_all(struct model *m)
 {
 	memset(&m->sys.stats.tasks, 0, sizeof m->sys.stats.tasks);
-	memset(&m->counters, 0, sizeof m->counters);
 	if (list_all(m) < 0)
 		return -1;
 	tsmodel_begin_query(m);
