@@ -354,7 +354,10 @@ static void sweep_one(struct task *t, void *arg)
 	struct model *m = ctx->m;
 	if (t->seen_gen == m->gen || (t->exit_final && t->exited_gen == m->gen)) {
 		compute_rates(m, t);
-		record_history(m, t);
+		/* rows only: in thread mode the process entries are not sampled
+		 * as rows are, and their figures would be no history */
+		if (ctx->table == model_rows_table(m))
+			record_history(m, t);
 		return;
 	}
 	if (!t->exited_gen) {
