@@ -1,7 +1,7 @@
 /* history.h - the last HIST_LEN refreshes of one task, compactly.
  *
  * Six series (CPU%, RSS, read, write, network tx and rx rates) are kept
- * for every task from its first rate on. A figure is stored in 16 bits as
+ * for every row (the model's rows table) from its first rate on. A figure is stored in 16 bits as
  * a small float over whole units (hundredths of a percent for CPU, KiB for
  * RSS, bytes/s for rates): exact below 2,048 units, then a 10-bit mantissa,
  * so at most 0.05 % off, up to 2^64. One refresh of all six costs 12 bytes

@@ -434,9 +434,6 @@ static void hist_value(int series, double v, char *out, size_t outsize)
  * the right, scaled to the largest shown), then now and max. */
 static void draw_series(struct ui *ui, const struct drill *d, int series, int y, int x, int width)
 {
-	static const char *const bars_utf8[9] = {
-		" ", "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
-		"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"}; /* U+2581.. */
 	static const char bars_ascii[] = " _.,:-=+#";
 	size_t n = d->nhist < (size_t)width ? d->nhist : (size_t)width;
 	double v[HIST_LEN], max = 0;
@@ -450,7 +447,7 @@ static void draw_series(struct ui *ui, const struct drill *d, int series, int y,
 	char line[HIST_LEN * 3 + 1];
 	size_t len = 0;
 	for (size_t k = 0; k < n; k++) {
-		const char *g = ui->utf8 ? bars_utf8[lv[k]] : (char[2]){bars_ascii[lv[k]], 0};
+		const char *g = ui->utf8 ? screen_eighths[lv[k]] : (char[2]){bars_ascii[lv[k]], 0};
 		size_t gl = strlen(g);
 		memcpy(line + len, g, gl);
 		len += gl;

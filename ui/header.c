@@ -114,9 +114,6 @@ static void draw_cpu_bar(struct ui *ui, int y, int x, int width, const char *lab
 
 static void draw_cpu_strip(struct ui *ui, int y0, int nlines, int cols)
 {
-	static const char *const utf8_levels[] = {
-		" ", "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
-		"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"}; /* U+2581.. */
 	static const char ascii_levels[] = " .:-=+*#%@";
 	const struct system_stats *st = &ui->m->sys.stats;
 	int per = cols - STRIP_LABEL > 1 ? cols - STRIP_LABEL : 1;
@@ -135,7 +132,7 @@ static void draw_cpu_strip(struct ui *ui, int y0, int nlines, int cols)
 			const char *glyph;
 			if (ui->utf8) {
 				lv = round_cells(b / 100.0 * 8, 8);
-				glyph = utf8_levels[lv];
+				glyph = screen_eighths[lv];
 			} else {
 				lv = round_cells(b / 100.0 * 9, 9);
 				g[0] = ascii_levels[lv];

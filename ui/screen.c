@@ -250,6 +250,10 @@ void screen_geometry(struct ui *ui)
 	g->rows_h = h > 0 ? h : 0;
 }
 
+const char *const screen_eighths[9] = {
+	" ", "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
+	"\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88"};
+
 int screen_put(struct ui *ui, int y, int x, int width, const char *s, attr_t a)
 {
 	if (y < 0 || y >= ui->lines || x >= ui->cols || width <= 0)

@@ -143,6 +143,8 @@ void screen_end(struct ui *ui);
 void screen_geometry(struct ui *ui);
 /* Writes text clipped to the screen, from (y, x), at most `width` cells. */
 int screen_put(struct ui *ui, int y, int x, int width, const char *s, attr_t a);
+/* Bars 0 to 8 eighths of a cell high: a space, then U+2581..U+2588 (UTF-8) */
+extern const char *const screen_eighths[9];
 /* The mouse events asked for: buttons and wheel, plus motion when true. */
 void screen_mouse(struct ui *ui, bool motion);
 
