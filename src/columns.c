@@ -120,14 +120,14 @@ static void get_user(struct model *m, const struct task *t, struct cell *c)
 static void get_comm(struct model *m, const struct task *t, struct cell *c)
 {
 	(void)m;
-	set_text(c, t->comm);
+	set_text(c, task_comm(t));
 }
 
 static void get_cmdline(struct model *m, const struct task *t, struct cell *c)
 {
 	(void)m;
 	const struct task *p = proc_of(t);
-	set_text(c, p->cmdline ? p->cmdline : p->comm);
+	set_text(c, p->cmdline ? p->cmdline : task_comm(p));
 }
 
 static void get_state(struct model *m, const struct task *t, struct cell *c)

@@ -66,18 +66,27 @@ static void credit_net(struct model *m, struct task *t)
 	if (t->is_thread && t->tid != t->tgid)
 		return; /* sockets belong to the process: its leader's row shows them */
 	struct netcap_counters c;
-	netcap_pid_totals(m->net, t->tgid, &c);
-	bool moved = c.tx_bytes != t->cur.net_tx_bytes || c.rx_bytes != t->cur.net_rx_bytes ||
-		     c.tx_pkts != t->cur.net_tx_packets || c.rx_pkts != t->cur.net_rx_packets;
-	/* a task its probe found idle has no record (prev == cur): keep that
-	 * prev before cur moves; a first sample needs none */
-	if (moved && t->nsamples >= 2 && !delta_hold(&m->deltas, t))
-		t->nsamples = 1; /* out of memory: no rate rather than a wrong one */
-	t->cur.net_tx_bytes = c.tx_bytes;
-	t->cur.net_rx_bytes = c.rx_bytes;
-	t->cur.net_tx_packets = c.tx_pkts;
-	t->cur.net_rx_packets = c.rx_pkts;
+	bool moved = netcap_pid_interval(m->net, t->tgid, &c);
+	struct task_net iv = {c.tx_bytes, c.tx_pkts, c.rx_bytes, c.rx_pkts};
 	t->have |= TG_NET;
+	/* -a: what moved after the first sample (taken earlier in this refresh) */
+	if (t->first && t->first->gen != m->gen) {
+		t->first->net.tx_bytes += iv.tx_bytes;
+		t->first->net.tx_pkts += iv.tx_pkts;
+		t->first->net.rx_bytes += iv.rx_bytes;
+		t->first->net.rx_pkts += iv.rx_pkts;
+	}
+	if (!moved || t->nsamples < 2) {
+		/* a first sample has no rate: what came before it is not counted */
+		if (t->delta)
+			memset(&t->delta->net, 0, sizeof t->delta->net);
+		return;
+	}
+	if (!delta_hold(&m->deltas, t)) {
+		t->nsamples = 1; /* out of memory: no rate rather than a wrong one */
+		return;
+	}
+	t->delta->net = iv;
 }
 
 struct net_exit_ctx {
@@ -189,18 +198,19 @@ static uint64_t dsub(uint64_t a, uint64_t b)
 	return a >= b ? a - b : 0;
 }
 
-static bool counters_equal(const struct task_counters *a, const struct task_counters *b)
-{
-	return memcmp(a, b, sizeof *a) == 0; /* all uint64_t: no padding */
-}
-
 /* What rates are taken against: the previous sample (rates per second over
  * the interval), or the first one (accumulated: totals since first seen). */
 struct rate_base {
 	const struct task_counters *c;
+	const struct task_net *net; /* the traffic over that time; NULL: none */
 	double t, ts_t;
 	bool totals;
 };
+
+static bool net_moved(const struct task_net *n)
+{
+	return n && (n->tx_bytes || n->tx_pkts || n->rx_bytes || n->rx_pkts);
+}
 
 static void rates_from(const struct model *m, const struct task *t, const struct rate_base *b,
 		       struct task_rates *r)
@@ -265,10 +275,12 @@ static void rates_from(const struct model *m, const struct task *t, const struct
 		pct_of(dsub(c->reclaim_delay_ns, p->reclaim_delay_ns), 1e9, ts_elapsed);
 	r->thrashing_delay_pct =
 		pct_of(dsub(c->thrashing_delay_ns, p->thrashing_delay_ns), 1e9, ts_elapsed);
-	r->net_tx_bps = (double)dsub(c->net_tx_bytes, p->net_tx_bytes) / per;
-	r->net_rx_bps = (double)dsub(c->net_rx_bytes, p->net_rx_bytes) / per;
-	r->net_tx_pps = (double)dsub(c->net_tx_packets, p->net_tx_packets) / per;
-	r->net_rx_pps = (double)dsub(c->net_rx_packets, p->net_rx_packets) / per;
+	if (b->net) {
+		r->net_tx_bps = (double)b->net->tx_bytes / per;
+		r->net_rx_bps = (double)b->net->rx_bytes / per;
+		r->net_tx_pps = (double)b->net->tx_pkts / per;
+		r->net_rx_pps = (double)b->net->rx_pkts / per;
+	}
 }
 
 /* Rates over the measured interval, or (accumulated) totals since first seen. */
@@ -291,15 +303,17 @@ static void compute_rates(struct model *m, struct task *t)
 	}
 	uint64_t base_rss = acc ? t->first->rss_kb : t->prev_rss_kb;
 	t->rss_delta_kb = (int64_t)t->rss_kb - (int64_t)base_rss;
+	const struct task_net *iv = t->delta ? &t->delta->net : NULL;
+	const struct task_net *net = acc ? &t->first->net : iv;
 	t->active = dsub(c->utime, p->utime) + dsub(c->stime, p->stime) > 0 ||
 		    c->run_ns != p->run_ns || c->cswch != p->cswch || c->nvcswch != p->nvcswch ||
 		    c->read_bytes != p->read_bytes || c->write_bytes != p->write_bytes ||
-		    c->net_tx_bytes != p->net_tx_bytes || c->net_rx_bytes != p->net_rx_bytes;
+		    net_moved(iv);
 	if (!acc && !t->delta) {
 		t->rates_valid = true; /* prev == cur: every rate is 0 */
 		return;
 	}
-	if (counters_equal(p, c)) {
+	if (task_counters_equal(p, c) && !net_moved(net)) {
 		/* nothing moved: every rate is 0, and prev == cur needs no record */
 		delta_release(&m->deltas, t);
 		t->rates_valid = true;
@@ -308,8 +322,8 @@ static void compute_rates(struct model *m, struct task *t)
 	if (!delta_hold(&m->deltas, t))
 		return; /* out of memory: no rate rather than a wrong one */
 	t->rates_valid = true;
-	struct rate_base b = {p, acc ? t->first->t : t->prev_t, acc ? t->first->ts_t : t->prev_ts_t,
-			      acc};
+	struct rate_base b = {p, net, acc ? t->first->t : t->prev_t,
+			      acc ? t->first->ts_t : t->prev_ts_t, acc};
 	rates_from(m, t, &b, &t->delta->rates);
 }
 
@@ -324,8 +338,9 @@ static void record_history(const struct model *m, struct task *t)
 	const struct task_rates *r = task_rates(t);
 	if (m->cfg.accumulated) {
 		const struct task_counters *p = task_prev(t);
-		struct rate_base b = {p, t->prev_t, t->prev_ts_t, false};
-		if (counters_equal(p, &t->cur))
+		const struct task_net *net = t->delta ? &t->delta->net : NULL;
+		struct rate_base b = {p, net, t->prev_t, t->prev_ts_t, false};
+		if (task_counters_equal(p, &t->cur) && !net_moved(net))
 			memset(&iv, 0, sizeof iv);
 		else
 			rates_from(m, t, &b, &iv);

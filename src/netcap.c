@@ -39,9 +39,10 @@
 #define PID_IDLE_NS (30000 * 1000000ULL)
 #define LOCALADDR_TTL_NS (1000 * 1000000ULL)
 #define SYN_SLOTS 256          /* connection openings announced per drain; more wait for the ring */
-/* the SYN watcher's ring, all of it resident: a few hundred openings between
- * two wake-ups; more only make attribution slower */
-#define SYN_BUFFER_BYTES (128 << 10)
+/* the SYN watcher's ring, all of it resident: in immediate mode it wakes
+ * for every opening, and this holds a couple of hundred between two
+ * wake-ups; more only make attribution slower */
+#define SYN_BUFFER_BYTES (64 << 10)
 
 /* Connection openings: a TCP SYN without ACK, IPv4 or IPv6 with TCP as the
  * first header (IPv6 extension headers before TCP are rare enough to leave
@@ -85,6 +86,9 @@ struct pid_total {
 	int32_t pid;
 	uint64_t last_ns;
 	struct netcap_counters c;
+	/* the totals at the last publish and at the one before: a snapshot's
+	 * interval is the difference (a new pid starts from zeros) */
+	struct netcap_counters published, before;
 };
 
 /* Why a SYN watcher. The main ring is a TPACKET_V3 ring whose blocks reach
@@ -941,6 +945,10 @@ static bool reserve(void **p, size_t *cap, size_t n, size_t size)
 
 static void publish(struct netcap *nc)
 {
+	for (size_t i = 0; i < nc->npids; i++) {
+		nc->pids[i].before = nc->pids[i].published;
+		nc->pids[i].published = nc->pids[i].c;
+	}
 	if (reserve((void **)&nc->pub_pids, &nc->pub_pids_cap, nc->npids, sizeof *nc->pids)) {
 		if (nc->npids)
 			memcpy(nc->pub_pids, nc->pids, nc->npids * sizeof *nc->pids);
@@ -989,7 +997,7 @@ int netcap_refresh(struct netcap *nc)
 	return 0;
 }
 
-bool netcap_pid_totals(const struct netcap *nc, int32_t pid, struct netcap_counters *out)
+static const struct pid_total *published_pid(const struct netcap *nc, int32_t pid)
 {
 	size_t lo = 0, hi = nc->pub_npids;
 	while (lo < hi) {
@@ -999,12 +1007,35 @@ bool netcap_pid_totals(const struct netcap *nc, int32_t pid, struct netcap_count
 		else
 			hi = mid;
 	}
-	if (lo < nc->pub_npids && nc->pub_pids[lo].pid == pid) {
-		*out = nc->pub_pids[lo].c;
-		return true;
-	}
+	return lo < nc->pub_npids && nc->pub_pids[lo].pid == pid ? &nc->pub_pids[lo] : NULL;
+}
+
+bool netcap_pid_totals(const struct netcap *nc, int32_t pid, struct netcap_counters *out)
+{
+	const struct pid_total *p = published_pid(nc, pid);
+	if (p)
+		*out = p->c;
+	else
+		memset(out, 0, sizeof *out);
+	return p != NULL;
+}
+
+static uint64_t since(uint64_t now, uint64_t then)
+{
+	return now >= then ? now - then : 0;
+}
+
+bool netcap_pid_interval(const struct netcap *nc, int32_t pid, struct netcap_counters *out)
+{
+	const struct pid_total *p = published_pid(nc, pid);
 	memset(out, 0, sizeof *out);
-	return false;
+	if (!p)
+		return false;
+	out->tx_bytes = since(p->published.tx_bytes, p->before.tx_bytes);
+	out->tx_pkts = since(p->published.tx_pkts, p->before.tx_pkts);
+	out->rx_bytes = since(p->published.rx_bytes, p->before.rx_bytes);
+	out->rx_pkts = since(p->published.rx_pkts, p->before.rx_pkts);
+	return out->tx_bytes || out->tx_pkts || out->rx_bytes || out->rx_pkts;
 }
 
 void netcap_unattributed(const struct netcap *nc, struct netcap_unattributed *out)

@@ -102,6 +102,9 @@ int netcap_refresh(struct netcap *nc);
 
 /* Cumulative traffic of process pid; false (and zeros) when it has none. */
 bool netcap_pid_totals(const struct netcap *nc, int32_t pid, struct netcap_counters *out);
+/* The traffic of process pid between the last two refreshes; false (and
+ * zeros) when it had none. */
+bool netcap_pid_interval(const struct netcap *nc, int32_t pid, struct netcap_counters *out);
 
 void netcap_unattributed(const struct netcap *nc, struct netcap_unattributed *out);
 

@@ -222,9 +222,10 @@ static void read_cmdline(struct model *m, struct task *t, int32_t pid)
 	}
 	char tmp[PARSE_COMM_MAX + 2];
 	if (!src) {
-		size_t cl = strnlen(t->comm, sizeof t->comm);
+		const char *comm = task_comm(t);
+		size_t cl = strnlen(comm, PARSE_COMM_MAX);
 		tmp[0] = '[';
-		memcpy(tmp + 1, t->comm, cl);
+		memcpy(tmp + 1, comm, cl);
 		tmp[cl + 1] = ']';
 		src = tmp;
 		len = cl + 2;
@@ -413,9 +414,7 @@ static void record_comm(struct model *m, struct task *t, const struct proc_stat 
 	/* comm is whatever the task named itself: keep it harmless */
 	char clean[PARSE_COMM_MAX];
 	sanitize_text(st->comm, strnlen(st->comm, sizeof st->comm), clean, sizeof clean);
-	bool changed = strncmp(t->comm, clean, sizeof t->comm) != 0;
-	if (changed)
-		memcpy(t->comm, clean, sizeof t->comm);
+	bool changed = task_set_comm(t, clean);
 	/* exec changes comm: that is when the command line is worth re-reading */
 	if (want_cmdline && (changed || !t->cmdline))
 		read_cmdline(m, t, pid);
@@ -778,11 +777,17 @@ static void finish_sample(struct model *m, struct task *t)
 	t->exited_gen = 0;
 	if (t->nsamples < 2)
 		t->nsamples++;
+	/* read in full, and nothing moved: the record waits for the next
+	 * task rather than for the sweep (a full pass would hold hundreds) */
+	if (t->delta && task_counters_equal(&t->delta->prev, &t->cur))
+		delta_release(&m->deltas, t);
 	if (m->cfg.accumulated && (t->nsamples == 1 || !t->first)) {
 		if (!t->first)
 			t->first = malloc(sizeof *t->first);
 		if (t->first) {
 			t->first->c = t->cur;
+			memset(&t->first->net, 0, sizeof t->first->net);
+			t->first->gen = m->gen;
 			t->first->t = t->cur_t;
 			t->first->ts_t = t->cur_ts_t;
 			t->first->rss_kb = t->rss_kb;
@@ -951,9 +956,8 @@ static void sample_listed(struct model *m)
 			m->listed_threads.v[i] = NULL;
 			continue;
 		}
-		if (t->tid == p->tid && strncmp(t->comm, p->comm, sizeof p->comm) != 0) {
+		if (t->tid == p->tid && task_set_comm(p, task_comm(t))) {
 			/* the process exec'd: its command line changed with its name */
-			memcpy(p->comm, t->comm, sizeof p->comm);
 			read_cmdline(m, p, p->tid);
 		}
 		if (!(t->have & TG_STATUS) && !t->ts_source)

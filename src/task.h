@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "history.h"
 #include "parse.h"
@@ -48,7 +49,18 @@ struct task_counters {
 	uint64_t read_bytes, write_bytes, cwrite_bytes;
 	uint64_t blkio_delay_ns, swapin_delay_ns;
 	uint64_t reclaim_delay_ns, thrashing_delay_ns;
-	uint64_t net_tx_bytes, net_rx_bytes, net_tx_packets, net_rx_packets;
+};
+
+static inline bool task_counters_equal(const struct task_counters *a,
+				       const struct task_counters *b)
+{
+	return memcmp(a, b, sizeof *a) == 0; /* all uint64_t: no padding */
+}
+
+/* Network traffic is not a task counter: the capture keeps each process's
+ * totals, and a task holds only what moved, in its delta record. */
+struct task_net {
+	uint64_t tx_bytes, tx_pkts, rx_bytes, rx_pkts;
 };
 
 /* Figures derived from two samples, computed once per refresh. */
@@ -69,6 +81,7 @@ struct task_rates {
  * table. Records come from a pool: no allocation per task once warm. */
 struct task_delta {
 	struct task_counters prev;
+	struct task_net net; /* the interval's traffic (process rows, thread leaders) */
 	struct task_rates rates;
 	struct task_delta *next_free;
 };
@@ -80,66 +93,86 @@ struct delta_pool {
 	size_t held; /* records in use, for tests and measurements */
 };
 
+#define TASK_COMM_INLINE 16 /* the kernel's TASK_COMM_LEN */
+
 struct task {
 	int32_t tid, tgid, ppid;
 	uint32_t uid;
 	uint64_t start_ticks;   /* /proc/P/stat starttime: identity with tid */
-	struct task *process;   /* thread rows: their process; process rows: NULL */
-	struct task *pool_next; /* free list link while unused */
+	union {
+		struct task *process;   /* in use: a thread row's process; NULL on process rows */
+		struct task *pool_next; /* unused: the table's free list */
+	};
 	uint32_t seen_gen;      /* scan generation that last listed the task */
 	uint32_t exited_gen;    /* generation it was found gone; 0 while alive */
 	uint32_t full_gen;      /* generation of the last full read */
 	uint32_t sample_gen;    /* generation of the last sample (full or probe) */
 	uint32_t agg_gen;       /* generation its threads were last summed */
 	uint32_t mem_gen;       /* thread mode: generation a thread's stat gave its memory */
-	uint16_t have, denied;
-	uint8_t nsamples;       /* saturates at 2 */
-	uint8_t hist_n;         /* refreshes in the history, saturates at HIST_LEN */
-	bool is_thread;
-	bool active;            /* did something in the last interval */
-	bool in_use;
-	char state;
-	int32_t processor;
-	int32_t nice, priority;
-	int32_t nthreads;
-	uint64_t vsz_kb, rss_kb, prev_rss_kb;
-	struct task_counters cur;
-	/* NULL: the previous sample's counters equal cur and every rate is 0
-	 * (use task_prev() and task_rates()) */
-	struct task_delta *delta;
-	int64_t rss_delta_kb;   /* rss_kb against the previous (or -a: first) sample */
-	bool rates_valid;       /* false on a task's first sample: no rate from nothing */
-	/* -a: the first sample, allocated only in accumulated mode */
-	struct task_first {
-		struct task_counters c;
-		double t, ts_t;
-		uint64_t rss_kb;
-	} *first;
-	struct hist *hist;      /* NULL while the task has done nothing */
-	double cur_t, prev_t; /* CLOCK_MONOTONIC seconds of the samples */
-	/* when the taskstats counters in cur/prev were taken: a reply arrives
-	 * earlier in the refresh than the task's files are read */
-	double cur_ts_t, prev_ts_t;
-	/* process rows: the main thread's own raw counters, the baseline for
-	 * advancing the process totals while it is single-threaded. Only
-	 * process rows have one: allocated at the first, NULL until then */
-	struct raw_main {
-		uint64_t cswch, nvcswch, wait_ns, run_ns, slices;
-	} *main_raw;
-	char comm[PARSE_COMM_MAX]; /* raw bytes from the kernel, unsanitised */
-	char *cmdline;             /* sanitised, joined by spaces; NULL until read */
-	uint32_t cmdline_len;
-	bool cmdline_empty;        /* kernel threads and zombies have none */
 	/* taskstats: this refresh's reply is the model's
 	 * ts_replies[list_index - ts_first] when ts_gen == the model's gen and
 	 * the index is in the slice queried last; ts_source once its counters
 	 * feed cur */
 	uint32_t list_index;
 	uint32_t ts_gen;
+	int32_t processor;
+	int32_t nice, priority;
+	int32_t nthreads;
+	uint32_t cmdline_len;
+	uint16_t have, denied;
+	uint8_t nsamples;       /* saturates at 2 */
+	uint8_t hist_n;         /* refreshes in the history, saturates at HIST_LEN */
+	char state;
+	bool is_thread;
+	bool active;            /* did something in the last interval */
+	bool in_use;
+	bool rates_valid;       /* false on a task's first sample: no rate from nothing */
+	bool cmdline_empty;     /* kernel threads and zombies have none */
 	bool ts_source;
-	bool exit_final;  /* cur holds the final figures of its exit record */
-	bool listed_new;  /* created by this refresh's listing */
+	bool exit_final;        /* cur holds the final figures of its exit record */
+	bool listed_new;        /* created by this refresh's listing */
+	uint64_t vsz_kb, rss_kb, prev_rss_kb;
+	int64_t rss_delta_kb;   /* rss_kb against the previous (or -a: first) sample */
+	struct task_counters cur;
+	/* NULL: the previous sample's counters equal cur and every rate is 0
+	 * (use task_prev() and task_rates()) */
+	struct task_delta *delta;
+	/* -a: the first sample, allocated only in accumulated mode */
+	struct task_first {
+		struct task_counters c;
+		struct task_net net; /* traffic since, summed over the intervals */
+		double t, ts_t;
+		uint64_t rss_kb;
+		uint32_t gen;        /* the refresh it was taken in */
+	} *first;
+	struct hist *hist;      /* NULL while the task has done nothing */
+	/* process rows: the main thread's own raw counters, the baseline for
+	 * advancing the process totals while it is single-threaded. Only
+	 * process rows have one: allocated at the first, NULL until then */
+	struct raw_main {
+		uint64_t cswch, nvcswch, wait_ns, run_ns, slices;
+	} *main_raw;
+	double cur_t, prev_t; /* CLOCK_MONOTONIC seconds of the samples */
+	/* when the taskstats counters in cur/prev were taken: a reply arrives
+	 * earlier in the refresh than the task's files are read */
+	double cur_ts_t, prev_ts_t;
+	char *cmdline;             /* sanitised, joined by spaces; NULL until read */
+	/* The name, sanitised: read it with task_comm(), set it with
+	 * task_set_comm(). The kernel keeps 15 bytes of a user task's name,
+	 * which fit here; kernel threads may have longer ones
+	 * (kworker/1:0H-events_highpri), kept in comm_long. */
+	char *comm_long;
+	char comm_in[TASK_COMM_INLINE];
 };
+
+static inline const char *task_comm(const struct task *t)
+{
+	return t->comm_long ? t->comm_long : t->comm_in;
+}
+
+/* Sets a task's name (a sanitised string); returns whether it changed. Out
+ * of memory keeps as much of a long name as fits inline. */
+bool task_set_comm(struct task *t, const char *name);
 
 /* Hash table keyed by tid with chunked storage: task pointers stay valid
  * until the task is removed, so views may hold them across refreshes. */

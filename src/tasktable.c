@@ -92,8 +92,9 @@ static bool add_chunk(struct task_table *t)
 
 struct task *task_table_insert(struct task_table *t, int32_t tid)
 {
-	/* keep the load factor under one half so probes stay short */
-	if ((t->count + 1) * 2 > t->nslots && !grow_slots(t))
+	/* keep the load factor under three quarters so probes stay short
+	 * (linear probing: ~2.5 slots per hit, ~8.5 per miss at the limit) */
+	if ((t->count + 1) * 4 > t->nslots * 3 && !grow_slots(t))
 		return NULL;
 	if (!t->free_list && !add_chunk(t))
 		return NULL;
@@ -158,11 +159,9 @@ void task_table_foreach(struct task_table *t, void (*fn)(struct task *, void *),
 void task_reset(struct task *task, struct delta_pool *pool)
 {
 	int32_t tid = task->tid;
-	struct task *pool_next = task->pool_next;
 	task_release(task, pool);
 	memset(task, 0, sizeof *task);
 	task->tid = tid;
-	task->pool_next = pool_next;
 	task->in_use = true;
 }
 
@@ -176,7 +175,33 @@ void task_release(struct task *task, struct delta_pool *pool)
 	task->hist = NULL;
 	free(task->main_raw);
 	task->main_raw = NULL;
+	free(task->comm_long);
+	task->comm_long = NULL;
 	delta_release(pool, task);
+}
+
+bool task_set_comm(struct task *t, const char *name)
+{
+	if (strcmp(task_comm(t), name) == 0)
+		return false;
+	size_t n = strlen(name);
+	if (n < sizeof t->comm_in) {
+		free(t->comm_long);
+		t->comm_long = NULL;
+		memcpy(t->comm_in, name, n + 1);
+		return true;
+	}
+	char *s = realloc(t->comm_long, n + 1);
+	if (s) {
+		memcpy(s, name, n + 1);
+		t->comm_long = s;
+		return true;
+	}
+	free(t->comm_long);
+	t->comm_long = NULL;
+	memcpy(t->comm_in, name, sizeof t->comm_in - 1);
+	t->comm_in[sizeof t->comm_in - 1] = '\0';
+	return true;
 }
 
 /* ---- delta records ---- */
@@ -220,6 +245,7 @@ bool delta_hold(struct delta_pool *pool, struct task *task)
 	pool->free_list = d->next_free;
 	d->next_free = NULL;
 	d->prev = task->cur;
+	memset(&d->net, 0, sizeof d->net);
 	memset(&d->rates, 0, sizeof d->rates);
 	task->delta = d;
 	pool->held++;

@@ -351,8 +351,10 @@ static void add_short_lived(struct model *m, const struct taskstats_sample *s, b
 		if (s->has_basic) {
 			t->ppid = (int32_t)s->ppid;
 			t->uid = s->uid;
-			sanitize_text(s->comm, strnlen(s->comm, sizeof s->comm), t->comm,
-				      sizeof t->comm);
+			char clean[PARSE_COMM_MAX];
+			sanitize_text(s->comm, strnlen(s->comm, sizeof s->comm), clean,
+				      sizeof clean);
+			task_set_comm(t, clean);
 			if (s->btime_s > m->sys.stats.btime)
 				t->start_ticks =
 					(s->btime_s - m->sys.stats.btime) * (uint64_t)m->clk_tck;
@@ -441,6 +443,7 @@ void tsmodel_keep_replaced(struct model *m, const struct task *old)
 		return;
 	*t = *old;
 	t->cmdline = old->cmdline ? strdup(old->cmdline) : NULL;
+	t->comm_long = old->comm_long ? strdup(old->comm_long) : NULL;
 	t->first = NULL; /* accumulated totals end with the old task */
 	t->hist = NULL;  /* and its history (the table's entry owns it) */
 	t->delta = NULL; /* the old task's record stays with it; finish_known takes one */

@@ -29,7 +29,7 @@ bool view_filter_match(const struct view_filter *f, struct model *m, const struc
 		return false;
 	if (f->command) {
 		const struct task *p = t->process ? t->process : t;
-		const char *cmd = p->cmdline ? p->cmdline : p->comm;
+		const char *cmd = p->cmdline ? p->cmdline : task_comm(p);
 		if (regexec(f->command, cmd, 0, NULL, 0) != 0)
 			return false;
 	}

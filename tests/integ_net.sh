@@ -7,7 +7,9 @@
 #  - UDP to a receiver bound to 0.0.0.0, and IPv4 UDP to a dual-stack [::]
 #    receiver (v4-mapped): sender tx and receiver rx within 10%;
 #  - 50 short connections of 20,000 bytes, each closed within 100 ms: at
-#    least 90% of their bytes credited to the client and the server.
+#    least 90% of their bytes credited to the client and the server;
+#  - accumulated mode (-a): the last report's totals since first seen are
+#    the pair's whole transfer, within 10%.
 # pidtop is started first; each workload moves traffic only once pidtop's
 # first report is out (so both processes have a baseline), and lingers after
 # it so the last report holds its totals. The sum over the reports of
@@ -25,7 +27,7 @@ INTERVAL=0.5
 
 # run_case NAME REPORTS WORKLOAD ARGS... : starts the workload waiting for
 # its go file, pidtop on its two processes, releases the traffic after
-# pidtop's first report, and waits for pidtop.
+# pidtop's first report, and waits for pidtop. $PIDTOP_ARGS: more options.
 run_case() {
 	local name=$1 reports=$2 prog=$3 pids i status=0
 	shift 3
@@ -40,7 +42,8 @@ run_case() {
 		sleep 0.02
 	done
 	pids=$(awk '$1 == "pid" { printf "%s%s", sep, $3; sep = "," }' "$dir/truth.log")
-	$INTEG_NICE "$PIDTOP" -b -o json -d "$INTERVAL" -n "$reports" -p "$pids" \
+	# shellcheck disable=SC2086 # PIDTOP_ARGS is a list of words
+	$INTEG_NICE "$PIDTOP" -b -o json -d "$INTERVAL" -n "$reports" -p "$pids" ${PIDTOP_ARGS:-} \
 		>"$dir/out.json" 2>"$dir/out.err" &
 	local ptop=$!
 	for i in $(seq 200); do
@@ -67,12 +70,15 @@ run_case() {
 # check NAME MODE : compares pidtop's totals with the truth log.
 #   pair:  sender tx and receiver rx within 10%; the other directions are
 #          the ACKs (TCP: within 10% + 2 KiB of their truth) or nothing (UDP)
+#   pair-acc: the same, from the last report of -a (totals, not rates)
 #   burst: client tx and server rx at least 90% (and at most 125%) of the truth
 check() {
 	"$PYTHON" - "$SCRATCH/$1" "$2" <<'PY' || exit 1
 import json, sys
 
 d, mode = sys.argv[1], sys.argv[2]
+acc = mode.endswith("-acc")
+mode = mode.replace("-acc", "")
 role_pid, final = {}, {}
 lives = None
 for line in open(d + "/truth.log"):
@@ -105,7 +111,10 @@ for line in open(d + "/out.json"):
                 v = t["net_%s_bps" % k]
                 if v is None:
                     sys.exit("FAIL: %s: pid %d has net_%s_bps null" % (d, t["pid"], k))
-                got[t["pid"]][k] += v * iv
+                if acc:
+                    got[t["pid"]][k] = v  # bytes since first seen
+                else:
+                    got[t["pid"]][k] += v * iv
 
 fails = []
 print("%s: %d reports, unattributed %.0f bytes in the window, capture drops %s" % (
@@ -156,6 +165,8 @@ check udp4-any pair
 run_case udp4-any6 10 netpair --proto udp --family 4 --bind any6 --rate-kib 1024 $PAIR
 check udp4-any6 pair
 # 50 connections of about 50 ms, 30 ms apart: about 4 s; 2.5 s of linger
+PIDTOP_ARGS=-a run_case tcp4-acc 10 netpair --proto tcp --family 4 --rate-kib 2048 $PAIR
+check tcp4-acc pair-acc
 run_case burst 14 netburst --conns 50 --bytes 20000 --chunks 4 --gap-ms 15 --pause-ms 30 \
 	--linger 2.5
 check burst burst

@@ -139,6 +139,45 @@ static void test_task_table(void **state)
 	task_table_free(&t);
 }
 
+/* Names up to 15 bytes live in the task; longer ones (kernel threads) in an
+ * allocation that follows every change and goes with the task. */
+static void test_task_comm(void **state)
+{
+	(void)state;
+	struct task_table t;
+	task_table_init(&t);
+	struct task *a = task_table_insert(&t, 1);
+	assert_string_equal(task_comm(a), "");
+	assert_true(task_set_comm(a, "fifteen_bytes_x"));
+	assert_false(task_set_comm(a, "fifteen_bytes_x"));
+	assert_string_equal(task_comm(a), "fifteen_bytes_x");
+	assert_null(a->comm_long);
+	assert_true(task_set_comm(a, "kworker/1:0H-events_highpri"));
+	assert_string_equal(task_comm(a), "kworker/1:0H-events_highpri");
+	assert_non_null(a->comm_long);
+	assert_false(task_set_comm(a, "kworker/1:0H-events_highpri"));
+	assert_true(task_set_comm(a, "kworker/1:0H-kblockd"));
+	assert_string_equal(task_comm(a), "kworker/1:0H-kblockd");
+	assert_true(task_set_comm(a, "sixteen_bytes_xy"));
+	assert_string_equal(task_comm(a), "sixteen_bytes_xy");
+	assert_true(task_set_comm(a, "short"));
+	assert_null(a->comm_long);
+	assert_string_equal(task_comm(a), "short");
+	/* a reused entry starts without the old name; removal and the
+	 * table's end free long names (the sanitizer build checks for leaks) */
+	assert_true(task_set_comm(a, "kworker/u8:3-events_unbound"));
+	task_reset(a, NULL);
+	assert_null(a->comm_long);
+	assert_string_equal(task_comm(a), "");
+	struct task *b = task_table_insert(&t, 2);
+	assert_true(task_set_comm(b, "kworker/u8:3-events_unbound"));
+	task_table_remove(&t, b);
+	b = task_table_insert(&t, 3);
+	assert_string_equal(task_comm(b), "");
+	assert_true(task_set_comm(b, "kworker/u8:3-events_unbound"));
+	task_table_free(&t);
+}
+
 static int count_cb_n;
 static void count_cb(struct task *task, void *ctx)
 {
@@ -467,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_buf_numbers),
 		cmocka_unit_test(test_task_table),
 		cmocka_unit_test(test_task_table_foreach_remove),
+		cmocka_unit_test(test_task_comm),
 		cmocka_unit_test(test_columns_unique),
 		cmocka_unit_test(test_column_cells),
 		cmocka_unit_test(test_column_sort),

@@ -239,7 +239,7 @@ static void tip_lines(struct ui *ui, const struct task *t, bool pinned, char lin
 {
 	char esc[512], a[32], b[32], c[32];
 	const struct task *p = t->process ? t->process : t;
-	const char *cmd = p->cmdline && p->cmdline[0] ? p->cmdline : p->comm;
+	const char *cmd = p->cmdline && p->cmdline[0] ? p->cmdline : task_comm(p);
 	const struct task_rates *r = task_rates(t);
 	double hz = ui->m->clk_tck > 0 ? (double)ui->m->clk_tck : 100;
 	snprintf(lines[0], 128, "%s %d  %s  %c%s%s", t->is_thread ? "TID" : "PID", t->tid,

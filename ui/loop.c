@@ -81,7 +81,7 @@ struct task *ui_find_task(struct ui *ui, int32_t tid, uint64_t start)
 static const char *command_of(const struct task *t)
 {
 	const struct task *p = t->process ? t->process : t;
-	return p->cmdline ? p->cmdline : p->comm;
+	return p->cmdline ? p->cmdline : task_comm(p);
 }
 
 bool ui_search(struct ui *ui, const char *text, size_t from)
@@ -92,7 +92,7 @@ bool ui_search(struct ui *ui, const char *text, size_t from)
 	for (size_t k = 0; k < n; k++) {
 		size_t i = (from + k) % n;
 		const struct task *t = ui->view.rows[i];
-		if (strcasestr(command_of(t), text) || strcasestr(t->comm, text)) {
+		if (strcasestr(command_of(t), text) || strcasestr(task_comm(t), text)) {
 			ui_select_row(ui, i);
 			return true;
 		}
@@ -149,7 +149,7 @@ static void apply_live_filter(struct ui *ui)
 	size_t k = 0;
 	for (size_t i = 0; i < ui->view.nrows; i++) {
 		struct task *t = ui->view.rows[i];
-		if (strcasestr(command_of(t), ui->live_filter) || strcasestr(t->comm, ui->live_filter))
+		if (strcasestr(command_of(t), ui->live_filter) || strcasestr(task_comm(t), ui->live_filter))
 			ui->view.rows[k++] = t;
 	}
 	ui->view.nrows = k;
