@@ -37,6 +37,7 @@ int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t
 	struct output out;
 	struct view view = {0};
 	output_init(&out, cfg->format, m->cfg.threads);
+	out.fd = cfg->out_fd;
 	out.connections = cfg->connections;
 	int rc = 0;
 	struct timespec deadline;
@@ -68,7 +69,9 @@ int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t
 			rc = 1;
 			break;
 		}
-		if (buf_write_fd(&out.b, cfg->out_fd) < 0) {
+		if (out.write_errno || buf_write_fd(&out.b, cfg->out_fd) < 0) {
+			if (out.write_errno)
+				errno = out.write_errno;
 			if (errno != EPIPE) {
 				snprintf(why, whylen, "cannot write the report: %s", strerror(errno));
 				rc = 1;

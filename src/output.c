@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -29,6 +30,7 @@ void output_init(struct output *o, enum output_format fmt, bool threads)
 {
 	memset(o, 0, sizeof *o);
 	o->fmt = fmt;
+	o->fd = -1;
 	/* unbounded columns (the command line) go last, after the aligned ones */
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < columns_count && o->ntext < OUTPUT_MAX_COLUMNS; i++) {
@@ -44,6 +46,16 @@ void output_init(struct output *o, enum output_format fmt, bool threads)
 void output_free(struct output *o)
 {
 	buf_free(&o->b);
+}
+
+/* After each row: a report that has grown enough goes out now. */
+static void row_done(struct output *o)
+{
+	if (o->fd < 0 || o->b.len < OUTPUT_FLUSH_BYTES)
+		return;
+	if (!o->write_errno && buf_write_fd(&o->b, o->fd) < 0)
+		o->write_errno = errno ? errno : EIO;
+	buf_reset(&o->b); /* after a failure the rest is dropped, not kept */
 }
 
 static void put_time_iso(struct buf *b, const struct timespec *ts)
@@ -318,6 +330,7 @@ static void report_json(struct output *o, struct model *m, const struct view *v)
 		if (o->connections)
 			put_connections(b, m, t);
 		buf_putc(b, '}');
+		row_done(o);
 	}
 	buf_puts(b, "]}\n");
 }
@@ -370,6 +383,7 @@ static void report_csv(struct output *o, struct model *m, const struct view *v)
 				put_json_number(b, &c, columns[i].decimals);
 		}
 		buf_putc(b, '\n');
+		row_done(o);
 	}
 }
 
@@ -460,6 +474,7 @@ static void report_text(struct output *o, struct model *m, const struct view *v)
 			}
 		}
 		buf_putc(b, '\n');
+		row_done(o);
 	}
 	buf_putc(b, '\n');
 }

@@ -20,12 +20,20 @@ struct output {
 	const struct column *text_cols[OUTPUT_MAX_COLUMNS];
 	size_t ntext;
 	struct buf b; /* the report being built; the caller writes and resets it */
+	/* >= 0: a report is written out as it grows, every OUTPUT_FLUSH_BYTES
+	 * (a report of 6,000 threads is ~5 MB of JSON), and write_errno keeps
+	 * the first failure; -1: the whole report stays in b */
+	int fd;
+	int write_errno;
 };
+
+#define OUTPUT_FLUSH_BYTES (32 << 10)
 
 int output_format_parse(const char *s, enum output_format *out);
 void output_init(struct output *o, enum output_format fmt, bool threads);
 void output_free(struct output *o);
-/* Appends one report of the view's rows to o->b. */
+/* Appends one report of the view's rows to o->b (with o->fd set, what is
+ * left of it after the writes on the way). */
 void output_report(struct output *o, struct model *m, const struct view *v);
 
 #endif

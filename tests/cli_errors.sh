@@ -91,6 +91,38 @@ for root in /tmp "$SCRATCH/does-not-exist"; do
 	[ -z "$out" ] || fail "pidtop --proc-root $root: wrote a report: $(head -c 200 "$SCRATCH/out")"
 done
 
+# where the reports go: a full disk is an error (exit 1, one line naming
+# it); a reader that goes away is a normal end (exit 0); a report larger
+# than the output buffer (it is written out as it grows) is whole JSON lines
+status=0
+timeout 10 "$PIDTOP" -b -n 1 -d 0.1 -H -o json >/dev/full 2>"$SCRATCH/err" </dev/null || status=$?
+if [ "$status" -ne 1 ] || [ "$(wc -l <"$SCRATCH/err")" -ne 1 ] ||
+	! grep -q 'cannot write the report: No space left on device' "$SCRATCH/err"; then
+	fail "pidtop -b >/dev/full: exit status $status, stderr: $(cat "$SCRATCH/err")"
+else
+	echo "ok   pidtop -b >/dev/full -> 1: $(cat "$SCRATCH/err")"
+fi
+status=0
+timeout 10 "$PIDTOP" -b -n 50 -d 0.05 -H -o json 2>"$SCRATCH/err" </dev/null | head -c 1000 >/dev/null
+status=${PIPESTATUS[0]}
+[ "$status" -eq 0 ] && [ ! -s "$SCRATCH/err" ] ||
+	fail "pidtop -b | head -c 1000: exit status $status, stderr: $(cat "$SCRATCH/err")"
+timeout 20 "$PIDTOP" -b -n 2 -d 0.1 -H -o json >"$SCRATCH/big.json" 2>"$SCRATCH/err" </dev/null ||
+	fail "pidtop -b -H -o json -n 2: exit status $?: $(cat "$SCRATCH/err")"
+if ! "${PYTHON3:-python3}" - "$SCRATCH/big.json" <<'PY'; then
+import json, sys
+lines = open(sys.argv[1], "rb").read().split(b"\n")
+if lines[-1] != b"" or len(lines) != 3:
+    sys.exit("FAIL: %d lines, expected 2 reports each ending in a newline" % (len(lines) - 1))
+for l in lines[:2]:
+    r = json.loads(l)
+    print("ok   a report of %d bytes, %d tasks, is one JSON line" % (len(l), len(r["tasks"])))
+if len(lines[0]) < 64 * 1024:
+    print("note: the report is smaller than two output buffers: streaming is hardly exercised")
+PY
+	fail "pidtop -b -H -o json: the reports are not whole JSON lines"
+fi
+
 # help and version
 for opt in -h --help; do
 	run "$opt"
