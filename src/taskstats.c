@@ -631,6 +631,27 @@ static void probe_reason(int err, char *why, size_t whylen)
 		set_reason(why, whylen, "taskstats query: %s", strerror(err));
 }
 
+/* A taskstats socket that answers: ts_socket, then the probe with sequence
+ * number 1 (the caller goes on from 2). On failure why says why and
+ * nothing is left open. */
+static int ts_open_probed(struct nl_sock **skp, uint16_t *family, int *fd, size_t rcvbuf,
+                          size_t *msglen, char *why, size_t whylen)
+{
+	int err;
+
+	if (ts_socket(skp, family, rcvbuf, why, whylen) < 0)
+		return -1;
+	*fd = nl_socket_get_fd(*skp);
+	err = ts_probe(*fd, *family, 1, msglen);
+	if (err) {
+		probe_reason(err, why, whylen);
+		nl_socket_free(*skp);
+		*skp = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- the query socket --------------------------------------------------- */
 
 #define TS_QUERY_RCVBUF (1u << 20) /* asked for; the kernel doubles it */
@@ -733,25 +754,18 @@ int taskstats_open(struct taskstats **out, char *why, size_t whylen)
 {
 	struct taskstats *ts = calloc(1, sizeof(*ts));
 	size_t msglen = 0;
-	int err;
 
 	*out = NULL;
 	if (!ts) {
 		set_reason(why, whylen, "%s", strerror(ENOMEM));
 		return -1;
 	}
-	if (ts_socket(&ts->sk, &ts->family, TS_QUERY_RCVBUF, why, whylen) < 0) {
+	if (ts_open_probed(&ts->sk, &ts->family, &ts->fd, TS_QUERY_RCVBUF, &msglen, why,
+	                   whylen) < 0) {
 		free(ts);
 		return -1;
 	}
-	ts->fd = nl_socket_get_fd(ts->sk);
-	ts->next_seq = 1;
-	err = ts_probe(ts->fd, ts->family, ts->next_seq++, &msglen);
-	if (err) {
-		probe_reason(err, why, whylen);
-		taskstats_close(ts);
-		return -1;
-	}
+	ts->next_seq = 2;
 	if (query_alloc(ts, msglen) < 0) {
 		set_reason(why, whylen, "%s", strerror(ENOMEM));
 		taskstats_close(ts);
@@ -1080,17 +1094,12 @@ int taskstats_exits_open(struct taskstats_exits **out, char *why, size_t whylen)
 		set_reason(why, whylen, "%s", strerror(ENOMEM));
 		return -1;
 	}
-	if (ts_socket(&ex->sk, &ex->family, TS_EXITS_RCVBUF, why, whylen) < 0) {
+	if (ts_open_probed(&ex->sk, &ex->family, &ex->fd, TS_EXITS_RCVBUF, &msglen, why,
+	                   whylen) < 0) {
 		free(ex);
 		return -1;
 	}
-	ex->fd = nl_socket_get_fd(ex->sk);
-	ex->seq = 1;
-	err = ts_probe(ex->fd, ex->family, ex->seq++, &msglen);
-	if (err) {
-		probe_reason(err, why, whylen);
-		goto fail_noreg;
-	}
+	ex->seq = 2;
 	ex->cpumask = exits_cpumask();
 	/* an exit message carries up to two records (thread, then process) */
 	if (!ex->cpumask || rx_alloc(&ex->rx, TS_EXITS_SLOTS, slot_for(2 * msglen)) < 0) {
