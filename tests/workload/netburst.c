@@ -26,7 +26,6 @@
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +38,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "wl_common.h"
 
 #define MAX_BYTES (16u << 20)
 #define TCP_STATE_CLOSE 7 /* TCP_CLOSE in include/net/tcp_states.h */
@@ -57,64 +58,8 @@ struct tally {
 	int conns;
 };
 
+static const char prog[] = "netburst";
 static int log_fd = -1;
-
-static double mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_seconds(double s)
-{
-	struct timespec ts;
-	double t = mono() + s;
-
-	ts.tv_sec = (time_t)t;
-	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-	if (ts.tv_nsec >= 1000000000L)
-		ts.tv_nsec = 999999999L;
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-}
-
-static void log_line(const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-	int n;
-
-	if (log_fd < 0)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	if (n > 0 && (size_t)n < sizeof line && write(log_fd, line, (size_t)n) != n)
-		fprintf(stderr, "netburst: cannot write the log: %s\n", strerror(errno));
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "netburst: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static double parse_number(const char *opt, const char *s, double min, double max)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "netburst: bad value for %s: '%s' (expected %g..%g)\n", opt, s, min,
-			max);
-		exit(2);
-	}
-	return v;
-}
 
 static void usage(FILE *f)
 {
@@ -136,43 +81,35 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			exit(0);
-		}
+		/* the one option without a value */
 		if (strcmp(a, "--fork-per-conn") == 0) {
 			o->fork_per_conn = true;
 			continue;
 		}
-		if (i + 1 >= argc) {
-			usage(stderr);
-			exit(2);
-		}
+		wl_check_option(argc, argv, i, usage);
 		const char *v = argv[++i];
 		if (strcmp(a, "--family") == 0 && (strcmp(v, "4") == 0 || strcmp(v, "6") == 0))
 			o->family = v[0] - '0';
 		else if (strcmp(a, "--conns") == 0)
-			o->conns = (int)parse_number(a, v, 1, 10000);
+			o->conns = (int)wl_parse_number(prog, a, v, 1, 10000);
 		else if (strcmp(a, "--bytes") == 0)
-			o->bytes = (size_t)parse_number(a, v, 1, MAX_BYTES);
+			o->bytes = (size_t)wl_parse_number(prog, a, v, 1, MAX_BYTES);
 		else if (strcmp(a, "--chunks") == 0)
-			o->chunks = (int)parse_number(a, v, 1, 1000);
+			o->chunks = (int)wl_parse_number(prog, a, v, 1, 1000);
 		else if (strcmp(a, "--gap-ms") == 0)
-			o->gap_ms = parse_number(a, v, 0, 10000);
+			o->gap_ms = wl_parse_number(prog, a, v, 0, 10000);
 		else if (strcmp(a, "--pause-ms") == 0)
-			o->pause_ms = parse_number(a, v, 0, 10000);
+			o->pause_ms = wl_parse_number(prog, a, v, 0, 10000);
 		else if (strcmp(a, "--linger") == 0)
-			o->linger = parse_number(a, v, 0, 60);
+			o->linger = wl_parse_number(prog, a, v, 0, 60);
 		else if (strcmp(a, "--go") == 0)
 			o->go = v;
 		else if (strcmp(a, "--log") == 0)
 			o->log = v;
 		else if (strcmp(a, "--ready") == 0)
 			o->ready = v;
-		else {
-			usage(stderr);
-			exit(2);
-		}
+		else
+			wl_bad_option(usage);
 	}
 }
 
@@ -198,16 +135,16 @@ static socklen_t make_addr(struct sockaddr_storage *ss, int family, uint16_t por
 /* Waits (at most 200 ms) for the close handshake to finish (TCP_CLOSE). */
 static void wait_closed(int s)
 {
-	double limit = mono() + 0.2;
+	double limit = wl_clock_seconds(CLOCK_MONOTONIC) + 0.2;
 
 	for (;;) {
 		struct tcp_info ti;
 		socklen_t len = sizeof ti;
 
 		if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 ||
-		    ti.tcpi_state == TCP_STATE_CLOSE || mono() > limit)
+		    ti.tcpi_state == TCP_STATE_CLOSE || wl_clock_seconds(CLOCK_MONOTONIC) > limit)
 			return;
-		sleep_seconds(0.0005);
+		wl_sleep_seconds(0.0005);
 	}
 }
 
@@ -220,7 +157,7 @@ static void tally_add(struct tally *t, int s, int family)
 
 	memset(&ti, 0, sizeof ti);
 	if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
-		die("TCP_INFO");
+		wl_die(prog, "TCP_INFO");
 	if (len < offsetof(struct tcp_info, tcpi_bytes_sent) + sizeof ti.tcpi_bytes_sent) {
 		fprintf(stderr, "netburst: this kernel's TCP_INFO lacks tcpi_bytes_sent\n");
 		exit(1);
@@ -236,23 +173,24 @@ static void tally_add(struct tally *t, int s, int family)
 
 static void log_tally(const char *role, const struct tally *t)
 {
-	log_line("final %s tx_ip=%llu tx_pkts=%llu rx_ip=%llu rx_pkts=%llu payload=%llu conns=%d\n",
-		 role, (unsigned long long)t->tx_ip, (unsigned long long)t->tx_pkts,
-		 (unsigned long long)t->rx_ip, (unsigned long long)t->rx_pkts,
-		 (unsigned long long)t->payload, t->conns);
+	wl_log_line(log_fd, prog,
+		    "final %s tx_ip=%llu tx_pkts=%llu rx_ip=%llu rx_pkts=%llu payload=%llu conns=%d\n",
+		    role, (unsigned long long)t->tx_ip, (unsigned long long)t->tx_pkts,
+		    (unsigned long long)t->rx_ip, (unsigned long long)t->rx_pkts,
+		    (unsigned long long)t->payload, t->conns);
 }
 
 static void wait_for_go(const char *go)
 {
-	double limit = mono() + 60;
+	double limit = wl_clock_seconds(CLOCK_MONOTONIC) + 60;
 	struct stat st;
 
 	while (go && stat(go, &st) != 0) {
-		if (mono() > limit) {
+		if (wl_clock_seconds(CLOCK_MONOTONIC) > limit) {
 			fprintf(stderr, "netburst: %s did not appear within 60 s\n", go);
 			exit(1);
 		}
-		sleep_seconds(0.01);
+		wl_sleep_seconds(0.01);
 	}
 }
 
@@ -261,24 +199,24 @@ static void server_main(const struct opts *o, int ls)
 	static char buf[65536];
 	struct tally t = {0};
 
-	log_line("pid server %d\n", (int)getpid());
+	wl_log_line(log_fd, prog, "pid server %d\n", (int)getpid());
 	for (int i = 0; i < o->conns; i++) {
 		int c = accept(ls, NULL, NULL);
 		ssize_t n;
 
 		if (c < 0)
-			die("accept");
+			wl_die(prog, "accept");
 		while ((n = read(c, buf, sizeof buf)) > 0)
 			;
 		if (n < 0)
-			die("read");
+			wl_die(prog, "read");
 		shutdown(c, SHUT_WR);
 		wait_closed(c);
 		tally_add(&t, c, o->family);
 		close(c);
 	}
 	log_tally("server", &t);
-	sleep_seconds(o->linger);
+	wl_sleep_seconds(o->linger);
 }
 
 /* One connection: connect, write, close, wait for the server's close.
@@ -288,15 +226,15 @@ static double one_conn(const struct opts *o, const struct sockaddr_storage *dst,
 {
 	static char buf[MAX_BYTES / 16];
 	size_t per = o->bytes / (size_t)o->chunks, left = o->bytes;
-	double t0 = mono();
+	double t0 = wl_clock_seconds(CLOCK_MONOTONIC);
 	int s = socket(o->family == 4 ? AF_INET : AF_INET6, SOCK_STREAM, 0);
 	int on = 1;
 
 	if (s < 0)
-		die("socket");
+		wl_die(prog, "socket");
 	setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
 	if (connect(s, (const struct sockaddr *)dst, dlen) < 0)
-		die("connect");
+		wl_die(prog, "connect");
 	for (int k = 0; k < o->chunks; k++) {
 		size_t n = k == o->chunks - 1 ? left : per;
 
@@ -305,19 +243,19 @@ static double one_conn(const struct opts *o, const struct sockaddr_storage *dst,
 			ssize_t got = write(s, buf, w);
 
 			if (got < 0 && errno != EINTR)
-				die("write");
+				wl_die(prog, "write");
 			if (got > 0) {
 				n -= (size_t)got;
 				left -= (size_t)got;
 			}
 		}
 		if (k < o->chunks - 1 && o->gap_ms > 0)
-			sleep_seconds(o->gap_ms / 1000);
+			wl_sleep_seconds(o->gap_ms / 1000);
 	}
 	shutdown(s, SHUT_WR);
 	while (read(s, buf, sizeof buf) > 0)
 		;
-	double life = mono() - t0;
+	double life = wl_clock_seconds(CLOCK_MONOTONIC) - t0;
 	wait_closed(s);
 	tally_add(t, s, o->family);
 	close(s);
@@ -339,20 +277,20 @@ int main(int argc, char **argv)
 	if (o.log) {
 		log_fd = open(o.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (log_fd < 0)
-			die(o.log);
+			wl_die(prog, o.log);
 	}
-	log_line("pid client %d\n", (int)getpid());
+	wl_log_line(log_fd, prog, "pid client %d\n", (int)getpid());
 
 	len = make_addr(&ss, o.family, 0);
 	int ls = socket(o.family == 4 ? AF_INET : AF_INET6, SOCK_STREAM, 0);
 	if (ls < 0 || bind(ls, (struct sockaddr *)&ss, len) < 0 || listen(ls, 64) < 0 ||
 	    getsockname(ls, (struct sockaddr *)&ss, &len) < 0)
-		die("listen");
+		wl_die(prog, "listen");
 	uint16_t port = ntohs(o.family == 4 ? ((struct sockaddr_in *)&ss)->sin_port
 					    : ((struct sockaddr_in6 *)&ss)->sin6_port);
 	pid_t server = fork();
 	if (server < 0)
-		die("fork");
+		wl_die(prog, "fork");
 	if (server == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		server_main(&o, ls);
@@ -376,23 +314,23 @@ int main(int argc, char **argv)
 		double life;
 
 		if (o.fork_per_conn) {
-			double t0 = mono();
+			double t0 = wl_clock_seconds(CLOCK_MONOTONIC);
 			pid_t c = fork();
 
 			if (c < 0)
-				die("fork");
+				wl_die(prog, "fork");
 			if (c == 0) {
 				struct tally ct = {0};
 
-				log_line("pid conn %d\n", (int)getpid());
+				wl_log_line(log_fd, prog, "pid conn %d\n", (int)getpid());
 				one_conn(&o, &dst, dlen, &ct);
 				log_tally("conn", &ct);
 				_exit(0);
 			}
 			if (waitpid(c, &status, 0) < 0 || !WIFEXITED(status) ||
 			    WEXITSTATUS(status) != 0)
-				die("connection child");
-			life = mono() - t0;
+				wl_die(prog, "connection child");
+			life = wl_clock_seconds(CLOCK_MONOTONIC) - t0;
 		} else {
 			life = one_conn(&o, &dst, dlen, &t);
 		}
@@ -400,12 +338,12 @@ int main(int argc, char **argv)
 			max_life = life;
 		over += life > 0.1;
 		if (o.pause_ms > 0)
-			sleep_seconds(o.pause_ms / 1000);
+			wl_sleep_seconds(o.pause_ms / 1000);
 	}
 	if (!o.fork_per_conn)
 		log_tally("client", &t);
-	log_line("lives max_ms=%.1f over_100ms=%d\n", max_life * 1000, over);
-	sleep_seconds(o.linger);
+	wl_log_line(log_fd, prog, "lives max_ms=%.1f over_100ms=%d\n", max_life * 1000, over);
+	wl_sleep_seconds(o.linger);
 	if (waitpid(server, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "netburst: the server failed\n");
 		return 1;

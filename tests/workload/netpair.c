@@ -36,7 +36,6 @@
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,6 +49,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wl_common.h"
+
 #define MAX_CHUNK 65536
 #define TCP_STATE_CLOSE 7 /* TCP_CLOSE in include/net/tcp_states.h */
 
@@ -62,69 +63,8 @@ struct opts {
 	const char *log, *ready, *go;
 };
 
+static const char prog[] = "netpair";
 static int log_fd = -1;
-
-static double clock_seconds(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_until_mono(double t)
-{
-	struct timespec ts;
-
-	ts.tv_sec = (time_t)t;
-	ts.tv_nsec = (long)((t - (double)ts.tv_sec) * 1e9);
-	if (ts.tv_nsec >= 1000000000L)
-		ts.tv_nsec = 999999999L;
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-		;
-}
-
-static void sleep_seconds(double s)
-{
-	sleep_until_mono(clock_seconds(CLOCK_MONOTONIC) + s);
-}
-
-/* One line, one write(): O_APPEND keeps the two processes' lines whole. */
-static void log_line(const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-	int n;
-
-	if (log_fd < 0)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	if (n > 0 && (size_t)n < sizeof line && write(log_fd, line, (size_t)n) != n)
-		fprintf(stderr, "netpair: cannot write the log: %s\n", strerror(errno));
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "netpair: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static double parse_number(const char *opt, const char *s, double min, double max)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "netpair: bad value for %s: '%s' (expected %g..%g)\n", opt, s, min,
-			max);
-		exit(2);
-	}
-	return v;
-}
 
 static void usage(FILE *f)
 {
@@ -149,14 +89,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			exit(0);
-		}
-		if (i + 1 >= argc) {
-			usage(stderr);
-			exit(2);
-		}
+		wl_check_option(argc, argv, i, usage);
 		const char *v = argv[++i];
 		if (strcmp(a, "--proto") == 0 && (strcmp(v, "tcp") == 0 || strcmp(v, "udp") == 0)) {
 			o->tcp = strcmp(v, "tcp") == 0;
@@ -167,14 +100,14 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			    strcmp(v, "any6") == 0)) {
 			o->bind = v;
 		} else if (strcmp(a, "--rate-kib") == 0) {
-			o->rate_kib = parse_number(a, v, 1, 4 * 1024 * 1024);
+			o->rate_kib = wl_parse_number(prog, a, v, 1, 4 * 1024 * 1024);
 		} else if (strcmp(a, "--chunk") == 0) {
-			o->chunk = (size_t)parse_number(a, v, 1, MAX_CHUNK);
+			o->chunk = (size_t)wl_parse_number(prog, a, v, 1, MAX_CHUNK);
 			chunk_given = true;
 		} else if (strcmp(a, "--seconds") == 0) {
-			o->seconds = parse_number(a, v, 0.1, 600);
+			o->seconds = wl_parse_number(prog, a, v, 0.1, 600);
 		} else if (strcmp(a, "--linger") == 0) {
-			o->linger = parse_number(a, v, 0, 60);
+			o->linger = wl_parse_number(prog, a, v, 0, 60);
 		} else if (strcmp(a, "--go") == 0) {
 			o->go = v;
 		} else if (strcmp(a, "--log") == 0) {
@@ -182,8 +115,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		} else if (strcmp(a, "--ready") == 0) {
 			o->ready = v;
 		} else {
-			usage(stderr);
-			exit(2);
+			wl_bad_option(usage);
 		}
 	}
 	if (!o->tcp && !chunk_given)
@@ -218,15 +150,15 @@ static socklen_t make_addr(struct sockaddr_storage *ss, int family, bool wildcar
 
 static void wait_for_go(const char *go)
 {
-	double limit = clock_seconds(CLOCK_MONOTONIC) + 60;
+	double limit = wl_clock_seconds(CLOCK_MONOTONIC) + 60;
 	struct stat st;
 
 	while (go && stat(go, &st) != 0) {
-		if (clock_seconds(CLOCK_MONOTONIC) > limit) {
+		if (wl_clock_seconds(CLOCK_MONOTONIC) > limit) {
 			fprintf(stderr, "netpair: %s did not appear within 60 s\n", go);
 			exit(1);
 		}
-		sleep_seconds(0.01);
+		wl_sleep_seconds(0.01);
 	}
 }
 
@@ -243,16 +175,16 @@ static unsigned tcp_header_bytes(int family, const struct tcp_info *ti)
  * so TCP_INFO then holds every segment of the connection. */
 static void wait_closed(int s)
 {
-	double limit = clock_seconds(CLOCK_MONOTONIC) + 0.2;
+	double limit = wl_clock_seconds(CLOCK_MONOTONIC) + 0.2;
 
 	for (;;) {
 		struct tcp_info ti;
 		socklen_t len = sizeof ti;
 
 		if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 ||
-		    ti.tcpi_state == TCP_STATE_CLOSE || clock_seconds(CLOCK_MONOTONIC) > limit)
+		    ti.tcpi_state == TCP_STATE_CLOSE || wl_clock_seconds(CLOCK_MONOTONIC) > limit)
 			return;
-		sleep_seconds(0.001);
+		wl_sleep_seconds(0.001);
 	}
 }
 
@@ -263,18 +195,19 @@ static void log_tcp_final(const char *role, int s, int family)
 
 	memset(&ti, 0, sizeof ti);
 	if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
-		die("TCP_INFO");
+		wl_die(prog, "TCP_INFO");
 	/* tcpi_bytes_sent arrived in Linux 4.19: older kernels leave it 0 */
 	if (len < offsetof(struct tcp_info, tcpi_bytes_sent) + sizeof ti.tcpi_bytes_sent) {
 		fprintf(stderr, "netpair: this kernel's TCP_INFO lacks tcpi_bytes_sent\n");
 		exit(1);
 	}
 	unsigned h = tcp_header_bytes(family, &ti);
-	log_line("final %s tx_ip=%llu tx_pkts=%u rx_ip=%llu rx_pkts=%u payload=%llu\n", role,
-		 (unsigned long long)(ti.tcpi_bytes_sent + (uint64_t)ti.tcpi_segs_out * h),
-		 ti.tcpi_segs_out,
-		 (unsigned long long)(ti.tcpi_bytes_received + (uint64_t)ti.tcpi_segs_in * h),
-		 ti.tcpi_segs_in, (unsigned long long)ti.tcpi_bytes_sent);
+	wl_log_line(log_fd, prog,
+		    "final %s tx_ip=%llu tx_pkts=%u rx_ip=%llu rx_pkts=%u payload=%llu\n", role,
+		    (unsigned long long)(ti.tcpi_bytes_sent + (uint64_t)ti.tcpi_segs_out * h),
+		    ti.tcpi_segs_out,
+		    (unsigned long long)(ti.tcpi_bytes_received + (uint64_t)ti.tcpi_segs_in * h),
+		    ti.tcpi_segs_in, (unsigned long long)ti.tcpi_bytes_sent);
 }
 
 static int open_receiver(const struct opts *o, int *family_out, uint16_t *port)
@@ -287,17 +220,17 @@ static int open_receiver(const struct opts *o, int *family_out, uint16_t *port)
 	int off = 0, on = 1;
 
 	if (s < 0)
-		die("socket");
+		wl_die(prog, "socket");
 	/* any6 must take IPv4 too, whatever net.ipv6.bindv6only says */
 	if (family == 6 && setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY,
 				      strcmp(o->bind, "any6") == 0 ? &off : &on, sizeof off) < 0)
-		die("IPV6_V6ONLY");
+		wl_die(prog, "IPV6_V6ONLY");
 	if (bind(s, (struct sockaddr *)&ss, len) < 0)
-		die("bind");
+		wl_die(prog, "bind");
 	if (o->tcp && listen(s, 4) < 0)
-		die("listen");
+		wl_die(prog, "listen");
 	if (getsockname(s, (struct sockaddr *)&ss, &len) < 0)
-		die("getsockname");
+		wl_die(prog, "getsockname");
 	*port = ntohs(family == 4 ? ((struct sockaddr_in *)&ss)->sin_port
 				  : ((struct sockaddr_in6 *)&ss)->sin6_port);
 	*family_out = family;
@@ -310,24 +243,24 @@ static void receiver_main(const struct opts *o, int s, int ready_fd)
 	uint64_t got = 0, dgrams = 0;
 	char one = 1;
 
-	log_line("pid receiver %d\n", (int)getpid());
+	wl_log_line(log_fd, prog, "pid receiver %d\n", (int)getpid());
 	if (write(ready_fd, &one, 1) != 1)
-		die("ready pipe");
+		wl_die(prog, "ready pipe");
 	close(ready_fd);
 	wait_for_go(o->go);
 	/* UDP has no end of stream: the receiver stops on the clock */
-	double deadline = clock_seconds(CLOCK_MONOTONIC) + o->seconds + o->linger;
+	double deadline = wl_clock_seconds(CLOCK_MONOTONIC) + o->seconds + o->linger;
 	if (o->tcp) {
 		int c = accept(s, NULL, NULL);
 		ssize_t n;
 
 		if (c < 0)
-			die("accept");
+			wl_die(prog, "accept");
 		close(s);
 		while ((n = read(c, buf, sizeof buf)) > 0)
 			got += (uint64_t)n;
 		if (n < 0)
-			die("read");
+			wl_die(prog, "read");
 		/* our FIN, then a moment for the sender's last ACK to arrive */
 		shutdown(c, SHUT_WR);
 		wait_closed(c);
@@ -339,20 +272,20 @@ static void receiver_main(const struct opts *o, int s, int ready_fd)
 		struct timeval tv = {.tv_sec = 0, .tv_usec = 100000};
 
 		setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-		while (clock_seconds(CLOCK_MONOTONIC) < deadline) {
+		while (wl_clock_seconds(CLOCK_MONOTONIC) < deadline) {
 			ssize_t n = recv(s, buf, sizeof buf, 0);
 
 			if (n >= 0) {
 				got += (uint64_t)n;
 				dgrams++;
 			} else if (errno != EAGAIN && errno != EINTR) {
-				die("recv");
+				wl_die(prog, "recv");
 			}
 		}
-		log_line("final receiver-app datagrams=%llu payload=%llu\n",
-			 (unsigned long long)dgrams, (unsigned long long)got);
+		wl_log_line(log_fd, prog, "final receiver-app datagrams=%llu payload=%llu\n",
+			    (unsigned long long)dgrams, (unsigned long long)got);
 	}
-	sleep_until_mono(deadline);
+	wl_sleep_until_mono(deadline);
 }
 
 int main(int argc, char **argv)
@@ -372,16 +305,16 @@ int main(int argc, char **argv)
 	if (o.log) {
 		log_fd = open(o.log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (log_fd < 0)
-			die(o.log);
+			wl_die(prog, o.log);
 	}
-	log_line("pid sender %d\n", (int)getpid());
+	wl_log_line(log_fd, prog, "pid sender %d\n", (int)getpid());
 
 	int rs = open_receiver(&o, &rfamily, &port);
 	if (pipe(pfd) < 0)
-		die("pipe");
+		wl_die(prog, "pipe");
 	pid_t child = fork();
 	if (child < 0)
-		die("fork");
+		wl_die(prog, "fork");
 	if (child == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		close(pfd[0]);
@@ -395,7 +328,7 @@ int main(int argc, char **argv)
 	dlen = make_addr(&dst, o.family, false, port);
 	int s = socket(o.family == 4 ? AF_INET : AF_INET6, o.tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
 	if (s < 0)
-		die("socket");
+		wl_die(prog, "socket");
 	if (read(pfd[0], &one, 1) != 1) {
 		fprintf(stderr, "netpair: the receiver did not start\n");
 		return 1;
@@ -407,7 +340,7 @@ int main(int argc, char **argv)
 		/* one write, one segment: the pacing is visible on the wire */
 		setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
 		if (connect(s, (struct sockaddr *)&dst, dlen) < 0)
-			die("connect");
+			wl_die(prog, "connect");
 	}
 	if (o.ready) {
 		int r = open(o.ready, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
@@ -420,27 +353,28 @@ int main(int argc, char **argv)
 
 	uint64_t sent = 0, dgrams = 0;
 	double step = (double)o.chunk / (o.rate_kib * 1024.0);
-	double start = clock_seconds(CLOCK_MONOTONIC), next = start, last_log = 0;
-	log_line("progress %.6f 0\n", clock_seconds(CLOCK_REALTIME));
+	double start = wl_clock_seconds(CLOCK_MONOTONIC), next = start, last_log = 0;
+	wl_log_line(log_fd, prog, "progress %.6f 0\n", wl_clock_seconds(CLOCK_REALTIME));
 	while (next < start + o.seconds) {
 		ssize_t n = sendto(s, buf, o.chunk, 0, o.tcp ? NULL : (struct sockaddr *)&dst,
 				   o.tcp ? 0 : dlen);
 
 		if (n < 0 && errno != EINTR && errno != ENOBUFS)
-			die("send");
+			wl_die(prog, "send");
 		if (n > 0) {
 			sent += (uint64_t)n;
 			dgrams++;
 		}
-		if (clock_seconds(CLOCK_MONOTONIC) - last_log >= 0.05) {
-			last_log = clock_seconds(CLOCK_MONOTONIC);
-			log_line("progress %.6f %llu\n", clock_seconds(CLOCK_REALTIME),
-				 (unsigned long long)sent);
+		if (wl_clock_seconds(CLOCK_MONOTONIC) - last_log >= 0.05) {
+			last_log = wl_clock_seconds(CLOCK_MONOTONIC);
+			wl_log_line(log_fd, prog, "progress %.6f %llu\n",
+				    wl_clock_seconds(CLOCK_REALTIME), (unsigned long long)sent);
 		}
 		next += step;
-		sleep_until_mono(next);
+		wl_sleep_until_mono(next);
 	}
-	log_line("progress %.6f %llu\n", clock_seconds(CLOCK_REALTIME), (unsigned long long)sent);
+	wl_log_line(log_fd, prog, "progress %.6f %llu\n", wl_clock_seconds(CLOCK_REALTIME),
+		    (unsigned long long)sent);
 	if (o.tcp) {
 		ssize_t n;
 
@@ -453,12 +387,13 @@ int main(int argc, char **argv)
 	} else {
 		unsigned h = 8 + (o.family == 4 ? 20 : 40);
 
-		log_line("final sender tx_ip=%llu tx_pkts=%llu rx_ip=0 rx_pkts=0 payload=%llu\n",
-			 (unsigned long long)(sent + dgrams * h), (unsigned long long)dgrams,
-			 (unsigned long long)sent);
+		wl_log_line(log_fd, prog,
+			    "final sender tx_ip=%llu tx_pkts=%llu rx_ip=0 rx_pkts=0 payload=%llu\n",
+			    (unsigned long long)(sent + dgrams * h), (unsigned long long)dgrams,
+			    (unsigned long long)sent);
 	}
 	close(s);
-	sleep_seconds(o.linger);
+	wl_sleep_seconds(o.linger);
 	if (waitpid(child, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "netpair: the receiver failed\n");
 		return 1;

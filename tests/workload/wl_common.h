@@ -1,6 +1,6 @@
 /* wl_common.h - helpers shared by the workload programs that pidtop's
- * integration tests run (burner, memtouch, odirect_writer, spawner,
- * threaded, waker).
+ * integration tests run (burner, memtouch, netburst, netpair,
+ * odirect_writer, spawner, threaded, waker).
  *
  * Each workload is a single small program, so the helpers are static inline
  * functions here rather than a library: a program that does not use one gets
@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,12 @@ static inline void wl_sleep_until_mono(double t)
 		;
 }
 
+/* Sleeps for s seconds of CLOCK_MONOTONIC, signals or not. */
+static inline void wl_sleep_seconds(double s)
+{
+	wl_sleep_until_mono(wl_clock_seconds(CLOCK_MONOTONIC) + s);
+}
+
 /* Some user-space work between two reads of the CPU clock: reading
  * CLOCK_THREAD_CPUTIME_ID is a system call, and a loop of nothing else would
  * burn system time rather than user time. */
@@ -57,6 +64,32 @@ static inline void wl_spin_briefly(void)
 	for (i = 0; i < 20000; i++)
 		sink += i;
 	(void)sink;
+}
+
+/* prog's "PROG: what: strerror(errno)" on stderr, and exit status 1. */
+static inline _Noreturn void wl_die(const char *prog, const char *what)
+{
+	fprintf(stderr, "%s: %s: %s\n", prog, what, strerror(errno));
+	exit(1);
+}
+
+/* Writes one formatted line (at most 255 bytes; a longer one is dropped) to
+ * the log fd with a single write(), so that processes sharing a log opened
+ * with O_APPEND never split each other's lines. fd < 0: no log. */
+__attribute__((format(printf, 3, 4)))
+static inline void wl_log_line(int fd, const char *prog, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	int n;
+
+	if (fd < 0)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < sizeof line && write(fd, line, (size_t)n) != n)
+		fprintf(stderr, "%s: cannot write the log: %s\n", prog, strerror(errno));
 }
 
 /* The value of option opt, given as s, which must be a number in min..max;
