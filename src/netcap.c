@@ -38,6 +38,7 @@
 #define CONN_IDLE_NS (60000 * 1000000ULL)
 #define PID_IDLE_NS (30000 * 1000000ULL)
 #define LOCALADDR_TTL_NS (1000 * 1000000ULL)
+#define QUICK_ROWS 8           /* queued rows looked up one by one before a dump */
 #define SYN_SLOTS 256          /* connection openings announced per drain; more wait for the ring */
 /* the SYN watcher's ring, all of it resident: in immediate mode it wakes
  * for every opening, and this holds a couple of hundred between two
@@ -570,13 +571,70 @@ static void apply_sock(struct row *r, const struct sockmap_sock *s)
 	r->conn.closed = false;
 }
 
-/* Resolves the queued rows in one batch: one socket dump, one pid lookup. */
+/* A queued row's look-up ended: found (ROW_OK, owned by pid) or given up
+ * (ROW_FAILED). The bytes that waited go to the owner or to unattributed. */
+static void row_settle(struct netcap *nc, struct row *r, enum row_status status, int32_t pid,
+		       uint64_t t)
+{
+	r->last_try_ns = t;
+	r->status = status;
+	if (status == ROW_OK)
+		r->conn.pid = pid;
+	r->queued = false;
+	struct netcap_counters d = r->pending;
+	memset(&r->pending, 0, sizeof r->pending);
+	row_book(nc, r, &d, t);
+}
+
+/* A few queued connections (those the SYN watcher just saw open) are asked
+ * of the kernel one by one and their owners read at once: a connection of
+ * a millisecond (curl to a local server) is over before the socket dumps
+ * of a full resolve come back. What is not found waits for the dump. */
+static void resolve_quick(struct netcap *nc, uint64_t t)
+{
+	size_t n = nc->nqueue;
+	if (n == 0 || n > QUICK_ROWS)
+		return;
+	uint32_t inodes[QUICK_ROWS];
+	struct flow_key legs[QUICK_ROWS];
+	int32_t pids[QUICK_ROWS];
+	struct row *rows[QUICK_ROWS];
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
+		struct sockmap_sock s;
+		if (!r || sockmap_find_exact(nc->sm, &nc->queue[i], &s) != 1)
+			continue;
+		apply_sock(r, &s);
+		inodes[m] = s.inode;
+		legs[m] = nc->queue[i];
+		rows[m++] = r;
+	}
+	if (m == 0 || sockmap_pids(nc->sm, inodes, legs, pids, m, t) == 0)
+		return;
+	for (size_t k = 0; k < m; k++)
+		if (pids[k] > 0)
+			row_settle(nc, rows[k], ROW_OK, pids[k], t);
+	size_t keep = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
+		if (r && r->queued)
+			nc->queue[keep++] = nc->queue[i];
+	}
+	nc->nqueue = keep;
+}
+
+/* Resolves the queued rows: a few new connections one by one, then the
+ * rest in one batch: one socket dump, one pid lookup. */
 static void resolve(struct netcap *nc, uint64_t t)
 {
 	if (nc->nqueue == 0)
 		return;
-	nc->dump_ok = sockmap_dump(nc->sm) == 0;
 	nc->last_resolve_ns = t;
+	resolve_quick(nc, t);
+	if (nc->nqueue == 0)
+		return;
+	nc->dump_ok = sockmap_dump(nc->sm) == 0;
 	if (!grow_batch(nc, nc->nqueue))
 		return;
 	size_t n = nc->nqueue;
@@ -593,20 +651,14 @@ static void resolve(struct netcap *nc, uint64_t t)
 		struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
 		if (!r)
 			continue;
-		r->last_try_ns = t;
 		if (nc->q_pids[i] > 0) {
-			r->conn.pid = nc->q_pids[i];
-			r->status = ROW_OK;
+			row_settle(nc, r, ROW_OK, nc->q_pids[i], t);
 		} else if (t - r->first_ns >= NETCAP_GIVEUP_NS) {
-			r->status = ROW_FAILED;
+			row_settle(nc, r, ROW_FAILED, 0, t);
 		} else {
+			r->last_try_ns = t;
 			nc->queue[keep++] = nc->queue[i];
-			continue;
 		}
-		r->queued = false;
-		struct netcap_counters d = r->pending;
-		memset(&r->pending, 0, sizeof r->pending);
-		row_book(nc, r, &d, t);
 	}
 	nc->nqueue = keep;
 }
@@ -619,6 +671,11 @@ static void *resolver_main(void *arg)
 	sigset_t all;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	/* the index of /proc/PID/fd is built now, not when the first
+	 * connection opens: a short one would be over before it is */
+	pthread_mutex_lock(&nc->state_mu);
+	sockmap_prime(nc->sm, now_ns());
+	pthread_mutex_unlock(&nc->state_mu);
 	for (;;) {
 		pthread_mutex_lock(&nc->wake_mu);
 		while (!nc->wake && !nc->stopping)

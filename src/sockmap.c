@@ -43,6 +43,7 @@ struct pid_entry {
 	int64_t fd_count;   /* st_size of /proc/PID/fd: the open fd count (Linux >= 6.2) */
 	uint32_t gen;       /* bumped each time the fds are read */
 	uint32_t seen_pass; /* last /proc pass that listed the pid */
+	uint32_t read_pass; /* last pass that read its fds */
 	bool has_sockets;   /* held a socket when last read */
 };
 
@@ -65,8 +66,9 @@ struct sockmap {
 	struct flowtable inodes; /* KIND_INODE -> struct inode_entry */
 	struct flowtable peers;  /* remote end (proto, family, daddr, dport) -> int32_t last owner */
 	uint32_t pass;
-	uint64_t last_incr_ns, last_owners_ns, last_full_ns;
-	uint64_t incr_cost_ns; /* CLOCK_MONOTONIC time the last incremental pass took */
+	uint64_t last_incr_ns, last_recheck_ns, last_owners_ns, last_full_ns;
+	uint64_t incr_cost_ns;    /* CLOCK_MONOTONIC time the last walk for new processes took */
+	uint64_t recheck_cost_ns; /* and the last re-check of fd counts */
 	bool scanned_once;
 	struct sockmap_stats stats;
 };
@@ -343,6 +345,57 @@ static int dump_one(struct sockmap *sm, uint8_t family, uint8_t proto)
 	}
 }
 
+int sockmap_find_exact(struct sockmap *sm, const struct flow_key *leg, struct sockmap_sock *out)
+{
+	if (leg->proto != IPPROTO_TCP || (leg->family != AF_INET && leg->family != AF_INET6))
+		return 0;
+	struct {
+		struct nlmsghdr nlh;
+		struct inet_diag_req_v2 req;
+	} msg;
+	memset(&msg, 0, sizeof msg);
+	msg.nlh.nlmsg_len = sizeof msg;
+	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST;
+	msg.nlh.nlmsg_seq = ++sm->seq;
+	msg.req.sdiag_family = leg->family;
+	msg.req.sdiag_protocol = IPPROTO_TCP;
+	msg.req.idiag_states = ~0u;
+	msg.req.id.idiag_sport = htons(leg->sport);
+	msg.req.id.idiag_dport = htons(leg->dport);
+	size_t alen = leg->family == AF_INET ? 4 : 16;
+	memcpy(msg.req.id.idiag_src, leg->saddr, alen);
+	memcpy(msg.req.id.idiag_dst, leg->daddr, alen);
+	msg.req.id.idiag_cookie[0] = msg.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	if (sendto(sm->nl_fd, &msg, sizeof msg, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t got = recv_whole(sm);
+		if (got < 0)
+			return (int)got;
+		size_t left = (size_t)got;
+		for (struct nlmsghdr *h = (struct nlmsghdr *)sm->rbuf; NLMSG_OK(h, left);
+		     h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_seq != sm->seq)
+				continue; /* a late part of something earlier */
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = NLMSG_DATA(h);
+				if (h->nlmsg_len < NLMSG_LENGTH(sizeof *e))
+					return -EPROTO;
+				return e->error == -ENOENT || e->error == 0 ? 0 : e->error;
+			}
+			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+				continue;
+			/* a connection the kernel no longer gives to a process
+			 * (time-wait, a request) has inode 0 */
+			return sockmap_parse_diag(NLMSG_DATA(h), h->nlmsg_len - NLMSG_LENGTH(0),
+						  IPPROTO_TCP, out) == 0 &&
+			       out->inode != 0;
+		}
+	}
+}
+
 static int sock_order(const void *a, const void *b)
 {
 	const struct sockmap_sock *x = a, *y = b;
@@ -481,7 +534,8 @@ static bool inode_current(const struct flow_key *key, void *value, void *ctx)
 }
 
 /* One walk of the proc root. full: read every process's fds; otherwise
- * only those that are new, reused or whose fd count changed. */
+ * only those of processes that are new or reused (a pid is cheap to list,
+ * and the process that just opened a connection is most likely new). */
 static void proc_pass(struct sockmap *sm, bool full)
 {
 	int fd = openat(sm->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -506,17 +560,12 @@ static void proc_pass(struct sockmap *sm, bool full)
 		if (!pe)
 			continue;
 		bool read = full || created || pe->dir_ino != (uint64_t)de->d_ino;
-		if (!read) {
-			char path[32];
-			struct stat st;
-			snprintf(path, sizeof path, "%ld/fd", pid);
-			if (fstatat(sm->root_fd, path, &st, 0) == 0 && (int64_t)st.st_size != pe->fd_count)
-				read = true;
-		}
 		pe->dir_ino = (uint64_t)de->d_ino;
 		pe->seen_pass = pass;
-		if (read)
+		if (read) {
 			read_fds(sm, (int32_t)pid, pe);
+			pe->read_pass = pass;
+		}
 	}
 	closedir(d);
 	flowtable_sweep(&sm->pids, pid_alive_in_pass, &pass);
@@ -584,6 +633,29 @@ static void hinted_reads(struct sockmap *sm, const struct flow_key *legs, const 
 	}
 }
 
+/* The processes the last walk listed, and did not read, whose fd count
+ * changed (one stat of /proc/PID/fd each: milliseconds at 1,000
+ * processes, so rate-limited apart from the walk) are read again. */
+static void recheck_pass(struct sockmap *sm)
+{
+	size_t pos = 0;
+	const struct flow_key *k;
+	struct pid_entry *pe;
+	while ((pe = flowtable_next(&sm->pids, &pos, &k))) {
+		if (pe->seen_pass != sm->pass || pe->read_pass == sm->pass)
+			continue;
+		uint64_t pid;
+		memcpy(&pid, k->saddr, sizeof pid);
+		char path[32];
+		struct stat st;
+		snprintf(path, sizeof path, "%llu/fd", (unsigned long long)pid);
+		if (fstatat(sm->root_fd, path, &st, 0) == 0 && (int64_t)st.st_size != pe->fd_count) {
+			read_fds(sm, (int32_t)pid, pe);
+			pe->read_pass = sm->pass;
+		}
+	}
+}
+
 static void owners_pass(struct sockmap *sm)
 {
 	size_t pos = 0;
@@ -598,6 +670,38 @@ static void owners_pass(struct sockmap *sm)
 	}
 }
 
+static void full_pass(struct sockmap *sm, uint64_t now_ns)
+{
+	proc_pass(sm, true);
+	sm->scanned_once = true;
+	sm->last_full_ns = sm->last_incr_ns = sm->last_recheck_ns = sm->last_owners_ns = now_ns;
+	sm->stats.full_passes++;
+}
+
+/* How long after a step that cost cost_ns it may run again: a step costs at
+ * most 1/SOCKMAP_INCR_COST_FACTOR of the time, and waits at least
+ * SOCKMAP_INCR_MIN_NS. */
+static uint64_t gap_after(uint64_t cost_ns)
+{
+	return cost_ns > SOCKMAP_INCR_MIN_NS / SOCKMAP_INCR_COST_FACTOR
+		       ? cost_ns * SOCKMAP_INCR_COST_FACTOR
+		       : SOCKMAP_INCR_MIN_NS;
+}
+
+static uint64_t ns_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (uint64_t)(t1.tv_sec - t0->tv_sec) * 1000000000ULL + (uint64_t)t1.tv_nsec -
+	       (uint64_t)t0->tv_nsec;
+}
+
+void sockmap_prime(struct sockmap *sm, uint64_t now_ns)
+{
+	if (!sm->scanned_once)
+		full_pass(sm, now_ns);
+}
+
 size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flow_key *legs,
 		    int32_t *pids, size_t n, uint64_t now_ns)
 {
@@ -607,24 +711,25 @@ size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flo
 		hinted_reads(sm, legs, pids, n);
 		found = lookup_all(sm, inodes, pids, n);
 	}
-	uint64_t incr_gap = sm->incr_cost_ns > SOCKMAP_INCR_MIN_NS / SOCKMAP_INCR_COST_FACTOR
-				    ? sm->incr_cost_ns * SOCKMAP_INCR_COST_FACTOR
-				    : SOCKMAP_INCR_MIN_NS;
-	if (found < n && (!sm->scanned_once || now_ns - sm->last_incr_ns >= incr_gap)) {
-		bool full = !sm->scanned_once;
-		struct timespec t0, t1;
+	struct timespec t0;
+	if (found < n && !sm->scanned_once) {
+		full_pass(sm, now_ns);
+		found = lookup_all(sm, inodes, pids, n);
+	}
+	if (found < n && now_ns - sm->last_incr_ns >= gap_after(sm->incr_cost_ns)) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		proc_pass(sm, full);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		if (!full)
-			sm->incr_cost_ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ULL +
-					   (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
-		sm->scanned_once = true;
+		proc_pass(sm, false);
+		sm->incr_cost_ns = ns_since(&t0);
 		sm->last_incr_ns = now_ns;
-		if (full)
-			sm->last_full_ns = sm->last_owners_ns = now_ns;
-		sm->stats.incr_passes += !full;
-		sm->stats.full_passes += full;
+		sm->stats.incr_passes++;
+		found = lookup_all(sm, inodes, pids, n);
+	}
+	if (found < n && now_ns - sm->last_recheck_ns >= gap_after(sm->recheck_cost_ns)) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		recheck_pass(sm);
+		sm->recheck_cost_ns = ns_since(&t0);
+		sm->last_recheck_ns = now_ns;
+		sm->stats.recheck_passes++;
 		found = lookup_all(sm, inodes, pids, n);
 	}
 	if (found < n && now_ns - sm->last_owners_ns >= SOCKMAP_OWNERS_SCAN_NS) {
@@ -634,9 +739,7 @@ size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flo
 		found = lookup_all(sm, inodes, pids, n);
 	}
 	if (found < n && now_ns - sm->last_full_ns >= SOCKMAP_FULL_SCAN_NS) {
-		proc_pass(sm, true);
-		sm->last_full_ns = sm->last_incr_ns = sm->last_owners_ns = now_ns;
-		sm->stats.full_passes++;
+		full_pass(sm, now_ns);
 		found = lookup_all(sm, inodes, pids, n);
 	}
 	for (size_t i = 0; legs && i < n; i++) {

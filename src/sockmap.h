@@ -25,11 +25,13 @@
 
 #include "pktdecode.h"
 
-/* Incremental /proc passes are spaced by SOCKMAP_INCR_COST_FACTOR times
- * what the last one cost (so they take at most 1/20 of a CPU), but never
- * closer than SOCKMAP_INCR_MIN_NS: on a machine of a few hundred processes
- * a pass costs ~0.3 ms, and a client process that lives 20 ms (a curl
- * run) must be found while it holds its socket. */
+/* The two incremental /proc steps, the walk that reads new processes and
+ * the re-check of the known ones' fd counts, are each spaced by
+ * SOCKMAP_INCR_COST_FACTOR times what it cost last (so each takes at most
+ * 1/20 of a CPU), but never closer than SOCKMAP_INCR_MIN_NS. At 1,000
+ * processes the walk costs ~1 ms and the re-check ~8: kept apart, a new
+ * client (a curl run, whose connection may last a millisecond) is still
+ * found while it holds its socket. */
 #define SOCKMAP_INCR_MIN_NS (5 * 1000000ULL)
 #define SOCKMAP_INCR_COST_FACTOR 20
 #define SOCKMAP_OWNERS_SCAN_NS (200 * 1000000ULL) /* re-read of socket-holding processes */
@@ -76,11 +78,22 @@ void sockmap_close(struct sockmap *sm);
  * IPv6. Returns 0 or -errno (the old list is kept on failure). */
 int sockmap_dump(struct sockmap *sm);
 
+/* The TCP socket of leg's exact addresses and ports, asked of the kernel
+ * alone (no dump): the connection, or else a listener on the local end.
+ * Returns 1 with *out filled when a process holds one, 0 when not (or
+ * when leg is not TCP), -errno. One round trip: for a few new connections,
+ * quicker than a dump. */
+int sockmap_find_exact(struct sockmap *sm, const struct flow_key *leg, struct sockmap_sock *out);
+
 /* The socket of the last dump that best matches leg, or NULL. */
 const struct sockmap_sock *sockmap_lookup(const struct sockmap *sm, const struct flow_key *leg);
 
 /* The sockets of the last dump (for tests and diagnostics). */
 const struct sockmap_sock *sockmap_sockets(const struct sockmap *sm, size_t *n);
+
+/* Reads every process's fds once, if no call did yet: done ahead, it keeps
+ * the first connection's look-up as quick as the later ones. */
+void sockmap_prime(struct sockmap *sm, uint64_t now_ns);
 
 /* Fills pids[i] with the process holding socket inodes[i], or 0 when none
  * is known. legs (may be NULL) are the conversations the inodes were
@@ -94,7 +107,8 @@ size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flo
  * incremental passes, full passes. */
 struct sockmap_stats {
 	uint64_t fd_dirs_read;
-	uint64_t incr_passes;
+	uint64_t incr_passes;    /* walks of the proc root for new processes */
+	uint64_t recheck_passes; /* fd counts of the processes known */
 	uint64_t owners_passes;
 	uint64_t hinted_reads;
 	uint64_t full_passes;

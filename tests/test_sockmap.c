@@ -372,6 +372,84 @@ static void test_real_dump_own_sockets(void **state)
 	sockmap_close(sm);
 }
 
+/* A new connection asked of the kernel alone (no dump), and a process
+ * already known that opens one more socket: its fd count changed, so the
+ * re-check finds it, with no owners pass and no full pass. */
+static void test_real_exact_and_recheck(void **state)
+{
+	(void)state;
+	struct sockmap *sm;
+	char why[256];
+	if (sockmap_open(&sm, "/proc", why, sizeof why) < 0) {
+		print_message("skipped: %s\n", why);
+		skip();
+	}
+	struct stat fdd;
+	if (stat("/proc/self/fd", &fdd) < 0 || fdd.st_size == 0) {
+		print_message("skipped: /proc/PID/fd has no size (Linux < 6.2)\n");
+		sockmap_close(sm);
+		skip();
+	}
+	/* the index knows this process, which holds no socket yet (the sockets
+	 * of the tests before are closed) */
+	sockmap_prime(sm, 1000 * MS);
+	struct sockmap_stats st0, st;
+	sockmap_get_stats(sm, &st0);
+	assert_int_equal(st0.full_passes, 1);
+
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t al = sizeof a;
+	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(l, 1), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &al), 0);
+	int c = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(connect(c, (struct sockaddr *)&a, sizeof a), 0);
+	struct sockaddr_in ca;
+	socklen_t cl = sizeof ca;
+	assert_int_equal(getsockname(c, (struct sockaddr *)&ca, &cl), 0);
+	struct stat cs;
+	assert_int_equal(fstat(c, &cs), 0);
+
+	/* the client's leg: the connection itself */
+	struct flow_key cleg = leg(AF_INET, IPPROTO_TCP, "127.0.0.1", ntohs(ca.sin_port), "127.0.0.1",
+				   ntohs(a.sin_port));
+	struct sockmap_sock s;
+	assert_int_equal(sockmap_find_exact(sm, &cleg, &s), 1);
+	assert_int_equal(s.inode, (uint32_t)cs.st_ino);
+	assert_int_equal(s.lport, ntohs(ca.sin_port));
+	/* the server's leg: no process holds it until it is accepted (the
+	 * dump then matches the listener); then the accepted socket */
+	struct flow_key sleg = leg(AF_INET, IPPROTO_TCP, "127.0.0.1", ntohs(a.sin_port), "127.0.0.1",
+				   ntohs(ca.sin_port));
+	assert_int_equal(sockmap_find_exact(sm, &sleg, &s), 0);
+	int acc = accept(l, NULL, NULL);
+	assert_true(acc >= 0);
+	struct stat as;
+	assert_int_equal(fstat(acc, &as), 0);
+	assert_int_equal(sockmap_find_exact(sm, &sleg, &s), 1);
+	assert_int_equal(s.inode, (uint32_t)as.st_ino);
+	/* no such connection, and UDP (not asked one by one) */
+	struct flow_key none = leg(AF_INET, IPPROTO_TCP, "127.0.0.1", 1, "127.0.0.1", 2);
+	assert_int_equal(sockmap_find_exact(sm, &none, &s), 0);
+	struct flow_key udp = cleg;
+	udp.proto = IPPROTO_UDP;
+	assert_int_equal(sockmap_find_exact(sm, &udp, &s), 0);
+
+	uint32_t inode = (uint32_t)cs.st_ino;
+	int32_t pid;
+	assert_int_equal(sockmap_pids(sm, &inode, &cleg, &pid, 1, 1010 * MS), 1);
+	assert_int_equal(pid, getpid());
+	sockmap_get_stats(sm, &st);
+	assert_int_equal(st.recheck_passes, st0.recheck_passes + 1);
+	assert_int_equal(st.owners_passes, st0.owners_passes);
+	assert_int_equal(st.full_passes, st0.full_passes);
+	close(acc);
+	close(c);
+	close(l);
+	sockmap_close(sm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -381,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_fd_index_incremental),
 		cmocka_unit_test(test_real_dump_own_sockets),
+		cmocka_unit_test(test_real_exact_and_recheck),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
