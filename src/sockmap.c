@@ -294,7 +294,10 @@ static ssize_t recv_whole(struct sockmap *sm)
 	}
 }
 
-static int dump_one(struct sockmap *sm, uint8_t family, uint8_t proto)
+/* Sends one inet_diag request: for every socket of (family, proto) in
+ * states, or, with id, for the one socket of those addresses. */
+static int diag_request(struct sockmap *sm, uint8_t family, uint8_t proto, uint32_t states,
+			const struct inet_diag_sockid *id)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -303,73 +306,33 @@ static int dump_one(struct sockmap *sm, uint8_t family, uint8_t proto)
 	memset(&msg, 0, sizeof msg);
 	msg.nlh.nlmsg_len = sizeof msg;
 	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	msg.nlh.nlmsg_flags = NLM_F_REQUEST | (id ? 0 : NLM_F_DUMP);
 	msg.nlh.nlmsg_seq = ++sm->seq;
 	msg.req.sdiag_family = family;
 	msg.req.sdiag_protocol = proto;
-	/* TIME_WAIT and request sockets carry inode 0: no process owns them */
-	msg.req.idiag_states = ~(uint32_t)((1u << ST_TIME_WAIT) | (1u << ST_SYN_RECV) |
-					   (1u << ST_NEW_SYN_RECV));
+	msg.req.idiag_states = states;
+	if (id)
+		msg.req.id = *id;
 	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
 	if (sendto(sm->nl_fd, &msg, sizeof msg, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0)
 		return -errno;
-	for (;;) {
-		ssize_t got = recv_whole(sm);
-		if (got < 0)
-			return (int)got;
-		size_t left = (size_t)got;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)sm->rbuf; NLMSG_OK(h, left);
-		     h = NLMSG_NEXT(h, left)) {
-			if (h->nlmsg_seq != sm->seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(h);
-				if (h->nlmsg_len < NLMSG_LENGTH(sizeof *e))
-					return -EPROTO;
-				/* a kernel built without IPv6 or UDP diag says ENOENT */
-				return e->error == -ENOENT ? 0 : (e->error ? e->error : -EPROTO);
-			}
-			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
-				continue;
-			struct sockmap_sock s;
-			if (sockmap_parse_diag(NLMSG_DATA(h), h->nlmsg_len - NLMSG_LENGTH(0), proto,
-					       &s) == 0 &&
-			    s.inode != 0) {
-				int rc = push_sock(sm, &s);
-				if (rc)
-					return rc;
-			}
-		}
-	}
+	return 0;
 }
 
-int sockmap_find_exact(struct sockmap *sm, const struct flow_key *leg, struct sockmap_sock *out)
+/* An NLMSG_ERROR reply's error (negative, or 0 for an acknowledgement);
+ * -EPROTO when it is cut short. */
+static int diag_error(const struct nlmsghdr *h)
 {
-	if (leg->proto != IPPROTO_TCP || (leg->family != AF_INET && leg->family != AF_INET6))
-		return 0;
-	struct {
-		struct nlmsghdr nlh;
-		struct inet_diag_req_v2 req;
-	} msg;
-	memset(&msg, 0, sizeof msg);
-	msg.nlh.nlmsg_len = sizeof msg;
-	msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	msg.nlh.nlmsg_flags = NLM_F_REQUEST;
-	msg.nlh.nlmsg_seq = ++sm->seq;
-	msg.req.sdiag_family = leg->family;
-	msg.req.sdiag_protocol = IPPROTO_TCP;
-	msg.req.idiag_states = ~0u;
-	msg.req.id.idiag_sport = htons(leg->sport);
-	msg.req.id.idiag_dport = htons(leg->dport);
-	size_t alen = leg->family == AF_INET ? 4 : 16;
-	memcpy(msg.req.id.idiag_src, leg->saddr, alen);
-	memcpy(msg.req.id.idiag_dst, leg->daddr, alen);
-	msg.req.id.idiag_cookie[0] = msg.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-	if (sendto(sm->nl_fd, &msg, sizeof msg, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0)
-		return -errno;
+	const struct nlmsgerr *e = NLMSG_DATA(h);
+	return h->nlmsg_len < NLMSG_LENGTH(sizeof *e) ? -EPROTO : e->error;
+}
+
+/* Reads the replies to the last request: each socket goes to fn, which
+ * returns 0 to go on, 1 to stop (the answer is complete) or -errno. Returns 0 at the end (NLMSG_DONE, or ENOENT: a
+ * kernel without IPv6 or UDP diag, or no such socket), or -errno. */
+static int diag_receive(struct sockmap *sm, uint8_t proto,
+			int (*fn)(struct sockmap *, const struct sockmap_sock *, void *), void *ctx)
+{
 	for (;;) {
 		ssize_t got = recv_whole(sm);
 		if (got < 0)
@@ -379,21 +342,68 @@ int sockmap_find_exact(struct sockmap *sm, const struct flow_key *leg, struct so
 		     h = NLMSG_NEXT(h, left)) {
 			if (h->nlmsg_seq != sm->seq)
 				continue; /* a late part of something earlier */
+			if (h->nlmsg_type == NLMSG_DONE)
+				return 0;
 			if (h->nlmsg_type == NLMSG_ERROR) {
-				const struct nlmsgerr *e = NLMSG_DATA(h);
-				if (h->nlmsg_len < NLMSG_LENGTH(sizeof *e))
-					return -EPROTO;
-				return e->error == -ENOENT || e->error == 0 ? 0 : e->error;
+				int err = diag_error(h);
+				return err == -ENOENT ? 0 : err;
 			}
 			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
 				continue;
-			/* a connection the kernel no longer gives to a process
-			 * (time-wait, a request) has inode 0 */
-			return sockmap_parse_diag(NLMSG_DATA(h), h->nlmsg_len - NLMSG_LENGTH(0),
-						  IPPROTO_TCP, out) == 0 &&
-			       out->inode != 0;
+			struct sockmap_sock sk;
+			if (sockmap_parse_diag(NLMSG_DATA(h), h->nlmsg_len - NLMSG_LENGTH(0), proto,
+					       &sk) < 0)
+				memset(&sk, 0, sizeof sk); /* not one of ours: no inode */
+			int rc = fn(sm, &sk, ctx);
+			if (rc)
+				return rc < 0 ? rc : 0;
 		}
 	}
+}
+
+/* TIME_WAIT and request sockets carry inode 0: no process owns them */
+static int collect_sock(struct sockmap *sm, const struct sockmap_sock *sk, void *ctx)
+{
+	(void)ctx;
+	return sk->inode ? push_sock(sm, sk) : 0;
+}
+
+static int dump_one(struct sockmap *sm, uint8_t family, uint8_t proto)
+{
+	/* the states that never carry an inode are not even asked for */
+	int rc = diag_request(sm, family, proto,
+			      ~(uint32_t)((1u << ST_TIME_WAIT) | (1u << ST_SYN_RECV) |
+					  (1u << ST_NEW_SYN_RECV)),
+			      NULL);
+	return rc ? rc : diag_receive(sm, proto, collect_sock, NULL);
+}
+
+/* The one answer to an exact request; a connection no process holds any
+ * more (time-wait, a request) has inode 0. */
+static int take_sock(struct sockmap *sm, const struct sockmap_sock *sk, void *ctx)
+{
+	(void)sm;
+	*(struct sockmap_sock *)ctx = *sk;
+	return 1;
+}
+
+int sockmap_find_exact(struct sockmap *sm, const struct flow_key *leg, struct sockmap_sock *out)
+{
+	if (leg->proto != IPPROTO_TCP || (leg->family != AF_INET && leg->family != AF_INET6))
+		return 0;
+	struct inet_diag_sockid id;
+	memset(&id, 0, sizeof id);
+	id.idiag_sport = htons(leg->sport);
+	id.idiag_dport = htons(leg->dport);
+	size_t alen = leg->family == AF_INET ? 4 : 16;
+	memcpy(id.idiag_src, leg->saddr, alen);
+	memcpy(id.idiag_dst, leg->daddr, alen);
+	id.idiag_cookie[0] = id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	out->inode = 0;
+	int rc = diag_request(sm, leg->family, IPPROTO_TCP, ~0u, &id);
+	if (!rc)
+		rc = diag_receive(sm, IPPROTO_TCP, take_sock, out);
+	return rc < 0 ? rc : out->inode != 0;
 }
 
 static int sock_order(const void *a, const void *b)

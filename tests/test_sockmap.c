@@ -321,17 +321,24 @@ static void test_fd_index_incremental(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
-/* The real kernel: our own listening TCP socket and wildcard UDP socket
- * appear in the dump and resolve to this process. Unprivileged. */
-static void test_real_dump_own_sockets(void **state)
+/* A sockmap over the real kernel and /proc, or the test is skipped. */
+static struct sockmap *open_real(void)
 {
-	(void)state;
 	struct sockmap *sm;
 	char why[256];
 	if (sockmap_open(&sm, "/proc", why, sizeof why) < 0) {
 		print_message("skipped: %s\n", why);
 		skip();
 	}
+	return sm;
+}
+
+/* The real kernel: our own listening TCP socket and wildcard UDP socket
+ * appear in the dump and resolve to this process. Unprivileged. */
+static void test_real_dump_own_sockets(void **state)
+{
+	(void)state;
+	struct sockmap *sm = open_real();
 	int t = socket(AF_INET, SOCK_STREAM, 0);
 	int u = socket(AF_INET6, SOCK_DGRAM, 0);
 	assert_true(t >= 0 && u >= 0);
@@ -378,12 +385,7 @@ static void test_real_dump_own_sockets(void **state)
 static void test_real_exact_and_recheck(void **state)
 {
 	(void)state;
-	struct sockmap *sm;
-	char why[256];
-	if (sockmap_open(&sm, "/proc", why, sizeof why) < 0) {
-		print_message("skipped: %s\n", why);
-		skip();
-	}
+	struct sockmap *sm = open_real();
 	struct stat fdd;
 	if (stat("/proc/self/fd", &fdd) < 0 || fdd.st_size == 0) {
 		print_message("skipped: /proc/PID/fd has no size (Linux < 6.2)\n");
