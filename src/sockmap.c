@@ -66,6 +66,9 @@ struct sockmap {
 	struct flowtable inodes; /* KIND_INODE -> struct inode_entry */
 	struct flowtable peers;  /* remote end (proto, family, daddr, dport) -> int32_t last owner */
 	uint32_t pass;
+	/* every process up to this pid was listed by a walk or a fresh probe
+	 * (0: unknown, the proc root has no loadavg) */
+	int32_t top_pid;
 	uint64_t last_incr_ns, last_recheck_ns, last_owners_ns, last_full_ns;
 	uint64_t incr_cost_ns;    /* CLOCK_MONOTONIC time the last walk for new processes took */
 	uint64_t recheck_cost_ns; /* and the last re-check of fd counts */
@@ -546,8 +549,78 @@ static bool inode_current(const struct flow_key *key, void *value, void *ctx)
 /* One walk of the proc root. full: read every process's fds; otherwise
  * only those of processes that are new or reused (a pid is cheap to list,
  * and the process that just opened a connection is most likely new). */
+/* The pid the kernel handed out last (loadavg's last field), or 0. */
+static int32_t last_pid(const struct sockmap *sm)
+{
+	char buf[128];
+	int fd = openat(sm->root_fd, "loadavg", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	const char *sp = strrchr(buf, ' ');
+	char *end;
+	long v = sp ? strtol(sp + 1, &end, 10) : 0;
+	return sp && end != sp + 1 && v > 0 && v <= INT32_MAX ? (int32_t)v : 0;
+}
+
+/* Whether pid is a process (not one of a process's threads, whose ids
+ * /proc answers for too): its status says Tgid is pid. */
+static bool is_process(const struct sockmap *sm, int32_t pid)
+{
+	char path[32], buf[512];
+	snprintf(path, sizeof path, "%d/status", (int)pid);
+	int fd = openat(sm->root_fd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	const char *t = strstr(buf, "\nTgid:");
+	return t && strtol(t + 7, NULL, 10) == pid;
+}
+
+/* The processes started since the last walk, read without one: the pids
+ * the kernel handed out since then are looked at one by one. At 1,000
+ * processes a walk costs milliseconds, and the process that opened a
+ * connection a moment ago is most likely among these few. Returns false
+ * when it cannot tell (no walk yet, no loadavg, pids wrapped around, more
+ * than SOCKMAP_FRESH_MAX of them): the walk is for that. */
+static bool fresh_pass(struct sockmap *sm)
+{
+	int32_t last = last_pid(sm);
+	if (!last || !sm->top_pid || last < sm->top_pid || last - sm->top_pid > SOCKMAP_FRESH_MAX)
+		return false;
+	for (int32_t pid = sm->top_pid + 1; pid <= last; pid++) {
+		struct flow_key k = id_key(KIND_PID, (uint64_t)pid);
+		if (flowtable_find(&sm->pids, &k) || !is_process(sm, pid))
+			continue;
+		bool created;
+		struct pid_entry *pe = flowtable_get(&sm->pids, &k, &created);
+		if (!pe)
+			continue;
+		char path[16];
+		struct stat st;
+		snprintf(path, sizeof path, "%d", (int)pid);
+		pe->dir_ino = fstatat(sm->root_fd, path, &st, 0) == 0 ? (uint64_t)st.st_ino : 0;
+		/* as if the last walk had listed it: the next one keeps it
+		 * without reading it again */
+		pe->seen_pass = pe->read_pass = sm->pass;
+		read_fds(sm, pid, pe);
+	}
+	sm->top_pid = last;
+	return true;
+}
+
 static void proc_pass(struct sockmap *sm, bool full)
 {
+	/* read first: a pid handed out during the walk may not be listed */
+	int32_t last = last_pid(sm);
 	int fd = openat(sm->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -578,6 +651,7 @@ static void proc_pass(struct sockmap *sm, bool full)
 		}
 	}
 	closedir(d);
+	sm->top_pid = last;
 	flowtable_sweep(&sm->pids, pid_alive_in_pass, &pass);
 	if (full)
 		flowtable_sweep(&sm->inodes, inode_current, sm);
@@ -724,6 +798,10 @@ size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flo
 	struct timespec t0;
 	if (found < n && !sm->scanned_once) {
 		full_pass(sm, now_ns);
+		found = lookup_all(sm, inodes, pids, n);
+	}
+	if (found < n && fresh_pass(sm)) {
+		sm->stats.fresh_passes++;
 		found = lookup_all(sm, inodes, pids, n);
 	}
 	if (found < n && now_ns - sm->last_incr_ns >= gap_after(sm->incr_cost_ns)) {

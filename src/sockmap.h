@@ -36,6 +36,7 @@
 #define SOCKMAP_INCR_COST_FACTOR 20
 #define SOCKMAP_OWNERS_SCAN_NS (200 * 1000000ULL) /* re-read of socket-holding processes */
 #define SOCKMAP_FULL_SCAN_NS (2000 * 1000000ULL) /* at most one full fd re-read per 2 s */
+#define SOCKMAP_FRESH_MAX 512   /* pids handed out since the last walk looked at one by one */
 #define SOCKMAP_HINTED_READS 16 /* per call: processes re-read on a remembered peer */
 
 struct sockmap_sock {
@@ -107,6 +108,7 @@ size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flo
  * incremental passes, full passes. */
 struct sockmap_stats {
 	uint64_t fd_dirs_read;
+	uint64_t fresh_passes;   /* looks at the pids handed out since the last walk */
 	uint64_t incr_passes;    /* walks of the proc root for new processes */
 	uint64_t recheck_passes; /* fd counts of the processes known */
 	uint64_t owners_passes;

@@ -15,8 +15,10 @@
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../src/sockmap.h"
@@ -452,6 +454,55 @@ static void test_real_exact_and_recheck(void **state)
 	sockmap_close(sm);
 }
 
+/* A process started after the index was built, holding a socket: found by
+ * looking at the pids handed out since (loadavg), without a walk. */
+static void test_real_fresh_process(void **state)
+{
+	(void)state;
+	struct sockmap *sm = open_real();
+	sockmap_prime(sm, 1000 * MS);
+	struct sockmap_stats st0, st;
+	sockmap_get_stats(sm, &st0);
+	int up[2], down[2]; /* the child's inode comes up; down closes to end it */
+	assert_int_equal(pipe(up), 0);
+	assert_int_equal(pipe(down), 0);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		int l = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in a = {.sin_family = AF_INET,
+					.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		struct stat ls;
+		uint32_t ino = 0;
+		if (l >= 0 && bind(l, (struct sockaddr *)&a, sizeof a) == 0 && listen(l, 1) == 0 &&
+		    fstat(l, &ls) == 0)
+			ino = (uint32_t)ls.st_ino;
+		close(down[1]);
+		if (write(up[1], &ino, sizeof ino) != sizeof ino)
+			_exit(1);
+		char c;
+		(void)read(down[0], &c, 1); /* until the parent closes its end */
+		_exit(0);
+	}
+	uint32_t inode = 0;
+	assert_int_equal(read(up[0], &inode, sizeof inode), (ssize_t)sizeof inode);
+	assert_true(inode != 0);
+	int32_t pid;
+	assert_int_equal(sockmap_pids(sm, &inode, NULL, &pid, 1, 1010 * MS), 1);
+	assert_int_equal(pid, child);
+	sockmap_get_stats(sm, &st);
+	assert_int_equal(st.fresh_passes, st0.fresh_passes + 1);
+	assert_int_equal(st.incr_passes, st0.incr_passes);
+	assert_int_equal(st.full_passes, st0.full_passes);
+	close(down[1]);
+	close(down[0]);
+	close(up[1]);
+	close(up[0]);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	sockmap_close(sm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -462,6 +513,7 @@ int main(void)
 		cmocka_unit_test(test_fd_index_incremental),
 		cmocka_unit_test(test_real_dump_own_sockets),
 		cmocka_unit_test(test_real_exact_and_recheck),
+		cmocka_unit_test(test_real_fresh_process),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
