@@ -3,7 +3,8 @@
 # loopback traffic, and how much of it each credits to the right process.
 # See bench/README.md.
 #
-#   bench/net.sh [--rates "80M 800M 8G 0"] [--seconds S] [--out DIR]
+#   bench/net.sh [--rates "80M 800M 8G 0"] [--seconds S] [--short N]
+#                [--short-procs P] [--out DIR]
 #
 # For each rate (iperf3 -b units, bits/s; 0 = as fast as one core can push)
 # one iperf3 test over 127.0.0.1 runs for S seconds (default 5) while
@@ -12,6 +13,11 @@
 # /proc/PID/stat (utime + stime, all threads) and the loopback counters
 # from /proc/net/dev, and afterwards compares what each tool credited the
 # iperf3 client (tx) and server (rx) with against iperf3's own byte counts.
+# Then short-lived clients: N curl runs (default 40; 0 skips them), one
+# after the other, each fetching 1 MB from a local HTTP server (its
+# connection lasts about a millisecond), watched the same way; with
+# --short-procs P, P idle processes (bench/population) run meanwhile. Each
+# tool's share of the bytes credited to the right curl process is printed.
 # Everything started here is killed on exit.
 set -u
 export LC_ALL=C
@@ -23,13 +29,17 @@ RATES="80M 800M 8G 0"
 SECONDS_PER_RATE=5
 OUT=$here/results
 PORT=15299
+SHORT=40
+SHORT_PROCS=0
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--rates) RATES=$2; shift 2 ;;
 	--seconds) SECONDS_PER_RATE=$2; shift 2 ;;
+	--short) SHORT=$2; shift 2 ;;
+	--short-procs) SHORT_PROCS=$2; shift 2 ;;
 	--out) OUT=$2; shift 2 ;;
-	-h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,21p' "$0"; exit 0 ;;
 	*) echo "net.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -108,6 +118,57 @@ one_rate() {
 		"nethogs=$([ "$nh" != 0 ] && echo 1 || echo 0)" >"$d/window.txt"
 }
 
+# short_clients N DIR: N curl runs of 1 MB from a local HTTP server
+short_clients() {
+	local n=$1 d=$2 srv pt nh=0 pop=0 i
+	mkdir -p "$d/www"
+	head -c 1000000 /dev/urandom >"$d/www/f.bin"
+	python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$d/www" >/dev/null 2>&1 &
+	srv=$!
+	STARTED="$STARTED $srv"
+	for i in $(seq 100); do
+		curl -s -o /dev/null "http://127.0.0.1:$PORT/f.bin" && break
+		sleep 0.05
+	done
+	if [ "$SHORT_PROCS" -gt 0 ]; then
+		mkdir -p "$OUT/bin"
+		${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -o "$OUT/bin/population" "$here/population.c" \
+			-pthread || return 1
+		"$OUT/bin/population" -p "$SHORT_PROCS" -t 1 >"$d/population.out" 2>&1 &
+		pop=$!
+		STARTED="$STARTED $pop"
+		for i in $(seq 100); do
+			grep -q '^ready' "$d/population.out" 2>/dev/null && break
+			sleep 0.1
+		done
+	fi
+	"$PIDTOP" -b -o json -d 1 >"$d/pidtop.json" 2>"$d/pidtop.err" &
+	pt=$!
+	STARTED="$STARTED $pt"
+	if [ "$HAVE_NETHOGS" = 1 ]; then
+		nethogs -t -a -v 2 -d 1 >"$d/nethogs.txt" 2>/dev/null &
+		nh=$!
+		STARTED="$STARTED $nh"
+	fi
+	for i in $(seq 100); do
+		[ -s "$d/pidtop.json" ] && break
+		sleep 0.05
+	done
+	for i in $(seq "$n"); do
+		# shellcheck disable=SC2016 # $$ is the inner shell's: curl's pid after exec
+		sh -c 'echo $$; exec curl -s -o /dev/null "$0"' "http://127.0.0.1:$PORT/f.bin" \
+			>>"$d/pids.txt"
+		sleep 0.1
+	done
+	echo "procs=$(ls -d /proc/[0-9]* | wc -l) nethogs=$([ "$nh" != 0 ] && echo 1 || echo 0)" \
+		>"$d/window.txt"
+	sleep 2.2
+	kill -TERM "$pt" "$srv" $([ "$nh" != 0 ] && echo "$nh") $([ "$pop" != 0 ] && echo "$pop") \
+		2>/dev/null
+	wait "$pt" "$srv" 2>/dev/null
+	STARTED=""
+}
+
 echo "pidtop: $PIDTOP"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 n=0
@@ -116,6 +177,14 @@ for rate in $RATES; do
 	echo "running iperf3 -b $rate for $SECONDS_PER_RATE s ..."
 	one_rate "$rate" "$RUN/$n-$rate"
 done
+if [ "$SHORT" -gt 0 ]; then
+	if command -v curl >/dev/null; then
+		echo "running $SHORT short-lived curl clients ..."
+		short_clients "$SHORT" "$RUN/short"
+	else
+		echo "no curl: the short-lived clients are skipped (apt-get install curl)"
+	fi
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 python3 - "$RUN" <<'PY' | tee "$RUN/report.txt"
@@ -159,8 +228,43 @@ def nethogs_credit(d, srv, cli):
             pass
     return last.get(cli, (0, 0))[0], last.get(srv, (0, 0))[1]
 
+def short_report(d):
+    """each curl run's bytes as credited by each tool: pidtop the sum of
+    rate x interval over its rows, nethogs its last printed totals"""
+    pids = [int(x) for x in open(d + "/pids.txt").read().split()]
+    w = window(d)
+    pt = {p: 0.0 for p in pids}
+    for line in open(d + "/pidtop.json"):
+        r = json.loads(line)
+        for t in r["tasks"]:
+            if t["pid"] in pt and t["tid"] == t["pid"]:
+                pt[t["pid"]] += (t["net_rx_bps"] or 0) * r["interval"]
+    size = 1000000
+    print()
+    print("short-lived clients: %d curl runs, 1 MB each from a local HTTP server "
+          "(a connection of ~1 ms), %s processes on the machine" % (len(pids), w["procs"]))
+    def line(name, got):
+        whole = sum(1 for p in pids if got.get(p, 0) >= 0.9 * size)
+        share = 100 * sum(min(got.get(p, 0), 1.1 * size) for p in pids) / (size * len(pids))
+        print("  %-7s credited %5.1f%% of the bytes to the right process; %d of %d runs "
+              "got 90%% or more" % (name, share, whole, len(pids)))
+    line("pidtop", pt)
+    if w["nethogs"] == "1":
+        last = {}
+        for l in open(d + "/nethogs.txt", errors="replace"):
+            f = l.rstrip("\n").split("\t")
+            m = re.search(r"/(\d+)/\d+$", f[0]) if len(f) == 3 else None
+            if m:
+                try:
+                    last[int(m.group(1))] = float(f[2])
+                except ValueError:
+                    pass
+        line("nethogs", last)
+        print("  (on loopback nethogs counts a packet only as sent: a client's download "
+              "shows as 0 there, as the iperf3 server's rx does above)")
+
 rows = []
-for d in sorted(glob.glob(run + "/*-*"), key=lambda p: int(os.path.basename(p).split("-")[0])):
+for d in sorted(glob.glob(run + "/[0-9]*-*"), key=lambda p: int(os.path.basename(p).split("-")[0])):
     w = window(d)
     srv, cli = int(w["server"]), int(w["client"])
     try:
@@ -205,5 +309,7 @@ for r in rows:
 states = {r["state"] for r in rows}
 if states != {"ok"}:
     print("\nnote: pidtop's sources.net was %s" % ", ".join(sorted(map(str, states))))
+if os.path.exists(run + "/short/pids.txt"):
+    short_report(run + "/short")
 print("\nraw files: %s" % run)
 PY
