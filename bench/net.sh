@@ -73,6 +73,26 @@ lo_bytes() {
 	awk -F'[: ]+' '$2 == "lo" { print $3 }' /proc/net/dev
 }
 
+# watch DIR [PIDTOP ARGS...]: starts pidtop (its pid in pt) and, if there,
+# nethogs (nh, else 0) writing into DIR, and waits for pidtop's first report
+watch() {
+	local d=$1 i
+	shift
+	"$PIDTOP" -b -o json -d 1 "$@" >"$d/pidtop.json" 2>"$d/pidtop.err" &
+	pt=$!
+	STARTED="$STARTED $pt"
+	nh=0
+	if [ "$HAVE_NETHOGS" = 1 ]; then
+		nethogs -t -a -v 2 -d 1 >"$d/nethogs.txt" 2>/dev/null &
+		nh=$!
+		STARTED="$STARTED $nh"
+	fi
+	for i in $(seq 100); do
+		[ -s "$d/pidtop.json" ] && break
+		sleep 0.05
+	done
+}
+
 # one_rate RATE DIR: one measured iperf3 run
 one_rate() {
 	local rate=$1 d=$2 srv cli pt nh=0 i t0 t1 c0p c1p c0n=0 c1n=0 l0 l1
@@ -86,18 +106,7 @@ one_rate() {
 		>"$d/client.json" 2>/dev/null &
 	cli=$!
 	STARTED="$STARTED $cli"
-	"$PIDTOP" -b -o json -d 1 -p "$srv,$cli" >"$d/pidtop.json" 2>"$d/pidtop.err" &
-	pt=$!
-	STARTED="$STARTED $pt"
-	if [ "$HAVE_NETHOGS" = 1 ]; then
-		nethogs -t -a -v 2 -d 1 >"$d/nethogs.txt" 2>/dev/null &
-		nh=$!
-		STARTED="$STARTED $nh"
-	fi
-	for i in $(seq 100); do
-		[ -s "$d/pidtop.json" ] && break
-		sleep 0.05
-	done
+	watch "$d" -p "$srv,$cli"
 	t0=$(date +%s.%N)
 	c0p=$(cpu_ticks "$pt")
 	[ "$nh" != 0 ] && c0n=$(cpu_ticks "$nh")
@@ -142,18 +151,7 @@ short_clients() {
 			sleep 0.1
 		done
 	fi
-	"$PIDTOP" -b -o json -d 1 >"$d/pidtop.json" 2>"$d/pidtop.err" &
-	pt=$!
-	STARTED="$STARTED $pt"
-	if [ "$HAVE_NETHOGS" = 1 ]; then
-		nethogs -t -a -v 2 -d 1 >"$d/nethogs.txt" 2>/dev/null &
-		nh=$!
-		STARTED="$STARTED $nh"
-	fi
-	for i in $(seq 100); do
-		[ -s "$d/pidtop.json" ] && break
-		sleep 0.05
-	done
+	watch "$d"
 	for i in $(seq "$n"); do
 		# shellcheck disable=SC2016 # $$ is the inner shell's: curl's pid after exec
 		sh -c 'echo $$; exec curl -s -o /dev/null "$0"' "http://127.0.0.1:$PORT/f.bin" \
