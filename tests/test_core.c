@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -496,6 +497,44 @@ static void test_hist_wrap(void **state)
 	free(h);
 }
 
+static void count_hist(struct task *t, void *ctx)
+{
+	*(int *)ctx += t->hist != NULL;
+}
+
+/* The history is kept for rows only: with -H, the process entries (which
+ * are not sampled as rows are: with taskstats their figures come from the
+ * TGID replies) own no ring, while busy thread rows do. Live: needs the
+ * taskstats of root to show the difference. */
+static void test_history_rows_only(void **state)
+{
+	(void)state;
+	struct model_config cfg = {.proc_root = "/proc", .threads = true, .no_net = true};
+	struct model m;
+	char why[256];
+	assert_int_equal(model_init(&m, &cfg, why, sizeof why), 0);
+	if (strcmp(m.sources[SOURCE_TASKSTATS].text, "ok") != 0 &&
+	    strncmp(m.sources[SOURCE_TASKSTATS].text, "delay accounting off", 20) != 0) {
+		print_message("skipped: taskstats is '%s'\n", m.sources[SOURCE_TASKSTATS].text);
+		model_free(&m);
+		skip();
+	}
+	volatile double sink = 0;
+	for (int r = 0; r < 4; r++) {
+		assert_int_equal(model_refresh(&m), 0);
+		for (int i = 0; i < 3000000; i++) /* this thread runs: a busy row */
+			sink += i;
+		usleep(50 * 1000);
+	}
+	int procs = 0, rows = 0;
+	task_table_foreach(&m.procs, count_hist, &procs);
+	task_table_foreach(&m.threads, count_hist, &rows);
+	print_message("rings: %d process entries, %d thread rows\n", procs, rows);
+	assert_int_equal(procs, 0);
+	assert_true(rows >= 1);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -516,6 +555,7 @@ int main(void)
 		cmocka_unit_test(test_hist_codec),
 		cmocka_unit_test(test_hist_lazy),
 		cmocka_unit_test(test_hist_wrap),
+		cmocka_unit_test(test_history_rows_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
