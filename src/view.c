@@ -9,7 +9,7 @@ bool view_filter_match(const struct view_filter *f, struct model *m, const struc
 	/* exited tasks show once, in the report of the interval they ended in,
 	 * when their exit record gave their final figures */
 	bool just_ended = t->exit_final && t->exited_gen == m->gen;
-	if (t->exited_gen && !just_ended && !f->include_exited)
+	if (t->exited_gen && (f->hide_exited || (!just_ended && !f->include_exited)))
 		return false;
 	if (f->npids) {
 		bool hit = false;

@@ -20,7 +20,8 @@ struct view_filter {
 	size_t nuids;
 	regex_t *command; /* POSIX ERE on the command line */
 	bool only_active;
-	bool include_exited;
+	bool include_exited; /* the tasks that ended, also after their last interval */
+	bool hide_exited;    /* no task that ended at all (the screen's x) */
 };
 
 struct view {

@@ -33,7 +33,8 @@ static void test_keys_known(void **state)
 	assert_int_equal(keys_action(KEY_LEFT), ACT_SORT_LEFT);
 	assert_int_equal(keys_action('r'), ACT_REVERSE);
 	assert_int_equal(keys_action('I'), ACT_REVERSE);
-	assert_int_equal(keys_action('x'), ACT_NONE);
+	assert_int_equal(keys_action('x'), ACT_EXITED);
+	assert_int_equal(keys_action('y'), ACT_NONE);
 	assert_true(keys_action_modifies(ACT_SIGNAL));
 	assert_true(keys_action_modifies(ACT_NICE_PLUS));
 	assert_true(keys_action_modifies(ACT_IONICE));

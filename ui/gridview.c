@@ -340,7 +340,8 @@ void gridview_draw(struct ui *ui)
 	}
 	if (g->ncells == 0 && h > 0)
 		screen_put(ui, y0, 1, ui->cols - 1,
-			   ui->live_filter[0] || ui->user_filter || ui->filter.only_active
+			   ui->live_filter[0] || ui->user_filter || ui->filter.only_active ||
+				   ui->filter.hide_exited
 				   ? "no task matches the filters"
 				   : "no tasks",
 			   ui->attr[R_DIM]);

@@ -198,6 +198,8 @@ static void draw_status(struct ui *ui, int y, int cols)
 		ADD("accumulated  ");
 	if (ui->filter.only_active)
 		ADD("only active  ");
+	if (ui->filter.hide_exited)
+		ADD("ended hidden  ");
 	if (ui->user_filter)
 		ADD("user %s  ", model_user_name(ui->m, ui->user_uid));
 	if (ui->live_filter[0])
