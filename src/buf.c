@@ -159,3 +159,21 @@ int buf_write_fd(const struct buf *b, int fd)
 	}
 	return 0;
 }
+
+void *array_grow(void *p, size_t *cap, size_t n, size_t size, size_t first)
+{
+	if (n <= *cap)
+		return p;
+	size_t ncap = *cap ? *cap : (first ? first : 1);
+	while (ncap < n) {
+		if (ncap > SIZE_MAX / 2)
+			return NULL;
+		ncap *= 2;
+	}
+	if (ncap > SIZE_MAX / size)
+		return NULL;
+	void *q = realloc(p, ncap * size);
+	if (q)
+		*cap = ncap;
+	return q;
+}

@@ -1,6 +1,6 @@
-/* buf.h - a growable byte buffer for output and whole-file reads.
- * Once warm it is reused: appends allocate only when a report outgrows
- * every earlier one. */
+/* buf.h - a growable byte buffer for output and whole-file reads, and the
+ * growth of any array. Once warm it is reused: appends allocate only when
+ * a report outgrows every earlier one. */
 #ifndef PIDTOP_BUF_H
 #define PIDTOP_BUF_H
 
@@ -28,5 +28,11 @@ void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
 /* writes everything to fd, retrying on EINTR and short writes; -1 with errno on failure */
 int buf_write_fd(const struct buf *b, int fd);
+
+/* Room for n elements of size bytes in the array p, whose capacity is
+ * *cap: doubled (from first when empty) until n fit. Returns the array,
+ * moved or not, with *cap updated; NULL when out of memory, p and *cap as
+ * they were. */
+void *array_grow(void *p, size_t *cap, size_t n, size_t size, size_t first);
 
 #endif

@@ -337,13 +337,9 @@ static void record_history(const struct model *m, struct task *t)
 	struct task_rates iv;
 	const struct task_rates *r = task_rates(t);
 	if (m->cfg.accumulated) {
-		const struct task_counters *p = task_prev(t);
-		const struct task_net *net = t->delta ? &t->delta->net : NULL;
-		struct rate_base b = {p, net, t->prev_t, t->prev_ts_t, false};
-		if (task_counters_equal(p, &t->cur) && !net_moved(net))
-			memset(&iv, 0, sizeof iv);
-		else
-			rates_from(m, t, &b, &iv);
+		struct rate_base b = {task_prev(t), t->delta ? &t->delta->net : NULL, t->prev_t,
+				      t->prev_ts_t, false};
+		rates_from(m, t, &b, &iv);
 		r = &iv;
 	}
 	struct hist_sample s = {{

@@ -14,6 +14,7 @@
  * held up for a pointer swap, never for a resolve.
  */
 #include "netcap.h"
+#include "buf.h"
 #include "flowtable.h"
 #include "sockmap.h"
 
@@ -347,16 +348,10 @@ static struct pid_total *pid_slot(struct netcap *nc, int32_t pid)
 	}
 	if (lo < nc->npids && nc->pids[lo].pid == pid)
 		return &nc->pids[lo];
-	if (nc->npids == nc->pids_cap) {
-		size_t ncap = nc->pids_cap ? nc->pids_cap * 2 : 64;
-		if (ncap > SIZE_MAX / sizeof *nc->pids)
-			return NULL;
-		struct pid_total *p = realloc(nc->pids, ncap * sizeof *p);
-		if (!p)
-			return NULL;
-		nc->pids = p;
-		nc->pids_cap = ncap;
-	}
+	struct pid_total *p = array_grow(nc->pids, &nc->pids_cap, nc->npids + 1, sizeof *p, 64);
+	if (!p)
+		return NULL;
+	nc->pids = p;
 	memmove(&nc->pids[lo + 1], &nc->pids[lo], (nc->npids - lo) * sizeof *nc->pids);
 	nc->npids++;
 	memset(&nc->pids[lo], 0, sizeof nc->pids[lo]);
@@ -393,16 +388,10 @@ static void queue_row(struct netcap *nc, struct row *r)
 {
 	if (r->queued)
 		return;
-	if (nc->nqueue == nc->queue_cap) {
-		size_t ncap = nc->queue_cap ? nc->queue_cap * 2 : 256;
-		if (ncap > SIZE_MAX / sizeof *nc->queue)
-			return;
-		struct flow_key *q = realloc(nc->queue, ncap * sizeof *q);
-		if (!q)
-			return;
-		nc->queue = q;
-		nc->queue_cap = ncap;
-	}
+	struct flow_key *q = array_grow(nc->queue, &nc->queue_cap, nc->nqueue + 1, sizeof *q, 256);
+	if (!q)
+		return;
+	nc->queue = q;
 	nc->queue[nc->nqueue++] = r->conn.key;
 	r->queued = true;
 }
@@ -464,14 +453,10 @@ static void refresh_local_addrs(struct netcap *nc, uint64_t t)
 		if (!i->ifa_addr ||
 		    (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6))
 			continue;
-		if (nc->nlocal == nc->local_cap) {
-			size_t ncap = nc->local_cap ? nc->local_cap * 2 : 16;
-			struct flow_key *l = realloc(nc->local, ncap * sizeof *l);
-			if (!l)
-				break;
-			nc->local = l;
-			nc->local_cap = ncap;
-		}
+		struct flow_key *l = array_grow(nc->local, &nc->local_cap, nc->nlocal + 1, sizeof *l, 16);
+		if (!l)
+			break;
+		nc->local = l;
 		struct flow_key *k = &nc->local[nc->nlocal++];
 		memset(k, 0, sizeof *k);
 		k->family = (uint8_t)i->ifa_addr->sa_family;
@@ -983,36 +968,24 @@ static int conn_order(const void *a, const void *b)
 	return memcmp(&x->key, &y->key, sizeof x->key);
 }
 
-static bool reserve(void **p, size_t *cap, size_t n, size_t size)
-{
-	if (n <= *cap)
-		return true;
-	size_t ncap = *cap ? *cap : 64;
-	while (ncap < n)
-		ncap *= 2;
-	if (ncap > SIZE_MAX / size)
-		return false;
-	void *q = realloc(*p, ncap * size);
-	if (!q)
-		return false;
-	*p = q;
-	*cap = ncap;
-	return true;
-}
-
 static void publish(struct netcap *nc)
 {
 	for (size_t i = 0; i < nc->npids; i++) {
 		nc->pids[i].before = nc->pids[i].published;
 		nc->pids[i].published = nc->pids[i].c;
 	}
-	if (reserve((void **)&nc->pub_pids, &nc->pub_pids_cap, nc->npids, sizeof *nc->pids)) {
+	struct pid_total *pp = array_grow(nc->pub_pids, &nc->pub_pids_cap, nc->npids,
+					  sizeof *pp, 64);
+	if (pp) {
+		nc->pub_pids = pp;
 		if (nc->npids)
 			memcpy(nc->pub_pids, nc->pids, nc->npids * sizeof *nc->pids);
 		nc->pub_npids = nc->npids;
 	}
 	size_t nrows = flowtable_count(&nc->rows);
-	if (reserve((void **)&nc->pub_conns, &nc->pub_conns_cap, nrows, sizeof *nc->pub_conns)) {
+	struct netcap_conn *pc = array_grow(nc->pub_conns, &nc->pub_conns_cap, nrows, sizeof *pc, 64);
+	if (pc) {
+		nc->pub_conns = pc;
 		size_t pos = 0, n = 0;
 		const struct flow_key *k;
 		struct row *r;

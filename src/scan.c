@@ -10,6 +10,7 @@
  * A round-robin full read of every task every FULL_PERIOD refreshes keeps
  * what drifts while a task sleeps (RSS under reclaim) honest. */
 #include "scan.h"
+#include "buf.h"
 #include "tsmodel.h"
 #include "parse.h"
 #include "sanitize.h"
@@ -819,14 +820,10 @@ static struct task *lookup_or_add(struct task_table *table, int32_t tid, bool *i
 
 static bool list_push(struct task_list *l, struct task *t)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 1024;
-		struct task **v = realloc(l->v, cap * sizeof *v);
-		if (!v)
-			return false;
-		l->v = v;
-		l->cap = cap;
-	}
+	struct task **v = array_grow(l->v, &l->cap, l->n + 1, sizeof *v, 1024);
+	if (!v)
+		return false;
+	l->v = v;
 	t->list_index = (uint32_t)l->n;
 	l->v[l->n++] = t;
 	return true;

@@ -1,6 +1,9 @@
 /* sockmap.c - flow -> socket inode (sock_diag) -> pid (/proc/PID/fd index) */
 #include "sockmap.h"
+#include "buf.h"
 #include "flowtable.h"
+#include "parse.h"
+#include "procfs.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -196,6 +199,13 @@ int sockmap_parse_diag(const void *payload, size_t len, uint8_t proto, struct so
 	return 0;
 }
 
+static uint64_t key_id(const struct flow_key *k)
+{
+	uint64_t id;
+	memcpy(&id, k->saddr, sizeof id);
+	return id;
+}
+
 static struct flow_key id_key(uint8_t kind, uint64_t id)
 {
 	struct flow_key k;
@@ -257,16 +267,10 @@ void sockmap_close(struct sockmap *sm)
 
 static int push_sock(struct sockmap *sm, const struct sockmap_sock *s)
 {
-	if (sm->nnext == sm->next_cap) {
-		size_t ncap = sm->next_cap ? sm->next_cap * 2 : 256;
-		if (ncap > SIZE_MAX / sizeof *s)
-			return -EOVERFLOW;
-		struct sockmap_sock *n = realloc(sm->next, ncap * sizeof *s);
-		if (!n)
-			return -ENOMEM;
-		sm->next = n;
-		sm->next_cap = ncap;
-	}
+	struct sockmap_sock *n = array_grow(sm->next, &sm->next_cap, sm->nnext + 1, sizeof *n, 256);
+	if (!n)
+		return -ENOMEM;
+	sm->next = n;
 	sm->next[sm->nnext++] = *s;
 	return 0;
 }
@@ -492,8 +496,8 @@ static bool parse_socket_link(const char *s, size_t n, uint32_t *inode)
 
 static void read_fds(struct sockmap *sm, int32_t pid, struct pid_entry *pe)
 {
-	char path[32];
-	snprintf(path, sizeof path, "%d/fd", (int)pid);
+	char path[PROCFS_PATH_MAX];
+	procfs_task_path(path, pid, 0, "fd");
 	int fd = openat(sm->root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return; /* gone, or not ours to read */
@@ -546,43 +550,28 @@ static bool inode_current(const struct flow_key *key, void *value, void *ctx)
 	return pe && pe->gen == ie->gen;
 }
 
-/* One walk of the proc root. full: read every process's fds; otherwise
- * only those of processes that are new or reused (a pid is cheap to list,
- * and the process that just opened a connection is most likely new). */
 /* The pid the kernel handed out last (loadavg's last field), or 0. */
 static int32_t last_pid(const struct sockmap *sm)
 {
 	char buf[128];
-	int fd = openat(sm->root_fd, "loadavg", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	struct loadavg la;
+	ssize_t n = procfs_read(sm->root_fd, "loadavg", buf, sizeof buf);
+	if (n <= 0 || parse_loadavg(buf, (size_t)n, &la) < 0 || la.last_pid <= 0 ||
+	    la.last_pid > INT32_MAX)
 		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	const char *sp = strrchr(buf, ' ');
-	char *end;
-	long v = sp ? strtol(sp + 1, &end, 10) : 0;
-	return sp && end != sp + 1 && v > 0 && v <= INT32_MAX ? (int32_t)v : 0;
+	return (int32_t)la.last_pid;
 }
 
 /* Whether pid is a process (not one of a process's threads, whose ids
  * /proc answers for too): its status says Tgid is pid. */
 static bool is_process(const struct sockmap *sm, int32_t pid)
 {
-	char path[32], buf[512];
-	snprintf(path, sizeof path, "%d/status", (int)pid);
-	int fd = openat(sm->root_fd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	const char *t = strstr(buf, "\nTgid:");
-	return t && strtol(t + 7, NULL, 10) == pid;
+	char path[PROCFS_PATH_MAX], buf[4096];
+	struct proc_status st;
+	procfs_task_path(path, pid, 0, "status");
+	ssize_t n = procfs_read(sm->root_fd, path, buf, sizeof buf);
+	return n > 0 && parse_proc_status(buf, (size_t)n, &st) == 0 && st.has_tgid &&
+	       st.tgid == pid;
 }
 
 /* The processes started since the last walk, read without one: the pids
@@ -617,6 +606,9 @@ static bool fresh_pass(struct sockmap *sm)
 	return true;
 }
 
+/* One walk of the proc root. full: read every process's fds; otherwise
+ * only those of processes that are new or reused (a pid is cheap to list,
+ * and the process that just opened a connection is most likely new). */
 static void proc_pass(struct sockmap *sm, bool full)
 {
 	/* read first: a pid handed out during the walk may not be listed */
@@ -728,13 +720,12 @@ static void recheck_pass(struct sockmap *sm)
 	while ((pe = flowtable_next(&sm->pids, &pos, &k))) {
 		if (pe->seen_pass != sm->pass || pe->read_pass == sm->pass)
 			continue;
-		uint64_t pid;
-		memcpy(&pid, k->saddr, sizeof pid);
-		char path[32];
+		int32_t pid = (int32_t)key_id(k);
+		char path[PROCFS_PATH_MAX];
 		struct stat st;
-		snprintf(path, sizeof path, "%llu/fd", (unsigned long long)pid);
+		procfs_task_path(path, pid, 0, "fd");
 		if (fstatat(sm->root_fd, path, &st, 0) == 0 && (int64_t)st.st_size != pe->fd_count) {
-			read_fds(sm, (int32_t)pid, pe);
+			read_fds(sm, pid, pe);
 			pe->read_pass = sm->pass;
 		}
 	}
@@ -748,9 +739,7 @@ static void owners_pass(struct sockmap *sm)
 	while ((pe = flowtable_next(&sm->pids, &pos, &k))) {
 		if (!pe->has_sockets)
 			continue;
-		uint64_t pid;
-		memcpy(&pid, k->saddr, sizeof pid);
-		read_fds(sm, (int32_t)pid, pe);
+		read_fds(sm, (int32_t)key_id(k), pe);
 	}
 }
 

@@ -73,12 +73,13 @@ struct task_rates {
 };
 
 /* What a task needs only while its counters move: the previous sample's
- * counters and the rates over the interval. Most tasks sleep through most
- * intervals, and then the previous sample equals the current one and
- * every rate is 0, so a task holds a record only while it differs (from
- * the refresh that reads it changing until the sweep that finds it idle
- * again). At 5,000 mostly idle tasks that keeps ~2 MiB out of the task
- * table. Records come from a pool: no allocation per task once warm. */
+ * counters, the interval's traffic and the rates over the interval. Most
+ * tasks sleep through most intervals, and then the previous sample equals
+ * the current one and every rate is 0, so a task holds a record only while
+ * it differs: taken when a full read or the capture moves it, given back
+ * as soon as a read finds nothing moved, or at the sweep. At 5,000 mostly
+ * idle tasks that keeps ~2 MiB out of the task table. Records come from a
+ * pool: no allocation per task once warm. */
 struct task_delta {
 	struct task_counters prev;
 	struct task_net net; /* the interval's traffic (process rows, thread leaders) */
@@ -199,8 +200,8 @@ void task_table_foreach(struct task_table *t, void (*fn)(struct task *, void *),
 /* Forgets a task's samples (pid reuse, or a fresh start). Keeps tid.
  * Its delta record, if any, goes back to pool (which may be NULL). */
 void task_reset(struct task *task, struct delta_pool *pool);
-/* Frees what a task owns (command line, first sample, history, main
- * thread baseline) and gives its delta record back to pool. */
+/* Frees what a task owns (command line, long name, first sample, history,
+ * main thread baseline) and gives its delta record back to pool. */
 void task_release(struct task *task, struct delta_pool *pool);
 
 void delta_pool_free(struct delta_pool *pool);

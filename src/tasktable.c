@@ -1,5 +1,6 @@
 /* tasktable.c - tid -> task hash table with chunked, reusable storage */
 #include "task.h"
+#include "buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -71,14 +72,11 @@ static bool grow_slots(struct task_table *t)
 
 static bool add_chunk(struct task_table *t)
 {
-	if (t->nchunks == t->chunks_cap) {
-		size_t cap = t->chunks_cap ? t->chunks_cap * 2 : 16;
-		struct task **chunks = realloc(t->chunks, cap * sizeof *chunks);
-		if (!chunks)
-			return false;
-		t->chunks = chunks;
-		t->chunks_cap = cap;
-	}
+	struct task **chunks = array_grow(t->chunks, &t->chunks_cap, t->nchunks + 1,
+					  sizeof *chunks, 16);
+	if (!chunks)
+		return false;
+	t->chunks = chunks;
 	struct task *chunk = calloc(CHUNK_TASKS, sizeof *chunk);
 	if (!chunk)
 		return false;
@@ -216,14 +214,11 @@ void delta_pool_free(struct delta_pool *pool)
 
 static bool delta_add_chunk(struct delta_pool *pool)
 {
-	if (pool->nchunks == pool->chunks_cap) {
-		size_t cap = pool->chunks_cap ? pool->chunks_cap * 2 : 16;
-		struct task_delta **chunks = realloc(pool->chunks, cap * sizeof *chunks);
-		if (!chunks)
-			return false;
-		pool->chunks = chunks;
-		pool->chunks_cap = cap;
-	}
+	struct task_delta **chunks = array_grow(pool->chunks, &pool->chunks_cap,
+						pool->nchunks + 1, sizeof *chunks, 16);
+	if (!chunks)
+		return false;
+	pool->chunks = chunks;
 	struct task_delta *chunk = malloc(CHUNK_DELTAS * sizeof *chunk);
 	if (!chunk)
 		return false;

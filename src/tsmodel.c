@@ -2,6 +2,7 @@
  * listing at a time, delay accounting state, and exit records turned into rows for
  * tasks that lived less than one interval. */
 #include "tsmodel.h"
+#include "buf.h"
 #include "sanitize.h"
 #include "taskstats.h"
 
@@ -288,14 +289,10 @@ static struct task *exited_slot(struct model *m, int32_t tid)
 	for (size_t i = 0; i < m->nexited; i++)
 		if (m->exited[i].tid == tid && m->exited[i].exit_final)
 			return &m->exited[i];
-	if (m->nexited == m->exited_cap) {
-		size_t cap = m->exited_cap ? m->exited_cap * 2 : 64;
-		struct task *v = realloc(m->exited, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		m->exited = v;
-		m->exited_cap = cap;
-	}
+	struct task *v = array_grow(m->exited, &m->exited_cap, m->nexited + 1, sizeof *v, 64);
+	if (!v)
+		return NULL;
+	m->exited = v;
 	struct task *t = &m->exited[m->nexited++];
 	memset(t, 0, sizeof *t);
 	t->tid = tid;

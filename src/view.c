@@ -1,5 +1,6 @@
 /* view.c - filtering and sorting the rows */
 #include "view.h"
+#include "buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -49,16 +50,12 @@ static void collect(struct task *t, void *arg)
 	if (c->failed || !view_filter_match(c->f, c->m, t))
 		return;
 	struct view *v = c->v;
-	if (v->nrows == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 1024;
-		struct task **rows = realloc(v->rows, cap * sizeof *rows);
-		if (!rows) {
-			c->failed = true;
-			return;
-		}
-		v->rows = rows;
-		v->cap = cap;
+	struct task **rows = array_grow(v->rows, &v->cap, v->nrows + 1, sizeof *rows, 1024);
+	if (!rows) {
+		c->failed = true;
+		return;
 	}
+	v->rows = rows;
 	v->rows[v->nrows++] = t;
 }
 

@@ -103,6 +103,26 @@ static void test_buf_numbers(void **state)
 	buf_free(&b);
 }
 
+static void test_array_grow(void **state)
+{
+	(void)state;
+	size_t cap = 0;
+	int *v = array_grow(NULL, &cap, 1, sizeof *v, 16);
+	assert_non_null(v);
+	assert_int_equal(cap, 16);
+	assert_ptr_equal(array_grow(v, &cap, 16, sizeof *v, 16), v); /* fits: untouched */
+	v = array_grow(v, &cap, 17, sizeof *v, 16);
+	assert_non_null(v);
+	assert_int_equal(cap, 32);
+	v = array_grow(v, &cap, 200, sizeof *v, 16);
+	assert_non_null(v);
+	assert_int_equal(cap, 256);
+	/* a size that cannot be: NULL, and the array as it was */
+	assert_null(array_grow(v, &cap, SIZE_MAX / 2, sizeof *v, 16));
+	assert_int_equal(cap, 256);
+	free(v);
+}
+
 static void test_task_table(void **state)
 {
 	(void)state;
@@ -543,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_sanitize_utf8),
 		cmocka_unit_test(test_sanitize_truncation),
 		cmocka_unit_test(test_buf_numbers),
+		cmocka_unit_test(test_array_grow),
 		cmocka_unit_test(test_task_table),
 		cmocka_unit_test(test_task_table_foreach_remove),
 		cmocka_unit_test(test_task_comm),
