@@ -656,11 +656,6 @@ static void *resolver_main(void *arg)
 	sigset_t all;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	/* the index of /proc/PID/fd is built now, not when the first
-	 * connection opens: a short one would be over before it is */
-	pthread_mutex_lock(&nc->state_mu);
-	sockmap_prime(nc->sm, now_ns());
-	pthread_mutex_unlock(&nc->state_mu);
 	for (;;) {
 		pthread_mutex_lock(&nc->wake_mu);
 		while (!nc->wake && !nc->stopping)

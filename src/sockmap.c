@@ -769,12 +769,6 @@ static uint64_t ns_since(const struct timespec *t0)
 	       (uint64_t)t0->tv_nsec;
 }
 
-void sockmap_prime(struct sockmap *sm, uint64_t now_ns)
-{
-	if (!sm->scanned_once)
-		full_pass(sm, now_ns);
-}
-
 size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flow_key *legs,
 		    int32_t *pids, size_t n, uint64_t now_ns)
 {

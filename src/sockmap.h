@@ -92,10 +92,6 @@ const struct sockmap_sock *sockmap_lookup(const struct sockmap *sm, const struct
 /* The sockets of the last dump (for tests and diagnostics). */
 const struct sockmap_sock *sockmap_sockets(const struct sockmap *sm, size_t *n);
 
-/* Reads every process's fds once, if no call did yet: done ahead, it keeps
- * the first connection's look-up as quick as the later ones. */
-void sockmap_prime(struct sockmap *sm, uint64_t now_ns);
-
 /* Fills pids[i] with the process holding socket inodes[i], or 0 when none
  * is known. legs (may be NULL) are the conversations the inodes were
  * matched for: they name the remote end for the re-read hint and are
