@@ -769,10 +769,63 @@ static enum read_result sample_process_identity(struct model *m, struct task *p)
 	return READ_OK;
 }
 
+/* The birth rule. A task's first sample has no rate when the task was
+ * already running at pidtop's previous sample: its counters then hold an
+ * unknown past. A task born after the previous refresh began has a known
+ * baseline, zero at its birth, so everything it did is this interval's.
+ * Start times are boot-clock ticks, the proc tree's uptime the same clock
+ * in seconds: the comparison errs towards "born after" by at most a tick,
+ * and a task that old was listed by the previous walk, so it is no longer
+ * new. The first refresh has no previous one: nothing is born after it. */
+static bool born_since_prev(const struct model *m, const struct task *t)
+{
+	if (m->gen < 2 || !(m->prev_uptime_s > 0))
+		return false;
+	double prev_ticks = m->prev_uptime_s * (double)m->clk_tck;
+	return (double)t->start_ticks >= prev_ticks - 1.0;
+}
+
+/* Gives a task born in this interval its zero baseline: prev counters 0,
+ * taken one interval before its sample, so its rate is amount / interval
+ * like an exited row's. False when out of memory (it stays a first sample). */
+static bool set_birth_baseline(struct model *m, struct task *t)
+{
+	if (!delta_hold(&m->deltas, t))
+		return false;
+	memset(&t->delta->prev, 0, sizeof t->delta->prev);
+	t->prev_t = t->cur_t - m->interval_s;
+	t->prev_ts_t = t->cur_ts_t > 0 ? t->cur_ts_t - m->interval_s : t->prev_t;
+	t->prev_rss_kb = 0;
+	t->nsamples = 2;
+	return true;
+}
+
+static void set_first(struct model *m, struct task *t, bool born)
+{
+	if (!t->first)
+		t->first = malloc(sizeof *t->first);
+	if (!t->first)
+		return;
+	memset(t->first, 0, sizeof *t->first);
+	if (born) {
+		/* totals since its birth, which came after pidtop's start */
+		t->first->gen = m->gen - 1;
+		t->first->t = t->prev_t;
+		t->first->ts_t = t->prev_ts_t;
+		return;
+	}
+	t->first->c = t->cur;
+	t->first->gen = m->gen;
+	t->first->t = t->cur_t;
+	t->first->ts_t = t->cur_ts_t;
+	t->first->rss_kb = t->rss_kb;
+}
+
 static void finish_sample(struct model *m, struct task *t)
 {
 	if (t->nsamples && t->sample_gen + 1 != m->gen)
 		t->nsamples = 0; /* missed refreshes (mode switch): no rate across the gap */
+	bool born = t->nsamples == 0 && born_since_prev(m, t);
 	t->seen_gen = m->gen;
 	t->sample_gen = m->gen;
 	t->exited_gen = 0;
@@ -782,18 +835,10 @@ static void finish_sample(struct model *m, struct task *t)
 	 * task rather than for the sweep (a full pass would hold hundreds) */
 	if (t->delta && task_counters_equal(&t->delta->prev, &t->cur))
 		delta_release(&m->deltas, t);
-	if (m->cfg.accumulated && (t->nsamples == 1 || !t->first)) {
-		if (!t->first)
-			t->first = malloc(sizeof *t->first);
-		if (t->first) {
-			t->first->c = t->cur;
-			memset(&t->first->net, 0, sizeof t->first->net);
-			t->first->gen = m->gen;
-			t->first->t = t->cur_t;
-			t->first->ts_t = t->cur_ts_t;
-			t->first->rss_kb = t->rss_kb;
-		}
-	}
+	if (born)
+		born = set_birth_baseline(m, t);
+	if (m->cfg.accumulated && (t->nsamples == 1 || born || !t->first))
+		set_first(m, t, born);
 }
 
 static void count_state(struct system_stats *st, char state)

@@ -299,6 +299,19 @@ static struct task *exited_slot(struct model *m, int32_t tid)
 	return t;
 }
 
+/* The on-CPU time of a task whose whole life is in the record.
+ * cpu_run_virtual_total is the scheduler's sum_exec_runtime, brought up to
+ * date only when the task is switched out or a tick lands on it: a task
+ * that runs from fork to exit in one stretch (a /bin/true, most of a
+ * configure script's helpers) reads near 0 there, and every task lacks its
+ * last stretch. Its tick-sampled user and system time (ac_utime + ac_stime,
+ * whole ticks) misses nothing before the record: one task's figure is off
+ * by up to a tick either way, the sum over many is right. */
+static uint64_t short_life_run_ns(const struct taskstats_sample *s)
+{
+	return (s->utime_us + s->stime_us) * 1000u;
+}
+
 /* A task that began and ended between two refreshes: everything it did
  * happened in this interval. On process rows the records of one process
  * are merged: each thread's record adds its bytes, and the time figures
@@ -337,6 +350,7 @@ static void add_short_lived(struct model *m, const struct taskstats_sample *s, b
 	struct task_counters c;
 	memset(&c, 0, sizeof c);
 	final_counters(m, s, &c, s->scope == TASKSTATS_SCOPE_TASK);
+	c.run_ns = short_life_run_ns(s);
 	if (s->scope == TASKSTATS_SCOPE_TASK) {
 		if (s->has_io)
 			t->have |= TG_IO;
