@@ -449,6 +449,7 @@ int model_refresh(struct model *m)
 	scan_sweep_bases(m);
 	for (size_t i = 0; i < m->nexited; i++)
 		compute_rates(m, &m->exited[i]);
+	m->refresh_s = m->cfg.fixture_sequence ? 0 : monotonic_now() - m->now_s;
 	return 0;
 }
 

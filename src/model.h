@@ -73,6 +73,7 @@ struct model {
 	uint32_t gen;            /* refresh number, from 1 */
 	double now_s, prev_now_s; /* CLOCK_MONOTONIC (or fixture uptime) at refresh start */
 	double interval_s;        /* measured time since the previous refresh */
+	double refresh_s;         /* how long the refresh took: tasks are read within it */
 	double prev_uptime_s;     /* the proc tree's uptime at the previous refresh */
 	double drain_boot_s, prev_drain_boot_s; /* CLOCK_BOOTTIME of the exit drains */
 	struct timespec wall;     /* CLOCK_REALTIME at refresh start */

@@ -303,6 +303,8 @@ static void report_json(struct output *o, struct model *m, const struct view *v)
 	put_time_iso(b, &m->wall);
 	buf_puts(b, "\",\"interval\":");
 	buf_put_fixed(b, m->interval_s, 3);
+	buf_puts(b, ",\"refresh_s\":");
+	buf_put_fixed(b, m->refresh_s, 4);
 	if (m->cfg.accumulated)
 		buf_puts(b, ",\"accumulated\":true");
 	buf_puts(b, ",\"sources\":{");

@@ -958,6 +958,22 @@ static int list_all(struct model *m)
 	return 0;
 }
 
+/* A task whose exit record was taken is dead, though its zombie stays
+ * listed until its parent reaps it. It must not be sampled again: its
+ * files hold figures the record already counted, against baselines (the
+ * main thread's, the threads') from before its end. True while the listed
+ * task is still that one (same start time), or is gone. */
+static bool ended_already(struct model *m, const struct task *t, int32_t pid, int32_t tid)
+{
+	if (!t->exit_final)
+		return false;
+	ssize_t n = read_task_file(m, pid, tid, "stat");
+	struct proc_stat st;
+	if (n < 0 || parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
+		return true;
+	return st.starttime == t->start_ticks;
+}
+
 /* Phase 2: sample what was listed, taking the taskstats replies (TGIDs on
  * process rows, TIDs on thread rows) a slice ahead of the reads. */
 static void sample_listed(struct model *m)
@@ -968,6 +984,10 @@ static void sample_listed(struct model *m)
 		if (!m->cfg.threads && i >= ts_end)
 			ts_end = tsmodel_query_from(m, i);
 		struct task *p = m->listed.v[i];
+		if (!m->cfg.threads && ended_already(m, p, p->tid, 0)) {
+			m->listed.v[i] = NULL; /* an ended row until the sweep drops it */
+			continue;
+		}
 		enum read_result r = m->cfg.threads ? sample_process_identity(m, p)
 						    : sample_process(m, p);
 		if (r == READ_GONE) {
@@ -992,6 +1012,10 @@ static void sample_listed(struct model *m)
 			ts_end = tsmodel_query_from(m, i);
 		struct task *t = m->listed_threads.v[i];
 		struct task *p = t->process;
+		if (ended_already(m, t, t->tgid, t->tid)) {
+			m->listed_threads.v[i] = NULL;
+			continue;
+		}
 		if (!p || p->seen_gen != m->gen || sample_thread(m, t, t->tgid) == READ_GONE) {
 			if (t->listed_new)
 				task_table_remove(&m->threads, t);

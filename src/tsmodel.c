@@ -264,9 +264,11 @@ static void finish_known(struct model *m, struct task *t, const struct taskstats
 		t->cur_t = m->now_s;
 		t->nsamples = 2;
 	} else if (t->seen_gen != m->gen) {
+		/* what it did since its last sample, over the interval, as an
+		 * exited row: its own span would end at an exit time the record
+		 * does not give */
 		t->delta->prev = t->cur;
-		t->prev_t = t->cur_t;
-		t->prev_ts_t = t->cur_ts_t;
+		t->prev_t = t->prev_ts_t = m->prev_now_s;
 		t->prev_rss_kb = t->rss_kb;
 		t->cur_t = m->now_s;
 	}
@@ -406,6 +408,14 @@ static struct task *find_known(struct model *m, int32_t id, const struct tasksta
 	return t;
 }
 
+/* Whether the proc root lists process id now. */
+static bool process_listed(const struct model *m, int32_t id)
+{
+	char path[PROCFS_PATH_MAX], buf[64];
+	procfs_task_path(path, id, 0, "stat");
+	return procfs_read(m->pfs.root_fd, path, buf, sizeof buf) > 0;
+}
+
 static void on_exit_record(void *ctx, const struct taskstats_sample *s)
 {
 	struct model *m = ((struct drain_ctx *)ctx)->m;
@@ -430,9 +440,13 @@ static void on_exit_record(void *ctx, const struct taskstats_sample *s)
 		return;
 	}
 	if (process_rows && !leader && !(s->flags & TASKSTATS_FLAG_GROUP)) {
-		/* a thread of a living process: the TGID replies include it */
+		/* a thread of a living process: the TGID replies include it, and
+		 * a process born after the walk starts from zero at its first
+		 * sample, its ended threads included */
 		struct task *p = task_table_find(&m->procs, id);
 		if (p && !p->exited_gen)
+			return;
+		if (!p && process_listed(m, id))
 			return;
 	}
 	add_short_lived(m, s, process_rows);

@@ -7,10 +7,13 @@
  * steps (mode write), spread over --threads threads (the main thread plus
  * workers, which end before the child does). The parent reaps each child
  * with wait4() and logs what it did, measured by the kernel:
- *   'child PID CPU_S WRITE_BYTES'
+ *   'child PID CPU_S WRITE_BYTES T'
  * CPU_S is the child's user + system time from its rusage (all threads);
- * WRITE_BYTES is what it wrote and fsynced. The run stops after --children
- * children or --seconds, whichever comes first.
+ * WRITE_BYTES is what it wrote and fsynced; T when it was reaped (wall-clock
+ * seconds since the epoch). The run stops after --children
+ * children or --seconds, whichever comes first. With --zombie-ms the parent
+ * reaps nobody until that long after its last fork: the children that have
+ * ended wait as zombies meanwhile.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -121,11 +124,13 @@ static int child_main(struct job job, int nthreads)
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: lifespan --mode cpu|write [--children N] [--gap-ms MS] [--life-ms MS]\n"
-		   "       [--cpu-ms MS] [--kib KIB] [--threads T] [--dir DIR] [--seconds S] [--log FILE]\n"
+		   "       [--cpu-ms MS] [--kib KIB] [--threads T] [--zombie-ms MS] [--dir DIR]\n"
+		   "       [--seconds S] [--log FILE]\n"
 		   "Forks a child every MS ms (default 700), N in all (default 8); each lives\n"
 		   "--life-ms (default 1000) burning --cpu-ms of CPU (default 600) or writing\n"
 		   "--kib KiB (default 16384) with fsync in 16 steps to a file in DIR (default .),\n"
-		   "over T threads (default 1). --log: 'child PID CPU_S WRITE_BYTES' per child.\n");
+		   "over T threads (default 1). --zombie-ms: reap nobody until MS after the last\n"
+		   "fork. --log: 'child PID CPU_S WRITE_BYTES T' per child.\n");
 }
 
 /* Reaps one child (waiting when block), logging what the kernel says it
@@ -143,7 +148,8 @@ static pid_t reap_one(FILE *log, const struct job *job, int nthreads, int block,
 		     (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
 	long bytes = job->mode_write && ok ? job->kib / nthreads * nthreads * 1024 : 0L;
 	if (log) {
-		fprintf(log, "child %d %.6f %ld\n", (int)done, cpu, bytes);
+		fprintf(log, "child %d %.6f %ld %.6f\n", (int)done, cpu, bytes,
+			wl_clock_seconds(CLOCK_REALTIME));
 		fflush(log);
 	}
 	return done;
@@ -153,7 +159,7 @@ int main(int argc, char **argv)
 {
 	struct wl_run run = { .seconds = 60 };
 	struct job job = { .dir = ".", .cpu_s = 0.6, .life_s = 1.0, .kib = 16384 };
-	double gap_s = 0.7;
+	double gap_s = 0.7, zombie_s = -1;
 	int children = 8, nthreads = 1, mode_set = 0;
 	FILE *log = NULL;
 
@@ -181,6 +187,8 @@ int main(int argc, char **argv)
 			job.kib = (long)wl_parse_number(prog, o, v, 16, 4194304);
 		else if (strcmp(o, "--threads") == 0)
 			nthreads = (int)wl_parse_number(prog, o, v, 1, 16);
+		else if (strcmp(o, "--zombie-ms") == 0)
+			zombie_s = wl_parse_number(prog, o, v, 0, 600000) / 1000.0;
 		else if (strcmp(o, "--dir") == 0)
 			job.dir = v;
 		else
@@ -206,9 +214,11 @@ int main(int argc, char **argv)
 		if (pid > 0)
 			live++;
 		wl_sleep_until_mono(start + gap_s * (i + 1));
-		while (live > 0 && reap_one(log, &job, nthreads, 0, &failed))
+		while (zombie_s < 0 && live > 0 && reap_one(log, &job, nthreads, 0, &failed))
 			live--;
 	}
+	if (zombie_s > 0)
+		wl_sleep_seconds(zombie_s);
 	while (live > 0 && reap_one(log, &job, nthreads, 1, &failed))
 		live--;
 	if (log)
