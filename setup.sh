@@ -14,11 +14,11 @@ case "${1:-}" in
   *) echo "usage: ./setup.sh [--check]" >&2; exit 2 ;;
 esac
 
-# build: compiler, autotools, the three libraries; tests: cmocka, python3,
+# build: compiler, autotools, the libraries (zstd and zlib for recordings); tests: cmocka, python3,
 # tmux (screen tests), libcap2-bin (capsh), util-linux (setpriv), clang and
 # its runtime (fuzzing)
 packages="build-essential autoconf automake libtool pkg-config libncurses-dev
-libnl-genl-3-dev libpcap-dev libcmocka-dev python3 tmux libcap2-bin util-linux
+libnl-genl-3-dev libpcap-dev libzstd-dev zlib1g-dev libcmocka-dev python3 tmux libcap2-bin util-linux
 procps"
 if [ "$mode" = check ]; then
   packages="$packages clang libclang-rt-14-dev"
