@@ -278,7 +278,7 @@ static void put_connections(struct buf *b, struct model *m, const struct task *t
 
 static void put_net_extra(struct buf *b, const struct model *m)
 {
-	if (!m->net)
+	if (!model_has_capture(m))
 		return;
 	bool ok = m->net_samples >= 2 && m->interval_s > 0;
 	double dt = m->interval_s > 0 ? m->interval_s : 1;

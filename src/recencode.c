@@ -290,6 +290,8 @@ static bool row_differs(const struct rec_rows *a, size_t i, const struct rec_row
 
 static int grow_lists(struct enc_table *t, size_t n)
 {
+	if (n <= t->list_cap)
+		return 0; /* an empty table too: array_grow makes nothing for nothing */
 	size_t cap = t->list_cap, c;
 	size_t **lists[] = {&t->removed, &t->added, &t->changed, &t->changed_prev};
 	for (size_t k = 0; k < 4; k++) {

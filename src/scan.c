@@ -11,6 +11,7 @@
  * what drifts while a task sleeps (RSS under reclaim) honest. */
 #include "scan.h"
 #include "buf.h"
+#include "clock.h"
 #include "tsmodel.h"
 #include "parse.h"
 #include "sanitize.h"
@@ -38,11 +39,7 @@ struct linux_dirent64 {
 
 static double clock_now(const struct model *m)
 {
-	if (m->cfg.fixture_sequence)
-		return m->now_s;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return m->cfg.fixture_sequence ? m->now_s : clock_mono_s();
 }
 
 static ssize_t read_task_file(struct model *m, int32_t pid, int32_t tid, const char *name)
@@ -800,27 +797,6 @@ static bool set_birth_baseline(struct model *m, struct task *t)
 	return true;
 }
 
-static void set_first(struct model *m, struct task *t, bool born)
-{
-	if (!t->first)
-		t->first = malloc(sizeof *t->first);
-	if (!t->first)
-		return;
-	memset(t->first, 0, sizeof *t->first);
-	if (born) {
-		/* totals since its birth, which came after pidtop's start */
-		t->first->gen = m->gen - 1;
-		t->first->t = t->prev_t;
-		t->first->ts_t = t->prev_ts_t;
-		return;
-	}
-	t->first->c = t->cur;
-	t->first->gen = m->gen;
-	t->first->t = t->cur_t;
-	t->first->ts_t = t->cur_ts_t;
-	t->first->rss_kb = t->rss_kb;
-}
-
 static void finish_sample(struct model *m, struct task *t)
 {
 	if (t->nsamples && t->sample_gen + 1 != m->gen)
@@ -838,7 +814,7 @@ static void finish_sample(struct model *m, struct task *t)
 	if (born)
 		born = set_birth_baseline(m, t);
 	if (m->cfg.accumulated && (t->nsamples == 1 || born || !t->first))
-		set_first(m, t, born);
+		model_take_first(m, t, born);
 }
 
 static void count_state(struct system_stats *st, char state)

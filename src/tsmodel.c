@@ -3,6 +3,7 @@
  * tasks that lived less than one interval. */
 #include "tsmodel.h"
 #include "buf.h"
+#include "clock.h"
 #include "sanitize.h"
 #include "taskstats.h"
 
@@ -152,9 +153,7 @@ static void on_reply(void *ctx, int32_t id, const struct taskstats_sample *s, in
 	struct task_ts *d = &m->ts_replies[t->list_index - m->ts_first];
 	fill_ts(d, s);
 	t->ts_gen = m->gen;
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	d->t = (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
+	d->t = clock_mono_s();
 }
 
 void tsmodel_begin_query(struct model *m)
