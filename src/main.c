@@ -83,8 +83,11 @@ static void usage(FILE *f)
 		   "See pidtop(1) for details.\n");
 }
 
-/* --begin: the replay starts with the first sample at or after it. */
-static int start_replay_at(struct model *m, const struct when *w, char *err, size_t errlen)
+/* --begin: the replay starts with the first sample at or after it (the
+ * screen shows it first; a batch's first refresh is the one before it,
+ * which has no report). */
+static int start_replay_at(struct model *m, const struct when *w, bool screen, char *err,
+			   size_t errlen)
 {
 	const struct recread_info *ri = model_replay_info(m);
 	int64_t k = model_replay_find(m, when_resolve(w, ri->first_wall_ns));
@@ -92,8 +95,7 @@ static int start_replay_at(struct model *m, const struct when *w, char *err, siz
 		snprintf(err, errlen, "--begin: the recording ends before that time");
 		return -1;
 	}
-	/* the first report is sample k: the refresh before it is k - 1 */
-	if (model_replay_seek(m, k > 0 ? (uint64_t)k - 1 : 0) < 0) {
+	if (model_replay_seek(m, k > 0 && !screen ? (uint64_t)k - 1 : (uint64_t)k) < 0) {
 		snprintf(err, errlen, "--begin: no readable sample there");
 		return -1;
 	}
@@ -184,7 +186,8 @@ int main(int argc, char **argv)
 	}
 
 
-	if (opt.have_begin && start_replay_at(&model, &opt.begin, err, sizeof err) < 0) {
+	bool screen = !opt.batch && isatty(STDOUT_FILENO);
+	if (opt.have_begin && start_replay_at(&model, &opt.begin, screen, err, sizeof err) < 0) {
 		fprintf(stderr, "pidtop: %s\n", err);
 		model_free(&model);
 		options_free(&opt);
@@ -192,7 +195,7 @@ int main(int argc, char **argv)
 	}
 
 	/* the screen when standard output is a terminal, reports otherwise */
-	if (!opt.batch && isatty(STDOUT_FILENO)) {
+	if (screen) {
 		int urc = ui_run(&model, &opt, &stop_requested, err, sizeof err);
 		if (urc)
 			fprintf(stderr, "pidtop: %s\n", err);
