@@ -136,7 +136,7 @@ b = bytearray(open(p, "rb").read()); b[off] ^= 0x40; open(p, "wb").write(b)' \
 	{ echo "FAIL: a flipped byte is an error"; cat "$SCRATCH/flip.err"; exit 1; }
 # a delta frame needs the sample before it: the samples up to the next
 # key frame go with the damaged one, those before it all replay
-warnings=$(grep -c "offset" "$SCRATCH/flip.err")
+warnings=$(grep -cE "byte [0-9]+" "$SCRATCH/flip.err")
 lines=$(wc -l <"$SCRATCH/flip.err")
 got=$(wc -l <"$SCRATCH/flip.json")
 "$PIDTOP" -R "$SCRATCH/p.rec" -b -o json | head -n "$((got > 0 ? got - 1 : 0))" >"$SCRATCH/flip.want"
