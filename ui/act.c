@@ -4,6 +4,7 @@
 #include "actions.h"
 #include "drill.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,19 +97,35 @@ static unsigned toggle_collapse(struct ui *ui, bool collapse)
 	return RX_REBUILD | RX_REDRAW;
 }
 
+void act_report_row(struct ui *ui, const struct task *t, const struct action_result *res,
+		    const char *verb, const char *done)
+{
+	if (res->done == res->total && res->total > 1)
+		ui_message(ui, false, "%d: %s (%d threads)", t->tid, done, res->total);
+	else if (res->done == res->total)
+		ui_message(ui, false, "%d: %s", t->tid, done);
+	else if (res->total > 1)
+		ui_message(ui, true, "%d: %d of %d threads %s: %s", t->tid, res->done, res->total,
+			   verb, res->why);
+	else
+		ui_message(ui, true, "%d: %s", t->tid, res->why);
+}
+
 static unsigned renice(struct ui *ui, int delta)
 {
 	struct task *t = ui_selected(ui);
 	if (!t)
 		return 0;
 	int to = t->nice + delta;
-	char why[256];
-	if (to < -20 || to > 19)
+	if (to < -20 || to > 19) {
 		ui_message(ui, true, "nice stays between -20 and 19 (%d is at %d)", t->tid, t->nice);
-	else if (action_renice(ui->m, t, to, why, sizeof why) < 0)
-		ui_message(ui, true, "renice %d: %s", t->tid, why);
-	else
-		ui_message(ui, false, "%d: nice %d -> %d", t->tid, t->nice, to);
+		return RX_REDRAW;
+	}
+	struct action_result res;
+	char done[64];
+	action_renice_row(ui->m, t, to, &res);
+	snprintf(done, sizeof done, "nice %d -> %d", t->nice, to);
+	act_report_row(ui, t, &res, "reniced", done);
 	return RX_REDRAW;
 }
 

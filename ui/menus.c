@@ -187,16 +187,17 @@ static unsigned menu_choose(struct ui *ui)
 			ui_message(ui, true, "task %d is gone", mn->target_tid);
 			return RX_REDRAW;
 		}
-		int rc;
-		if (mn->kind == MENU_SIGNAL)
-			rc = action_signal(ui->m, t, (int)v, why, sizeof why);
-		else
-			rc = action_ioprio_set(ui->m, t, (enum ioprio_class)(v >> 8), (int)(v & 0xff),
-					       why, sizeof why);
-		if (rc < 0)
+		if (mn->kind == MENU_IONICE) {
+			struct action_result res;
+			char done[96];
+			action_ioprio_row(ui->m, t, (enum ioprio_class)(v >> 8), (int)(v & 0xff), &res);
+			snprintf(done, sizeof done, "%s done", mn->items[mn->sel]);
+			act_report_row(ui, t, &res, "changed", done);
+		} else if (action_signal(ui->m, t, (int)v, why, sizeof why) < 0) {
 			ui_message(ui, true, "%d: %s", t->tid, why);
-		else
+		} else {
 			ui_message(ui, false, "%d: %s done", t->tid, mn->items[mn->sel]);
+		}
 		return RX_REDRAW;
 	}
 	}

@@ -166,6 +166,11 @@ unsigned act_run(struct ui *ui, enum ui_action a);
 unsigned act_mouse(struct ui *ui, int y, int x, unsigned long bstate);
 /* Sorting by a column; clicking the sort column again reverses. */
 unsigned act_sort_by(struct ui *ui, const struct column *col);
+struct action_result;
+/* The message after a change to a row's threads: done, or "2 of 3
+ * threads <verb>: <why>". */
+void act_report_row(struct ui *ui, const struct task *t, const struct action_result *res,
+		    const char *verb, const char *done);
 
 /* menus.c */
 void menu_open_signal(struct ui *ui);
