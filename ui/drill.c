@@ -29,6 +29,14 @@ struct conn_prev {
 	bool have_rate;
 };
 
+/* A thread's counters at the previous refresh, and its rates since. */
+struct thread_rate {
+	int32_t tid;
+	uint64_t ticks, read_bytes, write_bytes;
+	double cpu_pct, read_bps, write_bps;
+	bool have_rate, have_io;
+};
+
 struct drill {
 	int32_t tid, pid;
 	uint64_t start_ticks; /* identity of the process (pid, start) */
@@ -43,6 +51,10 @@ struct drill {
 	struct conn_prev *prev;
 	size_t nprev;
 	double prev_t;
+	/* the threads' counters at the previous refresh, by tid */
+	struct thread_rate *thr;
+	size_t nthr;
+	double thr_t;
 	struct buf text; /* the tab's lines, '\n'-separated */
 	/* the model's history of the row's task, copied at each refresh so
 	 * it stays on screen once the task is gone */
@@ -101,6 +113,7 @@ static void read_info(struct ui *ui, struct drill *d)
 }
 
 static void roll_rates(struct ui *ui, struct drill *d);
+static void roll_threads(struct ui *ui, struct drill *d);
 
 unsigned drill_open(struct ui *ui)
 {
@@ -133,6 +146,7 @@ unsigned drill_open(struct ui *ui)
 	}
 	read_info(ui, d);
 	roll_rates(ui, d);
+	roll_threads(ui, d);
 	copy_history(ui, d);
 	if (!d->have_ti) {
 		drill_close(ui);
@@ -149,6 +163,7 @@ void drill_close(struct ui *ui)
 	if (d->have_ti)
 		taskinfo_free(&d->ti);
 	free(d->prev);
+	free(d->thr);
 	buf_free(&d->text);
 	free(d);
 	ui->drill = NULL;
@@ -182,12 +197,63 @@ static void roll_rates(struct ui *ui, struct drill *d)
 	d->prev_t = m->now_s;
 }
 
+static const struct thread_rate *thread_prev(const struct drill *d, int32_t tid)
+{
+	for (size_t k = 0; k < d->nthr; k++) /* both sorted by tid: could merge, n is small */
+		if (d->thr[k].tid == tid)
+			return &d->thr[k];
+	return NULL;
+}
+
+static double per_second(uint64_t now, uint64_t before, double dt)
+{
+	return now > before ? (double)(now - before) / dt : 0;
+}
+
+/* Per-thread CPU% and I/O rates: the threads' counters now against those
+ * of the previous refresh (the model samples threads only with H). */
+static void roll_threads(struct ui *ui, struct drill *d)
+{
+	if (!d->have_ti || d->gone)
+		return;
+	const struct taskinfo *ti = &d->ti;
+	struct model *m = ui->m;
+	double hz = m->clk_tck > 0 ? (double)m->clk_tck : 100;
+	double dt = m->now_s - d->thr_t;
+	struct thread_rate *next = ti->nthreads ? calloc(ti->nthreads, sizeof *next) : NULL;
+	for (size_t i = 0; next && i < ti->nthreads; i++) {
+		const struct ti_thread *th = &ti->threads[i];
+		struct thread_rate *r = &next[i];
+		r->tid = th->tid;
+		r->ticks = th->utime + th->stime;
+		r->read_bytes = th->read_bytes;
+		r->write_bytes = th->write_bytes;
+		r->have_io = th->has_io;
+		const struct thread_rate *p = dt > 0 && d->thr_t > 0 ? thread_prev(d, th->tid) : NULL;
+		if (!p)
+			continue;
+		r->have_rate = true;
+		r->cpu_pct = per_second(r->ticks, p->ticks, dt) / hz * 100.0;
+		if (r->have_io && p->have_io) {
+			r->read_bps = per_second(r->read_bytes, p->read_bytes, dt);
+			r->write_bps = per_second(r->write_bytes, p->write_bytes, dt);
+		} else {
+			r->have_io = false;
+		}
+	}
+	free(d->thr);
+	d->thr = next;
+	d->nthr = next ? ti->nthreads : 0;
+	d->thr_t = m->now_s;
+}
+
 void drill_refresh(struct ui *ui)
 {
 	if (!ui->drill || ui->drill->gone)
 		return;
 	read_info(ui, ui->drill);
 	roll_rates(ui, ui->drill);
+	roll_threads(ui, ui->drill);
 	copy_history(ui, ui->drill);
 }
 
@@ -198,6 +264,26 @@ static void put_err(struct buf *b, const char *what, int err)
 	buf_printf(b, "%s: %s\n", what, taskinfo_reason(err));
 }
 
+/* Busiest first; threads without a rate yet last, by tid. */
+static int by_cpu(const void *a, const void *b)
+{
+	const struct thread_rate *x = *(const struct thread_rate *const *)a;
+	const struct thread_rate *y = *(const struct thread_rate *const *)b;
+	if (x->have_rate != y->have_rate)
+		return x->have_rate ? -1 : 1;
+	if (x->have_rate && x->cpu_pct != y->cpu_pct)
+		return x->cpu_pct > y->cpu_pct ? -1 : 1;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+static const struct ti_thread *ti_thread_of(const struct taskinfo *ti, int32_t tid)
+{
+	for (size_t i = 0; i < ti->nthreads; i++)
+		if (ti->threads[i].tid == tid)
+			return &ti->threads[i];
+	return NULL;
+}
+
 static void tab_threads(struct ui *ui, struct drill *d, struct buf *b)
 {
 	const struct taskinfo *ti = &d->ti;
@@ -206,26 +292,38 @@ static void tab_threads(struct ui *ui, struct drill *d, struct buf *b)
 		return;
 	}
 	double hz = ui->m->clk_tck > 0 ? (double)ui->m->clk_tck : 100;
-	buf_printf(b, "%8s S %9s %9s %10s %10s %9s %9s %9s  %s\n", "TID", "CPU%", "USR s",
-		   "SYS s", "RUN-WAIT s", "READ", "WRITE", "IO-DLY s", "NAME");
-	struct task_table *tt = &ui->m->threads;
-	for (size_t i = 0; i < ti->nthreads; i++) {
-		const struct ti_thread *th = &ti->threads[i];
-		char cpu[16] = "-", rd[16] = "-", wr[16] = "-", wait[16] = "-";
-		/* the model's rate when it samples threads (H), else totals only */
-		const struct task *mt = task_table_find(tt, th->tid);
-		if (mt && mt->rates_valid && !mt->exited_gen)
-			snprintf(cpu, sizeof cpu, "%.1f", task_rates(mt)->cpu_pct);
+	buf_printf(b, "%8s S %7s %8s %8s %10s %8s %8s %8s %8s %8s  %s\n", "TID", "CPU%",
+		   "USR s", "SYS s", "RUN-WAIT s", "READ/s", "WRITE/s", "READ", "WRITE", "IO-DLY s",
+		   "NAME");
+	const struct thread_rate **order = d->nthr ? calloc(d->nthr, sizeof *order) : NULL;
+	size_t n = order ? d->nthr : 0;
+	for (size_t i = 0; i < n; i++)
+		order[i] = &d->thr[i];
+	qsort(order, n, sizeof *order, by_cpu);
+	for (size_t i = 0; i < n; i++) {
+		const struct thread_rate *r = order[i];
+		const struct ti_thread *th = ti_thread_of(ti, r->tid);
+		if (!th)
+			continue;
+		char cpu[16] = "-", rps[16] = "-", wps[16] = "-", rd[16] = "-", wr[16] = "-";
+		char wait[16] = "-";
+		if (r->have_rate)
+			snprintf(cpu, sizeof cpu, "%.1f", r->cpu_pct);
+		if (r->have_rate && r->have_io) {
+			format_bytes(r->read_bps, rps, sizeof rps);
+			format_bytes(r->write_bps, wps, sizeof wps);
+		}
 		if (th->has_io) {
 			format_bytes((double)th->read_bytes, rd, sizeof rd);
 			format_bytes((double)th->write_bytes, wr, sizeof wr);
 		}
 		if (th->has_sched)
 			snprintf(wait, sizeof wait, "%.2f", (double)th->wait_ns / 1e9);
-		buf_printf(b, "%8d %c %9s %9.2f %10.2f %10s %9s %9s %9.2f  %s\n", th->tid, th->state,
-			   cpu, (double)th->utime / hz, (double)th->stime / hz, wait, rd, wr,
-			   (double)th->blkio_ticks / hz, th->comm);
+		buf_printf(b, "%8d %c %7s %8.2f %8.2f %10s %8s %8s %8s %8s %8.2f  %s\n", th->tid,
+			   th->state, cpu, (double)th->utime / hz, (double)th->stime / hz, wait, rps,
+			   wps, rd, wr, (double)th->blkio_ticks / hz, th->comm);
 	}
+	free(order);
 }
 
 static void tab_files(struct drill *d, struct buf *b)
