@@ -274,6 +274,21 @@ const struct column *column_find(const char *id)
 	return NULL;
 }
 
+/* The rate titles without "/s", made once from the table. */
+static char total_titles[sizeof columns / sizeof columns[0]][16];
+
+const char *column_title(const struct column *col, bool accumulated)
+{
+	size_t len = strlen(col->header);
+	if (!accumulated || (col->unit != UNIT_BPS && col->unit != UNIT_PS) || len < 3 ||
+	    strcmp(col->header + len - 2, "/s") != 0 || len - 2 >= sizeof total_titles[0])
+		return col->header;
+	char *t = total_titles[col - columns];
+	if (!t[0])
+		memcpy(t, col->header, len - 2);
+	return t;
+}
+
 static double cell_number(const struct cell *c)
 {
 	return c->kind == CELL_INT ? (double)c->i : c->d;

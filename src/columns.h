@@ -68,6 +68,9 @@ const struct column *column_find(const char *id);
  * ties broken by tid so the order is stable. */
 int column_compare(const struct column *col, struct model *m, const struct task *a,
 		   const struct task *b, bool reverse);
+/* The column's title: its header, except that under -a (accumulated) the
+ * rate columns hold totals and lose their "/s" ("READ/s" -> "READ"). */
+const char *column_title(const struct column *col, bool accumulated);
 /* formats a value for text in human units (K, M, G, T) into out */
 void column_format_human(double v, char *out, size_t outsize);
 

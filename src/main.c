@@ -1,5 +1,6 @@
 /* main.c - parse the command line, then run the batch writer */
 
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +153,8 @@ int main(int argc, char **argv)
 		return urc;
 	}
 
+	/* text reports pad by display width, which wcwidth() knows per locale */
+	setlocale(LC_CTYPE, "");
 	struct batch_config bc = {
 		.interval_s = opt.delay_s,
 		.count = opt.count,

@@ -3,6 +3,7 @@
 #include "output.h"
 #include "netcap.h"
 #include "sockmap.h"
+#include "text.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -397,15 +398,16 @@ static const char *cell_placeholder(const struct cell *c)
 	}
 }
 
+/* Pads by display width: a name in UTF-8 takes fewer cells than bytes. */
 static void put_padded(struct buf *b, const char *s, size_t n, int width, bool left, bool last)
 {
-	size_t w = width > 0 ? (size_t)width : 0;
-	if (!left && n < w)
-		for (size_t i = n; i < w; i++)
+	int cells = text_width(s, n, true);
+	if (!left)
+		for (int i = cells; i < width; i++)
 			buf_putc(b, ' ');
 	buf_append(b, s, n);
-	if (left && !last && n < w)
-		for (size_t i = n; i < w; i++)
+	if (left && !last)
+		for (int i = cells; i < width; i++)
 			buf_putc(b, ' ');
 }
 
@@ -453,7 +455,7 @@ static void report_text(struct output *o, struct model *m, const struct view *v)
 		bool last = i + 1 == o->ntext;
 		if (i)
 			buf_putc(b, ' ');
-		put_padded(b, col->header, strlen(col->header), col->width, col->flags & COL_LEFT,
+		put_padded(b, column_title(col, m->cfg.accumulated), strlen(column_title(col, m->cfg.accumulated)), col->width, col->flags & COL_LEFT,
 			   last);
 	}
 	buf_putc(b, '\n');

@@ -76,8 +76,10 @@ void menu_open_sort(struct ui *ui)
 	for (size_t i = 0; i < columns_count; i++) {
 		if (&columns[i] == ui->set.sort)
 			ui->menu.sel = ui->menu.nitems;
-		menu_add(&ui->menu, (long)i, "%-9s %s", format_header(&columns[i], ui->utf8),
-			 columns[i].id);
+		char title[64];
+		const char *h = format_header(&columns[i], ui->utf8, ui->m->cfg.accumulated);
+		text_pad(h, strlen(h), 9, ui->utf8, title, sizeof title);
+		menu_add(&ui->menu, (long)i, "%s %s", title, columns[i].id);
 	}
 }
 

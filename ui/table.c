@@ -145,7 +145,7 @@ static void draw_head(struct ui *ui, const struct layout_slot *slots, size_t nsl
 	attrset(A_NORMAL);
 	for (size_t i = 0; i < nslots; i++) {
 		const struct layout_slot *sl = &slots[i];
-		const char *h = format_header(sl->col, ui->utf8);
+		const char *h = format_header(sl->col, ui->utf8, ui->m->cfg.accumulated);
 		bool sorted = sl->col == ui->set.sort;
 		int hw = text_width(h, strlen(h), ui->utf8);
 		int x = sl->x;
