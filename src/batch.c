@@ -1,5 +1,6 @@
 /* batch.c - sample, wait, report */
 #include "batch.h"
+#include "rowextra.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -62,6 +63,8 @@ int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t
 			rc = 1;
 			break;
 		}
+		if (output_needs_extra(&out))
+			rowextra_update(m, view.rows, view.nrows);
 		buf_reset(&out.b);
 		output_report(&out, m, &view);
 		if (out.b.failed) {

@@ -1,6 +1,7 @@
 /* columns.c - every column pidtop knows, one row each */
 #include "columns.h"
 #include "model.h"
+#include "rowextra.h"
 #include "task.h"
 
 #include <math.h>
@@ -223,6 +224,33 @@ static void get_mem_pct(struct model *m, const struct task *t, struct cell *c)
 		set_real(c, (double)t->rss_kb * 100.0 / (double)total);
 }
 
+static void get_oom_score(struct model *m, const struct task *t, struct cell *c)
+{
+	(void)m;
+	if (!t->extra_read)
+		set_state(c, CELL_NONE, CELL_INT);
+	else if (t->oom_score < 0)
+		set_state(c, CELL_NA, CELL_INT);
+	else
+		set_int(c, t->oom_score);
+}
+
+static void get_ioprio(struct model *m, const struct task *t, struct cell *c)
+{
+	(void)m;
+	const char *name = rowextra_ioprio_name(t);
+	if (!t->extra_read) {
+		set_state(c, CELL_NONE, CELL_TEXT);
+		return;
+	}
+	if (!name) {
+		set_state(c, CELL_NA, CELL_TEXT);
+		return;
+	}
+	set_text(c, name);
+	c->i = rowextra_ioprio_rank(t);
+}
+
 const struct column columns[] = {
 	{"pid", "PID", "process id (thread group id)", 7, 0, UNIT_NONE, COL_ASCENDING | COL_TEXT, get_pid},
 	{"tid", "TID", "thread id (the pid on process rows)", 7, 0, UNIT_NONE, COL_ASCENDING | COL_THREADS, get_tid},
@@ -244,6 +272,8 @@ const struct column columns[] = {
 	{"cpu_time", "TIME", "CPU time used since it started, seconds", 9, 2, UNIT_SECONDS, 0, get_cpu_time},
 	{"nice", "NI", "nice value", 3, 0, UNIT_NONE, 0, get_nice},
 	{"priority", "PRI", "kernel scheduling priority", 3, 0, UNIT_NONE, 0, get_priority},
+	{"oom_score", "OOM", "badness for the OOM killer, 0-2000 (/proc/PID/oom_score)", 4, 0, UNIT_NONE, COL_EXTRA, get_oom_score},
+	{"ioprio", "PRIO", "I/O priority: be/4, rt/0, idle, none/4 (no class: best-effort by nice)", 6, 0, UNIT_NONE, COL_LEFT | COL_ASCENDING | COL_SORT_I | COL_EXTRA, get_ioprio},
 	{"vsz_kb", "VSZ", "virtual memory size, KiB", 7, 0, UNIT_KB, COL_HUMAN, get_vsz},
 	{"rss_kb", "RSS", "resident memory, KiB", 7, 0, UNIT_KB, COL_TEXT | COL_HUMAN, get_rss},
 	{"rss_delta_kb", "dRSS", "change of RSS over the interval, KiB", 7, 0, UNIT_KB, COL_TEXT | COL_HUMAN, get_rss_delta},
@@ -268,6 +298,8 @@ const size_t columns_count = sizeof columns / sizeof columns[0];
 
 const struct column *column_find(const char *id)
 {
+	if (strcmp(id, "starttime") == 0) /* htop's name for it */
+		id = "start_time";
 	for (size_t i = 0; i < columns_count; i++)
 		if (strcmp(columns[i].id, id) == 0)
 			return &columns[i];
@@ -305,7 +337,9 @@ int column_compare(const struct column *col, struct model *m, const struct task 
 	if (va != vb)
 		return va ? -1 : 1; /* empty cells last, whichever the direction */
 	if (va) {
-		if (ca.kind == CELL_TEXT) {
+		if (ca.kind == CELL_TEXT && (col->flags & COL_SORT_I)) {
+			r = (ca.i > cb.i) - (ca.i < cb.i);
+		} else if (ca.kind == CELL_TEXT) {
 			r = strcmp(ca.s, cb.s);
 		} else if (ca.kind == CELL_INT && cb.kind == CELL_INT) {
 			r = (ca.i > cb.i) - (ca.i < cb.i);

@@ -24,7 +24,7 @@ enum cell_kind { CELL_INT, CELL_REAL, CELL_TEXT, CELL_BOOL /* in i */ };
 struct cell {
 	enum cell_state state;
 	enum cell_kind kind;
-	int64_t i;
+	int64_t i; /* also a text cell's sort rank (COL_SORT_I) */
 	double d;
 	const char *s; /* sanitised text, valid until the next refresh */
 	size_t slen;
@@ -47,6 +47,8 @@ enum column_flags {
 	COL_THREADS = 1u << 3,   /* in the default text report only with -H */
 	COL_LAST = 1u << 4,      /* unbounded width: must be the last column */
 	COL_HUMAN = 1u << 5,     /* text shows K/M/G units */
+	COL_SORT_I = 1u << 6,    /* text cells sort by their i (a rank), not their text */
+	COL_EXTRA = 1u << 7,     /* read by rowextra_update() for the rows that show it */
 };
 
 struct column {

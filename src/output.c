@@ -44,6 +44,16 @@ void output_init(struct output *o, enum output_format fmt, bool threads)
 	}
 }
 
+bool output_needs_extra(const struct output *o)
+{
+	if (o->fmt != OUTPUT_TEXT)
+		return true; /* CSV and JSON carry every column */
+	for (size_t i = 0; i < o->ntext; i++)
+		if (o->text_cols[i]->flags & COL_EXTRA)
+			return true;
+	return false;
+}
+
 void output_free(struct output *o)
 {
 	buf_free(&o->b);

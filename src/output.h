@@ -32,6 +32,8 @@ struct output {
 int output_format_parse(const char *s, enum output_format *out);
 void output_init(struct output *o, enum output_format fmt, bool threads);
 void output_free(struct output *o);
+/* true when the report shows a column rowextra_update() reads */
+bool output_needs_extra(const struct output *o);
 /* Appends one report of the view's rows to o->b (with o->fd set, what is
  * left of it after the writes on the way). */
 void output_report(struct output *o, struct model *m, const struct view *v);

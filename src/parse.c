@@ -811,6 +811,22 @@ int parse_uptime(const char *buf, size_t len, double *uptime_s)
 	return 0;
 }
 
+int parse_proc_int(const char *buf, size_t len, int64_t min, int64_t max, int64_t *out)
+{
+	struct fields f;
+	const char *tok;
+	size_t n;
+
+	*out = 0;
+	fields_init(&f, buf, len ? buf + len : buf);
+	if (!f.terminated || !fields_next(&f, &tok, &n) || tok_i64(tok, n, min, max, out) < 0 ||
+	    fields_next(&f, &tok, &n)) {
+		*out = 0;
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- /proc/diskstats -------------------------------------------------- */
 
 static bool has_prefix(const char *name, size_t len, const char *prefix)

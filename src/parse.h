@@ -147,6 +147,10 @@ int parse_loadavg(const char *buf, size_t len, struct loadavg *out);
 /* /proc/uptime */
 int parse_uptime(const char *buf, size_t len, double *uptime_s);
 
+/* One decimal integer on a line of its own, within [min, max]:
+ * /proc/PID/oom_score (0..2000), /proc/PID/oom_score_adj (-1000..1000). */
+int parse_proc_int(const char *buf, size_t len, int64_t min, int64_t max, int64_t *out);
+
 /* /proc/diskstats: sums sectors over whole physical disks only (see
  * diskstats_is_whole_disk) */
 struct disk_totals {

@@ -1,5 +1,6 @@
 /* view.c - filtering and sorting the rows */
 #include "view.h"
+#include "rowextra.h"
 #include "buf.h"
 
 #include <stdlib.h>
@@ -82,6 +83,8 @@ int view_build(struct view *v, struct model *m, const struct view_filter *f,
 		collect(&m->exited[i], &c);
 	if (c.failed)
 		return -1;
+	if (sort && (sort->flags & COL_EXTRA))
+		rowextra_update(m, v->rows, v->nrows); /* every row's value, to sort */
 	if (sort && v->nrows > 1) {
 		struct sort_ctx s = {sort, m, reverse};
 		qsort_r(v->rows, v->nrows, sizeof *v->rows, compare_rows, &s);

@@ -56,6 +56,8 @@ eq("kernel thread shown by name", t[2]["cmdline"], "[kthreadd]")
 eq("new task has no rate", t[400]["cpu_pct"], None)
 eq("exited task is gone", 300 in t, False)
 eq("io delay without taskstats is null", t[1]["io_delay_pct"], None)
+eq("oom_score from the file", t[100]["oom_score"], 667)
+eq("ioprio is asked of the live kernel only", t[100]["ioprio"], None)
 eq("disk write bps (4096 sectors, whole disk only)", r["system"]["disk_write_bps"], 2097152.0)
 eq("net rx bps without lo", r["system"]["net_rx_bps"], 10000.0)
 ' || fail=1

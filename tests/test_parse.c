@@ -1005,6 +1005,27 @@ static void test_uptime(void **state)
 	assert_int_equal(uptime_file("empty", &up), -1);
 }
 
+static void test_proc_int(void **state)
+{
+	int64_t v;
+
+	(void)state;
+	assert_int_equal(parse_proc_int("666\n", 4, 0, 2000, &v), 0);
+	assert_int_equal(v, 666);
+	assert_int_equal(parse_proc_int("-1000\n", 6, -1000, 1000, &v), 0);
+	assert_int_equal(v, -1000);
+	/* cut (no newline), out of range, junk after, empty: refused and 0 */
+	assert_int_equal(parse_proc_int("666", 3, 0, 2000, &v), -1);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_proc_int("2001\n", 5, 0, 2000, &v), -1);
+	assert_int_equal(parse_proc_int("-1\n", 3, 0, 2000, &v), -1);
+	assert_int_equal(parse_proc_int("12 13\n", 6, 0, 2000, &v), -1);
+	assert_int_equal(parse_proc_int("12x\n", 4, 0, 2000, &v), -1);
+	assert_int_equal(parse_proc_int("\n", 1, 0, 2000, &v), -1);
+	assert_int_equal(parse_proc_int(NULL, 0, 0, 2000, &v), -1);
+	assert_int_equal(v, 0);
+}
+
 /* ---- diskstats ---------------------------------------------------------------- */
 
 static int diskstats_file(const char *name, struct disk_totals *d)
@@ -1176,6 +1197,7 @@ static void run_all_parsers(const char *buf, size_t len)
 	struct net_totals nt;
 	char out[16];
 	double up;
+	int64_t iv;
 
 	(void)parse_proc_stat(buf, len, &st);
 	assert_true(memchr(st.comm, '\0', sizeof st.comm) != NULL);
@@ -1188,6 +1210,7 @@ static void run_all_parsers(const char *buf, size_t len)
 	(void)parse_meminfo(buf, len, &mi);
 	(void)parse_loadavg(buf, len, &la);
 	(void)parse_uptime(buf, len, &up);
+	(void)parse_proc_int(buf, len, -1000, 2000, &iv);
 	(void)parse_diskstats(buf, len, &dt);
 	(void)parse_net_dev(buf, len, &nt);
 	(void)diskstats_is_whole_disk(buf, len);
@@ -1239,6 +1262,7 @@ int main(void)
 	    cmocka_unit_test(test_sys_stat_shapes), cmocka_unit_test(test_sys_stat_bad),
 	    cmocka_unit_test(test_cpu_times),       cmocka_unit_test(test_meminfo),
 	    cmocka_unit_test(test_loadavg),         cmocka_unit_test(test_uptime),
+	    cmocka_unit_test(test_proc_int),
 	    cmocka_unit_test(test_diskstats),       cmocka_unit_test(test_whole_disk),
 	    cmocka_unit_test(test_net_dev),         cmocka_unit_test(test_every_prefix_all_parsers),
 	};

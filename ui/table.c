@@ -4,6 +4,7 @@
 #include "uistate.h"
 #include "sanitize.h"
 #include "text.h"
+#include "rowextra.h"
 
 #include <string.h>
 
@@ -182,6 +183,15 @@ void table_draw(struct ui *ui)
 	size_t nslots = table_layout(ui, slots, MAX_SLOTS);
 	draw_head(ui, slots, nslots);
 	table_scroll_to_selection(ui);
+	for (size_t i = 0; i < nslots; i++) {
+		if (!(slots[i].col->flags & COL_EXTRA) || ui->top >= ui->view.nrows)
+			continue;
+		size_t n = ui->view.nrows - ui->top;
+		if (ui->geo.rows_h >= 0 && n > (size_t)ui->geo.rows_h)
+			n = (size_t)ui->geo.rows_h;
+		rowextra_update(ui->m, ui->view.rows + ui->top, n); /* the shown rows only */
+		break;
+	}
 	for (int line = 0; line < ui->geo.rows_h; line++) {
 		size_t row = ui->top + (size_t)line;
 		if (row >= ui->view.nrows)
