@@ -29,6 +29,8 @@ bool view_filter_match(const struct view_filter *f, struct model *m, const struc
 	}
 	if (f->only_active && !t->active)
 		return false;
+	if (f->hide_kernel && task_is_kernel_thread(t->process ? t->process : t))
+		return false;
 	if (f->command) {
 		const struct task *p = t->process ? t->process : t;
 		const char *cmd = p->cmdline ? p->cmdline : task_comm(p);

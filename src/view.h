@@ -22,6 +22,7 @@ struct view_filter {
 	bool only_active;
 	bool include_exited; /* the tasks that ended, also after their last interval */
 	bool hide_exited;    /* no task that ended at all (the screen's x) */
+	bool hide_kernel;    /* no kernel thread (the screen's K) */
 };
 
 struct view {

@@ -200,6 +200,10 @@ static void draw_status(struct ui *ui, int y, int cols)
 		ADD("only active  ");
 	if (ui->filter.hide_exited)
 		ADD("ended hidden  ");
+	if (ui->filter.hide_kernel)
+		ADD("kernel hidden  ");
+	if (ui->ntags)
+		ADD("%zu tagged  ", ui->ntags);
 	if (ui->user_filter)
 		ADD("user %s  ", model_user_name(ui->m, ui->user_uid));
 	if (ui->live_filter[0])

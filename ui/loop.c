@@ -218,6 +218,7 @@ static int refresh_model(struct ui *ui, char *why, size_t whylen)
 	ui->now_s = ui_now();
 	ui->next_refresh_s = ui->now_s + ui->set.interval_s;
 	ui_rebuild(ui);
+	tags_prune(ui); /* a task that ended is no longer tagged */
 	if (ui->drill)
 		drill_refresh(ui);
 	return 0;
@@ -327,6 +328,7 @@ static void init_state(struct ui *ui, struct model *m, struct options *opt,
 	ui->filter.command = opt->have_command_re ? &opt->command_re : NULL;
 	ui->filter.only_active = opt->only_active;
 	ui->filter.include_exited = true; /* shown (dimmed) for their last refreshes */
+	ui->filter.hide_kernel = !ui->set.kernel;
 	if (warn[0]) {
 		ui_message(ui, true, "%s", warn);
 		ui->msg_until_s = ui_now() + WARNING_S;
@@ -354,6 +356,7 @@ static void free_state(struct ui *ui)
 	free(ui->order_tids);
 	free(ui->order_starts);
 	free(ui->collapsed);
+	free(ui->tags);
 	menu_free(&ui->menu);
 	drill_close(ui);
 	gridview_free(ui);

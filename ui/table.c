@@ -44,11 +44,25 @@ static void get_cell(struct ui *ui, const struct column *col, const struct task 
 	col->get(ui->m, t, c);
 }
 
-static enum ui_role cell_role(const struct column *col, const struct cell *c,
+/* htop's marks: a task born since the last refresh stands out for one
+ * refresh (its start time is after the previous sample's uptime); one that
+ * ended shows as such for its last refreshes. */
+static bool just_born(const struct ui *ui, const struct task *t)
+{
+	const struct model *m = ui->m;
+	return t->nsamples == 1 && m->gen > 1 && m->clk_tck > 0 && m->prev_uptime_s > 0 &&
+	       (double)t->start_ticks / (double)m->clk_tck > m->prev_uptime_s;
+}
+
+static enum ui_role cell_role(struct ui *ui, const struct column *col, const struct cell *c,
 			      const struct task *t)
 {
 	if (t->exited_gen)
 		return R_EXITED;
+	if (tags_has(ui, t))
+		return R_TAGGED;
+	if (just_born(ui, t))
+		return R_NEW;
 	if (c->state != CELL_VALUE)
 		return R_DIM;
 	if (c->kind == CELL_TEXT) {
@@ -115,7 +129,7 @@ static void draw_row(struct ui *ui, int y, size_t row, const struct layout_slot 
 		struct cell c;
 		get_cell(ui, sl->col, t, &c);
 		const char *s = format_cell(sl->col, &c, sl->width, num, sizeof num);
-		enum ui_role role = cell_role(sl->col, &c, t);
+		enum ui_role role = cell_role(ui, sl->col, &c, t);
 		attr_t a = selected ? ui->attr[R_SELECTED] : ui->attr[role];
 		int x = sl->x, w = sl->width;
 		if (c.state == CELL_VALUE && c.kind == CELL_TEXT)
