@@ -40,6 +40,7 @@ int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t
 	output_init(&out, cfg->format, m->cfg.threads);
 	out.fd = cfg->out_fd;
 	out.connections = cfg->connections;
+	out.timestamp = cfg->timestamp;
 	int rc = 0;
 	struct timespec deadline;
 	clock_gettime(CLOCK_MONOTONIC, &deadline);

@@ -16,6 +16,7 @@ struct batch_config {
 	const struct column *sort;
 	bool reverse;
 	bool connections;
+	bool timestamp; /* text: the time on every line */
 	struct view_filter filter;
 	int out_fd;
 	volatile sig_atomic_t *stop; /* set by a signal handler */

@@ -43,6 +43,9 @@ static void usage(FILE *f)
 		"  -c, --command=REGEX     only tasks whose command line matches (POSIX ERE)\n"
 		"  -a, --accumulated       totals since pidtop first saw the task instead of rates\n"
 		"  -O, --only-active       only tasks that ran, switched or did I/O in the interval\n"
+		"      --only-io           only tasks that read or wrote storage in the interval\n"
+		"                          (iotop's -o)\n"
+		"  -t, --timestamp         text: every line starts with the report's time\n"
 		"  -s, --sort=COLUMN       sort by a column id (below); default cpu_pct\n"
 		"  -r, --reverse           reverse the sort order\n"
 		"  -i, --interface=DEV     capture traffic on DEV only (default: any)\n"
@@ -171,7 +174,9 @@ int main(int argc, char **argv)
 				.nuids = opt.nuids,
 				.command = opt.have_command_re ? &opt.command_re : NULL,
 				.only_active = opt.only_active,
+				.only_io = opt.only_io,
 			},
+		.timestamp = opt.timestamp,
 		.out_fd = STDOUT_FILENO,
 		.stop = &stop_requested,
 	};

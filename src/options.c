@@ -23,6 +23,7 @@ enum {
 	OPT_ENABLE_DELAYACCT,
 	OPT_CONNECTIONS,
 	OPT_DUMP,
+	OPT_ONLY_IO,
 };
 
 static const struct option long_options[] = {
@@ -36,6 +37,8 @@ static const struct option long_options[] = {
 	{"command", required_argument, NULL, 'c'},
 	{"accumulated", no_argument, NULL, 'a'},
 	{"only-active", no_argument, NULL, 'O'},
+	{"only-io", no_argument, NULL, OPT_ONLY_IO},
+	{"timestamp", no_argument, NULL, 't'},
 	{"sort", required_argument, NULL, 's'},
 	{"reverse", no_argument, NULL, 'r'},
 	{"proc-root", required_argument, NULL, OPT_PROC_ROOT},
@@ -155,7 +158,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	opterr = 0;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, ":bd:n:o:Hp:u:c:aOs:ri:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":bd:n:o:Hp:u:c:aOs:ri:thV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
 		case 'd':
@@ -202,6 +205,8 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		}
 		case 'a': o->accumulated = true; break;
 		case 'O': o->only_active = true; break;
+		case OPT_ONLY_IO: o->only_io = true; break;
+		case 't': o->timestamp = true; break;
 		case 's':
 			if (!column_find(optarg))
 				return fail(err, errlen,

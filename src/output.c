@@ -443,11 +443,23 @@ static void format_text_cell(const struct column *col, const struct cell *c, boo
 	snprintf(out, outsize, "%.*f", dec, v);
 }
 
+/* -t: the report's local time, "HH:MM:SS ", at the start of each line */
+static void text_stamp(const struct model *m, char *out, size_t outsize)
+{
+	struct tm tm;
+	time_t sec = m->wall.tv_sec;
+	if (!localtime_r(&sec, &tm) || strftime(out, outsize, "%H:%M:%S ", &tm) == 0)
+		snprintf(out, outsize, "?        ");
+}
+
 static void report_text(struct output *o, struct model *m, const struct view *v)
 {
 	struct buf *b = &o->b;
 	const struct system_stats *s = &m->sys.stats;
-	char tmp[64];
+	char tmp[64], stamp[32] = "";
+	if (o->timestamp)
+		text_stamp(m, stamp, sizeof stamp);
+	buf_puts(b, stamp);
 	buf_puts(b, "# ");
 	put_time_iso(b, &m->wall);
 	buf_printf(b, "  interval %.3fs  load %.2f %.2f %.2f  cpu %.1f%%", m->interval_s,
@@ -459,17 +471,19 @@ static void report_text(struct output *o, struct model *m, const struct view *v)
 		   (long long)s->tasks.running, m->cfg.accumulated ? "  accumulated" : "");
 	for (int i = 0; i < SOURCE_COUNT; i++)
 		if (strcmp(m->sources[i].text, "ok") != 0)
-			buf_printf(b, "# %s: %s\n", m->sources[i].name, m->sources[i].text);
+			buf_printf(b, "%s# %s: %s\n", stamp, m->sources[i].name, m->sources[i].text);
+	buf_puts(b, stamp);
 	for (size_t i = 0; i < o->ntext; i++) {
 		const struct column *col = o->text_cols[i];
-		bool last = i + 1 == o->ntext;
+		const char *title = column_title(col, m->cfg.accumulated);
 		if (i)
 			buf_putc(b, ' ');
-		put_padded(b, column_title(col, m->cfg.accumulated), strlen(column_title(col, m->cfg.accumulated)), col->width, col->flags & COL_LEFT,
-			   last);
+		put_padded(b, title, strlen(title), col->width, col->flags & COL_LEFT,
+			   i + 1 == o->ntext);
 	}
 	buf_putc(b, '\n');
 	for (size_t r = 0; r < v->nrows; r++) {
+		buf_puts(b, stamp);
 		for (size_t i = 0; i < o->ntext; i++) {
 			const struct column *col = o->text_cols[i];
 			bool last = i + 1 == o->ntext;

@@ -17,6 +17,7 @@ struct output {
 	enum output_format fmt;
 	bool header_done; /* CSV writes its header once */
 	bool connections; /* JSON: each task's connections (--connections) */
+	bool timestamp;   /* text: every line starts with the report's local time (-t) */
 	const struct column *text_cols[OUTPUT_MAX_COLUMNS];
 	size_t ntext;
 	struct buf b; /* the report being built; the caller writes and resets it */

@@ -6,6 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* /proc/PID/io (or taskstats) storage bytes moved since the previous
+ * sample: iotop's -o, in rate and accumulated mode alike */
+static bool did_io(const struct task *t)
+{
+	const struct task_counters *prev = task_prev(t);
+	return t->rates_valid && (t->have & TG_IO) &&
+	       (t->cur.read_bytes != prev->read_bytes || t->cur.write_bytes != prev->write_bytes);
+}
+
 bool view_filter_match(const struct view_filter *f, struct model *m, const struct task *t)
 {
 	/* exited tasks show once, in the report of the interval they ended in,
@@ -28,6 +37,8 @@ bool view_filter_match(const struct view_filter *f, struct model *m, const struc
 			return false;
 	}
 	if (f->only_active && !t->active)
+		return false;
+	if (f->only_io && !did_io(t))
 		return false;
 	if (f->hide_kernel && task_is_kernel_thread(t->process ? t->process : t))
 		return false;

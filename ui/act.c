@@ -290,6 +290,9 @@ unsigned act_run(struct ui *ui, enum ui_action a)
 	case ACT_ONLY_ACTIVE:
 		return toggle(ui, &ui->filter.only_active, "only tasks active in the interval",
 			      "all tasks");
+	case ACT_ONLY_IO:
+		return toggle(ui, &ui->filter.only_io, "only tasks that read or wrote storage",
+			      "all tasks");
 	case ACT_EXITED:
 		return toggle(ui, &ui->filter.hide_exited, "the tasks that ended are hidden",
 			      "the tasks that ended are shown (state X)");

@@ -198,6 +198,8 @@ static void draw_status(struct ui *ui, int y, int cols)
 		ADD("accumulated  ");
 	if (ui->filter.only_active)
 		ADD("only active  ");
+	if (ui->filter.only_io)
+		ADD("only I/O  ");
 	if (ui->filter.hide_exited)
 		ADD("ended hidden  ");
 	if (ui->filter.hide_kernel)
@@ -223,6 +225,33 @@ static void draw_status(struct ui *ui, int y, int cols)
 	}
 #undef ADD
 	screen_put(ui, y, x, cols - x, line, ui->attr[R_DIM]);
+}
+
+/* iotop's Total: what the tasks asked of storage in the interval, the sum
+ * of the rows' read and write rates (under a: their totals); the system's
+ * disk rates (diskstats sectors) are the Actual that reached the devices. */
+struct io_sum {
+	struct model *m;
+	double read, write;
+};
+
+static void add_task_io(struct task *t, void *arg)
+{
+	struct io_sum *s = arg;
+	if (!t->rates_valid || !(t->have & TG_IO) || (t->exited_gen && t->exited_gen != s->m->gen))
+		return;
+	s->read += task_rates(t)->read_bps;
+	s->write += task_rates(t)->write_bps;
+}
+
+static void task_io_total(struct ui *ui, double *read, double *write)
+{
+	struct io_sum s = {ui->m, 0, 0};
+	task_table_foreach(model_rows_table(ui->m), add_task_io, &s);
+	for (size_t i = 0; i < ui->m->nexited; i++)
+		add_task_io(&ui->m->exited[i], &s);
+	*read = s.read;
+	*write = s.write;
 }
 
 void header_draw(struct ui *ui)
@@ -270,8 +299,13 @@ void header_draw(struct ui *ui)
 	put_text(ui, ty + 2, tx, tw, "Uptime: ", text);
 	y = sides ? y + 3 : y + 6;
 
-	char r[16] = "-", w[16] = "-", rx[16] = "-", txs[16] = "-";
+	char r[16] = "-", w[16] = "-", rx[16] = "-", txs[16] = "-", tr[16], tw_[16];
 	const char *unit = st->rates_valid ? "/s" : "";
+	double task_r, task_w;
+	task_io_total(ui, &task_r, &task_w);
+	format_bytes(task_r, tr, sizeof tr);
+	format_bytes(task_w, tw_, sizeof tw_);
+	const char *tunit = ui->m->cfg.accumulated ? "" : "/s";
 	if (st->rates_valid) {
 		format_bytes(st->disk_read_bps, r, sizeof r);
 		format_bytes(st->disk_write_bps, w, sizeof w);
@@ -280,12 +314,14 @@ void header_draw(struct ui *ui)
 	}
 	char net[64];
 	snprintf(net, sizeof net, "rx %s%s  tx %s%s", rx, unit, txs, unit);
+	char disk[128];
+	snprintf(disk, sizeof disk, "total read %s%s write %s%s, actual read %s%s write %s%s", tr,
+		 tunit, tw_, tunit, r, unit, w, unit);
 	if (sides) {
-		snprintf(text, sizeof text, "read %s%s  write %s%s", r, unit, w, unit);
-		put_text(ui, y, 0, cols / 2, "Disk: ", text);
+		put_text(ui, y, 0, cols / 2, "Disk: ", disk);
 		put_text(ui, y, tx, tw, "Net: ", net);
 	} else {
-		snprintf(text, sizeof text, "read %s%s  write %s%s  Net: %s", r, unit, w, unit, net);
+		snprintf(text, sizeof text, "%s  Net: %s", disk, net);
 		put_text(ui, y, 0, cols, "Disk: ", text);
 	}
 	if (y + 1 < end)

@@ -327,6 +327,7 @@ static void init_state(struct ui *ui, struct model *m, struct options *opt,
 	ui->filter.npids = opt->npids;
 	ui->filter.command = opt->have_command_re ? &opt->command_re : NULL;
 	ui->filter.only_active = opt->only_active;
+	ui->filter.only_io = opt->only_io;
 	ui->filter.include_exited = true; /* shown (dimmed) for their last refreshes */
 	ui->filter.hide_kernel = !ui->set.kernel;
 	if (warn[0]) {

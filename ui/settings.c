@@ -13,7 +13,7 @@
 
 static const char *const default_columns[] = {
 	"pid", "user", "state", "cpu_pct", "mem_pct", "rss_kb", "rss_delta_kb",
-	"read_bps", "write_bps", "io_delay_pct", "net_tx_bps", "net_rx_bps",
+	"read_bps", "write_bps", "io_delay_pct", "ioprio", "net_tx_bps", "net_rx_bps",
 	"cpu_time", "cmdline",
 };
 

@@ -214,7 +214,7 @@ void table_draw(struct ui *ui)
 	}
 	if (ui->view.nrows == 0 && ui->geo.rows_h > 0)
 		screen_put(ui, ui->geo.rows_y, 1, ui->cols - 1,
-			   ui->live_filter[0] || ui->user_filter || ui->filter.only_active ||
+			   ui->live_filter[0] || ui->user_filter || ui->filter.only_active || ui->filter.only_io ||
 				   ui->filter.hide_exited
 				   ? "no task matches the filters"
 				   : "no tasks",
