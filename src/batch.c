@@ -1,5 +1,6 @@
 /* batch.c - sample, wait, report */
 #include "batch.h"
+#include "average.h"
 #include "rowextra.h"
 
 #include <errno.h>
@@ -33,58 +34,79 @@ static bool sleep_until(const struct timespec *deadline, volatile sig_atomic_t *
 	}
 }
 
+enum write_end { WRITE_OK, WRITE_FAILED, WRITE_GONE };
+
+/* Writes what o->b holds. WRITE_GONE: the reader went away (a normal end). */
+static enum write_end write_out(struct output *o, int fd, char *why, size_t whylen)
+{
+	if (o->b.failed) {
+		snprintf(why, whylen, "out of memory");
+		return WRITE_FAILED;
+	}
+	if (!o->write_errno && buf_write_fd(&o->b, fd) == 0)
+		return WRITE_OK;
+	if (o->write_errno)
+		errno = o->write_errno;
+	if (errno == EPIPE)
+		return WRITE_GONE;
+	snprintf(why, whylen, "cannot write the report: %s", strerror(errno));
+	return WRITE_FAILED;
+}
+
+static void output_setup(struct output *out, struct model *m, const struct batch_config *cfg)
+{
+	output_init(out, cfg->format, m->cfg.threads);
+	out->fd = cfg->out_fd;
+	out->connections = cfg->connections;
+	out->timestamp = cfg->timestamp;
+	if (cfg->ncolumns)
+		output_set_columns(out, cfg->columns, cfg->ncolumns);
+}
+
 int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t whylen)
 {
 	struct output out;
 	struct view view = {0};
-	output_init(&out, cfg->format, m->cfg.threads);
-	out.fd = cfg->out_fd;
-	out.connections = cfg->connections;
-	out.timestamp = cfg->timestamp;
-	int rc = 0;
+	output_setup(&out, m, cfg);
+	/* pidstat's Average: block, for text runs with a COUNT */
+	struct average *avg =
+		cfg->format == OUTPUT_TEXT && cfg->count > 0 ? average_new(&out) : NULL;
+	enum write_end end = WRITE_OK;
 	struct timespec deadline;
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	if (model_refresh(m) < 0) {
 		snprintf(why, whylen, "cannot read the proc root '%s'", m->cfg.proc_root);
-		rc = 1;
-		goto done;
+		end = WRITE_FAILED;
 	}
 	/* absolute deadlines: the interval does not drift by the refresh's cost */
-	for (long n = 0; cfg->count == 0 || n < cfg->count; n++) {
+	for (long n = 0; end == WRITE_OK && (cfg->count == 0 || n < cfg->count); n++) {
 		add_seconds(&deadline, cfg->interval_s);
 		if (!sleep_until(&deadline, cfg->stop))
 			break;
 		if (model_refresh(m) < 0) {
 			snprintf(why, whylen, "cannot read the proc root '%s'", m->cfg.proc_root);
-			rc = 1;
+			end = WRITE_FAILED;
 			break;
 		}
-		if (view_build(&view, m, &cfg->filter, cfg->sort, cfg->reverse) < 0) {
+		if (view_build(&view, m, &cfg->filter, cfg->sort, cfg->reverse) < 0 ||
+		    (avg && average_add(avg, m, &view) < 0)) {
 			snprintf(why, whylen, "out of memory");
-			rc = 1;
+			end = WRITE_FAILED;
 			break;
 		}
 		if (output_needs_extra(&out))
 			rowextra_update(m, view.rows, view.nrows);
 		buf_reset(&out.b);
 		output_report(&out, m, &view);
-		if (out.b.failed) {
-			snprintf(why, whylen, "out of memory");
-			rc = 1;
-			break;
-		}
-		if (out.write_errno || buf_write_fd(&out.b, cfg->out_fd) < 0) {
-			if (out.write_errno)
-				errno = out.write_errno;
-			if (errno != EPIPE) {
-				snprintf(why, whylen, "cannot write the report: %s", strerror(errno));
-				rc = 1;
-			}
-			break; /* the reader went away: a normal end */
-		}
+		end = write_out(&out, cfg->out_fd, why, whylen);
 	}
-done:
+	if (avg && end == WRITE_OK) {
+		buf_reset(&out.b);
+		average_report(avg, &out, m);
+		end = write_out(&out, cfg->out_fd, why, whylen);
+	}
+	average_free(avg);
 	view_free(&view);
 	output_free(&out);
-	return rc;
+	return end == WRITE_FAILED ? 1 : 0;
 }

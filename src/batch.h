@@ -17,6 +17,8 @@ struct batch_config {
 	bool reverse;
 	bool connections;
 	bool timestamp; /* text: the time on every line */
+	const struct column *const *columns; /* --columns, NULL = default */
+	size_t ncolumns;
 	struct view_filter filter;
 	int out_fd;
 	volatile sig_atomic_t *stop; /* set by a signal handler */

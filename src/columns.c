@@ -321,6 +321,74 @@ const char *column_title(const struct column *col, bool accumulated)
 	return t;
 }
 
+const struct column_group column_groups[] = {
+	{"cpu", "usr_pct,sys_pct,guest_pct,wait_pct,cpu_pct,cpu"},
+	{"mem", "minflt_ps,majflt_ps,vsz_kb,rss_kb,mem_pct"},
+	{"io", "read_bps,write_bps,cwrite_bps,io_delay_pct"},
+	{"ctx", "cswch_ps,nvcswch_ps"},
+	{"net", "net_tx_bps,net_rx_bps,net_tx_pps,net_rx_pps"},
+};
+const size_t column_groups_count = sizeof column_groups / sizeof column_groups[0];
+
+/* Adds the column named by s[0..n) once; 1 added or present, 0 unknown,
+ * -1 when out is full. */
+static int list_add(const char *s, size_t n, const struct column **out, size_t *count, size_t max)
+{
+	char id[64];
+	if (n == 0 || n >= sizeof id)
+		return 0;
+	memcpy(id, s, n);
+	id[n] = '\0';
+	const struct column *c = column_find(id);
+	if (!c)
+		return 0;
+	for (size_t i = 0; i < *count; i++)
+		if (out[i] == c)
+			return 1;
+	if (*count >= max)
+		return -1;
+	out[(*count)++] = c;
+	return 1;
+}
+
+int column_list_parse(const char *list, const struct column **out, size_t max, char *err,
+		      size_t errlen)
+{
+	size_t count = 0;
+	for (const char *p = list; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		const char *ids = NULL;
+		for (size_t g = 0; g < column_groups_count; g++)
+			if (strlen(column_groups[g].name) == n && memcmp(column_groups[g].name, p, n) == 0)
+				ids = column_groups[g].ids;
+		int rc = 1;
+		for (const char *q = ids; q && *q && rc == 1;) {
+			const char *c2 = strchr(q, ',');
+			size_t m = c2 ? (size_t)(c2 - q) : strlen(q);
+			rc = list_add(q, m, out, &count, max);
+			q += m + (c2 ? 1 : 0);
+		}
+		if (!ids)
+			rc = list_add(p, n, out, &count, max);
+		if (rc == 0) {
+			snprintf(err, errlen, "unknown column '%.*s' (pidtop --help lists them)",
+				 (int)(n < 64 ? n : 64), p);
+			return -1;
+		}
+		if (rc < 0) {
+			snprintf(err, errlen, "too many columns");
+			return -1;
+		}
+		p += n + (comma ? 1 : 0);
+	}
+	if (count == 0) {
+		snprintf(err, errlen, "no column named in '%s'", list);
+		return -1;
+	}
+	return (int)count;
+}
+
 static double cell_number(const struct cell *c)
 {
 	return c->kind == CELL_INT ? (double)c->i : c->d;

@@ -66,6 +66,19 @@ extern const struct column columns[];
 extern const size_t columns_count;
 
 const struct column *column_find(const char *id);
+/* Column groups for --columns, as pidstat names them. */
+struct column_group {
+	const char *name; /* cpu, mem, io, ctx, net */
+	const char *ids;  /* comma-separated column ids */
+};
+extern const struct column_group column_groups[];
+extern const size_t column_groups_count;
+/* Parses a comma-separated list of column ids and group names into out
+ * (at most max, each column once, in the order given). Returns the count,
+ * or -1 with a one-line reason in err (an unknown name, an empty list). */
+int column_list_parse(const char *list, const struct column **out, size_t max, char *err,
+		      size_t errlen);
+
 /* Compares two tasks by column for sorting: values before empty cells,
  * ties broken by tid so the order is stable. */
 int column_compare(const struct column *col, struct model *m, const struct task *a,

@@ -46,6 +46,8 @@ static void usage(FILE *f)
 		"      --only-io           only tasks that read or wrote storage in the interval\n"
 		"                          (iotop's -o)\n"
 		"  -t, --timestamp         text: every line starts with the report's time\n"
+		"      --columns=LIST      the columns of text, CSV and JSON reports, in order:\n"
+		"                          ids (below) and groups cpu, mem, io, ctx, net\n"
 		"  -s, --sort=COLUMN       sort by a column id (below); default cpu_pct\n"
 		"  -r, --reverse           reverse the sort order\n"
 		"  -i, --interface=DEV     capture traffic on DEV only (default: any)\n"
@@ -70,6 +72,9 @@ static void usage(FILE *f)
 		"Columns (ids for -s; keys of CSV and JSON):\n");
 	for (size_t i = 0; i < columns_count; i++)
 		fprintf(f, "  %-20s %s\n", columns[i].id, columns[i].desc);
+	fprintf(f, "\nColumn groups for --columns:\n");
+	for (size_t i = 0; i < column_groups_count; i++)
+		fprintf(f, "  %-20s %s\n", column_groups[i].name, column_groups[i].ids);
 	fprintf(f, "\nEmpty cells: '-' no rate yet (first sample), 'n/a' source off or missing,\n"
 		   "'noaccess' not permitted; null in JSON, empty in CSV.\n"
 		   "See pidtop(1) for details.\n");
@@ -177,6 +182,8 @@ int main(int argc, char **argv)
 				.only_io = opt.only_io,
 			},
 		.timestamp = opt.timestamp,
+		.columns = opt.columns,
+		.ncolumns = opt.ncolumns,
 		.out_fd = STDOUT_FILENO,
 		.stop = &stop_requested,
 	};

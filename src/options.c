@@ -24,6 +24,7 @@ enum {
 	OPT_CONNECTIONS,
 	OPT_DUMP,
 	OPT_ONLY_IO,
+	OPT_COLUMNS,
 };
 
 static const struct option long_options[] = {
@@ -38,6 +39,7 @@ static const struct option long_options[] = {
 	{"accumulated", no_argument, NULL, 'a'},
 	{"only-active", no_argument, NULL, 'O'},
 	{"only-io", no_argument, NULL, OPT_ONLY_IO},
+	{"columns", required_argument, NULL, OPT_COLUMNS},
 	{"timestamp", no_argument, NULL, 't'},
 	{"sort", required_argument, NULL, 's'},
 	{"reverse", no_argument, NULL, 'r'},
@@ -206,6 +208,15 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		case 'a': o->accumulated = true; break;
 		case 'O': o->only_active = true; break;
 		case OPT_ONLY_IO: o->only_io = true; break;
+		case OPT_COLUMNS: {
+			char why[160];
+			int n = column_list_parse(optarg, o->columns, OUTPUT_MAX_COLUMNS, why,
+						  sizeof why);
+			if (n < 0)
+				return fail(err, errlen, "--columns: %s", why);
+			o->ncolumns = (size_t)n;
+			break;
+		}
 		case 't': o->timestamp = true; break;
 		case 's':
 			if (!column_find(optarg))

@@ -18,6 +18,8 @@ struct options {
 	bool format_set;
 	bool threads, accumulated, only_active, only_io, reverse, full_scan;
 	bool timestamp; /* -t: text lines start with the time */
+	const struct column *columns[OUTPUT_MAX_COLUMNS]; /* --columns; ncolumns 0 = default */
+	size_t ncolumns;
 	bool no_net, no_taskstats;
 	bool readonly, no_color;
 	bool enable_delayacct, connections;

@@ -44,12 +44,34 @@ void output_init(struct output *o, enum output_format fmt, bool threads)
 	}
 }
 
+void output_set_columns(struct output *o, const struct column *const *cols, size_t n)
+{
+	o->ncols = o->ntext = 0;
+	for (size_t i = 0; i < n && i < OUTPUT_MAX_COLUMNS; i++)
+		o->cols[o->ncols++] = cols[i];
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < o->ncols; i++)
+			if ((pass == 1) == !!(o->cols[i]->flags & COL_LAST))
+				o->text_cols[o->ntext++] = o->cols[i];
+}
+
+/* The columns of a CSV or JSON report */
+static const struct column *report_col(const struct output *o, size_t i)
+{
+	return o->ncols ? o->cols[i] : &columns[i];
+}
+
+static size_t report_ncols(const struct output *o)
+{
+	return o->ncols ? o->ncols : columns_count;
+}
+
 bool output_needs_extra(const struct output *o)
 {
-	if (o->fmt != OUTPUT_TEXT)
-		return true; /* CSV and JSON carry every column */
-	for (size_t i = 0; i < o->ntext; i++)
-		if (o->text_cols[i]->flags & COL_EXTRA)
+	bool text = o->fmt == OUTPUT_TEXT;
+	size_t n = text ? o->ntext : report_ncols(o);
+	for (size_t i = 0; i < n; i++)
+		if ((text ? o->text_cols[i] : report_col(o, i))->flags & COL_EXTRA)
 			return true;
 	return false;
 }
@@ -329,13 +351,14 @@ static void report_json(struct output *o, struct model *m, const struct view *v)
 	for (size_t r = 0; r < v->nrows; r++) {
 		const struct task *t = v->rows[r];
 		buf_puts(b, r ? ",{" : "{");
-		for (size_t i = 0; i < columns_count; i++) {
+		for (size_t i = 0; i < report_ncols(o); i++) {
+			const struct column *col = report_col(o, i);
 			struct cell c;
-			columns[i].get(m, t, &c);
+			col->get(m, t, &c);
 			if (i)
 				buf_putc(b, ',');
-			put_key(b, columns[i].id);
-			put_json_cell(b, &columns[i], &c);
+			put_key(b, col->id);
+			put_json_cell(b, col, &c);
 		}
 		put_denied(b, t);
 		if (o->connections)
@@ -367,9 +390,9 @@ static void report_csv(struct output *o, struct model *m, const struct view *v)
 	struct buf *b = &o->b;
 	if (!o->header_done) {
 		buf_puts(b, "time");
-		for (size_t i = 0; i < columns_count; i++) {
+		for (size_t i = 0; i < report_ncols(o); i++) {
 			buf_putc(b, ',');
-			buf_puts(b, columns[i].id);
+			buf_puts(b, report_col(o, i)->id);
 		}
 		buf_putc(b, '\n');
 		o->header_done = true;
@@ -380,9 +403,10 @@ static void report_csv(struct output *o, struct model *m, const struct view *v)
 	for (size_t r = 0; r < v->nrows; r++) {
 		const struct task *t = v->rows[r];
 		buf_append(b, when, tb.len);
-		for (size_t i = 0; i < columns_count; i++) {
+		for (size_t i = 0; i < report_ncols(o); i++) {
+			const struct column *col = report_col(o, i);
 			struct cell c;
-			columns[i].get(m, t, &c);
+			col->get(m, t, &c);
 			buf_putc(b, ',');
 			if (c.state != CELL_VALUE)
 				continue; /* empty field = null */
@@ -391,7 +415,7 @@ static void report_csv(struct output *o, struct model *m, const struct view *v)
 			else if (c.kind == CELL_BOOL)
 				buf_puts(b, c.i ? "true" : "false");
 			else
-				put_json_number(b, &c, columns[i].decimals);
+				put_json_number(b, &c, col->decimals);
 		}
 		buf_putc(b, '\n');
 		row_done(o);
@@ -443,6 +467,43 @@ static void format_text_cell(const struct column *col, const struct cell *c, boo
 	snprintf(out, outsize, "%.*f", dec, v);
 }
 
+void output_text_titles(struct output *o, struct model *m, const char *prefix)
+{
+	struct buf *b = &o->b;
+	buf_puts(b, prefix);
+	for (size_t i = 0; i < o->ntext; i++) {
+		const struct column *col = o->text_cols[i];
+		const char *title = column_title(col, m->cfg.accumulated);
+		if (i)
+			buf_putc(b, ' ');
+		put_padded(b, title, strlen(title), col->width, col->flags & COL_LEFT,
+			   i + 1 == o->ntext);
+	}
+	buf_putc(b, '\n');
+}
+
+void output_text_line(struct output *o, struct model *m, const char *prefix,
+		      const struct cell *cells)
+{
+	struct buf *b = &o->b;
+	char tmp[64];
+	buf_puts(b, prefix);
+	for (size_t i = 0; i < o->ntext; i++) {
+		const struct column *col = o->text_cols[i];
+		const struct cell *c = &cells[i];
+		bool last = i + 1 == o->ntext, left = col->flags & COL_LEFT;
+		if (i)
+			buf_putc(b, ' ');
+		if (c->state == CELL_VALUE && c->kind == CELL_TEXT) {
+			put_padded(b, c->s, c->slen, col->width, left, last);
+		} else {
+			format_text_cell(col, c, m->cfg.accumulated, tmp, sizeof tmp);
+			put_padded(b, tmp, strlen(tmp), col->width, left, last);
+		}
+	}
+	buf_putc(b, '\n');
+}
+
 /* -t: the report's local time, "HH:MM:SS ", at the start of each line */
 static void text_stamp(const struct model *m, char *out, size_t outsize)
 {
@@ -472,34 +533,12 @@ static void report_text(struct output *o, struct model *m, const struct view *v)
 	for (int i = 0; i < SOURCE_COUNT; i++)
 		if (strcmp(m->sources[i].text, "ok") != 0)
 			buf_printf(b, "%s# %s: %s\n", stamp, m->sources[i].name, m->sources[i].text);
-	buf_puts(b, stamp);
-	for (size_t i = 0; i < o->ntext; i++) {
-		const struct column *col = o->text_cols[i];
-		const char *title = column_title(col, m->cfg.accumulated);
-		if (i)
-			buf_putc(b, ' ');
-		put_padded(b, title, strlen(title), col->width, col->flags & COL_LEFT,
-			   i + 1 == o->ntext);
-	}
-	buf_putc(b, '\n');
+	output_text_titles(o, m, stamp);
+	struct cell cells[OUTPUT_MAX_COLUMNS];
 	for (size_t r = 0; r < v->nrows; r++) {
-		buf_puts(b, stamp);
-		for (size_t i = 0; i < o->ntext; i++) {
-			const struct column *col = o->text_cols[i];
-			bool last = i + 1 == o->ntext;
-			struct cell c;
-			col->get(m, v->rows[r], &c);
-			if (i)
-				buf_putc(b, ' ');
-			if (c.state == CELL_VALUE && c.kind == CELL_TEXT) {
-				put_padded(b, c.s, c.slen, col->width, col->flags & COL_LEFT, last);
-			} else {
-				format_text_cell(col, &c, m->cfg.accumulated, tmp, sizeof tmp);
-				put_padded(b, tmp, strlen(tmp), col->width, col->flags & COL_LEFT,
-					   last);
-			}
-		}
-		buf_putc(b, '\n');
+		for (size_t i = 0; i < o->ntext; i++)
+			o->text_cols[i]->get(m, v->rows[r], &cells[i]);
+		output_text_line(o, m, stamp, cells);
 		row_done(o);
 	}
 	buf_putc(b, '\n');
