@@ -177,6 +177,29 @@ static void trim_comma(struct buf *b)
 
 static void put_net_extra(struct buf *b, const struct model *m);
 
+/* "psi":{"cpu":{"some_avg10":..,"full_avg10":..},"memory":{..},"io":{..}}
+ * (percent); a resource the kernel does not report is null, and so is
+ * "full" where it has none (cpu before Linux 5.13) */
+static void put_psi(struct buf *b, const struct system_stats *s)
+{
+	put_key(b, "psi");
+	buf_putc(b, '{');
+	for (int i = 0; i < PSI_COUNT; i++) {
+		const struct pressure *p = &s->psi[i];
+		put_key(b, system_psi_names[i]);
+		if (!s->has_psi[i]) {
+			buf_puts(b, i + 1 < PSI_COUNT ? "null," : "null");
+			continue;
+		}
+		buf_putc(b, '{');
+		put_num_field(b, "some_avg10", p->some.avg10, true, 2);
+		put_num_field(b, "full_avg10", p->full.avg10, p->has_full, 2);
+		trim_comma(b);
+		buf_puts(b, i + 1 < PSI_COUNT ? "}," : "}");
+	}
+	buf_puts(b, "},");
+}
+
 static void put_json_system(struct buf *b, const struct model *m)
 {
 	const struct system_stats *s = &m->sys.stats;
@@ -233,6 +256,7 @@ static void put_json_system(struct buf *b, const struct model *m)
 	put_num_field(b, "net_tx_bps", s->net_tx_bps, ok, 2);
 	put_num_field(b, "net_rx_pps", s->net_rx_pps, ok, 2);
 	put_num_field(b, "net_tx_pps", s->net_tx_pps, ok, 2);
+	put_psi(b, s);
 	trim_comma(b);
 	put_net_extra(b, m);
 	buf_putc(b, '}');

@@ -811,6 +811,57 @@ int parse_uptime(const char *buf, size_t len, double *uptime_s)
 	return 0;
 }
 
+/* ---- /proc/pressure --------------------------------------------------- */
+
+static int psi_fields(const char *p, const char *e, struct psi_line *out)
+{
+	static const char *const keys[] = {"avg10=", "avg60=", "avg300=", "total="};
+	double *avgs[] = {&out->avg10, &out->avg60, &out->avg300};
+	struct fields f;
+	const char *tok;
+	size_t n;
+
+	fields_init(&f, p, e);
+	f.terminated = true; /* lines_next gave a complete line */
+	for (size_t k = 0; k < 4; k++) {
+		size_t kl = strlen(keys[k]);
+		if (!fields_next(&f, &tok, &n) || n <= kl || memcmp(tok, keys[k], kl) != 0)
+			return -1;
+		if (k < 3 && (tok_decimal(tok + kl, n - kl, avgs[k]) < 0 || *avgs[k] > 100.0))
+			return -1;
+		if (k == 3 && tok_u64(tok + kl, n - kl, &out->total_us) < 0)
+			return -1;
+	}
+	return fields_next(&f, &tok, &n) ? -1 : 0;
+}
+
+int parse_pressure(const char *buf, size_t len, struct pressure *out)
+{
+	struct lines l;
+	const char *s, *e;
+	bool has_some = false;
+
+	memset(out, 0, sizeof *out);
+	lines_init(&l, buf, len);
+	while (lines_next(&l, &s, &e)) {
+		bool some = (size_t)(e - s) > 5 && memcmp(s, "some ", 5) == 0;
+		bool full = (size_t)(e - s) > 5 && memcmp(s, "full ", 5) == 0;
+		if ((!some && !full) || (some ? has_some : out->has_full))
+			goto bad;
+		if (psi_fields(s + 5, e, some ? &out->some : &out->full) < 0)
+			goto bad;
+		if (some)
+			has_some = true;
+		else
+			out->has_full = true;
+	}
+	if (has_some)
+		return 0;
+bad:
+	memset(out, 0, sizeof *out);
+	return -1;
+}
+
 int parse_proc_int(const char *buf, size_t len, int64_t min, int64_t max, int64_t *out)
 {
 	struct fields f;

@@ -73,6 +73,7 @@ static void fuzz_system_files(const char *buf, size_t len)
 	struct net_totals nt;
 	double up;
 	int64_t iv;
+	struct pressure psi;
 
 	if (parse_sys_stat(buf, len, &sys) == 0) {
 		CHECK(sys.ncpus >= 0);
@@ -83,6 +84,12 @@ static void fuzz_system_files(const char *buf, size_t len)
 	(void)parse_meminfo(buf, len, &mi);
 	(void)parse_loadavg(buf, len, &la);
 	(void)parse_uptime(buf, len, &up);
+	if (parse_pressure(buf, len, &psi) == 0) {
+		CHECK(psi.some.avg10 >= 0 && psi.some.avg10 <= 100);
+		CHECK(psi.has_full || psi.full.total_us == 0);
+	} else {
+		CHECK(!psi.has_full && psi.some.total_us == 0);
+	}
 	if (parse_proc_int(buf, len, -1000, 2000, &iv) == 0)
 		CHECK(iv >= -1000 && iv <= 2000);
 	else

@@ -1005,6 +1005,48 @@ static void test_uptime(void **state)
 	assert_int_equal(uptime_file("empty", &up), -1);
 }
 
+static int pressure_file(const char *name, struct pressure *p)
+{
+	size_t len;
+	char *buf = load(name, &len);
+	int rc = parse_pressure(buf, len, p);
+
+	free(buf);
+	return rc;
+}
+
+static void test_pressure(void **state)
+{
+	struct pressure p;
+
+	(void)state;
+	assert_int_equal(pressure_file("real_pressure_cpu", &p), 0);
+	assert_double_exact(p.some.avg10, 32.12);
+	assert_double_exact(p.some.avg300, 22.88);
+	assert_int_equal(p.some.total_us, 167501347);
+	assert_true(p.has_full);
+	assert_double_exact(p.full.avg10, 0.0);
+	assert_int_equal(pressure_file("real_pressure_memory", &p), 0);
+	assert_double_exact(p.full.avg10, 0.10);
+	assert_int_equal(p.full.total_us, 4738777);
+	/* cpu before Linux 5.13: no full line */
+	assert_int_equal(pressure_file("pressure_some_only", &p), 0);
+	assert_false(p.has_full);
+	assert_double_exact(p.some.avg60, 0.25);
+	/* a cut full line is not used: the complete some line is */
+	assert_int_equal(pressure_file("pressure_cut", &p), 0);
+	assert_false(p.has_full);
+	static const char *const bad[] = {"pressure_over", "pressure_twice", "empty", "real_loadavg"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (pressure_file(bad[i], &p) != -1)
+			fail_msg("%s: expected -1", bad[i]);
+		assert_false(p.has_full);
+		assert_double_exact(p.some.avg10, 0.0);
+	}
+	assert_int_equal(parse_pressure("full avg10=1.00 avg60=0.22 avg300=0.11 total=1\n", 48, &p), -1);
+	assert_int_equal(parse_pressure("some avg10=1.00 avg60=0.22 total=1\n", 35, &p), -1);
+}
+
 static void test_proc_int(void **state)
 {
 	int64_t v;
@@ -1198,6 +1240,7 @@ static void run_all_parsers(const char *buf, size_t len)
 	char out[16];
 	double up;
 	int64_t iv;
+	struct pressure psi;
 
 	(void)parse_proc_stat(buf, len, &st);
 	assert_true(memchr(st.comm, '\0', sizeof st.comm) != NULL);
@@ -1211,6 +1254,7 @@ static void run_all_parsers(const char *buf, size_t len)
 	(void)parse_loadavg(buf, len, &la);
 	(void)parse_uptime(buf, len, &up);
 	(void)parse_proc_int(buf, len, -1000, 2000, &iv);
+	(void)parse_pressure(buf, len, &psi);
 	(void)parse_diskstats(buf, len, &dt);
 	(void)parse_net_dev(buf, len, &nt);
 	(void)diskstats_is_whole_disk(buf, len);
@@ -1262,7 +1306,7 @@ int main(void)
 	    cmocka_unit_test(test_sys_stat_shapes), cmocka_unit_test(test_sys_stat_bad),
 	    cmocka_unit_test(test_cpu_times),       cmocka_unit_test(test_meminfo),
 	    cmocka_unit_test(test_loadavg),         cmocka_unit_test(test_uptime),
-	    cmocka_unit_test(test_proc_int),
+	    cmocka_unit_test(test_proc_int),        cmocka_unit_test(test_pressure),
 	    cmocka_unit_test(test_diskstats),       cmocka_unit_test(test_whole_disk),
 	    cmocka_unit_test(test_net_dev),         cmocka_unit_test(test_every_prefix_all_parsers),
 	};

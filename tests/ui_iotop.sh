@@ -1,7 +1,8 @@
 #!/bin/bash
 # iotop's view of the screen: the default columns include PRIO (be/4 style),
 # the header shows the tasks' Total disk rates next to the Actual ones
-# (diskstats), and D keeps only the tasks that read or wrote storage.
+# (diskstats) and the pressure (PSI) line, and D keeps only the tasks that
+# read or wrote storage.
 . "$(dirname "$0")/ui_common.sh"
 
 name="uiiosleep$$"
@@ -26,6 +27,10 @@ for _ in $(seq 40); do
 	sleep 0.1
 done
 [ "$ok" = 1 ] || ui_fail "the header's total write does not show the writer's rate"
+if [ -r /proc/pressure/cpu ]; then
+	ui_screen | grep -qE "Pressure some/full avg10: cpu [0-9.]+/([0-9.]+|-)%  memory" ||
+		ui_fail "no pressure meters in the header"
+fi
 ui_type D
 ui_wait_for "only I/O" 5
 sleep 1.2

@@ -57,7 +57,7 @@ int header_height(const struct ui *ui, int cols)
 	h += 3;                          /* total CPU, memory, swap */
 	if (!two_sides(cols))
 		h += 3;                  /* tasks, load, uptime below instead of beside */
-	h += 2;                          /* disk and network; status and sources */
+	h += 3;                          /* disk and network; pressure; status and sources */
 	return h;
 }
 
@@ -254,6 +254,27 @@ static void task_io_total(struct ui *ui, double *read, double *write)
 	*write = s.write;
 }
 
+/* PSI, as htop's pressure meters: the share of the last 10 s in which some
+ * (and all non-idle) tasks stalled on each resource */
+static void draw_pressure(struct ui *ui, int y, int cols)
+{
+	const struct system_stats *st = &ui->m->sys.stats;
+	char text[192];
+	size_t n = 0;
+	for (int i = 0; i < PSI_COUNT && n < sizeof text; i++) {
+		const struct pressure *p = &st->psi[i];
+		char full[16] = "-";
+		if (p->has_full)
+			snprintf(full, sizeof full, "%.1f", p->full.avg10);
+		int k = st->has_psi[i] ? snprintf(text + n, sizeof text - n, "%s%s %.1f/%s%%",
+						  n ? "  " : "", system_psi_names[i], p->some.avg10, full)
+				       : snprintf(text + n, sizeof text - n, "%s%s n/a", n ? "  " : "",
+						  system_psi_names[i]);
+		n += k > 0 ? (size_t)k : 0;
+	}
+	put_text(ui, y, 0, cols, "Pressure some/full avg10: ", text);
+}
+
 void header_draw(struct ui *ui)
 {
 	const struct system_stats *st = &ui->m->sys.stats;
@@ -325,5 +346,7 @@ void header_draw(struct ui *ui)
 		put_text(ui, y, 0, cols, "Disk: ", text);
 	}
 	if (y + 1 < end)
-		draw_status(ui, y + 1, cols);
+		draw_pressure(ui, y + 1, cols);
+	if (y + 2 < end)
+		draw_status(ui, y + 2, cols);
 }
