@@ -862,6 +862,60 @@ bad:
 	return -1;
 }
 
+static int tok_hex(const char *tok, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (n < 3 || n > 18 || tok[0] != '0' || tok[1] != 'x')
+		return -1;
+	for (size_t i = 2; i < n; i++) {
+		char c = tok[i];
+		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+			     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+						    : 16;
+		if (d > 15)
+			return -1;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return 0;
+}
+
+int parse_proc_syscall(const char *buf, size_t len, struct proc_syscall *out)
+{
+	struct fields f;
+	const char *tok;
+	size_t n;
+	int64_t nr;
+
+	memset(out, 0, sizeof *out);
+	out->nr = -1;
+	fields_init(&f, buf, len ? buf + len : buf);
+	if (!f.terminated || !fields_next(&f, &tok, &n))
+		goto bad;
+	if (n == 7 && memcmp(tok, "running", 7) == 0) {
+		if (fields_next(&f, &tok, &n))
+			goto bad;
+		out->state = SYSCALL_RUNNING;
+		return 0;
+	}
+	if (tok_i64(tok, n, -1, INT32_MAX, &nr) < 0)
+		goto bad;
+	out->state = nr < 0 ? SYSCALL_NONE : SYSCALL_IN;
+	out->nr = (int32_t)nr;
+	for (size_t i = 0; nr >= 0 && i < 6; i++)
+		if (!fields_next(&f, &tok, &n) || tok_hex(tok, n, &out->args[i]) < 0)
+			goto bad;
+	if (!fields_next(&f, &tok, &n) || tok_hex(tok, n, &out->sp) < 0 ||
+	    !fields_next(&f, &tok, &n) || tok_hex(tok, n, &out->pc) < 0 || fields_next(&f, &tok, &n))
+		goto bad;
+	return 0;
+bad:
+	memset(out, 0, sizeof *out);
+	out->nr = -1;
+	return -1;
+}
+
 int parse_proc_int(const char *buf, size_t len, int64_t min, int64_t max, int64_t *out)
 {
 	struct fields f;

@@ -74,6 +74,7 @@ static void fuzz_system_files(const char *buf, size_t len)
 	double up;
 	int64_t iv;
 	struct pressure psi;
+	struct proc_syscall sc;
 
 	if (parse_sys_stat(buf, len, &sys) == 0) {
 		CHECK(sys.ncpus >= 0);
@@ -90,6 +91,10 @@ static void fuzz_system_files(const char *buf, size_t len)
 	} else {
 		CHECK(!psi.has_full && psi.some.total_us == 0);
 	}
+	if (parse_proc_syscall(buf, len, &sc) == 0)
+		CHECK((sc.state == SYSCALL_IN) == (sc.nr >= 0));
+	else
+		CHECK(sc.nr == -1 && sc.pc == 0);
 	if (parse_proc_int(buf, len, -1000, 2000, &iv) == 0)
 		CHECK(iv >= -1000 && iv <= 2000);
 	else

@@ -1047,6 +1047,38 @@ static void test_pressure(void **state)
 	assert_int_equal(parse_pressure("some avg10=1.00 avg60=0.22 total=1\n", 35, &p), -1);
 }
 
+static void test_syscall(void **state)
+{
+	struct proc_syscall sc;
+	static const char in[] = "7 0x7ffd1 0x1 0xffffffff 0x0 0x0 0x0 0x7ffd0 0x7f94f7c502ad\n";
+
+	(void)state;
+	assert_int_equal(parse_proc_syscall(in, strlen(in), &sc), 0);
+	assert_int_equal(sc.state, SYSCALL_IN);
+	assert_int_equal(sc.nr, 7);
+	assert_int_equal(sc.args[0], 0x7ffd1);
+	assert_int_equal(sc.args[2], 0xffffffff);
+	assert_int_equal(sc.pc, 0x7f94f7c502ad);
+	assert_int_equal(parse_proc_syscall("running\n", 8, &sc), 0);
+	assert_int_equal(sc.state, SYSCALL_RUNNING);
+	assert_int_equal(sc.nr, -1);
+	assert_int_equal(parse_proc_syscall("-1 0x7ffd0 0x401000\n", 20, &sc), 0);
+	assert_int_equal(sc.state, SYSCALL_NONE);
+	assert_int_equal(sc.sp, 0x7ffd0);
+	/* cut, short, junk, too long a number, a second "running" word */
+	static const char *const bad[] = {
+		"7 0x1 0x1 0x1 0x1 0x1 0x1 0x1 0x1",   "7 0x1 0x1\n", "x 0x1 0x2\n",
+		"-1 0x7ffd0 0x401000 0x1\n",            "running now\n", "-1 0x12345678901234567 0x1\n",
+		"-2 0x1 0x2\n",                         "7 0x1 0x1 0x1 0x1 0x1 0x1 0x1 0xg\n", "",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (parse_proc_syscall(bad[i], strlen(bad[i]), &sc) != -1)
+			fail_msg("'%s': expected -1", bad[i]);
+		assert_int_equal(sc.nr, -1);
+		assert_int_equal(sc.sp, 0);
+	}
+}
+
 static void test_proc_int(void **state)
 {
 	int64_t v;
@@ -1241,6 +1273,7 @@ static void run_all_parsers(const char *buf, size_t len)
 	double up;
 	int64_t iv;
 	struct pressure psi;
+	struct proc_syscall sc;
 
 	(void)parse_proc_stat(buf, len, &st);
 	assert_true(memchr(st.comm, '\0', sizeof st.comm) != NULL);
@@ -1255,6 +1288,7 @@ static void run_all_parsers(const char *buf, size_t len)
 	(void)parse_uptime(buf, len, &up);
 	(void)parse_proc_int(buf, len, -1000, 2000, &iv);
 	(void)parse_pressure(buf, len, &psi);
+	(void)parse_proc_syscall(buf, len, &sc);
 	(void)parse_diskstats(buf, len, &dt);
 	(void)parse_net_dev(buf, len, &nt);
 	(void)diskstats_is_whole_disk(buf, len);
@@ -1307,6 +1341,7 @@ int main(void)
 	    cmocka_unit_test(test_cpu_times),       cmocka_unit_test(test_meminfo),
 	    cmocka_unit_test(test_loadavg),         cmocka_unit_test(test_uptime),
 	    cmocka_unit_test(test_proc_int),        cmocka_unit_test(test_pressure),
+	    cmocka_unit_test(test_syscall),
 	    cmocka_unit_test(test_diskstats),       cmocka_unit_test(test_whole_disk),
 	    cmocka_unit_test(test_net_dev),         cmocka_unit_test(test_every_prefix_all_parsers),
 	};

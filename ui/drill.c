@@ -1,6 +1,6 @@
 /* drill.c - the drill-down view: identity, the task's history as
- * sparklines, then tabs (threads, files, network, memory, environment,
- * limits). Its text comes from taskinfo
+ * sparklines, then tabs (threads, waiting, files, network, memory,
+ * environment, limits). Its text comes from taskinfo
  * (src/taskinfo.c) and the model's connection table; every string there
  * is sanitised already. */
 #include "uistate.h"
@@ -10,6 +10,7 @@
 #include "netcap.h"
 #include "sockmap.h"
 #include "taskinfo.h"
+#include "waitinfo.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,8 +19,10 @@
 #include <string.h>
 #include <time.h>
 
-enum drill_tab { TAB_THREADS, TAB_FILES, TAB_NETWORK, TAB_MEMORY, TAB_ENV, TAB_LIMITS, TAB_COUNT };
-static const char *const tab_names[TAB_COUNT] = {"Threads", "Files", "Network",
+enum drill_tab {
+	TAB_THREADS, TAB_WAIT, TAB_FILES, TAB_NETWORK, TAB_MEMORY, TAB_ENV, TAB_LIMITS, TAB_COUNT
+};
+static const char *const tab_names[TAB_COUNT] = {"Threads", "Waiting", "Files", "Network",
 						 "Memory", "Environment", "Limits"};
 
 struct conn_prev {
@@ -42,8 +45,11 @@ struct drill {
 	uint64_t start_ticks; /* identity of the process (pid, start) */
 	uint64_t row_start;   /* and of the row's own task (a thread in H) */
 	bool gone;
+	bool is_thread; /* a thread row (H): that thread's delays, not the process's */
 	struct taskinfo ti;
 	bool have_ti;
+	struct waitinfo wi; /* read while the Waiting tab shows */
+	bool have_wi;
 	int tab;
 	size_t scroll;
 	uint32_t smaps_gen; /* model refresh of the last smaps read */
@@ -132,6 +138,7 @@ unsigned drill_open(struct ui *ui)
 	d->tid = t->tid;
 	d->pid = t->tgid;
 	d->row_start = t->start_ticks;
+	d->is_thread = t->is_thread;
 	d->start_ticks = p->tgid == p->tid ? p->start_ticks : t->start_ticks;
 	if (t->is_thread && !t->process) {
 		/* a thread row without its process: identify by the process's stat */
@@ -164,6 +171,8 @@ void drill_close(struct ui *ui)
 		taskinfo_free(&d->ti);
 	free(d->prev);
 	free(d->thr);
+	if (d->have_wi)
+		waitinfo_free(&d->wi);
 	buf_free(&d->text);
 	free(d);
 	ui->drill = NULL;
@@ -247,11 +256,27 @@ static void roll_threads(struct ui *ui, struct drill *d)
 	d->thr_t = m->now_s;
 }
 
+/* The Waiting tab's figures, only while it shows (the stack and a
+ * taskstats query are not for every refresh of every drill-down). */
+static void read_wait(struct ui *ui, struct drill *d)
+{
+	if (d->tab != TAB_WAIT || d->gone)
+		return;
+	struct waitinfo w;
+	if (waitinfo_read(ui->m, d->pid, d->tid, !d->is_thread, &w) < 0)
+		return; /* gone: keep the last picture */
+	if (d->have_wi)
+		waitinfo_free(&d->wi);
+	d->wi = w;
+	d->have_wi = true;
+}
+
 void drill_refresh(struct ui *ui)
 {
 	if (!ui->drill || ui->drill->gone)
 		return;
 	read_info(ui, ui->drill);
+	read_wait(ui, ui->drill);
 	roll_rates(ui, ui->drill);
 	roll_threads(ui, ui->drill);
 	copy_history(ui, ui->drill);
@@ -324,6 +349,101 @@ static void tab_threads(struct ui *ui, struct drill *d, struct buf *b)
 			   wps, rd, wr, (double)th->blkio_ticks / hz, th->comm);
 	}
 	free(order);
+}
+
+/* A delay: 850 us, 12.50 ms, 3.205 s */
+static void format_ns(double ns, char *out, size_t outsize)
+{
+	if (ns < 1e6)
+		snprintf(out, outsize, "%.0f us", ns / 1e3);
+	else if (ns < 1e9)
+		snprintf(out, outsize, "%.2f ms", ns / 1e6);
+	else
+		snprintf(out, outsize, "%.3f s", ns / 1e9);
+}
+
+static void wait_syscall(const struct waitinfo *w, struct buf *b)
+{
+	if (w->syscall_err) {
+		put_err(b, "system call", w->syscall_err);
+		return;
+	}
+	if (w->sc.state == SYSCALL_RUNNING) {
+		buf_printf(b, "system call: none, running on a CPU\n");
+		return;
+	}
+	if (w->sc.state == SYSCALL_NONE) {
+		buf_printf(b, "system call: none (blocked outside one, in a page fault or stopped)\n");
+		return;
+	}
+	const char *name = waitinfo_syscall_name(w->sc.nr);
+	buf_printf(b, "system call: %s%s%d (", name ? name : "", name ? " #" : "#", w->sc.nr);
+	for (int i = 0; i < 6; i++)
+		buf_printf(b, i ? ", 0x%llx" : "0x%llx", (unsigned long long)w->sc.args[i]);
+	buf_puts(b, ")\n");
+}
+
+static void wait_delays(struct ui *ui, const struct waitinfo *w, int threads, struct buf *b)
+{
+	if (w->ts_err == -ENOTSUP) {
+		buf_printf(b, "delays: taskstats %s\n", ui->m->sources[SOURCE_TASKSTATS].text);
+		return;
+	}
+	if (w->ts_err) {
+		put_err(b, "delays (taskstats)", w->ts_err);
+		return;
+	}
+	buf_printf(b, "delays since it started (taskstats version %u%s):\n", w->ts_version,
+		   w->process && threads > 1 ? ", summed over its threads" : "");
+	buf_printf(b, "  %-20s %12s %12s %12s\n", "WAITING FOR", "COUNT", "TOTAL", "AVERAGE");
+	for (int c = 0; c < WAIT_COUNT; c++) {
+		const struct wait_delay *dl = &w->delay[c];
+		char tot[24] = "-", avg[24] = "-", cnt[24] = "n/a";
+		if (dl->has) {
+			snprintf(cnt, sizeof cnt, "%llu", (unsigned long long)dl->count);
+			format_ns((double)dl->total_ns, tot, sizeof tot);
+			if (dl->count)
+				format_ns((double)dl->total_ns / (double)dl->count, avg, sizeof avg);
+		}
+		buf_printf(b, "  %-20s %12s %12s %12s%s\n", waitinfo_cat_name((enum wait_cat)c), cnt,
+			   tot, avg, dl->has ? "" : "  (not in this kernel's taskstats)");
+	}
+	if (!ui->m->delayacct_on)
+		buf_printf(b, "  delay accounting is off: only the CPU line counts "
+			      "(sysctl kernel.task_delayacct=1, or --enable-delayacct)\n");
+}
+
+/* "Why is it waiting?": what it sleeps in, the system call, the delays by
+ * cause, the OOM figures and the kernel stack. */
+static void tab_wait(struct ui *ui, struct drill *d, struct buf *b)
+{
+	if (!d->have_wi) {
+		buf_printf(b, "reading...\n");
+		return;
+	}
+	const struct waitinfo *w = &d->wi;
+	buf_printf(b, "state %c", d->ti.stat.state ? d->ti.stat.state : '?');
+	if (w->wchan_err)
+		buf_printf(b, "   sleeping in: %s\n", taskinfo_reason(w->wchan_err));
+	else
+		buf_printf(b, "   sleeping in: %s\n", w->wchan[0] ? w->wchan : "- (not asleep in the kernel)");
+	wait_syscall(w, b);
+	if (w->oom_err)
+		put_err(b, "oom_score", w->oom_err);
+	else
+		buf_printf(b, "oom_score %lld (0-2000, the OOM killer's badness)", (long long)w->oom_score);
+	if (!w->oom_err && !w->oom_adj_err)
+		buf_printf(b, "   oom_score_adj %lld\n", (long long)w->oom_score_adj);
+	else if (!w->oom_err)
+		buf_putc(b, '\n');
+	buf_putc(b, '\n');
+	wait_delays(ui, w, (int)d->ti.stat.num_threads, b);
+	buf_putc(b, '\n');
+	if (w->stack_err) {
+		put_err(b, "kernel stack", w->stack_err);
+		return;
+	}
+	buf_printf(b, "kernel stack:\n%s", w->stack && w->stack[0] ? w->stack : "(empty: running in user space)\n");
 }
 
 static void tab_files(struct drill *d, struct buf *b)
@@ -624,6 +744,7 @@ void drill_draw(struct ui *ui)
 	buf_reset(b);
 	switch (d->tab) {
 	case TAB_THREADS: tab_threads(ui, d, b); break;
+	case TAB_WAIT: tab_wait(ui, d, b); break;
 	case TAB_FILES: tab_files(d, b); break;
 	case TAB_NETWORK: tab_network(ui, d, b); break;
 	case TAB_MEMORY: tab_memory(d, b); break;
@@ -659,6 +780,7 @@ static unsigned set_tab(struct ui *ui, int tab)
 	d->scroll = 0;
 	if (d->tab == TAB_MEMORY && !d->gone)
 		read_info(ui, d); /* smaps now, at most once per refresh */
+	read_wait(ui, d);
 	return RX_REDRAW;
 }
 
@@ -672,7 +794,8 @@ unsigned drill_key(struct ui *ui, int key)
 		return RX_REDRAW | RX_CLEAR;
 	case '\t': case KEY_RIGHT: return set_tab(ui, d->tab + 1);
 	case KEY_BTAB: case KEY_LEFT: return set_tab(ui, d->tab - 1);
-	case '1': case '2': case '3': case '4': case '5': case '6': return set_tab(ui, key - '1');
+	case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+		return set_tab(ui, key - '1');
 	case KEY_UP: if (d->scroll) d->scroll--; return RX_REDRAW;
 	case KEY_DOWN: d->scroll++; return RX_REDRAW;
 	case KEY_PPAGE: d->scroll = d->scroll > page ? d->scroll - page : 0; return RX_REDRAW;
