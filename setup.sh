@@ -21,7 +21,8 @@ packages="build-essential autoconf automake libtool pkg-config libncurses-dev
 libnl-genl-3-dev libpcap-dev libzstd-dev zlib1g-dev libcmocka-dev python3 tmux libcap2-bin util-linux
 procps"
 if [ "$mode" = check ]; then
-  packages="$packages clang libclang-rt-14-dev"
+  # strace and lsof: the screen's s and l keys (tests/ui_tools.sh)
+  packages="$packages clang libclang-rt-14-dev strace lsof"
 fi
 
 missing=""

@@ -16,6 +16,9 @@ struct batch_config {
 	const struct column *sort;
 	bool reverse;
 	bool connections;
+	bool timestamp; /* text: the time on every line */
+	const struct column *const *columns; /* --columns, NULL = default */
+	size_t ncolumns;
 	struct view_filter filter;
 	int out_fd;
 	volatile sig_atomic_t *stop; /* set by a signal handler */

@@ -1,5 +1,6 @@
 /* main.c - parse the command line, then run the batch writer */
 
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,11 @@ static void usage(FILE *f)
 		"  -c, --command=REGEX     only tasks whose command line matches (POSIX ERE)\n"
 		"  -a, --accumulated       totals since pidtop first saw the task instead of rates\n"
 		"  -O, --only-active       only tasks that ran, switched or did I/O in the interval\n"
+		"      --only-io           only tasks that read or wrote storage in the interval\n"
+		"                          (iotop's -o)\n"
+		"  -t, --timestamp         text: every line starts with the report's time\n"
+		"      --columns=LIST      the columns of text, CSV and JSON reports, in order:\n"
+		"                          ids (below) and groups cpu, mem, io, ctx, net\n"
 		"  -s, --sort=COLUMN       sort by a column id (below); default cpu_pct\n"
 		"  -r, --reverse           reverse the sort order\n"
 		"  -i, --interface=DEV     capture traffic on DEV only (default: any)\n"
@@ -67,7 +73,8 @@ static void usage(FILE *f)
 		"      --info              with -R: the recording's span, interval, samples,\n"
 		"                          tasks, sources and size\n"
 		"      --view=VIEW         the screen's first view: table or grid (Tab switches)\n"
-		"      --readonly          the screen sends no signal and changes no priority\n"
+		"      --readonly          the screen sends no signal, changes no priority and\n"
+		"                          runs no strace or lsof\n"
 		"      --no-color          monochrome screen (so does the NO_COLOR variable)\n"
 		"      --proc-root=DIR     read another proc tree (a container's, or a fixture)\n"
 		"      --full-scan         read every file of every task on every refresh\n"
@@ -78,6 +85,9 @@ static void usage(FILE *f)
 		"Columns (ids for -s; keys of CSV and JSON):\n");
 	for (size_t i = 0; i < columns_count; i++)
 		fprintf(f, "  %-20s %s\n", columns[i].id, columns[i].desc);
+	fprintf(f, "\nColumn groups for --columns:\n");
+	for (size_t i = 0; i < column_groups_count; i++)
+		fprintf(f, "  %-20s %s\n", column_groups[i].name, column_groups[i].ids);
 	fprintf(f, "\nEmpty cells: '-' no rate yet (first sample), 'n/a' source off or missing,\n"
 		   "'noaccess' not permitted; null in JSON, empty in CSV.\n"
 		   "See pidtop(1) for details.\n");
@@ -100,6 +110,16 @@ static int start_replay_at(struct model *m, const struct when *w, bool screen, c
 		return -1;
 	}
 	return 0;
+}
+
+/* -w: the last sample goes to the file at the end; its failure is one. */
+static int finish_recording(struct model *m, int rc)
+{
+	if (model_record_flush(m) == MODEL_ERR_RECORD) {
+		fprintf(stderr, "pidtop: cannot record: %s\n", m->record_why);
+		return rc ? rc : 1;
+	}
+	return rc;
 }
 
 static int usage_error(const char *msg)
@@ -199,11 +219,14 @@ int main(int argc, char **argv)
 		int urc = ui_run(&model, &opt, &stop_requested, err, sizeof err);
 		if (urc)
 			fprintf(stderr, "pidtop: %s\n", err);
+		urc = finish_recording(&model, urc);
 		model_free(&model);
 		options_free(&opt);
 		return urc;
 	}
 
+	/* text reports pad by display width, which wcwidth() knows per locale */
+	setlocale(LC_CTYPE, "");
 	struct batch_config bc = {
 		.interval_s = opt.delay_s,
 		.count = opt.count,
@@ -219,7 +242,11 @@ int main(int argc, char **argv)
 				.nuids = opt.nuids,
 				.command = opt.have_command_re ? &opt.command_re : NULL,
 				.only_active = opt.only_active,
+				.only_io = opt.only_io,
 			},
+		.timestamp = opt.timestamp,
+		.columns = opt.columns,
+		.ncolumns = opt.ncolumns,
 		.out_fd = STDOUT_FILENO,
 		.stop = &stop_requested,
 		/* recording without -o: a service that prints nothing */
@@ -232,6 +259,7 @@ int main(int argc, char **argv)
 	int rc = batch_run(&model, &bc, err, sizeof err);
 	if (rc)
 		fprintf(stderr, "pidtop: %s\n", err);
+	rc = finish_recording(&model, rc);
 	model_free(&model);
 	options_free(&opt);
 	return rc;

@@ -201,6 +201,7 @@ int model_init(struct model *m, const struct model_config *cfg, char *why, size_
 
 void model_free(struct model *m)
 {
+	model_record_flush(m);
 	recorder_close(m->recorder);
 	m->recorder = NULL;
 	replay_close(m->replay);
@@ -490,9 +491,15 @@ static int replay_refresh(struct model *m)
 	return 0;
 }
 
-static int record_sample(struct model *m)
+/* A sample is written when the next refresh begins (or at the end):
+ * what the batch writer or the screen reads after a refresh for the rows
+ * it shows (oom_score, I/O priority) is then in it too. */
+int model_record_flush(struct model *m)
 {
-	if (!m->recorder || recorder_write(m->recorder, m, m->record_why, sizeof m->record_why) == 0)
+	if (!m->recorder || !m->record_due)
+		return 0;
+	m->record_due = false;
+	if (recorder_write(m->recorder, m, m->record_why, sizeof m->record_why) == 0)
 		return 0;
 	recorder_close(m->recorder);
 	m->recorder = NULL;
@@ -503,6 +510,7 @@ int model_refresh(struct model *m)
 {
 	if (m->replay)
 		return replay_refresh(m);
+	int rrc = model_record_flush(m);
 	m->gen++;
 	m->prev_now_s = m->now_s;
 	if (m->cfg.fixture_sequence) {
@@ -530,7 +538,8 @@ int model_refresh(struct model *m)
 	refresh_net(m);
 	model_finish(m);
 	m->refresh_s = m->cfg.fixture_sequence ? 0 : clock_mono_s() - m->now_s;
-	return record_sample(m);
+	m->record_due = m->recorder != NULL;
+	return rrc;
 }
 
 bool model_is_replay(const struct model *m)

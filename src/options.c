@@ -28,6 +28,8 @@ enum {
 	OPT_BEGIN,
 	OPT_END,
 	OPT_INFO,
+	OPT_ONLY_IO,
+	OPT_COLUMNS,
 };
 
 static const struct option long_options[] = {
@@ -41,6 +43,9 @@ static const struct option long_options[] = {
 	{"command", required_argument, NULL, 'c'},
 	{"accumulated", no_argument, NULL, 'a'},
 	{"only-active", no_argument, NULL, 'O'},
+	{"only-io", no_argument, NULL, OPT_ONLY_IO},
+	{"columns", required_argument, NULL, OPT_COLUMNS},
+	{"timestamp", no_argument, NULL, 't'},
 	{"sort", required_argument, NULL, 's'},
 	{"reverse", no_argument, NULL, 'r'},
 	{"proc-root", required_argument, NULL, OPT_PROC_ROOT},
@@ -220,7 +225,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	opterr = 0;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, ":bd:n:o:Hp:u:c:aOs:ri:hVw:R:", long_options, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":bd:n:o:Hp:u:c:aOs:ri:thVw:R:", long_options, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
@@ -268,6 +273,17 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		}
 		case 'a': o->accumulated = true; break;
 		case 'O': o->only_active = true; break;
+		case OPT_ONLY_IO: o->only_io = true; break;
+		case OPT_COLUMNS: {
+			char why[160];
+			int n = column_list_parse(optarg, o->columns, OUTPUT_MAX_COLUMNS, why,
+						  sizeof why);
+			if (n < 0)
+				return fail(err, errlen, "--columns: %s", why);
+			o->ncolumns = (size_t)n;
+			break;
+		}
+		case 't': o->timestamp = true; break;
 		case 's':
 			if (!column_find(optarg))
 				return fail(err, errlen,

@@ -17,7 +17,10 @@ struct options {
 	long count; /* 0 = until interrupted */
 	enum output_format format;
 	bool format_set;
-	bool threads, accumulated, only_active, reverse, full_scan;
+	bool threads, accumulated, only_active, only_io, reverse, full_scan;
+	bool timestamp; /* -t: text lines start with the time */
+	const struct column *columns[OUTPUT_MAX_COLUMNS]; /* --columns; ncolumns 0 = default */
+	size_t ncolumns;
 	bool no_net, no_taskstats;
 	bool readonly, no_color;
 	bool enable_delayacct, connections;

@@ -128,6 +128,20 @@ static void apply_system(struct replay *rp, struct model *m, const struct rec_va
 	sr->cur_net.rx_packets = u_of(&v[RS_NET_RX_PKTS]);
 	sr->cur_net.tx_packets = u_of(&v[RS_NET_TX_PKTS]);
 	sr->cur_net.nifaces = (int)u_of(&v[RS_NIFACES]);
+	for (int i = 0; i < PSI_COUNT; i++) {
+		const struct rec_value *p = &v[RS_PSI + 9 * i];
+		struct pressure *ps = &st->psi[i];
+		uint64_t fl = u_of(&p[RP_FLAGS]);
+		st->has_psi[i] = fl & 1;
+		ps->has_full = fl & 2;
+		struct psi_line *l[2] = {&ps->some, &ps->full};
+		for (int k = 0; k < 2; k++) {
+			l[k]->avg10 = f_of(&p[RP_SOME_AVG10 + 4 * k]);
+			l[k]->avg60 = f_of(&p[RP_SOME_AVG60 + 4 * k]);
+			l[k]->avg300 = f_of(&p[RP_SOME_AVG300 + 4 * k]);
+			l[k]->total_us = u_of(&p[RP_SOME_TOTAL + 4 * k]);
+		}
+	}
 	int64_t *counts[] = {&st->tasks.processes, &st->tasks.threads, &st->tasks.running,
 			     &st->tasks.sleeping, &st->tasks.disk_sleep, &st->tasks.stopped,
 			     &st->tasks.zombie, &st->tasks.idle, &st->tasks.other,
@@ -222,6 +236,9 @@ static void set_identity(struct task *t, const struct rec_value *v)
 	t->nthreads = (int32_t)i_of(&v[RF_NTHREADS]);
 	uint64_t fl = u_of(&v[RF_FLAGS]);
 	t->is_thread = fl & RFL_THREAD;
+	t->extra_read = fl & RFL_EXTRA_READ;
+	t->oom_score = (int16_t)i_of(&v[RF_OOM_SCORE]);
+	t->ioprio = (uint16_t)u_of(&v[RF_IOPRIO]);
 	t->ts_source = fl & RFL_TS_SOURCE;
 	t->exit_final = fl & RFL_EXIT_FINAL;
 	t->cmdline_empty = fl & RFL_CMDLINE_EMPTY;

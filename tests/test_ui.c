@@ -152,6 +152,11 @@ static void test_text_width(void **state)
 	/* a small out buffer ends the copy cleanly */
 	assert_int_equal(text_fit(s, strlen(s), 10, true, out, 4, NULL), 1);
 	assert_string_equal(out, "a");
+	/* padding counts cells: 6 cells + 2 spaces = 8, whatever the bytes */
+	assert_int_equal(text_pad(s, strlen(s), 8, true, out, sizeof out), strlen(s) + 2);
+	assert_int_equal(text_width(out, strlen(out), true), 8);
+	assert_int_equal(text_pad("\xce\x94RSS", 5, 9, true, out, sizeof out), 10);
+	assert_int_equal(text_pad("toolongname", 11, 4, true, out, sizeof out), 11); /* never cut */
 }
 
 static void test_layout(void **state)
@@ -185,8 +190,13 @@ static void test_layout(void **state)
 	n = layout_columns(cols, 4, 0, true, s);
 	assert_int_equal(n, 0);
 	/* the header is never cut: ΔRSS in UTF-8, dRSS otherwise */
-	assert_string_equal(format_header(column_find("rss_delta_kb"), false), "dRSS");
-	assert_string_equal(format_header(column_find("cpu_time"), true), "TIME+");
+	assert_string_equal(format_header(column_find("rss_delta_kb"), false, false), "dRSS");
+	assert_string_equal(format_header(column_find("cpu_time"), true, false), "TIME+");
+	/* accumulated: totals, no "/s" */
+	assert_string_equal(format_header(column_find("read_bps"), true, true), "READ");
+	assert_string_equal(format_header(column_find("majflt_ps"), true, true), "majflt");
+	assert_string_equal(format_header(column_find("read_bps"), true, false), "READ/s");
+	assert_string_equal(format_header(column_find("cpu_pct"), true, true), "%CPU");
 }
 
 static void test_settings_parse(void **state)
