@@ -9,6 +9,9 @@
 #include "batch.h"
 #include "columns.h"
 #include "dump.h"
+#include "exporter.h"
+#include "groups.h"
+#include "webconfig.h"
 #include "model.h"
 #include "options.h"
 #include "ui.h"
@@ -59,6 +62,14 @@ static void usage(FILE *f)
 		"      --proc-root=DIR     read another proc tree (a container's, or a fixture)\n"
 		"      --full-scan         read every file of every task on every refresh\n"
 		"                          (turns off the skipping of tasks that did not run)\n"
+		"      --listen=[ADDR:]PORT  run headless as a Prometheus exporter: /metrics in\n"
+		"                          the text format or OpenMetrics; PORT alone binds\n"
+		"                          127.0.0.1; samples every -d seconds (default 5 here)\n"
+		"      --web-config=FILE   TLS and basic auth (Prometheus exporter toolkit format)\n"
+		"      --group-by=KEY      exporter groups: comm (default), user, cgroup or exe\n"
+		"      --group-file=FILE   ordered rules naming groups (YAML; see pidtop(1))\n"
+		"      --top=K             also export the K most active processes by CPU, by\n"
+		"                          disk and by network (default 10; 0: none)\n"
 		"  -h, --help              this help\n"
 		"  -V, --version           version\n"
 		"\n"
@@ -106,6 +117,19 @@ int main(int argc, char **argv)
 		return drc;
 	}
 
+	struct exporter_config ec = {0};
+	struct group_rules rules = {0};
+	static struct webconfig web;
+	if (opt.listen) {
+		int erc = exporter_setup(&opt, &ec, &rules, &web, err, sizeof err);
+		if (erc) {
+			fprintf(stderr, "pidtop: %s\n", err);
+			options_free(&opt);
+			return erc;
+		}
+		ec.stop = &stop_requested;
+	}
+
 	struct model_config mc = {
 		.proc_root = opt.proc_root,
 		.threads = opt.threads,
@@ -134,6 +158,7 @@ int main(int argc, char **argv)
 	int irc = model_init(&model, &mc, err, sizeof err);
 	if (irc < 0) {
 		model_free(&model);
+		exporter_setup_free(&rules, ec.web);
 		options_free(&opt);
 		if (irc == MODEL_ERR_USAGE)
 			return usage_error(err);
@@ -141,6 +166,16 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+
+	if (opt.listen) {
+		int xrc = exporter_run(&model, &ec, err, sizeof err);
+		if (xrc)
+			fprintf(stderr, "pidtop: %s\n", err);
+		model_free(&model);
+		exporter_setup_free(&rules, ec.web);
+		options_free(&opt);
+		return xrc == EXPORTER_ERR_USAGE ? 2 : xrc ? 1 : 0;
+	}
 
 	/* the screen when standard output is a terminal, reports otherwise */
 	if (!opt.batch && isatty(STDOUT_FILENO)) {

@@ -31,6 +31,13 @@ struct options {
 	bool have_command_re;
 	const char *proc_root;
 	int32_t dump_pid; /* --dump: 0 = not asked */
+	/* the exporter (--listen) and groups */
+	const char *listen;     /* [ADDR:]PORT; NULL = no exporter */
+	const char *web_config; /* --web-config FILE */
+	int group_by;           /* enum group_by (groups.h) */
+	bool group_by_set;
+	const char *group_file; /* --group-file FILE */
+	unsigned top_k;         /* --top, default 10 */
 	bool help, version;
 };
 
