@@ -285,6 +285,10 @@ static void machine(struct fmt *f, double sample_duration_s)
 			     m->sources[i].text, NULL, NULL);
 		end_u64(f, 1);
 	}
+	family(f, "pidtop_samples", FT_COUNTER,
+	       "Samples taken: it grows by one every interval (-d) while sampling keeps its clock.");
+	sample_start(f, "pidtop_samples_total", NULL, NULL, NULL, NULL, NULL, NULL);
+	end_u64(f, f->a->sample);
 	family(f, "pidtop_sample_duration_seconds", FT_GAUGE,
 	       "How long the last sample of every process took.");
 	sample_start(f, "pidtop_sample_duration_seconds", NULL, NULL, NULL, NULL, NULL, NULL);
