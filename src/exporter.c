@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 /* Hostile clients: connections beyond this are refused at accept, an idle
@@ -178,6 +179,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return rc;
 }
 
+/* MAX_CONNECTIONS, or fewer when the file descriptor limit is lower: the
+ * model keeps its own files and sockets open beside them */
+static unsigned connection_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= MAX_CONNECTIONS + 64)
+		return MAX_CONNECTIONS;
+	return rl.rlim_cur > 64 + 16 ? (unsigned)rl.rlim_cur - 64 : 16;
+}
+
 static int start_daemon(struct server *s, const struct exporter_config *cfg, char *why,
 			size_t whylen)
 {
@@ -194,7 +206,7 @@ static int start_daemon(struct server *s, const struct exporter_config *cfg, cha
 	}
 	s->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &cfg->addr,
-		MHD_OPTION_CONNECTION_LIMIT, MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
+		MHD_OPTION_CONNECTION_LIMIT, connection_limit(), MHD_OPTION_CONNECTION_TIMEOUT,
 		CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)CONNECTION_MEMORY, MHD_OPTION_HTTPS_MEM_CERT,
 		tls ? cfg->web->cert_pem : NULL, MHD_OPTION_HTTPS_MEM_KEY,

@@ -12,7 +12,8 @@ exp_free_port() {
 
 # exp_start PORT ARGS... : starts pidtop --listen=127.0.0.1:PORT ARGS in the
 # background (EXP_PID), stderr in $SCRATCH/pidtop.err, and waits until
-# /metrics answers (curl options in EXP_CURL, for TLS and auth).
+# /metrics answers (with any status: it may ask for credentials; the
+# scheme is EXP_SCHEME, http by default).
 exp_start() {
 	local port=$1 i
 	shift
@@ -20,7 +21,7 @@ exp_start() {
 	EXP_PID=$!
 	INTEG_PGIDS="$INTEG_PGIDS $EXP_PID"
 	for i in $(seq 100); do
-		if curl -sf -o /dev/null ${EXP_CURL:-} "${EXP_SCHEME:-http}://127.0.0.1:$port/metrics"; then
+		if [ "$(curl -sk -o /dev/null -w '%{http_code}' "${EXP_SCHEME:-http}://127.0.0.1:$port/metrics")" != 000 ]; then
 			return 0
 		fi
 		kill -0 "$EXP_PID" 2>/dev/null || break

@@ -61,7 +61,7 @@ integ_start FORK xforkwriter --dir "$SCRATCH" --children 100 --gap-ms 50 --kib 2
 now=$(date +%s.%N)
 sleep "$("$PYTHON" -c "import sys; print(max(0.0, float(sys.argv[1]) + 18.5 - float(sys.argv[2])))" "$t0" "$now")"
 
-"$PYTHON" - "$API" "$SCRATCH" "$t0" <<'EOP'
+"$PYTHON" - "$API" "$SCRATCH" "$t0" <<'EOP' || exit 1
 import json, sys, urllib.parse, urllib.request
 
 api, scratch, t0 = sys.argv[1], sys.argv[2], float(sys.argv[3])
@@ -144,9 +144,6 @@ else:
     inc = query('increase(pidtop_group_write_bytes_total{group="xforkwriter"}[60s])')
     print("increase() over the run: %s" % inc)
 if fails:
-    print("FAIL: " + "; ".join(fails))
-    sys.exit(1)
+    sys.exit("FAIL: " + "; ".join(fails))
 EOP
-status=$?
-[ "$status" -eq 0 ] || exit "$status"
 exp_stop
