@@ -59,15 +59,6 @@ static struct task *proc(int32_t pid, uint64_t start, const char *comm, uint64_t
 	return t;
 }
 
-static uint64_t group_value(struct groupacc *a, const char *name, int counter)
-{
-	for (size_t i = 0; i < groupacc_ngroups(a); i++)
-		if (strcmp(groupacc_group_name(a, i), name) == 0)
-			return groupacc_group(a, i)->c[counter];
-	fail_msg("no group %s", name);
-	return 0;
-}
-
 static const struct group_stats *group(struct groupacc *a, const char *name)
 {
 	for (size_t i = 0; i < groupacc_ngroups(a); i++)
@@ -75,6 +66,26 @@ static const struct group_stats *group(struct groupacc *a, const char *name)
 			return groupacc_group(a, i);
 	fail_msg("no group %s", name);
 	return NULL;
+}
+
+static uint64_t group_value(struct groupacc *a, const char *name, int counter)
+{
+	return group(a, name)->c[counter];
+}
+
+/* a model with no task, and an accumulator grouping by comm */
+static void start(struct groupacc *a, unsigned top_k)
+{
+	static const struct grouping by_comm = {GROUP_BY_COMM, NULL};
+	model_setup();
+	groupacc_init(a, &by_comm, top_k);
+	m.gen = 1;
+}
+
+static void finish(struct groupacc *a)
+{
+	groupacc_free(a);
+	model_teardown();
 }
 
 static void next_refresh(struct groupacc *a)
@@ -86,11 +97,8 @@ static void next_refresh(struct groupacc *a)
 static void test_counters_never_decrease(void **state)
 {
 	(void)state;
-	model_setup();
-	struct grouping g = {GROUP_BY_COMM, NULL};
 	struct groupacc a;
-	groupacc_init(&a, &g, 0);
-	m.gen = 1;
+	start(&a, 0);
 	/* alive before pidtop: their whole lives count at once */
 	proc(10, 1000, "cc", 100);
 	struct task *y = proc(11, 1001, "cc", 50);
@@ -144,18 +152,14 @@ static void test_counters_never_decrease(void **state)
 	assert_int_equal(group_value(&a, "ld", GC_CPU_USER), 7);
 	assert_int_equal(group(&a, "cc")->processes, 0);
 	assert_int_equal(group(&a, "ld")->processes, 1);
-	groupacc_free(&a);
-	model_teardown();
+	finish(&a);
 }
 
 static void test_top_processes(void **state)
 {
 	(void)state;
-	model_setup();
-	struct grouping g = {GROUP_BY_COMM, NULL};
 	struct groupacc a;
-	groupacc_init(&a, &g, 1);
-	m.gen = 1;
+	start(&a, 1);
 	for (int i = 0; i < 5; i++)
 		proc(100 + i, 1, "w", 0);
 	next_refresh(&a);
@@ -185,18 +189,14 @@ static void test_top_processes(void **state)
 	buf_putc(&b, '\0');
 	assert_null(strstr(b.data, "pid=\"102\""));
 	buf_free(&b);
-	groupacc_free(&a);
-	model_teardown();
+	finish(&a);
 }
 
 static void test_metric_text(void **state)
 {
 	(void)state;
-	model_setup();
-	struct grouping g = {GROUP_BY_COMM, NULL};
 	struct groupacc a;
-	groupacc_init(&a, &g, 0);
-	m.gen = 1;
+	start(&a, 0);
 	struct task *t = proc(7, 1, "a\"b\\c", 123);
 	t->cur.wait_ns = 1500000001; /* 1.500000001 s */
 	next_refresh(&a);
@@ -222,8 +222,7 @@ static void test_metric_text(void **state)
 	buf_putc(&b, '\0');
 	assert_string_equal(b.data, "\"x\\ny\"");
 	buf_free(&b);
-	groupacc_free(&a);
-	model_teardown();
+	finish(&a);
 }
 
 static void test_group_keys_and_rules(void **state)
