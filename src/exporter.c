@@ -159,8 +159,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
-	(void)version, (void)upload_data, (void)upload_data_size, (void)con_cls;
+	(void)version, (void)upload_data;
 	struct server *s = cls;
+	bool readonly = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+			strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	/* A GET is answered on the second call, once the request is whole:
+	 * answered earlier, libmicrohttpd closes the connection after it, and
+	 * a scraper's kept-alive connection would be a new one every scrape.
+	 * Anything else is answered at once (and closed). */
+	static int seen;
+	if (readonly && *con_cls == NULL) {
+		*con_cls = &seen;
+		return MHD_YES;
+	}
+	if (readonly && *upload_data_size) {
+		*upload_data_size = 0; /* a body on a GET: ignored */
+		return MHD_YES;
+	}
 	if (!authorised(s, c))
 		return s->unauthorized
 			       ? MHD_queue_basic_auth_fail_response(c, "pidtop", s->unauthorized)
@@ -168,7 +183,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	bool is_metrics = strcmp(url, "/metrics") == 0;
 	if (!is_metrics && strcmp(url, "/") != 0)
 		return queue(c, MHD_HTTP_NOT_FOUND, s->not_found);
-	if (strcmp(method, MHD_HTTP_METHOD_GET) != 0 && strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+	if (!readonly)
 		return queue(c, MHD_HTTP_METHOD_NOT_ALLOWED, s->not_allowed);
 	if (!is_metrics)
 		return queue(c, MHD_HTTP_OK, s->index);

@@ -3,7 +3,8 @@
 # O_DIRECT writer and a TCP pair running:
 #  - /metrics passes `promtool check metrics` and holds every family of the
 #    contract; the OpenMetrics form (asked for by Accept) ends with # EOF;
-#  - / links to /metrics, other paths are 404 and other methods 405;
+#  - / links to /metrics, other paths are 404 and other methods 405; a
+#    connection is kept alive across scrapes;
 #  - the number of series is the same with 100 and with 1,000 idle
 #    processes of one name, and the group's process gauge counts them.
 . "$(dirname "$0")/exporter_common.sh"
@@ -72,6 +73,9 @@ code=$(curl -s -o /dev/null -w '%{http_code}' "$URL/nope")
 [ "$code" = 404 ] || { echo "FAIL: /nope answered $code, not 404"; exit 1; }
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data x "$URL/metrics")
 [ "$code" = 405 ] || { echo "FAIL: POST /metrics answered $code, not 405"; exit 1; }
+# a scraper's connection is kept alive from one scrape to the next
+curl -sv -o /dev/null -o /dev/null "$URL/metrics" "$URL/metrics" 2>&1 | grep -q 'Re-using existing connection' ||
+	{ echo "FAIL: the connection was not kept alive between two scrapes"; exit 1; }
 code=$(curl -s -o /dev/null -w '%{http_code}' -I "$URL/metrics")
 [ "$code" = 200 ] || { echo "FAIL: HEAD /metrics answered $code"; exit 1; }
 
