@@ -1,5 +1,6 @@
 /* batch.c - sample, wait, report */
 #include "batch.h"
+#include "groupreport.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -36,6 +37,9 @@ int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t
 {
 	struct output out;
 	struct view view = {0};
+	struct group_report groups;
+	if (cfg->grouping)
+		group_report_init(&groups, cfg->grouping);
 	output_init(&out, cfg->format, m->cfg.threads);
 	out.fd = cfg->out_fd;
 	out.connections = cfg->connections;
@@ -63,7 +67,10 @@ int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t
 			break;
 		}
 		buf_reset(&out.b);
-		output_report(&out, m, &view);
+		if (!cfg->grouping)
+			output_report(&out, m, &view);
+		else if (group_report_write(&groups, &out, m, &view, cfg->sort, cfg->reverse) < 0)
+			out.b.failed = true;
 		if (out.b.failed) {
 			snprintf(why, whylen, "out of memory");
 			rc = 1;
@@ -80,6 +87,8 @@ int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t
 		}
 	}
 done:
+	if (cfg->grouping)
+		group_report_free(&groups);
 	view_free(&view);
 	output_free(&out);
 	return rc;

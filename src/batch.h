@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "groups.h"
 #include "model.h"
 #include "output.h"
 #include "view.h"
@@ -17,6 +18,7 @@ struct batch_config {
 	bool reverse;
 	bool connections;
 	struct view_filter filter;
+	const struct grouping *grouping; /* --group-by/--group-file: group rows; NULL: tasks */
 	int out_fd;
 	volatile sig_atomic_t *stop; /* set by a signal handler */
 };

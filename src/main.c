@@ -66,7 +66,8 @@ static void usage(FILE *f)
 		"                          the text format or OpenMetrics; PORT alone binds\n"
 		"                          127.0.0.1; samples every -d seconds (default 5 here)\n"
 		"      --web-config=FILE   TLS and basic auth (Prometheus exporter toolkit format)\n"
-		"      --group-by=KEY      exporter groups: comm (default), user, cgroup or exe\n"
+		"      --group-by=KEY      groups by comm (default), user, cgroup or exe: the\n"
+		"                          exporter's, and with -b one row per group (sums)\n"
 		"      --group-file=FILE   ordered rules naming groups (YAML; see pidtop(1))\n"
 		"      --top=K             also export the K most active processes by CPU, by\n"
 		"                          disk and by network (default 10; 0: none)\n"
@@ -187,6 +188,16 @@ int main(int argc, char **argv)
 		return urc;
 	}
 
+	/* --group-by, --group-file: group rows instead of tasks */
+	struct grouping batch_grouping = {(enum group_by)opt.group_by, NULL};
+	if (opt.group_file) {
+		if (group_rules_load(opt.group_file, &rules, err, sizeof err) < 0) {
+			model_free(&model);
+			options_free(&opt);
+			return usage_error(err);
+		}
+		batch_grouping.rules = &rules;
+	}
 	struct batch_config bc = {
 		.interval_s = opt.delay_s,
 		.count = opt.count,
@@ -203,6 +214,7 @@ int main(int argc, char **argv)
 				.command = opt.have_command_re ? &opt.command_re : NULL,
 				.only_active = opt.only_active,
 			},
+		.grouping = opt.group_by_set || opt.group_file ? &batch_grouping : NULL,
 		.out_fd = STDOUT_FILENO,
 		.stop = &stop_requested,
 	};
@@ -210,6 +222,7 @@ int main(int argc, char **argv)
 	if (rc)
 		fprintf(stderr, "pidtop: %s\n", err);
 	model_free(&model);
+	group_rules_free(&rules);
 	options_free(&opt);
 	return rc;
 }

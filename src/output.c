@@ -296,9 +296,9 @@ static void put_net_extra(struct buf *b, const struct model *m)
 #undef NET_RATE
 }
 
-static void report_json(struct output *o, struct model *m, const struct view *v)
+/* {"time":...,"interval":...,"sources":{...},"system":{...} */
+static void json_head(struct buf *b, struct model *m)
 {
-	struct buf *b = &o->b;
 	buf_puts(b, "{\"time\":\"");
 	put_time_iso(b, &m->wall);
 	buf_puts(b, "\",\"interval\":");
@@ -314,6 +314,12 @@ static void report_json(struct output *o, struct model *m, const struct view *v)
 	}
 	buf_puts(b, "},");
 	put_json_system(b, m);
+}
+
+static void report_json(struct output *o, struct model *m, const struct view *v)
+{
+	struct buf *b = &o->b;
+	json_head(b, m);
 	buf_puts(b, ",\"tasks\":[");
 	for (size_t r = 0; r < v->nrows; r++) {
 		const struct task *t = v->rows[r];
@@ -431,9 +437,9 @@ static void format_text_cell(const struct column *col, const struct cell *c, boo
 	snprintf(out, outsize, "%.*f", dec, v);
 }
 
-static void report_text(struct output *o, struct model *m, const struct view *v)
+/* the report's "# time  interval ..." line and the sources not ok */
+static void text_head(struct buf *b, struct model *m)
 {
-	struct buf *b = &o->b;
 	const struct system_stats *s = &m->sys.stats;
 	char tmp[64];
 	buf_puts(b, "# ");
@@ -448,6 +454,13 @@ static void report_text(struct output *o, struct model *m, const struct view *v)
 	for (int i = 0; i < SOURCE_COUNT; i++)
 		if (strcmp(m->sources[i].text, "ok") != 0)
 			buf_printf(b, "# %s: %s\n", m->sources[i].name, m->sources[i].text);
+}
+
+static void report_text(struct output *o, struct model *m, const struct view *v)
+{
+	struct buf *b = &o->b;
+	char tmp[64];
+	text_head(b, m);
 	for (size_t i = 0; i < o->ntext; i++) {
 		const struct column *col = o->text_cols[i];
 		bool last = i + 1 == o->ntext;
@@ -486,4 +499,47 @@ void output_report(struct output *o, struct model *m, const struct view *v)
 	case OUTPUT_CSV: report_csv(o, m, v); break;
 	case OUTPUT_TEXT: report_text(o, m, v); break;
 	}
+}
+
+/* ---- for the other writers of these formats (groupreport.c) ---- */
+
+void output_json_head(struct buf *b, struct model *m)
+{
+	json_head(b, m);
+}
+
+void output_text_head(struct buf *b, struct model *m)
+{
+	text_head(b, m);
+}
+
+void output_time_iso(struct buf *b, const struct timespec *ts)
+{
+	put_time_iso(b, ts);
+}
+
+void output_json_cell(struct buf *b, const struct column *col, const struct cell *c)
+{
+	put_json_cell(b, col, c);
+}
+
+void output_csv_text(struct buf *b, const char *s, size_t n)
+{
+	put_csv_text(b, s, n);
+}
+
+void output_text_cell(const struct column *col, const struct cell *c, bool accumulated, char *out,
+		      size_t outsize)
+{
+	format_text_cell(col, c, accumulated, out, outsize);
+}
+
+void output_padded(struct buf *b, const char *s, size_t n, int width, bool left, bool last)
+{
+	put_padded(b, s, n, width, left, last);
+}
+
+void output_row_done(struct output *o)
+{
+	row_done(o);
 }
