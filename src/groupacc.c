@@ -255,13 +255,27 @@ static void take_task(struct task *t, void *arg)
 	g->vsz_kb += t->vsz_kb;
 }
 
+/* Whether an exit record's task is the process of entry e. A record's
+ * start time comes in whole seconds since the epoch (taskstats ac_btime),
+ * so a process sampled alive whose record the model could not tie to it
+ * shows up with a start up to a second or two off: the same process, whose
+ * contribution must not be counted twice. (A pid reused within those two
+ * seconds by a process that lived between two samples would be taken for
+ * the old one: counted short, never twice.) */
+static bool same_process(const struct gproc *e, const struct task *t, long hz)
+{
+	uint64_t d = e->start_ticks > t->start_ticks ? e->start_ticks - t->start_ticks
+						     : t->start_ticks - e->start_ticks;
+	return d <= 2 * (uint64_t)hz;
+}
+
 /* A task known only by its exit record (it lived between two samples), or
  * the kept copy of one whose pid was reused. */
 static void take_exited(struct walk *w, const struct task *t)
 {
 	struct groupacc *a = w->a;
 	struct gproc *e = find(a, t->tgid);
-	if (e && e->start_ticks == t->start_ticks) {
+	if (e && same_process(e, t, w->m->clk_tck)) {
 		credit(a, w->m, e, t);
 		return;
 	}

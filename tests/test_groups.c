@@ -139,11 +139,33 @@ static void test_counters_never_decrease(void **state)
 	assert_int_equal(group_value(&a, "cc", GC_WRITE_BYTES), 4096);
 	assert_int_equal(group(&a, "cc")->started, 1);
 
+	/* w is sampled alive, then ends, and its exit record comes as a task of
+	 * its own whose start time is in whole seconds: not counted twice */
+	struct task *w = proc(13, 1600, "cc", 0);
+	w->cur.write_bytes = 1000;
+	next_refresh(&a);
+	assert_int_equal(group_value(&a, "cc", GC_WRITE_BYTES), 4096 + 1000);
+	assert_int_equal(group(&a, "cc")->started, 2);
+	w->exited_gen = m.gen; /* vanished: the model could not tie its record to it */
+	m.nexited = 1;
+	memset(z, 0, sizeof *z);
+	z->tid = z->tgid = 13;
+	z->start_ticks = 1563; /* ac_btime: whole seconds */
+	z->exit_final = z->in_use = true;
+	z->exited_gen = z->seen_gen = m.gen;
+	z->nsamples = 2;
+	z->cur.write_bytes = 3000;
+	task_set_comm(z, "cc");
+	next_refresh(&a);
+	m.nexited = 0;
+	assert_int_equal(group_value(&a, "cc", GC_WRITE_BYTES), 4096 + 3000);
+	task_table_remove(&m.procs, w);
+
 	/* x's pid is reused by a new process: it starts from zero, x's 120 stay */
 	proc(10, 2000, "cc", 3);
 	next_refresh(&a);
 	assert_int_equal(group_value(&a, "cc", GC_CPU_USER), 198);
-	assert_int_equal(group(&a, "cc")->started, 2);
+	assert_int_equal(group(&a, "cc")->started, 3);
 
 	/* it execs: what it did stays in cc, the rest goes to ld */
 	proc(10, 2000, "ld", 10);
