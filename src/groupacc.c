@@ -25,6 +25,7 @@ void groupacc_free(struct groupacc *a)
 	group_table_free(&a->names);
 	free(a->stats);
 	free(a->slots);
+	free(a->exited_taken);
 	memset(a, 0, sizeof *a);
 }
 
@@ -270,23 +271,30 @@ static bool same_process(const struct gproc *e, const struct task *t, long hz)
 }
 
 /* A task known only by its exit record (it lived between two samples), or
- * the kept copy of one whose pid was reused. */
-static void take_exited(struct walk *w, const struct task *t)
+ * the kept copy of one whose pid was reused. Called twice a sample: before
+ * the table walk (known only: a kept copy finds its process's entry before
+ * a new process with that pid takes it over; returns whether it was taken)
+ * and after it (the rest: one sampled in this very refresh before it ended
+ * finds the entry the walk just made). */
+static bool take_exited(struct walk *w, const struct task *t, bool known_only)
 {
 	struct groupacc *a = w->a;
 	struct gproc *e = find(a, t->tgid);
 	if (e && same_process(e, t, w->m->clk_tck)) {
 		credit(a, w->m, e, t);
-		return;
+		return true;
 	}
+	if (known_only)
+		return false;
 	long g = group_of(a, w->m, t);
 	if (g < 0) {
 		w->failed = -1;
-		return;
+		return true; /* out of memory: not counted, and not tried again */
 	}
 	struct gproc tmp = {.group = (uint32_t)g};
 	a->stats[g].started++;
 	credit(a, w->m, &tmp, t);
+	return true;
 }
 
 /* Marks the K processes with the largest score[k] as exported for the
@@ -325,12 +333,16 @@ int groupacc_update(struct groupacc *a, struct model *m)
 		g->rss_kb = g->vsz_kb = 0;
 	}
 	struct walk w = {a, m, 0};
-	/* exit records first: a kept copy finds the entry of its pid before a
-	 * new process with that pid takes it over */
+	bool *taken = array_grow(a->exited_taken, &a->exited_cap, m->nexited + 1, sizeof *taken, 64);
+	if (!taken)
+		return -1;
+	a->exited_taken = taken;
 	for (size_t i = 0; i < m->nexited; i++)
-		if (m->exited[i].exit_final)
-			take_exited(&w, &m->exited[i]);
+		taken[i] = !m->exited[i].exit_final || take_exited(&w, &m->exited[i], true);
 	task_table_foreach(&m->procs, take_task, &w);
+	for (size_t i = 0; i < m->nexited; i++)
+		if (!taken[i])
+			take_exited(&w, &m->exited[i], false);
 	/* drop the entries of processes the model no longer holds */
 	size_t live = 0;
 	for (size_t i = 0; i < a->nslots; i++)

@@ -65,6 +65,8 @@ struct groupacc {
 	struct gproc *slots; /* open addressing by tgid */
 	size_t nslots, count;
 	uint32_t sample; /* updates so far */
+	bool *exited_taken; /* this sample's exit rows already counted */
+	size_t exited_cap;
 	unsigned top_k;
 	bool needs_exe;
 };

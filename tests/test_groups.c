@@ -161,11 +161,30 @@ static void test_counters_never_decrease(void **state)
 	assert_int_equal(group_value(&a, "cc", GC_WRITE_BYTES), 4096 + 3000);
 	task_table_remove(&m.procs, w);
 
+	/* v is read alive for the first time and ends before the same
+	 * refresh's exit records are drained: its partial figures and its
+	 * record (in whole seconds) are one process */
+	struct task *v = proc(14, 1700, "cc", 0);
+	v->cur.write_bytes = 500;
+	m.nexited = 1;
+	memset(z, 0, sizeof *z);
+	z->tid = z->tgid = 14;
+	z->start_ticks = 1651;
+	z->exit_final = z->in_use = true;
+	z->exited_gen = z->seen_gen = m.gen;
+	z->nsamples = 2;
+	z->cur.write_bytes = 2000;
+	task_set_comm(z, "cc");
+	next_refresh(&a);
+	m.nexited = 0;
+	assert_int_equal(group_value(&a, "cc", GC_WRITE_BYTES), 4096 + 3000 + 2000);
+	task_table_remove(&m.procs, v);
+
 	/* x's pid is reused by a new process: it starts from zero, x's 120 stay */
 	proc(10, 2000, "cc", 3);
 	next_refresh(&a);
 	assert_int_equal(group_value(&a, "cc", GC_CPU_USER), 198);
-	assert_int_equal(group(&a, "cc")->started, 3);
+	assert_int_equal(group(&a, "cc")->started, 4);
 
 	/* it execs: what it did stays in cc, the rest goes to ld */
 	proc(10, 2000, "ld", 10);
