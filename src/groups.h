@@ -52,6 +52,9 @@ const char *group_by_name(enum group_by by);
  * Keys of a rule: name (required) and at least one of comm, exe, cmdline,
  * user, cgroup. Returns 0, or -1 with a one-line message in err. */
 int group_rules_load(const char *path, struct group_rules *r, char *err, size_t errlen);
+/* The same from a loaded document (grouprules.c; fuzz/fuzz_config.c). */
+struct yamlcfg;
+int group_rules_from_yaml(struct yamlcfg *y, struct group_rules *r, char *err, size_t errlen);
 void group_rules_free(struct group_rules *r);
 
 struct grouping {

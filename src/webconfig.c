@@ -4,6 +4,9 @@
 
 #include <crypt.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,32 +16,40 @@
 
 static char *read_pem(const char *cfg_path, const char *name, char *err, size_t errlen)
 {
+	char shown[YAMLCFG_SHOWN_MAX];
 	char path[4096];
 	const char *slash = strrchr(cfg_path, '/');
 	if (name[0] == '/' || !slash)
 		snprintf(path, sizeof path, "%s", name);
 	else
 		snprintf(path, sizeof path, "%.*s/%s", (int)(slash - cfg_path), cfg_path, name);
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "cannot read '%.200s': %s", path, strerror(errno));
+	/* a regular file only: a fifo or a device would block or never end */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "cannot read '%s': %s", yamlcfg_shown(path, shown),
+			 fd < 0 ? strerror(errno) : "not a regular file");
+		if (fd >= 0)
+			close(fd);
 		return NULL;
 	}
 	char *data = malloc(PEM_MAX + 1);
-	size_t n = data ? fread(data, 1, PEM_MAX + 1, f) : 0;
-	fclose(f);
-	if (!data || n == 0 || n > PEM_MAX || !strstr(data, "-----BEGIN ")) {
+	ssize_t n = data ? read(fd, data, PEM_MAX + 1) : -1;
+	close(fd);
+	if (n > 0 && n <= PEM_MAX)
+		data[n] = '\0';
+	if (n <= 0 || n > PEM_MAX || !strstr(data, "-----BEGIN ")) {
 		free(data);
-		snprintf(err, errlen, "'%.200s' is not a PEM file", path);
+		snprintf(err, errlen, "'%s' is not a PEM file", yamlcfg_shown(path, shown));
 		return NULL;
 	}
-	data[n] = '\0';
 	return data;
 }
 
 static int tls_section(struct yamlcfg *y, yaml_node_t *n, struct webconfig *w, char *err,
 		       size_t errlen)
 {
+	char shown[YAMLCFG_SHOWN_MAX];
 	if (n->type != YAML_MAPPING_NODE) {
 		snprintf(err, errlen, "tls_server_config is a mapping");
 		return -1;
@@ -53,7 +64,7 @@ static int tls_section(struct yamlcfg *y, yaml_node_t *n, struct webconfig *w, c
 			key = v;
 		else {
 			snprintf(err, errlen, "tls_server_config: unsupported key '%s' (cert_file and key_file are)",
-				 k ? k : "?");
+				 yamlcfg_shown(k ? k : "?", shown));
 			return -1;
 		}
 	}
@@ -70,6 +81,7 @@ static int tls_section(struct yamlcfg *y, yaml_node_t *n, struct webconfig *w, c
 static int users_section(struct yamlcfg *y, yaml_node_t *n, struct webconfig *w, char *err,
 			 size_t errlen)
 {
+	char shown[YAMLCFG_SHOWN_MAX];
 	if (n->type != YAML_MAPPING_NODE) {
 		snprintf(err, errlen, "basic_auth_users is a mapping of user: bcrypt hash");
 		return -1;
@@ -89,7 +101,8 @@ static int users_section(struct yamlcfg *y, yaml_node_t *n, struct webconfig *w,
 		}
 		/* bcrypt only, as the exporter toolkit: $2a$, $2b$ or $2y$ */
 		if (strncmp(v, "$2", 2) != 0 || crypt_checksalt(v) != CRYPT_SALT_OK) {
-			snprintf(err, errlen, "basic_auth_users: the hash of '%s' is not bcrypt", k);
+			snprintf(err, errlen, "basic_auth_users: the hash of '%s' is not bcrypt",
+				 yamlcfg_shown(k, shown));
 			return -1;
 		}
 		struct web_user *u = &w->users[w->nusers++];
@@ -105,6 +118,7 @@ static int users_section(struct yamlcfg *y, yaml_node_t *n, struct webconfig *w,
 
 static int load_sections(struct yamlcfg *y, struct webconfig *w, char *err, size_t errlen)
 {
+	char shown[YAMLCFG_SHOWN_MAX];
 	yaml_node_t *root = yamlcfg_root(y);
 	if (root->type != YAML_MAPPING_NODE) {
 		snprintf(err, errlen, "expected tls_server_config and/or basic_auth_users");
@@ -121,7 +135,7 @@ static int load_sections(struct yamlcfg *y, struct webconfig *w, char *err, size
 			rc = users_section(y, v, w, err, errlen);
 		else {
 			snprintf(err, errlen, "unsupported or repeated key '%s' (tls_server_config and basic_auth_users are supported)",
-				 k ? k : "?");
+				 yamlcfg_shown(k ? k : "?", shown));
 			rc = -1;
 		}
 		if (rc < 0)
@@ -130,19 +144,27 @@ static int load_sections(struct yamlcfg *y, struct webconfig *w, char *err, size
 	return 0;
 }
 
-int webconfig_load(const char *path, struct webconfig *w, char *err, size_t errlen)
+int webconfig_from_yaml(struct yamlcfg *y, struct webconfig *w, char *err, size_t errlen)
 {
 	memset(w, 0, sizeof *w);
 	pthread_mutex_init(&w->lock, NULL);
-	struct yamlcfg y;
-	if (yamlcfg_load(&y, path, err, errlen) < 0) {
-		yamlcfg_free(&y);
-		return -1;
-	}
 	char why[400];
-	int rc = load_sections(&y, w, why, sizeof why);
+	int rc = load_sections(y, w, why, sizeof why);
 	if (rc < 0)
-		snprintf(err, errlen, "%s: %s", path, why);
+		snprintf(err, errlen, "%s: %s", y->path, why);
+	return rc;
+}
+
+int webconfig_load(const char *path, struct webconfig *w, char *err, size_t errlen)
+{
+	struct yamlcfg y;
+	int rc = yamlcfg_load(&y, path, err, errlen);
+	if (rc == 0) {
+		rc = webconfig_from_yaml(&y, w, err, errlen);
+	} else {
+		memset(w, 0, sizeof *w);
+		pthread_mutex_init(&w->lock, NULL);
+	}
 	yamlcfg_free(&y);
 	return rc;
 }

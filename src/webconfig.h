@@ -29,6 +29,9 @@ struct webconfig {
 
 /* Returns 0, or -1 with a one-line message naming the file in err. */
 int webconfig_load(const char *path, struct webconfig *w, char *err, size_t errlen);
+/* The same from a loaded document (fuzz/fuzz_config.c). */
+struct yamlcfg;
+int webconfig_from_yaml(struct yamlcfg *y, struct webconfig *w, char *err, size_t errlen);
 void webconfig_free(struct webconfig *w);
 /* true when the user exists and the password matches its hash (crypt(3)). */
 bool webconfig_check(struct webconfig *w, const char *user, const char *password);

@@ -326,6 +326,8 @@ static void test_group_keys_and_rules(void **state)
 		"groups:\n  - name: x\n    pid: '1'\n",     /* unknown key */
 		"rules: []\n",                              /* not groups */
 		"groups: [\n",                              /* not YAML */
+		"groups:\n  - name: x\n    comm: 'a+++'\n",  /* stacked repetition */
+		"groups:\n  - name: x\n    comm: '((a{50}){50}){50}'\n", /* 125,000 copies */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		FILE *f = fopen(path, "w");
