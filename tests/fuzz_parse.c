@@ -11,13 +11,10 @@
 
 #include "parse.h"
 
+#include "../fuzz/fuzz_check.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			__builtin_trap();                                                          \
-	} while (0)
 
 static void fuzz_task_files(const char *buf, size_t len)
 {
