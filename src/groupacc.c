@@ -181,8 +181,13 @@ static void credit(struct groupacc *a, struct model *m, struct gproc *e, const s
 		for (int k = GC_NET_TX_BYTES; k < GC_COUNT; k++)
 			e->c[k] += inc[k];
 	}
-	for (int k = 0; k < GC_COUNT; k++)
+	bool grew = false;
+	for (int k = 0; k < GC_COUNT; k++) {
 		g->c[k] += inc[k];
+		grew |= inc[k] != 0;
+	}
+	if (grew)
+		g->last_active = a->sample;
 	e->score[0] = inc[GC_CPU_USER] + inc[GC_CPU_SYSTEM] + inc[GC_CPU_GUEST];
 	e->score[1] = inc[GC_READ_BYTES] + inc[GC_WRITE_BYTES];
 	e->score[2] = inc[GC_NET_TX_BYTES] + inc[GC_NET_RX_BYTES];
@@ -250,6 +255,7 @@ static void take_task(struct task *t, void *arg)
 	if (t->exited_gen)
 		return;
 	e->rss_kb = t->rss_kb;
+	g->last_active = a->sample;
 	g->processes++;
 	g->threads += t->nthreads > 0 ? (uint32_t)t->nthreads : 1;
 	g->rss_kb += t->rss_kb;
@@ -324,6 +330,52 @@ static void select_top(struct groupacc *a, int k)
 	free(best);
 }
 
+/* Forgets the groups idle for idle_samples: the names, the counters and the
+ * indexes are rebuilt without them. */
+static int expire_groups(struct groupacc *a)
+{
+	size_t n = groupacc_ngroups(a), keep = 0;
+	for (size_t i = 0; i < n; i++)
+		keep += a->stats[i].processes || a->sample - a->stats[i].last_active < a->idle_samples;
+	if (keep == n)
+		return 0;
+	struct group_table names;
+	group_table_init(&names);
+	uint32_t *map = malloc(n * sizeof *map);
+	struct group_stats *stats = calloc(keep ? keep : 1, sizeof *stats);
+	bool ok = map && stats;
+	for (size_t i = 0; ok && i < n; i++) {
+		const struct group_stats *s = &a->stats[i];
+		map[i] = UINT32_MAX;
+		if (!s->processes && a->sample - s->last_active >= a->idle_samples)
+			continue;
+		long j = group_table_intern(&names, a->names.names[i]);
+		if (j < 0)
+			ok = false;
+		else
+			stats[j] = *s, map[i] = (uint32_t)j;
+	}
+	for (size_t i = 0; ok && i < a->nslots; i++)
+		if (a->slots[i].used && map[a->slots[i].group] == UINT32_MAX)
+			ok = false; /* a process of an idle group: cannot be, but keep all then */
+	if (!ok) {
+		group_table_free(&names);
+		free(map);
+		free(stats);
+		return -1;
+	}
+	for (size_t i = 0; i < a->nslots; i++)
+		if (a->slots[i].used)
+			a->slots[i].group = map[a->slots[i].group];
+	group_table_free(&a->names);
+	free(a->stats);
+	a->names = names;
+	a->stats = stats;
+	a->stats_cap = keep ? keep : 1;
+	free(map);
+	return 0;
+}
+
 int groupacc_update(struct groupacc *a, struct model *m)
 {
 	a->sample++;
@@ -352,5 +404,8 @@ int groupacc_update(struct groupacc *a, struct model *m)
 	if (a->top_k)
 		for (int k = 0; k < 3; k++)
 			select_top(a, k);
+	/* a look every 64 samples is enough: it only keeps memory bounded */
+	if (a->idle_samples && a->sample % 64 == 0 && expire_groups(a) < 0)
+		w.failed = -1;
 	return w.failed;
 }

@@ -11,6 +11,10 @@
  * its comm) leaves what it did in the old group and adds to the new one
  * from then on. Gauges (memory, processes, threads) are of the living.
  *
+ * A group forgotten after idle_samples without a living process or an
+ * increase starts again from zero if its name comes back: one reset, after
+ * a long absence, instead of series without end.
+ *
  * Traffic is not a task counter in the model: each process's traffic of
  * the interval is added as it comes (model.h, task_delta.net). */
 #ifndef PIDTOP_GROUPACC_H
@@ -41,6 +45,7 @@ struct group_stats {
 	uint64_t started;            /* processes first seen after the first sample */
 	uint64_t rss_kb, vsz_kb;     /* of the living */
 	uint32_t processes, threads; /* living */
+	uint32_t last_active;        /* the last sample it had a living process or grew */
 };
 
 /* one known process */
@@ -69,6 +74,10 @@ struct groupacc {
 	size_t exited_cap;
 	unsigned top_k;
 	bool needs_exe;
+	/* a group with no living process that has not grown for this many
+	 * samples is forgotten (0: never), so names that never come back
+	 * (a process naming itself after a serial number) do not pile up */
+	uint32_t idle_samples;
 };
 
 #define GROUPACC_TOP_HOLD 10 /* a top process stays exported this many samples */

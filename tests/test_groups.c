@@ -196,6 +196,42 @@ static void test_counters_never_decrease(void **state)
 	finish(&a);
 }
 
+static void test_idle_groups_forgotten(void **state)
+{
+	(void)state;
+	struct groupacc a;
+	start(&a, 0);
+	a.idle_samples = 100;
+	proc(1, 1, "keeper", 5); /* alive throughout, idle */
+	m.exited = calloc(1, sizeof *m.exited);
+	m.nexited = 1;
+	struct task *z = &m.exited[0];
+	z->tid = z->tgid = 50;
+	z->start_ticks = 10;
+	z->exit_final = z->in_use = true;
+	z->exited_gen = z->seen_gen = m.gen;
+	z->nsamples = 2;
+	z->cur.utime = 7;
+	task_set_comm(z, "spwc17"); /* a name that never comes back */
+	next_refresh(&a);
+	m.nexited = 0;
+	assert_int_equal(group_value(&a, "spwc17", GC_CPU_USER), 7);
+	size_t before = groupacc_ngroups(&a);
+	for (int i = 0; i < 130; i++) {
+		proc(1, 1, "keeper", 5);
+		next_refresh(&a);
+	}
+	assert_int_equal(groupacc_ngroups(&a), before - 1);
+	for (size_t i = 0; i < groupacc_ngroups(&a); i++)
+		assert_string_not_equal(groupacc_group_name(&a, i), "spwc17");
+	assert_int_equal(group_value(&a, "keeper", GC_CPU_USER), 5);
+	assert_int_equal(group(&a, "keeper")->processes, 1);
+	proc(1, 1, "keeper", 9); /* its process still counts into it */
+	next_refresh(&a);
+	assert_int_equal(group_value(&a, "keeper", GC_CPU_USER), 9);
+	finish(&a);
+}
+
 static void test_top_processes(void **state)
 {
 	(void)state;
@@ -349,6 +385,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counters_never_decrease),
 		cmocka_unit_test(test_top_processes),
+		cmocka_unit_test(test_idle_groups_forgotten),
 		cmocka_unit_test(test_metric_text),
 		cmocka_unit_test(test_group_keys_and_rules),
 	};
