@@ -118,8 +118,9 @@ def hwm_kb(pid):
 
 conns = {}
 
-def scrape(port):
-    """one scrape on a kept-alive connection, as Prometheus scrapes"""
+def scrape(port, again=True):
+    """one scrape on a kept-alive connection, as Prometheus scrapes; a
+    connection the server closed meanwhile is opened again"""
     t = time.perf_counter()
     c = conns.get(port)
     if c is None:
@@ -131,6 +132,8 @@ def scrape(port):
     except (OSError, http.client.HTTPException):
         c.close()
         del conns[port]
+        if again:
+            return scrape(port, False)
         raise OSError("scrape of %d failed" % port)
     if r.status != 200:
         raise SystemExit("exporter.sh: %d answered %d" % (port, r.status))

@@ -22,7 +22,10 @@
  * line and headers do not fit the per-connection memory is answered 431
  * or closed (libmicrohttpd). 200 idle clients still leave room. */
 #define MAX_CONNECTIONS 1000u
-#define CONNECTION_TIMEOUT_S 10u
+/* over a minute: a scraper's kept-alive connection survives between scrapes
+ * (Prometheus scrapes every 15 s to 1 min); a new connection costs the
+ * capture a look-up of its owner */
+#define CONNECTION_TIMEOUT_S 75u
 #define CONNECTION_MEMORY (16u * 1024u)
 
 #define GROUP_IDLE_S 3600.0
