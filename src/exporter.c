@@ -28,7 +28,7 @@
 #define CONNECTION_TIMEOUT_S 75u
 #define CONNECTION_MEMORY (16u * 1024u)
 
-#define GROUP_IDLE_S 3600.0
+#define GROUP_IDLE_S 600.0
 
 #define CT_TEXT "text/plain; version=0.0.4; charset=utf-8"
 #define CT_OPENMETRICS "application/openmetrics-text; version=1.0.0; charset=utf-8"
@@ -336,8 +336,8 @@ int exporter_run(struct model *m, const struct exporter_config *cfg, char *why, 
 		MHD_add_response_header(s.not_allowed, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	struct groupacc acc;
 	groupacc_init(&acc, &cfg->grouping, cfg->top_k);
-	/* a group without a living process that has not grown for an hour is
-	 * forgotten (groupacc.h) */
+	/* a group without a living process that has not grown for ten minutes
+	 * is forgotten (groupacc.h) */
 	double idle = GROUP_IDLE_S / cfg->interval_s;
 	acc.idle_samples = idle < 64 ? 64 : idle > 1e9 ? 1000000000u : (uint32_t)idle;
 	struct timespec deadline;

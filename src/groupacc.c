@@ -131,6 +131,10 @@ static long group_of(struct groupacc *a, struct model *m, const struct task *t)
 			exe[0] = '\0'; /* it ended: no exe to read */
 	}
 	grouping_name(&a->grouping, m, t, a->needs_exe ? exe : NULL, name, sizeof name);
+	/* past the cap, new names share one group: the series stay bounded
+	 * whatever names processes give themselves */
+	if (a->names.n >= GROUPACC_MAX_GROUPS && group_table_find(&a->names, name) < 0)
+		snprintf(name, sizeof name, "%s", GROUPACC_OTHER);
 	long g = group_table_intern(&a->names, name);
 	if (g < 0 || !stats_room(a))
 		return -1;

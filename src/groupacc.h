@@ -81,6 +81,10 @@ struct groupacc {
 };
 
 #define GROUPACC_TOP_HOLD 10 /* a top process stays exported this many samples */
+/* At most this many groups (and the one below): a new name past it goes to
+ * GROUPACC_OTHER, until idle groups are forgotten. */
+#define GROUPACC_MAX_GROUPS 500
+#define GROUPACC_OTHER "(other)"
 
 void groupacc_init(struct groupacc *a, const struct grouping *g, unsigned top_k);
 void groupacc_free(struct groupacc *a);

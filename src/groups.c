@@ -151,6 +151,17 @@ static bool rehash(struct group_table *gt)
 	return true;
 }
 
+long group_table_find(const struct group_table *gt, const char *name)
+{
+	if (!gt->nslots)
+		return -1;
+	size_t mask = gt->nslots - 1;
+	for (size_t j = (size_t)hash_name(name) & mask; gt->slots[j]; j = (j + 1) & mask)
+		if (strcmp(gt->names[gt->slots[j] - 1], name) == 0)
+			return (long)gt->slots[j] - 1;
+	return -1;
+}
+
 long group_table_intern(struct group_table *gt, const char *name)
 {
 	if ((gt->n + 1) * 2 > gt->nslots && !rehash(gt))

@@ -86,5 +86,7 @@ void group_table_init(struct group_table *gt);
 void group_table_free(struct group_table *gt);
 /* The index of name, added when new; -1 when out of memory. */
 long group_table_intern(struct group_table *gt, const char *name);
+/* The index of name, or -1 when it is not in the table. */
+long group_table_find(const struct group_table *gt, const char *name);
 
 #endif

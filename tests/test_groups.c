@@ -229,6 +229,16 @@ static void test_idle_groups_forgotten(void **state)
 	proc(1, 1, "keeper", 9); /* its process still counts into it */
 	next_refresh(&a);
 	assert_int_equal(group_value(&a, "keeper", GC_CPU_USER), 9);
+	/* past the cap, new names share one group */
+	for (int i = 0; i < GROUPACC_MAX_GROUPS + 20; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "n%d", i);
+		proc(1000 + i, 1, name, 1);
+	}
+	next_refresh(&a);
+	assert_int_equal(groupacc_ngroups(&a), GROUPACC_MAX_GROUPS + 1);
+	assert_int_equal(group(&a, GROUPACC_OTHER)->processes, 21);
+	assert_int_equal(group(&a, "keeper")->processes, 1);
 	finish(&a);
 }
 
