@@ -2,6 +2,7 @@
 #include "batch.h"
 #include "average.h"
 #include "rowextra.h"
+#include "groupreport.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -92,9 +93,12 @@ int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t
 	struct output out;
 	struct view view = {0};
 	output_setup(&out, m, cfg);
+	struct group_report groups;
+	if (cfg->grouping)
+		group_report_init(&groups, cfg->grouping);
 	/* pidstat's Average: block, for text runs with a COUNT */
 	struct average *avg =
-		cfg->format == OUTPUT_TEXT && cfg->count > 0 ? average_new(&out) : NULL;
+		cfg->format == OUTPUT_TEXT && cfg->count > 0 && !cfg->grouping ? average_new(&out) : NULL;
 	enum write_end end = WRITE_OK;
 	struct timespec deadline;
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
@@ -119,7 +123,10 @@ int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t
 		if (output_needs_extra(&out))
 			rowextra_update(m, view.rows, view.nrows);
 		buf_reset(&out.b);
-		output_report(&out, m, &view);
+		if (!cfg->grouping)
+			output_report(&out, m, &view);
+		else if (group_report_write(&groups, &out, m, &view, cfg->sort, cfg->reverse) < 0)
+			out.b.failed = true;
 		end = write_out(&out, cfg->out_fd, why, whylen);
 	}
 	if (avg && end == WRITE_OK) {
@@ -128,6 +135,8 @@ int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t
 		end = write_out(&out, cfg->out_fd, why, whylen);
 	}
 	average_free(avg);
+	if (cfg->grouping)
+		group_report_free(&groups);
 	view_free(&view);
 	output_free(&out);
 	return end == WRITE_FAILED ? 1 : 0;

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdbool.h>
 
+#include "groups.h"
 #include "model.h"
 #include "output.h"
 #include "view.h"
@@ -20,6 +21,7 @@ struct batch_config {
 	const struct column *const *columns; /* --columns, NULL = default */
 	size_t ncolumns;
 	struct view_filter filter;
+	const struct grouping *grouping; /* --group-by/--group-file: group rows; NULL: tasks */
 	int out_fd;
 	volatile sig_atomic_t *stop; /* set by a signal handler */
 	bool quiet;     /* -w without -o: record, print nothing */

@@ -131,6 +131,16 @@ static void get_cmdline(struct model *m, const struct task *t, struct cell *c)
 	set_text(c, p->cmdline ? p->cmdline : task_comm(p));
 }
 
+static void get_cgroup(struct model *m, const struct task *t, struct cell *c)
+{
+	(void)m;
+	const struct task *p = proc_of(t);
+	if (p->cgroup)
+		set_text(c, p->cgroup);
+	else
+		set_state(c, CELL_NA, CELL_TEXT);
+}
+
 static void get_state(struct model *m, const struct task *t, struct cell *c)
 {
 	(void)m;
@@ -258,6 +268,7 @@ const struct column columns[] = {
 	{"uid", "UID", "real user id", 6, 0, UNIT_NONE, COL_ASCENDING, get_uid},
 	{"user", "USER", "user name of the real uid", 9, 0, UNIT_NONE, COL_LEFT | COL_ASCENDING | COL_TEXT, get_user},
 	{"comm", "COMM", "task name (the thread's own on thread rows)", 15, 0, UNIT_NONE, COL_LEFT | COL_ASCENDING, get_comm},
+	{"cgroup", "CGROUP", "cgroup v2 path (the screen shows the unit or container id)", 24, 0, UNIT_NONE, COL_LEFT | COL_ASCENDING, get_cgroup},
 	{"cmdline", "COMMAND", "full command line; [name] for kernel threads", 0, 0, UNIT_NONE, COL_LEFT | COL_ASCENDING | COL_TEXT | COL_LAST, get_cmdline},
 	{"state", "S", "state: R running, S sleeping, D disk sleep, T stopped, Z zombie, I idle", 1, 0, UNIT_NONE, COL_LEFT | COL_ASCENDING | COL_TEXT, get_state},
 	{"threads", "THR", "threads in the process", 4, 0, UNIT_NONE, 0, get_threads},
@@ -439,4 +450,13 @@ void column_format_human(double v, char *out, size_t outsize)
 		u++;
 	}
 	snprintf(out, outsize, a < 10 ? "%.1f%c" : "%.0f%c", v, units[u]);
+}
+
+bool column_screen_text(const struct column *col, const struct cell *c, char *out,
+			size_t outsize)
+{
+	if (col->get != get_cgroup || c->state != CELL_VALUE || c->kind != CELL_TEXT)
+		return false;
+	cgroup_short_name(c->s, c->slen, out, outsize);
+	return true;
 }

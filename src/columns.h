@@ -86,6 +86,11 @@ int column_compare(const struct column *col, struct model *m, const struct task 
 /* The column's title: its header, except that under -a (accumulated) the
  * rate columns hold totals and lose their "/s" ("READ/s" -> "READ"). */
 const char *column_title(const struct column *col, bool accumulated);
+/* The screen's shorter form of a text cell (cgroup: the unit or container
+ * id), into out; false when the cell is shown as it is. Text, CSV and
+ * JSON keep the whole value. */
+bool column_screen_text(const struct column *col, const struct cell *c, char *out,
+			size_t outsize);
 /* formats a value for text in human units (K, M, G, T) into out */
 void column_format_human(double v, char *out, size_t outsize);
 

@@ -10,6 +10,9 @@
 #include "batch.h"
 #include "columns.h"
 #include "dump.h"
+#include "exporter.h"
+#include "groups.h"
+#include "webconfig.h"
 #include "model.h"
 #include "options.h"
 #include "recfile.h"
@@ -79,6 +82,15 @@ static void usage(FILE *f)
 		"      --proc-root=DIR     read another proc tree (a container's, or a fixture)\n"
 		"      --full-scan         read every file of every task on every refresh\n"
 		"                          (turns off the skipping of tasks that did not run)\n"
+		"      --listen=[ADDR:]PORT  run headless as a Prometheus exporter: /metrics in\n"
+		"                          the text format or OpenMetrics; PORT alone binds\n"
+		"                          127.0.0.1; samples every -d seconds (default 5 here)\n"
+		"      --web-config=FILE   TLS and basic auth (Prometheus exporter toolkit format)\n"
+		"      --group-by=KEY      groups by comm (default), user, cgroup or exe: the\n"
+		"                          exporter's, and with -b one row per group (sums)\n"
+		"      --group-file=FILE   ordered rules naming groups (YAML; see pidtop(1))\n"
+		"      --top=K             also export the K most active processes by CPU, by\n"
+		"                          disk and by network (default 10; 0: none)\n"
 		"  -h, --help              this help\n"
 		"  -V, --version           version\n"
 		"\n"
@@ -166,6 +178,19 @@ int main(int argc, char **argv)
 		return irc;
 	}
 
+	struct exporter_config ec = {0};
+	struct group_rules rules = {0};
+	static struct webconfig web;
+	if (opt.listen) {
+		int erc = exporter_setup(&opt, &ec, &rules, &web, err, sizeof err);
+		if (erc) {
+			fprintf(stderr, "pidtop: %s\n", err);
+			options_free(&opt);
+			return erc;
+		}
+		ec.stop = &stop_requested;
+	}
+
 	struct model_config mc = {
 		.replay_path = opt.replay_path,
 		.record_path = opt.record_path,
@@ -198,6 +223,7 @@ int main(int argc, char **argv)
 	int irc = model_init(&model, &mc, err, sizeof err);
 	if (irc < 0) {
 		model_free(&model);
+		exporter_setup_free(&rules, ec.web);
 		options_free(&opt);
 		if (irc == MODEL_ERR_USAGE)
 			return usage_error(err);
@@ -205,6 +231,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+
+	if (opt.listen) {
+		int xrc = exporter_run(&model, &ec, err, sizeof err);
+		if (xrc)
+			fprintf(stderr, "pidtop: %s\n", err);
+		int frc = finish_recording(&model, xrc ? 1 : 0);
+		model_free(&model);
+		exporter_setup_free(&rules, ec.web);
+		options_free(&opt);
+		return xrc == EXPORTER_ERR_USAGE ? 2 : xrc ? 1 : frc;
+	}
 
 	bool screen = !opt.batch && isatty(STDOUT_FILENO);
 	if (opt.have_begin && start_replay_at(&model, &opt.begin, screen, err, sizeof err) < 0) {
@@ -227,6 +264,16 @@ int main(int argc, char **argv)
 
 	/* text reports pad by display width, which wcwidth() knows per locale */
 	setlocale(LC_CTYPE, "");
+	/* --group-by, --group-file: group rows instead of tasks */
+	struct grouping batch_grouping = {(enum group_by)opt.group_by, NULL};
+	if (opt.group_file) {
+		if (group_rules_load(opt.group_file, &rules, err, sizeof err) < 0) {
+			model_free(&model);
+			options_free(&opt);
+			return usage_error(err);
+		}
+		batch_grouping.rules = &rules;
+	}
 	struct batch_config bc = {
 		.interval_s = opt.delay_s,
 		.count = opt.count,
@@ -247,6 +294,7 @@ int main(int argc, char **argv)
 		.timestamp = opt.timestamp,
 		.columns = opt.columns,
 		.ncolumns = opt.ncolumns,
+		.grouping = opt.group_by_set || opt.group_file ? &batch_grouping : NULL,
 		.out_fd = STDOUT_FILENO,
 		.stop = &stop_requested,
 		/* recording without -o: a service that prints nothing */
@@ -261,6 +309,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pidtop: %s\n", err);
 	rc = finish_recording(&model, rc);
 	model_free(&model);
+	group_rules_free(&rules);
 	options_free(&opt);
 	return rc;
 }

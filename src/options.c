@@ -1,6 +1,8 @@
 /* options.c - the command line (DESIGN §3) */
 #include "options.h"
 #include "columns.h"
+#include "exporter.h"
+#include "groups.h"
 #include "users.h"
 
 #include <errno.h>
@@ -30,6 +32,11 @@ enum {
 	OPT_INFO,
 	OPT_ONLY_IO,
 	OPT_COLUMNS,
+	OPT_LISTEN,
+	OPT_WEB_CONFIG,
+	OPT_GROUP_BY,
+	OPT_GROUP_FILE,
+	OPT_TOP,
 };
 
 static const struct option long_options[] = {
@@ -66,6 +73,11 @@ static const struct option long_options[] = {
 	{"begin", required_argument, NULL, OPT_BEGIN},
 	{"end", required_argument, NULL, OPT_END},
 	{"info", no_argument, NULL, OPT_INFO},
+	{"listen", required_argument, NULL, OPT_LISTEN},
+	{"web-config", required_argument, NULL, OPT_WEB_CONFIG},
+	{"group-by", required_argument, NULL, OPT_GROUP_BY},
+	{"group-file", required_argument, NULL, OPT_GROUP_FILE},
+	{"top", required_argument, NULL, OPT_TOP},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -222,6 +234,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	o->delay_s = 1.0;
 	o->format = OUTPUT_TEXT;
 	o->proc_root = "/proc";
+	o->top_k = 10;
 	opterr = 0;
 	optind = 1;
 	int c;
@@ -308,6 +321,35 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 			o->dump_pid = (int32_t)v;
 			break;
 		}
+		case OPT_LISTEN: {
+			struct sockaddr_storage ss;
+			socklen_t sl;
+			if (exporter_parse_listen(optarg, &ss, &sl, err, errlen) < 0)
+				return -1;
+			o->listen = optarg;
+			break;
+		}
+		case OPT_WEB_CONFIG: o->web_config = optarg; break;
+		case OPT_GROUP_FILE: o->group_file = optarg; break;
+		case OPT_GROUP_BY: {
+			enum group_by by;
+			if (group_by_parse(optarg, &by) < 0)
+				return fail(err, errlen,
+					    "unknown group key '%s': expected comm, user, cgroup or exe",
+					    optarg);
+			o->group_by = (int)by;
+			o->group_by_set = true;
+			break;
+		}
+		case OPT_TOP: {
+			char *end;
+			errno = 0;
+			long v = strtol(optarg, &end, 10);
+			if (end == optarg || *end || errno || v < 0 || v > 1000 || optarg[0] == '+')
+				return fail(err, errlen, "invalid --top '%s': expected 0 to 1000", optarg);
+			o->top_k = (unsigned)v;
+			break;
+		}
 		case 'i':
 			if (!*optarg || strlen(optarg) >= 64)
 				return fail(err, errlen, "invalid interface '%s'", optarg);
@@ -369,6 +411,8 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	}
 	if (npos == 2 && parse_count(argv[optind + 1], &o->count, err, errlen) < 0)
 		return -1;
+	if (o->web_config && !o->listen)
+		return fail(err, errlen, "--web-config needs --listen");
 	return check_combinations(o, err, errlen);
 }
 

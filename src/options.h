@@ -43,6 +43,13 @@ struct options {
 	struct when begin, end;    /* --begin, --end (with -R) */
 	bool have_begin, have_end;
 	bool info;                 /* --info (with -R) */
+	/* the exporter (--listen) and groups */
+	const char *listen;     /* [ADDR:]PORT; NULL = no exporter */
+	const char *web_config; /* --web-config FILE */
+	int group_by;           /* enum group_by (groups.h) */
+	bool group_by_set;
+	const char *group_file; /* --group-file FILE */
+	unsigned top_k;         /* --top, default 10 */
 	bool help, version;
 };
 

@@ -353,9 +353,9 @@ static void put_net_extra(struct buf *b, const struct model *m)
 #undef NET_RATE
 }
 
-static void report_json(struct output *o, struct model *m, const struct view *v)
+/* {"time":...,"interval":...,"sources":{...},"system":{...} */
+static void json_head(struct buf *b, struct model *m)
 {
-	struct buf *b = &o->b;
 	buf_puts(b, "{\"time\":\"");
 	put_time_iso(b, &m->wall);
 	buf_puts(b, "\",\"interval\":");
@@ -373,6 +373,12 @@ static void report_json(struct output *o, struct model *m, const struct view *v)
 	}
 	buf_puts(b, "},");
 	put_json_system(b, m);
+}
+
+static void report_json(struct output *o, struct model *m, const struct view *v)
+{
+	struct buf *b = &o->b;
+	json_head(b, m);
 	buf_puts(b, ",\"tasks\":[");
 	for (size_t r = 0; r < v->nrows; r++) {
 		const struct task *t = v->rows[r];
@@ -539,13 +545,12 @@ static void text_stamp(const struct model *m, char *out, size_t outsize)
 		snprintf(out, outsize, "?        ");
 }
 
-static void report_text(struct output *o, struct model *m, const struct view *v)
+/* the report's "# time  interval ..." line and the sources not ok, each
+ * after stamp (-t) */
+static void text_head(struct buf *b, struct model *m, const char *stamp)
 {
-	struct buf *b = &o->b;
 	const struct system_stats *s = &m->sys.stats;
-	char tmp[64], stamp[32] = "";
-	if (o->timestamp)
-		text_stamp(m, stamp, sizeof stamp);
+	char tmp[64];
 	buf_puts(b, stamp);
 	buf_puts(b, "# ");
 	put_time_iso(b, &m->wall);
@@ -559,6 +564,15 @@ static void report_text(struct output *o, struct model *m, const struct view *v)
 	for (int i = 0; i < SOURCE_COUNT; i++)
 		if (strcmp(m->sources[i].text, "ok") != 0)
 			buf_printf(b, "%s# %s: %s\n", stamp, m->sources[i].name, m->sources[i].text);
+}
+
+static void report_text(struct output *o, struct model *m, const struct view *v)
+{
+	struct buf *b = &o->b;
+	char stamp[32] = "";
+	if (o->timestamp)
+		text_stamp(m, stamp, sizeof stamp);
+	text_head(b, m, stamp);
 	output_text_titles(o, m, stamp);
 	struct cell cells[OUTPUT_MAX_COLUMNS];
 	for (size_t r = 0; r < v->nrows; r++) {
@@ -577,4 +591,47 @@ void output_report(struct output *o, struct model *m, const struct view *v)
 	case OUTPUT_CSV: report_csv(o, m, v); break;
 	case OUTPUT_TEXT: report_text(o, m, v); break;
 	}
+}
+
+/* ---- for the other writers of these formats (groupreport.c) ---- */
+
+void output_json_head(struct buf *b, struct model *m)
+{
+	json_head(b, m);
+}
+
+void output_text_head(struct buf *b, struct model *m)
+{
+	text_head(b, m, "");
+}
+
+void output_time_iso(struct buf *b, const struct timespec *ts)
+{
+	put_time_iso(b, ts);
+}
+
+void output_json_cell(struct buf *b, const struct column *col, const struct cell *c)
+{
+	put_json_cell(b, col, c);
+}
+
+void output_csv_text(struct buf *b, const char *s, size_t n)
+{
+	put_csv_text(b, s, n);
+}
+
+void output_text_cell(const struct column *col, const struct cell *c, bool accumulated, char *out,
+		      size_t outsize)
+{
+	format_text_cell(col, c, accumulated, out, outsize);
+}
+
+void output_padded(struct buf *b, const char *s, size_t n, int width, bool left, bool last)
+{
+	put_padded(b, s, n, width, left, last);
+}
+
+void output_row_done(struct output *o)
+{
+	row_done(o);
 }

@@ -50,4 +50,20 @@ void output_text_line(struct output *o, struct model *m, const char *prefix,
  * left of it after the writes on the way). */
 void output_report(struct output *o, struct model *m, const struct view *v);
 
+/* The pieces of these formats, for other writers (groupreport.c): the JSON
+ * report's opening ({"time","interval","sources","system" without the
+ * closing brace), the text report's first lines, a time in ISO 8601 UTC,
+ * one cell in JSON, CSV text, one text cell (placeholders and units as in
+ * task reports), text padded to a width, and the end of a row (written
+ * out when the report has grown enough). */
+void output_json_head(struct buf *b, struct model *m);
+void output_text_head(struct buf *b, struct model *m);
+void output_time_iso(struct buf *b, const struct timespec *ts);
+void output_json_cell(struct buf *b, const struct column *col, const struct cell *c);
+void output_csv_text(struct buf *b, const char *s, size_t n);
+void output_text_cell(const struct column *col, const struct cell *c, bool accumulated, char *out,
+		      size_t outsize);
+void output_padded(struct buf *b, const char *s, size_t n, int width, bool left, bool last);
+void output_row_done(struct output *o);
+
 #endif

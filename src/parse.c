@@ -1108,3 +1108,100 @@ int parse_net_dev(const char *buf, size_t len, struct net_totals *out)
 	}
 	return 0;
 }
+
+int parse_proc_cgroup(const char *buf, size_t len, struct proc_cgroup *out)
+{
+	out->path = NULL;
+	out->len = 0;
+	struct lines l;
+	lines_init(&l, buf, len);
+	const char *s, *e;
+	while (lines_next(&l, &s, &e)) {
+		if (e - s < 4 || memcmp(s, "0::", 3) != 0)
+			continue;
+		if (s[3] != '/')
+			return -1;
+		out->path = s + 3;
+		out->len = (size_t)(e - s - 3);
+		return 0;
+	}
+	return -1;
+}
+
+static bool all_hex(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f')))
+			return false;
+	return n > 0;
+}
+
+/* A container id in one path component: "PREFIX-<64 hex>[.scope]" or
+ * the bare id; *id points at it. */
+static bool component_container(const char *c, size_t n, const char **id)
+{
+	static const char *const prefixes[] = {"docker-", "cri-containerd-", "crio-", "libpod-", ""};
+	size_t m = n;
+	if (m > 6 && memcmp(c + m - 6, ".scope", 6) == 0)
+		m -= 6;
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+		size_t pl = strlen(prefixes[i]);
+		if (m == pl + 64 && memcmp(c, prefixes[i], pl) == 0 && all_hex(c + pl, 64)) {
+			*id = c + pl;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool component_unit(const char *c, size_t n)
+{
+	static const char *const suffixes[] = {".service", ".scope", ".slice", ".socket",
+					       ".mount", ".swap", ".target"};
+	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+		size_t sl = strlen(suffixes[i]);
+		if (n > sl && memcmp(c + n - sl, suffixes[i], sl) == 0)
+			return true;
+	}
+	return false;
+}
+
+static size_t copy_out(const char *s, size_t n, char *out, size_t outsize)
+{
+	if (!outsize)
+		return 0;
+	if (n >= outsize)
+		n = outsize - 1;
+	if (n)
+		memcpy(out, s, n);
+	out[n] = '\0';
+	return n;
+}
+
+size_t cgroup_short_name(const char *path, size_t len, char *out, size_t outsize)
+{
+	const char *unit = NULL, *last = NULL;
+	size_t unit_len = 0, last_len = 0;
+	const char *p = path, *end = path + len;
+	while (p < end) {
+		while (p < end && *p == '/')
+			p++;
+		const char *c = p;
+		while (p < end && *p != '/')
+			p++;
+		size_t n = (size_t)(p - c);
+		if (!n)
+			break;
+		const char *id;
+		if (component_container(c, n, &id))
+			return copy_out(id, 12, out, outsize);
+		if (component_unit(c, n))
+			unit = c, unit_len = n;
+		last = c, last_len = n;
+	}
+	if (unit)
+		return copy_out(unit, unit_len, out, outsize);
+	if (last)
+		return copy_out(last, last_len, out, outsize);
+	return copy_out("/", 1, out, outsize);
+}

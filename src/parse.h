@@ -205,4 +205,21 @@ struct net_totals {
  * 10 counter columns. */
 int parse_net_dev(const char *buf, size_t len, struct net_totals *out);
 
+/* /proc/PID/cgroup: the cgroup v2 line "0::PATH" (cgroups(7)); v1
+ * hierarchy lines ("N:controllers:PATH") are skipped. */
+struct proc_cgroup {
+	const char *path; /* points into buf, not NUL-terminated */
+	size_t len;
+};
+/* Fails when no complete v2 line is there (a v1-only machine) or its
+ * path does not start with '/'. */
+int parse_proc_cgroup(const char *buf, size_t len, struct proc_cgroup *out);
+/* The short form of a cgroup v2 path for a narrow column, into out
+ * (always NUL-terminated when outsize > 0): a container's id (12 hex
+ * digits) when a component names one (docker-ID.scope, cri-containerd-ID,
+ * crio-ID, libpod-ID, or a bare 64-digit id), else the deepest systemd
+ * unit (.service, .scope, .slice...), else the last component ("/" for the
+ * root). Returns the bytes written. */
+size_t cgroup_short_name(const char *path, size_t len, char *out, size_t outsize);
+
 #endif

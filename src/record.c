@@ -31,7 +31,7 @@ static const struct rec_field task_fields[RF_COUNT] = {
 	[RF_T_US] = I("t_us"), [RF_PREV_T_US] = I("prev_t_us"), [RF_TS_T_US] = I("ts_t_us"),
 	[RF_PREV_TS_T_US] = I("prev_ts_t_us"),
 	[RF_COMM] = S("comm"), [RF_CMDLINE] = S("cmdline"),
-	[RF_OOM_SCORE] = I("oom_score"), [RF_IOPRIO] = U("ioprio"),
+	[RF_OOM_SCORE] = I("oom_score"), [RF_IOPRIO] = U("ioprio"), [RF_CGROUP] = S("cgroup"),
 };
 
 static const struct rec_field sample_fields[RS_COUNT] = {
@@ -221,6 +221,7 @@ static void task_values(struct recorder *r, const struct model *m, const struct 
 	put_i(&v[RF_PREV_TS_T_US], t_off(t->prev_ts_t, sample_us, moved));
 	put_s(&v[RF_COMM], task_comm(t));
 	put_s(&v[RF_CMDLINE], r->no_cmdline ? NULL : t->cmdline);
+	put_s(&v[RF_CGROUP], t->cgroup);
 	put_i(&v[RF_OOM_SCORE], t->oom_score);
 	put_u(&v[RF_IOPRIO], t->ioprio);
 }

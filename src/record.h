@@ -40,6 +40,7 @@ enum record_task_field {
 	RF_T_US, RF_PREV_T_US, RF_TS_T_US, RF_PREV_TS_T_US,
 	RF_COMM, RF_CMDLINE,
 	RF_OOM_SCORE, RF_IOPRIO, /* read for rows shown or reported (RFL_EXTRA_READ) */
+	RF_CGROUP,               /* process entries: the cgroup v2 path */
 	RF_COUNT
 };
 

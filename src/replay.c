@@ -190,25 +190,26 @@ static double t_at(int64_t sample_us, const struct rec_value *v)
 	return clock_us_to_s(sample_us + i_of(v));
 }
 
-static void set_cmdline(struct task *t, const struct rec_value *v)
+/* A string of the task (command line, cgroup) from v: allocated only when
+ * it changed; absent is NULL. Returns its length. */
+static size_t set_string(char **dst, const struct rec_value *v)
 {
 	if (!v->present) {
-		free(t->cmdline);
-		t->cmdline = NULL;
-		t->cmdline_len = 0;
-		return;
+		free(*dst);
+		*dst = NULL;
+		return 0;
 	}
 	size_t len = strnlen(v->str, v->str_len);
-	if (t->cmdline && t->cmdline_len == len && memcmp(t->cmdline, v->str, len) == 0)
-		return;
+	if (*dst && strlen(*dst) == len && memcmp(*dst, v->str, len) == 0)
+		return len;
 	char *s = malloc(len + 1);
 	if (!s)
-		return;
+		return *dst ? strlen(*dst) : 0;
 	memcpy(s, v->str, len);
 	s[len] = '\0';
-	free(t->cmdline);
-	t->cmdline = s;
-	t->cmdline_len = (uint32_t)len;
+	free(*dst);
+	*dst = s;
+	return len;
 }
 
 static void set_counters(struct task_counters *c, const struct rec_value *v)
@@ -248,7 +249,8 @@ static void set_identity(struct task *t, const struct rec_value *v)
 	t->rss_kb = u_of(&v[RF_RSS_KB]);
 	t->prev_rss_kb = u_of(&v[RF_PREV_RSS_KB]);
 	task_set_comm(t, s_of(&v[RF_COMM], comm, sizeof comm));
-	set_cmdline(t, &v[RF_CMDLINE]);
+	t->cmdline_len = (uint32_t)set_string(&t->cmdline, &v[RF_CMDLINE]);
+	set_string(&t->cgroup, &v[RF_CGROUP]);
 }
 
 /* The row's counters, times and baseline: what a live sample leaves in a

@@ -10,6 +10,7 @@
  * A round-robin full read of every task every FULL_PERIOD refreshes keeps
  * what drifts while a task sleeps (RSS under reclaim) honest. */
 #include "scan.h"
+#include "cgroup.h"
 #include "buf.h"
 #include "clock.h"
 #include "tsmodel.h"
@@ -975,6 +976,7 @@ static void sample_listed(struct model *m)
 			continue;
 		}
 		finish_sample(m, p);
+		cgroup_refresh(m, p);
 		sys->tasks.processes++;
 		if (task_is_kernel_thread(p))
 			sys->tasks.kernel_threads++;

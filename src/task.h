@@ -164,6 +164,7 @@ struct task {
 	 * earlier in the refresh than the task's files are read */
 	double cur_ts_t, prev_ts_t;
 	char *cmdline;             /* sanitised, joined by spaces; NULL until read */
+	char *cgroup;              /* process rows: cgroup v2 path, sanitised; NULL until read */
 	/* The name, sanitised: read it with task_comm(), set it with
 	 * task_set_comm(). The kernel keeps 15 bytes of a user task's name,
 	 * which fit here; kernel threads may have longer ones

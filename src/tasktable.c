@@ -167,6 +167,8 @@ void task_release(struct task *task, struct delta_pool *pool)
 {
 	free(task->cmdline);
 	task->cmdline = NULL;
+	free(task->cgroup);
+	task->cgroup = NULL;
 	free(task->first);
 	task->first = NULL;
 	free(task->hist);

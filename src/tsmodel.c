@@ -467,6 +467,7 @@ void tsmodel_keep_replaced(struct model *m, const struct task *old)
 		return;
 	*t = *old;
 	t->cmdline = old->cmdline ? strdup(old->cmdline) : NULL;
+	t->cgroup = old->cgroup ? strdup(old->cgroup) : NULL;
 	t->comm_long = old->comm_long ? strdup(old->comm_long) : NULL;
 	t->first = NULL; /* accumulated totals end with the old task */
 	t->hist = NULL;  /* and its history (the table's entry owns it) */

@@ -77,6 +77,17 @@ bad nosuchuser_xyz -b -n 1 -d 0.2 -u nosuchuser_xyz
 bad nosuchuser_xyz -b -n 1 -d 0.2 -u root,nosuchuser_xyz
 bad '(' -b -n 1 -d 0.2 -c '('
 bad --bogus -b -n 1 -d 0.2 --bogus
+# the exporter and groups
+bad 99999 --listen=99999
+bad 1.2.3 --listen=1.2.3:9256
+bad '[::1' --listen='[::1:9256'
+bad 'x' --listen=x
+bad nosuchkey -b -n 1 -d 0.2 --group-by=nosuchkey
+bad -1 --listen=9256 --top=-1
+bad --web-config -b -n 1 --web-config=/dev/null
+printf 'groups:\n  - name: x\n    comm: "("\n' >"$SCRATCH/bad-groups.yml"
+bad "$SCRATCH/bad-groups.yml" -b -n 1 -d 0.2 --group-file="$SCRATCH/bad-groups.yml"
+bad "$SCRATCH/none.yml" -b -n 1 -d 0.2 --group-file="$SCRATCH/none.yml"
 
 # a proc root that is not a proc tree: exit 1, naming the directory
 for root in /tmp "$SCRATCH/does-not-exist"; do

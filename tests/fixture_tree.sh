@@ -11,6 +11,8 @@ expected=$src/fixtures/proc-seq-expected
 pidtop=${PIDTOP:-./pidtop}
 export PIDTOP_FIXTURE_SEQUENCE=1
 fail=0
+tmpd=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmpd"' EXIT
 
 run() { "$pidtop" --proc-root="$tree" -b -n 1 -d 0.01 "$@"; }
 
@@ -31,6 +33,57 @@ for fmt in text csv json; do
 	compare "threads.$fmt" -o "$fmt" -H -s tid
 done
 compare accumulated.csv -o csv -a -s pid
+# group rows (--group-by): by cgroup (a container id, a service, a session,
+# the root), by comm on thread rows
+compare groups-cgroup.text --group-by=cgroup
+compare groups-comm-threads.csv --group-by=comm -H -o csv
+compare groups-user.json --group-by=user -o json
+
+# a group row is the sum of its members in the same report (the fixture's
+# one sample: the task report and the group report read the same trees)
+for mode in "" -H; do
+	for key in comm user cgroup; do
+		run -o json $mode >"$tmpd/tasks.json" && run -o json $mode --group-by=$key >"$tmpd/groups.json" ||
+			{ echo "FAIL: pidtop -o json $mode --group-by=$key"; fail=1; continue; }
+		"${PYTHON3:-python3}" - "$tmpd/tasks.json" "$tmpd/groups.json" "$key" "$mode" <<'EOP' || fail=1
+import json, sys
+tasks = json.load(open(sys.argv[1]))["tasks"]
+groups = {g["group"]: g for g in json.load(open(sys.argv[2]))["groups"]}
+key, threads = sys.argv[3], sys.argv[4] == "-H"
+def name(t):
+    if key == "comm":
+        procs = {x["pid"]: x for x in tasks if x["tid"] == x["pid"]}
+        c = procs[t["pid"]]["comm"]
+        return c.split("/")[0] if procs[t["pid"]]["ppid"] == 2 or t["pid"] == 2 else c
+    if key == "user":
+        return t["user"]
+    path = t["cgroup"]
+    last = [p for p in path.split("/") if p]
+    for p in last:
+        if p.startswith("docker-"):
+            return p[7:19]
+    units = [p for p in last if p.endswith((".scope", ".service", ".slice"))]
+    return units[-1] if units else (last[-1] if last else "/")
+want = {}
+for t in tasks:
+    g = want.setdefault(name(t), {"processes": 0})
+    g["processes"] += (t["tid"] == t["pid"]) if threads else 1
+    for k in ("cpu_pct", "wait_pct", "rss_kb", "write_bps", "cswch_ps"):
+        v = t[k]
+        if k == "rss_kb" and threads and t["tid"] != t["pid"]:
+            continue  # memory is the process's, counted once
+        if v is not None:
+            g[k] = g.get(k, 0) + v
+if set(want) != set(groups):
+    sys.exit(f"FAIL: groups by {key}: {sorted(groups)}, members give {sorted(want)}")
+for n, w in want.items():
+    for k, v in w.items():
+        got = groups[n][k]
+        if got is None or abs(got - v) > 0.011:
+            sys.exit(f"FAIL: group {n!r} by {key}{' -H' if threads else ''}: {k} {got}, its members sum to {v}")
+EOP
+	done
+done
 
 # a recording of the same samples replays into the very same reports
 # (-R takes no source option: the recording says what the sources were)

@@ -11,13 +11,10 @@
 
 #include "parse.h"
 
+#include "../fuzz/fuzz_check.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond))                                                                       \
-			__builtin_trap();                                                          \
-	} while (0)
 
 static void fuzz_task_files(const char *buf, size_t len)
 {
@@ -106,6 +103,24 @@ static void fuzz_system_files(const char *buf, size_t len)
 	(void)diskstats_is_whole_disk(buf, len);
 }
 
+static void fuzz_cgroup(const char *buf, size_t len)
+{
+	struct proc_cgroup cg;
+	char out[13 + 1];
+
+	if (parse_proc_cgroup(buf, len, &cg) == 0) {
+		CHECK(cg.path >= buf && cg.path + cg.len <= buf + len && cg.len >= 1);
+		CHECK(cg.path[0] == '/' && memchr(cg.path, '\n', cg.len) == NULL);
+		out[13] = 'Z'; /* guard byte past the size given */
+		size_t n = cgroup_short_name(cg.path, cg.len, out, 13);
+		CHECK(out[13] == 'Z' && n < 13 && out[n] == '\0');
+	} else {
+		CHECK(cg.path == NULL && cg.len == 0);
+	}
+	(void)cgroup_short_name(buf, len, out, 1);
+	CHECK(out[0] == '\0');
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *buf = (const char *)data;
@@ -113,5 +128,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_task_files(buf, size);
 	fuzz_cmdline(buf, size);
 	fuzz_system_files(buf, size);
+	fuzz_cgroup(buf, size);
 	return 0;
 }

@@ -1256,8 +1256,66 @@ static void test_net_dev(void **state)
 /* ---- every parser on every prefix of every small fixture --------------------- */
 
 /* Runs each parser on buf; ASan flags any byte read past len. */
+static void expect_short(const char *path, const char *want)
+{
+	char out[128];
+	size_t n = cgroup_short_name(path, strlen(path), out, sizeof out);
+	assert_string_equal(out, want);
+	assert_int_equal(n, strlen(want));
+}
+
+static void test_cgroup(void **state)
+{
+	struct proc_cgroup cg;
+	size_t len;
+	char *buf;
+
+	(void)state;
+	buf = load("cgroup_hybrid", &len);
+	assert_int_equal(parse_proc_cgroup(buf, len, &cg), 0);
+	assert_int_equal(cg.len, strlen("/user.slice/user-1000.slice/session-2.scope"));
+	assert_memory_equal(cg.path, "/user.slice/user-1000.slice/session-2.scope", cg.len);
+	free(buf);
+	buf = load("cgroup_docker", &len);
+	assert_int_equal(parse_proc_cgroup(buf, len, &cg), 0);
+	assert_true(cg.path > buf && cg.path + cg.len == buf + len - 1); /* the newline stays out */
+	free(buf);
+	buf = load("cgroup_v1_only", &len);
+	assert_int_equal(parse_proc_cgroup(buf, len, &cg), -1);
+	assert_null(cg.path);
+	free(buf);
+	/* cut before its newline: not used */
+	assert_int_equal(parse_proc_cgroup("0::/a.slice", 11, &cg), -1);
+	assert_int_equal(parse_proc_cgroup("0::relative\n", 12, &cg), -1);
+	assert_int_equal(parse_proc_cgroup("0::/\n", 5, &cg), 0);
+	assert_int_equal(cg.len, 1);
+	assert_int_equal(parse_proc_cgroup(NULL, 0, &cg), -1);
+
+	expect_short("/", "/");
+	expect_short("/system.slice/nginx.service", "nginx.service");
+	expect_short("/user.slice/user-1000.slice/session-2.scope", "session-2.scope");
+	expect_short("/system.slice/docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope",
+		     "0123456789ab");
+	expect_short("/kubepods.slice/kubepods-pod1.slice/cri-containerd-"
+		     "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210.scope",
+		     "fedcba987654");
+	expect_short("/docker/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		     "0123456789ab");
+	/* a unit's own sub-cgroups: the unit */
+	expect_short("/system.slice/foo.service/worker", "foo.service");
+	expect_short("/mygroup/sub", "sub");
+	/* 63 hex digits is no container id */
+	expect_short("/docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde.scope",
+		     "docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde.scope");
+	char tiny[4];
+	assert_int_equal(cgroup_short_name("/system.slice/x.service", 23, tiny, sizeof tiny), 3);
+	assert_string_equal(tiny, "x.s");
+}
+
 static void run_all_parsers(const char *buf, size_t len)
 {
+	struct proc_cgroup cg;
+	char shortname[16];
 	struct proc_stat st;
 	struct proc_status status;
 	struct proc_statm statm;
@@ -1292,6 +1350,8 @@ static void run_all_parsers(const char *buf, size_t len)
 	(void)parse_diskstats(buf, len, &dt);
 	(void)parse_net_dev(buf, len, &nt);
 	(void)diskstats_is_whole_disk(buf, len);
+	if (parse_proc_cgroup(buf, len, &cg) == 0)
+		(void)cgroup_short_name(cg.path, cg.len, shortname, sizeof shortname);
 }
 
 static void test_every_prefix_all_parsers(void **state)
@@ -1344,6 +1404,7 @@ int main(void)
 	    cmocka_unit_test(test_syscall),
 	    cmocka_unit_test(test_diskstats),       cmocka_unit_test(test_whole_disk),
 	    cmocka_unit_test(test_net_dev),         cmocka_unit_test(test_every_prefix_all_parsers),
+	    cmocka_unit_test(test_cgroup),
 	};
 
 	find_fixture_dir();

@@ -42,6 +42,11 @@ static void get_cell(struct ui *ui, const struct column *col, const struct task 
 		}
 	}
 	col->get(ui->m, t, c);
+	static char short_form[128]; /* drawn before the next cell is got */
+	if (column_screen_text(col, c, short_form, sizeof short_form)) {
+		c->s = short_form;
+		c->slen = strlen(short_form);
+	}
 }
 
 /* htop's marks: a task born since the last refresh stands out for one

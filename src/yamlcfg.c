@@ -1,0 +1,98 @@
+/* yamlcfg.c - loading a YAML configuration file with libyaml */
+#include "yamlcfg.h"
+#include "sanitize.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Parses the parser's input (set by the caller) into c->doc, then deletes
+ * the parser. */
+static int load(struct yamlcfg *c, yaml_parser_t *p, char *err, size_t errlen)
+{
+	int rc = 0;
+	if (!yaml_parser_load(p, &c->doc)) {
+		snprintf(err, errlen, "%s: line %lu: %s", c->path,
+			 (unsigned long)p->problem_mark.line + 1, p->problem ? p->problem : "not YAML");
+		rc = -1;
+	} else {
+		c->loaded = true;
+		if (!yaml_document_get_root_node(&c->doc)) {
+			snprintf(err, errlen, "%s: empty file", c->path);
+			rc = -1;
+		}
+	}
+	yaml_parser_delete(p);
+	return rc;
+}
+
+int yamlcfg_load(struct yamlcfg *c, const char *path, char *err, size_t errlen)
+{
+	memset(c, 0, sizeof *c);
+	c->path = path;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	yaml_parser_t p;
+	if (!yaml_parser_initialize(&p)) {
+		fclose(f);
+		snprintf(err, errlen, "out of memory reading '%s'", path);
+		return -1;
+	}
+	yaml_parser_set_input_file(&p, f);
+	int rc = load(c, &p, err, errlen);
+	fclose(f);
+	return rc;
+}
+
+int yamlcfg_load_bytes(struct yamlcfg *c, const char *name, const char *data, size_t len,
+		       char *err, size_t errlen)
+{
+	memset(c, 0, sizeof *c);
+	c->path = name;
+	yaml_parser_t p;
+	if (!yaml_parser_initialize(&p)) {
+		snprintf(err, errlen, "out of memory reading '%s'", name);
+		return -1;
+	}
+	yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
+	return load(c, &p, err, errlen);
+}
+
+void yamlcfg_free(struct yamlcfg *c)
+{
+	if (c->loaded)
+		yaml_document_delete(&c->doc);
+	c->loaded = false;
+}
+
+yaml_node_t *yamlcfg_root(struct yamlcfg *c)
+{
+	return c->loaded ? yaml_document_get_root_node(&c->doc) : NULL;
+}
+
+yaml_node_t *yamlcfg_node(struct yamlcfg *c, int index)
+{
+	return yaml_document_get_node(&c->doc, index);
+}
+
+const char *yamlcfg_scalar(yaml_node_t *n)
+{
+	if (!n || n->type != YAML_SCALAR_NODE)
+		return NULL;
+	return (const char *)n->data.scalar.value;
+}
+
+const char *yamlcfg_shown(const char *s, char buf[YAMLCFG_SHOWN_MAX])
+{
+	size_t n = strnlen(s, 80);
+	sanitize_text(s, n, buf, YAMLCFG_SHOWN_MAX);
+	return buf;
+}
+
+unsigned long yamlcfg_line(const yaml_node_t *n)
+{
+	return n ? (unsigned long)n->start_mark.line + 1 : 0;
+}
