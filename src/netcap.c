@@ -45,6 +45,9 @@
  * for every opening, and this holds a couple of hundred between two
  * wake-ups; more only make attribution slower */
 #define SYN_BUFFER_BYTES (64 << 10)
+/* include/net/tcp_states.h */
+#define TCP_STATE_CLOSE 7
+#define TCP_STATE_LISTEN 10
 
 /* Connection openings: a TCP SYN without ACK, IPv4 or IPv6 with TCP as the
  * first header (IPv6 extension headers before TCP are rare enough to leave
@@ -79,9 +82,11 @@ struct page {
 struct row {
 	struct netcap_conn conn;
 	struct netcap_counters pending;
+	struct netcap_counters published; /* conn.c + pending at the last publish */
 	uint64_t first_ns, last_ns, last_try_ns;
 	uint8_t status;
-	bool queued; /* in the pending list */
+	bool queued;      /* in the pending list */
+	bool quick_tried; /* asked of the kernel one by one since queued */
 };
 
 struct pid_total {
@@ -394,6 +399,7 @@ static void queue_row(struct netcap *nc, struct row *r)
 	nc->queue = q;
 	nc->queue[nc->nqueue++] = r->conn.key;
 	r->queued = true;
+	r->quick_tried = false;
 }
 
 static void credit_leg(struct netcap *nc, const struct flow_key *leg, bool tx, uint64_t bytes,
@@ -556,6 +562,42 @@ static void apply_sock(struct row *r, const struct sockmap_sock *s)
 	r->conn.closed = false;
 }
 
+static void mark_closed(struct row *r)
+{
+	r->conn.closed = true;
+	r->conn.state = TCP_STATE_CLOSE;
+}
+
+/* Whether s only stands in for leg's own socket: a TCP listener matched to
+ * one of its connections (not accepted yet, or gone). */
+static bool stands_in(const struct sockmap_sock *s, const struct flow_key *leg)
+{
+	return s->proto == IPPROTO_TCP && s->state == TCP_STATE_LISTEN && leg->dport != 0;
+}
+
+/* A TCP connection's own state, asked of the kernel: one that no process
+ * holds any more (FIN_WAIT2, TIME_WAIT...) is left out of the dumps. Gone
+ * altogether: closed. */
+static void exact_state(struct netcap *nc, struct row *r)
+{
+	struct sockmap_sock e;
+	if (r->conn.key.proto == IPPROTO_TCP && sockmap_find_exact(nc->sm, &r->conn.key, &e) >= 0 &&
+	    e.family) {
+		r->conn.state = e.state;
+		return;
+	}
+	mark_closed(r);
+}
+
+/* Takes s's owner and state for r; a listener standing in for one of its
+ * connections gives its owner, never its LISTEN state. */
+static void apply_match(struct netcap *nc, struct row *r, const struct sockmap_sock *s)
+{
+	apply_sock(r, s);
+	if (stands_in(s, &r->conn.key))
+		exact_state(nc, r);
+}
+
 /* A queued row's look-up ended: found (ROW_OK, owned by pid) or given up
  * (ROW_FAILED). The bytes that waited go to the owner or to unattributed. */
 static void row_settle(struct netcap *nc, struct row *r, enum row_status status, int32_t pid,
@@ -565,43 +607,62 @@ static void row_settle(struct netcap *nc, struct row *r, enum row_status status,
 	r->status = status;
 	if (status == ROW_OK)
 		r->conn.pid = pid;
+	r->conn.inferred = false;
 	r->queued = false;
 	struct netcap_counters d = r->pending;
 	memset(&r->pending, 0, sizeof r->pending);
 	row_book(nc, r, &d, t);
 }
 
-/* A few queued connections (those the SYN watcher just saw open) are asked
- * of the kernel one by one and their owners read at once: a connection of
- * a millisecond (curl to a local server) is over before the socket dumps
- * of a full resolve come back. What is not found waits for the dump. */
+/* The newest queued rows not asked yet (those the SYN watcher just saw
+ * open), at most QUICK_ROWS, are asked of the kernel one by one and their
+ * owners read at once: a connection of a millisecond (curl to a local
+ * server) is over before the socket dumps of a full resolve come back. A
+ * TCP connection the kernel knows but no process holds any more (closed
+ * already) gets its owner inferred. What is not found waits for the dump. */
 static void resolve_quick(struct netcap *nc, uint64_t t)
 {
-	size_t n = nc->nqueue;
-	if (n == 0 || n > QUICK_ROWS)
-		return;
 	uint32_t inodes[QUICK_ROWS];
 	struct flow_key legs[QUICK_ROWS];
 	int32_t pids[QUICK_ROWS];
 	struct row *rows[QUICK_ROWS];
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
+	size_t m = 0, settled = 0;
+	for (size_t i = nc->nqueue; i-- > 0 && m < QUICK_ROWS;) {
 		struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
-		struct sockmap_sock s;
-		if (!r || sockmap_find_exact(nc->sm, &nc->queue[i], &s) != 1)
+		if (!r || r->quick_tried)
 			continue;
-		apply_sock(r, &s);
-		inodes[m] = s.inode;
+		r->quick_tried = true;
+		struct sockmap_sock s;
+		int rc = sockmap_find_exact(nc->sm, &nc->queue[i], &s);
+		int32_t pid = rc == 0 && s.family ? sockmap_infer_owner(nc->sm, &r->conn.key, t) : 0;
+		if (pid > 0) {
+			r->conn.state = s.state;
+			row_settle(nc, r, ROW_OK, pid, t);
+			r->conn.inferred = true;
+			settled++;
+		}
+		if (pid > 0 || rc < 0 || (rc == 0 && !s.family))
+			continue;
+		/* closed already with no owner to infer: its inode is lost, but
+		 * the look-up below still reads the processes whose fds changed,
+		 * so the program's next connection is known (and seeds peers) */
+		if (rc == 1)
+			apply_sock(r, &s);
+		inodes[m] = rc == 1 ? s.inode : 0;
 		legs[m] = nc->queue[i];
 		rows[m++] = r;
 	}
-	if (m == 0 || sockmap_pids(nc->sm, inodes, legs, pids, m, t) == 0)
+	if (m > 0 && sockmap_pids(nc->sm, inodes, legs, pids, m, t) > 0) {
+		for (size_t k = 0; k < m; k++)
+			if (pids[k] > 0) {
+				row_settle(nc, rows[k], ROW_OK, pids[k], t);
+				settled++;
+			}
+	}
+	if (settled == 0)
 		return;
-	for (size_t k = 0; k < m; k++)
-		if (pids[k] > 0)
-			row_settle(nc, rows[k], ROW_OK, pids[k], t);
 	size_t keep = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < nc->nqueue; i++) {
 		const struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
 		if (r && r->queued)
 			nc->queue[keep++] = nc->queue[i];
@@ -611,14 +672,19 @@ static void resolve_quick(struct netcap *nc, uint64_t t)
 
 /* Resolves the queued rows: a few new connections one by one, then the
  * rest in one batch: one socket dump, one pid lookup. */
+static void resolve_batch(struct netcap *nc, uint64_t t);
+
 static void resolve(struct netcap *nc, uint64_t t)
+{
+	resolve_quick(nc, t);
+	resolve_batch(nc, t);
+}
+
+static void resolve_batch(struct netcap *nc, uint64_t t)
 {
 	if (nc->nqueue == 0)
 		return;
 	nc->last_resolve_ns = t;
-	resolve_quick(nc, t);
-	if (nc->nqueue == 0)
-		return;
 	nc->dump_ok = sockmap_dump(nc->sm) == 0;
 	if (!grow_batch(nc, nc->nqueue))
 		return;
@@ -628,7 +694,7 @@ static void resolve(struct netcap *nc, uint64_t t)
 		const struct sockmap_sock *s = r && nc->dump_ok ? sockmap_lookup(nc->sm, &r->conn.key) : NULL;
 		nc->q_inodes[i] = s ? s->inode : 0;
 		if (s)
-			apply_sock(r, s);
+			apply_match(nc, r, s);
 	}
 	sockmap_pids(nc->sm, nc->q_inodes, nc->queue, nc->q_pids, n, t);
 	size_t keep = 0;
@@ -636,8 +702,20 @@ static void resolve(struct netcap *nc, uint64_t t)
 		struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
 		if (!r)
 			continue;
+		/* a socket that is gone (no match in a good dump) will not be
+		 * found later either: infer its owner now, or at the give-up */
+		bool gone = nc->dump_ok && !nc->q_inodes[i];
+		/* its inode, read when it opened, may have been indexed since */
+		if (gone && nc->q_pids[i] <= 0 && r->conn.inode)
+			nc->q_pids[i] = sockmap_last_holder(nc->sm, r->conn.inode);
+		int32_t inferred = 0;
+		if (nc->q_pids[i] <= 0 && (gone || t - r->first_ns >= NETCAP_GIVEUP_NS))
+			inferred = sockmap_infer_owner(nc->sm, &r->conn.key, t);
 		if (nc->q_pids[i] > 0) {
 			row_settle(nc, r, ROW_OK, nc->q_pids[i], t);
+		} else if (inferred > 0) {
+			row_settle(nc, r, ROW_OK, inferred, t);
+			r->conn.inferred = true;
 		} else if (t - r->first_ns >= NETCAP_GIVEUP_NS) {
 			row_settle(nc, r, ROW_FAILED, 0, t);
 		} else {
@@ -656,30 +734,38 @@ static void *resolver_main(void *arg)
 	sigset_t all;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	/* rows left for the batch, and when its rate limit lets it run */
+	bool waiting = false;
+	uint64_t due = 0;
 	for (;;) {
 		pthread_mutex_lock(&nc->wake_mu);
-		while (!nc->wake && !nc->stopping)
-			pthread_cond_wait(&nc->wake_cv, &nc->wake_mu);
+		while (!nc->wake && !nc->stopping) {
+			if (!waiting) {
+				pthread_cond_wait(&nc->wake_cv, &nc->wake_mu);
+				continue;
+			}
+			if (now_ns() >= due)
+				break;
+			struct timespec ts = {.tv_sec = (time_t)(due / 1000000000ULL),
+					      .tv_nsec = (long)(due % 1000000000ULL)};
+			pthread_cond_timedwait(&nc->wake_cv, &nc->wake_mu, &ts);
+		}
 		bool stop = nc->stopping;
 		nc->wake = false;
 		pthread_mutex_unlock(&nc->wake_mu);
 		if (stop)
 			return NULL;
-
+		/* the new connections at once (their sockets may live a
+		 * millisecond), the batch with its dump at most every
+		 * NETCAP_RESOLVE_MIN_NS */
 		pthread_mutex_lock(&nc->state_mu);
 		uint64_t t = now_ns();
-		uint64_t since = t - nc->last_resolve_ns;
-		pthread_mutex_unlock(&nc->state_mu);
-		if (since < NETCAP_RESOLVE_MIN_NS) {
-			uint64_t wait = NETCAP_RESOLVE_MIN_NS - since;
-			struct timespec ts = {.tv_sec = (time_t)(wait / 1000000000ULL),
-					      .tv_nsec = (long)(wait % 1000000000ULL)};
-			nanosleep(&ts, NULL);
-		}
-		pthread_mutex_lock(&nc->state_mu);
-		t = now_ns();
 		drain(nc, t);
-		resolve(nc, t);
+		resolve_quick(nc, t);
+		if (t - nc->last_resolve_ns >= NETCAP_RESOLVE_MIN_NS)
+			resolve_batch(nc, t);
+		waiting = nc->nqueue > 0;
+		due = nc->last_resolve_ns + NETCAP_RESOLVE_MIN_NS;
 		pthread_mutex_unlock(&nc->state_mu);
 	}
 }
@@ -811,7 +897,11 @@ int netcap_open(const char *dev, const char *proc_root, struct netcap **out, cha
 	pthread_mutex_init(&nc->page_mu, NULL);
 	pthread_mutex_init(&nc->wake_mu, NULL);
 	pthread_mutex_init(&nc->state_mu, NULL);
-	pthread_cond_init(&nc->wake_cv, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the resolver's deadlines are now_ns() */
+	pthread_cond_init(&nc->wake_cv, &ca);
+	pthread_condattr_destroy(&ca);
 	nc->active = &nc->pages[0];
 	flowtable_frag_init(&nc->frags);
 	nc->recent_seed = nc->frags.seed[0] ^ 0x5bd1e995u;
@@ -908,16 +998,22 @@ static void revalidate(struct netcap *nc, uint64_t t, uint64_t since)
 	const struct flow_key *k;
 	struct row *r;
 	while ((r = flowtable_next(&nc->rows, &pos, &k))) {
-		if (r->status == ROW_PENDING || r->last_ns < since)
+		if (r->status == ROW_PENDING || (r->last_ns < since && r->conn.closed))
 			continue;
 		const struct sockmap_sock *s = sockmap_lookup(nc->sm, k);
+		if (r->last_ns < since) {
+			/* idle: only whether a socket of its own still holds it */
+			if (!s || stands_in(s, k))
+				mark_closed(r);
+			continue;
+		}
 		if (!s) {
-			r->conn.closed = true;
+			exact_state(nc, r);
 			continue;
 		}
 		bool retry = r->status == ROW_FAILED && t - r->last_try_ns >= RETRY_FAILED_NS;
 		if (s->inode == r->conn.inode || (r->status == ROW_FAILED && !retry)) {
-			apply_sock(r, s);
+			apply_match(nc, r, s);
 			continue;
 		}
 		/* another socket now carries this conversation: find its owner */
@@ -925,8 +1021,9 @@ static void revalidate(struct netcap *nc, uint64_t t, uint64_t since)
 		uint32_t inode = s->inode;
 		r->last_try_ns = t;
 		if (sockmap_pids(nc->sm, &inode, k, &pid, 1, t) == 1) {
-			apply_sock(r, s);
+			apply_match(nc, r, s);
 			r->conn.pid = pid;
+			r->conn.inferred = false;
 			r->status = ROW_OK;
 		}
 	}
@@ -989,8 +1086,13 @@ static void publish(struct netcap *nc)
 			if (r->status != ROW_OK)
 				nc->pub_conns[n].pid = 0;
 			/* bytes still waiting for an owner show on the row too */
-			counters_add(&nc->pub_conns[n].c, &r->pending);
-			n++;
+			struct netcap_conn *out = &nc->pub_conns[n++];
+			counters_add(&out->c, &r->pending);
+			out->iv.tx_bytes = out->c.tx_bytes - r->published.tx_bytes;
+			out->iv.tx_pkts = out->c.tx_pkts - r->published.tx_pkts;
+			out->iv.rx_bytes = out->c.rx_bytes - r->published.rx_bytes;
+			out->iv.rx_pkts = out->c.rx_pkts - r->published.rx_pkts;
+			r->published = out->c;
 		}
 		if (n > 1)
 			qsort(nc->pub_conns, n, sizeof *nc->pub_conns, conn_order);

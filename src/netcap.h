@@ -83,7 +83,9 @@ struct netcap_conn {
 	uint32_t inode; /* socket inode; 0 when unknown */
 	uint8_t state;  /* TCP_* / UDP state as in sockmap_state_name(); 0 when unknown */
 	bool closed;    /* the socket is gone from the last socket dump */
-	struct netcap_counters c;
+	bool inferred;  /* pid was inferred (sockmap_infer_owner), not read from its fds */
+	struct netcap_counters c;  /* since the capture first saw it */
+	struct netcap_counters iv; /* between the last two refreshes */
 };
 
 struct netcap;
