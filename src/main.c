@@ -44,7 +44,9 @@ static void usage(FILE *f)
 		"  -O, --only-active       only tasks that ran, switched or did I/O in the interval\n"
 		"  -s, --sort=COLUMN       sort by a column id (below); default cpu_pct\n"
 		"  -r, --reverse           reverse the sort order\n"
-		"  -i, --interface=DEV     capture traffic on DEV only (default: any)\n"
+		"  -i, --interface=DEV[,DEV...]  capture traffic on these devices only (default: any)\n"
+		"  -f, --filter=EXPR       BPF capture filter (pcap-filter(7)): traffic it leaves\n"
+		"                          out is neither counted nor unattributed\n"
 		"      --no-taskstats      turn the taskstats source off\n"
 		"      --no-net            turn the network source off\n"
 		"      --connections       JSON: add each task's connections (protocol, ends,\n"
@@ -114,6 +116,7 @@ int main(int argc, char **argv)
 		.no_taskstats = opt.no_taskstats,
 		.no_net = opt.no_net,
 		.net_device = opt.interface,
+		.net_filter = opt.filter,
 		.enable_delayacct = opt.enable_delayacct,
 	};
 	const char *seq = getenv("PIDTOP_FIXTURE_SEQUENCE");

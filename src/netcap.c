@@ -15,6 +15,7 @@
  */
 #include "netcap.h"
 #include "buf.h"
+#include "capfilter.h"
 #include "flowtable.h"
 #include "sockmap.h"
 
@@ -110,6 +111,7 @@ struct pid_total {
  * its process up while they still exist. It counts nothing: the bytes,
  * SYN included, are counted from the main ring only. */
 struct netcap {
+	struct capfilter cf; /* -i and -f */
 	pcap_t *pcap;
 	pcap_t *syn_pcap; /* NULL when it could not be opened: attribution is slower, not wrong */
 	int dlt, syn_dlt;
@@ -804,6 +806,33 @@ static void prefer_cooked(pcap_t *p)
 	(void)pcap_set_datalink(p, DLT_LINUX_SLL);
 }
 
+/* Compiles base with the devices and the user's filter into p. A filter
+ * the user gave that does not compile is a usage error. */
+static int apply_filter(const struct capfilter *cf, pcap_t *p, const char *base, char *why,
+			size_t whylen)
+{
+	char *expr = capfilter_expr(cf, base);
+	struct bpf_program prog;
+	if (!expr) {
+		snprintf(why, whylen, "out of memory");
+		return NETCAP_ERR_OTHER;
+	}
+	int rc = pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN);
+	free(expr);
+	if (rc < 0) {
+		snprintf(why, whylen, "%s: %s", cf->user ? "bad capture filter" : "cannot set the capture filter",
+			 pcap_geterr(p));
+		return cf->user ? NETCAP_ERR_DEVICE : NETCAP_ERR_OTHER;
+	}
+	rc = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0) {
+		snprintf(why, whylen, "cannot set the capture filter: %s", pcap_geterr(p));
+		return NETCAP_ERR_OTHER;
+	}
+	return 0;
+}
+
 static int set_filter(struct netcap *nc, char *why, size_t whylen)
 {
 	const char *expr = FILTER_IP;
@@ -812,14 +841,7 @@ static int set_filter(struct netcap *nc, char *why, size_t whylen)
 		snprintf(vlan_expr, sizeof vlan_expr, "(%s) or (vlan and (%s))", FILTER_IP, FILTER_IP);
 		expr = vlan_expr;
 	}
-	struct bpf_program prog;
-	if (pcap_compile(nc->pcap, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
-	    pcap_setfilter(nc->pcap, &prog) < 0) {
-		snprintf(why, whylen, "cannot set the capture filter: %s", pcap_geterr(nc->pcap));
-		return NETCAP_ERR_OTHER;
-	}
-	pcap_freecode(&prog);
-	return 0;
+	return apply_filter(&nc->cf, nc->pcap, expr, why, whylen);
 }
 
 /* The SYN watcher (see struct netcap). Failing to open it is not an error:
@@ -830,7 +852,6 @@ static void open_syn_watcher(struct netcap *nc, const char *dev)
 	pcap_t *p = pcap_create(dev, errbuf);
 	if (!p)
 		return;
-	struct bpf_program prog;
 	pcap_set_snaplen(p, NETCAP_SNAPLEN);
 	pcap_set_promisc(p, 0);
 	pcap_set_immediate_mode(p, 1);
@@ -840,13 +861,9 @@ static void open_syn_watcher(struct netcap *nc, const char *dev)
 		return;
 	}
 	prefer_cooked(p);
-	if (pcap_compile(p, &prog, FILTER_SYN, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		pcap_close(p);
-		return;
-	}
-	int rc = pcap_setfilter(p, &prog);
-	pcap_freecode(&prog);
-	if (rc < 0 || pcap_setnonblock(p, 1, errbuf) < 0 || pcap_get_selectable_fd(p) < 0) {
+	char why[PCAP_ERRBUF_SIZE + 64];
+	if (apply_filter(&nc->cf, p, FILTER_SYN, why, sizeof why) < 0 ||
+	    pcap_setnonblock(p, 1, errbuf) < 0 || pcap_get_selectable_fd(p) < 0) {
 		pcap_close(p);
 		return;
 	}
@@ -885,14 +902,23 @@ static int open_pcap(struct netcap *nc, const char *dev, char *why, size_t whyle
 int netcap_open(const char *dev, const char *proc_root, struct netcap **out, char *why,
 		size_t whylen)
 {
+	return netcap_open_filtered(dev, NULL, proc_root, out, why, whylen);
+}
+
+int netcap_open_filtered(const char *devs, const char *filter, const char *proc_root,
+			 struct netcap **out, char *why, size_t whylen)
+{
 	*out = NULL;
-	if (!dev)
-		dev = "any";
 	struct netcap *nc = calloc(1, sizeof *nc);
 	if (!nc) {
 		snprintf(why, whylen, "out of memory");
 		return NETCAP_ERR_OTHER;
 	}
+	if (capfilter_init(&nc->cf, devs, filter, why, whylen) < 0) {
+		free(nc);
+		return NETCAP_ERR_DEVICE;
+	}
+	const char *dev = nc->cf.dev;
 	nc->stop_fd = -1;
 	pthread_mutex_init(&nc->page_mu, NULL);
 	pthread_mutex_init(&nc->wake_mu, NULL);
@@ -935,7 +961,7 @@ int netcap_open(const char *dev, const char *proc_root, struct netcap **out, cha
 		netcap_close(nc);
 		return rc;
 	}
-	snprintf(nc->state, sizeof nc->state, "ok");
+	snprintf(nc->state, sizeof nc->state, "ok%s%s", nc->cf.label[0] ? " " : "", nc->cf.label);
 	*out = nc;
 	return 0;
 }
@@ -975,6 +1001,7 @@ void netcap_close(struct netcap *nc)
 	free(nc->local);
 	free(nc->pub_pids);
 	free(nc->pub_conns);
+	capfilter_free(&nc->cf);
 	pthread_mutex_destroy(&nc->page_mu);
 	pthread_mutex_destroy(&nc->wake_mu);
 	pthread_mutex_destroy(&nc->state_mu);
