@@ -643,14 +643,10 @@ static void resolve_quick(struct netcap *nc, uint64_t t)
 			r->conn.inferred = true;
 			settled++;
 		}
-		if (pid > 0 || rc < 0 || (rc == 0 && !s.family))
+		if (rc != 1)
 			continue;
-		/* closed already with no owner to infer: its inode is lost, but
-		 * the look-up below still reads the processes whose fds changed,
-		 * so the program's next connection is known (and seeds peers) */
-		if (rc == 1)
-			apply_sock(r, &s);
-		inodes[m] = rc == 1 ? s.inode : 0;
+		apply_sock(r, &s);
+		inodes[m] = s.inode;
 		legs[m] = nc->queue[i];
 		rows[m++] = r;
 	}
