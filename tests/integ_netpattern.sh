@@ -153,7 +153,7 @@ PY
 # reports is its tx_bytes (within 10% + 1 KiB).
 check_conns() {
 	"$PYTHON" - "$SCRATCH/$1" <<'PY' || FAILED="$FAILED $1-conns"
-import json, sys
+import json, os, sys
 
 d = sys.argv[1]
 pid = {}
@@ -163,7 +163,8 @@ for role in ("server", "client"):
         if f[:2] == ["pid", role]:
             pid[role] = int(f[2])
 states, summed, total = {}, {}, {}
-for line in open(d + "/out.json"):
+# with a namespace, the server's side is seen by the pidtop inside it
+for line in open(d + ("/ns.json" if os.path.exists(d + "/ns.json") else "/out.json")):
     r = json.loads(line)
     for t in r["tasks"]:
         for c in t.get("connections", []):
@@ -251,7 +252,8 @@ if [ "${NETPATTERN_VETH:-0}" = 1 ]; then
 	command -v ip >/dev/null || integ_skip "no ip command for the veth case"
 	NS=pidtop-np-$$
 	ip netns add "$NS" || integ_skip "cannot create a network namespace"
-	trap 'ip netns del "$NS" 2>/dev/null; integ_cleanup' EXIT
+	# integ_cleanup reads the exit status from $?: keep it across ip
+	trap 's=$?; ip netns del "$NS" 2>/dev/null; (exit $s); integ_cleanup' EXIT
 	ip link add "np$$a" type veth peer name "np$$b" netns "$NS" &&
 		ip addr add 10.231.0.1/24 dev "np$$a" && ip link set "np$$a" up &&
 		ip -n "$NS" addr add 10.231.0.2/24 dev "np$$b" && ip -n "$NS" link set "np$$b" up &&
