@@ -151,18 +151,7 @@ short_clients() {
 		curl -s -o /dev/null "http://127.0.0.1:$PORT/f.bin" && break
 		sleep 0.05
 	done
-	if [ "$SHORT_PROCS" -gt 0 ]; then
-		mkdir -p "$OUT/bin"
-		${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -o "$OUT/bin/population" "$here/population.c" \
-			-pthread || return 1
-		"$OUT/bin/population" -p "$SHORT_PROCS" -t 1 >"$d/population.out" 2>&1 &
-		pop=$!
-		STARTED="$STARTED $pop"
-		for i in $(seq 100); do
-			grep -q '^ready' "$d/population.out" 2>/dev/null && break
-			sleep 0.1
-		done
-	fi
+	start_population "$SHORT_PROCS" "$d" || return 1
 	watch "$d"
 	for i in $(seq "$n"); do
 		# shellcheck disable=SC2016 # $$ is the inner shell's: curl's pid after exec
