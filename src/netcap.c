@@ -815,10 +815,13 @@ static int apply_filter(const struct capfilter *cf, pcap_t *p, const char *base,
 	}
 	int rc = pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN);
 	free(expr);
+	if (rc < 0 && cf->user) {
+		snprintf(why, whylen, "bad capture filter '%s': %s", cf->user, pcap_geterr(p));
+		return NETCAP_ERR_DEVICE;
+	}
 	if (rc < 0) {
-		snprintf(why, whylen, "%s: %s", cf->user ? "bad capture filter" : "cannot set the capture filter",
-			 pcap_geterr(p));
-		return cf->user ? NETCAP_ERR_DEVICE : NETCAP_ERR_OTHER;
+		snprintf(why, whylen, "cannot set the capture filter: %s", pcap_geterr(p));
+		return NETCAP_ERR_OTHER;
 	}
 	rc = pcap_setfilter(p, &prog);
 	pcap_freecode(&prog);

@@ -21,6 +21,19 @@
 
 integ_need_capture
 
+# usage errors: one line naming the problem, exit status 2
+for bad in "-f port-and-nothing" "-i lo,nosuchdev0"; do
+	# shellcheck disable=SC2086 # two words
+	"$PIDTOP" -b -n 1 -d 0.1 $bad >"$SCRATCH/bad.out" 2>"$SCRATCH/bad.err"
+	st=$?
+	if [ "$st" -ne 2 ] || [ "$(head -1 "$SCRATCH/bad.err" | grep -c -e 'capture filter' -e 'nosuchdev0')" -ne 1 ]; then
+		echo "FAIL: pidtop $bad: status $st, stderr:"
+		cat "$SCRATCH/bad.err"
+		exit 1
+	fi
+	echo "pidtop $bad: $(head -1 "$SCRATCH/bad.err") (status 2)"
+done
+
 INTERVAL=0.5
 MIN=${NETPATTERN_MIN:-95}
 SCALE=${NETPATTERN_SCALE:-1}
