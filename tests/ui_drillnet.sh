@@ -30,6 +30,8 @@ until ui_screen | grep -qE "^ *tcp +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:[0-9]+ +ES
 	sleep 0.1
 done
 echo "ok: the Network tab shows the connection's state and rates"
+ui_type Escape
+ui_wait_for "COMMAND" 5
 ui_type q
 [ "$(ui_wait_exit 10)" = 0 ] || ui_fail "pidtop did not exit cleanly"
 echo "PASS"
