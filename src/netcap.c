@@ -18,6 +18,7 @@
 #include "capfilter.h"
 #include "flowtable.h"
 #include "sockmap.h"
+#include "tcpevents.h"
 
 #include <errno.h>
 #include <ifaddrs.h>
@@ -39,6 +40,8 @@
 #define RETRY_FAILED_NS (5000 * 1000000ULL)
 #define CONN_IDLE_NS (60000 * 1000000ULL)
 #define PID_IDLE_NS (30000 * 1000000ULL)
+#define SEEN_TTL_NS (10000 * 1000000ULL) /* an owner named by tcpevents waits this long for bytes */
+#define MAX_SEEN (1u << 16)
 #define LOCALADDR_TTL_NS (1000 * 1000000ULL)
 #define QUICK_ROWS 8           /* queued rows looked up one by one before a dump */
 #define SYN_SLOTS 256          /* connection openings announced per drain; more wait for the ring */
@@ -88,6 +91,11 @@ struct row {
 	uint8_t status;
 	bool queued;      /* in the pending list */
 	bool quick_tried; /* asked of the kernel one by one since queued */
+};
+
+struct seen_owner {
+	int32_t pid;
+	uint64_t t_ns;
 };
 
 struct pid_total {
@@ -143,6 +151,8 @@ struct netcap {
 	uint32_t *q_inodes;
 	int32_t *q_pids;
 	size_t q_cap;
+	struct tcpevents *te;  /* NULL when the tracepoint cannot be read */
+	struct flowtable seen; /* leg -> struct seen_owner: owners named before their bytes came */
 	struct pid_total *pids; /* sorted by pid */
 	size_t npids, pids_cap;
 	struct netcap_unattributed unattr;
@@ -418,7 +428,13 @@ static void credit_leg(struct netcap *nc, const struct flow_key *leg, bool tx, u
 		r->conn.uid = UINT32_MAX;
 		r->first_ns = t;
 		r->status = ROW_PENDING;
-		queue_row(nc, r);
+		const struct seen_owner *so = flowtable_find(&nc->seen, leg);
+		if (so && t - so->t_ns < SEEN_TTL_NS) {
+			r->status = ROW_OK;
+			r->conn.pid = so->pid;
+		} else {
+			queue_row(nc, r);
+		}
 	}
 	r->last_ns = t;
 	struct netcap_counters d = {0};
@@ -496,6 +512,58 @@ static struct flow_key reversed(const struct flow_key *k)
 	return r;
 }
 
+static void row_settle(struct netcap *nc, struct row *r, enum row_status status, int32_t pid,
+		       uint64_t t);
+
+/* Drops from the queue the rows settled since they were queued. */
+static void compact_queue(struct netcap *nc)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < nc->nqueue; i++) {
+		const struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
+		if (r && r->queued)
+			nc->queue[keep++] = nc->queue[i];
+	}
+	nc->nqueue = keep;
+}
+
+struct owner_ctx {
+	struct netcap *nc;
+	uint64_t t;
+};
+
+/* A connection's owner named by tcpevents: its row takes it (over an
+ * inference), and a row still to come finds it in seen. */
+static void on_owner(const struct flow_key *leg, int32_t pid, void *arg)
+{
+	struct owner_ctx *c = arg;
+	struct netcap *nc = c->nc;
+	struct row *r = flowtable_find(&nc->rows, leg);
+	if (r && r->queued) {
+		row_settle(nc, r, ROW_OK, pid, c->t);
+	} else if (r && (r->status != ROW_OK || r->conn.inferred)) {
+		r->status = ROW_OK; /* what it was booked with stays where it went */
+		r->conn.pid = pid;
+		r->conn.inferred = false;
+	}
+	sockmap_learn_owner(nc->sm, leg, pid, c->t);
+	bool created;
+	struct seen_owner *so = flowtable_get(&nc->seen, leg, &created);
+	if (!so) { /* full: start over rather than grow */
+		flowtable_clear(&nc->seen);
+		so = flowtable_get(&nc->seen, leg, &created);
+	}
+	if (so)
+		*so = (struct seen_owner){pid, c->t};
+}
+
+static void read_owners(struct netcap *nc, uint64_t t)
+{
+	struct owner_ctx c = {nc, t};
+	tcpevents_read(nc->te, on_owner, &c);
+	compact_queue(nc);
+}
+
 static void drain(struct netcap *nc, uint64_t t)
 {
 	pthread_mutex_lock(&nc->page_mu);
@@ -530,6 +598,8 @@ static void drain(struct netcap *nc, uint64_t t)
 	 * resolve that follows looks them up while they are alive */
 	for (size_t i = 0; i < pg->nsyn; i++)
 		syn_leg(nc, &pg->syn[i], t);
+	if (nc->te)
+		read_owners(nc, t);
 	unattr_merge(&nc->unattr, &pg->unattr);
 	nc->malformed += pg->malformed;
 	flowtable_clear(&pg->flows);
@@ -657,15 +727,8 @@ static void resolve_quick(struct netcap *nc, uint64_t t)
 				settled++;
 			}
 	}
-	if (settled == 0)
-		return;
-	size_t keep = 0;
-	for (size_t i = 0; i < nc->nqueue; i++) {
-		const struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
-		if (r && r->queued)
-			nc->queue[keep++] = nc->queue[i];
-	}
-	nc->nqueue = keep;
+	if (settled)
+		compact_queue(nc);
 }
 
 /* Resolves the queued rows: a few new connections one by one, then the
@@ -940,6 +1003,13 @@ int netcap_open_filtered(const char *devs, const char *filter, const char *proc_
 	int rc = open_pcap(nc, dev, why, whylen);
 	if (rc == 0 && sockmap_open(&nc->sm, proc_root, why, whylen) < 0)
 		rc = NETCAP_ERR_OTHER;
+	if (rc == 0 && flowtable_init(&nc->seen, sizeof(struct seen_owner), MAX_SEEN) < 0) {
+		snprintf(why, whylen, "out of memory");
+		rc = NETCAP_ERR_OTHER;
+	}
+	char te_why[128];
+	if (rc == 0 && tcpevents_open(&nc->te, te_why, sizeof te_why) < 0)
+		nc->te = NULL; /* attribution without it: slower to name short connections */
 	if (rc == 0) {
 		nc->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (nc->stop_fd < 0) {
@@ -990,6 +1060,8 @@ void netcap_close(struct netcap *nc)
 	if (nc->stop_fd >= 0)
 		close(nc->stop_fd);
 	sockmap_close(nc->sm);
+	tcpevents_close(nc->te);
+	flowtable_free(&nc->seen);
 	flowtable_free(&nc->pages[0].flows);
 	flowtable_free(&nc->pages[1].flows);
 	flowtable_free(&nc->rows);
@@ -1063,9 +1135,16 @@ static bool keep_row(const struct flow_key *key, void *value, void *ctx)
 	return r->queued || !r->conn.closed || t - r->last_ns < CONN_IDLE_NS;
 }
 
+static bool keep_seen(const struct flow_key *key, void *value, void *ctx)
+{
+	(void)key;
+	return *(const uint64_t *)ctx - ((const struct seen_owner *)value)->t_ns < SEEN_TTL_NS;
+}
+
 static void expire(struct netcap *nc, uint64_t t)
 {
 	flowtable_sweep(&nc->rows, keep_row, &t);
+	flowtable_sweep(&nc->seen, keep_seen, &t);
 	size_t keep = 0;
 	for (size_t i = 0; i < nc->npids; i++) {
 		struct pid_total *p = &nc->pids[i];

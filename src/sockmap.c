@@ -773,6 +773,13 @@ static uint64_t ns_since(const struct timespec *t0)
 	       (uint64_t)t0->tv_nsec;
 }
 
+void sockmap_learn_owner(struct sockmap *sm, const struct flow_key *leg, int32_t pid,
+			 uint64_t now_ns)
+{
+	if (!serves(sm, leg))
+		peers_learn(&sm->peers, leg, pid, now_ns);
+}
+
 size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flow_key *legs,
 		    int32_t *pids, size_t n, uint64_t now_ns)
 {
@@ -818,8 +825,8 @@ size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flo
 		found = lookup_all(sm, inodes, pids, n);
 	}
 	for (size_t i = 0; legs && i < n; i++)
-		if (pids[i] && !serves(sm, &legs[i]))
-			peers_learn(&sm->peers, &legs[i], pids[i], now_ns);
+		if (pids[i])
+			sockmap_learn_owner(sm, &legs[i], pids[i], now_ns);
 	return found;
 }
 

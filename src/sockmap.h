@@ -105,6 +105,11 @@ size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flo
  * since (for a socket that is gone), or 0. */
 int32_t sockmap_last_holder(const struct sockmap *sm, uint32_t inode);
 
+/* pid was named the owner of leg by other means (tcpevents.h): remembered
+ * for inference as a socket found in its fds would be. */
+void sockmap_learn_owner(struct sockmap *sm, const struct flow_key *leg, int32_t pid,
+			 uint64_t now_ns);
+
 /* The process that owns leg by inference, for a connection whose socket
  * closed before it could be looked up: the one process alone found talking
  * to leg's remote end lately (peers.h), if it is alive and leg's local end

@@ -1,6 +1,7 @@
 /* test_netrules.c - the remote-end owner rules (src/peers.c) that infer the
- * process of a connection seen only after it closed, and the capture's
- * devices and filter (src/capfilter.c). */
+ * process of a connection seen only after it closed, the tracepoint layout
+ * and records of src/tcpevents.c, and the capture's devices and filter
+ * (src/capfilter.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 
 #include "../src/capfilter.h"
 #include "../src/peers.h"
+#include "../src/tcpevents.h"
 
 #define S 1000000000ULL
 
@@ -122,6 +124,73 @@ static void test_capfilter(void **state)
 	assert_string_equal(why, "invalid capture device ''");
 }
 
+static size_t read_fixture(const char *name, char *buf, size_t size)
+{
+	char path[512];
+	const char *dir = getenv("TESTS_SRCDIR");
+	snprintf(path, sizeof path, "%s/fixtures/tcpevents/%s", dir ? dir : "tests", name);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n = fread(buf, 1, size, f);
+	fclose(f);
+	return n;
+}
+
+/* A real format file (Linux 6.18) parses to the kernel's layout; a record
+ * of it decodes to the connection's local and remote ends. */
+static void test_tcpevents_layout(void **state)
+{
+	(void)state;
+	char text[8192];
+	size_t n = read_fixture("inet_sock_set_state.format", text, sizeof text);
+	struct tcpevents_layout l;
+	assert_int_equal(tcpevents_parse_format(text, n, &l), 0);
+	assert_int_equal(l.skaddr, 8);
+	assert_int_equal(l.newstate, 20);
+	assert_int_equal(l.sport, 24);
+	assert_int_equal(l.daddr_v6, 56);
+	assert_int_equal(l.size, 72);
+	/* a field missing, or of another size: refused */
+	char cut[8192];
+	memcpy(cut, text, n);
+	char *f = strstr(cut, "newstate");
+	assert_non_null(f);
+	f[0] = 'X';
+	assert_int_equal(tcpevents_parse_format(cut, n, &l), -1);
+
+	assert_int_equal(tcpevents_parse_format(text, n, &l), 0);
+	uint8_t raw[72] = {0};
+	uint64_t sk = 0x1234;
+	int32_t st = 4;
+	uint16_t sport = 40000, dport = 443, fam = AF_INET, proto = IPPROTO_TCP;
+	memcpy(raw + 8, &sk, 8);
+	memcpy(raw + 20, &st, 4);
+	memcpy(raw + 24, &sport, 2);
+	memcpy(raw + 26, &dport, 2);
+	memcpy(raw + 28, &fam, 2);
+	memcpy(raw + 30, &proto, 2);
+	inet_pton(AF_INET, "10.0.0.2", raw + 32);
+	inet_pton(AF_INET, "10.0.0.1", raw + 36);
+	struct tcpevents_change c;
+	assert_int_equal(tcpevents_decode(&l, raw, sizeof raw, &c), 0);
+	assert_int_equal(c.newstate, 4);
+	assert_true(c.skaddr == 0x1234);
+	struct flow_key want = leg(40000, "10.0.0.1", 443);
+	inet_pton(AF_INET, "10.0.0.2", want.saddr);
+	assert_memory_equal(&c.leg, &want, sizeof want);
+	assert_int_equal(tcpevents_decode(&l, raw, sizeof raw - 1, &c), -1);
+	/* a dual-stack socket's v4-mapped ends read as IPv4 */
+	fam = AF_INET6;
+	memcpy(raw + 28, &fam, 2);
+	inet_pton(AF_INET6, "::ffff:10.0.0.2", raw + 40);
+	inet_pton(AF_INET6, "::ffff:10.0.0.1", raw + 56);
+	assert_int_equal(tcpevents_decode(&l, raw, sizeof raw, &c), 0);
+	assert_memory_equal(&c.leg, &want, sizeof want);
+	proto = IPPROTO_UDP; /* not TCP (MPTCP, SCTP): refused */
+	memcpy(raw + 30, &proto, 2);
+	assert_int_equal(tcpevents_decode(&l, raw, sizeof raw, &c), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -129,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_ambiguous),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_capfilter),
+		cmocka_unit_test(test_tcpevents_layout),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
