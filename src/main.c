@@ -55,7 +55,10 @@ static void usage(FILE *f)
 		"                          ids (below) and groups cpu, mem, io, ctx, net\n"
 		"  -s, --sort=COLUMN       sort by a column id (below); default cpu_pct\n"
 		"  -r, --reverse           reverse the sort order\n"
-		"  -i, --interface=DEV     capture traffic on DEV only (default: any)\n"
+		"  -i, --interface=DEV     capture traffic on DEV only (default: any); a comma\n"
+		"                          list (eth0,lo) takes several\n"
+		"  -f, --filter=EXPR       BPF capture filter (pcap-filter(7)): traffic it leaves\n"
+		"                          out is neither counted nor unattributed\n"
 		"      --no-taskstats      turn the taskstats source off\n"
 		"      --no-net            turn the network source off\n"
 		"      --connections       JSON: add each task's connections (protocol, ends,\n"
@@ -203,6 +206,7 @@ int main(int argc, char **argv)
 		.no_taskstats = opt.no_taskstats,
 		.no_net = opt.no_net,
 		.net_device = opt.interface,
+		.net_filter = opt.filter,
 		.enable_delayacct = opt.enable_delayacct,
 	};
 	const char *seq = getenv("PIDTOP_FIXTURE_SEQUENCE");

@@ -46,7 +46,8 @@ static int open_net(struct model *m, char *why, size_t whylen)
 		return 0;
 	}
 	char reason[160];
-	int rc = netcap_open(m->cfg.net_device, m->cfg.proc_root, &m->net, reason, sizeof reason);
+	int rc = netcap_open_filtered(m->cfg.net_device, m->cfg.net_filter, m->cfg.proc_root, &m->net,
+				      reason, sizeof reason);
 	if (rc == NETCAP_ERR_DEVICE) {
 		snprintf(why, whylen, "%s", reason);
 		return MODEL_ERR_USAGE;
@@ -58,7 +59,7 @@ static int open_net(struct model *m, char *why, size_t whylen)
 		m->net = NULL;
 		return 0;
 	}
-	set_source(m, SOURCE_NET, "net", true, "ok");
+	set_source(m, SOURCE_NET, "net", true, netcap_state(m->net));
 	return 0;
 }
 
@@ -114,7 +115,7 @@ static void refresh_net(struct model *m)
 		return;
 	netcap_refresh(m->net);
 	const char *state = netcap_state(m->net);
-	set_source(m, SOURCE_NET, "net", strcmp(state, "ok") == 0, state);
+	set_source(m, SOURCE_NET, "net", strncmp(state, "ok", 2) == 0, state);
 	const struct task_list *l = m->cfg.threads ? &m->listed_threads : &m->listed;
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i])

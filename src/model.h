@@ -38,6 +38,7 @@ struct model_config {
 	bool full_scan;         /* read every file of every task every refresh */
 	bool no_taskstats, no_net;
 	const char *net_device; /* -i, NULL = any */
+	const char *net_filter; /* -f, NULL = none */
 	bool enable_delayacct;  /* --enable-delayacct: switch it on for the run */
 	/* tests: refresh k reads proc_root/k (the last one repeats) and takes
 	 * its clock from that tree's uptime file, so rates are exact */

@@ -56,7 +56,7 @@
 #define NETCAP_GIVEUP_NS (1000 * 1000000ULL)
 
 enum netcap_error {
-	NETCAP_ERR_DEVICE = -2, /* no such capture device: main exits 2 */
+	NETCAP_ERR_DEVICE = -2, /* no such capture device, or a bad filter: main exits 2 */
 	NETCAP_ERR_PERM = -3,   /* no CAP_NET_RAW */
 	NETCAP_ERR_OTHER = -4,  /* anything else (device down, out of memory...) */
 };
@@ -83,7 +83,9 @@ struct netcap_conn {
 	uint32_t inode; /* socket inode; 0 when unknown */
 	uint8_t state;  /* TCP_* / UDP state as in sockmap_state_name(); 0 when unknown */
 	bool closed;    /* the socket is gone from the last socket dump */
-	struct netcap_counters c;
+	bool inferred;  /* pid was inferred (sockmap_infer_owner), not read from its fds */
+	struct netcap_counters c;  /* since the capture first saw it */
+	struct netcap_counters iv; /* between the last two refreshes */
 };
 
 struct netcap;
@@ -92,6 +94,13 @@ struct netcap;
  * lives. Returns 0, or a netcap_error with a one-line reason in why. */
 int netcap_open(const char *dev, const char *proc_root, struct netcap **out, char *why,
 		size_t whylen);
+/* The same on devs ("any", a device, or a comma list of devices) with the
+ * user's pcap-filter(7) expression (NULL for none) added to the kernel
+ * filter (capfilter.h). An unknown device or a filter that does not
+ * compile returns NETCAP_ERR_DEVICE. netcap_state() then says "ok on
+ * DEVS, filter \"EXPR\"" for what differs from the default. */
+int netcap_open_filtered(const char *devs, const char *filter, const char *proc_root,
+			 struct netcap **out, char *why, size_t whylen);
 /* Stops both threads and frees everything. */
 void netcap_close(struct netcap *nc);
 
@@ -113,7 +122,8 @@ void netcap_unattributed(const struct netcap *nc, struct netcap_unattributed *ou
 uint64_t netcap_drops(const struct netcap *nc);
 uint64_t netcap_malformed(const struct netcap *nc);
 
-/* "ok", or why the source is not delivering. */
+/* "ok" (followed by the devices and filter, see netcap_open_filtered), or
+ * why the source is not delivering. */
 const char *netcap_state(const struct netcap *nc);
 
 /* The connection table, sorted by pid (unattributed, pid 0, first). */

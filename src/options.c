@@ -63,6 +63,7 @@ static const struct option long_options[] = {
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
 	{"view", required_argument, NULL, OPT_VIEW},
 	{"interface", required_argument, NULL, 'i'},
+	{"filter", required_argument, NULL, 'f'},
 	{"enable-delayacct", no_argument, NULL, OPT_ENABLE_DELAYACCT},
 	{"connections", no_argument, NULL, OPT_CONNECTIONS},
 	{"dump", required_argument, NULL, OPT_DUMP},
@@ -238,7 +239,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	opterr = 0;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, ":bd:n:o:Hp:u:c:aOs:ri:thVw:R:", long_options, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":bd:n:o:Hp:u:c:aOs:ri:f:thVw:R:", long_options, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
@@ -354,6 +355,12 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 			if (!*optarg || strlen(optarg) >= 64)
 				return fail(err, errlen, "invalid interface '%s'", optarg);
 			o->interface = optarg;
+			break;
+		case 'f':
+			/* compiled when the capture opens: a bad one is a usage error there */
+			if (!*optarg)
+				return fail(err, errlen, "empty capture filter");
+			o->filter = optarg;
 			break;
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case OPT_VIEW:

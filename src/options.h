@@ -24,7 +24,8 @@ struct options {
 	bool no_net, no_taskstats;
 	bool readonly, no_color;
 	bool enable_delayacct, connections;
-	const char *interface; /* -i; NULL = any */
+	const char *interface; /* -i: a device or a comma list; NULL = any */
+	const char *filter;    /* -f: pcap-filter(7) expression; NULL = none */
 	const char *view; /* "table" or "grid"; NULL = the saved or default view */
 	const char *sort_id; /* NULL = the default */
 	int32_t *pids;

@@ -307,6 +307,9 @@ static void put_connections(struct buf *b, struct model *m, const struct task *t
 		return;
 	size_t n = 0;
 	const struct netcap_conn *c = netcap_pid_connections(m->net, t->tgid, &n);
+	/* rates over the measured interval, from the second refresh on */
+	bool rate = m->net_samples >= 2 && m->interval_s > 0;
+	double dt = rate ? m->interval_s : 1;
 	buf_puts(b, ",\"connections\":[");
 	for (size_t i = 0; i < n; i++) {
 		const struct netcap_conn *k = &c[i];
@@ -327,6 +330,12 @@ static void put_connections(struct buf *b, struct model *m, const struct task *t
 		put_u64_field(b, "rx_bytes", k->c.rx_bytes);
 		put_u64_field(b, "tx_packets", k->c.tx_pkts);
 		put_u64_field(b, "rx_packets", k->c.rx_pkts);
+		put_num_field(b, "tx_bps", rate ? (double)k->iv.tx_bytes / dt : 0, rate, 2);
+		put_num_field(b, "rx_bps", rate ? (double)k->iv.rx_bytes / dt : 0, rate, 2);
+		put_num_field(b, "tx_pps", rate ? (double)k->iv.tx_pkts / dt : 0, rate, 2);
+		put_num_field(b, "rx_pps", rate ? (double)k->iv.rx_pkts / dt : 0, rate, 2);
+		put_key(b, "inferred");
+		buf_puts(b, k->inferred ? "true," : "false,");
 		trim_comma(b);
 		buf_putc(b, '}');
 	}

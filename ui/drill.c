@@ -25,13 +25,6 @@ enum drill_tab {
 static const char *const tab_names[TAB_COUNT] = {"Threads", "Waiting", "Files", "Network",
 						 "Memory", "Environment", "Limits"};
 
-struct conn_prev {
-	struct flow_key key;
-	uint64_t tx, rx;      /* totals at prev_t */
-	double tx_bps, rx_bps; /* over the last refresh interval */
-	bool have_rate;
-};
-
 /* A thread's counters at the previous refresh, and its rates since. */
 struct thread_rate {
 	int32_t tid;
@@ -53,10 +46,6 @@ struct drill {
 	int tab;
 	size_t scroll;
 	uint32_t smaps_gen; /* model refresh of the last smaps read */
-	/* the previous refresh's connection totals, for rates */
-	struct conn_prev *prev;
-	size_t nprev;
-	double prev_t;
 	/* the threads' counters at the previous refresh, by tid */
 	struct thread_rate *thr;
 	size_t nthr;
@@ -118,7 +107,6 @@ static void read_info(struct ui *ui, struct drill *d)
 	d->have_ti = true;
 }
 
-static void roll_rates(struct ui *ui, struct drill *d);
 static void roll_threads(struct ui *ui, struct drill *d);
 
 unsigned drill_open(struct ui *ui)
@@ -152,7 +140,6 @@ unsigned drill_open(struct ui *ui)
 		taskinfo_free(&probe);
 	}
 	read_info(ui, d);
-	roll_rates(ui, d);
 	roll_threads(ui, d);
 	copy_history(ui, d);
 	if (!d->have_ti) {
@@ -169,41 +156,12 @@ void drill_close(struct ui *ui)
 		return;
 	if (d->have_ti)
 		taskinfo_free(&d->ti);
-	free(d->prev);
 	free(d->thr);
 	if (d->have_wi)
 		waitinfo_free(&d->wi);
 	buf_free(&d->text);
 	free(d);
 	ui->drill = NULL;
-}
-
-/* Per-connection rates: totals now against those of the previous refresh. */
-static void roll_rates(struct ui *ui, struct drill *d)
-{
-	struct model *m = ui->m;
-	size_t n = 0;
-	const struct netcap_conn *cs = m->net ? netcap_pid_connections(m->net, d->pid, &n) : NULL;
-	struct conn_prev *next = n ? calloc(n, sizeof *next) : NULL;
-	double dt = m->now_s - d->prev_t;
-	for (size_t i = 0; next && i < n; i++) {
-		next[i].key = cs[i].key;
-		next[i].tx = cs[i].c.tx_bytes;
-		next[i].rx = cs[i].c.rx_bytes;
-		for (size_t k = 0; k < d->nprev && d->prev_t > 0 && dt > 0; k++) {
-			if (memcmp(&d->prev[k].key, &cs[i].key, sizeof cs[i].key) != 0)
-				continue;
-			uint64_t tx = next[i].tx, rx = next[i].rx;
-			next[i].tx_bps = (double)(tx > d->prev[k].tx ? tx - d->prev[k].tx : 0) / dt;
-			next[i].rx_bps = (double)(rx > d->prev[k].rx ? rx - d->prev[k].rx : 0) / dt;
-			next[i].have_rate = true;
-			break;
-		}
-	}
-	free(d->prev);
-	d->prev = next;
-	d->nprev = next ? n : 0;
-	d->prev_t = m->now_s;
 }
 
 static const struct thread_rate *thread_prev(const struct drill *d, int32_t tid)
@@ -277,7 +235,6 @@ void drill_refresh(struct ui *ui)
 		return;
 	read_info(ui, ui->drill);
 	read_wait(ui, ui->drill);
-	roll_rates(ui, ui->drill);
 	roll_threads(ui, ui->drill);
 	copy_history(ui, ui->drill);
 }
@@ -488,26 +445,28 @@ static void tab_network(struct ui *ui, struct drill *d, struct buf *b)
 	}
 	size_t n = 0;
 	const struct netcap_conn *cs = netcap_pid_connections(m->net, d->pid, &n);
-	buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %9s %9s\n", "PROTO", "LOCAL", "REMOTE", "STATE",
-		   "TX/s", "RX/s", "TX", "RX");
+	/* the capture's per-connection traffic over the model's interval */
+	bool rate = m->net_samples >= 2 && m->interval_s > 0;
+	buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %7s %7s %9s %9s\n", "PROTO", "LOCAL",
+		   "REMOTE", "STATE", "TX/s", "RX/s", "TXPK/s", "RXPK/s", "TX", "RX");
 	for (size_t i = 0; i < n; i++) {
 		const struct netcap_conn *c = &cs[i];
-		char l[64], r[64], tx[16] = "-", rx[16] = "-", txt[16], rxt[16];
+		char l[64], r[64], tx[16] = "-", rx[16] = "-", txp[16] = "-", rxp[16] = "-";
+		char txt[16], rxt[16];
 		put_addr(l, sizeof l, c->key.family, c->key.saddr, c->key.sport);
 		put_addr(r, sizeof r, c->key.family, c->key.daddr, c->key.dport);
-		for (size_t k = 0; k < d->nprev; k++) {
-			if (memcmp(&d->prev[k].key, &c->key, sizeof c->key) != 0 || !d->prev[k].have_rate)
-				continue;
-			format_bytes(d->prev[k].tx_bps, tx, sizeof tx);
-			format_bytes(d->prev[k].rx_bps, rx, sizeof rx);
-			break;
+		if (rate) {
+			format_bytes((double)c->iv.tx_bytes / m->interval_s, tx, sizeof tx);
+			format_bytes((double)c->iv.rx_bytes / m->interval_s, rx, sizeof rx);
+			snprintf(txp, sizeof txp, "%.0f", (double)c->iv.tx_pkts / m->interval_s);
+			snprintf(rxp, sizeof rxp, "%.0f", (double)c->iv.rx_pkts / m->interval_s);
 		}
 		format_bytes((double)c->c.tx_bytes, txt, sizeof txt);
 		format_bytes((double)c->c.rx_bytes, rxt, sizeof rxt);
-		buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %9s %9s\n",
+		buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %7s %7s %9s %9s\n",
 			   c->key.proto == IPPROTO_TCP ? "tcp" : c->key.proto == IPPROTO_UDP ? "udp" : "ip",
-			   l, r, c->closed ? "closed" : sockmap_state_name(c->key.proto, c->state), tx,
-			   rx, txt, rxt);
+			   l, r, c->closed ? "CLOSED" : sockmap_state_name(c->key.proto, c->state), tx,
+			   rx, txp, rxp, txt, rxt);
 	}
 	if (n == 0)
 		buf_printf(b, "no traffic seen for %d since pidtop started\n", d->pid);
