@@ -1,4 +1,5 @@
-/* main.c - parse the command line, then run the batch writer */
+/* main.c - the command line, then one of: the screen, the batch writer, the
+ * exporter (--listen), --dump, or --info on a recording */
 
 #include <locale.h>
 #include <signal.h>

@@ -427,6 +427,8 @@ static void sweep_one(struct task *t, void *arg)
 			record_history(m, t);
 		return;
 	}
+	if (t->exit_final && t->sample_gen == m->gen)
+		return; /* ended, its zombie still listed (scan.c ended_already): kept */
 	if (!t->exited_gen) {
 		t->exited_gen = m->gen;
 		t->active = false;
@@ -518,7 +520,10 @@ int model_refresh(struct model *m)
 		if (fixture_advance(m) < 0)
 			return -1;
 	} else {
+		/* the two clocks side by side: a report's time and its interval
+		 * agree even when the machine starves this refresh */
 		m->now_s = clock_mono_s();
+		clock_gettime(CLOCK_REALTIME, &m->wall);
 	}
 	m->interval_s = m->gen > 1 ? m->now_s - m->prev_now_s : 0;
 	users_check_passwd(&m->users);
@@ -529,8 +534,6 @@ int model_refresh(struct model *m)
 		double wall = (double)m->sys.stats.btime + m->now_s;
 		m->wall.tv_sec = (time_t)wall;
 		m->wall.tv_nsec = (long)((wall - (double)m->wall.tv_sec) * 1e9);
-	} else {
-		clock_gettime(CLOCK_REALTIME, &m->wall);
 	}
 	tsmodel_begin_refresh(m);
 	if (scan_all(m) < 0)
@@ -538,7 +541,10 @@ int model_refresh(struct model *m)
 	tsmodel_drain_exits(m);
 	refresh_net(m);
 	model_finish(m);
-	m->refresh_s = m->cfg.fixture_sequence ? 0 : clock_mono_s() - m->now_s;
+	/* whole microseconds, as a recording keeps it */
+	m->refresh_s = m->cfg.fixture_sequence
+			       ? 0
+			       : clock_us_to_s(clock_mono_us() - clock_s_to_us(m->now_s));
 	m->record_due = m->recorder != NULL;
 	return rrc;
 }

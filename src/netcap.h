@@ -43,13 +43,10 @@
 
 #define NETCAP_SNAPLEN 128
 /* The ring's pages are touched as it cycles, so its size is resident
- * memory. Measured on loopback (2 cores, 2026): iperf3 TCP at 1.8-2.4 GB/s
- * and UDP of 1400 bytes at ~145,000 packets/s drop packets with 256 and
- * 512 KiB and none with 1 MiB (5 runs, and bench/net.sh up to 2.3 GB/s).
- * 1 MiB holds ~35 ms of packets at those rates; a capture thread held off
- * the CPU longer loses packets, and capture_drops then says how many.
- * Peak RSS of pidtop -b at 5,000 tasks: 12.9 MiB with 8 MiB, 8.0 MiB with
- * 2 MiB, 7.3 MiB with 1 MiB (the 8 MiB target of the foundation issue). */
+ * memory: 1 MiB is the smallest that drops nothing from a loopback iperf3
+ * at full speed, and holds ~35 ms of packets at those rates; a capture
+ * thread held off the CPU longer loses packets, and capture_drops then
+ * says how many. The measurements behind it are in bench/README.md. */
 #define NETCAP_BUFFER_BYTES (1 << 20)
 #define NETCAP_TIMEOUT_MS 10                 /* longest a packet waits in the kernel buffer */
 #define NETCAP_RESOLVE_MIN_NS (20 * 1000000ULL) /* at most 50 resolver runs a second */

@@ -1,4 +1,4 @@
-/* options.c - the command line (DESIGN §3) */
+/* options.c - the command line (doc/pidtop.1, OPTIONS) */
 #include "options.h"
 #include "columns.h"
 #include "exporter.h"

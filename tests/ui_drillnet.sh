@@ -18,8 +18,10 @@ ui_start_pidtop -d 0.5 -p "$SENDER"
 ui_wait_for "$SENDER" 10
 ui_type Enter
 ui_wait_for "1 Threads" 5
-ui_type Right
-ui_type Right
+ui_wait_for "Network" 5
+# the tab by its number on the tab line ("4 Network")
+tab=$(ui_screen | grep -o '[0-9] Network' | head -n1)
+ui_type "${tab%% *}"
 ui_wait_for "TXPK/s" 5
 # the connection's line: tcp, local and remote ends, ESTABLISHED, TX/s
 # in the hundreds of KiB or about 1 MiB (format: 1.0M, 980K...)

@@ -116,6 +116,13 @@ unsigned drill_open(struct ui *ui)
 		ui_message(ui, true, "no task selected");
 		return RX_REDRAW;
 	}
+	if (model_is_replay(ui->m)) {
+		/* its files, maps and sockets are not in the recording, and the
+		 * live /proc holds another task by that pid, if any */
+		ui_message(ui, true, "a recording: no drill-down yet (the table, tree and grid show "
+				     "what was recorded)");
+		return RX_REDRAW;
+	}
 	drill_close(ui);
 	struct drill *d = calloc(1, sizeof *d);
 	if (!d) {

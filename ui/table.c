@@ -55,7 +55,7 @@ static void get_cell(struct ui *ui, const struct column *col, const struct task 
 static bool just_born(const struct ui *ui, const struct task *t)
 {
 	const struct model *m = ui->m;
-	return t->nsamples == 1 && m->gen > 1 && m->clk_tck > 0 && m->prev_uptime_s > 0 &&
+	return m->gen > 1 && m->clk_tck > 0 && m->prev_uptime_s > 0 &&
 	       (double)t->start_ticks / (double)m->clk_tck > m->prev_uptime_s;
 }
 
