@@ -3,12 +3,12 @@
 #include "parse.h"
 
 #include <dirent.h>
-#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -21,10 +21,20 @@
 #define SYS_pidfd_send_signal 424
 #endif
 
-/* include/uapi/linux/pidfd.h: a pidfd for one thread (Linux 6.9) */
+/* include/uapi/linux/pidfd.h: a pidfd for one thread, and a signal sent
+ * through one to its whole process, as kill(2) would (Linux 6.9) */
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL
 #endif
+#ifndef PIDFD_SIGNAL_THREAD_GROUP
+#define PIDFD_SIGNAL_THREAD_GROUP (1u << 1)
+#endif
+
+/* A thread row that is not its process's main thread needs a thread pidfd. */
+static bool needs_thread_pidfd(const struct task *t)
+{
+	return t->is_thread && t->tid != t->tgid;
+}
 
 /* include/uapi/linux/ioprio.h */
 #define IOPRIO_CLASS_SHIFT 13
@@ -47,9 +57,9 @@ static int errno_why(int err, char *why, size_t whylen)
 static int open_checked(struct model *m, const struct task *t, char *why, size_t whylen)
 {
 	int32_t tid = t->tid;
-	int fd = (int)syscall(SYS_pidfd_open, tid, 0);
+	int fd = (int)syscall(SYS_pidfd_open, tid, needs_thread_pidfd(t) ? PIDFD_THREAD : 0);
 	if (fd < 0) {
-		if (errno == EINVAL && t->is_thread) {
+		if (errno == EINVAL && needs_thread_pidfd(t)) {
 			/* pidfd_open takes thread-group leaders only before 6.9 */
 			snprintf(why, whylen, "threads cannot be addressed by pidfd on this kernel");
 			return -1;
@@ -78,7 +88,9 @@ int action_signal(struct model *m, const struct task *t, int sig, char *why, siz
 	int fd = open_checked(m, t, why, whylen);
 	if (fd < 0)
 		return -1;
-	long rc = syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
+	/* a thread row's signal goes to its process, as kill(2) of a tid does */
+	long rc = syscall(SYS_pidfd_send_signal, fd, sig, NULL,
+			  needs_thread_pidfd(t) ? PIDFD_SIGNAL_THREAD_GROUP : 0);
 	int err = errno;
 	close(fd);
 	return rc < 0 ? errno_why(err, why, whylen) : 0;

@@ -284,7 +284,7 @@ const struct column columns[] = {
 	{"nice", "NI", "nice value", 3, 0, UNIT_NONE, 0, get_nice},
 	{"priority", "PRI", "kernel scheduling priority", 3, 0, UNIT_NONE, 0, get_priority},
 	{"oom_score", "OOM", "badness for the OOM killer, 0-2000 (/proc/PID/oom_score)", 4, 0, UNIT_NONE, COL_EXTRA, get_oom_score},
-	{"ioprio", "PRIO", "I/O priority: be/4, rt/0, idle, none/4 (no class: best-effort by nice)", 6, 0, UNIT_NONE, COL_LEFT | COL_ASCENDING | COL_SORT_I | COL_EXTRA, get_ioprio},
+	{"ioprio", "PRIO", "I/O priority as iotop shows it: be/4, rt/0, idle, none/4", 6, 0, UNIT_NONE, COL_LEFT | COL_ASCENDING | COL_SORT_I | COL_EXTRA, get_ioprio},
 	{"vsz_kb", "VSZ", "virtual memory size, KiB", 7, 0, UNIT_KB, COL_HUMAN, get_vsz},
 	{"rss_kb", "RSS", "resident memory, KiB", 7, 0, UNIT_KB, COL_TEXT | COL_HUMAN, get_rss},
 	{"rss_delta_kb", "dRSS", "change of RSS over the interval, KiB", 7, 0, UNIT_KB, COL_TEXT | COL_HUMAN, get_rss_delta},

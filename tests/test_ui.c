@@ -208,13 +208,14 @@ static void test_settings_parse(void **state)
 	settings_defaults(&s);
 	const char *good = "# comment\n\ncolumns = cmdline,pid , rss_kb\nsort=rss_kb\nreverse=1\n"
 			   "interval=2.5\nthreads=yes\ntree=0\nheader=0\ncmdline=0\ncolor=mono\n"
-			   "view=grid\n";
+			   "view=grid\nkernel=0\n";
 	assert_int_equal(settings_parse(good, strlen(good), &s, warn, sizeof warn), 0);
 	assert_int_equal(s.ncols, 3);
 	assert_ptr_equal(s.cols[0], column_find("pid"));
 	assert_ptr_equal(s.cols[2], column_find("cmdline")); /* moved last */
 	assert_ptr_equal(s.sort, column_find("rss_kb"));
 	assert_true(s.reverse && s.threads && s.mono && !s.header && !s.cmdline);
+	assert_true(d.kernel && !s.kernel); /* kernel threads shown unless K hid them */
 	assert_true(s.interval_s == 2.5);
 	assert_int_equal(s.view, UI_VIEW_GRID);
 

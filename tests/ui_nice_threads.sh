@@ -3,7 +3,8 @@
 # keeps both per thread); on a thread row (H) only that thread. A 3-thread
 # burner: after ] all three threads are at nice 1, after i + idle all three
 # are in the idle I/O class; with H and the main thread's row selected, ]
-# moves only the main thread to nice 2.
+# moves only the main thread to nice 2, and on a worker's row only that
+# worker.
 . "$(dirname "$0")/ui_common.sh"
 
 command -v ionice >/dev/null 2>&1 || ui_skip "ionice (util-linux) is not installed"
@@ -59,5 +60,22 @@ ui_screen | awk 'found { print; exit } /^ *TID +USER/ { found = 1 }' | grep -qE 
 ui_type ']'
 ui_wait_for "$BURN: nice 1 -> 2" 5
 wait_nice 2 1
+# a worker's row (not the main thread: it needs a thread pidfd)
+w1=$(tids | sort -n | sed -n 2p)
+w2=$(tids | sort -n | sed -n 3p)
+ui_type Down ']'
+ui_wait_for "$w1: nice 1 -> 2" 5
+[ "$(nice_of "$w1")" = 2 ] && [ "$(nice_of "$w2")" = 1 ] && [ "$(nice_of "$BURN")" = 2 ] ||
+	ui_fail "after ] on worker $w1's row:$(all_nice)"
+# and k on that worker's row signals its process, as kill(2) of a tid does
+ui_type k
+ui_wait_for "Send signal to $w1:" 5
+ui_type Enter
+for _ in $(seq 50); do
+	[ "$(awk '{ print $3 }' "/proc/$BURN/stat" 2>/dev/null)" = Z ] || ! kill -0 "$BURN" 2>/dev/null && break
+	sleep 0.1
+done
+kill -0 "$BURN" 2>/dev/null && [ "$(awk '{ print $3 }' "/proc/$BURN/stat")" != Z ] &&
+	ui_fail "SIGTERM on worker $w1's row left the burner alive"
 ui_quit
-echo "PASS: ] and i changed all 3 threads of the process row; on a thread row ] changed one"
+echo "PASS: ] and i changed all 3 threads of the process row; on a thread row ] changed one (main, then a worker)"

@@ -177,11 +177,12 @@ static unsigned renice(struct ui *ui, int delta)
 	return RX_REDRAW;
 }
 
-/* Space: htop's tag in the table; the grid has no rows to mark, so there
- * Space keeps refreshing (the help screen says both). */
+/* Space: htop's tag in the table; the grid has no rows to mark and the
+ * drill-down shows one task, so there Space keeps refreshing (the help
+ * screen says so). */
 static unsigned tag(struct ui *ui)
 {
-	if (ui->set.view == UI_VIEW_GRID)
+	if (ui->set.view == UI_VIEW_GRID || ui->drill)
 		return RX_REFRESH | RX_REDRAW;
 	struct task *t = ui_selected(ui);
 	if (!t)

@@ -89,7 +89,7 @@ const struct key_help keys_help[] = {
 	{"F8 ]", "nice + 1 (lower priority; tagged ones too)", ACT_NICE_PLUS},
 	{"i", "I/O priority: class and level (tagged ones too)", ACT_IONICE},
 	{"d", "set the refresh interval", ACT_DELAY},
-	{"Space", "table: tag / untag the task, move down (grid: refresh now)", ACT_TAG},
+	{"Space", "table: tag / untag the task, move down (grid, drill-down: refresh)", ACT_TAG},
 	{"C", "tag the task and all its descendants", ACT_TAG_TREE},
 	{"U", "untag all tasks", ACT_UNTAG_ALL},
 	{"Ctrl-R", "refresh now", ACT_REFRESH},

@@ -59,8 +59,9 @@ static bool just_born(const struct ui *ui, const struct task *t)
 	       (double)t->start_ticks / (double)m->clk_tck > m->prev_uptime_s;
 }
 
-static enum ui_role cell_role(struct ui *ui, const struct column *col, const struct cell *c,
-			      const struct task *t)
+/* The look of a whole row (ended, tagged, new), or R_COUNT for none:
+ * worked out once per row, not per cell. */
+static enum ui_role row_role(struct ui *ui, const struct task *t)
 {
 	if (t->exited_gen)
 		return R_EXITED;
@@ -68,6 +69,13 @@ static enum ui_role cell_role(struct ui *ui, const struct column *col, const str
 		return R_TAGGED;
 	if (just_born(ui, t))
 		return R_NEW;
+	return R_COUNT;
+}
+
+static enum ui_role cell_role(enum ui_role row, const struct column *col, const struct cell *c)
+{
+	if (row != R_COUNT)
+		return row;
 	if (c->state != CELL_VALUE)
 		return R_DIM;
 	if (c->kind == CELL_TEXT) {
@@ -129,12 +137,13 @@ static void draw_row(struct ui *ui, int y, size_t row, const struct layout_slot 
 		attrset(A_NORMAL);
 	}
 	char num[64], esc[1024], pre[128];
+	enum ui_role row_look = row_role(ui, t);
 	for (size_t i = 0; i < nslots; i++) {
 		const struct layout_slot *sl = &slots[i];
 		struct cell c;
 		get_cell(ui, sl->col, t, &c);
 		const char *s = format_cell(sl->col, &c, sl->width, num, sizeof num);
-		enum ui_role role = cell_role(ui, sl->col, &c, t);
+		enum ui_role role = cell_role(row_look, sl->col, &c);
 		attr_t a = selected ? ui->attr[R_SELECTED] : ui->attr[role];
 		int x = sl->x, w = sl->width;
 		if (c.state == CELL_VALUE && c.kind == CELL_TEXT)
