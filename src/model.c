@@ -530,6 +530,8 @@ int model_refresh(struct model *m)
 	m->prev_uptime_s = m->sys.stats.uptime_s;
 	if (system_refresh(&m->sys, m->pfs.root_fd, m->now_s) < 0)
 		return -1;
+	if (m->gen == 1)
+		m->first_uptime_s = m->sys.stats.uptime_s;
 	if (m->cfg.fixture_sequence) {
 		double wall = (double)m->sys.stats.btime + m->now_s;
 		m->wall.tv_sec = (time_t)wall;

@@ -85,6 +85,7 @@ struct model {
 	double interval_s;        /* measured time since the previous refresh */
 	double refresh_s;         /* how long the refresh took: tasks are read within it */
 	double prev_uptime_s;     /* the proc tree's uptime at the previous refresh */
+	double first_uptime_s;    /* ... at the first refresh: later tasks are credited whole */
 	double drain_boot_s, prev_drain_boot_s; /* CLOCK_BOOTTIME of the exit drains */
 	struct timespec wall;     /* CLOCK_REALTIME at refresh start */
 	long clk_tck;

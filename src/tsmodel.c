@@ -230,6 +230,22 @@ static void final_counters(const struct model *m, const struct taskstats_sample 
 	}
 }
 
+/* The on-CPU time of a task whose whole life is in the record.
+ * cpu_run_virtual_total is the scheduler's sum_exec_runtime, brought up to
+ * date only when the task is switched out or a tick lands on it: a task
+ * that runs from fork to exit in one stretch (a /bin/true, most of a
+ * configure script's helpers) reads near 0 there, and every task lacks its
+ * last stretch. Its tick-sampled user and system time (ac_utime + ac_stime,
+ * whole ticks) misses nothing before the record: one task's figure is off
+ * by up to a tick either way, the sum over many is right. */
+static uint64_t short_life_run_ns(const struct taskstats_sample *s)
+{
+	return (s->utime_us + s->stime_us) * 1000u;
+}
+
+/* lives up to this long (taskstats etime) take their tick-sampled time */
+#define SHORT_LIFE_US 2000000u
+
 /* A task the model sampled before: its last interval ends at its exit. */
 /* The record must be this task's, not an earlier owner's of a reused id:
  * it ended between the previous drain and this one after living etime, so
@@ -279,6 +295,20 @@ static void finish_known(struct model *m, struct task *t, const struct taskstats
 		t->cur.cwrite_bytes = keep.cwrite_bytes;
 	}
 	t->cur.guest = keep.guest;
+	/* A short life that began after pidtop's first sample is credited
+	 * whole, from zero. The record's run time lacks its last stretch,
+	 * which for a task that ran in one stretch after its last sample (a
+	 * starved machine) is most of it: when it is under half the
+	 * tick-sampled time, the tick-sampled time stands, as for a task that
+	 * lived between two samples. A task that ran on since is right to a
+	 * tick, and ticks would err more. */
+	if (s->has_basic && s->scope == TASKSTATS_SCOPE_TASK && s->etime_us < SHORT_LIFE_US &&
+	    m->first_uptime_s > 0 &&
+	    (double)t->start_ticks / (double)m->clk_tck >= m->first_uptime_s) {
+		uint64_t ticks = short_life_run_ns(s);
+		if (t->cur.run_ns < ticks / 2)
+			t->cur.run_ns = ticks;
+	}
 	t->cur_ts_t = t->cur_t;
 	t->exit_final = true;
 	t->exited_gen = m->gen;
@@ -298,19 +328,6 @@ static struct task *exited_slot(struct model *m, int32_t tid)
 	memset(t, 0, sizeof *t);
 	t->tid = tid;
 	return t;
-}
-
-/* The on-CPU time of a task whose whole life is in the record.
- * cpu_run_virtual_total is the scheduler's sum_exec_runtime, brought up to
- * date only when the task is switched out or a tick lands on it: a task
- * that runs from fork to exit in one stretch (a /bin/true, most of a
- * configure script's helpers) reads near 0 there, and every task lacks its
- * last stretch. Its tick-sampled user and system time (ac_utime + ac_stime,
- * whole ticks) misses nothing before the record: one task's figure is off
- * by up to a tick either way, the sum over many is right. */
-static uint64_t short_life_run_ns(const struct taskstats_sample *s)
-{
-	return (s->utime_us + s->stime_us) * 1000u;
 }
 
 /* A task that began and ended between two refreshes: everything it did

@@ -22,6 +22,12 @@ if [ "$(id -u)" -ne 0 ]; then
 	integ_skip "the final figures of an ending task come from taskstats exit records: needs root"
 fi
 cpus=$(getconf _NPROCESSORS_ONLN)
+# rows add up to the capacity within 5% when this test has the machine
+# mostly to itself; under a load of more than 4 runnable tasks a CPU from
+# other work the reads of one refresh scatter, and the check only reports
+overloaded() {
+	awk -v c="$cpus" '{ if ($1 > 4 * c) print "--overloaded" }' /proc/loadavg
+}
 runs=""
 run() { # OUT ARGS...
 	integ_pidtop "$@" &
@@ -59,19 +65,19 @@ cpu_s=$(awk 'NR == 2 { n = split($0, f, /[ms ]+/); print f[1] * 60 + f[2] + f[3]
 	"$SCRATCH/true.times")
 
 echo "== CPU, process rows, -d 0.5"
-integ_check lifespan --interval 0.5 --what cpu --cpus "$cpus" --min-share 0.97 --max-share 1.03 \
+integ_check lifespan $(overloaded) --interval 0.5 --what cpu --cpus "$cpus" --min-share 0.97 --max-share 1.03 \
 	"$SCRATCH/cpu.json" "$SCRATCH/cpu.log"
 echo "== CPU, thread rows (-H), -d 0.5"
-integ_check lifespan --interval 0.5 --what cpu --cpus "$cpus" --min-share 0.97 --max-share 1.03 \
+integ_check lifespan $(overloaded) --interval 0.5 --what cpu --cpus "$cpus" --min-share 0.97 --max-share 1.03 \
 	"$SCRATCH/cpu-H.json" "$SCRATCH/cpu.log"
 echo "== CPU, children left as zombies for 2 s"
-integ_check lifespan --interval 0.5 --what cpu --cpus "$cpus" --min-share 0.97 --max-share 1.03 \
+integ_check lifespan $(overloaded) --interval 0.5 --what cpu --cpus "$cpus" --min-share 0.97 --max-share 1.03 \
 	"$SCRATCH/zombie.json" "$SCRATCH/zombie.log"
 for run in write write-d2 write-H; do
 	echo "== bytes written, $run"
 	iv=0.5
 	[ "$run" = write-d2 ] && iv=2
-	integ_check lifespan --interval "$iv" --what write --cpus "$cpus" "$SCRATCH/$run.json" \
+	integ_check lifespan $(overloaded) --interval "$iv" --what write --cpus "$cpus" "$SCRATCH/$run.json" \
 		"$SCRATCH/write.log"
 done
 echo "== 2,000 runs of /bin/true"

@@ -838,7 +838,11 @@ def cmd_lifespan(a, chk):
         starved = ((a.interval and abs(r["interval"] - a.interval) > 0.2 * a.interval) or
                    r.get("refresh_s", 0) > 0.1 * r["interval"] or k == 0 or
                    reports[k - 1].get("refresh_s", 0) > 0.1 * r["interval"])
-        if total_cpu > cap * 1.05 and starved:
+        if total_cpu > cap * 1.05 and a.overloaded:
+            chk.note("report %d: rows add up to %.1f%% CPU, on a machine overloaded by other "
+                     "work (the check needs a machine this test has mostly to itself)" % (
+                         r["_n"], total_cpu))
+        elif total_cpu > cap * 1.05 and starved:
             chk.note("report %d: rows add up to %.1f%% CPU, in a starved refresh (interval "
                      "%.3f s, the refresh took %.3f s)" % (
                          r["_n"], total_cpu, r["interval"], r.get("refresh_s", 0)))
@@ -925,6 +929,8 @@ def main():
     s.add_argument("--max-share", type=float, default=1.02)
     s.add_argument("--min-children", type=int, default=4)
     s.add_argument("--interval", type=float, default=0, help="the -d of the run")
+    s.add_argument("--overloaded", action="store_true",
+                   help="other work overloaded the machine: report the capacity check only")
     s = add("offspring", cmd_offspring, "json")
     s.add_argument("--ppid", type=int, required=True)
     s.add_argument("--cpu-s", type=float, required=True)
