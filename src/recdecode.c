@@ -18,6 +18,7 @@ struct dec_table {
 	uint8_t *gone; /* scratch: 1 per previous row the delta removes */
 	size_t gone_cap;
 	size_t nrows; /* rows after the sample (parse-only tables too) */
+	size_t str_kept; /* string bytes after the last full copy (build_next) */
 };
 
 struct rec_dec {
@@ -237,9 +238,10 @@ bad:
 	return 0;
 }
 
-/* next = prev without the removed rows, with blank rows where added ones go */
-static int build_next(struct rec_rows *next, const struct rec_rows *prev, const uint8_t *gone,
-		      const size_t *added, size_t nadded, size_t nrows)
+/* next = prev without the removed rows, with blank rows where added ones
+ * go, one by one (which leaves unused strings behind) */
+static int build_next_compact(struct rec_rows *next, const struct rec_rows *prev,
+			      const uint8_t *gone, const size_t *added, size_t nadded, size_t nrows)
 {
 	rec_rows_clear(next);
 	size_t i = 0, a = 0;
@@ -258,6 +260,48 @@ static int build_next(struct rec_rows *next, const struct rec_rows *prev, const 
 	return 0;
 }
 
+/* The same by runs of rows, the strings taken over whole so that rows
+ * keep their references; while unused strings (of rows gone, of values
+ * changed) are few, which *str_kept tracks: the string bytes after the
+ * last compaction. */
+static int build_next(struct rec_rows *next, const struct rec_rows *prev, const uint8_t *gone,
+		      const size_t *added, size_t nadded, size_t nrows, size_t *str_kept)
+{
+	if (prev->str.len > 2 * *str_kept + 4096) {
+		int rc = build_next_compact(next, prev, gone, added, nadded, nrows);
+		*str_kept = next->str.len;
+		return rc;
+	}
+	rec_rows_clear(next);
+	if (rec_rows_reserve(next, nrows) != 0)
+		return -1;
+	buf_append(&next->str, prev->str.data, prev->str.len);
+	if (next->str.failed)
+		return -1;
+	unsigned nf = next->nf;
+	size_t i = 0, a = 0, j = 0;
+	while (j < nrows) {
+		if (a < nadded && added[a] == j) {
+			memset(&next->val[j * nf], 0, nf * sizeof *next->val);
+			memset(&next->present[j * nf], 0, nf);
+			a++, j++;
+			continue;
+		}
+		while (i < prev->n && gone[i])
+			i++;
+		size_t limit = (a < nadded ? added[a] : nrows) - j, run = 1;
+		if (i >= prev->n)
+			return -1;
+		while (run < limit && i + run < prev->n && !gone[i + run])
+			run++;
+		memcpy(&next->val[j * nf], &prev->val[i * nf], run * nf * sizeof *next->val);
+		memcpy(&next->present[j * nf], &prev->present[i * nf], run * nf);
+		i += run, j += run;
+	}
+	next->n = nrows;
+	return 0;
+}
+
 static void get_change(struct rec_cur *c, enum rec_type type, struct rec_rows *r, size_t j, int cf)
 {
 	if (type == REC_STR) {
@@ -273,24 +317,16 @@ static void get_change(struct rec_cur *c, enum rec_type type, struct rec_rows *r
 	*v = undo_code(type, REC_COL_DELTA, code, *v);
 }
 
-static void get_changes(struct rec_cur *c, const struct rec_table *tb, const struct dec_table *t,
+static void get_changes(struct rec_cur *c, const struct rec_table *tb, struct dec_table *t,
 			struct rec_rows *r, size_t nrows)
 {
-	size_t n = rec_get_count(c, nrows), next = 0;
+	size_t n = get_indices(c, t, nrows, false);
 	size_t bm_len = (tb->nfields + 7) / 8;
-	for (size_t k = 0; k < n && !c->bad; k++) {
-		uint64_t gap = rec_get_uv(c);
-		if (gap >= nrows - next) {
-			c->bad = true;
-			return;
-		}
-		size_t j = next + gap;
-		next = j + 1;
-		const uint8_t *bm = rec_get_bytes(c, bm_len);
-		for (unsigned f = 0; f < tb->nfields && !c->bad; f++)
-			if (bm[f / 8] >> (f % 8) & 1)
-				get_change(c, tb->fields[f].type, r, j, r ? t->fmap[f] : -1);
-	}
+	const uint8_t *bm = rec_get_bytes(c, n * bm_len);
+	for (unsigned f = 0; f < tb->nfields && !c->bad; f++)
+		for (size_t k = 0; k < n && !c->bad; k++)
+			if (bm[k * bm_len + f / 8] >> (f % 8) & 1)
+				get_change(c, tb->fields[f].type, r, t->idx[k], r ? t->fmap[f] : -1);
 	size_t np = rec_get_count(c, REC_MAX_VALUES), at = 0;
 	for (size_t k = 0; k < np && !c->bad; k++) {
 		uint64_t gap = rec_get_uv(c);
@@ -327,7 +363,7 @@ static void get_state_delta(struct rec_dec *d, struct rec_cur *c, unsigned ft)
 	size_t nrows = before - nremoved + nadded;
 	if (c->bad)
 		goto bad;
-	if (next && build_next(next, prev, t->gone, t->idx, nadded, nrows) != 0)
+	if (next && build_next(next, prev, t->gone, t->idx, nadded, nrows, &t->str_kept) != 0)
 		goto bad;
 	get_block(c, tb, t, next, t->idx, nadded);
 	get_changes(c, tb, t, next, nrows);
@@ -358,6 +394,7 @@ static void get_full(struct rec_dec *d, struct rec_cur *c, unsigned ft, size_t n
 	}
 	get_block(c, &d->fs->tables[ft], t, next, NULL, nrows);
 	t->nrows = nrows;
+	t->str_kept = next ? next->str.len : 0;
 }
 
 /* the row counts that start every payload */

@@ -343,29 +343,30 @@ static void put_change(struct buf *b, const struct rec_rows *p, size_t i, const 
 	buf_append(b, s, len);
 }
 
+/* The changed rows: their indices, a bitmap of changed fields per row,
+ * then field by field the changes (values of one kind side by side, which
+ * zstd's entropy coding likes). */
 static void put_changes(struct buf *b, const struct enc_table *t)
 {
 	const struct rec_rows *p = &t->prev, *n = &t->next;
 	unsigned nf = n->nf;
-	rec_put_uv(b, t->nchanged);
-	size_t next = 0, npres = 0;
+	put_indices(b, t->changed, t->nchanged);
+	size_t npres = 0;
 	for (size_t k = 0; k < t->nchanged; k++) {
 		size_t i = t->changed_prev[k], j = t->changed[k];
-		rec_put_uv(b, j - next);
-		next = j + 1;
-		/* bitmap of the fields whose value changed, then their new values */
 		for (unsigned f = 0; f < nf; f += 8) {
 			unsigned byte = 0;
 			for (unsigned g = f; g < nf && g < f + 8; g++)
 				byte |= (unsigned)(cmp_value(p, i, n, j, g) != 0) << (g - f);
 			buf_putc(b, (char)byte);
 		}
-		for (unsigned f = 0; f < nf; f++) {
-			if (cmp_value(p, i, n, j, f) != 0)
-				put_change(b, p, i, n, j, f);
+		for (unsigned f = 0; f < nf; f++)
 			npres += p->present[i * nf + f] != n->present[j * nf + f];
-		}
 	}
+	for (unsigned f = 0; f < nf; f++)
+		for (size_t k = 0; k < t->nchanged; k++)
+			if (cmp_value(p, t->changed_prev[k], n, t->changed[k], f) != 0)
+				put_change(b, p, t->changed_prev[k], n, t->changed[k], f);
 	/* presence flips: (row gap, field, present) */
 	rec_put_uv(b, npres);
 	size_t at = 0;

@@ -432,15 +432,14 @@ int recwrite_end(struct recwrite *w)
 	if (build_frame(w, key ? REC_FR_KEY : REC_FR_DELTA, &w->raw, w->wall_ns, w->mono_ns) != 0)
 		return -1;
 	if (w->max_size && w->has_samples && w->size + w->frame.len > w->max_size) {
+		/* the new file's header took the buffers: encode again, as a key frame */
 		if (rotate(w) != 0)
 			return -1;
-		if (!key) {
-			key = true;
-			if (rec_enc_sample(w->enc, true, &w->raw) != 0)
-				return fail(w, "out of memory encoding a sample");
-			if (build_frame(w, REC_FR_KEY, &w->raw, w->wall_ns, w->mono_ns) != 0)
-				return -1;
-		}
+		key = true;
+		if (rec_enc_sample(w->enc, true, &w->raw) != 0)
+			return fail(w, "out of memory encoding a sample");
+		if (build_frame(w, REC_FR_KEY, &w->raw, w->wall_ns, w->mono_ns) != 0)
+			return -1;
 	}
 	if (append(w, &w->frame) != 0)
 		return -1;
