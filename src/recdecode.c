@@ -353,9 +353,10 @@ static void get_state_delta(struct rec_dec *d, struct rec_cur *c, unsigned ft)
 		goto bad;
 	size_t nremoved = get_indices(c, t, before, false);
 	uint8_t *gone = array_grow(t->gone, &t->gone_cap, before + 1, 1, 256);
+	if (gone)
+		t->gone = gone;
 	if (c->bad || !gone)
 		goto bad;
-	t->gone = gone;
 	memset(gone, 0, before);
 	for (size_t k = 0; k < nremoved; k++)
 		gone[t->idx[k]] = 1;

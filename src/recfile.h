@@ -82,6 +82,7 @@ struct recwrite_opts {
 	uint64_t max_size;       /* bytes; 0 = no limit. Past it FILE becomes FILE.1 */
 	unsigned keyframe_every; /* samples between key frames; 0 = REC_KEYFRAME_DEFAULT */
 	int zstd_level;          /* 0 = REC_ZSTD_DEFAULT */
+	bool store_raw;          /* payloads not compressed (tests, fuzzing seeds) */
 	const char *creator;     /* free text kept in the header, e.g. "pidtop 0.2 on host" */
 };
 #define REC_KEYFRAME_DEFAULT 60

@@ -33,6 +33,10 @@ struct rec_frame {
 };
 
 uint32_t rec_crc32(const void *p, size_t n);
+/* whether p[0..n) has crc32 want. A fuzzing build (libFuzzer's macro
+ * FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION) takes every checksum as right,
+ * so that mutated inputs reach the decoders behind them. */
+bool rec_crc_ok(const void *p, size_t n, uint32_t want);
 void rec_preamble_encode(uint8_t out[REC_PREAMBLE_LEN]);
 /* 0 a recording preamble (major and minor filled), -1 not one */
 int rec_preamble_decode(const uint8_t in[REC_PREAMBLE_LEN], uint16_t *major, uint16_t *minor);
@@ -83,7 +87,8 @@ void rec_schema_encode(struct buf *b, const struct rec_schema *s);
 /* the whole payload: creation info, then the tables part */
 void rec_schema_payload(struct buf *b, const struct rec_schema *s, const char *creator,
 			int64_t created_wall_ns, unsigned keyframe_every);
-/* 0, or -1 with a reason when the payload is damaged or breaks the rules */
+/* 0, or -1 with a reason (and nothing to free) when the payload is
+ * damaged or breaks the rules */
 int rec_schema_decode(const uint8_t *p, size_t n, struct rec_fschema *out, char *err, size_t errlen);
 int rec_schema_copy(const struct rec_schema *s, struct rec_fschema *out);
 void rec_fschema_free(struct rec_fschema *f);

@@ -108,7 +108,7 @@ static int load_payload(struct recread *r, uint64_t at, const struct rec_frame *
 		return -1;
 	if (rec_pread_full(r->fd, r->stored.data, f->stored_len, at + REC_FRAME_HDR_LEN) != 0)
 		return -1;
-	if (rec_crc32(r->stored.data, f->stored_len) != f->payload_crc)
+	if (!rec_crc_ok(r->stored.data, f->stored_len, f->payload_crc))
 		return -1;
 	if (!(f->flags & REC_FL_ZSTD)) {
 		memcpy(r->raw.data, r->stored.data, f->stored_len);
@@ -140,7 +140,6 @@ static int add_segment(struct recread *r, uint64_t at, const struct rec_frame *f
 	struct segment *s = &r->seg[r->nseg];
 	memset(s, 0, sizeof *s);
 	if (rec_schema_decode((const uint8_t *)r->raw.data, r->raw.len, &s->fs, why, sizeof why) != 0) {
-		rec_fschema_free(&s->fs);
 		damage(r, at, "%s", why);
 		return -1;
 	}

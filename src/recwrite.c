@@ -23,6 +23,7 @@ struct recwrite {
 	struct rec_fschema schema;
 	unsigned keyframe_every;
 	int level;
+	bool store_raw;
 	uint64_t max_size;
 	struct rec_enc *enc;
 	ZSTD_CCtx *cctx;
@@ -72,8 +73,9 @@ static int build_frame(struct recwrite *w, uint8_t type, const struct buf *raw, 
 		return fail(w, "out of memory");
 	uint8_t *out = (uint8_t *)w->frame.data;
 	struct rec_frame f = {.type = type, .wall_ns = wall_ns, .mono_ns = mono_ns};
-	size_t c = ZSTD_compressCCtx(w->cctx, out + REC_FRAME_HDR_LEN, bound, raw->data, raw->len,
-				     w->level);
+	size_t c = w->store_raw ? raw->len
+				: ZSTD_compressCCtx(w->cctx, out + REC_FRAME_HDR_LEN, bound, raw->data,
+						    raw->len, w->level);
 	if (!ZSTD_isError(c) && c < raw->len) {
 		f.flags = REC_FL_ZSTD;
 		f.stored_len = (uint32_t)c;
@@ -203,7 +205,7 @@ static int read_payload(struct recwrite *w, uint64_t at, const struct rec_frame 
 		return fail(w, "out of memory");
 	if (rec_pread_full(w->fd, w->frame.data, f->stored_len, at + REC_FRAME_HDR_LEN) != 0)
 		return fail(w, "read: %s", strerror(errno));
-	if (rec_crc32(w->frame.data, f->stored_len) != f->payload_crc)
+	if (!rec_crc_ok(w->frame.data, f->stored_len, f->payload_crc))
 		return 1;
 	if (!(f->flags & REC_FL_ZSTD)) {
 		buf_append(out, w->frame.data, f->stored_len);
@@ -336,6 +338,7 @@ static int setup(struct recwrite *w, const char *path, const struct rec_schema *
 	w->keyframe_every = o && o->keyframe_every ? o->keyframe_every : REC_KEYFRAME_DEFAULT;
 	w->level = o && o->zstd_level ? o->zstd_level : REC_ZSTD_DEFAULT;
 	w->max_size = o ? o->max_size : 0;
+	w->store_raw = o && o->store_raw;
 	w->creator = strdup(o && o->creator ? o->creator : "");
 	w->cctx = ZSTD_createCCtx();
 	if (!w->creator || !w->cctx || rec_schema_copy(s, &w->schema) != 0 ||

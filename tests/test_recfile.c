@@ -335,7 +335,8 @@ static void test_round_trip(void **state)
 		/* round 0: one key frame, deltas after it all the way (the reader's
 		 * strings are compacted on the way) */
 		unsigned every = round == 0 ? 1000 : 1 + (unsigned)(rnd() % 12);
-		struct recwrite_opts o = {.keyframe_every = every, .creator = "test"};
+		struct recwrite_opts o = {.keyframe_every = every, .creator = "test",
+					  .store_raw = round == 1};
 		write_file(p, &ts, s, 0, n, &o);
 		struct warnings warn = {0};
 		read_all(p, &ts, s, 0, n, &warn);
@@ -773,7 +774,7 @@ static int seed_corpus(const char *dir)
 		char name[32];
 		snprintf(name, sizeof name, "seed%d.rec", i);
 		unlink(tpath(name));
-		struct recwrite_opts o = {.keyframe_every = 3, .creator = "seed"};
+		struct recwrite_opts o = {.keyframe_every = 3, .creator = "seed", .store_raw = i < 2};
 		write_file(tpath(name), &ts, s, 0, n, &o);
 		free(s);
 	}
