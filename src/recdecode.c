@@ -275,7 +275,8 @@ static int build_next(struct rec_rows *next, const struct rec_rows *prev, const 
 	rec_rows_clear(next);
 	if (rec_rows_reserve(next, nrows) != 0)
 		return -1;
-	buf_append(&next->str, prev->str.data, prev->str.len);
+	if (prev->str.len)
+		buf_append(&next->str, prev->str.data, prev->str.len);
 	if (next->str.failed)
 		return -1;
 	unsigned nf = next->nf;

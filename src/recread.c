@@ -111,7 +111,8 @@ static int load_payload(struct recread *r, uint64_t at, const struct rec_frame *
 	if (!rec_crc_ok(r->stored.data, f->stored_len, f->payload_crc))
 		return -1;
 	if (!(f->flags & REC_FL_ZSTD)) {
-		memcpy(r->raw.data, r->stored.data, f->stored_len);
+		if (f->stored_len)
+			memcpy(r->raw.data, r->stored.data, f->stored_len);
 		r->raw.len = f->stored_len;
 		return 0;
 	}

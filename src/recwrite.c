@@ -208,7 +208,8 @@ static int read_payload(struct recwrite *w, uint64_t at, const struct rec_frame 
 	if (!rec_crc_ok(w->frame.data, f->stored_len, f->payload_crc))
 		return 1;
 	if (!(f->flags & REC_FL_ZSTD)) {
-		buf_append(out, w->frame.data, f->stored_len);
+		if (f->stored_len)
+			buf_append(out, w->frame.data, f->stored_len);
 		return 0;
 	}
 	size_t n = ZSTD_decompress(out->data, f->raw_len, w->frame.data, f->stored_len);
