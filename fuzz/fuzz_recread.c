@@ -65,7 +65,9 @@ static void read_fd(int fd, const struct rec_schema *want)
 	if (in->samples) {
 		recread_seek(r, in->samples / 2);
 		touch(r, want);
-		recread_seek_time(r, in->first_wall_ns + (in->last_wall_ns - in->first_wall_ns) / 3);
+		/* a third of the way, in unsigned arithmetic: the times are the input's */
+		uint64_t span = (uint64_t)in->last_wall_ns - (uint64_t)in->first_wall_ns;
+		recread_seek_time(r, (int64_t)((uint64_t)in->first_wall_ns + span / 3));
 		touch(r, want);
 		if (recread_pos(r) > 0)
 			recread_seek(r, recread_pos(r) - 1);

@@ -8,6 +8,13 @@
 #include <unistd.h>
 #include <zlib.h>
 
+void rec_verr(char *err, size_t errlen, const char *name, const char *fmt, va_list ap)
+{
+	int n = snprintf(err, errlen, "%s: ", name);
+	if (n > 0 && (size_t)n < errlen)
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+}
+
 uint32_t rec_crc32(const void *p, size_t n)
 {
 	uLong c = crc32(0L, Z_NULL, 0);

@@ -5,6 +5,7 @@
 #ifndef PIDTOP_RECFORMAT_H
 #define PIDTOP_RECFORMAT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,6 +33,9 @@ struct rec_frame {
 	uint32_t payload_crc;
 };
 
+/* "NAME: message" into err */
+void rec_verr(char *err, size_t errlen, const char *name, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 uint32_t rec_crc32(const void *p, size_t n);
 /* whether p[0..n) has crc32 want. A fuzzing build (libFuzzer's macro
  * FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION) takes every checksum as right,

@@ -65,9 +65,7 @@ static int fail(struct recread *r, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = snprintf(r->err, sizeof r->err, "%s: ", r->name);
-	if (n > 0 && (size_t)n < sizeof r->err)
-		vsnprintf(r->err + n, sizeof r->err - (size_t)n, fmt, ap);
+	rec_verr(r->err, sizeof r->err, r->name, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -104,7 +102,8 @@ static int load_payload(struct recread *r, uint64_t at, const struct rec_frame *
 {
 	buf_reset(&r->stored);
 	buf_reset(&r->raw);
-	if (!buf_reserve(&r->stored, f->stored_len) || !buf_reserve(&r->raw, f->raw_len))
+	/* one byte more: never a NULL buffer, even for an empty payload */
+	if (!buf_reserve(&r->stored, f->stored_len + 1) || !buf_reserve(&r->raw, f->raw_len + 1))
 		return -1;
 	if (rec_pread_full(r->fd, r->stored.data, f->stored_len, at + REC_FRAME_HDR_LEN) != 0)
 		return -1;
@@ -246,8 +245,8 @@ static void fill_info(struct recread *r, uint64_t size)
 		in->file_schema = &r->seg[r->nseg - 1].fs.s;
 	}
 	if (in->samples > 1)
-		in->mean_interval_s =
-			(double)(in->last_wall_ns - in->first_wall_ns) / 1e9 / (double)(in->samples - 1);
+		in->mean_interval_s = ((double)in->last_wall_ns - (double)in->first_wall_ns) / 1e9 /
+				      (double)(in->samples - 1);
 	if (r->nkeys == 0)
 		return;
 	/* the row counts the last key frame's payload starts with */
@@ -364,18 +363,25 @@ static int header_at(struct recread *r, uint64_t off, struct rec_frame *f, uint6
 	}
 }
 
-/* the key entry of sample k: the last one at or before it */
-static size_t key_of(const struct recread *r, uint64_t k)
+/* the last key entry at or before sample k, or (by_wall) at or before
+ * wall time wall_ns; the first when none is */
+static size_t key_before(const struct recread *r, uint64_t k, int64_t wall_ns, bool by_wall)
 {
 	size_t lo = 0, hi = r->nkeys;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (r->keys[mid].sample <= k)
+		if (by_wall ? r->keys[mid].wall_ns <= wall_ns : r->keys[mid].sample <= k)
 			lo = mid;
 		else
 			hi = mid;
 	}
 	return lo;
+}
+
+/* the key entry of sample k */
+static size_t key_of(const struct recread *r, uint64_t k)
+{
+	return key_before(r, k, 0, false);
 }
 
 /* the sample frame at `at` becomes sample k */
@@ -479,14 +485,7 @@ int recread_seek_time(struct recread *r, int64_t wall_ns)
 {
 	if (r->info.samples == 0)
 		return fail(r, "no samples");
-	size_t lo = 0, hi = r->nkeys;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (r->keys[mid].wall_ns <= wall_ns)
-			lo = mid;
-		else
-			hi = mid;
-	}
+	size_t lo = key_before(r, 0, wall_ns, true);
 	if (r->keys[lo].wall_ns > wall_ns)
 		return seek_group(r, 0, 0, INT64_MAX);
 	return seek_group(r, lo, UINT64_MAX, wall_ns);

@@ -43,9 +43,7 @@ static int fail(struct recwrite *w, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = snprintf(w->err, sizeof w->err, "%s: ", w->path);
-	if (n > 0 && (size_t)n < sizeof w->err)
-		vsnprintf(w->err + n, sizeof w->err - (size_t)n, fmt, ap);
+	rec_verr(w->err, sizeof w->err, w->path, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -201,7 +199,8 @@ static int split_path(struct recwrite *w, const char *path, char **dir)
 static int read_payload(struct recwrite *w, uint64_t at, const struct rec_frame *f, struct buf *out)
 {
 	buf_reset(&w->frame);
-	if (!buf_reserve(&w->frame, f->stored_len) || !buf_reserve(out, f->raw_len))
+	buf_reset(out);
+	if (!buf_reserve(&w->frame, f->stored_len + 1) || !buf_reserve(out, f->raw_len + 1))
 		return fail(w, "out of memory");
 	if (rec_pread_full(w->fd, w->frame.data, f->stored_len, at + REC_FRAME_HDR_LEN) != 0)
 		return fail(w, "read: %s", strerror(errno));
