@@ -8,14 +8,17 @@
  * state, name; a process's threads share its identity, memory and name,
  * and threads other than the main one have small counters), a process
  * ending and another starting in one sample of two (exit records in an
- * EVENT table), and a row of machine-wide figures. --harsh makes every
+ * EVENT table), and a row of machine-wide figures. A busy task's counters
+ * grow by random amounts each sample (up to 800 ticks of user time, 5,000
+ * faults, 3,000 switches, 64 MiB read...); --steady makes each busy task
+ * work at its own rate, +-10%, as a task at 40% CPU does. --harsh makes every
  * counter of every task random and large, and nothing shared: a floor
  * for the compression. Reading
  * is measured in a fresh process (the program runs itself with --read) so
  * that its peak RSS is the reader's alone.
  *
  *   make bench/recfile && bench/recfile [--samples N] [--tasks N] [--busy PCT]
- *                                       [--keyframe N] [--file PATH] [--keep] [--harsh] */
+ *                                       [--keyframe N] [--file PATH] [--keep] [--harsh] [--steady] */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +61,7 @@ struct task {
 	uint64_t v[NF];
 	char comm[16];
 	bool busy;
+	uint64_t rate[F_WRITE + 1]; /* --steady: what a busy task adds per sample */
 };
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
@@ -85,7 +89,8 @@ static double cpu_ms(void)
 }
 
 static uint64_t next_tid = 1000;
-static bool harsh; /* every counter of every task random and large */
+static bool harsh;  /* every counter of every task random and large */
+static bool steady; /* busy tasks work at their own steady rate, +-10% */
 
 /* A process of `threads` tasks into t[0..threads): they share their
  * identity, memory and name; the main thread has a history, the others
@@ -118,12 +123,21 @@ static void new_process(struct task *t, unsigned threads, uint64_t start, unsign
 		x->v[F_STATE] = 'S';
 		snprintf(x->comm, sizeof x->comm, "%s", harsh ? names[rnd() % 10] : name);
 		x->busy = rnd() % 100 < busy_pct;
+		for (int f = F_UTIME; f <= F_WRITE; f++)
+			x->rate[f] = 1 + rnd() % (f == F_READ || f == F_WRITE ? 1u << 20 : 800);
 	}
 }
 
 /* a busy task's 10 s: CPU, faults, switches, bytes, memory all move */
 static void work(struct task *t)
 {
+	if (steady) {
+		for (int f = F_UTIME; f <= F_WRITE; f++)
+			if (f != F_MAJFLT)
+				t->v[f] += t->rate[f] - t->rate[f] / 10 + rnd() % (t->rate[f] / 5 + 1);
+		t->v[F_STATE] = rnd() % 2 ? 'R' : 'S';
+		return;
+	}
 	t->v[F_UTIME] += rnd() % 800;
 	t->v[F_STIME] += rnd() % 200;
 	t->v[F_MINFLT] += rnd() % 5000;
@@ -357,6 +371,8 @@ int main(int argc, char **argv)
 			o.keep = true;
 		else if (strcmp(a, "--harsh") == 0)
 			harsh = true;
+		else if (strcmp(a, "--steady") == 0)
+			steady = true;
 		else if (!v)
 			goto usage;
 		else if (strcmp(a, "--samples") == 0)
@@ -390,6 +406,6 @@ int main(int argc, char **argv)
 		unlink(o.file);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 usage:
-	fprintf(stderr, "usage: recfile [--samples N] [--tasks N] [--busy PCT] [--keyframe N] [--file PATH] [--keep] [--harsh]\n");
+	fprintf(stderr, "usage: recfile [--samples N] [--tasks N] [--busy PCT] [--keyframe N] [--file PATH] [--keep] [--harsh] [--steady]\n");
 	return 2;
 }

@@ -96,13 +96,18 @@ struct recwrite_opts {
  * a recording (it is never overwritten), and when it is a recording of
  * another major version. An existing recording is continued after its last
  * intact frame (a torn tail is cut off first); when its schema differs,
- * the new schema is appended and the samples after it follow it. */
+ * the new schema is appended and the samples after it follow it. With
+ * max_size, FILE.1 is replaced by FILE whenever the next frame would take
+ * FILE past max_size (a single frame larger than max_size still goes in:
+ * then every sample starts a new file). */
 int recwrite_open(struct recwrite **out, const char *path, const struct rec_schema *s,
 		  const struct recwrite_opts *opts, char *err, size_t errlen);
 
 /* One sample: begin, any number of rows, end. Rows of a STATE table may
  * come in any order; two rows with the same key are kept as two rows.
  * Strings are copied at recwrite_row. Values of absent fields are ignored.
+ * When recwrite_row fails (over the caps) the sample is dropped and
+ * recwrite_end fails too.
  * recwrite_end encodes the sample and appends it with one write(); on
  * failure the file is left ending with its last whole frame and the next
  * sample is written as a key frame. Once warm (no table bigger than
@@ -157,7 +162,8 @@ int recread_open(struct recread **out, const char *path, const struct rec_schema
 int recread_open_fd(struct recread **out, int fd, const char *name, const struct rec_schema *want,
 		    rec_warn_fn *warn, void *warn_ctx, char *err, size_t errlen);
 const struct recread_info *recread_info(const struct recread *r);
-/* Whether the file's latest schema has field `field` of caller table `table`. */
+/* Whether field `field` of caller table `table` is in the file, in the
+ * schema of the current sample (before any move: the file's latest). */
 bool recread_has_field(const struct recread *r, unsigned table, unsigned field);
 
 /* Positioning. Samples are numbered 0..samples-1 in file order. seek moves
