@@ -25,8 +25,9 @@ int rec_enc_row(struct rec_enc *e, unsigned t, const struct rec_value *vals);
  * payload when key, else a delta against the last committed sample
  * (which there must be). Can be called again (e.g. as a key frame). */
 int rec_enc_sample(struct rec_enc *e, bool key, struct buf *raw);
-/* the sample encoded last becomes the base of the next delta */
-void rec_enc_commit(struct rec_enc *e);
+/* The sample encoded last becomes the base of the next delta. -1 when
+ * out of memory: the next sample must then be a key frame. */
+int rec_enc_commit(struct rec_enc *e);
 
 struct rec_dec;
 /* decodes samples of file schema fs into the caller's schema want

@@ -19,6 +19,15 @@ struct dec_table {
 	size_t gone_cap;
 	size_t nrows; /* rows after the sample (parse-only tables too) */
 	size_t str_kept; /* string bytes after the last full copy (build_next) */
+	size_t *from;    /* scratch: a new row's row in the last sample */
+	size_t from_cap;
+};
+
+/* per value of a table's rows: how much it changed in the last delta
+ * frame (recencode.c's velocity, the prediction of its next change) */
+struct dec_vel {
+	uint64_t *v;
+	size_t cap;
 };
 
 struct rec_dec {
@@ -26,7 +35,16 @@ struct rec_dec {
 	struct dec_table *t;     /* per file table */
 	struct rec_rows *cur;    /* per caller table */
 	struct rec_rows *next;   /* per caller table: built by a delta */
+	struct dec_vel *vcur, *vnext; /* per caller table, beside cur and next */
 	int *file_table;         /* caller table -> file table, or -1 */
+};
+
+/* what a delta's changes need of the velocities: the last sample's, the
+ * new ones, and for each new row the last sample's row (SIZE_MAX: added) */
+struct vel_ctx {
+	const uint64_t *old;
+	uint64_t *now;
+	const size_t *from;
 };
 
 static int map_field(const struct rec_table *wt, const struct rec_field *ff)
@@ -79,8 +97,10 @@ struct rec_dec *rec_dec_new(const struct rec_schema *fs, const struct rec_schema
 	d->t = calloc(fs->ntables, sizeof *d->t);
 	d->cur = calloc(want->ntables, sizeof *d->cur);
 	d->next = calloc(want->ntables, sizeof *d->next);
+	d->vcur = calloc(want->ntables, sizeof *d->vcur);
+	d->vnext = calloc(want->ntables, sizeof *d->vnext);
 	d->file_table = malloc(want->ntables * sizeof *d->file_table);
-	if (!d->t || !d->cur || !d->next || !d->file_table) {
+	if (!d->t || !d->cur || !d->next || !d->vcur || !d->vnext || !d->file_table) {
 		rec_dec_free(d);
 		return NULL;
 	}
@@ -106,13 +126,20 @@ void rec_dec_free(struct rec_dec *d)
 		free(d->t[ft].fmap);
 		free(d->t[ft].idx);
 		free(d->t[ft].gone);
+		free(d->t[ft].from);
 	}
 	for (unsigned w = 0; w < d->want->ntables; w++) {
 		if (d->cur)
 			rec_rows_free(&d->cur[w]);
 		if (d->next)
 			rec_rows_free(&d->next[w]);
+		if (d->vcur)
+			free(d->vcur[w].v);
+		if (d->vnext)
+			free(d->vnext[w].v);
 	}
+	free(d->vcur);
+	free(d->vnext);
 	free(d->t);
 	free(d->cur);
 	free(d->next);
@@ -303,7 +330,9 @@ static int build_next(struct rec_rows *next, const struct rec_rows *prev, const 
 	return 0;
 }
 
-static void get_change(struct rec_cur *c, enum rec_type type, struct rec_rows *r, size_t j, int cf)
+/* the change of one value of new row j (caller field cf, or -1: parsed only) */
+static void get_change(struct rec_cur *c, enum rec_type type, bool predict, struct rec_rows *r,
+		       size_t j, int cf, const struct vel_ctx *vc)
 {
 	if (type == REC_STR) {
 		uint64_t ref = get_str(c, cf >= 0 ? r : NULL);
@@ -314,20 +343,39 @@ static void get_change(struct rec_cur *c, enum rec_type type, struct rec_rows *r
 	uint64_t code = rec_get_uv(c);
 	if (cf < 0)
 		return;
-	uint64_t *v = &r->val[j * r->nf + (unsigned)cf];
-	*v = undo_code(type, REC_COL_DELTA, code, *v);
+	size_t at = j * r->nf + (unsigned)cf;
+	if (type == REC_F64) {
+		r->val[at] ^= code;
+		return;
+	}
+	uint64_t d = (uint64_t)rec_unzigzag(code);
+	if (predict && vc->from[j] != SIZE_MAX)
+		d += vc->old[vc->from[j] * r->nf + (unsigned)cf];
+	r->val[at] += d;
+	vc->now[at] = d;
 }
 
 static void get_changes(struct rec_cur *c, const struct rec_table *tb, struct dec_table *t,
-			struct rec_rows *r, size_t nrows)
+			struct rec_rows *r, size_t nrows, const struct vel_ctx *vc)
 {
 	size_t n = get_indices(c, t, nrows, false);
 	size_t bm_len = (tb->nfields + 7) / 8;
 	const uint8_t *bm = rec_get_bytes(c, n * bm_len);
-	for (unsigned f = 0; f < tb->nfields && !c->bad; f++)
+	for (unsigned f = 0; f < tb->nfields && !c->bad; f++) {
+		enum rec_type type = tb->fields[f].type;
+		size_t count = 0;
+		for (size_t k = 0; k < n; k++)
+			count += bm[k * bm_len + f / 8] >> (f % 8) & 1;
+		if (count == 0)
+			continue;
+		int coding = rec_get_u8(c);
+		if (coding != REC_COL_PLAIN && (coding != REC_COL_DELTA || type == REC_F64 || type == REC_STR))
+			c->bad = true;
 		for (size_t k = 0; k < n && !c->bad; k++)
 			if (bm[k * bm_len + f / 8] >> (f % 8) & 1)
-				get_change(c, tb->fields[f].type, r, t->idx[k], r ? t->fmap[f] : -1);
+				get_change(c, type, coding == REC_COL_DELTA, r, t->idx[k],
+					   r ? t->fmap[f] : -1, vc);
+	}
 	size_t np = rec_get_count(c, REC_MAX_VALUES), at = 0;
 	for (size_t k = 0; k < np && !c->bad; k++) {
 		uint64_t gap = rec_get_uv(c);
@@ -341,6 +389,45 @@ static void get_changes(struct rec_cur *c, const struct rec_table *tb, struct de
 		if (r && t->fmap[f] >= 0)
 			r->present[at * r->nf + (unsigned)t->fmap[f]] = on;
 	}
+}
+
+/* new velocities of caller table w, all zero (what did not change), and
+ * for each new row its row in the last sample */
+static int zero_velocity(struct rec_dec *d, unsigned w)
+{
+	const struct rec_rows *next = &d->next[w];
+	struct dec_vel *vn = &d->vnext[w];
+	uint64_t *v = array_grow(vn->v, &vn->cap, next->n * next->nf + 1, sizeof *v, 1024);
+	if (!v)
+		return -1;
+	vn->v = v;
+	memset(v, 0, next->n * next->nf * sizeof *v);
+	return 0;
+}
+
+static int start_velocity(struct rec_dec *d, struct dec_table *t, unsigned w, size_t nadded,
+			  struct vel_ctx *vc)
+{
+	const struct rec_rows *next = &d->next[w];
+	size_t *from = array_grow(t->from, &t->from_cap, next->n + 1, sizeof *from, 256);
+	if (!from || zero_velocity(d, w) != 0)
+		return -1;
+	t->from = from;
+	size_t i = 0, a = 0;
+	for (size_t j = 0; j < next->n; j++) {
+		if (a < nadded && t->idx[a] == j) {
+			from[j] = SIZE_MAX;
+			a++;
+			continue;
+		}
+		while (t->gone[i])
+			i++;
+		from[j] = i++;
+	}
+	vc->old = d->vcur[w].v;
+	vc->now = d->vnext[w].v;
+	vc->from = from;
+	return 0;
 }
 
 static void get_state_delta(struct rec_dec *d, struct rec_cur *c, unsigned ft)
@@ -365,10 +452,12 @@ static void get_state_delta(struct rec_dec *d, struct rec_cur *c, unsigned ft)
 	size_t nrows = before - nremoved + nadded;
 	if (c->bad)
 		goto bad;
-	if (next && build_next(next, prev, t->gone, t->idx, nadded, nrows, &t->str_kept) != 0)
+	struct vel_ctx vc;
+	if (next && (build_next(next, prev, t->gone, t->idx, nadded, nrows, &t->str_kept) != 0 ||
+		     start_velocity(d, t, (unsigned)t->want, nadded, &vc) != 0))
 		goto bad;
 	get_block(c, tb, t, next, t->idx, nadded);
-	get_changes(c, tb, t, next, nrows);
+	get_changes(c, tb, t, next, nrows, next ? &vc : NULL);
 	t->nrows = nrows;
 	return;
 bad:
@@ -395,6 +484,8 @@ static void get_full(struct rec_dec *d, struct rec_cur *c, unsigned ft, size_t n
 		}
 	}
 	get_block(c, &d->fs->tables[ft], t, next, NULL, nrows);
+	if (next && zero_velocity(d, (unsigned)t->want) != 0)
+		c->bad = true;
 	t->nrows = nrows;
 	t->str_kept = next ? next->str.len : 0;
 }
@@ -426,9 +517,15 @@ int rec_dec_sample(struct rec_dec *d, bool key, const uint8_t *p, size_t n, char
 	}
 	if (c.bad || c.p != c.end)
 		goto bad;
-	for (unsigned ft = 0; ft < d->fs->ntables; ft++)
-		if (d->t[ft].want >= 0)
-			swap_rows(&d->cur[d->t[ft].want], &d->next[d->t[ft].want]);
+	for (unsigned ft = 0; ft < d->fs->ntables; ft++) {
+		int w = d->t[ft].want;
+		if (w < 0)
+			continue;
+		swap_rows(&d->cur[w], &d->next[w]);
+		struct dec_vel tmp = d->vcur[w];
+		d->vcur[w] = d->vnext[w];
+		d->vnext[w] = tmp;
+	}
 	return 0;
 bad:
 	snprintf(err, errlen, "sample payload damaged");

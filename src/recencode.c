@@ -15,12 +15,16 @@ struct enc_table {
 	size_t *removed, *added, *changed, *changed_prev;
 	size_t nremoved, nadded, nchanged, list_cap;
 	bool sorted; /* next holds in's rows in key order */
+	/* per value of prev (and, being built, of next): how much it changed
+	 * in the last delta frame, the prediction of its next change */
+	uint64_t *vel, *vel_next;
+	size_t vel_cap, vel_next_cap;
 };
 
 struct rec_enc {
 	const struct rec_schema *s;
 	struct enc_table *t;
-	struct buf tmp;
+	bool last_key; /* the sample encoded last is a key frame */
 };
 
 struct rec_enc *rec_enc_new(const struct rec_schema *s)
@@ -56,9 +60,10 @@ void rec_enc_free(struct rec_enc *e)
 		free(t->added);
 		free(t->changed);
 		free(t->changed_prev);
+		free(t->vel);
+		free(t->vel_next);
 	}
 	free(e->t);
-	buf_free(&e->tmp);
 	free(e);
 }
 
@@ -328,19 +333,57 @@ static int diff_rows(struct enc_table *t)
 	return 0;
 }
 
+static bool is_integer(enum rec_type type)
+{
+	return type == REC_U64 || type == REC_I64;
+}
+
+/* the change of field f from prev row i to next row j; an integer's less
+ * vel, the change predicted */
 static void put_change(struct buf *b, const struct rec_rows *p, size_t i, const struct rec_rows *n,
-		       size_t j, unsigned f)
+		       size_t j, unsigned f, uint64_t vel)
 {
 	uint64_t old = p->val[i * p->nf + f], v = n->val[j * n->nf + f];
 	enum rec_type type = n->tb->fields[f].type;
 	if (type != REC_STR) {
-		rec_put_uv(b, delta_code(type, v, old));
+		rec_put_uv(b, type == REC_F64 ? v ^ old : rec_zigzag((int64_t)(v - old - vel)));
 		return;
 	}
 	uint32_t len;
 	const char *s = rec_rows_str(n, v, &len);
 	rec_put_uv(b, len);
 	buf_append(b, s, len);
+}
+
+/* The changes of field f in the changed rows: a coding byte when there is
+ * any (REC_COL_DELTA: integers as their change less the one before, which
+ * a steady rate makes small), then the changes */
+static void put_field_changes(struct buf *b, const struct enc_table *t, unsigned f)
+{
+	const struct rec_rows *p = &t->prev, *n = &t->next;
+	unsigned nf = n->nf;
+	bool integer = is_integer(n->tb->fields[f].type);
+	size_t count = 0, plain = 0, predicted = 0;
+	for (size_t k = 0; k < t->nchanged; k++) {
+		size_t i = t->changed_prev[k], j = t->changed[k];
+		if (cmp_value(p, i, n, j, f) == 0)
+			continue;
+		count++;
+		if (!integer)
+			continue;
+		uint64_t d = n->val[j * nf + f] - p->val[i * nf + f];
+		plain += uv_len(rec_zigzag((int64_t)d));
+		predicted += uv_len(rec_zigzag((int64_t)(d - t->vel[i * nf + f])));
+	}
+	if (count == 0)
+		return;
+	bool predict = integer && predicted < plain;
+	buf_putc(b, predict ? REC_COL_DELTA : REC_COL_PLAIN);
+	for (size_t k = 0; k < t->nchanged; k++) {
+		size_t i = t->changed_prev[k], j = t->changed[k];
+		if (cmp_value(p, i, n, j, f) != 0)
+			put_change(b, p, i, n, j, f, predict ? t->vel[i * nf + f] : 0);
+	}
 }
 
 /* The changed rows: their indices, a bitmap of changed fields per row,
@@ -364,9 +407,7 @@ static void put_changes(struct buf *b, const struct enc_table *t)
 			npres += p->present[i * nf + f] != n->present[j * nf + f];
 	}
 	for (unsigned f = 0; f < nf; f++)
-		for (size_t k = 0; k < t->nchanged; k++)
-			if (cmp_value(p, t->changed_prev[k], n, t->changed[k], f) != 0)
-				put_change(b, p, t->changed_prev[k], n, t->changed[k], f);
+		put_field_changes(b, t, f);
 	/* presence flips: (row gap, field, present) */
 	rec_put_uv(b, npres);
 	size_t at = 0;
@@ -403,6 +444,7 @@ int rec_enc_sample(struct rec_enc *e, bool key, struct buf *raw)
 		if (s->tables[i].kind == REC_STATE && !t->sorted && sort_rows(t) != 0)
 			return -1;
 	}
+	e->last_key = key;
 	rec_put_uv(raw, s->ntables);
 	for (unsigned i = 0; i < s->ntables; i++)
 		rec_put_uv(raw, s->tables[i].kind == REC_STATE ? e->t[i].next.n : e->t[i].in.n);
@@ -418,16 +460,44 @@ int rec_enc_sample(struct rec_enc *e, bool key, struct buf *raw)
 	return raw->failed ? -1 : 0;
 }
 
-void rec_enc_commit(struct rec_enc *e)
+/* how much each value of next changed since prev: zero after a key frame,
+ * for new rows and for values that stayed; the same as the decoder's */
+static int set_velocity(struct enc_table *t, bool key)
 {
+	const struct rec_rows *p = &t->prev, *n = &t->next;
+	unsigned nf = n->nf;
+	uint64_t *v = array_grow(t->vel_next, &t->vel_next_cap, n->n * nf + 1, sizeof *v, 1024);
+	if (!v)
+		return -1;
+	t->vel_next = v;
+	memset(v, 0, n->n * nf * sizeof *v);
+	for (size_t k = 0; !key && k < t->nchanged; k++) {
+		size_t i = t->changed_prev[k], j = t->changed[k];
+		for (unsigned f = 0; f < nf; f++)
+			if (is_integer(n->tb->fields[f].type))
+				v[j * nf + f] = n->val[j * nf + f] - p->val[i * nf + f];
+	}
+	return 0;
+}
+
+int rec_enc_commit(struct rec_enc *e)
+{
+	int rc = 0;
 	for (unsigned i = 0; i < e->s->ntables; i++) {
 		struct enc_table *t = &e->t[i];
 		if (e->s->tables[i].kind != REC_STATE)
 			continue;
+		if (set_velocity(t, e->last_key) != 0)
+			rc = -1;
 		struct rec_rows tmp = t->prev;
 		t->prev = t->next;
 		t->next = tmp;
 		rec_rows_clear(&t->next);
 		t->sorted = false;
+		uint64_t *vt = t->vel;
+		size_t ct = t->vel_cap;
+		t->vel = t->vel_next, t->vel_cap = t->vel_next_cap;
+		t->vel_next = vt, t->vel_next_cap = ct;
 	}
+	return rc;
 }

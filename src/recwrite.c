@@ -446,9 +446,8 @@ int recwrite_end(struct recwrite *w)
 	}
 	if (append(w, &w->frame) != 0)
 		return -1;
-	rec_enc_commit(w->enc);
 	w->has_samples = true;
-	w->need_key = false;
+	w->need_key = rec_enc_commit(w->enc) != 0;
 	w->since_key = key ? 1 : w->since_key + 1;
 	return 0;
 }

@@ -178,9 +178,15 @@ static void next_sample(const struct tschema *ts, const struct tsample *prev, st
 				struct trow *r = &s->rows[t][n++];
 				*r = prev->rows[t][k];
 				fix_strings(r);
-				for (unsigned f = tb->nkeys; f < tb->nfields; f++)
+				for (unsigned f = tb->nkeys; f < tb->nfields; f++) {
+					enum rec_type type = tb->fields[f].type;
 					if (rnd() % 6 == 0)
-						random_value(r, f, tb->fields[f].type, false);
+						random_value(r, f, type, false);
+					else if (f % 2 && r->v[f].present &&
+						 (type == REC_U64 || type == REC_I64))
+						/* a counter at a steady rate: predicted changes */
+						r->v[f].v.u64 += 1000 + rnd() % 3;
+				}
 			}
 		}
 		size_t add = rnd() % (t == 0 ? 12 : 5);
