@@ -103,11 +103,17 @@ static int load_payload(struct recread *r, uint64_t at, const struct rec_frame *
 	buf_reset(&r->stored);
 	buf_reset(&r->raw);
 	/* one byte more: never a NULL buffer, even for an empty payload */
-	if (!buf_reserve(&r->stored, f->stored_len + 1) || !buf_reserve(&r->raw, f->raw_len + 1))
+	if (!buf_reserve(&r->stored, f->stored_len + 1))
 		return -1;
 	if (rec_pread_full(r->fd, r->stored.data, f->stored_len, at + REC_FRAME_HDR_LEN) != 0)
 		return -1;
 	if (!rec_crc_ok(r->stored.data, f->stored_len, f->payload_crc))
+		return -1;
+	/* the sizes must agree before the room for the raw bytes is taken */
+	if ((f->flags & REC_FL_ZSTD) &&
+	    ZSTD_getFrameContentSize(r->stored.data, f->stored_len) != f->raw_len)
+		return -1;
+	if (!buf_reserve(&r->raw, f->raw_len + 1))
 		return -1;
 	if (!(f->flags & REC_FL_ZSTD)) {
 		if (f->stored_len)
@@ -115,8 +121,6 @@ static int load_payload(struct recread *r, uint64_t at, const struct rec_frame *
 		r->raw.len = f->stored_len;
 		return 0;
 	}
-	if (ZSTD_getFrameContentSize(r->stored.data, f->stored_len) != f->raw_len)
-		return -1;
 	size_t n = ZSTD_decompressDCtx(r->dctx, r->raw.data, f->raw_len, r->stored.data, f->stored_len);
 	if (ZSTD_isError(n) || n != f->raw_len)
 		return -1;
