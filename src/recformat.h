@@ -1,7 +1,8 @@
 /* recformat.h - the byte-level pieces of a recording shared by the writer
  * (recwrite.c) and the reader (recread.c): varints, the file preamble,
- * frame headers, the schema frame, and the row store both sides keep a
- * sample in. doc/pidtop-record.5 describes every byte. */
+ * frame headers and the walk over them (recformat.c), the schema frame
+ * (recschema.c), and the row store both sides keep a sample in
+ * (recrows.c). doc/pidtop-record.5 describes every byte. */
 #ifndef PIDTOP_RECFORMAT_H
 #define PIDTOP_RECFORMAT_H
 
