@@ -153,9 +153,10 @@ struct recread_info {
  * of the file that `want` lacks are skipped (warned once); fields of
  * `want` that the file lacks read as absent (recread_has_field). Fails with
  * a reason for an empty file, a file that is not a recording, and one of a
- * newer major version. Opening reads the frame headers only (their times
- * and lengths), never a whole file; the reader is then before the first
- * sample. */
+ * newer major version. Opening reads the frame headers (their times and
+ * lengths) and the last key frame, never a whole file, and keeps one
+ * entry per key frame; the reader is then before the first sample
+ * (recread_next goes to sample 0). */
 int recread_open(struct recread **out, const char *path, const struct rec_schema *want,
 		 rec_warn_fn *warn, void *warn_ctx, char *err, size_t errlen);
 /* The same on an open descriptor (kept, closed by recread_close). */
