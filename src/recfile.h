@@ -92,7 +92,7 @@ struct recwrite_opts {
  * The file is created with mode 0600. It is refused, with the reason, when
  * path is a symbolic link or not a regular file, when it exists and is
  * owned by another user or writable by group or others, when its directory
- * is writable by others without the sticky bit, when it exists and is not
+ * is writable by everyone without the sticky bit, when it exists and is not
  * a recording (it is never overwritten), and when it is a recording of
  * another major version. An existing recording is continued after its last
  * intact frame (a torn tail is cut off first); when its schema differs,
@@ -111,7 +111,8 @@ int recwrite_open(struct recwrite **out, const char *path, const struct rec_sche
  * recwrite_end encodes the sample and appends it with one write(); on
  * failure the file is left ending with its last whole frame and the next
  * sample is written as a key frame. Once warm (no table bigger than
- * before) a sample allocates nothing. */
+ * before) a sample allocates nothing, but for the C library's qsort when
+ * STATE rows come out of key order. */
 int recwrite_begin(struct recwrite *w, int64_t wall_ns, int64_t mono_ns);
 int recwrite_row(struct recwrite *w, unsigned table, const struct rec_value *vals);
 int recwrite_end(struct recwrite *w);
@@ -140,7 +141,7 @@ struct recread_info {
 	uint64_t samples;           /* samples that can be read (damage excluded) */
 	int64_t first_wall_ns, last_wall_ns; /* of the first and last sample; 0 when none */
 	int64_t first_mono_ns, last_mono_ns;
-	double mean_interval_s;     /* (last - first monotonic) / (samples - 1); 0 below 2 */
+	double mean_interval_s;     /* (last - first wall time) / (samples - 1); 0 below 2 */
 	uint64_t file_bytes;
 	unsigned segments;          /* schemas in the file: 1, more when writers with another schema appended */
 	const struct rec_schema *file_schema; /* the file's latest schema */
