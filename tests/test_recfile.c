@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -705,6 +707,58 @@ static void test_continue_after_torn_tail(void **state)
 	free(s);
 }
 
+/* a write that fails half-way (the file size limit) is cut off again: the
+ * sample is lost, the file still ends with a whole frame, the next sample
+ * is written as a key frame */
+static void test_write_failure(void **state)
+{
+	(void)state;
+	struct tschema ts;
+	make_schema(&ts);
+	size_t n = 16;
+	struct tsample *s = make_samples(&ts, n);
+	const char *p = tpath("full.rec");
+	unlink(p);
+	struct recwrite *w;
+	char err[512];
+	struct recwrite_opts o = {.keyframe_every = 100};
+	assert_int_equal(recwrite_open(&w, p, &ts.s, &o, err, sizeof err), 0);
+	for (size_t i = 0; i < 10; i++)
+		write_sample(w, &ts, &s[i]);
+	struct rlimit old, lim;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	lim = old;
+	lim.rlim_cur = (rlim_t)file_size(p) + 10;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	assert_int_equal(recwrite_begin(w, s[10].wall_ns, s[10].mono_ns), 0);
+	for (size_t k = 0; k < s[10].n[0]; k++)
+		assert_int_equal(recwrite_row(w, 0, s[10].rows[0][k].v), 0);
+	for (size_t k = 0; k < s[10].n[1]; k++)
+		assert_int_equal(recwrite_row(w, 1, s[10].rows[1][k].v), 0);
+	int rc = recwrite_end(w);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(recwrite_error(w), "write"));
+	for (size_t i = 11; i < n; i++)
+		write_sample(w, &ts, &s[i]);
+	recwrite_close(w, false);
+	/* 0..9 then 11..15, nothing reported */
+	struct warnings warn = {0};
+	struct recread *r = open_reader(p, &ts.s, &warn);
+	assert_int_equal(recread_info(r)->samples, n - 1);
+	for (size_t i = 0; i < n; i++) {
+		if (i == 10)
+			continue;
+		assert_int_equal(recread_next(r), 1);
+		check_sample(r, &ts, &s[i]);
+	}
+	recread_close(r);
+	assert_int_equal(warn.n, 0);
+	free(s);
+}
+
 static void expect_write_refused(const char *p, const struct rec_schema *sc, const char *why)
 {
 	struct recwrite *w;
@@ -815,6 +869,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_unknown_field),
 		cmocka_unit_test(test_rotation),
 		cmocka_unit_test(test_continue_after_torn_tail),
+		cmocka_unit_test(test_write_failure),
 		cmocka_unit_test(test_writer_refusals),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
