@@ -19,6 +19,21 @@
  * - Sizes read from a file are never trusted: frames, rows and strings are
  *   capped (REC_MAX_*), all size arithmetic is checked, and a reader's
  *   memory is bounded by the largest sample, never by the file's length.
+ *
+ * Writing:
+ *   static const struct rec_field tf[] = {{"tid", REC_U64}, {"start", REC_U64},
+ *                                         {"utime", REC_U64}, {"comm", REC_STR}};
+ *   static const struct rec_table tt[] = {{"tasks", REC_STATE, 2, 4, tf}};
+ *   static const struct rec_schema sc = {1, tt};
+ *   recwrite_open(&w, path, &sc, &(struct recwrite_opts){.creator = "pidtop"}, err, n);
+ *   each refresh: recwrite_begin(w, wall_ns, mono_ns);
+ *                 for each task: recwrite_row(w, 0, vals);   (vals[4])
+ *                 recwrite_end(w);
+ *   recwrite_close(w, true);
+ * Reading (the same schema, or an older or newer one: fields match by name):
+ *   recread_open(&r, path, &sc, warn, ctx, err, n);   recread_info(r)
+ *   recread_seek_time(r, t) or recread_seek(r, k) or recread_next(r);
+ *   for (i < recread_rows(r, 0)) recread_row(r, 0, i, vals);
  */
 #ifndef PIDTOP_RECFILE_H
 #define PIDTOP_RECFILE_H
