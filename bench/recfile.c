@@ -184,7 +184,8 @@ static void frame_sizes(const char *file)
 		return;
 	struct stat st;
 	fstat(fileno(fp), &st);
-	struct rec_scan sc = {fileno(fp), (uint64_t)st.st_size, REC_PREAMBLE_LEN};
+	struct rec_scan sc;
+	rec_scan_init(&sc, fileno(fp), (uint64_t)st.st_size);
 	struct rec_frame f;
 	uint64_t at, skip_at, skip_len, n[4] = {0}, stored[4] = {0}, raw[4] = {0};
 	while (rec_scan_next(&sc, &f, &at, &skip_at, &skip_len) == 1 && f.type < 4) {

@@ -185,21 +185,39 @@ int rec_pread_full(int fd, void *p, size_t n, uint64_t off)
 	return 0;
 }
 
-/* an intact header at off whose frame ends within the file */
-static int frame_at(const struct rec_scan *s, uint64_t off, struct rec_frame *f)
+void rec_scan_init(struct rec_scan *s, int fd, uint64_t size)
 {
-	uint8_t h[REC_FRAME_HDR_LEN];
+	memset(s, 0, sizeof *s);
+	s->fd = fd;
+	s->size = size;
+	s->off = REC_PREAMBLE_LEN;
+	s->small = true;
+}
+
+/* an intact header at off whose frame ends within the file */
+static int frame_at(struct rec_scan *s, uint64_t off, struct rec_frame *f)
+{
 	if (s->size - off < REC_FRAME_HDR_LEN)
 		return 0;
-	if (rec_pread_full(s->fd, h, sizeof h, off) != 0)
-		return -1;
-	if (rec_frame_decode(h, f) != 0)
+	if (s->win_len < REC_FRAME_HDR_LEN || off < s->win_at ||
+	    off - s->win_at > s->win_len - REC_FRAME_HDR_LEN) {
+		/* small frames: one read brings the headers of the next ones too */
+		size_t n = s->small ? sizeof s->win : REC_FRAME_HDR_LEN;
+		if (n > s->size - off)
+			n = (size_t)(s->size - off);
+		if (rec_pread_full(s->fd, s->win, n, off) != 0)
+			return -1;
+		s->win_at = off;
+		s->win_len = n;
+	}
+	if (rec_frame_decode(s->win + (off - s->win_at), f) != 0)
 		return 0;
+	s->small = f->stored_len < sizeof s->win / 8;
 	return s->size - off - REC_FRAME_HDR_LEN >= f->stored_len;
 }
 
 /* the next offset after `from` where an intact frame starts, or s->size */
-static int resync(const struct rec_scan *s, uint64_t from, uint64_t *found, struct rec_frame *f)
+static int resync(struct rec_scan *s, uint64_t from, uint64_t *found, struct rec_frame *f)
 {
 	uint8_t chunk[16384];
 	uint64_t off = from;

@@ -135,7 +135,15 @@ struct rec_scan {
 	int fd;
 	uint64_t size; /* of the file, as walked */
 	uint64_t off;  /* where the next frame is looked for */
+	/* the bytes last read (zero-initialised: none): while frames are small,
+	 * a read brings several headers */
+	uint8_t win[8192];
+	uint64_t win_at;
+	size_t win_len;
+	bool small;
 };
+/* a walk from the first frame of the file fd of size bytes */
+void rec_scan_init(struct rec_scan *s, int fd, uint64_t size);
 /* Looks for the next intact frame header at or after s->off whose
  * payload lies within the file: 1 with *f and its offset *at (s->off moves
  * past the frame), 0 at the end of the file, -1 on a read error. Bytes

@@ -175,7 +175,8 @@ static void count_sample(struct recread *r, const struct rec_frame *f)
 
 static int walk(struct recread *r, uint64_t size)
 {
-	struct rec_scan s = {r->fd, size, REC_PREAMBLE_LEN};
+	struct rec_scan s;
+	rec_scan_init(&s, r->fd, size);
 	struct rec_frame f;
 	uint64_t at, skip_at, skip_len;
 	bool chain = false;   /* a delta here continues a readable sample */

@@ -230,7 +230,8 @@ static int resume_scan(struct recwrite *w, uint64_t *good_end, uint64_t *schema_
 		struct rec_frame f;
 	} ring[RING];
 	size_t seen = 0;
-	struct rec_scan s = {w->fd, w->size, REC_PREAMBLE_LEN};
+	struct rec_scan s;
+	rec_scan_init(&s, w->fd, w->size);
 	struct rec_frame f;
 	uint64_t at, skip_at, skip_len;
 	int rc;

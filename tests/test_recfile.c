@@ -417,7 +417,8 @@ static size_t frame_offsets(const char *p, uint64_t *at, uint8_t *type, size_t m
 {
 	int fd = open(p, O_RDONLY);
 	assert_true(fd >= 0);
-	struct rec_scan sc = {fd, file_size(p), REC_PREAMBLE_LEN};
+	struct rec_scan sc;
+	rec_scan_init(&sc, fd, file_size(p));
 	struct rec_frame f;
 	uint64_t a, skip_at, skip_len;
 	size_t n = 0;
