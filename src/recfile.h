@@ -98,10 +98,14 @@ struct recwrite_opts {
 	unsigned keyframe_every; /* samples between key frames; 0 = REC_KEYFRAME_DEFAULT */
 	int zstd_level;          /* 0 = REC_ZSTD_DEFAULT */
 	bool store_raw;          /* payloads not compressed (tests, fuzzing seeds) */
+	unsigned anchor_every;   /* a key frame is compressed against the one before
+				  * but for one in anchor_every, compressed alone;
+				  * 0 = REC_ANCHOR_DEFAULT, 1 = every key frame alone */
 	const char *creator;     /* free text kept in the header, e.g. "pidtop 0.2 on host" */
 };
 #define REC_KEYFRAME_DEFAULT 60
 #define REC_ZSTD_DEFAULT 3
+#define REC_ANCHOR_DEFAULT 8
 
 /* Opens path for appending samples of schema s (copied; s may go after).
  * The file is created with mode 0600. It is refused, with the reason, when

@@ -97,7 +97,7 @@ int rec_frame_decode(const uint8_t in[REC_FRAME_HDR_LEN], struct rec_frame *f)
 	f->payload_crc = (uint32_t)get_le(in + 32, 4);
 	if (f->stored_len > REC_MAX_FRAME || f->raw_len > REC_MAX_FRAME)
 		return -1;
-	if (!(f->flags & REC_FL_ZSTD) && f->raw_len != f->stored_len)
+	if (!(f->flags & REC_FL_ZSTD) && (f->raw_len != f->stored_len || (f->flags & REC_FL_PREFIX)))
 		return -1;
 	return 0;
 }

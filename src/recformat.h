@@ -25,6 +25,7 @@
 
 enum rec_frame_type { REC_FR_SCHEMA = 1, REC_FR_KEY = 2, REC_FR_DELTA = 3 };
 #define REC_FL_ZSTD 0x01
+#define REC_FL_PREFIX 0x02 /* compressed against the previous key frame's raw payload */
 
 struct rec_frame {
 	uint8_t type, flags;

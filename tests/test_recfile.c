@@ -412,8 +412,9 @@ static uint64_t file_size(const char *p)
 	return (uint64_t)st.st_size;
 }
 
-/* the offsets of the frames of a file, in order; returns how many */
-static size_t frame_offsets(const char *p, uint64_t *at, uint8_t *type, size_t max)
+/* the offsets of the frames of a file, in order, with their types and (when
+ * flags is not NULL) flags; returns how many */
+static size_t frame_flags(const char *p, uint64_t *at, uint8_t *type, uint8_t *flags, size_t max)
 {
 	int fd = open(p, O_RDONLY);
 	assert_true(fd >= 0);
@@ -424,10 +425,17 @@ static size_t frame_offsets(const char *p, uint64_t *at, uint8_t *type, size_t m
 	size_t n = 0;
 	while (n < max && rec_scan_next(&sc, &f, &a, &skip_at, &skip_len) == 1) {
 		type[n] = f.type;
+		if (flags)
+			flags[n] = f.flags;
 		at[n++] = a;
 	}
 	close(fd);
 	return n;
+}
+
+static size_t frame_offsets(const char *p, uint64_t *at, uint8_t *type, size_t max)
+{
+	return frame_flags(p, at, type, NULL, max);
 }
 
 static void test_truncated_tail(void **state)
@@ -510,6 +518,51 @@ static void test_flipped_byte(void **state)
 		recread_close(r);
 		assert_int_equal(warn.n, 1);
 	}
+	free(s);
+}
+
+/* a damaged key frame takes with it the key frames compressed against it,
+ * up to the next one compressed alone: one warning for the lot */
+static void test_flipped_key_frame(void **state)
+{
+	(void)state;
+	struct tschema ts;
+	make_schema(&ts);
+	size_t n = 40;
+	struct tsample *s = make_samples(&ts, n);
+	const char *p = tpath("flipkey.rec");
+	unlink(p);
+	struct recwrite_opts o = {.keyframe_every = 5, .anchor_every = 3};
+	write_file(p, &ts, s, 0, n, &o);
+	uint64_t at[64];
+	uint8_t type[64], flags[64];
+	assert_int_equal(frame_flags(p, at, type, flags, 64), n + 1);
+	/* sample i is frame i + 1; key frames at 0, 5, 10...; compressed
+	 * against the one before: 5 and 10, 20 and 25, 35 (when zstd gains) */
+	assert_int_equal(type[1 + 5], 2);
+	size_t lost_end = 10;
+	while (lost_end < n && (flags[1 + lost_end] & REC_FL_PREFIX))
+		lost_end += 5;
+	flip(p, at[1 + 5] + REC_FRAME_HDR_LEN + 3);
+	struct warnings warn = {0};
+	struct recread *r = open_reader(p, &ts.s, &warn);
+	size_t got = 0, i = 0;
+	while (recread_next(r) == 1) {
+		if (i == 5)
+			i = lost_end;
+		check_sample(r, &ts, &s[i++]);
+		got++;
+	}
+	assert_int_equal(got, n - (lost_end - 5));
+	/* and jumping into the lost stretch lands before it */
+	assert_int_equal(recread_seek(r, lost_end - 1), 0);
+	assert_int_equal(recread_pos(r), 4);
+	recread_close(r);
+	assert_int_equal(warn.n, 1);
+	char off[32];
+	snprintf(off, sizeof off, "byte %llu", (unsigned long long)at[1 + 5]);
+	if (!strstr(warn.last, off))
+		fail_msg("warning without the offset %s: %s", off, warn.last);
 	free(s);
 }
 
@@ -866,6 +919,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_seek_time),
 		cmocka_unit_test(test_truncated_tail),
 		cmocka_unit_test(test_flipped_byte),
+		cmocka_unit_test(test_flipped_key_frame),
 		cmocka_unit_test(test_not_recordings),
 		cmocka_unit_test(test_unknown_field),
 		cmocka_unit_test(test_rotation),
