@@ -187,7 +187,11 @@ const struct recread_info *recread_info(const struct recread *r);
  * schema of the current sample (before any move: the file's latest). */
 bool recread_has_field(const struct recread *r, unsigned table, unsigned field);
 
-/* Positioning. Samples are numbered 0..samples-1 in file order. seek moves
+/* Positioning. Samples are numbered 0..samples-1 in file order. A damaged
+ * frame loses its sample and the rest of its key-frame interval (each
+ * delta builds on the sample before); a damaged key frame, also the
+ * intervals of the key frames compressed against it (up to anchor_every
+ * - 1 of them). seek moves
  * to sample k, or when k cannot be read (damage), to the nearest readable
  * sample before it, else the first after it; seek_time to the last sample
  * whose wall time is at or before wall_ns (the first sample when all are
