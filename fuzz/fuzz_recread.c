@@ -79,16 +79,23 @@ static void read_fd(int fd, const struct rec_schema *want)
 	recread_close(r);
 }
 
+static char dir[64], path[96];
+
+static void remove_dir(void)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
 static void resume(const uint8_t *data, size_t size)
 {
-	static char dir[64];
 	if (!dir[0]) {
 		snprintf(dir, sizeof dir, "/tmp/fuzz_recread.XXXXXX");
 		if (!mkdtemp(dir))
 			abort();
+		snprintf(path, sizeof path, "%s/f.rec", dir);
+		atexit(remove_dir);
 	}
-	char path[96];
-	snprintf(path, sizeof path, "%s/f.rec", dir);
 	unlink(path);
 	FILE *f = fopen(path, "w");
 	if (!f)

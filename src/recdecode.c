@@ -26,8 +26,9 @@ struct dec_table {
 /* per value of a table's rows: how much it changed in the last delta
  * frame (recencode.c's velocity, the prediction of its next change) */
 struct dec_vel {
-	uint64_t *v;
-	size_t cap;
+	uint64_t *v;   /* per value; meaningful only in rows whose `set` is 1 */
+	uint8_t *set;  /* per row: 0 when every velocity of the row is 0 */
+	size_t cap, set_cap;
 };
 
 struct rec_dec {
@@ -42,8 +43,8 @@ struct rec_dec {
 /* what a delta's changes need of the velocities: the last sample's, the
  * new ones, and for each new row the last sample's row (SIZE_MAX: added) */
 struct vel_ctx {
-	const uint64_t *old;
-	uint64_t *now;
+	const struct dec_vel *old;
+	struct dec_vel *now;
 	const size_t *from;
 };
 
@@ -133,10 +134,14 @@ void rec_dec_free(struct rec_dec *d)
 			rec_rows_free(&d->cur[w]);
 		if (d->next)
 			rec_rows_free(&d->next[w]);
-		if (d->vcur)
+		if (d->vcur) {
 			free(d->vcur[w].v);
-		if (d->vnext)
+			free(d->vcur[w].set);
+		}
+		if (d->vnext) {
 			free(d->vnext[w].v);
+			free(d->vnext[w].set);
+		}
 	}
 	free(d->vcur);
 	free(d->vnext);
@@ -349,10 +354,15 @@ static void get_change(struct rec_cur *c, enum rec_type type, bool predict, stru
 		return;
 	}
 	uint64_t d = (uint64_t)rec_unzigzag(code);
-	if (predict && vc->from[j] != SIZE_MAX)
-		d += vc->old[vc->from[j] * r->nf + (unsigned)cf];
+	size_t i = vc->from[j];
+	if (predict && i != SIZE_MAX && vc->old->set[i])
+		d += vc->old->v[i * r->nf + (unsigned)cf];
 	r->val[at] += d;
-	vc->now[at] = d;
+	if (!vc->now->set[j]) {
+		memset(&vc->now->v[j * r->nf], 0, r->nf * sizeof *vc->now->v);
+		vc->now->set[j] = 1;
+	}
+	vc->now->v[at] = d;
 }
 
 static void get_changes(struct rec_cur *c, const struct rec_table *tb, struct dec_table *t,
@@ -391,20 +401,24 @@ static void get_changes(struct rec_cur *c, const struct rec_table *tb, struct de
 	}
 }
 
-/* new velocities of caller table w, all zero (what did not change), and
- * for each new row its row in the last sample */
+/* new velocities of caller table w, all zero (what did not change) */
 static int zero_velocity(struct rec_dec *d, unsigned w)
 {
 	const struct rec_rows *next = &d->next[w];
 	struct dec_vel *vn = &d->vnext[w];
 	uint64_t *v = array_grow(vn->v, &vn->cap, next->n * next->nf + 1, sizeof *v, 1024);
-	if (!v)
+	if (v)
+		vn->v = v;
+	uint8_t *set = array_grow(vn->set, &vn->set_cap, next->n + 1, 1, 256);
+	if (set)
+		vn->set = set;
+	if (!v || !set)
 		return -1;
-	vn->v = v;
-	memset(v, 0, next->n * next->nf * sizeof *v);
+	memset(set, 0, next->n);
 	return 0;
 }
 
+/* ... and for each new row its row in the last sample */
 static int start_velocity(struct rec_dec *d, struct dec_table *t, unsigned w, size_t nadded,
 			  struct vel_ctx *vc)
 {
@@ -424,8 +438,8 @@ static int start_velocity(struct rec_dec *d, struct dec_table *t, unsigned w, si
 			i++;
 		from[j] = i++;
 	}
-	vc->old = d->vcur[w].v;
-	vc->now = d->vnext[w].v;
+	vc->old = &d->vcur[w];
+	vc->now = &d->vnext[w];
 	vc->from = from;
 	return 0;
 }

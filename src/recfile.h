@@ -19,6 +19,21 @@
  * - Sizes read from a file are never trusted: frames, rows and strings are
  *   capped (REC_MAX_*), all size arithmetic is checked, and a reader's
  *   memory is bounded by the largest sample, never by the file's length.
+ *
+ * Writing:
+ *   static const struct rec_field tf[] = {{"tid", REC_U64}, {"start", REC_U64},
+ *                                         {"utime", REC_U64}, {"comm", REC_STR}};
+ *   static const struct rec_table tt[] = {{"tasks", REC_STATE, 2, 4, tf}};
+ *   static const struct rec_schema sc = {1, tt};
+ *   recwrite_open(&w, path, &sc, &(struct recwrite_opts){.creator = "pidtop"}, err, n);
+ *   each refresh: recwrite_begin(w, wall_ns, mono_ns);
+ *                 for each task: recwrite_row(w, 0, vals);   (vals[4])
+ *                 recwrite_end(w);
+ *   recwrite_close(w, true);
+ * Reading (the same schema, or an older or newer one: fields match by name):
+ *   recread_open(&r, path, &sc, warn, ctx, err, n);   recread_info(r)
+ *   recread_seek_time(r, t) or recread_seek(r, k) or recread_next(r);
+ *   for (i < recread_rows(r, 0)) recread_row(r, 0, i, vals);
  */
 #ifndef PIDTOP_RECFILE_H
 #define PIDTOP_RECFILE_H
@@ -83,16 +98,20 @@ struct recwrite_opts {
 	unsigned keyframe_every; /* samples between key frames; 0 = REC_KEYFRAME_DEFAULT */
 	int zstd_level;          /* 0 = REC_ZSTD_DEFAULT */
 	bool store_raw;          /* payloads not compressed (tests, fuzzing seeds) */
+	unsigned anchor_every;   /* a key frame is compressed against the one before
+				  * but for one in anchor_every, compressed alone;
+				  * 0 = REC_ANCHOR_DEFAULT, 1 = every key frame alone */
 	const char *creator;     /* free text kept in the header, e.g. "pidtop 0.2 on host" */
 };
 #define REC_KEYFRAME_DEFAULT 60
 #define REC_ZSTD_DEFAULT 3
+#define REC_ANCHOR_DEFAULT 8
 
 /* Opens path for appending samples of schema s (copied; s may go after).
  * The file is created with mode 0600. It is refused, with the reason, when
  * path is a symbolic link or not a regular file, when it exists and is
  * owned by another user or writable by group or others, when its directory
- * is writable by others without the sticky bit, when it exists and is not
+ * is writable by everyone without the sticky bit, when it exists and is not
  * a recording (it is never overwritten), and when it is a recording of
  * another major version. An existing recording is continued after its last
  * intact frame (a torn tail is cut off first); when its schema differs,
@@ -111,7 +130,8 @@ int recwrite_open(struct recwrite **out, const char *path, const struct rec_sche
  * recwrite_end encodes the sample and appends it with one write(); on
  * failure the file is left ending with its last whole frame and the next
  * sample is written as a key frame. Once warm (no table bigger than
- * before) a sample allocates nothing. */
+ * before) a sample allocates nothing, but for the C library's qsort when
+ * STATE rows come out of key order. */
 int recwrite_begin(struct recwrite *w, int64_t wall_ns, int64_t mono_ns);
 int recwrite_row(struct recwrite *w, unsigned table, const struct rec_value *vals);
 int recwrite_end(struct recwrite *w);
@@ -140,7 +160,7 @@ struct recread_info {
 	uint64_t samples;           /* samples that can be read (damage excluded) */
 	int64_t first_wall_ns, last_wall_ns; /* of the first and last sample; 0 when none */
 	int64_t first_mono_ns, last_mono_ns;
-	double mean_interval_s;     /* (last - first monotonic) / (samples - 1); 0 below 2 */
+	double mean_interval_s;     /* (last - first wall time) / (samples - 1); 0 below 2 */
 	uint64_t file_bytes;
 	unsigned segments;          /* schemas in the file: 1, more when writers with another schema appended */
 	const struct rec_schema *file_schema; /* the file's latest schema */
@@ -153,9 +173,10 @@ struct recread_info {
  * of the file that `want` lacks are skipped (warned once); fields of
  * `want` that the file lacks read as absent (recread_has_field). Fails with
  * a reason for an empty file, a file that is not a recording, and one of a
- * newer major version. Opening reads the frame headers only (their times
- * and lengths), never a whole file; the reader is then before the first
- * sample. */
+ * newer major version. Opening reads the frame headers (their times and
+ * lengths) and the last key frame, never a whole file, and keeps one
+ * entry per key frame; the reader is then before the first sample
+ * (recread_next goes to sample 0). */
 int recread_open(struct recread **out, const char *path, const struct rec_schema *want,
 		 rec_warn_fn *warn, void *warn_ctx, char *err, size_t errlen);
 /* The same on an open descriptor (kept, closed by recread_close). */
@@ -166,7 +187,11 @@ const struct recread_info *recread_info(const struct recread *r);
  * schema of the current sample (before any move: the file's latest). */
 bool recread_has_field(const struct recread *r, unsigned table, unsigned field);
 
-/* Positioning. Samples are numbered 0..samples-1 in file order. seek moves
+/* Positioning. Samples are numbered 0..samples-1 in file order. A damaged
+ * frame loses its sample and the rest of its key-frame interval (each
+ * delta builds on the sample before); a damaged key frame, also the
+ * intervals of the key frames compressed against it (up to anchor_every
+ * - 1 of them). seek moves
  * to sample k, or when k cannot be read (damage), to the nearest readable
  * sample before it, else the first after it; seek_time to the last sample
  * whose wall time is at or before wall_ns (the first sample when all are

@@ -1,7 +1,8 @@
 /* recformat.h - the byte-level pieces of a recording shared by the writer
  * (recwrite.c) and the reader (recread.c): varints, the file preamble,
- * frame headers, the schema frame, and the row store both sides keep a
- * sample in. doc/pidtop-record.5 describes every byte. */
+ * frame headers and the walk over them (recformat.c), the schema frame
+ * (recschema.c), and the row store both sides keep a sample in
+ * (recrows.c). doc/pidtop-record.5 describes every byte. */
 #ifndef PIDTOP_RECFORMAT_H
 #define PIDTOP_RECFORMAT_H
 
@@ -24,6 +25,7 @@
 
 enum rec_frame_type { REC_FR_SCHEMA = 1, REC_FR_KEY = 2, REC_FR_DELTA = 3 };
 #define REC_FL_ZSTD 0x01
+#define REC_FL_PREFIX 0x02 /* compressed against the previous key frame's raw payload */
 
 struct rec_frame {
 	uint8_t type, flags;
@@ -134,7 +136,15 @@ struct rec_scan {
 	int fd;
 	uint64_t size; /* of the file, as walked */
 	uint64_t off;  /* where the next frame is looked for */
+	/* the bytes last read (zero-initialised: none): while frames are small,
+	 * a read brings several headers */
+	uint8_t win[8192];
+	uint64_t win_at;
+	size_t win_len;
+	bool small;
 };
+/* a walk from the first frame of the file fd of size bytes */
+void rec_scan_init(struct rec_scan *s, int fd, uint64_t size);
 /* Looks for the next intact frame header at or after s->off whose
  * payload lies within the file: 1 with *f and its offset *at (s->off moves
  * past the frame), 0 at the end of the file, -1 on a read error. Bytes

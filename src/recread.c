@@ -28,6 +28,7 @@ struct key_entry {
 	uint64_t sample; /* its sample number */
 	int64_t wall_ns;
 	uint32_t segment;
+	bool prefixed;   /* compressed against the entry before */
 };
 
 struct segment {
@@ -57,6 +58,12 @@ struct recread {
 	uint64_t next_off; /* the frame after the current sample's */
 	ZSTD_DCtx *dctx;
 	struct buf stored, raw;
+	/* the raw payload of key entry key_raw_at, in key_raw[key_raw_cur]: what
+	 * the key frame after it is decompressed against */
+	struct buf key_raw[2];
+	size_t key_raw_at;
+	int key_raw_cur;
+	uint64_t key_bad_at; /* the frame a failed load_key could not read */
 	char err[512];
 };
 
@@ -97,11 +104,13 @@ static void damage(struct recread *r, uint64_t at, const char *fmt, ...)
 	r->warn(r->warn_ctx, line);
 }
 
-/* the payload of the frame at `at` into r->raw: 0, or -1 when damaged */
-static int load_payload(struct recread *r, uint64_t at, const struct rec_frame *f)
+/* The payload of the frame at `at` into out, decompressed against prefix
+ * when the frame says so: 0, or -1 when damaged. */
+static int load_into(struct recread *r, uint64_t at, const struct rec_frame *f,
+		     const struct buf *prefix, struct buf *out)
 {
 	buf_reset(&r->stored);
-	buf_reset(&r->raw);
+	buf_reset(out);
 	/* one byte more: never a NULL buffer, even for an empty payload */
 	if (!buf_reserve(&r->stored, f->stored_len + 1))
 		return -1;
@@ -113,19 +122,71 @@ static int load_payload(struct recread *r, uint64_t at, const struct rec_frame *
 	if ((f->flags & REC_FL_ZSTD) &&
 	    ZSTD_getFrameContentSize(r->stored.data, f->stored_len) != f->raw_len)
 		return -1;
-	if (!buf_reserve(&r->raw, f->raw_len + 1))
+	if (!buf_reserve(out, f->raw_len + 1))
 		return -1;
 	if (!(f->flags & REC_FL_ZSTD)) {
 		if (f->stored_len)
-			memcpy(r->raw.data, r->stored.data, f->stored_len);
-		r->raw.len = f->stored_len;
+			memcpy(out->data, r->stored.data, f->stored_len);
+		out->len = f->stored_len;
 		return 0;
 	}
-	size_t n = ZSTD_decompressDCtx(r->dctx, r->raw.data, f->raw_len, r->stored.data, f->stored_len);
+	if ((f->flags & REC_FL_PREFIX) &&
+	    (!prefix || ZSTD_isError(ZSTD_DCtx_refPrefix(r->dctx, prefix->data, prefix->len))))
+		return -1;
+	size_t n = ZSTD_decompressDCtx(r->dctx, out->data, f->raw_len, r->stored.data, f->stored_len);
 	if (ZSTD_isError(n) || n != f->raw_len)
 		return -1;
-	r->raw.len = n;
+	out->len = n;
 	return 0;
+}
+
+static int load_payload(struct recread *r, uint64_t at, const struct rec_frame *f)
+{
+	return load_into(r, at, f, NULL, &r->raw);
+}
+
+/* The raw payload of key entry e into r->key_raw[r->key_raw_cur]: the
+ * key frames from the last one compressed alone are decompressed in turn
+ * (from the one held, when it is among them). 0, or -1 when one is damaged. */
+static int load_key(struct recread *r, size_t e, const struct rec_frame *fe)
+{
+	if (r->key_raw_at == e)
+		return 0;
+	size_t a = e;
+	while (a > 0 && r->keys[a].prefixed && r->keys[a - 1].segment == r->keys[e].segment)
+		a--;
+	if (r->keys[a].prefixed)
+		return -1;
+	if (r->key_raw_at != SIZE_MAX && r->key_raw_at >= a && r->key_raw_at < e)
+		a = r->key_raw_at + 1;
+	for (size_t i = a; i <= e; i++) {
+		struct rec_frame f = *fe;
+		uint8_t h[REC_FRAME_HDR_LEN];
+		if (i != e && (rec_pread_full(r->fd, h, sizeof h, r->keys[i].at) != 0 ||
+			       rec_frame_decode(h, &f) != 0))
+			goto bad;
+		int next = 1 - r->key_raw_cur;
+		const struct buf *prefix = r->keys[i].prefixed ? &r->key_raw[r->key_raw_cur] : NULL;
+		r->key_bad_at = r->keys[i].at;
+		if (load_into(r, r->keys[i].at, &f, prefix, &r->key_raw[next]) != 0)
+			goto bad;
+		r->key_raw_cur = next;
+		r->key_raw_at = i;
+	}
+	return 0;
+bad:
+	r->key_raw_at = SIZE_MAX;
+	return -1;
+}
+
+/* the last sample lost with key entry i: up to the next key frame that does
+ * not depend on it */
+static uint64_t lost_until(const struct recread *r, size_t i)
+{
+	size_t j = i + 1;
+	while (j < r->nkeys && r->keys[j].prefixed && r->keys[j].segment == r->keys[i].segment)
+		j++;
+	return (j < r->nkeys ? r->keys[j].sample : r->info.samples) - 1;
 }
 
 /* ---- opening: the walk over frame headers ---- */
@@ -157,7 +218,8 @@ static int add_key(struct recread *r, uint64_t at, const struct rec_frame *f, ui
 	if (!k)
 		return fail(r, "out of memory");
 	r->keys = k;
-	k[r->nkeys++] = (struct key_entry){at, r->info.samples, f->wall_ns, seg};
+	k[r->nkeys++] = (struct key_entry){at, r->info.samples, f->wall_ns, seg,
+					   (f->flags & REC_FL_PREFIX) != 0};
 	return 0;
 }
 
@@ -175,10 +237,15 @@ static void count_sample(struct recread *r, const struct rec_frame *f)
 
 static int walk(struct recread *r, uint64_t size)
 {
-	struct rec_scan s = {r->fd, size, REC_PREAMBLE_LEN};
+	struct rec_scan s;
+	rec_scan_init(&s, r->fd, size);
 	struct rec_frame f;
 	uint64_t at, skip_at, skip_len;
 	bool chain = false;   /* a delta here continues a readable sample */
+	/* a key frame here may be compressed against the last one: were a key
+	 * frame lost in damage between, the checksum of the decompressed bytes
+	 * fails when it is read */
+	bool prefix = false;
 	bool schema = false;  /* a readable schema is in force */
 	bool told_type = false;
 	int rc;
@@ -189,12 +256,12 @@ static int walk(struct recread *r, uint64_t size)
 		}
 		if (f.type == REC_FR_SCHEMA) {
 			schema = add_segment(r, at, &f) == 0;
-			chain = false;
-		} else if (f.type == REC_FR_KEY && schema) {
+			chain = prefix = false;
+		} else if (f.type == REC_FR_KEY && schema && (prefix || !(f.flags & REC_FL_PREFIX))) {
 			if (add_key(r, at, &f, (uint32_t)(r->nseg - 1)) != 0)
 				return -1;
 			count_sample(r, &f);
-			chain = true;
+			chain = prefix = true;
 		} else if (f.type == REC_FR_DELTA && chain) {
 			count_sample(r, &f);
 		} else if (f.type != REC_FR_KEY && f.type != REC_FR_DELTA && !told_type) {
@@ -258,8 +325,10 @@ static void fill_info(struct recread *r, uint64_t size)
 	uint8_t h[REC_FRAME_HDR_LEN];
 	struct rec_frame f;
 	if (rec_pread_full(r->fd, h, sizeof h, k->at) == 0 && rec_frame_decode(h, &f) == 0 &&
-	    load_payload(r, k->at, &f) == 0 && use_segment(r, k->segment) == 0)
-		rec_dec_counts(r->dec, (const uint8_t *)r->raw.data, r->raw.len, in->rows);
+	    load_key(r, r->nkeys - 1, &f) == 0 && use_segment(r, k->segment) == 0) {
+		const struct buf *raw = &r->key_raw[r->key_raw_cur];
+		rec_dec_counts(r->dec, (const uint8_t *)raw->data, raw->len, in->rows);
+	}
 }
 
 int recread_open_fd(struct recread **out, int fd, const char *name, const struct rec_schema *want,
@@ -277,6 +346,7 @@ int recread_open_fd(struct recread **out, int fd, const char *name, const struct
 		return -1;
 	}
 	r->fd = fd;
+	r->key_raw_at = SIZE_MAX;
 	r->want = want;
 	r->warn = warn;
 	r->warn_ctx = warn_ctx;
@@ -342,6 +412,8 @@ void recread_close(struct recread *r)
 	ZSTD_freeDCtx(r->dctx);
 	buf_free(&r->stored);
 	buf_free(&r->raw);
+	buf_free(&r->key_raw[0]);
+	buf_free(&r->key_raw[1]);
 	free(r->name);
 	free(r);
 }
@@ -392,18 +464,36 @@ static size_t key_of(const struct recread *r, uint64_t k)
 static int apply(struct recread *r, uint64_t at, const struct rec_frame *f, uint64_t k)
 {
 	char why[128] = "checksum or compression fails";
-	int rc = load_payload(r, at, f);
+	const struct buf *raw = &r->raw;
+	size_t e = key_of(r, k);
+	uint64_t bad_at = at, first = k;
+	uint64_t last = (e + 1 < r->nkeys ? r->keys[e + 1].sample : r->info.samples) - 1;
+	int rc;
+	if (f->type == REC_FR_KEY) {
+		r->key_bad_at = at;
+		rc = r->keys[e].at == at ? load_key(r, e, f) : -1;
+		raw = &r->key_raw[r->key_raw_cur];
+		if (rc != 0) {
+			/* maybe a key frame before it, which the ones up to the next
+			 * key frame compressed alone depend on */
+			bad_at = r->key_bad_at;
+			size_t i = 0;
+			while (i + 1 < r->nkeys && r->keys[i + 1].at <= bad_at)
+				i++;
+			first = r->keys[i].sample;
+			last = lost_until(r, i);
+		}
+	} else {
+		rc = load_payload(r, at, f);
+	}
 	if (rc == 0)
-		rc = rec_dec_sample(r->dec, f->type == REC_FR_KEY, (const uint8_t *)r->raw.data,
-				    r->raw.len, why, sizeof why);
+		rc = rec_dec_sample(r->dec, f->type == REC_FR_KEY, (const uint8_t *)raw->data,
+				    raw->len, why, sizeof why);
 	if (rc != 0) {
 		/* the last frame cut short is a torn tail: normal */
-		if (at + REC_FRAME_HDR_LEN + f->stored_len < r->info.file_bytes) {
-			size_t e = key_of(r, k);
-			uint64_t end = e + 1 < r->nkeys ? r->keys[e + 1].sample : r->info.samples;
-			damage(r, at, "%s: samples %llu to %llu lost", why, (unsigned long long)k,
-			       (unsigned long long)(end - 1));
-		}
+		if (bad_at + REC_FRAME_HDR_LEN + f->stored_len < r->info.file_bytes || bad_at != at)
+			damage(r, bad_at, "%s: samples %llu to %llu lost", why,
+			       (unsigned long long)first, (unsigned long long)last);
 		return -1;
 	}
 	r->have = true;

@@ -24,6 +24,10 @@ struct recwrite {
 	unsigned keyframe_every;
 	int level;
 	bool store_raw;
+	unsigned anchor_every;
+	struct buf last_key;     /* the raw payload of the file's last key frame */
+	bool last_key_ok;        /* ... which a key frame may be compressed against */
+	unsigned keys_since_anchor;
 	uint64_t max_size;
 	struct rec_enc *enc;
 	ZSTD_CCtx *cctx;
@@ -57,8 +61,10 @@ static int64_t now_ns(clockid_t clk)
 
 /* ---- one frame, one write ---- */
 
+/* The frame of payload raw in w->frame: compressed (against prefix, the
+ * last key frame's payload, when not NULL) unless that saves nothing. */
 static int build_frame(struct recwrite *w, uint8_t type, const struct buf *raw, int64_t wall_ns,
-		       int64_t mono_ns)
+		       int64_t mono_ns, const struct buf *prefix)
 {
 	if (raw->failed)
 		return fail(w, "out of memory encoding a sample");
@@ -71,11 +77,15 @@ static int build_frame(struct recwrite *w, uint8_t type, const struct buf *raw, 
 		return fail(w, "out of memory");
 	uint8_t *out = (uint8_t *)w->frame.data;
 	struct rec_frame f = {.type = type, .wall_ns = wall_ns, .mono_ns = mono_ns};
-	size_t c = w->store_raw ? raw->len
-				: ZSTD_compressCCtx(w->cctx, out + REC_FRAME_HDR_LEN, bound, raw->data,
-						    raw->len, w->level);
+	size_t c = raw->len;
+	if (!w->store_raw) {
+		ZSTD_CCtx_reset(w->cctx, ZSTD_reset_session_only);
+		if (prefix)
+			ZSTD_CCtx_refPrefix(w->cctx, prefix->data, prefix->len);
+		c = ZSTD_compress2(w->cctx, out + REC_FRAME_HDR_LEN, bound, raw->data, raw->len);
+	}
 	if (!ZSTD_isError(c) && c < raw->len) {
-		f.flags = REC_FL_ZSTD;
+		f.flags = REC_FL_ZSTD | (prefix ? REC_FL_PREFIX : 0);
 		f.stored_len = (uint32_t)c;
 	} else {
 		memcpy(out + REC_FRAME_HDR_LEN, raw->data, raw->len);
@@ -111,9 +121,11 @@ static int append_schema(struct recwrite *w)
 	buf_reset(&w->raw);
 	rec_schema_payload(&w->raw, &w->schema.s, w->creator, now_ns(CLOCK_REALTIME),
 			   w->keyframe_every);
-	if (build_frame(w, REC_FR_SCHEMA, &w->raw, now_ns(CLOCK_REALTIME), now_ns(CLOCK_MONOTONIC)))
+	if (build_frame(w, REC_FR_SCHEMA, &w->raw, now_ns(CLOCK_REALTIME), now_ns(CLOCK_MONOTONIC),
+			NULL))
 		return -1;
 	w->need_key = true;
+	w->last_key_ok = false; /* the next key frame is compressed alone */
 	return append(w, &w->frame);
 }
 
@@ -196,15 +208,25 @@ static int split_path(struct recwrite *w, const char *path, char **dir)
 
 /* ---- continuing an existing recording ---- */
 
+/* The payload of the frame at `at` (not compressed against another) into
+ * out: 0, 1 when it fails its checksum or decompression, -1 on an error. */
 static int read_payload(struct recwrite *w, uint64_t at, const struct rec_frame *f, struct buf *out)
 {
 	buf_reset(&w->frame);
-	buf_reset(out);
-	if (!buf_reserve(&w->frame, f->stored_len + 1) || !buf_reserve(out, f->raw_len + 1))
+	if (!buf_reserve(&w->frame, f->stored_len + 1))
 		return fail(w, "out of memory");
+	if (out) {
+		buf_reset(out);
+		if (!buf_reserve(out, f->raw_len + 1))
+			return fail(w, "out of memory");
+	}
 	if (rec_pread_full(w->fd, w->frame.data, f->stored_len, at + REC_FRAME_HDR_LEN) != 0)
 		return fail(w, "read: %s", strerror(errno));
 	if (!rec_crc_ok(w->frame.data, f->stored_len, f->payload_crc))
+		return 1;
+	if (!out)
+		return 0;
+	if (f->flags & REC_FL_PREFIX)
 		return 1;
 	if (!(f->flags & REC_FL_ZSTD)) {
 		if (f->stored_len)
@@ -230,7 +252,8 @@ static int resume_scan(struct recwrite *w, uint64_t *good_end, uint64_t *schema_
 		struct rec_frame f;
 	} ring[RING];
 	size_t seen = 0;
-	struct rec_scan s = {w->fd, w->size, REC_PREAMBLE_LEN};
+	struct rec_scan s;
+	rec_scan_init(&s, w->fd, w->size);
 	struct rec_frame f;
 	uint64_t at, skip_at, skip_len;
 	int rc;
@@ -254,7 +277,7 @@ static int resume_scan(struct recwrite *w, uint64_t *good_end, uint64_t *schema_
 	 * reached the disk: check the last frames' checksums */
 	for (size_t k = 0; k < RING && k < seen; k++) {
 		size_t i = (seen - 1 - k) % RING;
-		rc = read_payload(w, ring[i].at, &ring[i].f, &w->raw);
+		rc = read_payload(w, ring[i].at, &ring[i].f, NULL);
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
@@ -339,8 +362,16 @@ static int setup(struct recwrite *w, const char *path, const struct rec_schema *
 	w->level = o && o->zstd_level ? o->zstd_level : REC_ZSTD_DEFAULT;
 	w->max_size = o ? o->max_size : 0;
 	w->store_raw = o && o->store_raw;
+	w->anchor_every = o && o->anchor_every ? o->anchor_every : REC_ANCHOR_DEFAULT;
 	w->creator = strdup(o && o->creator ? o->creator : "");
 	w->cctx = ZSTD_createCCtx();
+	/* a checksum of the decompressed bytes: a key frame decompressed
+	 * against the wrong one fails rather than reads wrong */
+	if (w->cctx && (ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_compressionLevel, w->level)) ||
+			ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx, ZSTD_c_checksumFlag, 1)))) {
+		snprintf(err, errlen, "zstd level %d: not accepted", w->level);
+		return -1;
+	}
 	if (!w->creator || !w->cctx || rec_schema_copy(s, &w->schema) != 0 ||
 	    !(w->enc = rec_enc_new(&w->schema.s))) {
 		snprintf(err, errlen, "out of memory");
@@ -405,6 +436,23 @@ int recwrite_row(struct recwrite *w, unsigned table, const struct rec_value *val
 	return 0;
 }
 
+/* what a key frame is compressed against: the last one, but for one key
+ * frame in anchor_every (so that reading one decompresses a few at most) */
+static const struct buf *key_prefix(const struct recwrite *w)
+{
+	return w->last_key_ok && w->keys_since_anchor + 1 < w->anchor_every ? &w->last_key : NULL;
+}
+
+/* the key frame just written is the next one's prefix */
+static void keep_key(struct recwrite *w)
+{
+	bool prefixed = w->frame.data[5] & REC_FL_PREFIX;
+	w->keys_since_anchor = prefixed ? w->keys_since_anchor + 1 : 0;
+	buf_reset(&w->last_key);
+	buf_append(&w->last_key, w->raw.data, w->raw.len);
+	w->last_key_ok = !w->last_key.failed;
+}
+
 /* FILE becomes FILE.1 (an older FILE.1 goes) and FILE starts afresh */
 static int rotate(struct recwrite *w)
 {
@@ -432,7 +480,8 @@ int recwrite_end(struct recwrite *w)
 	bool key = w->need_key || w->since_key >= w->keyframe_every;
 	if (rec_enc_sample(w->enc, key, &w->raw) != 0)
 		return fail(w, "out of memory encoding a sample");
-	if (build_frame(w, key ? REC_FR_KEY : REC_FR_DELTA, &w->raw, w->wall_ns, w->mono_ns) != 0)
+	if (build_frame(w, key ? REC_FR_KEY : REC_FR_DELTA, &w->raw, w->wall_ns, w->mono_ns,
+			key ? key_prefix(w) : NULL) != 0)
 		return -1;
 	if (w->max_size && w->has_samples && w->size + w->frame.len > w->max_size) {
 		/* the new file's header took the buffers: encode again, as a key frame */
@@ -441,11 +490,13 @@ int recwrite_end(struct recwrite *w)
 		key = true;
 		if (rec_enc_sample(w->enc, true, &w->raw) != 0)
 			return fail(w, "out of memory encoding a sample");
-		if (build_frame(w, REC_FR_KEY, &w->raw, w->wall_ns, w->mono_ns) != 0)
+		if (build_frame(w, REC_FR_KEY, &w->raw, w->wall_ns, w->mono_ns, NULL) != 0)
 			return -1;
 	}
 	if (append(w, &w->frame) != 0)
 		return -1;
+	if (key)
+		keep_key(w);
 	w->has_samples = true;
 	w->need_key = rec_enc_commit(w->enc) != 0;
 	w->since_key = key ? 1 : w->since_key + 1;
@@ -485,6 +536,7 @@ int recwrite_close(struct recwrite *w, bool sync)
 	rec_fschema_free(&w->schema);
 	buf_free(&w->raw);
 	buf_free(&w->frame);
+	buf_free(&w->last_key);
 	free(w->path);
 	free(w->base);
 	free(w->base1);

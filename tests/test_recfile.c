@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -410,21 +412,30 @@ static uint64_t file_size(const char *p)
 	return (uint64_t)st.st_size;
 }
 
-/* the offsets of the frames of a file, in order; returns how many */
-static size_t frame_offsets(const char *p, uint64_t *at, uint8_t *type, size_t max)
+/* the offsets of the frames of a file, in order, with their types and (when
+ * flags is not NULL) flags; returns how many */
+static size_t frame_flags(const char *p, uint64_t *at, uint8_t *type, uint8_t *flags, size_t max)
 {
 	int fd = open(p, O_RDONLY);
 	assert_true(fd >= 0);
-	struct rec_scan sc = {fd, file_size(p), REC_PREAMBLE_LEN};
+	struct rec_scan sc;
+	rec_scan_init(&sc, fd, file_size(p));
 	struct rec_frame f;
 	uint64_t a, skip_at, skip_len;
 	size_t n = 0;
 	while (n < max && rec_scan_next(&sc, &f, &a, &skip_at, &skip_len) == 1) {
 		type[n] = f.type;
+		if (flags)
+			flags[n] = f.flags;
 		at[n++] = a;
 	}
 	close(fd);
 	return n;
+}
+
+static size_t frame_offsets(const char *p, uint64_t *at, uint8_t *type, size_t max)
+{
+	return frame_flags(p, at, type, NULL, max);
 }
 
 static void test_truncated_tail(void **state)
@@ -507,6 +518,51 @@ static void test_flipped_byte(void **state)
 		recread_close(r);
 		assert_int_equal(warn.n, 1);
 	}
+	free(s);
+}
+
+/* a damaged key frame takes with it the key frames compressed against it,
+ * up to the next one compressed alone: one warning for the lot */
+static void test_flipped_key_frame(void **state)
+{
+	(void)state;
+	struct tschema ts;
+	make_schema(&ts);
+	size_t n = 40;
+	struct tsample *s = make_samples(&ts, n);
+	const char *p = tpath("flipkey.rec");
+	unlink(p);
+	struct recwrite_opts o = {.keyframe_every = 5, .anchor_every = 3};
+	write_file(p, &ts, s, 0, n, &o);
+	uint64_t at[64];
+	uint8_t type[64], flags[64];
+	assert_int_equal(frame_flags(p, at, type, flags, 64), n + 1);
+	/* sample i is frame i + 1; key frames at 0, 5, 10...; compressed
+	 * against the one before: 5 and 10, 20 and 25, 35 (when zstd gains) */
+	assert_int_equal(type[1 + 5], 2);
+	size_t lost_end = 10;
+	while (lost_end < n && (flags[1 + lost_end] & REC_FL_PREFIX))
+		lost_end += 5;
+	flip(p, at[1 + 5] + REC_FRAME_HDR_LEN + 3);
+	struct warnings warn = {0};
+	struct recread *r = open_reader(p, &ts.s, &warn);
+	size_t got = 0, i = 0;
+	while (recread_next(r) == 1) {
+		if (i == 5)
+			i = lost_end;
+		check_sample(r, &ts, &s[i++]);
+		got++;
+	}
+	assert_int_equal(got, n - (lost_end - 5));
+	/* and jumping into the lost stretch lands before it */
+	assert_int_equal(recread_seek(r, lost_end - 1), 0);
+	assert_int_equal(recread_pos(r), 4);
+	recread_close(r);
+	assert_int_equal(warn.n, 1);
+	char off[32];
+	snprintf(off, sizeof off, "byte %llu", (unsigned long long)at[1 + 5]);
+	if (!strstr(warn.last, off))
+		fail_msg("warning without the offset %s: %s", off, warn.last);
 	free(s);
 }
 
@@ -705,6 +761,58 @@ static void test_continue_after_torn_tail(void **state)
 	free(s);
 }
 
+/* a write that fails half-way (the file size limit) is cut off again: the
+ * sample is lost, the file still ends with a whole frame, the next sample
+ * is written as a key frame */
+static void test_write_failure(void **state)
+{
+	(void)state;
+	struct tschema ts;
+	make_schema(&ts);
+	size_t n = 16;
+	struct tsample *s = make_samples(&ts, n);
+	const char *p = tpath("full.rec");
+	unlink(p);
+	struct recwrite *w;
+	char err[512];
+	struct recwrite_opts o = {.keyframe_every = 100};
+	assert_int_equal(recwrite_open(&w, p, &ts.s, &o, err, sizeof err), 0);
+	for (size_t i = 0; i < 10; i++)
+		write_sample(w, &ts, &s[i]);
+	struct rlimit old, lim;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_IGN);
+	lim = old;
+	lim.rlim_cur = (rlim_t)file_size(p) + 10;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	assert_int_equal(recwrite_begin(w, s[10].wall_ns, s[10].mono_ns), 0);
+	for (size_t k = 0; k < s[10].n[0]; k++)
+		assert_int_equal(recwrite_row(w, 0, s[10].rows[0][k].v), 0);
+	for (size_t k = 0; k < s[10].n[1]; k++)
+		assert_int_equal(recwrite_row(w, 1, s[10].rows[1][k].v), 0);
+	int rc = recwrite_end(w);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(rc, -1);
+	assert_non_null(strstr(recwrite_error(w), "write"));
+	for (size_t i = 11; i < n; i++)
+		write_sample(w, &ts, &s[i]);
+	recwrite_close(w, false);
+	/* 0..9 then 11..15, nothing reported */
+	struct warnings warn = {0};
+	struct recread *r = open_reader(p, &ts.s, &warn);
+	assert_int_equal(recread_info(r)->samples, n - 1);
+	for (size_t i = 0; i < n; i++) {
+		if (i == 10)
+			continue;
+		assert_int_equal(recread_next(r), 1);
+		check_sample(r, &ts, &s[i]);
+	}
+	recread_close(r);
+	assert_int_equal(warn.n, 0);
+	free(s);
+}
+
 static void expect_write_refused(const char *p, const struct rec_schema *sc, const char *why)
 {
 	struct recwrite *w;
@@ -811,10 +919,12 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_seek_time),
 		cmocka_unit_test(test_truncated_tail),
 		cmocka_unit_test(test_flipped_byte),
+		cmocka_unit_test(test_flipped_key_frame),
 		cmocka_unit_test(test_not_recordings),
 		cmocka_unit_test(test_unknown_field),
 		cmocka_unit_test(test_rotation),
 		cmocka_unit_test(test_continue_after_torn_tail),
+		cmocka_unit_test(test_write_failure),
 		cmocka_unit_test(test_writer_refusals),
 	};
 	return cmocka_run_group_tests(tests, setup_dir, remove_dir);
