@@ -52,7 +52,11 @@
  * 2 MiB, 7.3 MiB with 1 MiB (the 8 MiB target of the foundation issue). */
 #define NETCAP_BUFFER_BYTES (1 << 20)
 #define NETCAP_TIMEOUT_MS 10                 /* longest a packet waits in the kernel buffer */
-#define NETCAP_RESOLVE_MIN_NS (20 * 1000000ULL) /* at most 50 resolver runs a second */
+#define NETCAP_RESOLVE_MIN_NS (20 * 1000000ULL) /* at most 50 socket dumps a second */
+/* at most 500 resolver runs a second for new connections (each asks the
+ * kernel for up to 8 of them one by one): 10,000 connections a second
+ * would otherwise wake it 10,000 times */
+#define NETCAP_QUICK_MIN_NS (2 * 1000000ULL)
 #define NETCAP_GIVEUP_NS (1000 * 1000000ULL)
 
 enum netcap_error {
