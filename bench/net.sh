@@ -66,8 +66,12 @@ command -v nethogs >/dev/null || HAVE_NETHOGS=0
 RUN=$OUT/net-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$RUN" || exit 2
 STARTED=""
+MOUNTED=0
 cleanup() {
 	local p
+	if [ "$MOUNTED" = 1 ] && ! umount /sys/kernel/tracing; then
+		echo "net.sh: could not unmount the tracefs it mounted on /sys/kernel/tracing" >&2
+	fi
 	for p in $STARTED; do kill -TERM "$p" 2>/dev/null; done
 	sleep 0.2
 	for p in $STARTED; do kill -KILL "$p" 2>/dev/null; done
@@ -222,6 +226,16 @@ pattern() {
 	STARTED=""
 }
 
+# pidtop names the owners of short TCP connections from a tracepoint when
+# tracefs is mounted (src/tcpevents.h): mount it for the run if it is not
+TRACEPOINT=/sys/kernel/tracing/events/sock/inet_sock_set_state
+if [ ! -e "$TRACEPOINT" ] && [ -d /sys/kernel/tracing ] &&
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null; then
+	MOUNTED=1
+	echo "tracefs: mounted on /sys/kernel/tracing for the run"
+fi
+[ -e "$TRACEPOINT" ] && echo "tracepoint sock:inet_sock_set_state: yes" ||
+	echo "tracepoint sock:inet_sock_set_state: no (short connections by inference only)"
 echo "pidtop: $PIDTOP"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 n=0

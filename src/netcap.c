@@ -797,7 +797,7 @@ static void *resolver_main(void *arg)
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	/* rows left for the batch, and when its rate limit lets it run */
 	bool waiting = false;
-	uint64_t due = 0;
+	uint64_t due = 0, last_quick = 0;
 	for (;;) {
 		pthread_mutex_lock(&nc->wake_mu);
 		while (!nc->wake && !nc->stopping) {
@@ -817,10 +817,17 @@ static void *resolver_main(void *arg)
 		if (stop)
 			return NULL;
 		/* the new connections at once (their sockets may live a
-		 * millisecond), the batch with its dump at most every
-		 * NETCAP_RESOLVE_MIN_NS */
-		pthread_mutex_lock(&nc->state_mu);
+		 * millisecond) but at most every NETCAP_QUICK_MIN_NS, the batch
+		 * with its dump at most every NETCAP_RESOLVE_MIN_NS */
 		uint64_t t = now_ns();
+		if (t - last_quick < NETCAP_QUICK_MIN_NS) {
+			uint64_t wait = NETCAP_QUICK_MIN_NS - (t - last_quick);
+			struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)wait};
+			nanosleep(&ts, NULL);
+		}
+		pthread_mutex_lock(&nc->state_mu);
+		t = now_ns();
+		last_quick = t;
 		drain(nc, t);
 		resolve_quick(nc, t);
 		if (t - nc->last_resolve_ns >= NETCAP_RESOLVE_MIN_NS)

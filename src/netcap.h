@@ -49,7 +49,11 @@
  * says how many. The measurements behind it are in bench/README.md. */
 #define NETCAP_BUFFER_BYTES (1 << 20)
 #define NETCAP_TIMEOUT_MS 10                 /* longest a packet waits in the kernel buffer */
-#define NETCAP_RESOLVE_MIN_NS (20 * 1000000ULL) /* at most 50 resolver runs a second */
+#define NETCAP_RESOLVE_MIN_NS (20 * 1000000ULL) /* at most 50 socket dumps a second */
+/* at most 500 resolver runs a second for new connections (each asks the
+ * kernel for up to 8 of them one by one): 10,000 connections a second
+ * would otherwise wake it 10,000 times */
+#define NETCAP_QUICK_MIN_NS (2 * 1000000ULL)
 #define NETCAP_GIVEUP_NS (1000 * 1000000ULL)
 
 enum netcap_error {
