@@ -33,6 +33,29 @@ static bool sleep_until(const struct timespec *deadline, volatile sig_atomic_t *
 	}
 }
 
+/* A refresh's failure as a message; 0 to go on, 1 to stop (MODEL_END,
+ * an end of replay, is a normal stop: *done, and 0). */
+static int refresh(struct model *m, const struct batch_config *cfg, bool *done, char *why,
+		   size_t whylen)
+{
+	int rc = model_refresh(m);
+	if (rc == 0 && cfg->end_ns && model_is_replay(m) &&
+	    (int64_t)m->wall.tv_sec * 1000000000 + m->wall.tv_nsec > cfg->end_ns)
+		rc = MODEL_END;
+	if (rc == 0)
+		return 0;
+	*done = true;
+	if (rc == MODEL_END)
+		return 0;
+	if (rc == MODEL_ERR_RECORD)
+		snprintf(why, whylen, "cannot record: %s", m->record_why);
+	else if (model_is_replay(m))
+		snprintf(why, whylen, "cannot read the recording");
+	else
+		snprintf(why, whylen, "cannot read the proc root '%s'", m->cfg.proc_root);
+	return 1;
+}
+
 int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t whylen)
 {
 	struct output out;
@@ -46,21 +69,19 @@ int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t
 	int rc = 0;
 	struct timespec deadline;
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	if (model_refresh(m) < 0) {
-		snprintf(why, whylen, "cannot read the proc root '%s'", m->cfg.proc_root);
-		rc = 1;
+	bool done = false, replay = model_is_replay(m);
+	if ((rc = refresh(m, cfg, &done, why, whylen)) != 0 || done)
 		goto done;
-	}
-	/* absolute deadlines: the interval does not drift by the refresh's cost */
+	/* absolute deadlines: the interval does not drift by the refresh's cost;
+	 * a replay goes as fast as it can */
 	for (long n = 0; cfg->count == 0 || n < cfg->count; n++) {
 		add_seconds(&deadline, cfg->interval_s);
-		if (!sleep_until(&deadline, cfg->stop))
+		if (replay ? (cfg->stop && *cfg->stop) : !sleep_until(&deadline, cfg->stop))
 			break;
-		if (model_refresh(m) < 0) {
-			snprintf(why, whylen, "cannot read the proc root '%s'", m->cfg.proc_root);
-			rc = 1;
+		if ((rc = refresh(m, cfg, &done, why, whylen)) != 0 || done)
 			break;
-		}
+		if (cfg->quiet)
+			continue;
 		if (view_build(&view, m, &cfg->filter, cfg->sort, cfg->reverse) < 0) {
 			snprintf(why, whylen, "out of memory");
 			rc = 1;

@@ -21,6 +21,8 @@ struct batch_config {
 	const struct grouping *grouping; /* --group-by/--group-file: group rows; NULL: tasks */
 	int out_fd;
 	volatile sig_atomic_t *stop; /* set by a signal handler */
+	bool quiet;     /* -w without -o: record, print nothing */
+	int64_t end_ns; /* replay: stop after the last sample at or before it; 0: at the end */
 };
 
 /* Runs the loop. Returns 0 when done or stopped (a closed pipe is a normal

@@ -14,6 +14,8 @@
 #include "webconfig.h"
 #include "model.h"
 #include "options.h"
+#include "recfile.h"
+#include "recinfo.h"
 #include "ui.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -56,6 +58,17 @@ static void usage(FILE *f)
 		"                          the old setting is restored on exit\n"
 		"      --dump=PID          one JSON object with everything about one process\n"
 		"                          (what the drill-down shows); exit 1 when it does not exist\n"
+		"  -w, --record=FILE       append every sample to the recording FILE (created\n"
+		"                          mode 0600); headless without a terminal or with -b,\n"
+		"                          where -o also prints the reports\n"
+		"      --record-max=SIZE   past SIZE bytes (K, M, G) FILE becomes FILE.1 (one\n"
+		"                          old file is kept) and FILE starts again\n"
+		"      --record-no-cmdline leave command lines (they may hold secrets) out\n"
+		"  -R, --replay=FILE       the screen, or with -b the reports, from a recording\n"
+		"      --begin=TIME        with -R: from TIME (HH:MM[:SS] or YYYY-MM-DD HH:MM[:SS])\n"
+		"      --end=TIME          with -R: up to TIME\n"
+		"      --info              with -R: the recording's span, interval, samples,\n"
+		"                          tasks, sources and size\n"
 		"      --view=VIEW         the screen's first view: table or grid (Tab switches)\n"
 		"      --readonly          the screen sends no signal and changes no priority\n"
 		"      --no-color          monochrome screen (so does the NO_COLOR variable)\n"
@@ -80,6 +93,25 @@ static void usage(FILE *f)
 	fprintf(f, "\nEmpty cells: '-' no rate yet (first sample), 'n/a' source off or missing,\n"
 		   "'noaccess' not permitted; null in JSON, empty in CSV.\n"
 		   "See pidtop(1) for details.\n");
+}
+
+/* --begin: the replay starts with the first sample at or after it (the
+ * screen shows it first; a batch's first refresh is the one before it,
+ * which has no report). */
+static int start_replay_at(struct model *m, const struct when *w, bool screen, char *err,
+			   size_t errlen)
+{
+	const struct recread_info *ri = model_replay_info(m);
+	int64_t k = model_replay_find(m, when_resolve(w, ri->first_wall_ns));
+	if (k < 0) {
+		snprintf(err, errlen, "--begin: the recording ends before that time");
+		return -1;
+	}
+	if (model_replay_seek(m, k > 0 && !screen ? (uint64_t)k - 1 : (uint64_t)k) < 0) {
+		snprintf(err, errlen, "--begin: no readable sample there");
+		return -1;
+	}
+	return 0;
 }
 
 static int usage_error(const char *msg)
@@ -130,8 +162,19 @@ int main(int argc, char **argv)
 		}
 		ec.stop = &stop_requested;
 	}
+	if (opt.info) {
+		int irc = recinfo_print(opt.replay_path, stdout, err, sizeof err);
+		if (irc)
+			fprintf(stderr, "pidtop: %s\n", err);
+		options_free(&opt);
+		return irc;
+	}
 
 	struct model_config mc = {
+		.replay_path = opt.replay_path,
+		.record_path = opt.record_path,
+		.record_max = opt.record_max,
+		.record_no_cmdline = opt.record_no_cmdline,
 		.proc_root = opt.proc_root,
 		.threads = opt.threads,
 		.accumulated = opt.accumulated,
@@ -177,9 +220,16 @@ int main(int argc, char **argv)
 		options_free(&opt);
 		return xrc == EXPORTER_ERR_USAGE ? 2 : xrc ? 1 : 0;
 	}
+	bool screen = !opt.batch && isatty(STDOUT_FILENO);
+	if (opt.have_begin && start_replay_at(&model, &opt.begin, screen, err, sizeof err) < 0) {
+		fprintf(stderr, "pidtop: %s\n", err);
+		model_free(&model);
+		options_free(&opt);
+		return 1;
+	}
 
 	/* the screen when standard output is a terminal, reports otherwise */
-	if (!opt.batch && isatty(STDOUT_FILENO)) {
+	if (screen) {
 		int urc = ui_run(&model, &opt, &stop_requested, err, sizeof err);
 		if (urc)
 			fprintf(stderr, "pidtop: %s\n", err);
@@ -217,7 +267,13 @@ int main(int argc, char **argv)
 		.grouping = opt.group_by_set || opt.group_file ? &batch_grouping : NULL,
 		.out_fd = STDOUT_FILENO,
 		.stop = &stop_requested,
+		/* recording without -o: a service that prints nothing */
+		.quiet = opt.record_path && !opt.format_set,
 	};
+	if (opt.have_end) {
+		const struct recread_info *ri = model_replay_info(&model);
+		bc.end_ns = when_resolve(&opt.end, ri ? ri->first_wall_ns : 0);
+	}
 	int rc = batch_run(&model, &bc, err, sizeof err);
 	if (rc)
 		fprintf(stderr, "pidtop: %s\n", err);

@@ -1,7 +1,10 @@
 /* model.c - model_refresh(): scan, sweep, rates */
 #include "model.h"
+#include "clock.h"
 #include "parse.h"
 #include "netcap.h"
+#include "record.h"
+#include "replay.h"
 #include "scan.h"
 #include "tsmodel.h"
 
@@ -130,6 +133,24 @@ static void refresh_net(struct model *m)
 	m->net_samples += m->net_samples < 2;
 }
 
+/* Warnings of a damaged recording: one line each on stderr, before the
+ * screen starts or among batch reports (they go to stdout). */
+static void replay_warn(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "pidtop: %s\n", line);
+}
+
+static int open_replay(struct model *m, char *why, size_t whylen)
+{
+	if (replay_open(&m->replay, m->cfg.replay_path, replay_warn, NULL, why, whylen) < 0)
+		return -1;
+	m->cfg.threads = replay_threads(m->replay);
+	m->cfg.no_net = m->cfg.no_taskstats = true;
+	m->replay_pending = true;
+	return 0;
+}
+
 int model_init(struct model *m, const struct model_config *cfg, char *why, size_t whylen)
 {
 	memset(m, 0, sizeof *m);
@@ -145,13 +166,15 @@ int model_init(struct model *m, const struct model_config *cfg, char *why, size_
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
-	if (open_root(m, why, whylen) < 0)
-		return -1;
 	m->clk_tck = sysconf(_SC_CLK_TCK);
 	if (m->clk_tck <= 0)
 		m->clk_tck = 100;
 	long page = sysconf(_SC_PAGESIZE);
 	m->page_kb = page >= 1024 ? page / 1024 : 4;
+	if (m->cfg.replay_path)
+		return open_replay(m, why, whylen);
+	if (open_root(m, why, whylen) < 0)
+		return -1;
 
 	/* schedstat is the idle probe; a kernel without CONFIG_SCHED_INFO
 	 * writes zeros there, and then every task gets a full read */
@@ -167,11 +190,21 @@ int model_init(struct model *m, const struct model_config *cfg, char *why, size_
 	set_source(m, SOURCE_NET, "net", false, "off");
 	if (tsmodel_open(m, why, whylen) < 0)
 		return -1;
-	return open_net(m, why, whylen);
+	int rc = open_net(m, why, whylen);
+	if (rc == 0 && m->cfg.record_path) {
+		struct record_opts ro = {m->cfg.record_path, m->cfg.record_max,
+					 m->cfg.record_no_cmdline};
+		rc = recorder_open(&m->recorder, &ro, why, whylen);
+	}
+	return rc;
 }
 
 void model_free(struct model *m)
 {
+	recorder_close(m->recorder);
+	m->recorder = NULL;
+	replay_close(m->replay);
+	m->replay = NULL;
 	tsmodel_close(m);
 	if (m->net)
 		netcap_close(m->net);
@@ -354,6 +387,27 @@ static void record_history(const struct model *m, struct task *t)
 	(void)hist_record(&t->hist, &t->hist_n, &s, elapsed, t->prev_rss_kb);
 }
 
+void model_take_first(struct model *m, struct task *t, bool born)
+{
+	if (!t->first)
+		t->first = malloc(sizeof *t->first);
+	if (!t->first)
+		return;
+	memset(t->first, 0, sizeof *t->first);
+	if (born) {
+		/* totals since its birth, which came after pidtop's start */
+		t->first->gen = m->gen - 1;
+		t->first->t = t->prev_t;
+		t->first->ts_t = t->prev_ts_t;
+		return;
+	}
+	t->first->c = t->cur;
+	t->first->gen = m->gen;
+	t->first->t = t->cur_t;
+	t->first->ts_t = t->cur_ts_t;
+	t->first->rss_kb = t->rss_kb;
+}
+
 struct sweep_ctx {
 	struct model *m;
 	struct task_table *table;
@@ -383,13 +437,6 @@ static void sweep_one(struct task *t, void *arg)
 		task_table_remove(ctx->table, t);
 }
 
-static double monotonic_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* Fixture trees: refresh k reads tree k, and the tree's uptime is the clock. */
 static int fixture_advance(struct model *m)
 {
@@ -415,15 +462,54 @@ static int fixture_advance(struct model *m)
 	return 0;
 }
 
+/* After the sources: rates, history, and the tasks that are gone. */
+static void model_finish(struct model *m)
+{
+	struct sweep_ctx ctx = {m, &m->procs};
+	task_table_foreach(&m->procs, sweep_one, &ctx);
+	ctx.table = &m->threads;
+	task_table_foreach(&m->threads, sweep_one, &ctx);
+	scan_sweep_bases(m);
+	for (size_t i = 0; i < m->nexited; i++)
+		compute_rates(m, &m->exited[i]);
+}
+
+static int replay_refresh(struct model *m)
+{
+	struct recread *r = replay_reader(m->replay);
+	if (!m->replay_pending) {
+		int rc = recread_next(r);
+		if (rc <= 0)
+			return rc == 0 ? MODEL_END : -1;
+	}
+	m->replay_pending = false;
+	m->gen++;
+	if (replay_apply(m->replay, m) < 0)
+		return -1;
+	model_finish(m);
+	return 0;
+}
+
+static int record_sample(struct model *m)
+{
+	if (!m->recorder || recorder_write(m->recorder, m, m->record_why, sizeof m->record_why) == 0)
+		return 0;
+	recorder_close(m->recorder);
+	m->recorder = NULL;
+	return MODEL_ERR_RECORD;
+}
+
 int model_refresh(struct model *m)
 {
+	if (m->replay)
+		return replay_refresh(m);
 	m->gen++;
 	m->prev_now_s = m->now_s;
 	if (m->cfg.fixture_sequence) {
 		if (fixture_advance(m) < 0)
 			return -1;
 	} else {
-		m->now_s = monotonic_now();
+		m->now_s = clock_mono_s();
 	}
 	m->interval_s = m->gen > 1 ? m->now_s - m->prev_now_s : 0;
 	users_check_passwd(&m->users);
@@ -442,14 +528,86 @@ int model_refresh(struct model *m)
 		return -1;
 	tsmodel_drain_exits(m);
 	refresh_net(m);
-	struct sweep_ctx ctx = {m, &m->procs};
-	task_table_foreach(&m->procs, sweep_one, &ctx);
-	ctx.table = &m->threads;
-	task_table_foreach(&m->threads, sweep_one, &ctx);
-	scan_sweep_bases(m);
+	model_finish(m);
+	m->refresh_s = m->cfg.fixture_sequence ? 0 : clock_mono_s() - m->now_s;
+	return record_sample(m);
+}
+
+bool model_is_replay(const struct model *m)
+{
+	return m->replay != NULL;
+}
+
+bool model_has_capture(const struct model *m)
+{
+	return m->net || (m->replay && m->net_samples > 0);
+}
+
+const struct recread_info *model_replay_info(const struct model *m)
+{
+	return m->replay ? recread_info(replay_reader(m->replay)) : NULL;
+}
+
+uint64_t model_replay_pos(const struct model *m)
+{
+	return m->replay ? recread_pos(replay_reader(m->replay)) : 0;
+}
+
+static void forget_all(struct model *m)
+{
+	task_table_free(&m->procs);
+	task_table_free(&m->threads);
+	task_table_init(&m->procs);
+	task_table_init(&m->threads);
+	m->procs.deltas = m->threads.deltas = &m->deltas;
 	for (size_t i = 0; i < m->nexited; i++)
-		compute_rates(m, &m->exited[i]);
-	return 0;
+		task_release(&m->exited[i], &m->deltas);
+	m->nexited = 0;
+	m->sys.nsamples = 0;
+	m->now_s = m->prev_now_s = 0;
+	m->net_samples = 0;
+}
+
+int model_replay_seek(struct model *m, uint64_t k)
+{
+	if (!m->replay)
+		return -1;
+	struct recread *r = replay_reader(m->replay);
+	forget_all(m);
+	if (k > 0 && recread_seek(r, k - 1) == 0 && recread_pos(r) == k - 1) {
+		/* the sample before k, for the rates of k */
+		m->gen++;
+		replay_apply(m->replay, m);
+		model_finish(m);
+		m->replay_pending = true;
+		return recread_next(r) == 1 ? 0 : -1;
+	}
+	m->replay_pending = true;
+	return recread_seek(r, k);
+}
+
+int64_t model_replay_find(struct model *m, int64_t wall_ns)
+{
+	if (!m->replay)
+		return -1;
+	struct recread *r = replay_reader(m->replay);
+	const struct recread_info *ri = recread_info(r);
+	if (wall_ns > ri->last_wall_ns || recread_seek_time(r, wall_ns) < 0)
+		return -1;
+	uint64_t k = recread_pos(r);
+	if (recread_wall_ns(r) < wall_ns)
+		k++;
+	return (int64_t)k;
+}
+
+int model_replay_seek_time(struct model *m, int64_t wall_ns)
+{
+	if (!m->replay)
+		return -1;
+	struct recread *r = replay_reader(m->replay);
+	if (recread_seek_time(r, wall_ns) < 0)
+		return -1;
+	return model_replay_seek(m, recread_pos(r));
 }
 
 static void forget_samples(struct task *t, void *arg)

@@ -19,6 +19,9 @@
 struct taskstats;
 struct taskstats_exits;
 struct netcap;
+struct replay;
+struct recorder;
+struct recread_info;
 
 enum source_id { SOURCE_PROC, SOURCE_TASKSTATS, SOURCE_NET, SOURCE_COUNT };
 
@@ -39,6 +42,12 @@ struct model_config {
 	/* tests: refresh k reads proc_root/k (the last one repeats) and takes
 	 * its clock from that tree's uptime file, so rates are exact */
 	bool fixture_sequence;
+	/* -R: samples come from this recording instead of the kernel */
+	const char *replay_path;
+	/* -w: every sample is appended to this recording (NULL: none) */
+	const char *record_path;
+	uint64_t record_max;    /* --record-max, bytes; 0 = no limit */
+	bool record_no_cmdline; /* --record-no-cmdline */
 };
 
 /* Compact per-thread baselines for summing a process's threads' context
@@ -73,6 +82,7 @@ struct model {
 	uint32_t gen;            /* refresh number, from 1 */
 	double now_s, prev_now_s; /* CLOCK_MONOTONIC (or fixture uptime) at refresh start */
 	double interval_s;        /* measured time since the previous refresh */
+	double refresh_s;         /* how long the refresh took: tasks are read within it */
 	double prev_uptime_s;     /* the proc tree's uptime at the previous refresh */
 	double drain_boot_s, prev_drain_boot_s; /* CLOCK_BOOTTIME of the exit drains */
 	struct timespec wall;     /* CLOCK_REALTIME at refresh start */
@@ -103,6 +113,10 @@ struct model {
 		uint64_t tcp_bytes, udp_bytes, other_bytes, drops;
 	} net_cur, net_prev; /* traffic tied to no task, and capture drops */
 	int net_samples;
+	struct replay *replay;     /* -R: the recording the samples come from */
+	struct recorder *recorder; /* -w: where every sample goes */
+	bool replay_pending;       /* the reader's current sample is the next refresh's */
+	char record_why[200];      /* why recording stopped (MODEL_ERR_RECORD) */
 	char readbuf[8192];
 	/* getdents64 records hold 64-bit fields: keep the buffers aligned */
 	_Alignas(8) char dirbuf[32768];
@@ -110,12 +124,29 @@ struct model {
 };
 
 #define MODEL_ERR_USAGE (-2) /* a bad argument (an unknown -i device): exit 2 */
+#define MODEL_ERR_RECORD (-3) /* the sample could not be recorded: record_why says why */
+#define MODEL_END (1)         /* replay: the recording has no more samples */
 /* Returns 0, -1 (why says what), or MODEL_ERR_USAGE. */
 int model_init(struct model *m, const struct model_config *cfg, char *why, size_t whylen);
 void model_free(struct model *m);
-/* Takes a new sample of everything. Returns 0, or -1 when the proc root
- * itself became unreadable. */
+/* Takes a new sample of everything (replay: the next one of the
+ * recording). Returns 0; -1 when the proc root itself became unreadable;
+ * MODEL_ERR_RECORD when the sample could not be appended to the recording
+ * (the model stops recording); MODEL_END at the end of a replay. */
 int model_refresh(struct model *m);
+/* Replay: whether samples come from a recording, and moving in it. The
+ * next model_refresh gives sample k (the one before it is put back first,
+ * for the rates), or the last sample at or before wall_ns. Return 0, or -1
+ * when no sample can be read there. */
+bool model_is_replay(const struct model *m);
+/* Whether the capture ran: live, or when the recording was made. */
+bool model_has_capture(const struct model *m);
+const struct recread_info *model_replay_info(const struct model *m);
+uint64_t model_replay_pos(const struct model *m);
+int model_replay_seek(struct model *m, uint64_t k);
+int model_replay_seek_time(struct model *m, int64_t wall_ns);
+/* The first sample at or after wall_ns, or -1 when none is. */
+int64_t model_replay_find(struct model *m, int64_t wall_ns);
 /* Switches between process and thread rows; the other kind starts with a
  * fresh first sample. */
 void model_set_threads(struct model *m, bool threads);
@@ -123,5 +154,8 @@ void model_set_threads(struct model *m, bool threads);
 struct task_table *model_rows_table(struct model *m);
 const char *model_user_name(struct model *m, uint32_t uid);
 bool task_is_kernel_thread(const struct task *t);
+/* -a: takes the task's current sample as the base of its totals (born:
+ * zero, at the previous refresh, as it was born after it). For sources. */
+void model_take_first(struct model *m, struct task *t, bool born);
 
 #endif

@@ -30,6 +30,11 @@ enum {
 	OPT_GROUP_BY,
 	OPT_GROUP_FILE,
 	OPT_TOP,
+	OPT_RECORD_MAX,
+	OPT_RECORD_NO_CMDLINE,
+	OPT_BEGIN,
+	OPT_END,
+	OPT_INFO,
 };
 
 static const struct option long_options[] = {
@@ -61,6 +66,13 @@ static const struct option long_options[] = {
 	{"group-by", required_argument, NULL, OPT_GROUP_BY},
 	{"group-file", required_argument, NULL, OPT_GROUP_FILE},
 	{"top", required_argument, NULL, OPT_TOP},
+	{"record", required_argument, NULL, 'w'},
+	{"record-max", required_argument, NULL, OPT_RECORD_MAX},
+	{"record-no-cmdline", no_argument, NULL, OPT_RECORD_NO_CMDLINE},
+	{"replay", required_argument, NULL, 'R'},
+	{"begin", required_argument, NULL, OPT_BEGIN},
+	{"end", required_argument, NULL, OPT_END},
+	{"info", no_argument, NULL, OPT_INFO},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -140,6 +152,40 @@ static int parse_list(const char *arg, void **items, size_t *n, size_t size,
 	return rc;
 }
 
+/* "SIZE[K|M|G]" (powers of 1024), at least 64 KiB: a recording keeps
+ * one old file, so the smallest useful size holds a few samples. */
+static int parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	uint64_t mult = 1;
+	if (end != s && *end && !end[1]) {
+		switch (*end) {
+		case 'k': case 'K': mult = 1ull << 10; end++; break;
+		case 'm': case 'M': mult = 1ull << 20; end++; break;
+		case 'g': case 'G': mult = 1ull << 30; end++; break;
+		default: break;
+		}
+	}
+	if (end == s || *end || errno || s[0] == '-' || v > UINT64_MAX / mult ||
+	    v * mult < (64u << 10))
+		return fail(err, errlen,
+			    "invalid size '%s': expected bytes (or with K, M, G), at least 64K", s);
+	*out = v * mult;
+	return 0;
+}
+
+static int parse_when_arg(const char *opt, const char *s, struct when *w, char *err,
+			  size_t errlen)
+{
+	if (when_parse(s, w) < 0)
+		return fail(err, errlen,
+			    "invalid time '%s' for %s: expected HH:MM[:SS] or YYYY-MM-DD[ HH:MM[:SS]]",
+			    s, opt);
+	return 0;
+}
+
 static int parse_pid_item(const char *s, void *out, char *err, size_t errlen)
 {
 	char *end;
@@ -158,6 +204,25 @@ static int parse_user_item(const char *s, void *out, char *err, size_t errlen)
 	return 0;
 }
 
+/* Options that only make sense together, or never do. */
+static int check_combinations(const struct options *o, char *err, size_t errlen)
+{
+	if (!o->replay_path && (o->have_begin || o->have_end || o->info))
+		return fail(err, errlen, "%s needs a recording to read (-R FILE)",
+			    o->info ? "--info" : o->have_begin ? "--begin" : "--end");
+	if (o->replay_path && o->record_path)
+		return fail(err, errlen, "-R and -w together: replay one recording at a time");
+	if (!o->record_path && (o->record_max || o->record_no_cmdline))
+		return fail(err, errlen, "%s needs a recording to write (-w FILE)",
+			    o->record_max ? "--record-max" : "--record-no-cmdline");
+	if (o->replay_path && (o->proc_root_set || o->interface || o->no_net || o->no_taskstats ||
+			       o->full_scan || o->enable_delayacct))
+		return fail(err, errlen,
+			    "-R replays what was recorded: source options (--proc-root, -i, --no-net, "
+			    "--no-taskstats, --full-scan, --enable-delayacct) do not apply");
+	return 0;
+}
+
 int options_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof *o);
@@ -168,7 +233,8 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	opterr = 0;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, ":bd:n:o:Hp:u:c:aOs:ri:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":bd:n:o:Hp:u:c:aOs:ri:hVw:R:", long_options, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
 		case 'd':
@@ -223,7 +289,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 			o->sort_id = optarg;
 			break;
 		case 'r': o->reverse = true; break;
-		case OPT_PROC_ROOT: o->proc_root = optarg; break;
+		case OPT_PROC_ROOT: o->proc_root = optarg, o->proc_root_set = true; break;
 		case OPT_FULL_SCAN: o->full_scan = true; break;
 		case OPT_NO_NET: o->no_net = true; break;
 		case OPT_NO_TASKSTATS: o->no_taskstats = true; break;
@@ -280,6 +346,32 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 					    optarg);
 			o->view = optarg;
 			break;
+		case 'w':
+			if (!*optarg)
+				return fail(err, errlen, "empty file name for --record");
+			o->record_path = optarg;
+			break;
+		case OPT_RECORD_MAX:
+			if (parse_size(optarg, &o->record_max, err, errlen) < 0)
+				return -1;
+			break;
+		case OPT_RECORD_NO_CMDLINE: o->record_no_cmdline = true; break;
+		case 'R':
+			if (!*optarg)
+				return fail(err, errlen, "empty file name for --replay");
+			o->replay_path = optarg;
+			break;
+		case OPT_BEGIN:
+			if (parse_when_arg("--begin", optarg, &o->begin, err, errlen) < 0)
+				return -1;
+			o->have_begin = true;
+			break;
+		case OPT_END:
+			if (parse_when_arg("--end", optarg, &o->end, err, errlen) < 0)
+				return -1;
+			o->have_end = true;
+			break;
+		case OPT_INFO: o->info = true; break;
 		case 'h': o->help = true; break;
 		case 'V': o->version = true; break;
 		case ':':
@@ -305,7 +397,9 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		return -1;
 	if (o->web_config && !o->listen)
 		return fail(err, errlen, "--web-config needs --listen");
-	return 0;
+	if (o->listen && o->replay_path)
+		return fail(err, errlen, "--listen serves live samples: not with -R");
+	return check_combinations(o, err, errlen);
 }
 
 void options_free(struct options *o)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "output.h"
+#include "when.h"
 
 struct options {
 	bool batch;
@@ -30,6 +31,7 @@ struct options {
 	regex_t command_re;
 	bool have_command_re;
 	const char *proc_root;
+	bool proc_root_set;
 	int32_t dump_pid; /* --dump: 0 = not asked */
 	/* the exporter (--listen) and groups */
 	const char *listen;     /* [ADDR:]PORT; NULL = no exporter */
@@ -38,6 +40,13 @@ struct options {
 	bool group_by_set;
 	const char *group_file; /* --group-file FILE */
 	unsigned top_k;         /* --top, default 10 */
+	const char *record_path;   /* -w */
+	uint64_t record_max;       /* --record-max, bytes; 0 = no limit */
+	bool record_no_cmdline;
+	const char *replay_path;   /* -R */
+	struct when begin, end;    /* --begin, --end (with -R) */
+	bool have_begin, have_end;
+	bool info;                 /* --info (with -R) */
 	bool help, version;
 };
 

@@ -278,7 +278,7 @@ static void put_connections(struct buf *b, struct model *m, const struct task *t
 
 static void put_net_extra(struct buf *b, const struct model *m)
 {
-	if (!m->net)
+	if (!model_has_capture(m))
 		return;
 	bool ok = m->net_samples >= 2 && m->interval_s > 0;
 	double dt = m->interval_s > 0 ? m->interval_s : 1;
@@ -303,6 +303,8 @@ static void json_head(struct buf *b, struct model *m)
 	put_time_iso(b, &m->wall);
 	buf_puts(b, "\",\"interval\":");
 	buf_put_fixed(b, m->interval_s, 3);
+	buf_puts(b, ",\"refresh_s\":");
+	buf_put_fixed(b, m->refresh_s, 4);
 	if (m->cfg.accumulated)
 		buf_puts(b, ",\"accumulated\":true");
 	buf_puts(b, ",\"sources\":{");

@@ -12,6 +12,7 @@
 #include "scan.h"
 #include "cgroup.h"
 #include "buf.h"
+#include "clock.h"
 #include "tsmodel.h"
 #include "parse.h"
 #include "sanitize.h"
@@ -39,11 +40,7 @@ struct linux_dirent64 {
 
 static double clock_now(const struct model *m)
 {
-	if (m->cfg.fixture_sequence)
-		return m->now_s;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return m->cfg.fixture_sequence ? m->now_s : clock_mono_s();
 }
 
 static ssize_t read_task_file(struct model *m, int32_t pid, int32_t tid, const char *name)
@@ -770,10 +767,42 @@ static enum read_result sample_process_identity(struct model *m, struct task *p)
 	return READ_OK;
 }
 
+/* The birth rule. A task's first sample has no rate when the task was
+ * already running at pidtop's previous sample: its counters then hold an
+ * unknown past. A task born after the previous refresh began has a known
+ * baseline, zero at its birth, so everything it did is this interval's.
+ * Start times are boot-clock ticks, the proc tree's uptime the same clock
+ * in seconds: the comparison errs towards "born after" by at most a tick,
+ * and a task that old was listed by the previous walk, so it is no longer
+ * new. The first refresh has no previous one: nothing is born after it. */
+static bool born_since_prev(const struct model *m, const struct task *t)
+{
+	if (m->gen < 2 || !(m->prev_uptime_s > 0))
+		return false;
+	double prev_ticks = m->prev_uptime_s * (double)m->clk_tck;
+	return (double)t->start_ticks >= prev_ticks - 1.0;
+}
+
+/* Gives a task born in this interval its zero baseline: prev counters 0,
+ * taken one interval before its sample, so its rate is amount / interval
+ * like an exited row's. False when out of memory (it stays a first sample). */
+static bool set_birth_baseline(struct model *m, struct task *t)
+{
+	if (!delta_hold(&m->deltas, t))
+		return false;
+	memset(&t->delta->prev, 0, sizeof t->delta->prev);
+	t->prev_t = t->cur_t - m->interval_s;
+	t->prev_ts_t = t->cur_ts_t > 0 ? t->cur_ts_t - m->interval_s : t->prev_t;
+	t->prev_rss_kb = 0;
+	t->nsamples = 2;
+	return true;
+}
+
 static void finish_sample(struct model *m, struct task *t)
 {
 	if (t->nsamples && t->sample_gen + 1 != m->gen)
 		t->nsamples = 0; /* missed refreshes (mode switch): no rate across the gap */
+	bool born = t->nsamples == 0 && born_since_prev(m, t);
 	t->seen_gen = m->gen;
 	t->sample_gen = m->gen;
 	t->exited_gen = 0;
@@ -783,18 +812,10 @@ static void finish_sample(struct model *m, struct task *t)
 	 * task rather than for the sweep (a full pass would hold hundreds) */
 	if (t->delta && task_counters_equal(&t->delta->prev, &t->cur))
 		delta_release(&m->deltas, t);
-	if (m->cfg.accumulated && (t->nsamples == 1 || !t->first)) {
-		if (!t->first)
-			t->first = malloc(sizeof *t->first);
-		if (t->first) {
-			t->first->c = t->cur;
-			memset(&t->first->net, 0, sizeof t->first->net);
-			t->first->gen = m->gen;
-			t->first->t = t->cur_t;
-			t->first->ts_t = t->cur_ts_t;
-			t->first->rss_kb = t->rss_kb;
-		}
-	}
+	if (born)
+		born = set_birth_baseline(m, t);
+	if (m->cfg.accumulated && (t->nsamples == 1 || born || !t->first))
+		model_take_first(m, t, born);
 }
 
 static void count_state(struct system_stats *st, char state)
@@ -914,6 +935,22 @@ static int list_all(struct model *m)
 	return 0;
 }
 
+/* A task whose exit record was taken is dead, though its zombie stays
+ * listed until its parent reaps it. It must not be sampled again: its
+ * files hold figures the record already counted, against baselines (the
+ * main thread's, the threads') from before its end. True while the listed
+ * task is still that one (same start time), or is gone. */
+static bool ended_already(struct model *m, const struct task *t, int32_t pid, int32_t tid)
+{
+	if (!t->exit_final)
+		return false;
+	ssize_t n = read_task_file(m, pid, tid, "stat");
+	struct proc_stat st;
+	if (n < 0 || parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
+		return true;
+	return st.starttime == t->start_ticks;
+}
+
 /* Phase 2: sample what was listed, taking the taskstats replies (TGIDs on
  * process rows, TIDs on thread rows) a slice ahead of the reads. */
 static void sample_listed(struct model *m)
@@ -924,6 +961,10 @@ static void sample_listed(struct model *m)
 		if (!m->cfg.threads && i >= ts_end)
 			ts_end = tsmodel_query_from(m, i);
 		struct task *p = m->listed.v[i];
+		if (!m->cfg.threads && ended_already(m, p, p->tid, 0)) {
+			m->listed.v[i] = NULL; /* an ended row until the sweep drops it */
+			continue;
+		}
 		enum read_result r = m->cfg.threads ? sample_process_identity(m, p)
 						    : sample_process(m, p);
 		if (r == READ_GONE) {
@@ -949,6 +990,10 @@ static void sample_listed(struct model *m)
 			ts_end = tsmodel_query_from(m, i);
 		struct task *t = m->listed_threads.v[i];
 		struct task *p = t->process;
+		if (ended_already(m, t, t->tgid, t->tid)) {
+			m->listed_threads.v[i] = NULL;
+			continue;
+		}
 		if (!p || p->seen_gen != m->gen || sample_thread(m, t, t->tgid) == READ_GONE) {
 			if (t->listed_new)
 				task_table_remove(&m->threads, t);

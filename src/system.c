@@ -71,63 +71,77 @@ static void cpu_pct_from(const struct cpu_times *c, const struct cpu_times *p, s
 	out->busy = delta_pct(cpu_times_busy(c), cpu_times_busy(p), total);
 }
 
-int system_refresh(struct system_reader *sr, int root_fd, double now_s)
+/* The current raw figures become the previous ones; time moves to now_s. */
+void system_shift(struct system_reader *sr, double now_s)
 {
-	struct system_stats *st = &sr->stats;
-	ssize_t n = procfs_read_all(root_fd, "stat", &sr->scratch);
-	if (n < 0)
-		return -1;
-
-	/* swap current into previous, then read the new current */
 	struct cpu_times *tmpc = sr->prev_cpus;
 	sr->prev_cpus = sr->cur_cpus;
 	sr->cur_cpus = tmpc;
+	memset(sr->cur_cpus, 0, (size_t)sr->cpus_cap * sizeof *sr->cur_cpus);
 	sr->prev_total = sr->cur_total;
 	sr->prev_disk = sr->cur_disk;
 	sr->prev_net = sr->cur_net;
 	sr->prev_t = sr->cur_t;
 	sr->cur_t = now_s;
+}
 
+bool system_set_ncpus(struct system_reader *sr, int ncpus)
+{
+	if (ncpus > sr->cpus_cap && grow_cpus(sr, ncpus))
+		sr->nsamples = 0; /* CPUs came: no rate against fewer */
+	sr->stats.ncpus = ncpus < sr->cpus_cap ? ncpus : sr->cpus_cap;
+	return ncpus <= sr->cpus_cap;
+}
+
+/* Reads the raw figures of the files under root_fd. */
+static int read_files(struct system_reader *sr, int root_fd)
+{
+	struct system_stats *st = &sr->stats;
+	ssize_t n = procfs_read_all(root_fd, "stat", &sr->scratch);
+	if (n < 0)
+		return -1;
 	struct sys_stat ss;
 	memset(&ss, 0, sizeof ss);
 	ss.cpus = sr->cur_cpus;
 	ss.cpus_cap = sr->cpus_cap;
-	memset(sr->cur_cpus, 0, (size_t)sr->cpus_cap * sizeof *sr->cur_cpus);
 	if (parse_sys_stat(sr->scratch.data, (size_t)n, &ss) < 0)
 		return -1;
-	if (ss.ncpus > sr->cpus_cap && grow_cpus(sr, ss.ncpus)) {
+	if (!system_set_ncpus(sr, ss.ncpus) || ss.cpus != sr->cur_cpus) {
 		/* more CPUs than sysconf said (hotplug, or a foreign proc root): read again */
 		memset(&ss, 0, sizeof ss);
 		ss.cpus = sr->cur_cpus;
 		ss.cpus_cap = sr->cpus_cap;
 		parse_sys_stat(sr->scratch.data, (size_t)n, &ss);
-		sr->nsamples = 0;
 	}
 	sr->cur_total = ss.total;
-	st->ncpus = ss.ncpus < sr->cpus_cap ? ss.ncpus : sr->cpus_cap;
 	if (ss.has_btime)
 		st->btime = ss.btime;
 
 	char tmp[4096];
 	if ((n = procfs_read(root_fd, "meminfo", tmp, sizeof tmp)) > 0)
 		parse_meminfo(tmp, (size_t)n, &st->mem);
-	st->mem_used_kb = st->mem.mem_total_kb > st->mem.mem_available_kb
-				  ? st->mem.mem_total_kb - st->mem.mem_available_kb
-				  : 0;
-	st->swap_used_kb = st->mem.swap_total_kb > st->mem.swap_free_kb
-				   ? st->mem.swap_total_kb - st->mem.swap_free_kb
-				   : 0;
 	if ((n = procfs_read(root_fd, "loadavg", tmp, sizeof tmp)) > 0)
 		parse_loadavg(tmp, (size_t)n, &st->load);
 	if ((n = procfs_read(root_fd, "uptime", tmp, sizeof tmp)) > 0)
 		parse_uptime(tmp, (size_t)n, &st->uptime_s);
-
 	memset(&sr->cur_disk, 0, sizeof sr->cur_disk);
 	if ((n = procfs_read_all(root_fd, "diskstats", &sr->scratch)) > 0)
 		parse_diskstats(sr->scratch.data, (size_t)n, &sr->cur_disk);
 	memset(&sr->cur_net, 0, sizeof sr->cur_net);
 	if ((n = procfs_read_all(root_fd, "net/dev", &sr->scratch)) > 0)
 		parse_net_dev(sr->scratch.data, (size_t)n, &sr->cur_net);
+	return 0;
+}
+
+void system_compute(struct system_reader *sr)
+{
+	struct system_stats *st = &sr->stats;
+	st->mem_used_kb = st->mem.mem_total_kb > st->mem.mem_available_kb
+				  ? st->mem.mem_total_kb - st->mem.mem_available_kb
+				  : 0;
+	st->swap_used_kb = st->mem.swap_total_kb > st->mem.swap_free_kb
+				   ? st->mem.swap_total_kb - st->mem.swap_free_kb
+				   : 0;
 	st->ndisks = sr->cur_disk.ndisks;
 	st->nifaces = sr->cur_net.nifaces;
 
@@ -135,7 +149,7 @@ int system_refresh(struct system_reader *sr, int root_fd, double now_s)
 		sr->nsamples++;
 	st->rates_valid = sr->nsamples >= 2 && sr->cur_t > sr->prev_t;
 	if (!st->rates_valid)
-		return 0;
+		return;
 
 	cpu_pct_from(&sr->cur_total, &sr->prev_total, &st->total);
 	for (int i = 0; i < st->ncpus; i++)
@@ -151,5 +165,13 @@ int system_refresh(struct system_reader *sr, int root_fd, double now_s)
 	st->net_rx_pps = RATE(sr->cur_net.rx_packets, sr->prev_net.rx_packets);
 	st->net_tx_pps = RATE(sr->cur_net.tx_packets, sr->prev_net.tx_packets);
 #undef RATE
+}
+
+int system_refresh(struct system_reader *sr, int root_fd, double now_s)
+{
+	system_shift(sr, now_s);
+	if (read_files(sr, root_fd) < 0)
+		return -1;
+	system_compute(sr);
 	return 0;
 }

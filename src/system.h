@@ -51,7 +51,14 @@ struct system_reader {
 int system_reader_init(struct system_reader *sr);
 void system_reader_free(struct system_reader *sr);
 /* Reads the machine-wide files under root_fd at time now_s; returns 0 or
- * -1 when /proc/stat cannot be read. */
+ * -1 when /proc/stat cannot be read. The same in steps, for a source that
+ * is not a proc root (a recording): system_shift, then the raw figures
+ * (cur_cpus, cur_total, cur_disk, cur_net; stats' mem, load, uptime_s,
+ * btime and, through system_set_ncpus, ncpus), then system_compute. */
 int system_refresh(struct system_reader *sr, int root_fd, double now_s);
+void system_shift(struct system_reader *sr, double now_s);
+/* False when ncpus CPUs do not fit (out of memory): fewer are kept. */
+bool system_set_ncpus(struct system_reader *sr, int ncpus);
+void system_compute(struct system_reader *sr);
 
 #endif

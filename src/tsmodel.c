@@ -3,6 +3,7 @@
  * tasks that lived less than one interval. */
 #include "tsmodel.h"
 #include "buf.h"
+#include "clock.h"
 #include "sanitize.h"
 #include "taskstats.h"
 
@@ -152,9 +153,7 @@ static void on_reply(void *ctx, int32_t id, const struct taskstats_sample *s, in
 	struct task_ts *d = &m->ts_replies[t->list_index - m->ts_first];
 	fill_ts(d, s);
 	t->ts_gen = m->gen;
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	d->t = (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
+	d->t = clock_mono_s();
 }
 
 void tsmodel_begin_query(struct model *m)
@@ -264,9 +263,11 @@ static void finish_known(struct model *m, struct task *t, const struct taskstats
 		t->cur_t = m->now_s;
 		t->nsamples = 2;
 	} else if (t->seen_gen != m->gen) {
+		/* what it did since its last sample, over the interval, as an
+		 * exited row: its own span would end at an exit time the record
+		 * does not give */
 		t->delta->prev = t->cur;
-		t->prev_t = t->cur_t;
-		t->prev_ts_t = t->cur_ts_t;
+		t->prev_t = t->prev_ts_t = m->prev_now_s;
 		t->prev_rss_kb = t->rss_kb;
 		t->cur_t = m->now_s;
 	}
@@ -297,6 +298,19 @@ static struct task *exited_slot(struct model *m, int32_t tid)
 	memset(t, 0, sizeof *t);
 	t->tid = tid;
 	return t;
+}
+
+/* The on-CPU time of a task whose whole life is in the record.
+ * cpu_run_virtual_total is the scheduler's sum_exec_runtime, brought up to
+ * date only when the task is switched out or a tick lands on it: a task
+ * that runs from fork to exit in one stretch (a /bin/true, most of a
+ * configure script's helpers) reads near 0 there, and every task lacks its
+ * last stretch. Its tick-sampled user and system time (ac_utime + ac_stime,
+ * whole ticks) misses nothing before the record: one task's figure is off
+ * by up to a tick either way, the sum over many is right. */
+static uint64_t short_life_run_ns(const struct taskstats_sample *s)
+{
+	return (s->utime_us + s->stime_us) * 1000u;
 }
 
 /* A task that began and ended between two refreshes: everything it did
@@ -337,6 +351,7 @@ static void add_short_lived(struct model *m, const struct taskstats_sample *s, b
 	struct task_counters c;
 	memset(&c, 0, sizeof c);
 	final_counters(m, s, &c, s->scope == TASKSTATS_SCOPE_TASK);
+	c.run_ns = short_life_run_ns(s);
 	if (s->scope == TASKSTATS_SCOPE_TASK) {
 		if (s->has_io)
 			t->have |= TG_IO;
@@ -392,6 +407,14 @@ static struct task *find_known(struct model *m, int32_t id, const struct tasksta
 	return t;
 }
 
+/* Whether the proc root lists process id now. */
+static bool process_listed(const struct model *m, int32_t id)
+{
+	char path[PROCFS_PATH_MAX], buf[64];
+	procfs_task_path(path, id, 0, "stat");
+	return procfs_read(m->pfs.root_fd, path, buf, sizeof buf) > 0;
+}
+
 static void on_exit_record(void *ctx, const struct taskstats_sample *s)
 {
 	struct model *m = ((struct drain_ctx *)ctx)->m;
@@ -416,9 +439,13 @@ static void on_exit_record(void *ctx, const struct taskstats_sample *s)
 		return;
 	}
 	if (process_rows && !leader && !(s->flags & TASKSTATS_FLAG_GROUP)) {
-		/* a thread of a living process: the TGID replies include it */
+		/* a thread of a living process: the TGID replies include it, and
+		 * a process born after the walk starts from zero at its first
+		 * sample, its ended threads included */
 		struct task *p = task_table_find(&m->procs, id);
 		if (p && !p->exited_gen)
+			return;
+		if (!p && process_listed(m, id))
 			return;
 	}
 	add_short_lived(m, s, process_rows);

@@ -85,6 +85,22 @@ EOP
 	done
 done
 
+# a recording of the same samples replays into the very same reports
+# (-R takes no source option: the recording says what the sources were)
+scratch=$(mktemp -d) || exit 1
+compare_replay() { # name args...
+	local name=$1 rec="$scratch/$1.rec"; shift
+	run -w "$rec" "$@" >/dev/null || { echo "FAIL: pidtop -w $* exited $?"; fail=1; return; }
+	if ! "$pidtop" -R "$rec" -b "$@" | diff -u "$expected/$name" -; then
+		echo "FAIL: the replay of $name differs from the expected report"
+		fail=1
+	fi
+}
+compare_replay process.json -o json -s pid
+compare_replay threads.text -o text -H -s tid
+compare_replay accumulated.csv -o csv -a -s pid
+rm -rf "$scratch"
+
 # the key figures, asserted directly
 run -o json -s pid | "${PYTHON3:-python3}" -c '
 import json, sys

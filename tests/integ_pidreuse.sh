@@ -4,9 +4,9 @@
 # pidtop's first report it is killed and a "new" burner (20%) is made to get
 # the very same pid by writing /proc/sys/kernel/ns_last_pid (root only). The
 # first report after the reuse must show the new process's command line and
-# start time for that pid with null rates (its first sample), the next one
-# its own CPU use; never the old command line nor a rate computed across the
-# two processes.
+# start time for that pid with what it did since its birth (it was born after
+# the previous sample), the next one its own CPU use; never the old command
+# line nor a rate computed across the two processes.
 . "$(dirname "$0")/integ_common.sh"
 
 NS_LAST_PID=/proc/sys/kernel/ns_last_pid

@@ -552,9 +552,10 @@ def cmd_churn(a, chk):
             if life[1] > r["_t"] + 0.5:
                 chk.fail("%s: child #%d was forked at %.2f, after this report (%.2f)" % (
                     where, serial, life[1], r["_t"]))
-            # first sample: rates null; a later sample: rates present. An
-            # exited row (state X) is exempt: it may carry its final
-            # interval, or a short life's totals, or nothing.
+            # rates present: the child was in the previous report, or was
+            # born after the previous sample (its baseline is zero at its
+            # birth). An exited row (state X) is exempt: it may carry its
+            # final interval, or a short life's totals, or nothing.
             if t.get("state") == "X":
                 serials_in_report.setdefault(serial, []).append(t)
                 continue
@@ -566,10 +567,9 @@ def cmd_churn(a, chk):
                         chk.fail("%s: child #%d was in the previous report but %s are null" % (
                             where, serial, nulls))
                 elif life[1] > reports[k - 1]["_t"] + 0.05:
-                    have = [x for x in NULL_ON_FIRST if t.get(x) is not None]
-                    if have:
-                        chk.fail("%s: child #%d is new since the previous report, yet has "
-                                 "rates %s" % (where, serial, {x: t[x] for x in have}))
+                    if nulls:
+                        chk.fail("%s: child #%d was born after the previous report, yet %s "
+                                 "are null" % (where, serial, nulls))
         for serial, rows in serials_in_report.items():
             if len(rows) > 1:
                 chk.fail("report %d: child #%d is listed %d times: %s" % (
@@ -641,13 +641,13 @@ def cmd_reuse(a, chk):
                     chk.fail("%s: the new process is alive but its row has state X (exited)"
                              % where)
                 if first_new is None:
+                    # born after the previous sample: what it did since its
+                    # birth, over the interval - never the old process's
+                    # counters (that one ran at 90% for seconds)
                     first_new = k
-                    have = {x: t[x] for x in NULL_ON_FIRST if t.get(x) is not None}
-                    if have:
-                        chk.fail("%s: first sample of the new process has rates %s" % (
-                            where, have))
-                    else:
-                        chk.info("ok  %s: new process first seen, rates null" % where)
+                    chk.within(where + " (new, since its birth)", "cpu_pct", t["cpu_pct"],
+                               100.0 * new_truth.value("proc_cpu", r) * (1.0 / r["interval"]),
+                               0.15, 2.0)
                     if t.get("comm") != "burner":
                         chk.fail("%s: comm %r" % (where, t.get("comm")))
                 elif k == first_new + 1:
@@ -770,6 +770,113 @@ def cmd_shortcut(a, chk):
                     chk.within(w, "rss_kb", row["rss_kb"], tr.value("touched_kib", r), 0.05, 0)
 
 
+def load_lifespan_log(path):
+    """tests/workload/lifespan's log: {pid: (cpu_s, write_bytes, reaped_at)}."""
+    kids = {}
+    with open(path, encoding="ascii") as f:
+        for line in f:
+            w = line.split()
+            if len(w) == 5 and w[0] == "child":
+                kids[int(w[1])] = (float(w[2]), int(w[3]), float(w[4]))
+    if not kids:
+        die("%s: no child was logged" % path)
+    return kids
+
+
+def cmd_lifespan(a, chk):
+    """Tasks born between two samples and seen alive at one: every row of
+    theirs has figures (no first-sample '-'), and the rows add up to what
+    each child did (rusage CPU, bytes written), no more and no less. Also
+    the conservation of each report: rows' CPU% within the machine."""
+    reports = load_reports(chk, a.json)
+    kids = load_lifespan_log(a.truth)
+    # a child still running at the last report (a starved machine) is not
+    # all in the reports: leave it out, but most must be there
+    last = reports[-1]["_t"] - 0.1 if reports else 0
+    late = [pid for pid, v in kids.items() if v[2] > last]
+    for pid in late:
+        chk.note("child %d ended after the last report: left out" % pid)
+        del kids[pid]
+    if len(kids) < a.min_children:
+        chk.fail("only %d children ended within the reports (at least %d expected)" % (
+            len(kids), a.min_children))
+        return
+    key, scale, label = (("write_bps", 1.0, "bytes written") if a.what == "write"
+                         else ("cpu_pct", 0.01, "CPU-seconds"))
+    got = dict.fromkeys(kids, 0.0)
+    first_seen = set()
+    for k, r in enumerate(reports):
+        total_cpu = 0.0
+        seen = {}
+        for t in r["tasks"]:
+            total_cpu += t["cpu_pct"] or 0.0
+            if t["pid"] not in kids:
+                continue
+            if (t["pid"], t["tid"]) in seen:
+                chk.fail("report %d: pid %d tid %d is two rows: %s" % (
+                    r["_n"], t["pid"], t["tid"], describe([seen[(t["pid"], t["tid"])], t])))
+            seen[(t["pid"], t["tid"])] = t
+            where = "report %d pid %d tid %d%s" % (
+                r["_n"], t["pid"], t["tid"], " (exited)" if t.get("exited") else "")
+            nulls = [k for k in ("cpu_pct", "minflt_ps", "cswch_ps", "read_bps", "write_bps")
+                     if t[k] is None]
+            first = t["tid"] not in first_seen
+            first_seen.add(t["tid"])
+            if nulls and first:
+                chk.fail("%s: born after the previous sample, yet its first row has %s null" % (
+                    where, ", ".join(nulls)))
+            if nulls:
+                continue  # a task gone from the listing, its end unknown (or a zombie's)
+            got[t["pid"]] += t[key] * scale * r["interval"]
+        cap = a.cpus * 100.0
+        # a refresh starved for CPU reads its tasks at scattered moments
+        # (it took long, or came late or early), and rates over each
+        # task's own span between two reads need not add up in it
+        starved = ((a.interval and abs(r["interval"] - a.interval) > 0.2 * a.interval) or
+                   r.get("refresh_s", 0) > 0.1 * r["interval"] or
+                   (k > 0 and reports[k - 1].get("refresh_s", 0) > 0.1 * r["interval"]))
+        if total_cpu > cap * 1.05 and starved:
+            chk.note("report %d: rows add up to %.1f%% CPU, in a starved refresh (interval "
+                     "%.3f s, the refresh took %.3f s)" % (
+                         r["_n"], total_cpu, r["interval"], r.get("refresh_s", 0)))
+        elif total_cpu > cap * 1.05:
+            chk.fail("report %d: rows add up to %.1f%% CPU on a %d-CPU machine" % (
+                r["_n"], total_cpu, a.cpus))
+    want_sum = sum(v[1 if a.what == "write" else 0] for v in kids.values())
+    got_sum = sum(got.values())
+    for pid in sorted(kids):
+        want = kids[pid][1 if a.what == "write" else 0]
+        chk.info("child %d: %.3f of %.3f %s" % (pid, got[pid], want, label))
+    share = got_sum / want_sum if want_sum else 0.0
+    line = "%d children: rows credit %.3f of %.3f %s (%.1f%%; at least %.1f%%, at most %.1f%%)" % (
+        len(kids), got_sum, want_sum, label, 100 * share, 100 * a.min_share, 100 * a.max_share)
+    if not a.min_share <= share <= a.max_share:
+        chk.fail(line)
+    else:
+        chk.info("ok  " + line)
+
+
+def cmd_offspring(a, chk):
+    """The children of one parent, each living a few milliseconds: their
+    rows (exit records, mostly) must add up to the CPU time the parent's
+    shell reports for its reaped children (bash's `times`), within the
+    tick sampling's noise."""
+    reports = load_reports(chk, a.json)
+    got = 0.0
+    n = 0
+    for r in reports:
+        for t in r["tasks"]:
+            if t["ppid"] == a.ppid and t["cpu_pct"] is not None:
+                got += t["cpu_pct"] / 100.0 * r["interval"]
+                n += 1
+    line = "%d rows of children of %d: %.3f CPU-seconds, the shell says %.3f (%.1f%%; %.0f%%..%.0f%%)" % (
+        n, a.ppid, got, a.cpu_s, 100 * got / a.cpu_s, 100 * a.min_share, 100 * a.max_share)
+    if not a.min_share * a.cpu_s <= got <= a.max_share * a.cpu_s:
+        chk.fail(line)
+    else:
+        chk.info("ok  " + line)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -808,6 +915,18 @@ def main():
     s.add_argument("--truth", action="append", help="NAME=LOG")
     s.add_argument("--idle", type=int, required=True, help="pid of the idle process")
     s.add_argument("--threads", action="store_true", help="runs were made with -H")
+    s = add("lifespan", cmd_lifespan, "json", "truth")
+    s.add_argument("--what", choices=("cpu", "write"), required=True)
+    s.add_argument("--cpus", type=int, required=True, help="the machine's CPUs")
+    s.add_argument("--min-share", type=float, default=0.98)
+    s.add_argument("--max-share", type=float, default=1.02)
+    s.add_argument("--min-children", type=int, default=4)
+    s.add_argument("--interval", type=float, default=0, help="the -d of the run")
+    s = add("offspring", cmd_offspring, "json")
+    s.add_argument("--ppid", type=int, required=True)
+    s.add_argument("--cpu-s", type=float, required=True)
+    s.add_argument("--min-share", type=float, default=0.85)
+    s.add_argument("--max-share", type=float, default=1.15)
     a = p.parse_args()
     chk = Checker()
     try:

@@ -1,6 +1,7 @@
 /* act.c - what each action does to the screen's state.
  * Every function returns reaction flags (keys.h); the loop acts on them. */
 #include "uistate.h"
+#include "replayui.h"
 #include "actions.h"
 #include "drill.h"
 
@@ -123,6 +124,11 @@ static unsigned act_misc(struct ui *ui, enum ui_action a)
 {
 	switch (a) {
 	case ACT_THREADS:
+		if (replayui_active(ui)) {
+			ui_message(ui, true, "the recording holds %s rows only",
+				   ui->m->cfg.threads ? "thread" : "process");
+			return RX_REDRAW;
+		}
 		ui->set.threads = !ui->set.threads;
 		model_set_threads(ui->m, ui->set.threads);
 		ui_message(ui, false, "%s (rates after the next refresh)",
@@ -161,6 +167,10 @@ static unsigned act_misc(struct ui *ui, enum ui_action a)
 unsigned act_run(struct ui *ui, enum ui_action a)
 {
 	long page = ui->geo.rows_h > 1 ? ui->geo.rows_h - 1 : 1;
+	if (replayui_active(ui) && keys_action_modifies(a)) {
+		ui_message(ui, true, "a replay: no signals, nice or I/O priority (these tasks are past)");
+		return RX_REDRAW;
+	}
 	if (ui->opt->readonly && keys_action_modifies(a)) {
 		ui_message(ui, true, "read-only (--readonly): no signals, nice or I/O priority");
 		return RX_REDRAW;
@@ -240,6 +250,12 @@ unsigned act_run(struct ui *ui, enum ui_action a)
 	case ACT_PAUSE:
 	case ACT_FOLLOW:
 	case ACT_SEARCH_NEXT: return act_misc(ui, a);
+	case ACT_REPLAY_BACK:
+	case ACT_REPLAY_FWD:
+	case ACT_REPLAY_START:
+	case ACT_REPLAY_END:
+	case ACT_REPLAY_JUMP:
+	case ACT_REPLAY_SPEED: return replayui_action(ui, a);
 	}
 	return 0;
 }

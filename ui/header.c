@@ -1,6 +1,7 @@
 /* header.c - the meters above the table: CPUs, memory, swap, load,
  * uptime, tasks, disk and network totals, and the sources line. */
 #include "uistate.h"
+#include "replayui.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -188,8 +189,15 @@ static void draw_status(struct ui *ui, int y, int cols)
 		if (k_ > 0)                                                                 \
 			n = (size_t)k_ < sizeof line - n ? n + (size_t)k_ : sizeof line - 1; \
 	} while (0)
-	if (ui->paused)
+	if (replayui_active(ui)) {
+		char rs[128];
+		replayui_status(ui, rs, sizeof rs);
+		ADD("%s  ", rs);
+	} else if (ui->paused) {
 		ADD("PAUSED  ");
+	}
+	if (ui->m->recorder)
+		ADD("REC %s  ", ui->m->cfg.record_path);
 	if (ui->m->cfg.threads)
 		ADD("threads  ");
 	if (ui->set.tree)

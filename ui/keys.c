@@ -42,6 +42,8 @@ const struct key_binding keys_bindings[] = {
 	{'\t', ACT_VIEW},
 	{'\n', ACT_OPEN}, {'\r', ACT_OPEN}, {KEY_ENTER, ACT_OPEN},
 	{'p', ACT_PIN},
+	{',', ACT_REPLAY_BACK}, {'.', ACT_REPLAY_FWD}, {'{', ACT_REPLAY_START},
+	{'}', ACT_REPLAY_END}, {'b', ACT_REPLAY_JUMP}, {'z', ACT_REPLAY_SPEED},
 };
 const size_t keys_bindings_count = sizeof keys_bindings / sizeof keys_bindings[0];
 
@@ -91,6 +93,12 @@ const struct key_help keys_help[] = {
 	{"Tab", "next view: table / activity grid (drill-down: next tab)", ACT_VIEW},
 	{"Enter", "drill down into the selected task (Esc or q: back)", ACT_OPEN},
 	{"p", "grid: pin the tip to the task under the cursor", ACT_PIN},
+	{",", "replay (-R): one sample back", ACT_REPLAY_BACK},
+	{".", "replay: one sample forward", ACT_REPLAY_FWD},
+	{"{", "replay: the start of the recording", ACT_REPLAY_START},
+	{"}", "replay: the end of the recording", ACT_REPLAY_END},
+	{"b", "replay: go to a time (HH:MM[:SS] or a date)", ACT_REPLAY_JUMP},
+	{"z", "replay: play speed 1x, 10x, 100x (Z plays and pauses)", ACT_REPLAY_SPEED},
 };
 const size_t keys_help_count = sizeof keys_help / sizeof keys_help[0];
 

@@ -6,6 +6,8 @@
  * for a moment so rows do not jump under the cursor. */
 #include "ui.h"
 #include "uistate.h"
+#include "replayui.h"
+#include "recfile.h"
 #include "drill.h"
 
 #include <errno.h>
@@ -211,12 +213,25 @@ void ui_rebuild(struct ui *ui)
 
 static int refresh_model(struct ui *ui, char *why, size_t whylen)
 {
-	if (model_refresh(ui->m) < 0) {
-		snprintf(why, whylen, "cannot read %s any more", ui->m->cfg.proc_root);
+	int rc = model_refresh(ui->m);
+	ui->now_s = ui_now();
+	if (rc == MODEL_END) {
+		ui->paused = true; /* a replay's end: it stays on the last sample */
+		ui_message(ui, false, "the end of the recording");
+		return 0;
+	}
+	if (rc == MODEL_ERR_RECORD) {
+		ui_message(ui, true, "recording stopped: %s", ui->m->record_why);
+		ui->msg_until_s = ui->now_s + WARNING_S;
+	} else if (rc < 0) {
+		if (model_is_replay(ui->m))
+			snprintf(why, whylen, "cannot read the recording any more");
+		else
+			snprintf(why, whylen, "cannot read %s any more", ui->m->cfg.proc_root);
 		return -1;
 	}
-	ui->now_s = ui_now();
-	ui->next_refresh_s = ui->now_s + ui->set.interval_s;
+	ui->next_refresh_s =
+		ui->now_s + (replayui_active(ui) ? replayui_wait_s(ui) : ui->set.interval_s);
 	ui_rebuild(ui);
 	if (ui->drill)
 		drill_refresh(ui);
@@ -321,6 +336,14 @@ static void init_state(struct ui *ui, struct model *m, struct options *opt,
 	ui->set_start = ui->set;
 	if (ui->set.view == UI_VIEW_GRID)
 		ui->gv.built = false;
+	if (model_is_replay(m)) {
+		/* a recording is shown as recorded, paused: the keys move in it */
+		ui->set.threads = m->cfg.threads;
+		ui->paused = true;
+		ui->replay_speed = 1;
+		if (!opt->have_begin && model_replay_info(m)->samples > 1)
+			model_replay_seek(m, 1); /* the first sample with rates */
+	}
 	model_set_threads(m, ui->set.threads);
 	ui->filter.pids = opt->pids;
 	ui->filter.npids = opt->npids;

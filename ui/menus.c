@@ -2,6 +2,7 @@
  * prompts (filter, search, interval) and the bottom line (function bar,
  * prompt or message). */
 #include "uistate.h"
+#include "replayui.h"
 #include "actions.h"
 #include "text.h"
 
@@ -307,6 +308,8 @@ static unsigned prompt_done(struct ui *ui, bool accept)
 		ui->live_filter[0] = '\0'; /* Esc drops the filter, as in htop */
 		return RX_REBUILD | RX_REDRAW;
 	}
+	if (p->kind == PROMPT_TIME)
+		return accept && p->len ? replayui_jump(ui, p->text) : RX_REDRAW;
 	if (p->kind == PROMPT_DELAY && accept) {
 		char *end;
 		double d = strtod(p->text, &end);
@@ -442,7 +445,8 @@ void menus_bar_draw(struct ui *ui)
 	if (y < 0)
 		return;
 	if (ui->mode == MODE_PROMPT) {
-		static const char *const labels[] = {"Filter: ", "Search: ", "Refresh interval (s): "};
+		static const char *const labels[] = {"Filter: ", "Search: ", "Refresh interval (s): ",
+						     "Go to (HH:MM[:SS] or YYYY-MM-DD HH:MM): "};
 		const char *label = labels[ui->prompt.kind];
 		int w = screen_put(ui, y, 0, ui->cols, label, ui->attr[R_FLABEL]);
 		/* the end of the text stays visible: scroll it left when long */

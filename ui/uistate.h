@@ -48,7 +48,7 @@ struct menu {
 	uint64_t target_start;
 };
 
-enum prompt_kind { PROMPT_FILTER, PROMPT_SEARCH, PROMPT_DELAY };
+enum prompt_kind { PROMPT_FILTER, PROMPT_SEARCH, PROMPT_DELAY, PROMPT_TIME };
 
 struct prompt {
 	enum prompt_kind kind;
@@ -104,6 +104,7 @@ struct ui {
 
 	double now_s, next_refresh_s, sort_pause_until_s, msg_until_s;
 	bool paused;
+	int replay_speed; /* replay: samples played at 1, 10 or 100 times their pace */
 	char msg[512];
 	bool msg_error;
 

@@ -1,0 +1,40 @@
+/* clock.h - the model's clock.
+ *
+ * Times are CLOCK_MONOTONIC seconds as doubles, quantized to whole
+ * microseconds: a recording keeps every time the rates are computed from
+ * as an integer number of microseconds (doc/pidtop-record.5), and a replay
+ * turns it back into the very same double, so replayed rates equal the
+ * live ones bit for bit. A microsecond is far below anything a rate over
+ * an interval can show. */
+#ifndef PIDTOP_CLOCK_H
+#define PIDTOP_CLOCK_H
+
+#include <stdint.h>
+#include <time.h>
+
+static inline double clock_us_to_s(int64_t us)
+{
+	return (double)us * 1e-6;
+}
+
+/* The inverse of clock_us_to_s for the values it makes (exact up to
+ * centuries of uptime); other values are rounded to the nearest. */
+static inline int64_t clock_s_to_us(double s)
+{
+	double us = s * 1e6;
+	return (int64_t)(us >= 0 ? us + 0.5 : us - 0.5);
+}
+
+static inline int64_t clock_mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static inline double clock_mono_s(void)
+{
+	return clock_us_to_s(clock_mono_us());
+}
+
+#endif
