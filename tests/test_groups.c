@@ -180,11 +180,52 @@ static void test_counters_never_decrease(void **state)
 	assert_int_equal(group_value(&a, "cc", GC_WRITE_BYTES), 4096 + 3000 + 2000);
 	task_table_remove(&m.procs, v);
 
+	/* u's exit record comes first (a task of its own, start in whole
+	 * seconds); a refresh later the walk lists it, a zombie, with all it
+	 * did since its birth: still one process */
+	m.nexited = 1;
+	memset(z, 0, sizeof *z);
+	z->tid = z->tgid = 15;
+	z->start_ticks = 1700;
+	z->exit_final = z->in_use = true;
+	z->exited_gen = z->seen_gen = m.gen;
+	z->nsamples = 2;
+	z->cur.write_bytes = 800;
+	task_set_comm(z, "cc");
+	next_refresh(&a);
+	m.nexited = 0;
+	assert_int_equal(group_value(&a, "cc", GC_WRITE_BYTES), 4096 + 3000 + 2000 + 800);
+	struct task *u = proc(15, 1742, "cc", 0);
+	u->cur.write_bytes = 800;
+	u->state = 'Z';
+	next_refresh(&a);
+	assert_int_equal(group_value(&a, "cc", GC_WRITE_BYTES), 4096 + 3000 + 2000 + 800);
+	task_table_remove(&m.procs, u);
+
+	/* q ends with its record; the model lets go of it, and a few refreshes
+	 * later lists its zombie anew, with all it did: still one process */
+	struct task *q = proc(16, 1800, "cc", 0);
+	q->cur.write_bytes = 300;
+	q->exited_gen = m.gen;
+	q->exit_final = true;
+	next_refresh(&a);
+	uint64_t before_q = group_value(&a, "cc", GC_WRITE_BYTES);
+	task_table_remove(&m.procs, q);
+	for (int i = 0; i < 3; i++)
+		next_refresh(&a);
+	q = proc(16, 1800, "cc", 0);
+	q->cur.write_bytes = 300;
+	q->nsamples = 1;
+	q->state = 'Z';
+	next_refresh(&a);
+	assert_int_equal(group_value(&a, "cc", GC_WRITE_BYTES), before_q);
+	task_table_remove(&m.procs, q);
+
 	/* x's pid is reused by a new process: it starts from zero, x's 120 stay */
 	proc(10, 2000, "cc", 3);
 	next_refresh(&a);
 	assert_int_equal(group_value(&a, "cc", GC_CPU_USER), 198);
-	assert_int_equal(group(&a, "cc")->started, 4);
+	assert_int_equal(group(&a, "cc")->started, 6);
 
 	/* it execs: what it did stays in cc, the rest goes to ld */
 	proc(10, 2000, "ld", 10);
