@@ -15,15 +15,16 @@ case "${1:-}" in
 esac
 
 # build: compiler, autotools, the libraries (zstd and zlib for recordings;
-# libmicrohttpd, libyaml and libcrypt for the exporter); tests: cmocka,
-# python3, tmux (screen tests), libcap2-bin (capsh), util-linux (setpriv),
-# clang and its runtime (fuzzing), prometheus (promtool and the server the
-# exporter tests scrape with), openssl (a test certificate) and curl
+# the exporter's: libmicrohttpd, libyaml, libcrypt); tests: cmocka, python3,
+# tmux (screen tests), libcap2-bin (capsh), util-linux (setpriv), clang and
+# its runtime (fuzzing), prometheus (promtool and the server the exporter
+# tests scrape with), openssl (a test certificate) and curl
 packages="build-essential autoconf automake libtool pkg-config libncurses-dev
 libnl-genl-3-dev libpcap-dev libzstd-dev zlib1g-dev libmicrohttpd-dev libyaml-dev
 libcrypt-dev libcmocka-dev python3 tmux libcap2-bin util-linux procps"
 if [ "$mode" = check ]; then
-  packages="$packages clang libclang-rt-14-dev prometheus openssl curl"
+  # strace and lsof: the screen's s and l keys (tests/ui_tools.sh)
+  packages="$packages clang libclang-rt-14-dev strace lsof prometheus openssl curl"
 fi
 
 missing=""

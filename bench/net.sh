@@ -4,7 +4,8 @@
 # See bench/README.md.
 #
 #   bench/net.sh [--rates "80M 800M 8G 0"] [--seconds S] [--short N]
-#                [--short-procs P] [--out DIR]
+#                [--short-procs P] [--patterns "seq rate udp thread"]
+#                [--pattern-procs "0 1000"] [--out DIR]
 #
 # For each rate (iperf3 -b units, bits/s; 0 = as fast as one core can push)
 # one iperf3 test over 127.0.0.1 runs for S seconds (default 5) while
@@ -18,6 +19,13 @@
 # connection lasts about a millisecond), watched the same way; with
 # --short-procs P, P idle processes (bench/population) run meanwhile. Each
 # tool's share of the bytes credited to the right curl process is printed.
+# Then the short connections of long-running programs (issue 12), at full
+# size, with tests/workload/netpattern ($NETPATTERN, default next to
+# $PIDTOP): seq (30 connections of 200 KiB, 100 ms apart), rate (200
+# connections of 4 KiB a second for 10 s), udp (100 datagrams a second for
+# 10 s, each from a new socket) and thread (seq from a second thread), each
+# idle and with each population size of --pattern-procs; "" skips them.
+# Each tool's share of the client's tx and the server's rx is printed.
 # Everything started here is killed on exit.
 set -u
 export LC_ALL=C
@@ -31,6 +39,8 @@ OUT=$here/results
 PORT=15299
 SHORT=40
 SHORT_PROCS=0
+PATTERNS="seq rate udp thread"
+PATTERN_PROCS="0 1000"
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -38,8 +48,10 @@ while [ $# -gt 0 ]; do
 	--seconds) SECONDS_PER_RATE=$2; shift 2 ;;
 	--short) SHORT=$2; shift 2 ;;
 	--short-procs) SHORT_PROCS=$2; shift 2 ;;
+	--patterns) PATTERNS=$2; shift 2 ;;
+	--pattern-procs) PATTERN_PROCS=$2; shift 2 ;;
 	--out) OUT=$2; shift 2 ;;
-	-h | --help) sed -n '2,21p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,31p' "$0"; exit 0 ;;
 	*) echo "net.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -139,18 +151,7 @@ short_clients() {
 		curl -s -o /dev/null "http://127.0.0.1:$PORT/f.bin" && break
 		sleep 0.05
 	done
-	if [ "$SHORT_PROCS" -gt 0 ]; then
-		mkdir -p "$OUT/bin"
-		${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -o "$OUT/bin/population" "$here/population.c" \
-			-pthread || return 1
-		"$OUT/bin/population" -p "$SHORT_PROCS" -t 1 >"$d/population.out" 2>&1 &
-		pop=$!
-		STARTED="$STARTED $pop"
-		for i in $(seq 100); do
-			grep -q '^ready' "$d/population.out" 2>/dev/null && break
-			sleep 0.1
-		done
-	fi
+	start_population "$SHORT_PROCS" "$d" || return 1
 	watch "$d"
 	for i in $(seq "$n"); do
 		# shellcheck disable=SC2016 # $$ is the inner shell's: curl's pid after exec
@@ -164,6 +165,60 @@ short_clients() {
 	kill -TERM "$pt" "$srv" $([ "$nh" != 0 ] && echo "$nh") $([ "$pop" != 0 ] && echo "$pop") \
 		2>/dev/null
 	wait "$pt" "$srv" 2>/dev/null
+	STARTED=""
+}
+
+NETPATTERN=${NETPATTERN:-$(dirname "$PIDTOP")/tests/workload/netpattern}
+
+# start_population P DIR: P idle processes (bench/population.c); pid in pop
+start_population() {
+	local i
+	pop=0
+	[ "$1" -gt 0 ] || return 0
+	mkdir -p "$OUT/bin"
+	[ -x "$OUT/bin/population" ] ||
+		${CC:-cc} -std=gnu11 -D_GNU_SOURCE -O2 -o "$OUT/bin/population" "$here/population.c" \
+			-pthread || return 1
+	"$OUT/bin/population" -p "$1" -t 1 >"$2/population.out" 2>&1 &
+	pop=$!
+	STARTED="$STARTED $pop"
+	for i in $(seq 100); do
+		grep -q '^ready' "$2/population.out" 2>/dev/null && break
+		sleep 0.1
+	done
+}
+
+# pattern NAME PROCS DIR: one netpattern run watched by pidtop and nethogs
+pattern() {
+	local name=$1 procs=$2 d=$3 proto=tcp pt nh=0 pop=0 srv cli port i
+	local cargs="--pattern seq --conns 30 --bytes 204800 --pause-ms 100"
+	case $name in
+	rate) cargs="--pattern rate --per-second 200 --seconds 10 --bytes 4096" ;;
+	udp) cargs="--pattern udp --per-second 100 --seconds 10 --bytes 512"; proto=udp ;;
+	thread) cargs="$cargs --thread" ;;
+	esac
+	mkdir -p "$d"
+	start_population "$procs" "$d" || return 1
+	"$NETPATTERN" --role server --proto $proto --log "$d/server.log" --ready "$d/sready" \
+		--idle 5 --linger 3 &
+	srv=$!
+	STARTED="$STARTED $srv"
+	for i in $(seq 100); do [ -e "$d/sready" ] && break; sleep 0.05; done
+	port=$(awk '$1 == "port" { print $2 }' "$d/server.log")
+	# shellcheck disable=SC2086 # cargs is a list of words
+	"$NETPATTERN" --role client --connect 127.0.0.1 --port "$port" --go "$d/go" \
+		--log "$d/client.log" --linger 3 $cargs &
+	cli=$!
+	STARTED="$STARTED $cli"
+	watch "$d" -p "$srv,$cli"
+	touch "$d/go"
+	wait "$cli"
+	sleep 2.2
+	kill -TERM "$pt" "$srv" $([ "$nh" != 0 ] && echo "$nh") $([ "$pop" != 0 ] && echo "$pop") \
+		2>/dev/null
+	wait "$pt" "$srv" 2>/dev/null
+	echo "name=$name procs=$procs server=$srv client=$cli nethogs=$([ "$nh" != 0 ] && echo 1 || echo 0)" \
+		>"$d/window.txt"
 	STARTED=""
 }
 
@@ -181,6 +236,18 @@ if [ "$SHORT" -gt 0 ]; then
 		short_clients "$SHORT" "$RUN/short"
 	else
 		echo "no curl: the short-lived clients are skipped (apt-get install curl)"
+	fi
+fi
+if [ -n "$PATTERNS" ]; then
+	if [ -x "$NETPATTERN" ]; then
+		for procs in $PATTERN_PROCS; do
+			for name in $PATTERNS; do
+				echo "running pattern $name with $procs other processes ..."
+				pattern "$name" "$procs" "$RUN/pattern-$name-$procs"
+			done
+		done
+	else
+		echo "no $NETPATTERN: the patterns are skipped (make check builds it, or set NETPATTERN)"
 	fi
 fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -261,6 +328,61 @@ def short_report(d):
         print("  (on loopback nethogs counts a packet only as sent: a client's download "
               "shows as 0 there, as the iperf3 server's rx does above)")
 
+def final(path):
+    for line in open(path):
+        f = line.split()
+        if f and f[0] == "final":
+            return {k: int(v) for k, v in (x.split("=") for x in f[2:])}
+    return None
+
+def nethogs_totals(d):
+    last = {}
+    for line in open(d + "/nethogs.txt", errors="replace"):
+        f = line.rstrip("\n").split("\t")
+        m = re.search(r"/(\d+)/\d+$", f[0]) if len(f) == 3 else None
+        if m:
+            try:
+                last[int(m.group(1))] = (float(f[1]), float(f[2]))
+            except ValueError:
+                pass
+    return last
+
+def pattern_report():
+    dirs = sorted(glob.glob(run + "/pattern-*"))
+    if not dirs:
+        return
+    print()
+    print("short connections of long-running programs: share of the client's tx and the")
+    print("server's rx credited to the right process (truth: the workload's TCP_INFO, or")
+    print("datagram sizes; nethogs on loopback counts a packet only as sent, so its rx")
+    print("reads 0)")
+    print()
+    print("%-8s %6s | %8s %8s | %8s %8s" % ("pattern", "procs", "pt tx%", "pt rx%",
+                                          "nh tx%", "nh rx%"))
+    for d in dirs:
+        w = window(d)
+        srv, cli = int(w["server"]), int(w["client"])
+        c, s = final(d + "/client.log"), final(d + "/server.log")
+        if not c or not s:
+            print("%-8s %6s | the workload logged no truth" % (w["name"], w["procs"]))
+            continue
+        tx = rx = 0.0
+        for line in open(d + "/pidtop.json"):
+            r = json.loads(line)
+            for t in r["tasks"]:
+                if t["pid"] == cli and t["tid"] == cli:
+                    tx += (t["net_tx_bps"] or 0) * r["interval"]
+                if t["pid"] == srv and t["tid"] == srv:
+                    rx += (t["net_rx_bps"] or 0) * r["interval"]
+        nh = "%8s %8s" % ("-", "-")
+        if w["nethogs"] == "1":
+            last = nethogs_totals(d)
+            ntx = last.get(cli, (0, 0))[0]
+            nrx = last.get(srv, (0, 0))[1]
+            nh = "%8.1f %8.1f" % (100 * ntx / c["tx_ip"], 100 * nrx / s["rx_ip"])
+        print("%-8s %6s | %8.1f %8.1f | %s" % (w["name"], w["procs"], 100 * tx / c["tx_ip"],
+                                         100 * rx / s["rx_ip"], nh))
+
 rows = []
 for d in sorted(glob.glob(run + "/[0-9]*-*"), key=lambda p: int(os.path.basename(p).split("-")[0])):
     w = window(d)
@@ -309,5 +431,6 @@ if states != {"ok"}:
     print("\nnote: pidtop's sources.net was %s" % ", ".join(sorted(map(str, states))))
 if os.path.exists(run + "/short/pids.txt"):
     short_report(run + "/short")
+pattern_report()
 print("\nraw files: %s" % run)
 PY

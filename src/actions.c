@@ -2,9 +2,13 @@
 #include "actions.h"
 #include "parse.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -16,6 +20,21 @@
 #ifndef SYS_pidfd_send_signal
 #define SYS_pidfd_send_signal 424
 #endif
+
+/* include/uapi/linux/pidfd.h: a pidfd for one thread, and a signal sent
+ * through one to its whole process, as kill(2) would (Linux 6.9) */
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+#ifndef PIDFD_SIGNAL_THREAD_GROUP
+#define PIDFD_SIGNAL_THREAD_GROUP (1u << 1)
+#endif
+
+/* A thread row that is not its process's main thread needs a thread pidfd. */
+static bool needs_thread_pidfd(const struct task *t)
+{
+	return t->is_thread && t->tid != t->tgid;
+}
 
 /* include/uapi/linux/ioprio.h */
 #define IOPRIO_CLASS_SHIFT 13
@@ -38,9 +57,9 @@ static int errno_why(int err, char *why, size_t whylen)
 static int open_checked(struct model *m, const struct task *t, char *why, size_t whylen)
 {
 	int32_t tid = t->tid;
-	int fd = (int)syscall(SYS_pidfd_open, tid, 0);
+	int fd = (int)syscall(SYS_pidfd_open, tid, needs_thread_pidfd(t) ? PIDFD_THREAD : 0);
 	if (fd < 0) {
-		if (errno == EINVAL && t->is_thread) {
+		if (errno == EINVAL && needs_thread_pidfd(t)) {
 			/* pidfd_open takes thread-group leaders only before 6.9 */
 			snprintf(why, whylen, "threads cannot be addressed by pidfd on this kernel");
 			return -1;
@@ -69,40 +88,9 @@ int action_signal(struct model *m, const struct task *t, int sig, char *why, siz
 	int fd = open_checked(m, t, why, whylen);
 	if (fd < 0)
 		return -1;
-	long rc = syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0);
-	int err = errno;
-	close(fd);
-	return rc < 0 ? errno_why(err, why, whylen) : 0;
-}
-
-int action_renice(struct model *m, const struct task *t, int nice, char *why, size_t whylen)
-{
-	if (nice < -20 || nice > 19) {
-		snprintf(why, whylen, "nice must be between -20 and 19");
-		return -1;
-	}
-	/* the pidfd pins the pid across the check and setpriority */
-	int fd = open_checked(m, t, why, whylen);
-	if (fd < 0)
-		return -1;
-	int rc = setpriority(PRIO_PROCESS, (id_t)t->tid, nice);
-	int err = errno;
-	close(fd);
-	return rc < 0 ? errno_why(err, why, whylen) : 0;
-}
-
-int action_ioprio_set(struct model *m, const struct task *t, enum ioprio_class cls, int level,
-		      char *why, size_t whylen)
-{
-	if (cls < IOPRIO_NONE || cls > IOPRIO_IDLE || level < 0 || level > 7) {
-		snprintf(why, whylen, "I/O priority class must be none, rt, be or idle, level 0-7");
-		return -1;
-	}
-	int fd = open_checked(m, t, why, whylen);
-	if (fd < 0)
-		return -1;
-	int prio = ((int)cls << IOPRIO_CLASS_SHIFT) | (cls == IOPRIO_IDLE ? 0 : level);
-	long rc = syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, t->tid, prio);
+	/* a thread row's signal goes to its process, as kill(2) of a tid does */
+	long rc = syscall(SYS_pidfd_send_signal, fd, sig, NULL,
+			  needs_thread_pidfd(t) ? PIDFD_SIGNAL_THREAD_GROUP : 0);
 	int err = errno;
 	close(fd);
 	return rc < 0 ? errno_why(err, why, whylen) : 0;
@@ -118,4 +106,127 @@ int action_ioprio_get(struct model *m, const struct task *t, enum ioprio_class *
 	*cls = (enum ioprio_class)((rc >> IOPRIO_CLASS_SHIFT) & 7);
 	*level = (int)(rc & 0xff);
 	return 0;
+}
+
+/* ---- every thread of a row ---- */
+
+struct thread_op {
+	bool ioprio; /* else nice */
+	int value;   /* the nice value, or the encoded I/O priority */
+};
+
+static int op_apply(const struct thread_op *op, int32_t tid)
+{
+	if (op->ioprio)
+		return syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, tid, op->value) < 0 ? -1 : 0;
+	return setpriority(PRIO_PROCESS, (id_t)tid, op->value);
+}
+
+/* One thread of process tgid. Returns 0, 1 when the thread is gone (it
+ * ended: not counted), or -1 with why. The thread is pinned by its own
+ * pidfd where the kernel has them, checked to be the process's by its
+ * entry under the process's task directory, changed, then checked to be
+ * still alive: alive before and after, it is the thread that was changed. */
+static int thread_apply(struct model *m, int32_t tgid, int32_t tid, const struct thread_op *op,
+			char *why, size_t whylen)
+{
+	int fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+	if (fd < 0 && errno == ESRCH)
+		return 1;
+	if (fd < 0 && errno != EINVAL) /* EINVAL: no thread pidfds before 6.9 */
+		return errno_why(errno, why, whylen);
+	char path[PROCFS_PATH_MAX];
+	procfs_task_path(path, tgid, tid, "stat");
+	int rc = 1;
+	if (faccessat(m->pfs.root_fd, path, F_OK, 0) == 0) {
+		rc = op_apply(op, tid) < 0 ? (errno == ESRCH ? 1 : errno_why(errno, why, whylen)) : 0;
+		if (rc == 0 && fd >= 0 && syscall(SYS_pidfd_send_signal, fd, 0, NULL, 0) < 0 &&
+		    errno == ESRCH)
+			rc = 1;
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static int row_apply(struct model *m, const struct task *t, const struct thread_op *op,
+		     struct action_result *res)
+{
+	memset(res, 0, sizeof *res);
+	/* the process pidfd pins the process while its threads are walked */
+	int pfd = open_checked(m, t, res->why, sizeof res->why);
+	if (pfd < 0) {
+		res->total = 1;
+		return -1;
+	}
+	if (t->is_thread) {
+		res->total = 1;
+		if (op_apply(op, t->tid) < 0)
+			errno_why(errno, res->why, sizeof res->why);
+		else
+			res->done = 1;
+		close(pfd);
+		return res->done ? 0 : -1;
+	}
+	char dir[PROCFS_PATH_MAX];
+	snprintf(dir, sizeof dir, "%d/task", t->tgid);
+	int dfd = openat(m->pfs.root_fd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		errno_why(errno, res->why, sizeof res->why);
+		if (dfd >= 0)
+			close(dfd);
+		close(pfd);
+		res->total = 1;
+		return -1;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end;
+		long tid = strtol(e->d_name, &end, 10);
+		if (*end || tid <= 0 || tid > INT32_MAX)
+			continue;
+		char why[sizeof res->why];
+		int rc = thread_apply(m, t->tgid, (int32_t)tid, op, why, sizeof why);
+		if (rc == 1)
+			continue; /* ended meanwhile */
+		res->total++;
+		if (rc == 0)
+			res->done++;
+		else if (!res->why[0])
+			snprintf(res->why, sizeof res->why, "%s", why);
+	}
+	closedir(d);
+	close(pfd);
+	if (res->total == 0) {
+		res->total = 1;
+		errno_why(ESRCH, res->why, sizeof res->why);
+	}
+	return res->done == res->total ? 0 : -1;
+}
+
+int action_renice_row(struct model *m, const struct task *t, int nice, struct action_result *res)
+{
+	if (nice < -20 || nice > 19) {
+		memset(res, 0, sizeof *res);
+		res->total = 1;
+		snprintf(res->why, sizeof res->why, "nice must be between -20 and 19");
+		return -1;
+	}
+	struct thread_op op = {false, nice};
+	return row_apply(m, t, &op, res);
+}
+
+int action_ioprio_row(struct model *m, const struct task *t, enum ioprio_class cls, int level,
+		      struct action_result *res)
+{
+	if (cls < IOPRIO_NONE || cls > IOPRIO_IDLE || level < 0 || level > 7) {
+		memset(res, 0, sizeof *res);
+		res->total = 1;
+		snprintf(res->why, sizeof res->why,
+			 "I/O priority class must be none, rt, be or idle, level 0-7");
+		return -1;
+	}
+	struct thread_op op = {true, ((int)cls << IOPRIO_CLASS_SHIFT) | (cls == IOPRIO_IDLE ? 0 : level)};
+	return row_apply(m, t, &op, res);
 }

@@ -17,6 +17,9 @@ struct batch_config {
 	const struct column *sort;
 	bool reverse;
 	bool connections;
+	bool timestamp; /* text: the time on every line */
+	const struct column *const *columns; /* --columns, NULL = default */
+	size_t ncolumns;
 	struct view_filter filter;
 	const struct grouping *grouping; /* --group-by/--group-file: group rows; NULL: tasks */
 	int out_fd;

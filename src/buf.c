@@ -40,8 +40,8 @@ bool buf_reserve(struct buf *b, size_t extra)
 
 void buf_append(struct buf *b, const char *s, size_t n)
 {
-	if (!buf_reserve(b, n))
-		return;
+	if (n == 0 || !buf_reserve(b, n))
+		return; /* nothing to copy: an empty buffer may have no data yet */
 	memcpy(b->data + b->len, s, n);
 	b->len += n;
 }

@@ -1,6 +1,7 @@
 /* columns.c - every column pidtop knows, one row each */
 #include "columns.h"
 #include "model.h"
+#include "rowextra.h"
 #include "task.h"
 
 #include <math.h>
@@ -233,6 +234,33 @@ static void get_mem_pct(struct model *m, const struct task *t, struct cell *c)
 		set_real(c, (double)t->rss_kb * 100.0 / (double)total);
 }
 
+static void get_oom_score(struct model *m, const struct task *t, struct cell *c)
+{
+	(void)m;
+	if (!t->extra_read)
+		set_state(c, CELL_NONE, CELL_INT);
+	else if (t->oom_score < 0)
+		set_state(c, CELL_NA, CELL_INT);
+	else
+		set_int(c, t->oom_score);
+}
+
+static void get_ioprio(struct model *m, const struct task *t, struct cell *c)
+{
+	(void)m;
+	const char *name = rowextra_ioprio_name(t);
+	if (!t->extra_read) {
+		set_state(c, CELL_NONE, CELL_TEXT);
+		return;
+	}
+	if (!name) {
+		set_state(c, CELL_NA, CELL_TEXT);
+		return;
+	}
+	set_text(c, name);
+	c->i = rowextra_ioprio_rank(t);
+}
+
 const struct column columns[] = {
 	{"pid", "PID", "process id (thread group id)", 7, 0, UNIT_NONE, COL_ASCENDING | COL_TEXT, get_pid},
 	{"tid", "TID", "thread id (the pid on process rows)", 7, 0, UNIT_NONE, COL_ASCENDING | COL_THREADS, get_tid},
@@ -255,6 +283,8 @@ const struct column columns[] = {
 	{"cpu_time", "TIME", "CPU time used since it started, seconds", 9, 2, UNIT_SECONDS, 0, get_cpu_time},
 	{"nice", "NI", "nice value", 3, 0, UNIT_NONE, 0, get_nice},
 	{"priority", "PRI", "kernel scheduling priority", 3, 0, UNIT_NONE, 0, get_priority},
+	{"oom_score", "OOM", "badness for the OOM killer, 0-2000 (/proc/PID/oom_score)", 4, 0, UNIT_NONE, COL_EXTRA, get_oom_score},
+	{"ioprio", "PRIO", "I/O priority as iotop shows it: be/4, rt/0, idle, none/4", 6, 0, UNIT_NONE, COL_LEFT | COL_ASCENDING | COL_SORT_I | COL_EXTRA, get_ioprio},
 	{"vsz_kb", "VSZ", "virtual memory size, KiB", 7, 0, UNIT_KB, COL_HUMAN, get_vsz},
 	{"rss_kb", "RSS", "resident memory, KiB", 7, 0, UNIT_KB, COL_TEXT | COL_HUMAN, get_rss},
 	{"rss_delta_kb", "dRSS", "change of RSS over the interval, KiB", 7, 0, UNIT_KB, COL_TEXT | COL_HUMAN, get_rss_delta},
@@ -279,10 +309,95 @@ const size_t columns_count = sizeof columns / sizeof columns[0];
 
 const struct column *column_find(const char *id)
 {
+	if (strcmp(id, "starttime") == 0) /* htop's name for it */
+		id = "start_time";
 	for (size_t i = 0; i < columns_count; i++)
 		if (strcmp(columns[i].id, id) == 0)
 			return &columns[i];
 	return NULL;
+}
+
+/* The rate titles without "/s", made once from the table. */
+static char total_titles[sizeof columns / sizeof columns[0]][16];
+
+const char *column_title(const struct column *col, bool accumulated)
+{
+	size_t len = strlen(col->header);
+	if (!accumulated || (col->unit != UNIT_BPS && col->unit != UNIT_PS) || len < 3 ||
+	    strcmp(col->header + len - 2, "/s") != 0 || len - 2 >= sizeof total_titles[0])
+		return col->header;
+	char *t = total_titles[col - columns];
+	if (!t[0])
+		memcpy(t, col->header, len - 2);
+	return t;
+}
+
+const struct column_group column_groups[] = {
+	{"cpu", "usr_pct,sys_pct,guest_pct,wait_pct,cpu_pct,cpu"},
+	{"mem", "minflt_ps,majflt_ps,vsz_kb,rss_kb,mem_pct"},
+	{"io", "read_bps,write_bps,cwrite_bps,io_delay_pct"},
+	{"ctx", "cswch_ps,nvcswch_ps"},
+	{"net", "net_tx_bps,net_rx_bps,net_tx_pps,net_rx_pps"},
+};
+const size_t column_groups_count = sizeof column_groups / sizeof column_groups[0];
+
+/* Adds the column named by s[0..n) once; 1 added or present, 0 unknown,
+ * -1 when out is full. */
+static int list_add(const char *s, size_t n, const struct column **out, size_t *count, size_t max)
+{
+	char id[64];
+	if (n == 0 || n >= sizeof id)
+		return 0;
+	memcpy(id, s, n);
+	id[n] = '\0';
+	const struct column *c = column_find(id);
+	if (!c)
+		return 0;
+	for (size_t i = 0; i < *count; i++)
+		if (out[i] == c)
+			return 1;
+	if (*count >= max)
+		return -1;
+	out[(*count)++] = c;
+	return 1;
+}
+
+int column_list_parse(const char *list, const struct column **out, size_t max, char *err,
+		      size_t errlen)
+{
+	size_t count = 0;
+	for (const char *p = list; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		const char *ids = NULL;
+		for (size_t g = 0; g < column_groups_count; g++)
+			if (strlen(column_groups[g].name) == n && memcmp(column_groups[g].name, p, n) == 0)
+				ids = column_groups[g].ids;
+		int rc = 1;
+		for (const char *q = ids; q && *q && rc == 1;) {
+			const char *c2 = strchr(q, ',');
+			size_t m = c2 ? (size_t)(c2 - q) : strlen(q);
+			rc = list_add(q, m, out, &count, max);
+			q += m + (c2 ? 1 : 0);
+		}
+		if (!ids)
+			rc = list_add(p, n, out, &count, max);
+		if (rc == 0) {
+			snprintf(err, errlen, "unknown column '%.*s' (pidtop --help lists them)",
+				 (int)(n < 64 ? n : 64), p);
+			return -1;
+		}
+		if (rc < 0) {
+			snprintf(err, errlen, "too many columns");
+			return -1;
+		}
+		p += n + (comma ? 1 : 0);
+	}
+	if (count == 0) {
+		snprintf(err, errlen, "no column named in '%s'", list);
+		return -1;
+	}
+	return (int)count;
 }
 
 static double cell_number(const struct cell *c)
@@ -301,7 +416,9 @@ int column_compare(const struct column *col, struct model *m, const struct task 
 	if (va != vb)
 		return va ? -1 : 1; /* empty cells last, whichever the direction */
 	if (va) {
-		if (ca.kind == CELL_TEXT) {
+		if (ca.kind == CELL_TEXT && (col->flags & COL_SORT_I)) {
+			r = (ca.i > cb.i) - (ca.i < cb.i);
+		} else if (ca.kind == CELL_TEXT) {
 			r = strcmp(ca.s, cb.s);
 		} else if (ca.kind == CELL_INT && cb.kind == CELL_INT) {
 			r = (ca.i > cb.i) - (ca.i < cb.i);

@@ -24,7 +24,7 @@ enum cell_kind { CELL_INT, CELL_REAL, CELL_TEXT, CELL_BOOL /* in i */ };
 struct cell {
 	enum cell_state state;
 	enum cell_kind kind;
-	int64_t i;
+	int64_t i; /* also a text cell's sort rank (COL_SORT_I) */
 	double d;
 	const char *s; /* sanitised text, valid until the next refresh */
 	size_t slen;
@@ -47,6 +47,8 @@ enum column_flags {
 	COL_THREADS = 1u << 3,   /* in the default text report only with -H */
 	COL_LAST = 1u << 4,      /* unbounded width: must be the last column */
 	COL_HUMAN = 1u << 5,     /* text shows K/M/G units */
+	COL_SORT_I = 1u << 6,    /* text cells sort by their i (a rank), not their text */
+	COL_EXTRA = 1u << 7,     /* read by rowextra_update() for the rows that show it */
 };
 
 struct column {
@@ -64,10 +66,26 @@ extern const struct column columns[];
 extern const size_t columns_count;
 
 const struct column *column_find(const char *id);
+/* Column groups for --columns, as pidstat names them. */
+struct column_group {
+	const char *name; /* cpu, mem, io, ctx, net */
+	const char *ids;  /* comma-separated column ids */
+};
+extern const struct column_group column_groups[];
+extern const size_t column_groups_count;
+/* Parses a comma-separated list of column ids and group names into out
+ * (at most max, each column once, in the order given). Returns the count,
+ * or -1 with a one-line reason in err (an unknown name, an empty list). */
+int column_list_parse(const char *list, const struct column **out, size_t max, char *err,
+		      size_t errlen);
+
 /* Compares two tasks by column for sorting: values before empty cells,
  * ties broken by tid so the order is stable. */
 int column_compare(const struct column *col, struct model *m, const struct task *a,
 		   const struct task *b, bool reverse);
+/* The column's title: its header, except that under -a (accumulated) the
+ * rate columns hold totals and lose their "/s" ("READ/s" -> "READ"). */
+const char *column_title(const struct column *col, bool accumulated);
 /* The screen's shorter form of a text cell (cgroup: the unit or container
  * id), into out; false when the cell is shown as it is. Text, CSV and
  * JSON keep the whole value. */

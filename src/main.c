@@ -1,5 +1,7 @@
-/* main.c - parse the command line, then run the batch writer */
+/* main.c - the command line, then one of: the screen, the batch writer, the
+ * exporter (--listen), --dump, or --info on a recording */
 
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,9 +49,17 @@ static void usage(FILE *f)
 		"  -c, --command=REGEX     only tasks whose command line matches (POSIX ERE)\n"
 		"  -a, --accumulated       totals since pidtop first saw the task instead of rates\n"
 		"  -O, --only-active       only tasks that ran, switched or did I/O in the interval\n"
+		"      --only-io           only tasks that read or wrote storage in the interval\n"
+		"                          (iotop's -o)\n"
+		"  -t, --timestamp         text: every line starts with the report's time\n"
+		"      --columns=LIST      the columns of text, CSV and JSON reports, in order:\n"
+		"                          ids (below) and groups cpu, mem, io, ctx, net\n"
 		"  -s, --sort=COLUMN       sort by a column id (below); default cpu_pct\n"
 		"  -r, --reverse           reverse the sort order\n"
-		"  -i, --interface=DEV     capture traffic on DEV only (default: any)\n"
+		"  -i, --interface=DEV     capture traffic on DEV only (default: any); a comma\n"
+		"                          list (eth0,lo) takes several\n"
+		"  -f, --filter=EXPR       BPF capture filter (pcap-filter(7)): traffic it leaves\n"
+		"                          out is neither counted nor unattributed\n"
 		"      --no-taskstats      turn the taskstats source off\n"
 		"      --no-net            turn the network source off\n"
 		"      --connections       JSON: add each task's connections (protocol, ends,\n"
@@ -70,7 +80,8 @@ static void usage(FILE *f)
 		"      --info              with -R: the recording's span, interval, samples,\n"
 		"                          tasks, sources and size\n"
 		"      --view=VIEW         the screen's first view: table or grid (Tab switches)\n"
-		"      --readonly          the screen sends no signal and changes no priority\n"
+		"      --readonly          the screen sends no signal, changes no priority and\n"
+		"                          runs no strace or lsof\n"
 		"      --no-color          monochrome screen (so does the NO_COLOR variable)\n"
 		"      --proc-root=DIR     read another proc tree (a container's, or a fixture)\n"
 		"      --full-scan         read every file of every task on every refresh\n"
@@ -90,6 +101,9 @@ static void usage(FILE *f)
 		"Columns (ids for -s; keys of CSV and JSON):\n");
 	for (size_t i = 0; i < columns_count; i++)
 		fprintf(f, "  %-20s %s\n", columns[i].id, columns[i].desc);
+	fprintf(f, "\nColumn groups for --columns:\n");
+	for (size_t i = 0; i < column_groups_count; i++)
+		fprintf(f, "  %-20s %s\n", column_groups[i].name, column_groups[i].ids);
 	fprintf(f, "\nEmpty cells: '-' no rate yet (first sample), 'n/a' source off or missing,\n"
 		   "'noaccess' not permitted; null in JSON, empty in CSV.\n"
 		   "See pidtop(1) for details.\n");
@@ -112,6 +126,16 @@ static int start_replay_at(struct model *m, const struct when *w, bool screen, c
 		return -1;
 	}
 	return 0;
+}
+
+/* -w: the last sample goes to the file at the end; its failure is one. */
+static int finish_recording(struct model *m, int rc)
+{
+	if (model_record_flush(m) == MODEL_ERR_RECORD) {
+		fprintf(stderr, "pidtop: cannot record: %s\n", m->record_why);
+		return rc ? rc : 1;
+	}
+	return rc;
 }
 
 static int usage_error(const char *msg)
@@ -150,6 +174,14 @@ int main(int argc, char **argv)
 		return drc;
 	}
 
+	if (opt.info) {
+		int irc = recinfo_print(opt.replay_path, stdout, err, sizeof err);
+		if (irc)
+			fprintf(stderr, "pidtop: %s\n", err);
+		options_free(&opt);
+		return irc;
+	}
+
 	struct exporter_config ec = {0};
 	struct group_rules rules = {0};
 	static struct webconfig web;
@@ -161,13 +193,6 @@ int main(int argc, char **argv)
 			return erc;
 		}
 		ec.stop = &stop_requested;
-	}
-	if (opt.info) {
-		int irc = recinfo_print(opt.replay_path, stdout, err, sizeof err);
-		if (irc)
-			fprintf(stderr, "pidtop: %s\n", err);
-		options_free(&opt);
-		return irc;
 	}
 
 	struct model_config mc = {
@@ -182,6 +207,7 @@ int main(int argc, char **argv)
 		.no_taskstats = opt.no_taskstats,
 		.no_net = opt.no_net,
 		.net_device = opt.interface,
+		.net_filter = opt.filter,
 		.enable_delayacct = opt.enable_delayacct,
 	};
 	const char *seq = getenv("PIDTOP_FIXTURE_SEQUENCE");
@@ -215,11 +241,13 @@ int main(int argc, char **argv)
 		int xrc = exporter_run(&model, &ec, err, sizeof err);
 		if (xrc)
 			fprintf(stderr, "pidtop: %s\n", err);
+		int frc = finish_recording(&model, xrc ? 1 : 0);
 		model_free(&model);
 		exporter_setup_free(&rules, ec.web);
 		options_free(&opt);
-		return xrc == EXPORTER_ERR_USAGE ? 2 : xrc ? 1 : 0;
+		return xrc == EXPORTER_ERR_USAGE ? 2 : xrc ? 1 : frc;
 	}
+
 	bool screen = !opt.batch && isatty(STDOUT_FILENO);
 	if (opt.have_begin && start_replay_at(&model, &opt.begin, screen, err, sizeof err) < 0) {
 		fprintf(stderr, "pidtop: %s\n", err);
@@ -233,11 +261,14 @@ int main(int argc, char **argv)
 		int urc = ui_run(&model, &opt, &stop_requested, err, sizeof err);
 		if (urc)
 			fprintf(stderr, "pidtop: %s\n", err);
+		urc = finish_recording(&model, urc);
 		model_free(&model);
 		options_free(&opt);
 		return urc;
 	}
 
+	/* text reports pad by display width, which wcwidth() knows per locale */
+	setlocale(LC_CTYPE, "");
 	/* --group-by, --group-file: group rows instead of tasks */
 	struct grouping batch_grouping = {(enum group_by)opt.group_by, NULL};
 	if (opt.group_file) {
@@ -263,7 +294,11 @@ int main(int argc, char **argv)
 				.nuids = opt.nuids,
 				.command = opt.have_command_re ? &opt.command_re : NULL,
 				.only_active = opt.only_active,
+				.only_io = opt.only_io,
 			},
+		.timestamp = opt.timestamp,
+		.columns = opt.columns,
+		.ncolumns = opt.ncolumns,
 		.grouping = opt.group_by_set || opt.group_file ? &batch_grouping : NULL,
 		.out_fd = STDOUT_FILENO,
 		.stop = &stop_requested,
@@ -277,6 +312,7 @@ int main(int argc, char **argv)
 	int rc = batch_run(&model, &bc, err, sizeof err);
 	if (rc)
 		fprintf(stderr, "pidtop: %s\n", err);
+	rc = finish_recording(&model, rc);
 	model_free(&model);
 	group_rules_free(&rules);
 	options_free(&opt);

@@ -46,7 +46,8 @@ static int open_net(struct model *m, char *why, size_t whylen)
 		return 0;
 	}
 	char reason[160];
-	int rc = netcap_open(m->cfg.net_device, m->cfg.proc_root, &m->net, reason, sizeof reason);
+	int rc = netcap_open_filtered(m->cfg.net_device, m->cfg.net_filter, m->cfg.proc_root, &m->net,
+				      reason, sizeof reason);
 	if (rc == NETCAP_ERR_DEVICE) {
 		snprintf(why, whylen, "%s", reason);
 		return MODEL_ERR_USAGE;
@@ -58,7 +59,7 @@ static int open_net(struct model *m, char *why, size_t whylen)
 		m->net = NULL;
 		return 0;
 	}
-	set_source(m, SOURCE_NET, "net", true, "ok");
+	set_source(m, SOURCE_NET, "net", true, netcap_state(m->net));
 	return 0;
 }
 
@@ -114,7 +115,7 @@ static void refresh_net(struct model *m)
 		return;
 	netcap_refresh(m->net);
 	const char *state = netcap_state(m->net);
-	set_source(m, SOURCE_NET, "net", strcmp(state, "ok") == 0, state);
+	set_source(m, SOURCE_NET, "net", strncmp(state, "ok", 2) == 0, state);
 	const struct task_list *l = m->cfg.threads ? &m->listed_threads : &m->listed;
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i])
@@ -201,6 +202,7 @@ int model_init(struct model *m, const struct model_config *cfg, char *why, size_
 
 void model_free(struct model *m)
 {
+	model_record_flush(m);
 	recorder_close(m->recorder);
 	m->recorder = NULL;
 	replay_close(m->replay);
@@ -425,6 +427,8 @@ static void sweep_one(struct task *t, void *arg)
 			record_history(m, t);
 		return;
 	}
+	if (t->exit_final && t->sample_gen == m->gen)
+		return; /* ended, its zombie still listed (scan.c ended_already): kept */
 	if (!t->exited_gen) {
 		t->exited_gen = m->gen;
 		t->active = false;
@@ -490,9 +494,15 @@ static int replay_refresh(struct model *m)
 	return 0;
 }
 
-static int record_sample(struct model *m)
+/* A sample is written when the next refresh begins (or at the end):
+ * what the batch writer or the screen reads after a refresh for the rows
+ * it shows (oom_score, I/O priority) is then in it too. */
+int model_record_flush(struct model *m)
 {
-	if (!m->recorder || recorder_write(m->recorder, m, m->record_why, sizeof m->record_why) == 0)
+	if (!m->recorder || !m->record_due)
+		return 0;
+	m->record_due = false;
+	if (recorder_write(m->recorder, m, m->record_why, sizeof m->record_why) == 0)
 		return 0;
 	recorder_close(m->recorder);
 	m->recorder = NULL;
@@ -503,13 +513,17 @@ int model_refresh(struct model *m)
 {
 	if (m->replay)
 		return replay_refresh(m);
+	int rrc = model_record_flush(m);
 	m->gen++;
 	m->prev_now_s = m->now_s;
 	if (m->cfg.fixture_sequence) {
 		if (fixture_advance(m) < 0)
 			return -1;
 	} else {
+		/* the two clocks side by side: a report's time and its interval
+		 * agree even when the machine starves this refresh */
 		m->now_s = clock_mono_s();
+		clock_gettime(CLOCK_REALTIME, &m->wall);
 	}
 	m->interval_s = m->gen > 1 ? m->now_s - m->prev_now_s : 0;
 	users_check_passwd(&m->users);
@@ -520,8 +534,6 @@ int model_refresh(struct model *m)
 		double wall = (double)m->sys.stats.btime + m->now_s;
 		m->wall.tv_sec = (time_t)wall;
 		m->wall.tv_nsec = (long)((wall - (double)m->wall.tv_sec) * 1e9);
-	} else {
-		clock_gettime(CLOCK_REALTIME, &m->wall);
 	}
 	tsmodel_begin_refresh(m);
 	if (scan_all(m) < 0)
@@ -529,8 +541,12 @@ int model_refresh(struct model *m)
 	tsmodel_drain_exits(m);
 	refresh_net(m);
 	model_finish(m);
-	m->refresh_s = m->cfg.fixture_sequence ? 0 : clock_mono_s() - m->now_s;
-	return record_sample(m);
+	/* whole microseconds, as a recording keeps it */
+	m->refresh_s = m->cfg.fixture_sequence
+			       ? 0
+			       : clock_us_to_s(clock_mono_us() - clock_s_to_us(m->now_s));
+	m->record_due = m->recorder != NULL;
+	return rrc;
 }
 
 bool model_is_replay(const struct model *m)

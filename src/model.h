@@ -38,6 +38,7 @@ struct model_config {
 	bool full_scan;         /* read every file of every task every refresh */
 	bool no_taskstats, no_net;
 	const char *net_device; /* -i, NULL = any */
+	const char *net_filter; /* -f, NULL = none */
 	bool enable_delayacct;  /* --enable-delayacct: switch it on for the run */
 	/* tests: refresh k reads proc_root/k (the last one repeats) and takes
 	 * its clock from that tree's uptime file, so rates are exact */
@@ -116,6 +117,7 @@ struct model {
 	struct replay *replay;     /* -R: the recording the samples come from */
 	struct recorder *recorder; /* -w: where every sample goes */
 	bool replay_pending;       /* the reader's current sample is the next refresh's */
+	bool record_due;           /* the latest sample is not written yet */
 	char record_why[200];      /* why recording stopped (MODEL_ERR_RECORD) */
 	char readbuf[8192];
 	/* getdents64 records hold 64-bit fields: keep the buffers aligned */
@@ -138,6 +140,11 @@ int model_refresh(struct model *m);
  * next model_refresh gives sample k (the one before it is put back first,
  * for the rates), or the last sample at or before wall_ns. Return 0, or -1
  * when no sample can be read there. */
+/* -w: writes the latest sample if it is not yet (model_refresh does at its
+ * start, so a sample holds what was read after its refresh for the rows
+ * shown); call before model_free to learn of a failure. 0 or
+ * MODEL_ERR_RECORD (record_why says why; recording stops). */
+int model_record_flush(struct model *m);
 bool model_is_replay(const struct model *m);
 /* Whether the capture ran: live, or when the recording was made. */
 bool model_has_capture(const struct model *m);

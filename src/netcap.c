@@ -15,8 +15,10 @@
  */
 #include "netcap.h"
 #include "buf.h"
+#include "capfilter.h"
 #include "flowtable.h"
 #include "sockmap.h"
+#include "tcpevents.h"
 
 #include <errno.h>
 #include <ifaddrs.h>
@@ -38,6 +40,8 @@
 #define RETRY_FAILED_NS (5000 * 1000000ULL)
 #define CONN_IDLE_NS (60000 * 1000000ULL)
 #define PID_IDLE_NS (30000 * 1000000ULL)
+#define SEEN_TTL_NS (10000 * 1000000ULL) /* an owner named by tcpevents waits this long for bytes */
+#define MAX_SEEN (1u << 16)
 #define LOCALADDR_TTL_NS (1000 * 1000000ULL)
 #define QUICK_ROWS 8           /* queued rows looked up one by one before a dump */
 #define SYN_SLOTS 256          /* connection openings announced per drain; more wait for the ring */
@@ -45,6 +49,9 @@
  * for every opening, and this holds a couple of hundred between two
  * wake-ups; more only make attribution slower */
 #define SYN_BUFFER_BYTES (64 << 10)
+/* include/net/tcp_states.h */
+#define TCP_STATE_CLOSE 7
+#define TCP_STATE_LISTEN 10
 
 /* Connection openings: a TCP SYN without ACK, IPv4 or IPv6 with TCP as the
  * first header (IPv6 extension headers before TCP are rare enough to leave
@@ -79,9 +86,16 @@ struct page {
 struct row {
 	struct netcap_conn conn;
 	struct netcap_counters pending;
+	struct netcap_counters published; /* conn.c + pending at the last publish */
 	uint64_t first_ns, last_ns, last_try_ns;
 	uint8_t status;
-	bool queued; /* in the pending list */
+	bool queued;      /* in the pending list */
+	bool quick_tried; /* asked of the kernel one by one since queued */
+};
+
+struct seen_owner {
+	int32_t pid;
+	uint64_t t_ns;
 };
 
 struct pid_total {
@@ -105,6 +119,7 @@ struct pid_total {
  * its process up while they still exist. It counts nothing: the bytes,
  * SYN included, are counted from the main ring only. */
 struct netcap {
+	struct capfilter cf; /* -i and -f */
 	pcap_t *pcap;
 	pcap_t *syn_pcap; /* NULL when it could not be opened: attribution is slower, not wrong */
 	int dlt, syn_dlt;
@@ -136,6 +151,8 @@ struct netcap {
 	uint32_t *q_inodes;
 	int32_t *q_pids;
 	size_t q_cap;
+	struct tcpevents *te;  /* NULL when the tracepoint cannot be read */
+	struct flowtable seen; /* leg -> struct seen_owner: owners named before their bytes came */
 	struct pid_total *pids; /* sorted by pid */
 	size_t npids, pids_cap;
 	struct netcap_unattributed unattr;
@@ -394,6 +411,7 @@ static void queue_row(struct netcap *nc, struct row *r)
 	nc->queue = q;
 	nc->queue[nc->nqueue++] = r->conn.key;
 	r->queued = true;
+	r->quick_tried = false;
 }
 
 static void credit_leg(struct netcap *nc, const struct flow_key *leg, bool tx, uint64_t bytes,
@@ -410,7 +428,13 @@ static void credit_leg(struct netcap *nc, const struct flow_key *leg, bool tx, u
 		r->conn.uid = UINT32_MAX;
 		r->first_ns = t;
 		r->status = ROW_PENDING;
-		queue_row(nc, r);
+		const struct seen_owner *so = flowtable_find(&nc->seen, leg);
+		if (so && t - so->t_ns < SEEN_TTL_NS) {
+			r->status = ROW_OK;
+			r->conn.pid = so->pid;
+		} else {
+			queue_row(nc, r);
+		}
 	}
 	r->last_ns = t;
 	struct netcap_counters d = {0};
@@ -488,6 +512,58 @@ static struct flow_key reversed(const struct flow_key *k)
 	return r;
 }
 
+static void row_settle(struct netcap *nc, struct row *r, enum row_status status, int32_t pid,
+		       uint64_t t);
+
+/* Drops from the queue the rows settled since they were queued. */
+static void compact_queue(struct netcap *nc)
+{
+	size_t keep = 0;
+	for (size_t i = 0; i < nc->nqueue; i++) {
+		const struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
+		if (r && r->queued)
+			nc->queue[keep++] = nc->queue[i];
+	}
+	nc->nqueue = keep;
+}
+
+struct owner_ctx {
+	struct netcap *nc;
+	uint64_t t;
+};
+
+/* A connection's owner named by tcpevents: its row takes it (over an
+ * inference), and a row still to come finds it in seen. */
+static void on_owner(const struct flow_key *leg, int32_t pid, void *arg)
+{
+	struct owner_ctx *c = arg;
+	struct netcap *nc = c->nc;
+	struct row *r = flowtable_find(&nc->rows, leg);
+	if (r && r->queued) {
+		row_settle(nc, r, ROW_OK, pid, c->t);
+	} else if (r && (r->status != ROW_OK || r->conn.inferred)) {
+		r->status = ROW_OK; /* what it was booked with stays where it went */
+		r->conn.pid = pid;
+		r->conn.inferred = false;
+	}
+	sockmap_learn_owner(nc->sm, leg, pid, c->t);
+	bool created;
+	struct seen_owner *so = flowtable_get(&nc->seen, leg, &created);
+	if (!so) { /* full: start over rather than grow */
+		flowtable_clear(&nc->seen);
+		so = flowtable_get(&nc->seen, leg, &created);
+	}
+	if (so)
+		*so = (struct seen_owner){pid, c->t};
+}
+
+static void read_owners(struct netcap *nc, uint64_t t)
+{
+	struct owner_ctx c = {nc, t};
+	tcpevents_read(nc->te, on_owner, &c);
+	compact_queue(nc);
+}
+
 static void drain(struct netcap *nc, uint64_t t)
 {
 	pthread_mutex_lock(&nc->page_mu);
@@ -522,6 +598,8 @@ static void drain(struct netcap *nc, uint64_t t)
 	 * resolve that follows looks them up while they are alive */
 	for (size_t i = 0; i < pg->nsyn; i++)
 		syn_leg(nc, &pg->syn[i], t);
+	if (nc->te)
+		read_owners(nc, t);
 	unattr_merge(&nc->unattr, &pg->unattr);
 	nc->malformed += pg->malformed;
 	flowtable_clear(&pg->flows);
@@ -556,6 +634,42 @@ static void apply_sock(struct row *r, const struct sockmap_sock *s)
 	r->conn.closed = false;
 }
 
+static void mark_closed(struct row *r)
+{
+	r->conn.closed = true;
+	r->conn.state = TCP_STATE_CLOSE;
+}
+
+/* Whether s only stands in for leg's own socket: a TCP listener matched to
+ * one of its connections (not accepted yet, or gone). */
+static bool stands_in(const struct sockmap_sock *s, const struct flow_key *leg)
+{
+	return s->proto == IPPROTO_TCP && s->state == TCP_STATE_LISTEN && leg->dport != 0;
+}
+
+/* A TCP connection's own state, asked of the kernel: one that no process
+ * holds any more (FIN_WAIT2, TIME_WAIT...) is left out of the dumps. Gone
+ * altogether: closed. */
+static void exact_state(struct netcap *nc, struct row *r)
+{
+	struct sockmap_sock e;
+	if (r->conn.key.proto == IPPROTO_TCP && sockmap_find_exact(nc->sm, &r->conn.key, &e) >= 0 &&
+	    e.family) {
+		r->conn.state = e.state;
+		return;
+	}
+	mark_closed(r);
+}
+
+/* Takes s's owner and state for r; a listener standing in for one of its
+ * connections gives its owner, never its LISTEN state. */
+static void apply_match(struct netcap *nc, struct row *r, const struct sockmap_sock *s)
+{
+	apply_sock(r, s);
+	if (stands_in(s, &r->conn.key))
+		exact_state(nc, r);
+}
+
 /* A queued row's look-up ended: found (ROW_OK, owned by pid) or given up
  * (ROW_FAILED). The bytes that waited go to the owner or to unattributed. */
 static void row_settle(struct netcap *nc, struct row *r, enum row_status status, int32_t pid,
@@ -565,60 +679,73 @@ static void row_settle(struct netcap *nc, struct row *r, enum row_status status,
 	r->status = status;
 	if (status == ROW_OK)
 		r->conn.pid = pid;
+	r->conn.inferred = false;
 	r->queued = false;
 	struct netcap_counters d = r->pending;
 	memset(&r->pending, 0, sizeof r->pending);
 	row_book(nc, r, &d, t);
 }
 
-/* A few queued connections (those the SYN watcher just saw open) are asked
- * of the kernel one by one and their owners read at once: a connection of
- * a millisecond (curl to a local server) is over before the socket dumps
- * of a full resolve come back. What is not found waits for the dump. */
+/* The newest queued rows not asked yet (those the SYN watcher just saw
+ * open), at most QUICK_ROWS, are asked of the kernel one by one and their
+ * owners read at once: a connection of a millisecond (curl to a local
+ * server) is over before the socket dumps of a full resolve come back. A
+ * TCP connection the kernel knows but no process holds any more (closed
+ * already) gets its owner inferred. What is not found waits for the dump. */
 static void resolve_quick(struct netcap *nc, uint64_t t)
 {
-	size_t n = nc->nqueue;
-	if (n == 0 || n > QUICK_ROWS)
-		return;
 	uint32_t inodes[QUICK_ROWS];
 	struct flow_key legs[QUICK_ROWS];
 	int32_t pids[QUICK_ROWS];
 	struct row *rows[QUICK_ROWS];
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++) {
+	size_t m = 0, settled = 0;
+	for (size_t i = nc->nqueue; i-- > 0 && m < QUICK_ROWS;) {
 		struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
+		if (!r || r->quick_tried)
+			continue;
+		r->quick_tried = true;
 		struct sockmap_sock s;
-		if (!r || sockmap_find_exact(nc->sm, &nc->queue[i], &s) != 1)
+		int rc = sockmap_find_exact(nc->sm, &nc->queue[i], &s);
+		int32_t pid = rc == 0 && s.family ? sockmap_infer_owner(nc->sm, &r->conn.key, t) : 0;
+		if (pid > 0) {
+			r->conn.state = s.state;
+			row_settle(nc, r, ROW_OK, pid, t);
+			r->conn.inferred = true;
+			settled++;
+		}
+		if (rc != 1)
 			continue;
 		apply_sock(r, &s);
 		inodes[m] = s.inode;
 		legs[m] = nc->queue[i];
 		rows[m++] = r;
 	}
-	if (m == 0 || sockmap_pids(nc->sm, inodes, legs, pids, m, t) == 0)
-		return;
-	for (size_t k = 0; k < m; k++)
-		if (pids[k] > 0)
-			row_settle(nc, rows[k], ROW_OK, pids[k], t);
-	size_t keep = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
-		if (r && r->queued)
-			nc->queue[keep++] = nc->queue[i];
+	if (m > 0 && sockmap_pids(nc->sm, inodes, legs, pids, m, t) > 0) {
+		for (size_t k = 0; k < m; k++)
+			if (pids[k] > 0) {
+				row_settle(nc, rows[k], ROW_OK, pids[k], t);
+				settled++;
+			}
 	}
-	nc->nqueue = keep;
+	if (settled)
+		compact_queue(nc);
 }
 
 /* Resolves the queued rows: a few new connections one by one, then the
  * rest in one batch: one socket dump, one pid lookup. */
+static void resolve_batch(struct netcap *nc, uint64_t t);
+
 static void resolve(struct netcap *nc, uint64_t t)
+{
+	resolve_quick(nc, t);
+	resolve_batch(nc, t);
+}
+
+static void resolve_batch(struct netcap *nc, uint64_t t)
 {
 	if (nc->nqueue == 0)
 		return;
 	nc->last_resolve_ns = t;
-	resolve_quick(nc, t);
-	if (nc->nqueue == 0)
-		return;
 	nc->dump_ok = sockmap_dump(nc->sm) == 0;
 	if (!grow_batch(nc, nc->nqueue))
 		return;
@@ -628,7 +755,7 @@ static void resolve(struct netcap *nc, uint64_t t)
 		const struct sockmap_sock *s = r && nc->dump_ok ? sockmap_lookup(nc->sm, &r->conn.key) : NULL;
 		nc->q_inodes[i] = s ? s->inode : 0;
 		if (s)
-			apply_sock(r, s);
+			apply_match(nc, r, s);
 	}
 	sockmap_pids(nc->sm, nc->q_inodes, nc->queue, nc->q_pids, n, t);
 	size_t keep = 0;
@@ -636,8 +763,20 @@ static void resolve(struct netcap *nc, uint64_t t)
 		struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
 		if (!r)
 			continue;
+		/* a socket that is gone (no match in a good dump) will not be
+		 * found later either: infer its owner now, or at the give-up */
+		bool gone = nc->dump_ok && !nc->q_inodes[i];
+		/* its inode, read when it opened, may have been indexed since */
+		if (gone && nc->q_pids[i] <= 0 && r->conn.inode)
+			nc->q_pids[i] = sockmap_last_holder(nc->sm, r->conn.inode);
+		int32_t inferred = 0;
+		if (nc->q_pids[i] <= 0 && (gone || t - r->first_ns >= NETCAP_GIVEUP_NS))
+			inferred = sockmap_infer_owner(nc->sm, &r->conn.key, t);
 		if (nc->q_pids[i] > 0) {
 			row_settle(nc, r, ROW_OK, nc->q_pids[i], t);
+		} else if (inferred > 0) {
+			row_settle(nc, r, ROW_OK, inferred, t);
+			r->conn.inferred = true;
 		} else if (t - r->first_ns >= NETCAP_GIVEUP_NS) {
 			row_settle(nc, r, ROW_FAILED, 0, t);
 		} else {
@@ -656,30 +795,38 @@ static void *resolver_main(void *arg)
 	sigset_t all;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	/* rows left for the batch, and when its rate limit lets it run */
+	bool waiting = false;
+	uint64_t due = 0;
 	for (;;) {
 		pthread_mutex_lock(&nc->wake_mu);
-		while (!nc->wake && !nc->stopping)
-			pthread_cond_wait(&nc->wake_cv, &nc->wake_mu);
+		while (!nc->wake && !nc->stopping) {
+			if (!waiting) {
+				pthread_cond_wait(&nc->wake_cv, &nc->wake_mu);
+				continue;
+			}
+			if (now_ns() >= due)
+				break;
+			struct timespec ts = {.tv_sec = (time_t)(due / 1000000000ULL),
+					      .tv_nsec = (long)(due % 1000000000ULL)};
+			pthread_cond_timedwait(&nc->wake_cv, &nc->wake_mu, &ts);
+		}
 		bool stop = nc->stopping;
 		nc->wake = false;
 		pthread_mutex_unlock(&nc->wake_mu);
 		if (stop)
 			return NULL;
-
+		/* the new connections at once (their sockets may live a
+		 * millisecond), the batch with its dump at most every
+		 * NETCAP_RESOLVE_MIN_NS */
 		pthread_mutex_lock(&nc->state_mu);
 		uint64_t t = now_ns();
-		uint64_t since = t - nc->last_resolve_ns;
-		pthread_mutex_unlock(&nc->state_mu);
-		if (since < NETCAP_RESOLVE_MIN_NS) {
-			uint64_t wait = NETCAP_RESOLVE_MIN_NS - since;
-			struct timespec ts = {.tv_sec = (time_t)(wait / 1000000000ULL),
-					      .tv_nsec = (long)(wait % 1000000000ULL)};
-			nanosleep(&ts, NULL);
-		}
-		pthread_mutex_lock(&nc->state_mu);
-		t = now_ns();
 		drain(nc, t);
-		resolve(nc, t);
+		resolve_quick(nc, t);
+		if (t - nc->last_resolve_ns >= NETCAP_RESOLVE_MIN_NS)
+			resolve_batch(nc, t);
+		waiting = nc->nqueue > 0;
+		due = nc->last_resolve_ns + NETCAP_RESOLVE_MIN_NS;
 		pthread_mutex_unlock(&nc->state_mu);
 	}
 }
@@ -718,6 +865,36 @@ static void prefer_cooked(pcap_t *p)
 	(void)pcap_set_datalink(p, DLT_LINUX_SLL);
 }
 
+/* Compiles base with the devices and the user's filter into p. A filter
+ * the user gave that does not compile is a usage error. */
+static int apply_filter(const struct capfilter *cf, pcap_t *p, const char *base, char *why,
+			size_t whylen)
+{
+	char *expr = capfilter_expr(cf, base);
+	struct bpf_program prog;
+	if (!expr) {
+		snprintf(why, whylen, "out of memory");
+		return NETCAP_ERR_OTHER;
+	}
+	int rc = pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN);
+	free(expr);
+	if (rc < 0 && cf->user) {
+		snprintf(why, whylen, "bad capture filter '%s': %s", cf->user, pcap_geterr(p));
+		return NETCAP_ERR_DEVICE;
+	}
+	if (rc < 0) {
+		snprintf(why, whylen, "cannot set the capture filter: %s", pcap_geterr(p));
+		return NETCAP_ERR_OTHER;
+	}
+	rc = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0) {
+		snprintf(why, whylen, "cannot set the capture filter: %s", pcap_geterr(p));
+		return NETCAP_ERR_OTHER;
+	}
+	return 0;
+}
+
 static int set_filter(struct netcap *nc, char *why, size_t whylen)
 {
 	const char *expr = FILTER_IP;
@@ -726,14 +903,7 @@ static int set_filter(struct netcap *nc, char *why, size_t whylen)
 		snprintf(vlan_expr, sizeof vlan_expr, "(%s) or (vlan and (%s))", FILTER_IP, FILTER_IP);
 		expr = vlan_expr;
 	}
-	struct bpf_program prog;
-	if (pcap_compile(nc->pcap, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
-	    pcap_setfilter(nc->pcap, &prog) < 0) {
-		snprintf(why, whylen, "cannot set the capture filter: %s", pcap_geterr(nc->pcap));
-		return NETCAP_ERR_OTHER;
-	}
-	pcap_freecode(&prog);
-	return 0;
+	return apply_filter(&nc->cf, nc->pcap, expr, why, whylen);
 }
 
 /* The SYN watcher (see struct netcap). Failing to open it is not an error:
@@ -744,7 +914,6 @@ static void open_syn_watcher(struct netcap *nc, const char *dev)
 	pcap_t *p = pcap_create(dev, errbuf);
 	if (!p)
 		return;
-	struct bpf_program prog;
 	pcap_set_snaplen(p, NETCAP_SNAPLEN);
 	pcap_set_promisc(p, 0);
 	pcap_set_immediate_mode(p, 1);
@@ -754,13 +923,9 @@ static void open_syn_watcher(struct netcap *nc, const char *dev)
 		return;
 	}
 	prefer_cooked(p);
-	if (pcap_compile(p, &prog, FILTER_SYN, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		pcap_close(p);
-		return;
-	}
-	int rc = pcap_setfilter(p, &prog);
-	pcap_freecode(&prog);
-	if (rc < 0 || pcap_setnonblock(p, 1, errbuf) < 0 || pcap_get_selectable_fd(p) < 0) {
+	char why[PCAP_ERRBUF_SIZE + 64];
+	if (apply_filter(&nc->cf, p, FILTER_SYN, why, sizeof why) < 0 ||
+	    pcap_setnonblock(p, 1, errbuf) < 0 || pcap_get_selectable_fd(p) < 0) {
 		pcap_close(p);
 		return;
 	}
@@ -799,19 +964,32 @@ static int open_pcap(struct netcap *nc, const char *dev, char *why, size_t whyle
 int netcap_open(const char *dev, const char *proc_root, struct netcap **out, char *why,
 		size_t whylen)
 {
+	return netcap_open_filtered(dev, NULL, proc_root, out, why, whylen);
+}
+
+int netcap_open_filtered(const char *devs, const char *filter, const char *proc_root,
+			 struct netcap **out, char *why, size_t whylen)
+{
 	*out = NULL;
-	if (!dev)
-		dev = "any";
 	struct netcap *nc = calloc(1, sizeof *nc);
 	if (!nc) {
 		snprintf(why, whylen, "out of memory");
 		return NETCAP_ERR_OTHER;
 	}
+	if (capfilter_init(&nc->cf, devs, filter, why, whylen) < 0) {
+		free(nc);
+		return NETCAP_ERR_DEVICE;
+	}
+	const char *dev = nc->cf.dev;
 	nc->stop_fd = -1;
 	pthread_mutex_init(&nc->page_mu, NULL);
 	pthread_mutex_init(&nc->wake_mu, NULL);
 	pthread_mutex_init(&nc->state_mu, NULL);
-	pthread_cond_init(&nc->wake_cv, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the resolver's deadlines are now_ns() */
+	pthread_cond_init(&nc->wake_cv, &ca);
+	pthread_condattr_destroy(&ca);
 	nc->active = &nc->pages[0];
 	flowtable_frag_init(&nc->frags);
 	nc->recent_seed = nc->frags.seed[0] ^ 0x5bd1e995u;
@@ -825,6 +1003,13 @@ int netcap_open(const char *dev, const char *proc_root, struct netcap **out, cha
 	int rc = open_pcap(nc, dev, why, whylen);
 	if (rc == 0 && sockmap_open(&nc->sm, proc_root, why, whylen) < 0)
 		rc = NETCAP_ERR_OTHER;
+	if (rc == 0 && flowtable_init(&nc->seen, sizeof(struct seen_owner), MAX_SEEN) < 0) {
+		snprintf(why, whylen, "out of memory");
+		rc = NETCAP_ERR_OTHER;
+	}
+	char te_why[128];
+	if (rc == 0 && tcpevents_open(&nc->te, te_why, sizeof te_why) < 0)
+		nc->te = NULL; /* attribution without it: slower to name short connections */
 	if (rc == 0) {
 		nc->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (nc->stop_fd < 0) {
@@ -845,7 +1030,7 @@ int netcap_open(const char *dev, const char *proc_root, struct netcap **out, cha
 		netcap_close(nc);
 		return rc;
 	}
-	snprintf(nc->state, sizeof nc->state, "ok");
+	snprintf(nc->state, sizeof nc->state, "ok%s%s", nc->cf.label[0] ? " " : "", nc->cf.label);
 	*out = nc;
 	return 0;
 }
@@ -875,6 +1060,8 @@ void netcap_close(struct netcap *nc)
 	if (nc->stop_fd >= 0)
 		close(nc->stop_fd);
 	sockmap_close(nc->sm);
+	tcpevents_close(nc->te);
+	flowtable_free(&nc->seen);
 	flowtable_free(&nc->pages[0].flows);
 	flowtable_free(&nc->pages[1].flows);
 	flowtable_free(&nc->rows);
@@ -885,6 +1072,7 @@ void netcap_close(struct netcap *nc)
 	free(nc->local);
 	free(nc->pub_pids);
 	free(nc->pub_conns);
+	capfilter_free(&nc->cf);
 	pthread_mutex_destroy(&nc->page_mu);
 	pthread_mutex_destroy(&nc->wake_mu);
 	pthread_mutex_destroy(&nc->state_mu);
@@ -908,16 +1096,22 @@ static void revalidate(struct netcap *nc, uint64_t t, uint64_t since)
 	const struct flow_key *k;
 	struct row *r;
 	while ((r = flowtable_next(&nc->rows, &pos, &k))) {
-		if (r->status == ROW_PENDING || r->last_ns < since)
+		if (r->status == ROW_PENDING || (r->last_ns < since && r->conn.closed))
 			continue;
 		const struct sockmap_sock *s = sockmap_lookup(nc->sm, k);
+		if (r->last_ns < since) {
+			/* idle: only whether a socket of its own still holds it */
+			if (!s || stands_in(s, k))
+				mark_closed(r);
+			continue;
+		}
 		if (!s) {
-			r->conn.closed = true;
+			exact_state(nc, r);
 			continue;
 		}
 		bool retry = r->status == ROW_FAILED && t - r->last_try_ns >= RETRY_FAILED_NS;
 		if (s->inode == r->conn.inode || (r->status == ROW_FAILED && !retry)) {
-			apply_sock(r, s);
+			apply_match(nc, r, s);
 			continue;
 		}
 		/* another socket now carries this conversation: find its owner */
@@ -925,8 +1119,9 @@ static void revalidate(struct netcap *nc, uint64_t t, uint64_t since)
 		uint32_t inode = s->inode;
 		r->last_try_ns = t;
 		if (sockmap_pids(nc->sm, &inode, k, &pid, 1, t) == 1) {
-			apply_sock(r, s);
+			apply_match(nc, r, s);
 			r->conn.pid = pid;
+			r->conn.inferred = false;
 			r->status = ROW_OK;
 		}
 	}
@@ -940,9 +1135,16 @@ static bool keep_row(const struct flow_key *key, void *value, void *ctx)
 	return r->queued || !r->conn.closed || t - r->last_ns < CONN_IDLE_NS;
 }
 
+static bool keep_seen(const struct flow_key *key, void *value, void *ctx)
+{
+	(void)key;
+	return *(const uint64_t *)ctx - ((const struct seen_owner *)value)->t_ns < SEEN_TTL_NS;
+}
+
 static void expire(struct netcap *nc, uint64_t t)
 {
 	flowtable_sweep(&nc->rows, keep_row, &t);
+	flowtable_sweep(&nc->seen, keep_seen, &t);
 	size_t keep = 0;
 	for (size_t i = 0; i < nc->npids; i++) {
 		struct pid_total *p = &nc->pids[i];
@@ -989,8 +1191,13 @@ static void publish(struct netcap *nc)
 			if (r->status != ROW_OK)
 				nc->pub_conns[n].pid = 0;
 			/* bytes still waiting for an owner show on the row too */
-			counters_add(&nc->pub_conns[n].c, &r->pending);
-			n++;
+			struct netcap_conn *out = &nc->pub_conns[n++];
+			counters_add(&out->c, &r->pending);
+			out->iv.tx_bytes = out->c.tx_bytes - r->published.tx_bytes;
+			out->iv.tx_pkts = out->c.tx_pkts - r->published.tx_pkts;
+			out->iv.rx_bytes = out->c.rx_bytes - r->published.rx_bytes;
+			out->iv.rx_pkts = out->c.rx_pkts - r->published.rx_pkts;
+			r->published = out->c;
 		}
 		if (n > 1)
 			qsort(nc->pub_conns, n, sizeof *nc->pub_conns, conn_order);

@@ -43,20 +43,17 @@
 
 #define NETCAP_SNAPLEN 128
 /* The ring's pages are touched as it cycles, so its size is resident
- * memory. Measured on loopback (2 cores, 2026): iperf3 TCP at 1.8-2.4 GB/s
- * and UDP of 1400 bytes at ~145,000 packets/s drop packets with 256 and
- * 512 KiB and none with 1 MiB (5 runs, and bench/net.sh up to 2.3 GB/s).
- * 1 MiB holds ~35 ms of packets at those rates; a capture thread held off
- * the CPU longer loses packets, and capture_drops then says how many.
- * Peak RSS of pidtop -b at 5,000 tasks: 12.9 MiB with 8 MiB, 8.0 MiB with
- * 2 MiB, 7.3 MiB with 1 MiB (the 8 MiB target of the foundation issue). */
+ * memory: 1 MiB is the smallest that drops nothing from a loopback iperf3
+ * at full speed, and holds ~35 ms of packets at those rates; a capture
+ * thread held off the CPU longer loses packets, and capture_drops then
+ * says how many. The measurements behind it are in bench/README.md. */
 #define NETCAP_BUFFER_BYTES (1 << 20)
 #define NETCAP_TIMEOUT_MS 10                 /* longest a packet waits in the kernel buffer */
 #define NETCAP_RESOLVE_MIN_NS (20 * 1000000ULL) /* at most 50 resolver runs a second */
 #define NETCAP_GIVEUP_NS (1000 * 1000000ULL)
 
 enum netcap_error {
-	NETCAP_ERR_DEVICE = -2, /* no such capture device: main exits 2 */
+	NETCAP_ERR_DEVICE = -2, /* no such capture device, or a bad filter: main exits 2 */
 	NETCAP_ERR_PERM = -3,   /* no CAP_NET_RAW */
 	NETCAP_ERR_OTHER = -4,  /* anything else (device down, out of memory...) */
 };
@@ -83,7 +80,9 @@ struct netcap_conn {
 	uint32_t inode; /* socket inode; 0 when unknown */
 	uint8_t state;  /* TCP_* / UDP state as in sockmap_state_name(); 0 when unknown */
 	bool closed;    /* the socket is gone from the last socket dump */
-	struct netcap_counters c;
+	bool inferred;  /* pid was inferred (sockmap_infer_owner), not read from its fds */
+	struct netcap_counters c;  /* since the capture first saw it */
+	struct netcap_counters iv; /* between the last two refreshes */
 };
 
 struct netcap;
@@ -92,6 +91,13 @@ struct netcap;
  * lives. Returns 0, or a netcap_error with a one-line reason in why. */
 int netcap_open(const char *dev, const char *proc_root, struct netcap **out, char *why,
 		size_t whylen);
+/* The same on devs ("any", a device, or a comma list of devices) with the
+ * user's pcap-filter(7) expression (NULL for none) added to the kernel
+ * filter (capfilter.h). An unknown device or a filter that does not
+ * compile returns NETCAP_ERR_DEVICE. netcap_state() then says "ok on
+ * DEVS, filter \"EXPR\"" for what differs from the default. */
+int netcap_open_filtered(const char *devs, const char *filter, const char *proc_root,
+			 struct netcap **out, char *why, size_t whylen);
 /* Stops both threads and frees everything. */
 void netcap_close(struct netcap *nc);
 
@@ -113,7 +119,8 @@ void netcap_unattributed(const struct netcap *nc, struct netcap_unattributed *ou
 uint64_t netcap_drops(const struct netcap *nc);
 uint64_t netcap_malformed(const struct netcap *nc);
 
-/* "ok", or why the source is not delivering. */
+/* "ok" (followed by the devices and filter, see netcap_open_filtered), or
+ * why the source is not delivering. */
 const char *netcap_state(const struct netcap *nc);
 
 /* The connection table, sorted by pid (unattributed, pid 0, first). */

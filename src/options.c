@@ -1,4 +1,4 @@
-/* options.c - the command line (DESIGN §3) */
+/* options.c - the command line (doc/pidtop.1, OPTIONS) */
 #include "options.h"
 #include "columns.h"
 #include "exporter.h"
@@ -25,16 +25,18 @@ enum {
 	OPT_ENABLE_DELAYACCT,
 	OPT_CONNECTIONS,
 	OPT_DUMP,
-	OPT_LISTEN,
-	OPT_WEB_CONFIG,
-	OPT_GROUP_BY,
-	OPT_GROUP_FILE,
-	OPT_TOP,
 	OPT_RECORD_MAX,
 	OPT_RECORD_NO_CMDLINE,
 	OPT_BEGIN,
 	OPT_END,
 	OPT_INFO,
+	OPT_ONLY_IO,
+	OPT_COLUMNS,
+	OPT_LISTEN,
+	OPT_WEB_CONFIG,
+	OPT_GROUP_BY,
+	OPT_GROUP_FILE,
+	OPT_TOP,
 };
 
 static const struct option long_options[] = {
@@ -48,6 +50,9 @@ static const struct option long_options[] = {
 	{"command", required_argument, NULL, 'c'},
 	{"accumulated", no_argument, NULL, 'a'},
 	{"only-active", no_argument, NULL, 'O'},
+	{"only-io", no_argument, NULL, OPT_ONLY_IO},
+	{"columns", required_argument, NULL, OPT_COLUMNS},
+	{"timestamp", no_argument, NULL, 't'},
 	{"sort", required_argument, NULL, 's'},
 	{"reverse", no_argument, NULL, 'r'},
 	{"proc-root", required_argument, NULL, OPT_PROC_ROOT},
@@ -58,14 +63,10 @@ static const struct option long_options[] = {
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
 	{"view", required_argument, NULL, OPT_VIEW},
 	{"interface", required_argument, NULL, 'i'},
+	{"filter", required_argument, NULL, 'f'},
 	{"enable-delayacct", no_argument, NULL, OPT_ENABLE_DELAYACCT},
 	{"connections", no_argument, NULL, OPT_CONNECTIONS},
 	{"dump", required_argument, NULL, OPT_DUMP},
-	{"listen", required_argument, NULL, OPT_LISTEN},
-	{"web-config", required_argument, NULL, OPT_WEB_CONFIG},
-	{"group-by", required_argument, NULL, OPT_GROUP_BY},
-	{"group-file", required_argument, NULL, OPT_GROUP_FILE},
-	{"top", required_argument, NULL, OPT_TOP},
 	{"record", required_argument, NULL, 'w'},
 	{"record-max", required_argument, NULL, OPT_RECORD_MAX},
 	{"record-no-cmdline", no_argument, NULL, OPT_RECORD_NO_CMDLINE},
@@ -73,6 +74,11 @@ static const struct option long_options[] = {
 	{"begin", required_argument, NULL, OPT_BEGIN},
 	{"end", required_argument, NULL, OPT_END},
 	{"info", no_argument, NULL, OPT_INFO},
+	{"listen", required_argument, NULL, OPT_LISTEN},
+	{"web-config", required_argument, NULL, OPT_WEB_CONFIG},
+	{"group-by", required_argument, NULL, OPT_GROUP_BY},
+	{"group-file", required_argument, NULL, OPT_GROUP_FILE},
+	{"top", required_argument, NULL, OPT_TOP},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -233,7 +239,7 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 	opterr = 0;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, ":bd:n:o:Hp:u:c:aOs:ri:hVw:R:", long_options, NULL)) !=
+	while ((c = getopt_long(argc, argv, ":bd:n:o:Hp:u:c:aOs:ri:f:thVw:R:", long_options, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'b': o->batch = true; break;
@@ -281,6 +287,17 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		}
 		case 'a': o->accumulated = true; break;
 		case 'O': o->only_active = true; break;
+		case OPT_ONLY_IO: o->only_io = true; break;
+		case OPT_COLUMNS: {
+			char why[160];
+			int n = column_list_parse(optarg, o->columns, OUTPUT_MAX_COLUMNS, why,
+						  sizeof why);
+			if (n < 0)
+				return fail(err, errlen, "--columns: %s", why);
+			o->ncolumns = (size_t)n;
+			break;
+		}
+		case 't': o->timestamp = true; break;
 		case 's':
 			if (!column_find(optarg))
 				return fail(err, errlen,
@@ -338,6 +355,12 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 			if (!*optarg || strlen(optarg) >= 64)
 				return fail(err, errlen, "invalid interface '%s'", optarg);
 			o->interface = optarg;
+			break;
+		case 'f':
+			/* compiled when the capture opens: a bad one is a usage error there */
+			if (!*optarg)
+				return fail(err, errlen, "empty capture filter");
+			o->filter = optarg;
 			break;
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case OPT_VIEW:
@@ -397,8 +420,6 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		return -1;
 	if (o->web_config && !o->listen)
 		return fail(err, errlen, "--web-config needs --listen");
-	if (o->listen && o->replay_path)
-		return fail(err, errlen, "--listen serves live samples: not with -R");
 	return check_combinations(o, err, errlen);
 }
 

@@ -3,6 +3,7 @@
 #include "output.h"
 #include "netcap.h"
 #include "sockmap.h"
+#include "text.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -41,6 +42,38 @@ void output_init(struct output *o, enum output_format fmt, bool threads)
 				o->text_cols[o->ntext++] = &columns[i];
 		}
 	}
+}
+
+void output_set_columns(struct output *o, const struct column *const *cols, size_t n)
+{
+	o->ncols = o->ntext = 0;
+	for (size_t i = 0; i < n && i < OUTPUT_MAX_COLUMNS; i++)
+		o->cols[o->ncols++] = cols[i];
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < o->ncols; i++)
+			if ((pass == 1) == !!(o->cols[i]->flags & COL_LAST))
+				o->text_cols[o->ntext++] = o->cols[i];
+}
+
+/* The columns of a CSV or JSON report */
+static const struct column *report_col(const struct output *o, size_t i)
+{
+	return o->ncols ? o->cols[i] : &columns[i];
+}
+
+static size_t report_ncols(const struct output *o)
+{
+	return o->ncols ? o->ncols : columns_count;
+}
+
+bool output_needs_extra(const struct output *o)
+{
+	bool text = o->fmt == OUTPUT_TEXT;
+	size_t n = text ? o->ntext : report_ncols(o);
+	for (size_t i = 0; i < n; i++)
+		if ((text ? o->text_cols[i] : report_col(o, i))->flags & COL_EXTRA)
+			return true;
+	return false;
 }
 
 void output_free(struct output *o)
@@ -144,6 +177,29 @@ static void trim_comma(struct buf *b)
 
 static void put_net_extra(struct buf *b, const struct model *m);
 
+/* "psi":{"cpu":{"some_avg10":..,"full_avg10":..},"memory":{..},"io":{..}}
+ * (percent); a resource the kernel does not report is null, and so is
+ * "full" where it has none (cpu before Linux 5.13) */
+static void put_psi(struct buf *b, const struct system_stats *s)
+{
+	put_key(b, "psi");
+	buf_putc(b, '{');
+	for (int i = 0; i < PSI_COUNT; i++) {
+		const struct pressure *p = &s->psi[i];
+		put_key(b, system_psi_names[i]);
+		if (!s->has_psi[i]) {
+			buf_puts(b, i + 1 < PSI_COUNT ? "null," : "null");
+			continue;
+		}
+		buf_putc(b, '{');
+		put_num_field(b, "some_avg10", p->some.avg10, true, 2);
+		put_num_field(b, "full_avg10", p->full.avg10, p->has_full, 2);
+		trim_comma(b);
+		buf_puts(b, i + 1 < PSI_COUNT ? "}," : "}");
+	}
+	buf_puts(b, "},");
+}
+
 static void put_json_system(struct buf *b, const struct model *m)
 {
 	const struct system_stats *s = &m->sys.stats;
@@ -200,6 +256,7 @@ static void put_json_system(struct buf *b, const struct model *m)
 	put_num_field(b, "net_tx_bps", s->net_tx_bps, ok, 2);
 	put_num_field(b, "net_rx_pps", s->net_rx_pps, ok, 2);
 	put_num_field(b, "net_tx_pps", s->net_tx_pps, ok, 2);
+	put_psi(b, s);
 	trim_comma(b);
 	put_net_extra(b, m);
 	buf_putc(b, '}');
@@ -250,6 +307,9 @@ static void put_connections(struct buf *b, struct model *m, const struct task *t
 		return;
 	size_t n = 0;
 	const struct netcap_conn *c = netcap_pid_connections(m->net, t->tgid, &n);
+	/* rates over the measured interval, from the second refresh on */
+	bool rate = m->net_samples >= 2 && m->interval_s > 0;
+	double dt = rate ? m->interval_s : 1;
 	buf_puts(b, ",\"connections\":[");
 	for (size_t i = 0; i < n; i++) {
 		const struct netcap_conn *k = &c[i];
@@ -270,6 +330,12 @@ static void put_connections(struct buf *b, struct model *m, const struct task *t
 		put_u64_field(b, "rx_bytes", k->c.rx_bytes);
 		put_u64_field(b, "tx_packets", k->c.tx_pkts);
 		put_u64_field(b, "rx_packets", k->c.rx_pkts);
+		put_num_field(b, "tx_bps", rate ? (double)k->iv.tx_bytes / dt : 0, rate, 2);
+		put_num_field(b, "rx_bps", rate ? (double)k->iv.rx_bytes / dt : 0, rate, 2);
+		put_num_field(b, "tx_pps", rate ? (double)k->iv.tx_pkts / dt : 0, rate, 2);
+		put_num_field(b, "rx_pps", rate ? (double)k->iv.rx_pkts / dt : 0, rate, 2);
+		put_key(b, "inferred");
+		buf_puts(b, k->inferred ? "true," : "false,");
 		trim_comma(b);
 		buf_putc(b, '}');
 	}
@@ -326,13 +392,14 @@ static void report_json(struct output *o, struct model *m, const struct view *v)
 	for (size_t r = 0; r < v->nrows; r++) {
 		const struct task *t = v->rows[r];
 		buf_puts(b, r ? ",{" : "{");
-		for (size_t i = 0; i < columns_count; i++) {
+		for (size_t i = 0; i < report_ncols(o); i++) {
+			const struct column *col = report_col(o, i);
 			struct cell c;
-			columns[i].get(m, t, &c);
+			col->get(m, t, &c);
 			if (i)
 				buf_putc(b, ',');
-			put_key(b, columns[i].id);
-			put_json_cell(b, &columns[i], &c);
+			put_key(b, col->id);
+			put_json_cell(b, col, &c);
 		}
 		put_denied(b, t);
 		if (o->connections)
@@ -364,9 +431,9 @@ static void report_csv(struct output *o, struct model *m, const struct view *v)
 	struct buf *b = &o->b;
 	if (!o->header_done) {
 		buf_puts(b, "time");
-		for (size_t i = 0; i < columns_count; i++) {
+		for (size_t i = 0; i < report_ncols(o); i++) {
 			buf_putc(b, ',');
-			buf_puts(b, columns[i].id);
+			buf_puts(b, report_col(o, i)->id);
 		}
 		buf_putc(b, '\n');
 		o->header_done = true;
@@ -377,9 +444,10 @@ static void report_csv(struct output *o, struct model *m, const struct view *v)
 	for (size_t r = 0; r < v->nrows; r++) {
 		const struct task *t = v->rows[r];
 		buf_append(b, when, tb.len);
-		for (size_t i = 0; i < columns_count; i++) {
+		for (size_t i = 0; i < report_ncols(o); i++) {
+			const struct column *col = report_col(o, i);
 			struct cell c;
-			columns[i].get(m, t, &c);
+			col->get(m, t, &c);
 			buf_putc(b, ',');
 			if (c.state != CELL_VALUE)
 				continue; /* empty field = null */
@@ -388,7 +456,7 @@ static void report_csv(struct output *o, struct model *m, const struct view *v)
 			else if (c.kind == CELL_BOOL)
 				buf_puts(b, c.i ? "true" : "false");
 			else
-				put_json_number(b, &c, columns[i].decimals);
+				put_json_number(b, &c, col->decimals);
 		}
 		buf_putc(b, '\n');
 		row_done(o);
@@ -405,15 +473,16 @@ static const char *cell_placeholder(const struct cell *c)
 	}
 }
 
+/* Pads by display width: a name in UTF-8 takes fewer cells than bytes. */
 static void put_padded(struct buf *b, const char *s, size_t n, int width, bool left, bool last)
 {
-	size_t w = width > 0 ? (size_t)width : 0;
-	if (!left && n < w)
-		for (size_t i = n; i < w; i++)
+	int cells = text_width(s, n, true);
+	if (!left)
+		for (int i = cells; i < width; i++)
 			buf_putc(b, ' ');
 	buf_append(b, s, n);
-	if (left && !last && n < w)
-		for (size_t i = n; i < w; i++)
+	if (left && !last)
+		for (int i = cells; i < width; i++)
 			buf_putc(b, ' ');
 }
 
@@ -439,11 +508,59 @@ static void format_text_cell(const struct column *col, const struct cell *c, boo
 	snprintf(out, outsize, "%.*f", dec, v);
 }
 
-/* the report's "# time  interval ..." line and the sources not ok */
-static void text_head(struct buf *b, struct model *m)
+void output_text_titles(struct output *o, struct model *m, const char *prefix)
+{
+	struct buf *b = &o->b;
+	buf_puts(b, prefix);
+	for (size_t i = 0; i < o->ntext; i++) {
+		const struct column *col = o->text_cols[i];
+		const char *title = column_title(col, m->cfg.accumulated);
+		if (i)
+			buf_putc(b, ' ');
+		put_padded(b, title, strlen(title), col->width, col->flags & COL_LEFT,
+			   i + 1 == o->ntext);
+	}
+	buf_putc(b, '\n');
+}
+
+void output_text_line(struct output *o, struct model *m, const char *prefix,
+		      const struct cell *cells)
+{
+	struct buf *b = &o->b;
+	char tmp[64];
+	buf_puts(b, prefix);
+	for (size_t i = 0; i < o->ntext; i++) {
+		const struct column *col = o->text_cols[i];
+		const struct cell *c = &cells[i];
+		bool last = i + 1 == o->ntext, left = col->flags & COL_LEFT;
+		if (i)
+			buf_putc(b, ' ');
+		if (c->state == CELL_VALUE && c->kind == CELL_TEXT) {
+			put_padded(b, c->s, c->slen, col->width, left, last);
+		} else {
+			format_text_cell(col, c, m->cfg.accumulated, tmp, sizeof tmp);
+			put_padded(b, tmp, strlen(tmp), col->width, left, last);
+		}
+	}
+	buf_putc(b, '\n');
+}
+
+/* -t: the report's local time, "HH:MM:SS ", at the start of each line */
+static void text_stamp(const struct model *m, char *out, size_t outsize)
+{
+	struct tm tm;
+	time_t sec = m->wall.tv_sec;
+	if (!localtime_r(&sec, &tm) || strftime(out, outsize, "%H:%M:%S ", &tm) == 0)
+		snprintf(out, outsize, "?        ");
+}
+
+/* the report's "# time  interval ..." line and the sources not ok, each
+ * after stamp (-t) */
+static void text_head(struct buf *b, struct model *m, const char *stamp)
 {
 	const struct system_stats *s = &m->sys.stats;
 	char tmp[64];
+	buf_puts(b, stamp);
 	buf_puts(b, "# ");
 	put_time_iso(b, &m->wall);
 	buf_printf(b, "  interval %.3fs  load %.2f %.2f %.2f  cpu %.1f%%", m->interval_s,
@@ -455,40 +572,22 @@ static void text_head(struct buf *b, struct model *m)
 		   (long long)s->tasks.running, m->cfg.accumulated ? "  accumulated" : "");
 	for (int i = 0; i < SOURCE_COUNT; i++)
 		if (strcmp(m->sources[i].text, "ok") != 0)
-			buf_printf(b, "# %s: %s\n", m->sources[i].name, m->sources[i].text);
+			buf_printf(b, "%s# %s: %s\n", stamp, m->sources[i].name, m->sources[i].text);
 }
 
 static void report_text(struct output *o, struct model *m, const struct view *v)
 {
 	struct buf *b = &o->b;
-	char tmp[64];
-	text_head(b, m);
-	for (size_t i = 0; i < o->ntext; i++) {
-		const struct column *col = o->text_cols[i];
-		bool last = i + 1 == o->ntext;
-		if (i)
-			buf_putc(b, ' ');
-		put_padded(b, col->header, strlen(col->header), col->width, col->flags & COL_LEFT,
-			   last);
-	}
-	buf_putc(b, '\n');
+	char stamp[32] = "";
+	if (o->timestamp)
+		text_stamp(m, stamp, sizeof stamp);
+	text_head(b, m, stamp);
+	output_text_titles(o, m, stamp);
+	struct cell cells[OUTPUT_MAX_COLUMNS];
 	for (size_t r = 0; r < v->nrows; r++) {
-		for (size_t i = 0; i < o->ntext; i++) {
-			const struct column *col = o->text_cols[i];
-			bool last = i + 1 == o->ntext;
-			struct cell c;
-			col->get(m, v->rows[r], &c);
-			if (i)
-				buf_putc(b, ' ');
-			if (c.state == CELL_VALUE && c.kind == CELL_TEXT) {
-				put_padded(b, c.s, c.slen, col->width, col->flags & COL_LEFT, last);
-			} else {
-				format_text_cell(col, &c, m->cfg.accumulated, tmp, sizeof tmp);
-				put_padded(b, tmp, strlen(tmp), col->width, col->flags & COL_LEFT,
-					   last);
-			}
-		}
-		buf_putc(b, '\n');
+		for (size_t i = 0; i < o->ntext; i++)
+			o->text_cols[i]->get(m, v->rows[r], &cells[i]);
+		output_text_line(o, m, stamp, cells);
 		row_done(o);
 	}
 	buf_putc(b, '\n');
@@ -512,7 +611,7 @@ void output_json_head(struct buf *b, struct model *m)
 
 void output_text_head(struct buf *b, struct model *m)
 {
-	text_head(b, m);
+	text_head(b, m, "");
 }
 
 void output_time_iso(struct buf *b, const struct timespec *ts)

@@ -17,8 +17,12 @@ struct output {
 	enum output_format fmt;
 	bool header_done; /* CSV writes its header once */
 	bool connections; /* JSON: each task's connections (--connections) */
+	bool timestamp;   /* text: every line starts with the report's local time (-t) */
 	const struct column *text_cols[OUTPUT_MAX_COLUMNS];
 	size_t ntext;
+	/* CSV and JSON: the chosen columns (--columns); ncols 0 = every column */
+	const struct column *cols[OUTPUT_MAX_COLUMNS];
+	size_t ncols;
 	struct buf b; /* the report being built; the caller writes and resets it */
 	/* >= 0: a report is written out as it grows, every OUTPUT_FLUSH_BYTES
 	 * (a report of 6,000 threads is ~5 MB of JSON), and write_errno keeps
@@ -32,6 +36,16 @@ struct output {
 int output_format_parse(const char *s, enum output_format *out);
 void output_init(struct output *o, enum output_format fmt, bool threads);
 void output_free(struct output *o);
+/* --columns: these columns in this order, in every format (text keeps an
+ * unbounded column, the command line, last). */
+void output_set_columns(struct output *o, const struct column *const *cols, size_t n);
+/* true when the report shows a column rowextra_update() reads */
+bool output_needs_extra(const struct output *o);
+/* Text: the title line, then lines of cells (one per text column, as
+ * o->text_cols), aligned as in a report; prefix starts the line. */
+void output_text_titles(struct output *o, struct model *m, const char *prefix);
+void output_text_line(struct output *o, struct model *m, const char *prefix,
+		      const struct cell *cells);
 /* Appends one report of the view's rows to o->b (with o->fd set, what is
  * left of it after the writes on the way). */
 void output_report(struct output *o, struct model *m, const struct view *v);

@@ -811,6 +811,127 @@ int parse_uptime(const char *buf, size_t len, double *uptime_s)
 	return 0;
 }
 
+/* ---- /proc/pressure --------------------------------------------------- */
+
+static int psi_fields(const char *p, const char *e, struct psi_line *out)
+{
+	static const char *const keys[] = {"avg10=", "avg60=", "avg300=", "total="};
+	double *avgs[] = {&out->avg10, &out->avg60, &out->avg300};
+	struct fields f;
+	const char *tok;
+	size_t n;
+
+	fields_init(&f, p, e);
+	f.terminated = true; /* lines_next gave a complete line */
+	for (size_t k = 0; k < 4; k++) {
+		size_t kl = strlen(keys[k]);
+		if (!fields_next(&f, &tok, &n) || n <= kl || memcmp(tok, keys[k], kl) != 0)
+			return -1;
+		if (k < 3 && (tok_decimal(tok + kl, n - kl, avgs[k]) < 0 || *avgs[k] > 100.0))
+			return -1;
+		if (k == 3 && tok_u64(tok + kl, n - kl, &out->total_us) < 0)
+			return -1;
+	}
+	return fields_next(&f, &tok, &n) ? -1 : 0;
+}
+
+int parse_pressure(const char *buf, size_t len, struct pressure *out)
+{
+	struct lines l;
+	const char *s, *e;
+	bool has_some = false;
+
+	memset(out, 0, sizeof *out);
+	lines_init(&l, buf, len);
+	while (lines_next(&l, &s, &e)) {
+		bool some = (size_t)(e - s) > 5 && memcmp(s, "some ", 5) == 0;
+		bool full = (size_t)(e - s) > 5 && memcmp(s, "full ", 5) == 0;
+		if ((!some && !full) || (some ? has_some : out->has_full))
+			goto bad;
+		if (psi_fields(s + 5, e, some ? &out->some : &out->full) < 0)
+			goto bad;
+		if (some)
+			has_some = true;
+		else
+			out->has_full = true;
+	}
+	if (has_some)
+		return 0;
+bad:
+	memset(out, 0, sizeof *out);
+	return -1;
+}
+
+static int tok_hex(const char *tok, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (n < 3 || n > 18 || tok[0] != '0' || tok[1] != 'x')
+		return -1;
+	for (size_t i = 2; i < n; i++) {
+		char c = tok[i];
+		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+			     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+						    : 16;
+		if (d > 15)
+			return -1;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return 0;
+}
+
+int parse_proc_syscall(const char *buf, size_t len, struct proc_syscall *out)
+{
+	struct fields f;
+	const char *tok;
+	size_t n;
+	int64_t nr;
+
+	memset(out, 0, sizeof *out);
+	out->nr = -1;
+	fields_init(&f, buf, len ? buf + len : buf);
+	if (!f.terminated || !fields_next(&f, &tok, &n))
+		goto bad;
+	if (n == 7 && memcmp(tok, "running", 7) == 0) {
+		if (fields_next(&f, &tok, &n))
+			goto bad;
+		out->state = SYSCALL_RUNNING;
+		return 0;
+	}
+	if (tok_i64(tok, n, -1, INT32_MAX, &nr) < 0)
+		goto bad;
+	out->state = nr < 0 ? SYSCALL_NONE : SYSCALL_IN;
+	out->nr = (int32_t)nr;
+	for (size_t i = 0; nr >= 0 && i < 6; i++)
+		if (!fields_next(&f, &tok, &n) || tok_hex(tok, n, &out->args[i]) < 0)
+			goto bad;
+	if (!fields_next(&f, &tok, &n) || tok_hex(tok, n, &out->sp) < 0 ||
+	    !fields_next(&f, &tok, &n) || tok_hex(tok, n, &out->pc) < 0 || fields_next(&f, &tok, &n))
+		goto bad;
+	return 0;
+bad:
+	memset(out, 0, sizeof *out);
+	out->nr = -1;
+	return -1;
+}
+
+int parse_proc_int(const char *buf, size_t len, int64_t min, int64_t max, int64_t *out)
+{
+	struct fields f;
+	const char *tok;
+	size_t n;
+
+	*out = 0;
+	fields_init(&f, buf, len ? buf + len : buf);
+	if (!f.terminated || !fields_next(&f, &tok, &n) || tok_i64(tok, n, min, max, out) < 0 ||
+	    fields_next(&f, &tok, &n)) {
+		*out = 0;
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- /proc/diskstats -------------------------------------------------- */
 
 static bool has_prefix(const char *name, size_t len, const char *prefix)

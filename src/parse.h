@@ -147,6 +147,39 @@ int parse_loadavg(const char *buf, size_t len, struct loadavg *out);
 /* /proc/uptime */
 int parse_uptime(const char *buf, size_t len, double *uptime_s);
 
+/* /proc/pressure/{cpu,memory,io} (kernel/sched/psi.c): a "some" line and
+ * a "full" line (cpu has it since Linux 5.13), each
+ * "avg10=P avg60=P avg300=P total=US": the share of time, in percent over
+ * the last 10, 60 and 300 s, in which some (or all non-idle) tasks were
+ * stalled on the resource, and the total stall time in microseconds. */
+struct psi_line {
+	double avg10, avg60, avg300;
+	uint64_t total_us;
+};
+struct pressure {
+	struct psi_line some, full;
+	bool has_full;
+};
+/* The "some" line is required; a line must carry all four fields, each
+ * average within 0..100. */
+int parse_pressure(const char *buf, size_t len, struct pressure *out);
+
+/* /proc/PID/syscall (fs/proc/base.c proc_pid_syscall): "running", or
+ * "-1 SP PC" (blocked, but not in a system call), or "NR A1 .. A6 SP PC"
+ * (blocked in system call NR with those arguments), hex with 0x. */
+enum syscall_state { SYSCALL_RUNNING, SYSCALL_NONE, SYSCALL_IN };
+struct proc_syscall {
+	enum syscall_state state;
+	int32_t nr;       /* SYSCALL_IN; -1 otherwise */
+	uint64_t args[6]; /* SYSCALL_IN */
+	uint64_t sp, pc;  /* SYSCALL_NONE and SYSCALL_IN */
+};
+int parse_proc_syscall(const char *buf, size_t len, struct proc_syscall *out);
+
+/* One decimal integer on a line of its own, within [min, max]:
+ * /proc/PID/oom_score (0..2000), /proc/PID/oom_score_adj (-1000..1000). */
+int parse_proc_int(const char *buf, size_t len, int64_t min, int64_t max, int64_t *out);
+
 /* /proc/diskstats: sums sectors over whole physical disks only (see
  * diskstats_is_whole_disk) */
 struct disk_totals {

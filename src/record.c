@@ -30,7 +30,8 @@ static const struct rec_field task_fields[RF_COUNT] = {
 	[RF_NET_RX_BYTES] = U("net_rx_bytes"), [RF_NET_RX_PKTS] = U("net_rx_pkts"),
 	[RF_T_US] = I("t_us"), [RF_PREV_T_US] = I("prev_t_us"), [RF_TS_T_US] = I("ts_t_us"),
 	[RF_PREV_TS_T_US] = I("prev_ts_t_us"),
-	[RF_COMM] = S("comm"), [RF_CMDLINE] = S("cmdline"), [RF_CGROUP] = S("cgroup"),
+	[RF_COMM] = S("comm"), [RF_CMDLINE] = S("cmdline"),
+	[RF_OOM_SCORE] = I("oom_score"), [RF_IOPRIO] = U("ioprio"), [RF_CGROUP] = S("cgroup"),
 };
 
 static const struct rec_field sample_fields[RS_COUNT] = {
@@ -66,6 +67,18 @@ static const struct rec_field sample_fields[RS_COUNT] = {
 	[RS_T_DISK_SLEEP] = I("tasks_disk_sleep"), [RS_T_STOPPED] = I("tasks_stopped"),
 	[RS_T_ZOMBIE] = I("tasks_zombie"), [RS_T_IDLE] = I("tasks_idle"),
 	[RS_T_OTHER] = I("tasks_other"), [RS_T_KTHREADS] = I("tasks_kernel_threads"),
+#define PSI_FIELDS(r, name)                                                              \
+	[RS_PSI + 9 * (r) + RP_FLAGS] = U("psi_" name "_flags"),                          \
+	[RS_PSI + 9 * (r) + RP_SOME_AVG10] = F("psi_" name "_some_avg10"),                \
+	[RS_PSI + 9 * (r) + RP_SOME_AVG60] = F("psi_" name "_some_avg60"),                \
+	[RS_PSI + 9 * (r) + RP_SOME_AVG300] = F("psi_" name "_some_avg300"),              \
+	[RS_PSI + 9 * (r) + RP_SOME_TOTAL] = U("psi_" name "_some_total_us"),             \
+	[RS_PSI + 9 * (r) + RP_FULL_AVG10] = F("psi_" name "_full_avg10"),                \
+	[RS_PSI + 9 * (r) + RP_FULL_AVG60] = F("psi_" name "_full_avg60"),                \
+	[RS_PSI + 9 * (r) + RP_FULL_AVG300] = F("psi_" name "_full_avg300"),              \
+	[RS_PSI + 9 * (r) + RP_FULL_TOTAL] = U("psi_" name "_full_total_us")
+	PSI_FIELDS(PSI_CPU, "cpu"), PSI_FIELDS(PSI_MEMORY, "memory"), PSI_FIELDS(PSI_IO, "io"),
+#undef PSI_FIELDS
 };
 
 static const struct rec_field cpu_fields[RC_COUNT] = {
@@ -181,7 +194,8 @@ static void task_values(struct recorder *r, const struct model *m, const struct 
 	put_i(&v[RF_NTHREADS], t->nthreads);
 	put_u(&v[RF_FLAGS], (t->is_thread ? RFL_THREAD : 0u) | (t->ts_source ? RFL_TS_SOURCE : 0u) |
 				    (t->exit_final ? RFL_EXIT_FINAL : 0u) |
-				    (t->cmdline_empty ? RFL_CMDLINE_EMPTY : 0u));
+				    (t->cmdline_empty ? RFL_CMDLINE_EMPTY : 0u) |
+				    (t->extra_read ? RFL_EXTRA_READ : 0u));
 	put_u(&v[RF_HAVE], t->have);
 	put_u(&v[RF_DENIED], t->denied);
 	put_u(&v[RF_BASE], base);
@@ -208,6 +222,8 @@ static void task_values(struct recorder *r, const struct model *m, const struct 
 	put_s(&v[RF_COMM], task_comm(t));
 	put_s(&v[RF_CMDLINE], r->no_cmdline ? NULL : t->cmdline);
 	put_s(&v[RF_CGROUP], t->cgroup);
+	put_i(&v[RF_OOM_SCORE], t->oom_score);
+	put_u(&v[RF_IOPRIO], t->ioprio);
 }
 
 struct write_ctx {
@@ -283,6 +299,18 @@ static void sample_values(struct recorder *r, const struct model *m)
 	};
 	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
 		put_i(&v[RS_T_PROCESSES + i], counts[i]);
+	for (int i = 0; i < PSI_COUNT; i++) {
+		struct rec_value *p = &v[RS_PSI + 9 * i];
+		const struct pressure *ps = &st->psi[i];
+		put_u(&p[RP_FLAGS], (st->has_psi[i] ? 1u : 0u) | (ps->has_full ? 2u : 0u));
+		const struct psi_line *l[2] = {&ps->some, &ps->full};
+		for (int k = 0; k < 2; k++) {
+			put_f(&p[RP_SOME_AVG10 + 4 * k], l[k]->avg10);
+			put_f(&p[RP_SOME_AVG60 + 4 * k], l[k]->avg60);
+			put_f(&p[RP_SOME_AVG300 + 4 * k], l[k]->avg300);
+			put_u(&p[RP_SOME_TOTAL + 4 * k], l[k]->total_us);
+		}
+	}
 }
 
 int recorder_open(struct recorder **out, const struct record_opts *o, char *why, size_t whylen)

@@ -38,12 +38,15 @@ enum record_task_field {
 	RF_BLKIO_NS, RF_SWAPIN_NS, RF_RECLAIM_NS, RF_THRASHING_NS,
 	RF_NET_TX_BYTES, RF_NET_TX_PKTS, RF_NET_RX_BYTES, RF_NET_RX_PKTS,
 	RF_T_US, RF_PREV_T_US, RF_TS_T_US, RF_PREV_TS_T_US,
-	RF_COMM, RF_CMDLINE, RF_CGROUP,
+	RF_COMM, RF_CMDLINE,
+	RF_OOM_SCORE, RF_IOPRIO, /* read for rows shown or reported (RFL_EXTRA_READ) */
+	RF_CGROUP,               /* process entries: the cgroup v2 path */
 	RF_COUNT
 };
 
 /* RF_FLAGS bits */
-enum { RFL_THREAD = 1, RFL_TS_SOURCE = 2, RFL_EXIT_FINAL = 4, RFL_CMDLINE_EMPTY = 8 };
+enum { RFL_THREAD = 1, RFL_TS_SOURCE = 2, RFL_EXIT_FINAL = 4, RFL_CMDLINE_EMPTY = 8,
+       RFL_EXTRA_READ = 16 };
 /* RF_BASE: what the rates of this sample are taken against */
 enum record_base {
 	RB_NONE = 0, /* no rate: a task running before the first sample */
@@ -69,7 +72,16 @@ enum record_sample_field {
 	/* struct task_counts, in its order */
 	RS_T_PROCESSES, RS_T_THREADS, RS_T_RUNNING, RS_T_SLEEPING, RS_T_DISK_SLEEP,
 	RS_T_STOPPED, RS_T_ZOMBIE, RS_T_IDLE, RS_T_OTHER, RS_T_KTHREADS,
-	RS_COUNT
+	/* /proc/pressure, for cpu, memory and io in turn: RS_PSI_FIELDS each */
+	RS_PSI,
+	RS_COUNT = RS_PSI + 3 * 9
+};
+/* the fields of one resource's pressure, from RS_PSI + 9 * resource */
+enum record_psi_field {
+	RP_FLAGS, /* 1: the kernel reports it, 2: with a "full" line */
+	RP_SOME_AVG10, RP_SOME_AVG60, RP_SOME_AVG300, RP_SOME_TOTAL,
+	RP_FULL_AVG10, RP_FULL_AVG60, RP_FULL_AVG300, RP_FULL_TOTAL,
+	RP_COUNT
 };
 
 /* The fields of a CPU row: its number, then struct cpu_times in order. */

@@ -128,6 +128,20 @@ static void apply_system(struct replay *rp, struct model *m, const struct rec_va
 	sr->cur_net.rx_packets = u_of(&v[RS_NET_RX_PKTS]);
 	sr->cur_net.tx_packets = u_of(&v[RS_NET_TX_PKTS]);
 	sr->cur_net.nifaces = (int)u_of(&v[RS_NIFACES]);
+	for (int i = 0; i < PSI_COUNT; i++) {
+		const struct rec_value *p = &v[RS_PSI + 9 * i];
+		struct pressure *ps = &st->psi[i];
+		uint64_t fl = u_of(&p[RP_FLAGS]);
+		st->has_psi[i] = fl & 1;
+		ps->has_full = fl & 2;
+		struct psi_line *l[2] = {&ps->some, &ps->full};
+		for (int k = 0; k < 2; k++) {
+			l[k]->avg10 = f_of(&p[RP_SOME_AVG10 + 4 * k]);
+			l[k]->avg60 = f_of(&p[RP_SOME_AVG60 + 4 * k]);
+			l[k]->avg300 = f_of(&p[RP_SOME_AVG300 + 4 * k]);
+			l[k]->total_us = u_of(&p[RP_SOME_TOTAL + 4 * k]);
+		}
+	}
 	int64_t *counts[] = {&st->tasks.processes, &st->tasks.threads, &st->tasks.running,
 			     &st->tasks.sleeping, &st->tasks.disk_sleep, &st->tasks.stopped,
 			     &st->tasks.zombie, &st->tasks.idle, &st->tasks.other,
@@ -176,29 +190,26 @@ static double t_at(int64_t sample_us, const struct rec_value *v)
 	return clock_us_to_s(sample_us + i_of(v));
 }
 
-/* A task's string (command line, cgroup) from the row: NULL when absent,
- * copied only when it changed; *len (may be NULL) its length. */
-static void set_string(char **dst, uint32_t *len, const struct rec_value *v)
+/* A string of the task (command line, cgroup) from v: allocated only when
+ * it changed; absent is NULL. Returns its length. */
+static size_t set_string(char **dst, const struct rec_value *v)
 {
 	if (!v->present) {
 		free(*dst);
 		*dst = NULL;
-		if (len)
-			*len = 0;
-		return;
+		return 0;
 	}
-	size_t n = strnlen(v->str, v->str_len);
-	if (*dst && strlen(*dst) == n && memcmp(*dst, v->str, n) == 0)
-		return;
-	char *s = malloc(n + 1);
+	size_t len = strnlen(v->str, v->str_len);
+	if (*dst && strlen(*dst) == len && memcmp(*dst, v->str, len) == 0)
+		return len;
+	char *s = malloc(len + 1);
 	if (!s)
-		return;
-	memcpy(s, v->str, n);
-	s[n] = '\0';
+		return *dst ? strlen(*dst) : 0;
+	memcpy(s, v->str, len);
+	s[len] = '\0';
 	free(*dst);
 	*dst = s;
-	if (len)
-		*len = (uint32_t)n;
+	return len;
 }
 
 static void set_counters(struct task_counters *c, const struct rec_value *v)
@@ -226,6 +237,9 @@ static void set_identity(struct task *t, const struct rec_value *v)
 	t->nthreads = (int32_t)i_of(&v[RF_NTHREADS]);
 	uint64_t fl = u_of(&v[RF_FLAGS]);
 	t->is_thread = fl & RFL_THREAD;
+	t->extra_read = fl & RFL_EXTRA_READ;
+	t->oom_score = (int16_t)i_of(&v[RF_OOM_SCORE]);
+	t->ioprio = (uint16_t)u_of(&v[RF_IOPRIO]);
 	t->ts_source = fl & RFL_TS_SOURCE;
 	t->exit_final = fl & RFL_EXIT_FINAL;
 	t->cmdline_empty = fl & RFL_CMDLINE_EMPTY;
@@ -235,8 +249,8 @@ static void set_identity(struct task *t, const struct rec_value *v)
 	t->rss_kb = u_of(&v[RF_RSS_KB]);
 	t->prev_rss_kb = u_of(&v[RF_PREV_RSS_KB]);
 	task_set_comm(t, s_of(&v[RF_COMM], comm, sizeof comm));
-	set_string(&t->cmdline, &t->cmdline_len, &v[RF_CMDLINE]);
-	set_string(&t->cgroup, NULL, &v[RF_CGROUP]);
+	t->cmdline_len = (uint32_t)set_string(&t->cmdline, &v[RF_CMDLINE]);
+	set_string(&t->cgroup, &v[RF_CGROUP]);
 }
 
 /* The row's counters, times and baseline: what a live sample leaves in a

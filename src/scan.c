@@ -938,8 +938,10 @@ static int list_all(struct model *m)
 /* A task whose exit record was taken is dead, though its zombie stays
  * listed until its parent reaps it. It must not be sampled again: its
  * files hold figures the record already counted, against baselines (the
- * main thread's, the threads') from before its end. True while the listed
- * task is still that one (same start time), or is gone. */
+ * main thread's, the threads') from before its end. Nor may it leave the
+ * table meanwhile, or its zombie would come back as a new task with a
+ * whole life behind it. True while the listed task is still that one
+ * (same start time), or is gone. */
 static bool ended_already(struct model *m, const struct task *t, int32_t pid, int32_t tid)
 {
 	if (!t->exit_final)
@@ -962,7 +964,8 @@ static void sample_listed(struct model *m)
 			ts_end = tsmodel_query_from(m, i);
 		struct task *p = m->listed.v[i];
 		if (!m->cfg.threads && ended_already(m, p, p->tid, 0)) {
-			m->listed.v[i] = NULL; /* an ended row until the sweep drops it */
+			p->sample_gen = m->gen; /* kept, as it is, while its zombie is listed */
+			m->listed.v[i] = NULL;
 			continue;
 		}
 		enum read_result r = m->cfg.threads ? sample_process_identity(m, p)
@@ -991,6 +994,7 @@ static void sample_listed(struct model *m)
 		struct task *t = m->listed_threads.v[i];
 		struct task *p = t->process;
 		if (ended_already(m, t, t->tgid, t->tid)) {
+			t->sample_gen = m->gen;
 			m->listed_threads.v[i] = NULL;
 			continue;
 		}

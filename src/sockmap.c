@@ -3,11 +3,13 @@
 #include "buf.h"
 #include "flowtable.h"
 #include "parse.h"
+#include "peers.h"
 #include "procfs.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -67,7 +69,7 @@ struct sockmap {
 	size_t rbuf_cap;
 	struct flowtable pids;   /* KIND_PID -> struct pid_entry */
 	struct flowtable inodes; /* KIND_INODE -> struct inode_entry */
-	struct flowtable peers;  /* remote end (proto, family, daddr, dport) -> int32_t last owner */
+	struct peers peers;      /* remote end -> the process talking to it */
 	uint32_t pass;
 	/* every process up to this pid was listed by a walk or a fresh probe
 	 * (0: unknown, the proc root has no loadavg) */
@@ -239,7 +241,7 @@ int sockmap_open(struct sockmap **out, const char *proc_root, char *why, size_t 
 	/* bounded against floods: past these, flows stay unattributed */
 	if (flowtable_init(&sm->pids, sizeof(struct pid_entry), 4u << 20) < 0 ||
 	    flowtable_init(&sm->inodes, sizeof(struct inode_entry), 16u << 20) < 0 ||
-	    flowtable_init(&sm->peers, sizeof(int32_t), 1u << 16) < 0) {
+	    peers_init(&sm->peers, 1u << 16) < 0) {
 		snprintf(why, whylen, "out of memory");
 		sockmap_close(sm);
 		return -1;
@@ -261,7 +263,7 @@ void sockmap_close(struct sockmap *sm)
 	free(sm->rbuf);
 	flowtable_free(&sm->pids);
 	flowtable_free(&sm->inodes);
-	flowtable_free(&sm->peers);
+	peers_free(&sm->peers);
 	free(sm);
 }
 
@@ -406,7 +408,7 @@ int sockmap_find_exact(struct sockmap *sm, const struct flow_key *leg, struct so
 	memcpy(id.idiag_src, leg->saddr, alen);
 	memcpy(id.idiag_dst, leg->daddr, alen);
 	id.idiag_cookie[0] = id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-	out->inode = 0;
+	memset(out, 0, sizeof *out);
 	int rc = diag_request(sm, leg->family, IPPROTO_TCP, ~0u, &id);
 	if (!rc)
 		rc = diag_receive(sm, IPPROTO_TCP, take_sock, out);
@@ -473,6 +475,20 @@ const struct sockmap_sock *sockmap_sockets(const struct sockmap *sm, size_t *n)
 {
 	*n = sm->nsocks;
 	return sm->socks;
+}
+
+/* Whether leg's local end is a server's: a TCP listener, or a UDP socket
+ * bound without a peer, holds its local port in the last dump. Its remote
+ * end is then a client's port, which says nothing about who the next
+ * connection from that port talks to. */
+static bool serves(const struct sockmap *sm, const struct flow_key *leg)
+{
+	struct flow_key any = *leg;
+	memset(any.daddr, 0, sizeof any.daddr);
+	any.dport = 0;
+	const struct sockmap_sock *s = sockmap_lookup(sm, &any);
+	return s && s->rport == 0 && addr_is_wild(s->raddr) &&
+	       (s->proto == IPPROTO_UDP || s->state == ST_LISTEN);
 }
 
 /* "socket:[12345]" -> 12345 */
@@ -669,17 +685,6 @@ static size_t lookup_all(struct sockmap *sm, const uint32_t *inodes, int32_t *pi
 	return found;
 }
 
-static struct flow_key peer_key(const struct flow_key *leg)
-{
-	struct flow_key k;
-	memset(&k, 0, sizeof k);
-	k.family = leg->family;
-	k.proto = leg->proto;
-	k.dport = leg->dport;
-	memcpy(k.daddr, leg->daddr, 16);
-	return k;
-}
-
 /* Re-reads the process that last owned a socket to the same remote end as
  * each missed leg. */
 static void hinted_reads(struct sockmap *sm, const struct flow_key *legs, const int32_t *pids,
@@ -690,20 +695,19 @@ static void hinted_reads(struct sockmap *sm, const struct flow_key *legs, const 
 	for (size_t i = 0; i < n && ndone < SOCKMAP_HINTED_READS; i++) {
 		if (pids[i])
 			continue;
-		struct flow_key pk = peer_key(&legs[i]);
-		const int32_t *owner = flowtable_find(&sm->peers, &pk);
+		int32_t owner = peers_last_owner(&sm->peers, &legs[i]);
 		if (!owner)
 			continue;
 		bool seen = false;
 		for (size_t j = 0; j < ndone; j++)
-			seen |= done[j] == *owner;
+			seen |= done[j] == owner;
 		if (seen)
 			continue;
-		done[ndone++] = *owner;
-		struct flow_key k = id_key(KIND_PID, (uint64_t)(uint32_t)*owner);
+		done[ndone++] = owner;
+		struct flow_key k = id_key(KIND_PID, (uint64_t)(uint32_t)owner);
 		struct pid_entry *pe = flowtable_find(&sm->pids, &k);
 		if (pe) {
-			read_fds(sm, *owner, pe);
+			read_fds(sm, owner, pe);
 			sm->stats.hinted_reads++;
 		}
 	}
@@ -769,6 +773,13 @@ static uint64_t ns_since(const struct timespec *t0)
 	       (uint64_t)t0->tv_nsec;
 }
 
+void sockmap_learn_owner(struct sockmap *sm, const struct flow_key *leg, int32_t pid,
+			 uint64_t now_ns)
+{
+	if (!serves(sm, leg))
+		peers_learn(&sm->peers, leg, pid, now_ns);
+}
+
 size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flow_key *legs,
 		    int32_t *pids, size_t n, uint64_t now_ns)
 {
@@ -813,20 +824,27 @@ size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flo
 		full_pass(sm, now_ns);
 		found = lookup_all(sm, inodes, pids, n);
 	}
-	for (size_t i = 0; legs && i < n; i++) {
-		if (!pids[i])
-			continue;
-		struct flow_key pk = peer_key(&legs[i]);
-		bool created;
-		int32_t *owner = flowtable_get(&sm->peers, &pk, &created);
-		if (!owner) { /* full of peers: start over rather than grow */
-			flowtable_clear(&sm->peers);
-			owner = flowtable_get(&sm->peers, &pk, &created);
-		}
-		if (owner)
-			*owner = pids[i];
-	}
+	for (size_t i = 0; legs && i < n; i++)
+		if (pids[i])
+			sockmap_learn_owner(sm, &legs[i], pids[i], now_ns);
 	return found;
+}
+
+int32_t sockmap_last_holder(const struct sockmap *sm, uint32_t inode)
+{
+	struct flow_key k = id_key(KIND_INODE, inode);
+	const struct inode_entry *ie = inode ? flowtable_find(&sm->inodes, &k) : NULL;
+	return ie ? ie->pid : 0;
+}
+
+int32_t sockmap_infer_owner(const struct sockmap *sm, const struct flow_key *leg, uint64_t now_ns)
+{
+	if (serves(sm, leg))
+		return 0;
+	int32_t pid = peers_sole_owner(&sm->peers, leg, now_ns);
+	if (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH))
+		return 0;
+	return pid;
 }
 
 void sockmap_get_stats(const struct sockmap *sm, struct sockmap_stats *st)

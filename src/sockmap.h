@@ -82,8 +82,9 @@ int sockmap_dump(struct sockmap *sm);
 /* The TCP socket of leg's exact addresses and ports, asked of the kernel
  * alone (no dump): the connection, or else a listener on the local end.
  * Returns 1 with *out filled when a process holds one, 0 when not (or
- * when leg is not TCP), -errno. One round trip: for a few new connections,
- * quicker than a dump. */
+ * when leg is not TCP), -errno. With 0, *out still holds a socket no
+ * process holds (TIME_WAIT, an orphan: inode 0) when out->family is set.
+ * One round trip: for a few new connections, quicker than a dump. */
 int sockmap_find_exact(struct sockmap *sm, const struct flow_key *leg, struct sockmap_sock *out);
 
 /* The socket of the last dump that best matches leg, or NULL. */
@@ -99,6 +100,22 @@ const struct sockmap_sock *sockmap_sockets(const struct sockmap *sm, size_t *n);
  * rate-limited; now_ns is CLOCK_MONOTONIC. Returns how many were found. */
 size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flow_key *legs,
 		    int32_t *pids, size_t n, uint64_t now_ns);
+
+/* The process last seen holding socket inode, even if it has closed it
+ * since (for a socket that is gone), or 0. */
+int32_t sockmap_last_holder(const struct sockmap *sm, uint32_t inode);
+
+/* pid was named the owner of leg by other means (tcpevents.h): remembered
+ * for inference as a socket found in its fds would be. */
+void sockmap_learn_owner(struct sockmap *sm, const struct flow_key *leg, int32_t pid,
+			 uint64_t now_ns);
+
+/* The process that owns leg by inference, for a connection whose socket
+ * closed before it could be looked up: the one process alone found talking
+ * to leg's remote end lately (peers.h), if it is alive and leg's local end
+ * is no server's (a listener or an unconnected UDP socket on its port).
+ * 0 when there is no such process. */
+int32_t sockmap_infer_owner(const struct sockmap *sm, const struct flow_key *leg, uint64_t now_ns);
 
 /* Counters for tests and the benchmark: processes whose fds were read,
  * incremental passes, full passes. */

@@ -2,9 +2,22 @@
 #include "system.h"
 #include "procfs.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+const char *const system_psi_names[PSI_COUNT] = {"cpu", "memory", "io"};
+
+static void read_pressure(struct system_stats *st, int root_fd)
+{
+	char tmp[512], path[32];
+	for (int i = 0; i < PSI_COUNT; i++) {
+		snprintf(path, sizeof path, "pressure/%s", system_psi_names[i]);
+		ssize_t n = procfs_read(root_fd, path, tmp, sizeof tmp);
+		st->has_psi[i] = n > 0 && parse_pressure(tmp, (size_t)n, &st->psi[i]) == 0;
+	}
+}
 
 int system_reader_init(struct system_reader *sr)
 {
@@ -124,6 +137,8 @@ static int read_files(struct system_reader *sr, int root_fd)
 		parse_loadavg(tmp, (size_t)n, &st->load);
 	if ((n = procfs_read(root_fd, "uptime", tmp, sizeof tmp)) > 0)
 		parse_uptime(tmp, (size_t)n, &st->uptime_s);
+	read_pressure(st, root_fd);
+
 	memset(&sr->cur_disk, 0, sizeof sr->cur_disk);
 	if ((n = procfs_read_all(root_fd, "diskstats", &sr->scratch)) > 0)
 		parse_diskstats(sr->scratch.data, (size_t)n, &sr->cur_disk);

@@ -19,6 +19,9 @@ struct task_counts {
 	int64_t kernel_threads;
 };
 
+enum psi_resource { PSI_CPU, PSI_MEMORY, PSI_IO, PSI_COUNT };
+extern const char *const system_psi_names[PSI_COUNT]; /* "cpu", "memory", "io" */
+
 struct system_stats {
 	int ncpus;                  /* entries in cpu[] */
 	struct cpu_pct *cpu;        /* per CPU, over the last interval */
@@ -33,6 +36,10 @@ struct system_stats {
 	double disk_read_bps, disk_write_bps;
 	double net_rx_bps, net_tx_bps, net_rx_pps, net_tx_pps;
 	bool rates_valid;           /* false on the first sample */
+	/* /proc/pressure/<resource>; has_psi false without PSI (kernel < 4.20,
+	 * CONFIG_PSI off or psi=0) */
+	struct pressure psi[PSI_COUNT];
+	bool has_psi[PSI_COUNT];
 	int ndisks, nifaces;
 };
 

@@ -95,6 +95,7 @@ struct delta_pool {
 };
 
 #define TASK_COMM_INLINE 16 /* the kernel's TASK_COMM_LEN */
+#define TASK_IOPRIO_UNKNOWN 0xffffu
 
 struct task {
 	int32_t tid, tgid, ppid;
@@ -132,6 +133,11 @@ struct task {
 	bool ts_source;
 	bool exit_final;        /* cur holds the final figures of its exit record */
 	bool listed_new;        /* created by this refresh's listing */
+	/* figures that rarely change, read for rows only (rowextra.h): in the
+	 * padding before vsz_kb, so a task costs no more */
+	bool extra_read;        /* oom_score and ioprio below were read */
+	int16_t oom_score;      /* /proc/PID/oom_score, -1 unknown */
+	uint16_t ioprio;        /* ioprio_get(): class << 13 | level; TASK_IOPRIO_UNKNOWN */
 	uint64_t vsz_kb, rss_kb, prev_rss_kb;
 	int64_t rss_delta_kb;   /* rss_kb against the previous (or -a: first) sample */
 	struct task_counters cur;

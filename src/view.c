@@ -1,9 +1,19 @@
 /* view.c - filtering and sorting the rows */
 #include "view.h"
+#include "rowextra.h"
 #include "buf.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* /proc/PID/io (or taskstats) storage bytes moved since the previous
+ * sample: iotop's -o, in rate and accumulated mode alike */
+static bool did_io(const struct task *t)
+{
+	const struct task_counters *prev = task_prev(t);
+	return t->rates_valid && (t->have & TG_IO) &&
+	       (t->cur.read_bytes != prev->read_bytes || t->cur.write_bytes != prev->write_bytes);
+}
 
 bool view_filter_match(const struct view_filter *f, struct model *m, const struct task *t)
 {
@@ -27,6 +37,10 @@ bool view_filter_match(const struct view_filter *f, struct model *m, const struc
 			return false;
 	}
 	if (f->only_active && !t->active)
+		return false;
+	if (f->only_io && !did_io(t))
+		return false;
+	if (f->hide_kernel && task_is_kernel_thread(t->process ? t->process : t))
 		return false;
 	if (f->command) {
 		const struct task *p = t->process ? t->process : t;
@@ -82,6 +96,8 @@ int view_build(struct view *v, struct model *m, const struct view_filter *f,
 		collect(&m->exited[i], &c);
 	if (c.failed)
 		return -1;
+	if (sort && (sort->flags & COL_EXTRA))
+		rowextra_update(m, v->rows, v->nrows); /* every row's value, to sort */
 	if (sort && v->nrows > 1) {
 		struct sort_ctx s = {sort, m, reverse};
 		qsort_r(v->rows, v->nrows, sizeof *v->rows, compare_rows, &s);

@@ -20,8 +20,10 @@ struct view_filter {
 	size_t nuids;
 	regex_t *command; /* POSIX ERE on the command line */
 	bool only_active;
+	bool only_io;        /* only tasks that read or wrote storage in the interval */
 	bool include_exited; /* the tasks that ended, also after their last interval */
 	bool hide_exited;    /* no task that ended at all (the screen's x) */
+	bool hide_kernel;    /* no kernel thread (the screen's K) */
 };
 
 struct view {

@@ -69,6 +69,9 @@ static void fuzz_system_files(const char *buf, size_t len)
 	struct disk_totals dt;
 	struct net_totals nt;
 	double up;
+	int64_t iv;
+	struct pressure psi;
+	struct proc_syscall sc;
 
 	if (parse_sys_stat(buf, len, &sys) == 0) {
 		CHECK(sys.ncpus >= 0);
@@ -79,6 +82,20 @@ static void fuzz_system_files(const char *buf, size_t len)
 	(void)parse_meminfo(buf, len, &mi);
 	(void)parse_loadavg(buf, len, &la);
 	(void)parse_uptime(buf, len, &up);
+	if (parse_pressure(buf, len, &psi) == 0) {
+		CHECK(psi.some.avg10 >= 0 && psi.some.avg10 <= 100);
+		CHECK(psi.has_full || psi.full.total_us == 0);
+	} else {
+		CHECK(!psi.has_full && psi.some.total_us == 0);
+	}
+	if (parse_proc_syscall(buf, len, &sc) == 0)
+		CHECK((sc.state == SYSCALL_IN) == (sc.nr >= 0));
+	else
+		CHECK(sc.nr == -1 && sc.pc == 0);
+	if (parse_proc_int(buf, len, -1000, 2000, &iv) == 0)
+		CHECK(iv >= -1000 && iv <= 2000);
+	else
+		CHECK(iv == 0);
 	if (parse_diskstats(buf, len, &dt) == 0)
 		CHECK(dt.ndisks >= 0);
 	if (parse_net_dev(buf, len, &nt) == 0)

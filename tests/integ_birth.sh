@@ -45,12 +45,15 @@ for r in $runs; do
 done
 wait "$CPU" "$WRITE" "$ZOMBIE"
 
-integ_pidtop "$SCRATCH/true.json" -d 0.5 -n 8 &
+# pidtop runs until the loop is over, however long a loaded machine makes it
+$INTEG_NICE "$PIDTOP" -b -o json -d 0.5 >"$SCRATCH/true.json" 2>"$SCRATCH/true.err" &
 run=$!
 sleep 1
 bash -c 'echo $$ >"$1/true.pid"; for i in $(seq 2000); do /bin/true; done; times' _ "$SCRATCH" \
 	>"$SCRATCH/true.times"
-wait "$run" || exit 1
+sleep 1.2 # the last children's exit records reach a report
+kill -INT "$run"
+wait "$run" || { echo "FAIL: pidtop ended with status $? on SIGINT"; cat "$SCRATCH/true.err"; exit 1; }
 # the second line of `times`: the reaped children's user and system time
 cpu_s=$(awk 'NR == 2 { n = split($0, f, /[ms ]+/); print f[1] * 60 + f[2] + f[3] * 60 + f[4] }' \
 	"$SCRATCH/true.times")

@@ -184,3 +184,15 @@ integ_check() {
 	sleep "$(awk -v s="${INTEG_SAMPLE_SLACK:-0.2}" 'BEGIN { print s + 0.15 }')"
 	"$PYTHON" "$JSONCHECK" "$@" || exit 1
 }
+
+# integ_need_capture : skips the test unless pidtop's packet capture works
+# here (root, and sources.net "ok").
+integ_need_capture() {
+	local net
+	[ "$(id -u)" -eq 0 ] || integ_skip "packet capture needs root (CAP_NET_RAW)"
+	"$PIDTOP" -b -o json -d 0.2 -n 1 -p $$ >"$SCRATCH/probe.json" 2>/dev/null ||
+		integ_hard_error "pidtop -b -o json -n 1 failed"
+	net=$("$PYTHON" -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["sources"]["net"])' \
+		"$SCRATCH/probe.json") || integ_hard_error "cannot read sources.net"
+	[ "$net" = ok ] || integ_skip "sources.net is '$net'"
+}

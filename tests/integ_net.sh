@@ -16,12 +16,7 @@
 # rate x interval is what pidtop credited each process with.
 . "$(dirname "$0")/integ_common.sh"
 
-[ "$(id -u)" -eq 0 ] || integ_skip "packet capture needs root (CAP_NET_RAW)"
-"$PIDTOP" -b -o json -d 0.2 -n 1 -p $$ >"$SCRATCH/probe.json" 2>/dev/null ||
-	integ_hard_error "pidtop -b -o json -n 1 failed"
-net=$("$PYTHON" -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["sources"]["net"])' \
-	"$SCRATCH/probe.json") || integ_hard_error "cannot read sources.net"
-[ "$net" = ok ] || integ_skip "sources.net is '$net'"
+integ_need_capture
 
 INTERVAL=0.5
 

@@ -832,9 +832,12 @@ def cmd_lifespan(a, chk):
         # a refresh starved for CPU reads its tasks at scattered moments
         # (it took long, or came late or early), and rates over each
         # task's own span between two reads need not add up in it
+        # (the first report's previous refresh, pidtop's first, reads every
+        # file of every task and is the slowest by far: no report says how
+        # long it took)
         starved = ((a.interval and abs(r["interval"] - a.interval) > 0.2 * a.interval) or
-                   r.get("refresh_s", 0) > 0.1 * r["interval"] or
-                   (k > 0 and reports[k - 1].get("refresh_s", 0) > 0.1 * r["interval"]))
+                   r.get("refresh_s", 0) > 0.1 * r["interval"] or k == 0 or
+                   reports[k - 1].get("refresh_s", 0) > 0.1 * r["interval"])
         if total_cpu > cap * 1.05 and starved:
             chk.note("report %d: rows add up to %.1f%% CPU, in a starved refresh (interval "
                      "%.3f s, the refresh took %.3f s)" % (

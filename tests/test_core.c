@@ -223,7 +223,7 @@ static void test_task_table_foreach_remove(void **state)
 static void test_columns_unique(void **state)
 {
 	(void)state;
-	/* every JSON key of DESIGN §4 exists, and ids are unique */
+	/* every JSON key doc/pidtop.1 lists exists, and ids are unique */
 	static const char *const keys[] = {
 		"pid", "tid", "ppid", "uid", "user", "comm", "cmdline", "state", "threads",
 		"start_time", "cpu_pct", "usr_pct", "sys_pct", "guest_pct", "wait_pct", "cpu",

@@ -1005,6 +1005,101 @@ static void test_uptime(void **state)
 	assert_int_equal(uptime_file("empty", &up), -1);
 }
 
+static int pressure_file(const char *name, struct pressure *p)
+{
+	size_t len;
+	char *buf = load(name, &len);
+	int rc = parse_pressure(buf, len, p);
+
+	free(buf);
+	return rc;
+}
+
+static void test_pressure(void **state)
+{
+	struct pressure p;
+
+	(void)state;
+	assert_int_equal(pressure_file("real_pressure_cpu", &p), 0);
+	assert_double_exact(p.some.avg10, 32.12);
+	assert_double_exact(p.some.avg300, 22.88);
+	assert_int_equal(p.some.total_us, 167501347);
+	assert_true(p.has_full);
+	assert_double_exact(p.full.avg10, 0.0);
+	assert_int_equal(pressure_file("real_pressure_memory", &p), 0);
+	assert_double_exact(p.full.avg10, 0.10);
+	assert_int_equal(p.full.total_us, 4738777);
+	/* cpu before Linux 5.13: no full line */
+	assert_int_equal(pressure_file("pressure_some_only", &p), 0);
+	assert_false(p.has_full);
+	assert_double_exact(p.some.avg60, 0.25);
+	/* a cut full line is not used: the complete some line is */
+	assert_int_equal(pressure_file("pressure_cut", &p), 0);
+	assert_false(p.has_full);
+	static const char *const bad[] = {"pressure_over", "pressure_twice", "empty", "real_loadavg"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (pressure_file(bad[i], &p) != -1)
+			fail_msg("%s: expected -1", bad[i]);
+		assert_false(p.has_full);
+		assert_double_exact(p.some.avg10, 0.0);
+	}
+	assert_int_equal(parse_pressure("full avg10=1.00 avg60=0.22 avg300=0.11 total=1\n", 48, &p), -1);
+	assert_int_equal(parse_pressure("some avg10=1.00 avg60=0.22 total=1\n", 35, &p), -1);
+}
+
+static void test_syscall(void **state)
+{
+	struct proc_syscall sc;
+	static const char in[] = "7 0x7ffd1 0x1 0xffffffff 0x0 0x0 0x0 0x7ffd0 0x7f94f7c502ad\n";
+
+	(void)state;
+	assert_int_equal(parse_proc_syscall(in, strlen(in), &sc), 0);
+	assert_int_equal(sc.state, SYSCALL_IN);
+	assert_int_equal(sc.nr, 7);
+	assert_int_equal(sc.args[0], 0x7ffd1);
+	assert_int_equal(sc.args[2], 0xffffffff);
+	assert_int_equal(sc.pc, 0x7f94f7c502ad);
+	assert_int_equal(parse_proc_syscall("running\n", 8, &sc), 0);
+	assert_int_equal(sc.state, SYSCALL_RUNNING);
+	assert_int_equal(sc.nr, -1);
+	assert_int_equal(parse_proc_syscall("-1 0x7ffd0 0x401000\n", 20, &sc), 0);
+	assert_int_equal(sc.state, SYSCALL_NONE);
+	assert_int_equal(sc.sp, 0x7ffd0);
+	/* cut, short, junk, too long a number, a second "running" word */
+	static const char *const bad[] = {
+		"7 0x1 0x1 0x1 0x1 0x1 0x1 0x1 0x1",   "7 0x1 0x1\n", "x 0x1 0x2\n",
+		"-1 0x7ffd0 0x401000 0x1\n",            "running now\n", "-1 0x12345678901234567 0x1\n",
+		"-2 0x1 0x2\n",                         "7 0x1 0x1 0x1 0x1 0x1 0x1 0x1 0xg\n", "",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (parse_proc_syscall(bad[i], strlen(bad[i]), &sc) != -1)
+			fail_msg("'%s': expected -1", bad[i]);
+		assert_int_equal(sc.nr, -1);
+		assert_int_equal(sc.sp, 0);
+	}
+}
+
+static void test_proc_int(void **state)
+{
+	int64_t v;
+
+	(void)state;
+	assert_int_equal(parse_proc_int("666\n", 4, 0, 2000, &v), 0);
+	assert_int_equal(v, 666);
+	assert_int_equal(parse_proc_int("-1000\n", 6, -1000, 1000, &v), 0);
+	assert_int_equal(v, -1000);
+	/* cut (no newline), out of range, junk after, empty: refused and 0 */
+	assert_int_equal(parse_proc_int("666", 3, 0, 2000, &v), -1);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_proc_int("2001\n", 5, 0, 2000, &v), -1);
+	assert_int_equal(parse_proc_int("-1\n", 3, 0, 2000, &v), -1);
+	assert_int_equal(parse_proc_int("12 13\n", 6, 0, 2000, &v), -1);
+	assert_int_equal(parse_proc_int("12x\n", 4, 0, 2000, &v), -1);
+	assert_int_equal(parse_proc_int("\n", 1, 0, 2000, &v), -1);
+	assert_int_equal(parse_proc_int(NULL, 0, 0, 2000, &v), -1);
+	assert_int_equal(v, 0);
+}
+
 /* ---- diskstats ---------------------------------------------------------------- */
 
 static int diskstats_file(const char *name, struct disk_totals *d)
@@ -1234,6 +1329,9 @@ static void run_all_parsers(const char *buf, size_t len)
 	struct net_totals nt;
 	char out[16];
 	double up;
+	int64_t iv;
+	struct pressure psi;
+	struct proc_syscall sc;
 
 	(void)parse_proc_stat(buf, len, &st);
 	assert_true(memchr(st.comm, '\0', sizeof st.comm) != NULL);
@@ -1246,6 +1344,9 @@ static void run_all_parsers(const char *buf, size_t len)
 	(void)parse_meminfo(buf, len, &mi);
 	(void)parse_loadavg(buf, len, &la);
 	(void)parse_uptime(buf, len, &up);
+	(void)parse_proc_int(buf, len, -1000, 2000, &iv);
+	(void)parse_pressure(buf, len, &psi);
+	(void)parse_proc_syscall(buf, len, &sc);
 	(void)parse_diskstats(buf, len, &dt);
 	(void)parse_net_dev(buf, len, &nt);
 	(void)diskstats_is_whole_disk(buf, len);
@@ -1299,6 +1400,8 @@ int main(void)
 	    cmocka_unit_test(test_sys_stat_shapes), cmocka_unit_test(test_sys_stat_bad),
 	    cmocka_unit_test(test_cpu_times),       cmocka_unit_test(test_meminfo),
 	    cmocka_unit_test(test_loadavg),         cmocka_unit_test(test_uptime),
+	    cmocka_unit_test(test_proc_int),        cmocka_unit_test(test_pressure),
+	    cmocka_unit_test(test_syscall),
 	    cmocka_unit_test(test_diskstats),       cmocka_unit_test(test_whole_disk),
 	    cmocka_unit_test(test_net_dev),         cmocka_unit_test(test_every_prefix_all_parsers),
 	    cmocka_unit_test(test_cgroup),

@@ -152,6 +152,11 @@ static void test_text_width(void **state)
 	/* a small out buffer ends the copy cleanly */
 	assert_int_equal(text_fit(s, strlen(s), 10, true, out, 4, NULL), 1);
 	assert_string_equal(out, "a");
+	/* padding counts cells: 6 cells + 2 spaces = 8, whatever the bytes */
+	assert_int_equal(text_pad(s, strlen(s), 8, true, out, sizeof out), strlen(s) + 2);
+	assert_int_equal(text_width(out, strlen(out), true), 8);
+	assert_int_equal(text_pad("\xce\x94RSS", 5, 9, true, out, sizeof out), 10);
+	assert_int_equal(text_pad("toolongname", 11, 4, true, out, sizeof out), 11); /* never cut */
 }
 
 static void test_layout(void **state)
@@ -185,8 +190,13 @@ static void test_layout(void **state)
 	n = layout_columns(cols, 4, 0, true, s);
 	assert_int_equal(n, 0);
 	/* the header is never cut: ΔRSS in UTF-8, dRSS otherwise */
-	assert_string_equal(format_header(column_find("rss_delta_kb"), false), "dRSS");
-	assert_string_equal(format_header(column_find("cpu_time"), true), "TIME+");
+	assert_string_equal(format_header(column_find("rss_delta_kb"), false, false), "dRSS");
+	assert_string_equal(format_header(column_find("cpu_time"), true, false), "TIME+");
+	/* accumulated: totals, no "/s" */
+	assert_string_equal(format_header(column_find("read_bps"), true, true), "READ");
+	assert_string_equal(format_header(column_find("majflt_ps"), true, true), "majflt");
+	assert_string_equal(format_header(column_find("read_bps"), true, false), "READ/s");
+	assert_string_equal(format_header(column_find("cpu_pct"), true, true), "%CPU");
 }
 
 static void test_settings_parse(void **state)
@@ -198,13 +208,14 @@ static void test_settings_parse(void **state)
 	settings_defaults(&s);
 	const char *good = "# comment\n\ncolumns = cmdline,pid , rss_kb\nsort=rss_kb\nreverse=1\n"
 			   "interval=2.5\nthreads=yes\ntree=0\nheader=0\ncmdline=0\ncolor=mono\n"
-			   "view=grid\n";
+			   "view=grid\nkernel=0\n";
 	assert_int_equal(settings_parse(good, strlen(good), &s, warn, sizeof warn), 0);
 	assert_int_equal(s.ncols, 3);
 	assert_ptr_equal(s.cols[0], column_find("pid"));
 	assert_ptr_equal(s.cols[2], column_find("cmdline")); /* moved last */
 	assert_ptr_equal(s.sort, column_find("rss_kb"));
 	assert_true(s.reverse && s.threads && s.mono && !s.header && !s.cmdline);
+	assert_true(d.kernel && !s.kernel); /* kernel threads shown unless K hid them */
 	assert_true(s.interval_s == 2.5);
 	assert_int_equal(s.view, UI_VIEW_GRID);
 

@@ -126,7 +126,7 @@ LC_ALL=C grep -qE "CPU% +($bar){3,} now [1-9][0-9]+\." <<<"$(ui_screen)" ||
 	ui_fail "the CPU% sparkline does not show the burner"
 ui_screen | grep -qE "READ/s +now 0 " || ui_fail "the READ/s sparkline is not empty"
 echo "ok: drill-down history: CPU sparkline, READ/s empty"
-for tab in "FD +TYPE +TARGET" "PROTO +LOCAL" "mappings" "PATH=" "Max open files"; do
+for tab in "system call:" "FD +TYPE +TARGET" "PROTO +LOCAL" "mappings" "PATH=" "Max open files"; do
 	ui_type Right
 	i=0
 	until ui_screen | grep -qE -- "$tab"; do
@@ -135,7 +135,7 @@ for tab in "FD +TYPE +TARGET" "PROTO +LOCAL" "mappings" "PATH=" "Max open files"
 		sleep 0.1
 	done
 done
-echo "ok: the six tabs open"
+echo "ok: the seven tabs open"
 
 ui_type Escape
 ui_wait_for "Grid:" 5

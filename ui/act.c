@@ -5,6 +5,7 @@
 #include "actions.h"
 #include "drill.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,19 +98,107 @@ static unsigned toggle_collapse(struct ui *ui, bool collapse)
 	return RX_REBUILD | RX_REDRAW;
 }
 
+void act_report_row(struct ui *ui, const struct task *t, const struct action_result *res,
+		    const char *verb, const char *done)
+{
+	if (res->done == res->total && res->total > 1)
+		ui_message(ui, false, "%d: %s (%d threads)", t->tid, done, res->total);
+	else if (res->done == res->total)
+		ui_message(ui, false, "%d: %s", t->tid, done);
+	else if (res->total > 1)
+		ui_message(ui, true, "%d: %d of %d threads %s: %s", t->tid, res->done, res->total,
+			   verb, res->why);
+	else
+		ui_message(ui, true, "%d: %s", t->tid, res->why);
+}
+
+int act_row_why(const struct action_result *res, const char *verb, char *why, size_t whylen)
+{
+	if (res->total > 1)
+		snprintf(why, whylen, "%d of %d threads %s: %s", res->done, res->total, verb,
+			 res->why);
+	else
+		snprintf(why, whylen, "%s", res->why);
+	return -1;
+}
+
+unsigned act_on_tagged(struct ui *ui, const char *verb, act_tag_fn fn, long arg)
+{
+	size_t n = ui->ntags, done = 0;
+	char first[200] = "", why[160];
+	for (size_t i = 0; i < n; i++) {
+		struct task *t = tags_task(ui, i);
+		if (!t)
+			snprintf(why, sizeof why, "no such process (it exited)");
+		if (t && fn(ui, t, arg, why, sizeof why) == 0)
+			done++;
+		else if (!first[0])
+			snprintf(first, sizeof first, "%d: %s", ui->tags[i].tid, why);
+	}
+	if (done == n)
+		ui_message(ui, false, "%zu tagged tasks %s", n, verb);
+	else
+		ui_message(ui, true, "%zu of %zu tagged tasks %s; %s", done, n, verb, first);
+	tags_prune(ui);
+	return RX_REDRAW;
+}
+
+static int renice_one(struct ui *ui, struct task *t, long delta, char *why, size_t whylen)
+{
+	int to = t->nice + (int)delta;
+	if (to < -20 || to > 19) {
+		snprintf(why, whylen, "nice stays between -20 and 19 (it is at %d)", t->nice);
+		return -1;
+	}
+	struct action_result res;
+	if (action_renice_row(ui->m, t, to, &res) == 0)
+		return 0;
+	return act_row_why(&res, "reniced", why, whylen);
+}
+
 static unsigned renice(struct ui *ui, int delta)
 {
+	if (ui->ntags)
+		return act_on_tagged(ui, delta < 0 ? "reniced (nice - 1)" : "reniced (nice + 1)",
+				     renice_one, delta);
 	struct task *t = ui_selected(ui);
 	if (!t)
 		return 0;
 	int to = t->nice + delta;
-	char why[256];
-	if (to < -20 || to > 19)
+	if (to < -20 || to > 19) {
 		ui_message(ui, true, "nice stays between -20 and 19 (%d is at %d)", t->tid, t->nice);
-	else if (action_renice(ui->m, t, to, why, sizeof why) < 0)
-		ui_message(ui, true, "renice %d: %s", t->tid, why);
-	else
-		ui_message(ui, false, "%d: nice %d -> %d", t->tid, t->nice, to);
+		return RX_REDRAW;
+	}
+	struct action_result res;
+	char done[64];
+	action_renice_row(ui->m, t, to, &res);
+	snprintf(done, sizeof done, "nice %d -> %d", t->nice, to);
+	act_report_row(ui, t, &res, "reniced", done);
+	return RX_REDRAW;
+}
+
+/* Space: htop's tag in the table; the grid has no rows to mark and the
+ * drill-down shows one task, so there Space keeps refreshing (the help
+ * screen says so). */
+static unsigned tag(struct ui *ui)
+{
+	if (ui->set.view == UI_VIEW_GRID || ui->drill)
+		return RX_REFRESH | RX_REDRAW;
+	struct task *t = ui_selected(ui);
+	if (!t)
+		return 0;
+	tags_toggle(ui, t);
+	return move_selection(ui, 1) | RX_REDRAW;
+}
+
+static unsigned tag_tree(struct ui *ui)
+{
+	struct task *t = ui_selected(ui);
+	if (!t)
+		return 0;
+	size_t added = tags_add_descendants(ui, t);
+	ui_message(ui, false, "%d and its descendants: %zu more tagged, %zu in all", t->tgid, added,
+		   ui->ntags);
 	return RX_REDRAW;
 }
 
@@ -172,10 +261,10 @@ unsigned act_run(struct ui *ui, enum ui_action a)
 		return RX_REDRAW;
 	}
 	if (ui->opt->readonly && keys_action_modifies(a)) {
-		ui_message(ui, true, "read-only (--readonly): no signals, nice or I/O priority");
+		ui_message(ui, true, "read-only (--readonly): no signals, nice, I/O priority, strace or lsof");
 		return RX_REDRAW;
 	}
-	if (keys_action_modifies(a) && !ui_selected(ui)) {
+	if (keys_action_modifies(a) && !ui_selected(ui) && !ui->ntags) {
 		ui_message(ui, true, "no task selected");
 		return RX_REDRAW;
 	}
@@ -212,6 +301,9 @@ unsigned act_run(struct ui *ui, enum ui_action a)
 	case ACT_ONLY_ACTIVE:
 		return toggle(ui, &ui->filter.only_active, "only tasks active in the interval",
 			      "all tasks");
+	case ACT_ONLY_IO:
+		return toggle(ui, &ui->filter.only_io, "only tasks that read or wrote storage",
+			      "all tasks");
 	case ACT_EXITED:
 		return toggle(ui, &ui->filter.hide_exited, "the tasks that ended are hidden",
 			      "the tasks that ended are shown (state X)");
@@ -224,6 +316,19 @@ unsigned act_run(struct ui *ui, enum ui_action a)
 	case ACT_IONICE: menu_open_ionice(ui); return RX_REDRAW;
 	case ACT_DELAY: prompt_open(ui, PROMPT_DELAY); return RX_REDRAW;
 	case ACT_REFRESH: return RX_REFRESH | RX_REDRAW;
+	case ACT_TAG: return tag(ui);
+	case ACT_TAG_TREE: return tag_tree(ui);
+	case ACT_UNTAG_ALL:
+		ui_message(ui, false, "%zu tasks untagged", ui->ntags);
+		tags_clear(ui);
+		return RX_REDRAW;
+	case ACT_KERNEL:
+		ui->set.kernel = !ui->set.kernel;
+		ui->filter.hide_kernel = !ui->set.kernel;
+		ui_message(ui, false, "kernel threads %s", ui->set.kernel ? "shown" : "hidden");
+		return RX_REBUILD | RX_REDRAW;
+	case ACT_STRACE:
+	case ACT_LSOF: return tools_run(ui, a == ACT_STRACE);
 	case ACT_REDRAW: return RX_CLEAR | RX_REDRAW;
 	case ACT_HEADER: ui->set.header = !ui->set.header; return RX_REDRAW;
 	case ACT_HELP: ui->mode = MODE_HELP; ui->help_top = 0; return RX_REDRAW;

@@ -1,6 +1,6 @@
 /* drill.c - the drill-down view: identity, the task's history as
- * sparklines, then tabs (threads, files, network, memory, environment,
- * limits). Its text comes from taskinfo
+ * sparklines, then tabs (threads, waiting, files, network, memory,
+ * environment, limits). Its text comes from taskinfo
  * (src/taskinfo.c) and the model's connection table; every string there
  * is sanitised already. */
 #include "uistate.h"
@@ -10,6 +10,8 @@
 #include "netcap.h"
 #include "sockmap.h"
 #include "taskinfo.h"
+#include "waitinfo.h"
+#include "waittab.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,15 +20,18 @@
 #include <string.h>
 #include <time.h>
 
-enum drill_tab { TAB_THREADS, TAB_FILES, TAB_NETWORK, TAB_MEMORY, TAB_ENV, TAB_LIMITS, TAB_COUNT };
-static const char *const tab_names[TAB_COUNT] = {"Threads", "Files", "Network",
+enum drill_tab {
+	TAB_THREADS, TAB_WAIT, TAB_FILES, TAB_NETWORK, TAB_MEMORY, TAB_ENV, TAB_LIMITS, TAB_COUNT
+};
+static const char *const tab_names[TAB_COUNT] = {"Threads", "Waiting", "Files", "Network",
 						 "Memory", "Environment", "Limits"};
 
-struct conn_prev {
-	struct flow_key key;
-	uint64_t tx, rx;      /* totals at prev_t */
-	double tx_bps, rx_bps; /* over the last refresh interval */
-	bool have_rate;
+/* A thread's counters at the previous refresh, and its rates since. */
+struct thread_rate {
+	int32_t tid;
+	uint64_t ticks, read_bytes, write_bytes;
+	double cpu_pct, read_bps, write_bps;
+	bool have_rate, have_io;
 };
 
 struct drill {
@@ -34,15 +39,18 @@ struct drill {
 	uint64_t start_ticks; /* identity of the process (pid, start) */
 	uint64_t row_start;   /* and of the row's own task (a thread in H) */
 	bool gone;
+	bool is_thread; /* a thread row (H): that thread's delays, not the process's */
 	struct taskinfo ti;
 	bool have_ti;
+	struct waitinfo wi; /* read while the Waiting tab shows */
+	bool have_wi;
 	int tab;
 	size_t scroll;
 	uint32_t smaps_gen; /* model refresh of the last smaps read */
-	/* the previous refresh's connection totals, for rates */
-	struct conn_prev *prev;
-	size_t nprev;
-	double prev_t;
+	/* the threads' counters at the previous refresh, by tid */
+	struct thread_rate *thr;
+	size_t nthr;
+	double thr_t;
 	struct buf text; /* the tab's lines, '\n'-separated */
 	/* the model's history of the row's task, copied at each refresh so
 	 * it stays on screen once the task is gone */
@@ -100,13 +108,20 @@ static void read_info(struct ui *ui, struct drill *d)
 	d->have_ti = true;
 }
 
-static void roll_rates(struct ui *ui, struct drill *d);
+static void roll_threads(struct ui *ui, struct drill *d);
 
 unsigned drill_open(struct ui *ui)
 {
 	struct task *t = ui_selected(ui);
 	if (!t) {
 		ui_message(ui, true, "no task selected");
+		return RX_REDRAW;
+	}
+	if (model_is_replay(ui->m)) {
+		/* its files, maps and sockets are not in the recording, and the
+		 * live /proc holds another task by that pid, if any */
+		ui_message(ui, true, "a recording: no drill-down yet (the table, tree and grid show "
+				     "what was recorded)");
 		return RX_REDRAW;
 	}
 	drill_close(ui);
@@ -119,6 +134,7 @@ unsigned drill_open(struct ui *ui)
 	d->tid = t->tid;
 	d->pid = t->tgid;
 	d->row_start = t->start_ticks;
+	d->is_thread = t->is_thread;
 	d->start_ticks = p->tgid == p->tid ? p->start_ticks : t->start_ticks;
 	if (t->is_thread && !t->process) {
 		/* a thread row without its process: identify by the process's stat */
@@ -132,7 +148,7 @@ unsigned drill_open(struct ui *ui)
 		taskinfo_free(&probe);
 	}
 	read_info(ui, d);
-	roll_rates(ui, d);
+	roll_threads(ui, d);
 	copy_history(ui, d);
 	if (!d->have_ti) {
 		drill_close(ui);
@@ -148,38 +164,77 @@ void drill_close(struct ui *ui)
 		return;
 	if (d->have_ti)
 		taskinfo_free(&d->ti);
-	free(d->prev);
+	free(d->thr);
+	if (d->have_wi)
+		waitinfo_free(&d->wi);
 	buf_free(&d->text);
 	free(d);
 	ui->drill = NULL;
 }
 
-/* Per-connection rates: totals now against those of the previous refresh. */
-static void roll_rates(struct ui *ui, struct drill *d)
+static const struct thread_rate *thread_prev(const struct drill *d, int32_t tid)
 {
+	for (size_t k = 0; k < d->nthr; k++) /* both sorted by tid: could merge, n is small */
+		if (d->thr[k].tid == tid)
+			return &d->thr[k];
+	return NULL;
+}
+
+static double per_second(uint64_t now, uint64_t before, double dt)
+{
+	return now > before ? (double)(now - before) / dt : 0;
+}
+
+/* Per-thread CPU% and I/O rates: the threads' counters now against those
+ * of the previous refresh (the model samples threads only with H). */
+static void roll_threads(struct ui *ui, struct drill *d)
+{
+	if (!d->have_ti || d->gone)
+		return;
+	const struct taskinfo *ti = &d->ti;
 	struct model *m = ui->m;
-	size_t n = 0;
-	const struct netcap_conn *cs = m->net ? netcap_pid_connections(m->net, d->pid, &n) : NULL;
-	struct conn_prev *next = n ? calloc(n, sizeof *next) : NULL;
-	double dt = m->now_s - d->prev_t;
-	for (size_t i = 0; next && i < n; i++) {
-		next[i].key = cs[i].key;
-		next[i].tx = cs[i].c.tx_bytes;
-		next[i].rx = cs[i].c.rx_bytes;
-		for (size_t k = 0; k < d->nprev && d->prev_t > 0 && dt > 0; k++) {
-			if (memcmp(&d->prev[k].key, &cs[i].key, sizeof cs[i].key) != 0)
-				continue;
-			uint64_t tx = next[i].tx, rx = next[i].rx;
-			next[i].tx_bps = (double)(tx > d->prev[k].tx ? tx - d->prev[k].tx : 0) / dt;
-			next[i].rx_bps = (double)(rx > d->prev[k].rx ? rx - d->prev[k].rx : 0) / dt;
-			next[i].have_rate = true;
-			break;
+	double hz = m->clk_tck > 0 ? (double)m->clk_tck : 100;
+	double dt = m->now_s - d->thr_t;
+	struct thread_rate *next = ti->nthreads ? calloc(ti->nthreads, sizeof *next) : NULL;
+	for (size_t i = 0; next && i < ti->nthreads; i++) {
+		const struct ti_thread *th = &ti->threads[i];
+		struct thread_rate *r = &next[i];
+		r->tid = th->tid;
+		r->ticks = th->utime + th->stime;
+		r->read_bytes = th->read_bytes;
+		r->write_bytes = th->write_bytes;
+		r->have_io = th->has_io;
+		const struct thread_rate *p = dt > 0 && d->thr_t > 0 ? thread_prev(d, th->tid) : NULL;
+		if (!p)
+			continue;
+		r->have_rate = true;
+		r->cpu_pct = per_second(r->ticks, p->ticks, dt) / hz * 100.0;
+		if (r->have_io && p->have_io) {
+			r->read_bps = per_second(r->read_bytes, p->read_bytes, dt);
+			r->write_bps = per_second(r->write_bytes, p->write_bytes, dt);
+		} else {
+			r->have_io = false;
 		}
 	}
-	free(d->prev);
-	d->prev = next;
-	d->nprev = next ? n : 0;
-	d->prev_t = m->now_s;
+	free(d->thr);
+	d->thr = next;
+	d->nthr = next ? ti->nthreads : 0;
+	d->thr_t = m->now_s;
+}
+
+/* The Waiting tab's figures, only while it shows (the stack and a
+ * taskstats query are not for every refresh of every drill-down). */
+static void read_wait(struct ui *ui, struct drill *d)
+{
+	if (d->tab != TAB_WAIT || d->gone)
+		return;
+	struct waitinfo w;
+	if (waitinfo_read(ui->m, d->pid, d->tid, !d->is_thread, &w) < 0)
+		return; /* gone: keep the last picture */
+	if (d->have_wi)
+		waitinfo_free(&d->wi);
+	d->wi = w;
+	d->have_wi = true;
 }
 
 void drill_refresh(struct ui *ui)
@@ -187,7 +242,8 @@ void drill_refresh(struct ui *ui)
 	if (!ui->drill || ui->drill->gone)
 		return;
 	read_info(ui, ui->drill);
-	roll_rates(ui, ui->drill);
+	read_wait(ui, ui->drill);
+	roll_threads(ui, ui->drill);
 	copy_history(ui, ui->drill);
 }
 
@@ -198,6 +254,26 @@ static void put_err(struct buf *b, const char *what, int err)
 	buf_printf(b, "%s: %s\n", what, taskinfo_reason(err));
 }
 
+/* Busiest first; threads without a rate yet last, by tid. */
+static int by_cpu(const void *a, const void *b)
+{
+	const struct thread_rate *x = *(const struct thread_rate *const *)a;
+	const struct thread_rate *y = *(const struct thread_rate *const *)b;
+	if (x->have_rate != y->have_rate)
+		return x->have_rate ? -1 : 1;
+	if (x->have_rate && x->cpu_pct != y->cpu_pct)
+		return x->cpu_pct > y->cpu_pct ? -1 : 1;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+static const struct ti_thread *ti_thread_of(const struct taskinfo *ti, int32_t tid)
+{
+	for (size_t i = 0; i < ti->nthreads; i++)
+		if (ti->threads[i].tid == tid)
+			return &ti->threads[i];
+	return NULL;
+}
+
 static void tab_threads(struct ui *ui, struct drill *d, struct buf *b)
 {
 	const struct taskinfo *ti = &d->ti;
@@ -206,26 +282,48 @@ static void tab_threads(struct ui *ui, struct drill *d, struct buf *b)
 		return;
 	}
 	double hz = ui->m->clk_tck > 0 ? (double)ui->m->clk_tck : 100;
-	buf_printf(b, "%8s S %9s %9s %10s %10s %9s %9s %9s  %s\n", "TID", "CPU%", "USR s",
-		   "SYS s", "RUN-WAIT s", "READ", "WRITE", "IO-DLY s", "NAME");
-	struct task_table *tt = &ui->m->threads;
-	for (size_t i = 0; i < ti->nthreads; i++) {
-		const struct ti_thread *th = &ti->threads[i];
-		char cpu[16] = "-", rd[16] = "-", wr[16] = "-", wait[16] = "-";
-		/* the model's rate when it samples threads (H), else totals only */
-		const struct task *mt = task_table_find(tt, th->tid);
-		if (mt && mt->rates_valid && !mt->exited_gen)
-			snprintf(cpu, sizeof cpu, "%.1f", task_rates(mt)->cpu_pct);
+	buf_printf(b, "%8s S %7s %8s %8s %10s %8s %8s %8s %8s %8s  %s\n", "TID", "CPU%",
+		   "USR s", "SYS s", "RUN-WAIT s", "READ/s", "WRITE/s", "READ", "WRITE", "IO-DLY s",
+		   "NAME");
+	const struct thread_rate **order = d->nthr ? calloc(d->nthr, sizeof *order) : NULL;
+	size_t n = order ? d->nthr : 0;
+	for (size_t i = 0; i < n; i++)
+		order[i] = &d->thr[i];
+	qsort(order, n, sizeof *order, by_cpu);
+	for (size_t i = 0; i < n; i++) {
+		const struct thread_rate *r = order[i];
+		const struct ti_thread *th = ti_thread_of(ti, r->tid);
+		if (!th)
+			continue;
+		char cpu[16] = "-", rps[16] = "-", wps[16] = "-", rd[16] = "-", wr[16] = "-";
+		char wait[16] = "-";
+		if (r->have_rate)
+			snprintf(cpu, sizeof cpu, "%.1f", r->cpu_pct);
+		if (r->have_rate && r->have_io) {
+			format_bytes(r->read_bps, rps, sizeof rps);
+			format_bytes(r->write_bps, wps, sizeof wps);
+		}
 		if (th->has_io) {
 			format_bytes((double)th->read_bytes, rd, sizeof rd);
 			format_bytes((double)th->write_bytes, wr, sizeof wr);
 		}
 		if (th->has_sched)
 			snprintf(wait, sizeof wait, "%.2f", (double)th->wait_ns / 1e9);
-		buf_printf(b, "%8d %c %9s %9.2f %10.2f %10s %9s %9s %9.2f  %s\n", th->tid, th->state,
-			   cpu, (double)th->utime / hz, (double)th->stime / hz, wait, rd, wr,
-			   (double)th->blkio_ticks / hz, th->comm);
+		buf_printf(b, "%8d %c %7s %8.2f %8.2f %10s %8s %8s %8s %8s %8.2f  %s\n", th->tid,
+			   th->state, cpu, (double)th->utime / hz, (double)th->stime / hz, wait, rps,
+			   wps, rd, wr, (double)th->blkio_ticks / hz, th->comm);
 	}
+	free(order);
+}
+
+/* "Why is it waiting?" (waittab.c) */
+static void tab_wait(struct ui *ui, struct drill *d, struct buf *b)
+{
+	if (!d->have_wi) {
+		buf_printf(b, "reading...\n");
+		return;
+	}
+	waittab_text(ui, &d->wi, d->ti.stat.state, (int)d->ti.stat.num_threads, b);
 }
 
 static void tab_files(struct drill *d, struct buf *b)
@@ -270,26 +368,28 @@ static void tab_network(struct ui *ui, struct drill *d, struct buf *b)
 	}
 	size_t n = 0;
 	const struct netcap_conn *cs = netcap_pid_connections(m->net, d->pid, &n);
-	buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %9s %9s\n", "PROTO", "LOCAL", "REMOTE", "STATE",
-		   "TX/s", "RX/s", "TX", "RX");
+	/* the capture's per-connection traffic over the model's interval */
+	bool rate = m->net_samples >= 2 && m->interval_s > 0;
+	buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %7s %7s %9s %9s\n", "PROTO", "LOCAL",
+		   "REMOTE", "STATE", "TX/s", "RX/s", "TXPK/s", "RXPK/s", "TX", "RX");
 	for (size_t i = 0; i < n; i++) {
 		const struct netcap_conn *c = &cs[i];
-		char l[64], r[64], tx[16] = "-", rx[16] = "-", txt[16], rxt[16];
+		char l[64], r[64], tx[16] = "-", rx[16] = "-", txp[16] = "-", rxp[16] = "-";
+		char txt[16], rxt[16];
 		put_addr(l, sizeof l, c->key.family, c->key.saddr, c->key.sport);
 		put_addr(r, sizeof r, c->key.family, c->key.daddr, c->key.dport);
-		for (size_t k = 0; k < d->nprev; k++) {
-			if (memcmp(&d->prev[k].key, &c->key, sizeof c->key) != 0 || !d->prev[k].have_rate)
-				continue;
-			format_bytes(d->prev[k].tx_bps, tx, sizeof tx);
-			format_bytes(d->prev[k].rx_bps, rx, sizeof rx);
-			break;
+		if (rate) {
+			format_bytes((double)c->iv.tx_bytes / m->interval_s, tx, sizeof tx);
+			format_bytes((double)c->iv.rx_bytes / m->interval_s, rx, sizeof rx);
+			snprintf(txp, sizeof txp, "%.0f", (double)c->iv.tx_pkts / m->interval_s);
+			snprintf(rxp, sizeof rxp, "%.0f", (double)c->iv.rx_pkts / m->interval_s);
 		}
 		format_bytes((double)c->c.tx_bytes, txt, sizeof txt);
 		format_bytes((double)c->c.rx_bytes, rxt, sizeof rxt);
-		buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %9s %9s\n",
+		buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %7s %7s %9s %9s\n",
 			   c->key.proto == IPPROTO_TCP ? "tcp" : c->key.proto == IPPROTO_UDP ? "udp" : "ip",
-			   l, r, c->closed ? "closed" : sockmap_state_name(c->key.proto, c->state), tx,
-			   rx, txt, rxt);
+			   l, r, c->closed ? "CLOSED" : sockmap_state_name(c->key.proto, c->state), tx,
+			   rx, txp, rxp, txt, rxt);
 	}
 	if (n == 0)
 		buf_printf(b, "no traffic seen for %d since pidtop started\n", d->pid);
@@ -526,6 +626,7 @@ void drill_draw(struct ui *ui)
 	buf_reset(b);
 	switch (d->tab) {
 	case TAB_THREADS: tab_threads(ui, d, b); break;
+	case TAB_WAIT: tab_wait(ui, d, b); break;
 	case TAB_FILES: tab_files(d, b); break;
 	case TAB_NETWORK: tab_network(ui, d, b); break;
 	case TAB_MEMORY: tab_memory(d, b); break;
@@ -561,6 +662,7 @@ static unsigned set_tab(struct ui *ui, int tab)
 	d->scroll = 0;
 	if (d->tab == TAB_MEMORY && !d->gone)
 		read_info(ui, d); /* smaps now, at most once per refresh */
+	read_wait(ui, d);
 	return RX_REDRAW;
 }
 
@@ -574,7 +676,8 @@ unsigned drill_key(struct ui *ui, int key)
 		return RX_REDRAW | RX_CLEAR;
 	case '\t': case KEY_RIGHT: return set_tab(ui, d->tab + 1);
 	case KEY_BTAB: case KEY_LEFT: return set_tab(ui, d->tab - 1);
-	case '1': case '2': case '3': case '4': case '5': case '6': return set_tab(ui, key - '1');
+	case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+		return set_tab(ui, key - '1');
 	case KEY_UP: if (d->scroll) d->scroll--; return RX_REDRAW;
 	case KEY_DOWN: d->scroll++; return RX_REDRAW;
 	case KEY_PPAGE: d->scroll = d->scroll > page ? d->scroll - page : 0; return RX_REDRAW;

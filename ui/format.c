@@ -134,18 +134,18 @@ const char *format_cell(const struct column *col, const struct cell *c, int widt
 	return out;
 }
 
-const char *format_header(const struct column *col, bool utf8)
+const char *format_header(const struct column *col, bool utf8, bool accumulated)
 {
 	if (strcmp(col->id, "cpu_time") == 0)
 		return "TIME+";
 	if (utf8 && strcmp(col->id, "rss_delta_kb") == 0)
 		return "\xce\x94RSS"; /* U+0394 GREEK CAPITAL LETTER DELTA */
-	return col->header;
+	return column_title(col, accumulated);
 }
 
 static int column_width(const struct column *col, bool utf8, int *header_w)
 {
-	const char *h = format_header(col, utf8);
+	const char *h = format_header(col, utf8, false); /* the wider title */
 	int hw = text_width(h, strlen(h), utf8);
 	int w = col->width > hw ? col->width : hw;
 	if (w < 3)

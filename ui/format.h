@@ -33,8 +33,9 @@ void format_kib_pair(uint64_t used_kb, uint64_t total_kb, char *out, size_t outs
 void format_uptime(double seconds, char *out, size_t outsize);
 
 /* The header the screen shows for a column (the batch header, except where
- * a symbol reads better on a UTF-8 terminal: ΔRSS, TIME+). */
-const char *format_header(const struct column *col, bool utf8);
+ * a symbol reads better on a UTF-8 terminal: ΔRSS, TIME+); accumulated
+ * (-a, a): totals, so no "/s". */
+const char *format_header(const struct column *col, bool utf8, bool accumulated);
 
 struct layout_slot {
 	const struct column *col;

@@ -58,7 +58,7 @@ int header_height(const struct ui *ui, int cols)
 	h += 3;                          /* total CPU, memory, swap */
 	if (!two_sides(cols))
 		h += 3;                  /* tasks, load, uptime below instead of beside */
-	h += 2;                          /* disk and network; status and sources */
+	h += 3;                          /* disk and network; pressure; status and sources */
 	return h;
 }
 
@@ -206,8 +206,14 @@ static void draw_status(struct ui *ui, int y, int cols)
 		ADD("accumulated  ");
 	if (ui->filter.only_active)
 		ADD("only active  ");
+	if (ui->filter.only_io)
+		ADD("only I/O  ");
 	if (ui->filter.hide_exited)
 		ADD("ended hidden  ");
+	if (ui->filter.hide_kernel)
+		ADD("kernel hidden  ");
+	if (ui->ntags)
+		ADD("%zu tagged  ", ui->ntags);
 	if (ui->user_filter)
 		ADD("user %s  ", model_user_name(ui->m, ui->user_uid));
 	if (ui->live_filter[0])
@@ -227,6 +233,54 @@ static void draw_status(struct ui *ui, int y, int cols)
 	}
 #undef ADD
 	screen_put(ui, y, x, cols - x, line, ui->attr[R_DIM]);
+}
+
+/* iotop's Total: what the tasks asked of storage in the interval, the sum
+ * of the rows' read and write rates (under a: their totals); the system's
+ * disk rates (diskstats sectors) are the Actual that reached the devices. */
+struct io_sum {
+	struct model *m;
+	double read, write;
+};
+
+static void add_task_io(struct task *t, void *arg)
+{
+	struct io_sum *s = arg;
+	if (!t->rates_valid || !(t->have & TG_IO) || (t->exited_gen && t->exited_gen != s->m->gen))
+		return;
+	s->read += task_rates(t)->read_bps;
+	s->write += task_rates(t)->write_bps;
+}
+
+static void task_io_total(struct ui *ui, double *read, double *write)
+{
+	struct io_sum s = {ui->m, 0, 0};
+	task_table_foreach(model_rows_table(ui->m), add_task_io, &s);
+	for (size_t i = 0; i < ui->m->nexited; i++)
+		add_task_io(&ui->m->exited[i], &s);
+	*read = s.read;
+	*write = s.write;
+}
+
+/* PSI, as htop's pressure meters: the share of the last 10 s in which some
+ * (and all non-idle) tasks stalled on each resource */
+static void draw_pressure(struct ui *ui, int y, int cols)
+{
+	const struct system_stats *st = &ui->m->sys.stats;
+	char text[192];
+	size_t n = 0;
+	for (int i = 0; i < PSI_COUNT && n < sizeof text; i++) {
+		const struct pressure *p = &st->psi[i];
+		char full[16] = "-";
+		if (p->has_full)
+			snprintf(full, sizeof full, "%.1f", p->full.avg10);
+		int k = st->has_psi[i] ? snprintf(text + n, sizeof text - n, "%s%s %.1f/%s%%",
+						  n ? "  " : "", system_psi_names[i], p->some.avg10, full)
+				       : snprintf(text + n, sizeof text - n, "%s%s n/a", n ? "  " : "",
+						  system_psi_names[i]);
+		n += k > 0 ? (size_t)k : 0;
+	}
+	put_text(ui, y, 0, cols, "Pressure some/full avg10: ", text);
 }
 
 void header_draw(struct ui *ui)
@@ -274,8 +328,13 @@ void header_draw(struct ui *ui)
 	put_text(ui, ty + 2, tx, tw, "Uptime: ", text);
 	y = sides ? y + 3 : y + 6;
 
-	char r[16] = "-", w[16] = "-", rx[16] = "-", txs[16] = "-";
+	char r[16] = "-", w[16] = "-", rx[16] = "-", txs[16] = "-", tr[16], tw_[16];
 	const char *unit = st->rates_valid ? "/s" : "";
+	double task_r, task_w;
+	task_io_total(ui, &task_r, &task_w);
+	format_bytes(task_r, tr, sizeof tr);
+	format_bytes(task_w, tw_, sizeof tw_);
+	const char *tunit = ui->m->cfg.accumulated ? "" : "/s";
 	if (st->rates_valid) {
 		format_bytes(st->disk_read_bps, r, sizeof r);
 		format_bytes(st->disk_write_bps, w, sizeof w);
@@ -284,14 +343,18 @@ void header_draw(struct ui *ui)
 	}
 	char net[64];
 	snprintf(net, sizeof net, "rx %s%s  tx %s%s", rx, unit, txs, unit);
+	char disk[128];
+	snprintf(disk, sizeof disk, "total read %s%s write %s%s, actual read %s%s write %s%s", tr,
+		 tunit, tw_, tunit, r, unit, w, unit);
 	if (sides) {
-		snprintf(text, sizeof text, "read %s%s  write %s%s", r, unit, w, unit);
-		put_text(ui, y, 0, cols / 2, "Disk: ", text);
+		put_text(ui, y, 0, cols / 2, "Disk: ", disk);
 		put_text(ui, y, tx, tw, "Net: ", net);
 	} else {
-		snprintf(text, sizeof text, "read %s%s  write %s%s  Net: %s", r, unit, w, unit, net);
+		snprintf(text, sizeof text, "%s  Net: %s", disk, net);
 		put_text(ui, y, 0, cols, "Disk: ", text);
 	}
 	if (y + 1 < end)
-		draw_status(ui, y + 1, cols);
+		draw_pressure(ui, y + 1, cols);
+	if (y + 2 < end)
+		draw_status(ui, y + 2, cols);
 }

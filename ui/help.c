@@ -1,6 +1,7 @@
 /* help.c - the help screen (every key, from keys_help[]) and the setup
  * screen that adds, removes and reorders the table's columns. */
 #include "uistate.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -159,11 +160,13 @@ static void draw_list(struct ui *ui, int side, int x, int w, int y0, int h)
 		const struct column *c = side == 0 ? ui->set.cols[k] : available(ui, k);
 		if (!c)
 			break;
+		char title[64];
+		const char *head = format_header(c, ui->utf8, ui->m->cfg.accumulated);
+		text_pad(head, strlen(head), 9, ui->utf8, title, sizeof title); /* ΔRSS: 5 bytes, 4 cells */
 		if (side == 0)
-			snprintf(line, sizeof line, "%-9s %s", format_header(c, ui->utf8), c->id);
+			snprintf(line, sizeof line, "%s %s", title, c->id);
 		else
-			snprintf(line, sizeof line, "%-9s %-18s %s", format_header(c, ui->utf8), c->id,
-				 c->desc);
+			snprintf(line, sizeof line, "%s %-18s %s", title, c->id, c->desc);
 		bool cur = k == s->sel[side];
 		attr_t a = cur ? ui->attr[s->side == side ? R_SELECTED : R_SORT_HEAD]
 			       : ui->attr[R_NORMAL];

@@ -23,6 +23,7 @@ const struct key_binding keys_bindings[] = {
 	{'n', ACT_SEARCH_NEXT},
 	{'u', ACT_USER},
 	{'o', ACT_ONLY_ACTIVE},
+	{'D', ACT_ONLY_IO},
 	{'x', ACT_EXITED},
 	{'a', ACT_ACCUMULATED},
 	{'Z', ACT_PAUSE},
@@ -33,7 +34,10 @@ const struct key_binding keys_bindings[] = {
 	{']', ACT_NICE_PLUS}, {KEY_F(8), ACT_NICE_PLUS},
 	{'i', ACT_IONICE},
 	{'d', ACT_DELAY},
-	{' ', ACT_REFRESH},
+	{' ', ACT_TAG}, {KEYS_CTRL('r'), ACT_REFRESH},
+	{'C', ACT_TAG_TREE}, {'U', ACT_UNTAG_ALL},
+	{'K', ACT_KERNEL},
+	{'s', ACT_STRACE}, {'l', ACT_LSOF},
 	{KEYS_CTRL('l'), ACT_REDRAW},
 	{'#', ACT_HEADER},
 	{'h', ACT_HELP}, {'?', ACT_HELP}, {KEY_F(1), ACT_HELP},
@@ -74,17 +78,24 @@ const struct key_help keys_help[] = {
 	{"n", "next match of the search", ACT_SEARCH_NEXT},
 	{"u", "show one user's tasks (or all)", ACT_USER},
 	{"o", "only tasks active in the last interval", ACT_ONLY_ACTIVE},
+	{"D", "only tasks that read or wrote storage (iotop's o)", ACT_ONLY_IO},
 	{"x", "hide / show the tasks that ended (state X)", ACT_EXITED},
 	{"a", "accumulated totals since first seen / rates", ACT_ACCUMULATED},
 	{"Z", "pause / resume refreshing", ACT_PAUSE},
 	{"F", "follow the selected task: keep it on its line", ACT_FOLLOW},
 	{"c", "command: full command line / task name", ACT_CMDLINE},
-	{"F9 k", "send a signal to the selected task", ACT_SIGNAL},
-	{"F7 [", "nice - 1 (higher priority; needs privilege)", ACT_NICE_MINUS},
-	{"F8 ]", "nice + 1 (lower priority)", ACT_NICE_PLUS},
-	{"i", "I/O priority: class and level", ACT_IONICE},
+	{"F9 k", "send a signal to the selected task (or the tagged ones)", ACT_SIGNAL},
+	{"F7 [", "nice - 1 (higher priority; needs privilege; tagged ones too)", ACT_NICE_MINUS},
+	{"F8 ]", "nice + 1 (lower priority; tagged ones too)", ACT_NICE_PLUS},
+	{"i", "I/O priority: class and level (tagged ones too)", ACT_IONICE},
 	{"d", "set the refresh interval", ACT_DELAY},
-	{"Space", "refresh now", ACT_REFRESH},
+	{"Space", "table: tag / untag the task, move down (grid, drill-down: refresh)", ACT_TAG},
+	{"C", "tag the task and all its descendants", ACT_TAG_TREE},
+	{"U", "untag all tasks", ACT_UNTAG_ALL},
+	{"Ctrl-R", "refresh now", ACT_REFRESH},
+	{"K", "hide / show kernel threads", ACT_KERNEL},
+	{"s", "strace the selected task (Ctrl-C ends it)", ACT_STRACE},
+	{"l", "lsof: the selected task's open files", ACT_LSOF},
 	{"Ctrl-L", "redraw the screen", ACT_REDRAW},
 	{"#", "hide / show the header meters", ACT_HEADER},
 	{"F1 h ?", "this help", ACT_HELP},
@@ -121,7 +132,8 @@ enum ui_action keys_action(int key)
 
 int keys_action_modifies(enum ui_action a)
 {
-	return a == ACT_SIGNAL || a == ACT_NICE_MINUS || a == ACT_NICE_PLUS || a == ACT_IONICE;
+	return a == ACT_SIGNAL || a == ACT_NICE_MINUS || a == ACT_NICE_PLUS || a == ACT_IONICE ||
+	       a == ACT_STRACE || a == ACT_LSOF;
 }
 
 enum { ESC_START, ESC_CSI, ESC_SS3 };

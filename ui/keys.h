@@ -21,6 +21,7 @@ enum ui_action {
 	ACT_SIGNAL, ACT_NICE_MINUS, ACT_NICE_PLUS, ACT_IONICE,
 	ACT_DELAY, ACT_REFRESH, ACT_REDRAW, ACT_HEADER, ACT_HELP, ACT_SETUP, ACT_QUIT,
 	ACT_VIEW, ACT_OPEN, ACT_PIN,
+	ACT_ONLY_IO, ACT_TAG, ACT_TAG_TREE, ACT_UNTAG_ALL, ACT_KERNEL, ACT_STRACE, ACT_LSOF,
 	ACT_REPLAY_BACK, ACT_REPLAY_FWD, ACT_REPLAY_START, ACT_REPLAY_END, ACT_REPLAY_JUMP,
 	ACT_REPLAY_SPEED,
 	ACT_COUNT
@@ -68,7 +69,8 @@ struct key_binding {
 extern const struct key_binding keys_bindings[];
 extern const size_t keys_bindings_count;
 
-/* true for actions that change a task (signal, nice, I/O priority) */
+/* true for actions that change a task (signal, nice, I/O priority) or
+ * attach to it (strace, lsof): all refused with --readonly */
 int keys_action_modifies(enum ui_action a);
 
 /* An escape sequence the terminal description does not know (Ctrl+arrows

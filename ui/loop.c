@@ -233,6 +233,7 @@ static int refresh_model(struct ui *ui, char *why, size_t whylen)
 	ui->next_refresh_s =
 		ui->now_s + (replayui_active(ui) ? replayui_wait_s(ui) : ui->set.interval_s);
 	ui_rebuild(ui);
+	tags_prune(ui); /* a task that ended is no longer tagged */
 	if (ui->drill)
 		drill_refresh(ui);
 	return 0;
@@ -349,7 +350,9 @@ static void init_state(struct ui *ui, struct model *m, struct options *opt,
 	ui->filter.npids = opt->npids;
 	ui->filter.command = opt->have_command_re ? &opt->command_re : NULL;
 	ui->filter.only_active = opt->only_active;
+	ui->filter.only_io = opt->only_io;
 	ui->filter.include_exited = true; /* shown (dimmed) for their last refreshes */
+	ui->filter.hide_kernel = !ui->set.kernel;
 	if (warn[0]) {
 		ui_message(ui, true, "%s", warn);
 		ui->msg_until_s = ui_now() + WARNING_S;
@@ -377,6 +380,7 @@ static void free_state(struct ui *ui)
 	free(ui->order_tids);
 	free(ui->order_starts);
 	free(ui->collapsed);
+	free(ui->tags);
 	menu_free(&ui->menu);
 	drill_close(ui);
 	gridview_free(ui);

@@ -59,7 +59,10 @@ static void menu_add(struct menu *mn, long value, const char *fmt, ...)
 void menu_open_signal(struct ui *ui)
 {
 	char title[64];
-	snprintf(title, sizeof title, "Send signal to %d:", ui->sel_tid);
+	if (ui->ntags)
+		snprintf(title, sizeof title, "Send signal to %zu tagged:", ui->ntags);
+	else
+		snprintf(title, sizeof title, "Send signal to %d:", ui->sel_tid);
 	menu_reset(ui, MENU_SIGNAL, title);
 	for (int sig = 1; sig < 32; sig++) {
 		const char *name = sigabbrev_np(sig);
@@ -77,8 +80,10 @@ void menu_open_sort(struct ui *ui)
 	for (size_t i = 0; i < columns_count; i++) {
 		if (&columns[i] == ui->set.sort)
 			ui->menu.sel = ui->menu.nitems;
-		menu_add(&ui->menu, (long)i, "%-9s %s", format_header(&columns[i], ui->utf8),
-			 columns[i].id);
+		char title[64];
+		const char *h = format_header(&columns[i], ui->utf8, ui->m->cfg.accumulated);
+		text_pad(h, strlen(h), 9, ui->utf8, title, sizeof title);
+		menu_add(&ui->menu, (long)i, "%s %s", title, columns[i].id);
 	}
 }
 
@@ -149,7 +154,9 @@ void menu_open_ionice(struct ui *ui)
 	int level;
 	char why[128];
 	static const char *const names[] = {"none", "realtime", "best-effort", "idle"};
-	if (t && action_ioprio_get(ui->m, t, &cls, &level, why, sizeof why) == 0 && cls <= 3)
+	if (ui->ntags)
+		snprintf(title, sizeof title, "I/O priority of %zu tagged:", ui->ntags);
+	else if (t && action_ioprio_get(ui->m, t, &cls, &level, why, sizeof why) == 0 && cls <= 3)
 		snprintf(title, sizeof title, "I/O priority of %d (%s %d):", t->tid, names[cls],
 			 level);
 	else
@@ -163,6 +170,20 @@ void menu_open_ionice(struct ui *ui)
 		menu_add(&ui->menu, IOPRIO_RT << 8 | l, "realtime %d (root)", l);
 	menu_add(&ui->menu, IOPRIO_IDLE << 8, "idle (only when disk is idle)");
 	ui->menu.sel = 1 + 4; /* best-effort 4, the kernel's default level */
+}
+
+static int signal_one(struct ui *ui, struct task *t, long sig, char *why, size_t whylen)
+{
+	return action_signal(ui->m, t, (int)sig, why, whylen);
+}
+
+/* v: class << 8 | level, as the menu's values */
+static int ioprio_one(struct ui *ui, struct task *t, long v, char *why, size_t whylen)
+{
+	struct action_result res;
+	if (action_ioprio_row(ui->m, t, (enum ioprio_class)(v >> 8), (int)(v & 0xff), &res) == 0)
+		return 0;
+	return act_row_why(&res, "changed", why, whylen);
 }
 
 static unsigned menu_choose(struct ui *ui)
@@ -182,22 +203,27 @@ static unsigned menu_choose(struct ui *ui)
 		return RX_REBUILD | RX_REDRAW;
 	case MENU_SIGNAL:
 	case MENU_IONICE: {
+		if (ui->ntags)
+			return mn->kind == MENU_SIGNAL
+				       ? act_on_tagged(ui, "signalled", signal_one, v)
+				       : act_on_tagged(ui, "changed", ioprio_one, v);
 		/* the target by identity: rows may have changed while the menu was open */
 		struct task *t = ui_find_task(ui, mn->target_tid, mn->target_start);
 		if (!t) {
 			ui_message(ui, true, "task %d is gone", mn->target_tid);
 			return RX_REDRAW;
 		}
-		int rc;
-		if (mn->kind == MENU_SIGNAL)
-			rc = action_signal(ui->m, t, (int)v, why, sizeof why);
-		else
-			rc = action_ioprio_set(ui->m, t, (enum ioprio_class)(v >> 8), (int)(v & 0xff),
-					       why, sizeof why);
-		if (rc < 0)
+		if (mn->kind == MENU_IONICE) {
+			struct action_result res;
+			char done[96];
+			action_ioprio_row(ui->m, t, (enum ioprio_class)(v >> 8), (int)(v & 0xff), &res);
+			snprintf(done, sizeof done, "%s done", mn->items[mn->sel]);
+			act_report_row(ui, t, &res, "changed", done);
+		} else if (action_signal(ui->m, t, (int)v, why, sizeof why) < 0) {
 			ui_message(ui, true, "%d: %s", t->tid, why);
-		else
+		} else {
 			ui_message(ui, false, "%d: %s done", t->tid, mn->items[mn->sel]);
+		}
 		return RX_REDRAW;
 	}
 	}

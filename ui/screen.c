@@ -117,6 +117,8 @@ static const struct role_look looks[R_COUNT] = {
 	[R_LARGE] = {COLOR_CYAN, -1, -1, A_NORMAL, A_BOLD},
 	[R_EXITED] = {COLOR_YELLOW, -1, -1, A_NORMAL, A_DIM},
 	[R_TREE] = {COLOR_CYAN, -1, -1, A_NORMAL, A_NORMAL},
+	[R_TAGGED] = {COLOR_YELLOW, -1, -1, A_BOLD, A_BOLD | A_UNDERLINE},
+	[R_NEW] = {COLOR_BLACK, COLOR_GREEN, -1, A_NORMAL, A_REVERSE},
 };
 
 static void setup_roles(struct ui *ui)

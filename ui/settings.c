@@ -13,7 +13,7 @@
 
 static const char *const default_columns[] = {
 	"pid", "user", "state", "cpu_pct", "mem_pct", "rss_kb", "rss_delta_kb",
-	"read_bps", "write_bps", "io_delay_pct", "net_tx_bps", "net_rx_bps",
+	"read_bps", "write_bps", "io_delay_pct", "ioprio", "net_tx_bps", "net_rx_bps",
 	"cpu_time", "cmdline",
 };
 
@@ -28,6 +28,7 @@ void settings_defaults(struct ui_settings *s)
 	s->sort = column_find("cpu_pct");
 	s->interval_s = 1.0;
 	s->header = true;
+	s->kernel = true;
 	s->cmdline = true;
 	s->view = UI_VIEW_TABLE;
 }
@@ -153,6 +154,8 @@ static void parse_line(char *key, char *v, struct ui_settings *s, int *nbad, cha
 		flag = &s->header;
 	else if (strcmp(key, "cmdline") == 0)
 		flag = &s->cmdline;
+	else if (strcmp(key, "kernel") == 0)
+		flag = &s->kernel;
 	if (!flag)
 		bad(nbad, warn, warnlen, line, "unknown setting '%s'", key);
 	else if (parse_bool(v, flag) < 0)
@@ -211,9 +214,9 @@ void settings_format(const struct ui_settings *s, struct buf *b)
 	for (size_t i = 0; i < s->ncols; i++)
 		buf_printf(b, "%s%s", i ? "," : "", s->cols[i]->id);
 	buf_printf(b, "\nsort=%s\nreverse=%d\ninterval=%g\nthreads=%d\ntree=%d\nheader=%d\n"
-		      "cmdline=%d\ncolor=%s\nview=%s\n",
+		      "cmdline=%d\nkernel=%d\ncolor=%s\nview=%s\n",
 		   s->sort ? s->sort->id : "cpu_pct", s->reverse, s->interval_s, s->threads,
-		   s->tree, s->header, s->cmdline, s->mono ? "mono" : "auto",
+		   s->tree, s->header, s->cmdline, s->kernel, s->mono ? "mono" : "auto",
 		   s->view == UI_VIEW_GRID ? "grid" : "table");
 }
 
@@ -227,7 +230,7 @@ bool settings_equal(const struct ui_settings *a, const struct ui_settings *b)
 	return same_columns(a, b) && a->sort == b->sort && a->reverse == b->reverse &&
 	       a->interval_s == b->interval_s && a->threads == b->threads &&
 	       a->tree == b->tree && a->header == b->header && a->cmdline == b->cmdline &&
-	       a->mono == b->mono && a->view == b->view;
+	       a->kernel == b->kernel && a->mono == b->mono && a->view == b->view;
 }
 
 void settings_merge(const struct ui_settings *file, const struct ui_settings *start,
@@ -248,6 +251,7 @@ void settings_merge(const struct ui_settings *file, const struct ui_settings *st
 	TAKE(tree);
 	TAKE(header);
 	TAKE(cmdline);
+	TAKE(kernel);
 	TAKE(mono);
 	TAKE(view);
 #undef TAKE

@@ -3,7 +3,7 @@
  * The file is "key=value" lines ('#' starts a comment):
  *   columns=pid,user,state,...   column ids in display order
  *   sort=cpu_pct  reverse=0  interval=1  threads=0  tree=0  header=1
- *   cmdline=1  color=auto|mono  view=table|grid
+ *   cmdline=1  kernel=1  color=auto|mono  view=table|grid
  * A bad line is reported and its setting keeps the default; the file is
  * never rewritten without a backup. It is written only by the user who
  * owns it and its directory, atomically, mode 0600. No curses here. */
@@ -29,6 +29,7 @@ struct ui_settings {
 	double interval_s;
 	bool threads, tree, header;
 	bool cmdline; /* COMMAND shows the full command line (else the task name) */
+	bool kernel;  /* kernel threads shown (K) */
 	bool mono;    /* monochrome even where colours work */
 	enum ui_view view;
 };

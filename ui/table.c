@@ -4,6 +4,7 @@
 #include "uistate.h"
 #include "sanitize.h"
 #include "text.h"
+#include "rowextra.h"
 
 #include <string.h>
 
@@ -48,11 +49,33 @@ static void get_cell(struct ui *ui, const struct column *col, const struct task 
 	}
 }
 
-static enum ui_role cell_role(const struct column *col, const struct cell *c,
-			      const struct task *t)
+/* htop's marks: a task born since the last refresh stands out for one
+ * refresh (its start time is after the previous sample's uptime); one that
+ * ended shows as such for its last refreshes. */
+static bool just_born(const struct ui *ui, const struct task *t)
+{
+	const struct model *m = ui->m;
+	return m->gen > 1 && m->clk_tck > 0 && m->prev_uptime_s > 0 &&
+	       (double)t->start_ticks / (double)m->clk_tck > m->prev_uptime_s;
+}
+
+/* The look of a whole row (ended, tagged, new), or R_COUNT for none:
+ * worked out once per row, not per cell. */
+static enum ui_role row_role(struct ui *ui, const struct task *t)
 {
 	if (t->exited_gen)
 		return R_EXITED;
+	if (tags_has(ui, t))
+		return R_TAGGED;
+	if (just_born(ui, t))
+		return R_NEW;
+	return R_COUNT;
+}
+
+static enum ui_role cell_role(enum ui_role row, const struct column *col, const struct cell *c)
+{
+	if (row != R_COUNT)
+		return row;
 	if (c->state != CELL_VALUE)
 		return R_DIM;
 	if (c->kind == CELL_TEXT) {
@@ -114,12 +137,13 @@ static void draw_row(struct ui *ui, int y, size_t row, const struct layout_slot 
 		attrset(A_NORMAL);
 	}
 	char num[64], esc[1024], pre[128];
+	enum ui_role row_look = row_role(ui, t);
 	for (size_t i = 0; i < nslots; i++) {
 		const struct layout_slot *sl = &slots[i];
 		struct cell c;
 		get_cell(ui, sl->col, t, &c);
 		const char *s = format_cell(sl->col, &c, sl->width, num, sizeof num);
-		enum ui_role role = cell_role(sl->col, &c, t);
+		enum ui_role role = cell_role(row_look, sl->col, &c);
 		attr_t a = selected ? ui->attr[R_SELECTED] : ui->attr[role];
 		int x = sl->x, w = sl->width;
 		if (c.state == CELL_VALUE && c.kind == CELL_TEXT)
@@ -150,7 +174,7 @@ static void draw_head(struct ui *ui, const struct layout_slot *slots, size_t nsl
 	attrset(A_NORMAL);
 	for (size_t i = 0; i < nslots; i++) {
 		const struct layout_slot *sl = &slots[i];
-		const char *h = format_header(sl->col, ui->utf8);
+		const char *h = format_header(sl->col, ui->utf8, ui->m->cfg.accumulated);
 		bool sorted = sl->col == ui->set.sort;
 		int hw = text_width(h, strlen(h), ui->utf8);
 		int x = sl->x;
@@ -187,6 +211,15 @@ void table_draw(struct ui *ui)
 	size_t nslots = table_layout(ui, slots, MAX_SLOTS);
 	draw_head(ui, slots, nslots);
 	table_scroll_to_selection(ui);
+	for (size_t i = 0; i < nslots; i++) {
+		if (!(slots[i].col->flags & COL_EXTRA) || ui->top >= ui->view.nrows)
+			continue;
+		size_t n = ui->view.nrows - ui->top;
+		if (ui->geo.rows_h >= 0 && n > (size_t)ui->geo.rows_h)
+			n = (size_t)ui->geo.rows_h;
+		rowextra_update(ui->m, ui->view.rows + ui->top, n); /* the shown rows only */
+		break;
+	}
 	for (int line = 0; line < ui->geo.rows_h; line++) {
 		size_t row = ui->top + (size_t)line;
 		if (row >= ui->view.nrows)
@@ -195,7 +228,7 @@ void table_draw(struct ui *ui)
 	}
 	if (ui->view.nrows == 0 && ui->geo.rows_h > 0)
 		screen_put(ui, ui->geo.rows_y, 1, ui->cols - 1,
-			   ui->live_filter[0] || ui->user_filter || ui->filter.only_active ||
+			   ui->live_filter[0] || ui->user_filter || ui->filter.only_active || ui->filter.only_io ||
 				   ui->filter.hide_exited
 				   ? "no task matches the filters"
 				   : "no tasks",

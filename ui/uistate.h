@@ -31,6 +31,7 @@ enum ui_role {
 	R_TABLE_HEAD, R_SORT_HEAD, R_SELECTED,
 	R_FKEY, R_FLABEL, R_MSG_ERROR, R_MSG_INFO,
 	R_STATE_RUN, R_STATE_DISK, R_STATE_ZOMBIE, R_LARGE, R_EXITED, R_TREE,
+	R_TAGGED, R_NEW,
 	R_COUNT
 };
 
@@ -69,6 +70,11 @@ struct ui_geometry {
 	int bar_y;              /* function bar, prompt or message; -1 when hidden */
 };
 
+struct ui_tag {
+	int32_t tid;
+	uint64_t start;
+};
+
 struct ui {
 	struct model *m;
 	struct options *opt;
@@ -93,6 +99,10 @@ struct ui {
 	int32_t *order_tids;
 	uint64_t *order_starts;
 	size_t order_cap;
+
+	/* tagged tasks, by identity (tags.c) */
+	struct ui_tag *tags;
+	size_t ntags, tags_cap;
 
 	/* the selected task, by identity */
 	size_t sel, top;
@@ -167,6 +177,17 @@ unsigned act_run(struct ui *ui, enum ui_action a);
 unsigned act_mouse(struct ui *ui, int y, int x, unsigned long bstate);
 /* Sorting by a column; clicking the sort column again reverses. */
 unsigned act_sort_by(struct ui *ui, const struct column *col);
+struct action_result;
+/* One change to one task; 0, or -1 with a one-line reason. */
+typedef int (*act_tag_fn)(struct ui *ui, struct task *t, long arg, char *why, size_t whylen);
+/* A failed row change as one line ("2 of 3 threads <verb>: why"); -1. */
+int act_row_why(const struct action_result *res, const char *verb, char *why, size_t whylen);
+/* Applies fn to every tagged task and says how many it changed. */
+unsigned act_on_tagged(struct ui *ui, const char *verb, act_tag_fn fn, long arg);
+/* The message after a change to a row's threads: done, or "2 of 3
+ * threads <verb>: <why>". */
+void act_report_row(struct ui *ui, const struct task *t, const struct action_result *res,
+		    const char *verb, const char *done);
 
 /* menus.c */
 void menu_open_signal(struct ui *ui);
@@ -186,6 +207,23 @@ enum ui_action menus_fbar_hit(struct ui *ui, int x);
 bool ui_search(struct ui *ui, const char *text, size_t from);
 /* The task with this identity among the rows, or NULL. */
 struct task *ui_find_task(struct ui *ui, int32_t tid, uint64_t start);
+
+/* tags.c: tagged tasks */
+bool tags_has(const struct ui *ui, const struct task *t);
+/* Tags or untags t; returns whether it is tagged now. */
+bool tags_toggle(struct ui *ui, const struct task *t);
+void tags_clear(struct ui *ui);
+/* Tags t and every row whose process descends from t's; returns how many
+ * were newly tagged. */
+size_t tags_add_descendants(struct ui *ui, const struct task *t);
+/* The live task of tag i, or NULL once it is gone. */
+struct task *tags_task(struct ui *ui, size_t i);
+/* Forgets the tags of tasks that are gone. */
+void tags_prune(struct ui *ui);
+
+/* tools.c: s and l run strace or lsof on the selected task (the screen
+ * suspended meanwhile); a missing tool gets a message naming its package */
+unsigned tools_run(struct ui *ui, bool strace);
 
 /* help.c: the help screen and the column setup screen */
 void help_draw(struct ui *ui);

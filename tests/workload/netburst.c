@@ -40,9 +40,9 @@
 #include <unistd.h>
 
 #include "wl_common.h"
+#include "wl_tcp.h"
 
 #define MAX_BYTES (16u << 20)
-#define TCP_STATE_CLOSE 7 /* TCP_CLOSE in include/net/tcp_states.h */
 
 struct opts {
 	int family, conns, chunks;
@@ -132,22 +132,6 @@ static socklen_t make_addr(struct sockaddr_storage *ss, int family, uint16_t por
 	return sizeof *a;
 }
 
-/* Waits (at most 200 ms) for the close handshake to finish (TCP_CLOSE). */
-static void wait_closed(int s)
-{
-	double limit = wl_clock_seconds(CLOCK_MONOTONIC) + 0.2;
-
-	for (;;) {
-		struct tcp_info ti;
-		socklen_t len = sizeof ti;
-
-		if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 ||
-		    ti.tcpi_state == TCP_STATE_CLOSE || wl_clock_seconds(CLOCK_MONOTONIC) > limit)
-			return;
-		wl_sleep_seconds(0.0005);
-	}
-}
-
 /* Adds a closed connection's segments and bytes, each segment with one IP
  * and TCP header (12 bytes of timestamp option when negotiated). */
 static void tally_add(struct tally *t, int s, int family)
@@ -211,7 +195,7 @@ static void server_main(const struct opts *o, int ls)
 		if (n < 0)
 			wl_die(prog, "read");
 		shutdown(c, SHUT_WR);
-		wait_closed(c);
+		wl_tcp_wait_closed(c, 0.0005);
 		tally_add(&t, c, o->family);
 		close(c);
 	}
@@ -256,7 +240,7 @@ static double one_conn(const struct opts *o, const struct sockaddr_storage *dst,
 	while (read(s, buf, sizeof buf) > 0)
 		;
 	double life = wl_clock_seconds(CLOCK_MONOTONIC) - t0;
-	wait_closed(s);
+	wl_tcp_wait_closed(s, 0.0005);
 	tally_add(t, s, o->family);
 	close(s);
 	return life;

@@ -50,9 +50,9 @@
 #include <unistd.h>
 
 #include "wl_common.h"
+#include "wl_tcp.h"
 
 #define MAX_CHUNK 65536
-#define TCP_STATE_CLOSE 7 /* TCP_CLOSE in include/net/tcp_states.h */
 
 struct opts {
 	bool tcp;
@@ -170,24 +170,6 @@ static unsigned tcp_header_bytes(int family, const struct tcp_info *ti)
 	return ip + 20 + ((ti->tcpi_options & TCPI_OPT_TIMESTAMPS) ? 12 : 0);
 }
 
-/* Waits (at most 200 ms) until the close handshake is over: the socket is
- * in TCP_CLOSE once its FIN was acknowledged and the peer's FIN answered,
- * so TCP_INFO then holds every segment of the connection. */
-static void wait_closed(int s)
-{
-	double limit = wl_clock_seconds(CLOCK_MONOTONIC) + 0.2;
-
-	for (;;) {
-		struct tcp_info ti;
-		socklen_t len = sizeof ti;
-
-		if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 ||
-		    ti.tcpi_state == TCP_STATE_CLOSE || wl_clock_seconds(CLOCK_MONOTONIC) > limit)
-			return;
-		wl_sleep_seconds(0.001);
-	}
-}
-
 static void log_tcp_final(const char *role, int s, int family)
 {
 	struct tcp_info ti;
@@ -263,7 +245,7 @@ static void receiver_main(const struct opts *o, int s, int ready_fd)
 			wl_die(prog, "read");
 		/* our FIN, then a moment for the sender's last ACK to arrive */
 		shutdown(c, SHUT_WR);
-		wait_closed(c);
+		wl_tcp_wait_closed(c, 0.001);
 		/* the packets are of the sender's family, even on a dual-stack
 		 * socket that holds the peer as ::ffff:127.0.0.1 */
 		log_tcp_final("receiver", c, o->family == 4 ? AF_INET : AF_INET6);
@@ -382,7 +364,7 @@ int main(int argc, char **argv)
 		shutdown(s, SHUT_WR);
 		while ((n = read(s, buf, sizeof buf)) > 0)
 			;
-		wait_closed(s);
+		wl_tcp_wait_closed(s, 0.001);
 		log_tcp_final("sender", s, o.family == 4 ? AF_INET : AF_INET6);
 	} else {
 		unsigned h = 8 + (o.family == 4 ? 20 : 40);

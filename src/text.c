@@ -90,6 +90,18 @@ int text_width(const char *s, size_t len, bool utf8)
 	return cells;
 }
 
+size_t text_pad(const char *s, size_t len, int width, bool utf8, char *out, size_t outsize)
+{
+	if (outsize == 0)
+		return 0;
+	size_t n = len < outsize - 1 ? len : outsize - 1;
+	memcpy(out, s, n);
+	for (int w = text_width(s, len, utf8); w < width && n + 1 < outsize; w++)
+		out[n++] = ' ';
+	out[n] = '\0';
+	return n;
+}
+
 int text_fit(const char *s, size_t len, int width, bool utf8, char *out, size_t outsize,
 	     size_t *consumed)
 {

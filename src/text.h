@@ -1,11 +1,12 @@
-/* text.h - putting sanitised UTF-8 into terminal cells.
+/* text.h - putting sanitised UTF-8 into terminal cells (the screen, and
+ * the aligned columns of text reports).
  *
  * Strings reaching the screen are already sanitised (valid UTF-8, no
  * controls). What is left is display width: double-width characters take
  * two cells, combining marks none, and a terminal whose locale is not UTF-8
  * gets plain ASCII. Pure functions, no curses. */
-#ifndef PIDTOP_UI_TEXT_H
-#define PIDTOP_UI_TEXT_H
+#ifndef PIDTOP_TEXT_H
+#define PIDTOP_TEXT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,6 +20,11 @@ bool text_is_safe(const char *s, size_t len);
 
 /* Cells that s[0..len) takes on the screen. */
 int text_width(const char *s, size_t len, bool utf8);
+
+/* Copies s[0..len) into out followed by spaces up to `width` cells (by
+ * text_width), NUL-terminated; a longer s is copied whole (never cut).
+ * Returns the bytes written. */
+size_t text_pad(const char *s, size_t len, int width, bool utf8, char *out, size_t outsize);
 
 /* Copies the longest prefix of s[0..len) that fits in `width` cells into
  * out (NUL-terminated), never splitting a character: a double-width
