@@ -6,6 +6,7 @@
 #
 #   bench/exporter.sh [--seconds S] [-p PROCS] [-t TASKS] [-d PIDTOP_INTERVAL]
 #                     [--out DIR]
+#   PIDTOP_ARGS="--no-net" bench/exporter.sh    # more pidtop options
 #
 # Both exporters run at the same time against the same population; each is
 # scraped once a second (the two scrapes of a second one after the other),
@@ -89,12 +90,13 @@ process_names:
     cmdline:
       - '.+'
 EOC
-"$PIDTOP" --listen="127.0.0.1:$PT_PORT" --group-by=comm -d "$D" 2>"$RUN/pidtop.err" &
+# shellcheck disable=SC2086 # PIDTOP_ARGS is a list of words
+"$PIDTOP" --listen="127.0.0.1:$PT_PORT" --group-by=comm -d "$D" ${PIDTOP_ARGS:-} 2>"$RUN/pidtop.err" &
 PT_PID=$!
 "$PE" -config.path "$RUN/process-exporter.yml" -web.listen-address "127.0.0.1:$PE_PORT" \
 	>"$RUN/process-exporter.log" 2>&1 &
 PE_PID=$!
-say "pidtop:           $PIDTOP --listen=127.0.0.1:$PT_PORT --group-by=comm -d $D"
+say "pidtop:           $PIDTOP --listen=127.0.0.1:$PT_PORT --group-by=comm -d $D ${PIDTOP_ARGS:-}"
 say "process-exporter: $PE -config.path process-exporter.yml (by comm)"
 say "scrapes: one a second each for $SECONDS_RUN s; $(nproc) CPUs; $(uname -r)"
 

@@ -255,7 +255,12 @@ static int sample(struct server *s, struct model *m, struct groupacc *a, char *w
 		  size_t whylen)
 {
 	double t0 = mono_now();
-	if (model_refresh(m) < 0) {
+	int rc = model_refresh(m);
+	if (rc == MODEL_ERR_RECORD) {
+		snprintf(why, whylen, "cannot record: %s", m->record_why);
+		return -1;
+	}
+	if (rc < 0) {
 		snprintf(why, whylen, "cannot read the proc root '%s'", m->cfg.proc_root);
 		return -1;
 	}

@@ -60,6 +60,15 @@ static struct gproc *slot_for(struct gproc *slots, size_t nslots, int32_t tgid)
 	return &slots[i];
 }
 
+static bool same_process(const struct gproc *e, const struct task *t, long hz);
+
+/* An entry of a process the model still holds, or of one that ended not
+ * long ago. */
+static bool entry_current(const struct groupacc *a, const struct gproc *e)
+{
+	return e->seen == a->sample || (e->ended && a->sample - e->seen <= GROUPACC_ENDED_KEEP);
+}
+
 /* Rebuilds the table at a size for n entries; only_seen drops the entries
  * this sample did not see (their processes are gone from the model). */
 static bool rebuild(struct groupacc *a, size_t n, bool only_seen)
@@ -73,7 +82,7 @@ static bool rebuild(struct groupacc *a, size_t n, bool only_seen)
 	size_t count = 0;
 	for (size_t i = 0; i < a->nslots; i++) {
 		struct gproc *e = &a->slots[i];
-		if (!e->used || (only_seen && e->seen != a->sample))
+		if (!e->used || (only_seen && !entry_current(a, e)))
 			continue;
 		*slot_for(slots, nslots, e->tgid) = *e;
 		count++;
@@ -204,6 +213,11 @@ static struct gproc *entry_of(struct groupacc *a, struct model *m, const struct 
 {
 	struct gproc *e = find(a, t->tgid);
 	*is_new = false;
+	if (e && e->approx_start && same_process(e, t, m->clk_tck)) {
+		/* its exit record came first: the same process, now listed */
+		e->approx_start = false;
+		e->start_ticks = t->start_ticks;
+	}
 	if (e && e->start_ticks == t->start_ticks) {
 		if (strncmp(e->comm, task_comm(t), sizeof e->comm - 1) != 0 ||
 		    ((uint32_t)t->tgid + a->sample) % RENAME_PERIOD == 0) {
@@ -252,6 +266,7 @@ static void take_task(struct task *t, void *arg)
 		return;
 	}
 	e->seen = a->sample;
+	e->ended = t->exited_gen != 0;
 	struct group_stats *g = &a->stats[e->group];
 	if (is_new && a->sample > 1)
 		g->started++;
@@ -292,6 +307,7 @@ static bool take_exited(struct walk *w, const struct task *t, bool known_only)
 	struct gproc *e = find(a, t->tgid);
 	if (e && same_process(e, t, w->m->clk_tck)) {
 		credit(a, w->m, e, t);
+		e->ended = true;
 		return true;
 	}
 	if (known_only)
@@ -301,9 +317,23 @@ static bool take_exited(struct walk *w, const struct task *t, bool known_only)
 		w->failed = -1;
 		return true; /* out of memory: not counted, and not tried again */
 	}
-	struct gproc tmp = {.group = (uint32_t)g};
 	a->stats[g].started++;
-	credit(a, w->m, &tmp, t);
+	struct gproc *n = e ? e : insert(a, t->tgid);
+	if (!n) { /* out of memory: counted, not remembered */
+		struct gproc tmp = {.group = (uint32_t)g};
+		credit(a, w->m, &tmp, t);
+		return true;
+	}
+	memset(n, 0, sizeof *n);
+	n->used = true;
+	n->tgid = t->tgid;
+	n->start_ticks = t->start_ticks;
+	n->approx_start = true;
+	n->ended = true;
+	n->group = (uint32_t)g;
+	n->seen = a->sample;
+	snprintf(n->comm, sizeof n->comm, "%s", task_comm(t));
+	credit(a, w->m, n, t);
 	return true;
 }
 
@@ -402,7 +432,7 @@ int groupacc_update(struct groupacc *a, struct model *m)
 	/* drop the entries of processes the model no longer holds */
 	size_t live = 0;
 	for (size_t i = 0; i < a->nslots; i++)
-		live += a->slots[i].used && a->slots[i].seen == a->sample;
+		live += a->slots[i].used && entry_current(a, &a->slots[i]);
 	if (live != a->count && !rebuild(a, live, true))
 		w.failed = -1;
 	if (a->top_k)

@@ -52,6 +52,12 @@ struct group_stats {
 struct gproc {
 	int32_t tgid;
 	bool used;
+	/* known only by its exit record: its start time is in whole seconds */
+	bool approx_start;
+	/* it ended: the entry stays GROUPACC_ENDED_KEEP samples after the
+	 * model lets go of it, in case the model lists the process again (a
+	 * zombie its parent has not reaped, listed anew with all it did) */
+	bool ended;
 	uint32_t group;
 	uint32_t seen;      /* the sample that last saw it */
 	uint32_t top_until; /* exported as a top process until this sample */
@@ -80,6 +86,7 @@ struct groupacc {
 	uint32_t idle_samples;
 };
 
+#define GROUPACC_ENDED_KEEP 64
 #define GROUPACC_TOP_HOLD 10 /* a top process stays exported this many samples */
 /* At most this many groups (and the one below): a new name past it goes to
  * GROUPACC_OTHER, until idle groups are forgotten. */

@@ -420,6 +420,8 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 		return -1;
 	if (o->web_config && !o->listen)
 		return fail(err, errlen, "--web-config needs --listen");
+	if (o->listen && o->replay_path)
+		return fail(err, errlen, "--listen serves live samples: not with -R");
 	return check_combinations(o, err, errlen);
 }
 

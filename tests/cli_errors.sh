@@ -84,6 +84,7 @@ bad '[::1' --listen='[::1:9256'
 bad 'x' --listen=x
 bad nosuchkey -b -n 1 -d 0.2 --group-by=nosuchkey
 bad -1 --listen=9256 --top=-1
+bad -R --listen=9256 -R /dev/null
 bad --web-config -b -n 1 --web-config=/dev/null
 printf 'groups:\n  - name: x\n    comm: "("\n' >"$SCRATCH/bad-groups.yml"
 bad "$SCRATCH/bad-groups.yml" -b -n 1 -d 0.2 --group-file="$SCRATCH/bad-groups.yml"

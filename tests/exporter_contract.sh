@@ -6,7 +6,8 @@
 #  - / links to /metrics, other paths are 404 and other methods 405; a
 #    connection is kept alive across scrapes;
 #  - the number of series is the same with 100 and with 1,000 idle
-#    processes of one name, and the group's process gauge counts them.
+#    processes of one name, and the group's process gauge counts them;
+#  - with -w, every sample the exporter takes is recorded.
 . "$(dirname "$0")/exporter_common.sh"
 
 command -v promtool >/dev/null || integ_skip "promtool is needed (apt-get install prometheus)"
@@ -113,3 +114,11 @@ if [ "$n100" -ne "$n1000" ] || [ "$n100" -lt 20 ]; then
 fi
 echo "ok: contract ($(grep -vc '^#' "$SCRATCH/text.prom") series), $n100 series for 100 and for 1,000 idle processes"
 exp_stop
+
+# record and export: -w records every sample the exporter takes
+PORT2=$(exp_free_port)
+"$PIDTOP" --listen="127.0.0.1:$PORT2" -w "$SCRATCH/exp.rec" -d 0.2 -n 4 2>"$SCRATCH/rec.err" ||
+	{ echo "FAIL: pidtop --listen -w -n 4:"; cat "$SCRATCH/rec.err"; exit 1; }
+"$PIDTOP" -R "$SCRATCH/exp.rec" --info | grep -q '^samples *4,' ||
+	{ echo "FAIL: the recording made with --listen does not hold its 4 samples:"; "$PIDTOP" -R "$SCRATCH/exp.rec" --info; exit 1; }
+echo "ok: --listen -w recorded its 4 samples"

@@ -88,10 +88,30 @@ static void finish(struct groupacc *a)
 	model_teardown();
 }
 
+/* the model's exit rows last one refresh */
 static void next_refresh(struct groupacc *a)
 {
 	assert_int_equal(groupacc_update(a, &m), 0);
 	m.gen++;
+	m.nexited = 0;
+}
+
+/* a task known only by its exit record, this refresh's exited row */
+static struct task *exit_row(int32_t pid, uint64_t start, const char *comm)
+{
+	if (!m.exited)
+		m.exited = calloc(1, sizeof *m.exited);
+	assert_non_null(m.exited);
+	struct task *z = &m.exited[0];
+	memset(z, 0, sizeof *z);
+	z->tid = z->tgid = pid;
+	z->start_ticks = start;
+	z->exit_final = z->in_use = true;
+	z->exited_gen = z->seen_gen = m.gen;
+	z->nsamples = 2;
+	task_set_comm(z, comm);
+	m.nexited = 1;
+	return z;
 }
 
 static void test_counters_never_decrease(void **state)
@@ -122,19 +142,10 @@ static void test_counters_never_decrease(void **state)
 	/* y leaves the table; z lived between two refreshes (exit record only) */
 	task_table_remove(&m.procs, y);
 	proc(10, 1000, "cc", 120);
-	m.exited = calloc(1, sizeof *m.exited);
-	m.nexited = 1;
-	struct task *z = &m.exited[0];
-	z->tid = z->tgid = 12;
-	z->start_ticks = 1500;
-	z->exit_final = z->in_use = true;
-	z->exited_gen = z->seen_gen = m.gen;
-	z->nsamples = 2;
+	struct task *z = exit_row(12, 1500, "cc");
 	z->cur.utime = 5;
 	z->cur.write_bytes = 4096;
-	task_set_comm(z, "cc");
 	next_refresh(&a);
-	m.nexited = 0;
 	assert_int_equal(group_value(&a, "cc", GC_CPU_USER), 195);
 	assert_int_equal(group_value(&a, "cc", GC_WRITE_BYTES), 4096);
 	assert_int_equal(group(&a, "cc")->started, 1);
@@ -147,17 +158,9 @@ static void test_counters_never_decrease(void **state)
 	assert_int_equal(group_value(&a, "cc", GC_WRITE_BYTES), 4096 + 1000);
 	assert_int_equal(group(&a, "cc")->started, 2);
 	w->exited_gen = m.gen; /* vanished: the model could not tie its record to it */
-	m.nexited = 1;
-	memset(z, 0, sizeof *z);
-	z->tid = z->tgid = 13;
-	z->start_ticks = 1563; /* ac_btime: whole seconds */
-	z->exit_final = z->in_use = true;
-	z->exited_gen = z->seen_gen = m.gen;
-	z->nsamples = 2;
+	z = exit_row(13, 1563, "cc"); /* ac_btime: whole seconds */
 	z->cur.write_bytes = 3000;
-	task_set_comm(z, "cc");
 	next_refresh(&a);
-	m.nexited = 0;
 	assert_int_equal(group_value(&a, "cc", GC_WRITE_BYTES), 4096 + 3000);
 	task_table_remove(&m.procs, w);
 
@@ -166,25 +169,50 @@ static void test_counters_never_decrease(void **state)
 	 * record (in whole seconds) are one process */
 	struct task *v = proc(14, 1700, "cc", 0);
 	v->cur.write_bytes = 500;
-	m.nexited = 1;
-	memset(z, 0, sizeof *z);
-	z->tid = z->tgid = 14;
-	z->start_ticks = 1651;
-	z->exit_final = z->in_use = true;
-	z->exited_gen = z->seen_gen = m.gen;
-	z->nsamples = 2;
+	z = exit_row(14, 1651, "cc");
 	z->cur.write_bytes = 2000;
-	task_set_comm(z, "cc");
 	next_refresh(&a);
-	m.nexited = 0;
 	assert_int_equal(group_value(&a, "cc", GC_WRITE_BYTES), 4096 + 3000 + 2000);
 	task_table_remove(&m.procs, v);
+
+	/* u's exit record comes first (a task of its own, start in whole
+	 * seconds); a refresh later the walk lists it, a zombie, with all it
+	 * did since its birth: still one process */
+	z = exit_row(15, 1700, "cc");
+	z->cur.write_bytes = 800;
+	next_refresh(&a);
+	assert_int_equal(group_value(&a, "cc", GC_WRITE_BYTES), 4096 + 3000 + 2000 + 800);
+	struct task *u = proc(15, 1742, "cc", 0);
+	u->cur.write_bytes = 800;
+	u->state = 'Z';
+	next_refresh(&a);
+	assert_int_equal(group_value(&a, "cc", GC_WRITE_BYTES), 4096 + 3000 + 2000 + 800);
+	task_table_remove(&m.procs, u);
+
+	/* q ends with its record; the model lets go of it, and a few refreshes
+	 * later lists its zombie anew, with all it did: still one process */
+	struct task *q = proc(16, 1800, "cc", 0);
+	q->cur.write_bytes = 300;
+	q->exited_gen = m.gen;
+	q->exit_final = true;
+	next_refresh(&a);
+	uint64_t before_q = group_value(&a, "cc", GC_WRITE_BYTES);
+	task_table_remove(&m.procs, q);
+	for (int i = 0; i < 3; i++)
+		next_refresh(&a);
+	q = proc(16, 1800, "cc", 0);
+	q->cur.write_bytes = 300;
+	q->nsamples = 1;
+	q->state = 'Z';
+	next_refresh(&a);
+	assert_int_equal(group_value(&a, "cc", GC_WRITE_BYTES), before_q);
+	task_table_remove(&m.procs, q);
 
 	/* x's pid is reused by a new process: it starts from zero, x's 120 stay */
 	proc(10, 2000, "cc", 3);
 	next_refresh(&a);
 	assert_int_equal(group_value(&a, "cc", GC_CPU_USER), 198);
-	assert_int_equal(group(&a, "cc")->started, 4);
+	assert_int_equal(group(&a, "cc")->started, 6);
 
 	/* it execs: what it did stays in cc, the rest goes to ld */
 	proc(10, 2000, "ld", 10);
@@ -203,18 +231,9 @@ static void test_idle_groups_forgotten(void **state)
 	start(&a, 0);
 	a.idle_samples = 100;
 	proc(1, 1, "keeper", 5); /* alive throughout, idle */
-	m.exited = calloc(1, sizeof *m.exited);
-	m.nexited = 1;
-	struct task *z = &m.exited[0];
-	z->tid = z->tgid = 50;
-	z->start_ticks = 10;
-	z->exit_final = z->in_use = true;
-	z->exited_gen = z->seen_gen = m.gen;
-	z->nsamples = 2;
+	struct task *z = exit_row(50, 10, "spwc17"); /* a name that never comes back */
 	z->cur.utime = 7;
-	task_set_comm(z, "spwc17"); /* a name that never comes back */
 	next_refresh(&a);
-	m.nexited = 0;
 	assert_int_equal(group_value(&a, "spwc17", GC_CPU_USER), 7);
 	size_t before = groupacc_ngroups(&a);
 	for (int i = 0; i < 130; i++) {
