@@ -88,7 +88,7 @@ if not want or part != want:
 print("ok  %d reports between %s and %s" % (len(part), sys.argv[3], sys.argv[4]))
 EOF
 
-echo "== the file: mode 0600, continued, rotated, SIGTERM"
+echo "== the file: mode 0600, continued, rotated (500 samples of this machine pass 64K), SIGTERM"
 mode=$(stat -c %a "$SCRATCH/p.rec")
 [ "$mode" = 600 ] || { echo "FAIL: a recording made with mode $mode"; exit 1; }
 before=$("$PIDTOP" -R "$SCRATCH/p.rec" --info | awk '/^samples/ { print $2 + 0 }')
@@ -96,7 +96,7 @@ before=$("$PIDTOP" -R "$SCRATCH/p.rec" --info | awk '/^samples/ { print $2 + 0 }
 after=$("$PIDTOP" -R "$SCRATCH/p.rec" --info | awk '/^samples/ { print $2 + 0 }')
 [ "$after" -eq $((before + 4)) ] || { echo "FAIL: $before samples, then $after after 4 more"; exit 1; }
 echo "ok  continued: $before then $after samples"
-"$PIDTOP" -w "$SCRATCH/r.rec" --record-max=64K -b -d 0.05 -n 60 >/dev/null || exit 1
+"$PIDTOP" -w "$SCRATCH/r.rec" --record-max=64K -b -d 0.01 -n 500 >/dev/null || exit 1
 [ -s "$SCRATCH/r.rec.1" ] || { echo "FAIL: --record-max=64K made no r.rec.1"; exit 1; }
 for f in r.rec r.rec.1; do
 	size=$(stat -c %s "$SCRATCH/$f")
