@@ -248,6 +248,14 @@ static void read_cmdline(struct model *m, struct task *t, int32_t pid)
 /* /proc/P/io: storage bytes, or "no access" (another user's task). */
 static enum read_result read_io(struct model *m, struct task *t, int32_t dir_pid, int32_t dir_tid)
 {
+	/* /proc/PID/io counts, besides the process's threads, the I/O of the
+	 * children it has reaped (the kernel adds a reaped child's to its
+	 * parent's signal totals, kernel/exit.c wait_task_zombie): a shell's row
+	 * would show its children's bytes again when it reaps them, and they
+	 * have rows of their own. A single-threaded process reads its thread's
+	 * own file, which counts only what it did. */
+	if (!t->is_thread && dir_tid == 0 && t->nthreads <= 1)
+		dir_tid = dir_pid;
 	ssize_t n = read_task_file(m, dir_pid, dir_tid, "io");
 	if (n >= 0) {
 		struct proc_io io;
