@@ -163,6 +163,10 @@ static enum record_base base_of(const struct task *t)
 	static const struct task_counters zero;
 	if (t->delta && memcmp(&t->delta->prev, &zero, sizeof zero) == 0)
 		return RB_ZERO;
+	/* counters all 0 (a child not yet run): zero is its baseline whatever
+	 * came before, and a replay needs no previous sample for it */
+	if (!t->delta && task_counters_equal(&t->cur, &zero))
+		return RB_ZERO;
 	return RB_PREV;
 }
 
