@@ -6,6 +6,7 @@
 #include "record.h"
 #include "replay.h"
 #include "scan.h"
+#include "threadsum.h"
 #include "tsmodel.h"
 
 #include <errno.h>
@@ -473,7 +474,7 @@ static void model_finish(struct model *m)
 	task_table_foreach(&m->procs, sweep_one, &ctx);
 	ctx.table = &m->threads;
 	task_table_foreach(&m->threads, sweep_one, &ctx);
-	scan_sweep_bases(m);
+	threadsum_sweep(m);
 	for (size_t i = 0; i < m->nexited; i++)
 		compute_rates(m, &m->exited[i]);
 }

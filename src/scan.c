@@ -10,6 +10,8 @@
  * A round-robin full read of every task every FULL_PERIOD refreshes keeps
  * what drifts while a task sleeps (RSS under reclaim) honest. */
 #include "scan.h"
+#include "scanpriv.h"
+#include "threadsum.h"
 #include "cgroup.h"
 #include "buf.h"
 #include "clock.h"
@@ -17,12 +19,10 @@
 #include "parse.h"
 #include "sanitize.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,131 +30,15 @@
 
 enum read_result { READ_OK, READ_GONE };
 
-struct linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
-
 static double clock_now(const struct model *m)
 {
 	return m->cfg.fixture_sequence ? m->now_s : clock_mono_s();
-}
-
-static ssize_t read_task_file(struct model *m, int32_t pid, int32_t tid, const char *name)
-{
-	char path[PROCFS_PATH_MAX];
-	procfs_task_path(path, pid, tid, name);
-	return procfs_read(m->pfs.root_fd, path, m->readbuf, sizeof m->readbuf);
 }
 
 static bool is_gone(ssize_t err)
 {
 	/* a task that exits between listing and reading: normal, not an error */
 	return err == -ENOENT || err == -ESRCH;
-}
-
-static int32_t parse_id(const char *s)
-{
-	int64_t v = 0;
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > INT32_MAX)
-			return -1;
-	}
-	return (int32_t)v;
-}
-
-/* ---- thread baselines (process mode) ---- */
-
-static size_t base_home(int32_t tid, size_t nslots)
-{
-	return (size_t)(((uint64_t)(uint32_t)tid * 0x9e3779b97f4a7c15ull) >> 32) & (nslots - 1);
-}
-
-static struct thread_base *base_find(struct thread_bases *b, int32_t tid)
-{
-	if (!b->nslots)
-		return NULL;
-	for (size_t i = base_home(tid, b->nslots);; i = (i + 1) & (b->nslots - 1)) {
-		if (!b->slots[i].used)
-			return NULL;
-		if (b->slots[i].tid == tid)
-			return &b->slots[i];
-	}
-}
-
-static struct thread_base *base_insert(struct thread_bases *b, int32_t tid)
-{
-	if ((b->count + 1) * 2 > b->nslots) {
-		size_t n = b->nslots ? b->nslots * 2 : 1024;
-		struct thread_base *slots = calloc(n, sizeof *slots);
-		if (!slots)
-			return NULL;
-		for (size_t i = 0; i < b->nslots; i++) {
-			if (!b->slots[i].used)
-				continue;
-			size_t j = base_home(b->slots[i].tid, n);
-			while (slots[j].used)
-				j = (j + 1) & (n - 1);
-			slots[j] = b->slots[i];
-		}
-		free(b->slots);
-		b->slots = slots;
-		b->nslots = n;
-	}
-	size_t i = base_home(tid, b->nslots);
-	while (b->slots[i].used)
-		i = (i + 1) & (b->nslots - 1);
-	memset(&b->slots[i], 0, sizeof b->slots[i]);
-	b->slots[i].used = true;
-	b->slots[i].tid = tid;
-	b->count++;
-	return &b->slots[i];
-}
-
-static void base_remove_at(struct thread_bases *b, size_t i)
-{
-	size_t mask = b->nslots - 1, j = i;
-	for (;;) {
-		b->slots[i].used = false;
-		for (;;) {
-			j = (j + 1) & mask;
-			if (!b->slots[j].used)
-				goto done;
-			size_t k = base_home(b->slots[j].tid, b->nslots);
-			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-				continue;
-			break;
-		}
-		b->slots[i] = b->slots[j];
-		i = j;
-	}
-done:
-	b->count--;
-}
-
-void scan_sweep_bases(struct model *m)
-{
-	struct thread_bases *b = &m->bases;
-	for (size_t i = 0; i < b->nslots;) {
-		struct thread_base *e = &b->slots[i];
-		if (e->used) {
-			struct task *p = task_table_find(&m->procs, e->tgid);
-			/* gone with its process, or not listed at its process's last walk */
-			if (!p || p->exited_gen || p->agg_gen > e->gen || m->cfg.threads) {
-				base_remove_at(b, i);
-				continue; /* the shift may have moved another entry here */
-			}
-		}
-		i++;
-	}
 }
 
 /* ---- reading one task ---- */
@@ -256,7 +140,7 @@ static enum read_result read_io(struct model *m, struct task *t, int32_t dir_pid
 	 * own file, which counts only what it did. */
 	if (!t->is_thread && dir_tid == 0 && t->nthreads <= 1)
 		dir_tid = dir_pid;
-	ssize_t n = read_task_file(m, dir_pid, dir_tid, "io");
+	ssize_t n = scan_read_file(m, dir_pid, dir_tid, "io");
 	if (n >= 0) {
 		struct proc_io io;
 		if (parse_proc_io(m->readbuf, (size_t)n, &io) == 0 && io.has_storage) {
@@ -282,7 +166,7 @@ static enum read_result read_rest(struct model *m, struct task *t, int32_t dir_p
 				  const struct proc_schedstat *given_ss, struct proc_status *status_out,
 				  struct proc_schedstat *ss_out)
 {
-	ssize_t n = read_task_file(m, dir_pid, dir_tid, "status");
+	ssize_t n = scan_read_file(m, dir_pid, dir_tid, "status");
 	if (n < 0)
 		return is_gone(n) ? READ_GONE : READ_OK;
 	struct proc_status status;
@@ -298,7 +182,7 @@ static enum read_result read_rest(struct model *m, struct task *t, int32_t dir_p
 	if (given_ss) {
 		*ss_out = *given_ss;
 	} else {
-		n = read_task_file(m, dir_pid, dir_tid, "schedstat");
+		n = scan_read_file(m, dir_pid, dir_tid, "schedstat");
 		if (n < 0 || parse_proc_schedstat(m->readbuf, (size_t)n, ss_out) < 0) {
 			if (is_gone(n))
 				return READ_GONE;
@@ -308,12 +192,6 @@ static enum read_result read_rest(struct model *m, struct task *t, int32_t dir_p
 	}
 	t->have |= TG_SCHEDSTAT;
 	return READ_OK;
-}
-
-static bool same_schedstat(const struct proc_schedstat *a, uint64_t run, uint64_t wait,
-			   uint64_t slices)
-{
-	return a->run_ns == run && a->wait_ns == wait && a->timeslices == slices;
 }
 
 static bool ts_fresh(const struct model *m, const struct task *t)
@@ -427,105 +305,6 @@ static void record_comm(struct model *m, struct task *t, const struct proc_stat 
 		read_cmdline(m, t, pid);
 }
 
-/* Out of memory leaves it unknown: the next sample starts over from it. */
-static void set_main_raw(struct task *p, const struct raw_main *v)
-{
-	if (!p->main_raw)
-		p->main_raw = malloc(sizeof *p->main_raw);
-	if (p->main_raw)
-		*p->main_raw = *v;
-}
-
-/* Sums context switches and run-queue wait over a process's threads, as
- * deltas against each thread's baseline, so threads that come and go do
- * not make the total jump. */
-static void aggregate_threads(struct model *m, struct task *p, bool first)
-{
-	char path[PROCFS_PATH_MAX];
-	procfs_task_path(path, p->tid, 0, "task");
-	int fd = openat(m->pfs.root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	uint64_t d_cswch = 0, d_nvcswch = 0, d_wait = 0, d_run = 0, d_slices = 0;
-	_Alignas(8) char dbuf[8192];
-	for (;;) {
-		long nread = syscall(SYS_getdents64, fd, dbuf, sizeof dbuf);
-		if (nread <= 0)
-			break;
-		for (long off = 0; off < nread;) {
-			struct linux_dirent64 *d = (struct linux_dirent64 *)(dbuf + off);
-			off += d->d_reclen;
-			int32_t tid = parse_id(d->d_name);
-			if (tid <= 0)
-				continue;
-			ssize_t n = read_task_file(m, p->tid, tid, "schedstat");
-			struct proc_schedstat ss;
-			if (n < 0 || parse_proc_schedstat(m->readbuf, (size_t)n, &ss) < 0)
-				continue;
-			struct thread_base *b = base_find(&m->bases, tid);
-			if (b && b->tgid != p->tid)
-				b->tgid = p->tid, b->run_ns = b->wait_ns = b->slices = 0,
-				b->cswch = b->nvcswch = 0;
-			if (b && same_schedstat(&ss, b->run_ns, b->wait_ns, b->slices)) {
-				b->gen = m->gen;
-				continue;
-			}
-			n = read_task_file(m, p->tid, tid, "status");
-			struct proc_status st;
-			if (n < 0 || parse_proc_status(m->readbuf, (size_t)n, &st) < 0 || !st.has_ctxt)
-				continue;
-			bool fresh = !b;
-			if (!b) {
-				b = base_insert(&m->bases, tid);
-				if (!b)
-					continue;
-				b->tgid = p->tid;
-			}
-#define DELTA(now, base) ((now) >= (base) ? (now) - (base) : (now))
-			if (fresh && !first && tid == p->tid && p->main_raw) {
-				/* the main thread of a formerly single-threaded process */
-				b->cswch = p->main_raw->cswch, b->nvcswch = p->main_raw->nvcswch;
-				b->wait_ns = p->main_raw->wait_ns, b->run_ns = p->main_raw->run_ns;
-				b->slices = p->main_raw->slices;
-			}
-			d_cswch += DELTA(st.voluntary_ctxt_switches, b->cswch);
-			d_nvcswch += DELTA(st.nonvoluntary_ctxt_switches, b->nvcswch);
-			d_wait += DELTA(ss.wait_ns, b->wait_ns);
-			d_run += DELTA(ss.run_ns, b->run_ns);
-			d_slices += DELTA(ss.timeslices, b->slices);
-#undef DELTA
-			b->cswch = st.voluntary_ctxt_switches;
-			b->nvcswch = st.nonvoluntary_ctxt_switches;
-			b->wait_ns = ss.wait_ns;
-			b->run_ns = ss.run_ns;
-			b->slices = ss.timeslices;
-			b->gen = m->gen;
-			if (tid == p->tid) {
-				struct raw_main now_raw = {
-					.cswch = b->cswch,
-					.nvcswch = b->nvcswch,
-					.wait_ns = b->wait_ns,
-					.run_ns = b->run_ns,
-					.slices = b->slices,
-				};
-				set_main_raw(p, &now_raw);
-			}
-		}
-	}
-	close(fd);
-	p->agg_gen = m->gen;
-	const struct task_counters *pv = task_prev(p); /* may be cur itself: each field read once */
-	p->cur.cswch = pv->cswch + d_cswch;
-	p->cur.nvcswch = pv->nvcswch + d_nvcswch;
-	p->cur.wait_ns = pv->wait_ns + d_wait;
-	p->cur.run_ns = pv->run_ns + d_run;
-	p->cur.slices = pv->slices + d_slices;
-	if (first)
-		p->cur.cswch = d_cswch, p->cur.nvcswch = d_nvcswch, p->cur.wait_ns = d_wait,
-		p->cur.run_ns = d_run, p->cur.slices = d_slices;
-	p->have |= TG_STATUS | TG_SCHEDSTAT;
-}
-
 /* Process rows with taskstats: the TGID reply is the probe and gives
  * process-wide run time, wait and context switches; files give the rest. */
 static enum read_result sample_process_ts(struct model *m, struct task *p)
@@ -536,7 +315,7 @@ static enum read_result sample_process_ts(struct model *m, struct task *p)
 		mark_idle(m, p, clock_now(m));
 		return READ_OK;
 	}
-	ssize_t n = read_task_file(m, pid, 0, "stat");
+	ssize_t n = scan_read_file(m, pid, 0, "stat");
 	if (n < 0)
 		return is_gone(n) ? READ_GONE : READ_OK;
 	struct proc_stat st;
@@ -553,7 +332,7 @@ static enum read_result sample_process_ts(struct model *m, struct task *p)
 		keep_ts_counters(p);
 	/* the uid changes only by a setuid the task runs: re-read it now and then */
 	if (first || p->full_gen + FULL_PERIOD <= m->gen) {
-		n = read_task_file(m, pid, 0, "status");
+		n = scan_read_file(m, pid, 0, "status");
 		struct proc_status status;
 		if (n >= 0 && parse_proc_status(m->readbuf, (size_t)n, &status) == 0 &&
 		    status.has_uid)
@@ -577,20 +356,20 @@ static enum read_result sample_process(struct model *m, struct task *p)
 		return sample_process_ts(m, p);
 	if (!full_read_due(m, p)) {
 		if (p->nthreads <= 1) {
-			n = read_task_file(m, pid, 0, "schedstat");
+			n = scan_read_file(m, pid, 0, "schedstat");
 			if (n < 0)
 				return is_gone(n) ? READ_GONE : READ_OK;
 			if (parse_proc_schedstat(m->readbuf, (size_t)n, &ss) == 0) {
 				have_ss = true;
 				if (p->main_raw &&
-				    same_schedstat(&ss, p->main_raw->run_ns, p->main_raw->wait_ns,
+				    threadsum_same_schedstat(&ss, p->main_raw->run_ns, p->main_raw->wait_ns,
 						   p->main_raw->slices)) {
 					mark_idle(m, p, clock_now(m));
 					return READ_OK;
 				}
 			}
 		} else {
-			n = read_task_file(m, pid, 0, "stat");
+			n = scan_read_file(m, pid, 0, "stat");
 			if (n < 0)
 				return is_gone(n) ? READ_GONE : READ_OK;
 			if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
@@ -609,7 +388,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
 	}
 
 	if (!have_st) {
-		n = read_task_file(m, pid, 0, "stat");
+		n = scan_read_file(m, pid, 0, "stat");
 		if (n < 0)
 			return is_gone(n) ? READ_GONE : READ_OK;
 		if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
@@ -621,7 +400,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
 	bool ran = first || st.utime != p->cur.utime || st.stime != p->cur.stime ||
 		   st.minflt != p->cur.minflt || st.majflt != p->cur.majflt ||
 		   (have_ss && p->main_raw &&
-		    !same_schedstat(&ss, p->main_raw->run_ns, p->main_raw->wait_ns, p->main_raw->slices));
+		    !threadsum_same_schedstat(&ss, p->main_raw->run_ns, p->main_raw->wait_ns, p->main_raw->slices));
 	shift_sample(m, p, now, true);
 	apply_stat(m, p, &st);
 	record_comm(m, p, &st, pid, true);
@@ -636,7 +415,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
 
 	if (p->nthreads > 1) {
 		if (ran || !p->main_raw)
-			aggregate_threads(m, p, first);
+			threadsum_aggregate(m, p, first);
 		else {
 			const struct task_counters *pv = task_prev(p);
 			p->cur.cswch = pv->cswch, p->cur.nvcswch = pv->nvcswch;
@@ -665,7 +444,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
 			ADV(slices);
 #undef ADV
 		}
-		set_main_raw(p, &now_raw);
+		threadsum_set_main_raw(p, &now_raw);
 		p->have |= TG_STATUS;
 	}
 	p->full_gen = m->gen;
@@ -676,7 +455,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
  * could not be read (kept as it was), -1 when the thread is gone. */
 static int read_thread_stat(struct model *m, struct task *t, int32_t pid)
 {
-	ssize_t n = read_task_file(m, pid, t->tid, "stat");
+	ssize_t n = scan_read_file(m, pid, t->tid, "stat");
 	if (n < 0)
 		return is_gone(n) ? -1 : 0;
 	struct proc_stat st;
@@ -721,12 +500,12 @@ static enum read_result sample_thread(struct model *m, struct task *t, int32_t p
 	if (ts_fresh(m, t) || t->ts_source)
 		return sample_thread_ts(m, t, pid);
 	if (!full_read_due(m, t)) {
-		n = read_task_file(m, pid, tid, "schedstat");
+		n = scan_read_file(m, pid, tid, "schedstat");
 		if (n < 0)
 			return is_gone(n) ? READ_GONE : READ_OK;
 		if (parse_proc_schedstat(m->readbuf, (size_t)n, &ss) == 0) {
 			have_ss = true;
-			if (same_schedstat(&ss, t->cur.run_ns, t->cur.wait_ns, t->cur.slices)) {
+			if (threadsum_same_schedstat(&ss, t->cur.run_ns, t->cur.wait_ns, t->cur.slices)) {
 				mark_idle(m, t, clock_now(m));
 				return READ_OK;
 			}
@@ -758,7 +537,7 @@ static enum read_result sample_process_identity(struct model *m, struct task *p)
 {
 	if (p->nsamples && !m->cfg.full_scan && p->sample_gen + 1 == m->gen)
 		return READ_OK;
-	ssize_t n = read_task_file(m, p->tid, 0, "stat");
+	ssize_t n = scan_read_file(m, p->tid, 0, "stat");
 	if (n < 0)
 		return is_gone(n) ? READ_GONE : READ_OK;
 	struct proc_stat st;
@@ -768,7 +547,7 @@ static enum read_result sample_process_identity(struct model *m, struct task *p)
 	shift_sample(m, p, clock_now(m), true);
 	apply_stat(m, p, &st);
 	record_comm(m, p, &st, p->tid, true);
-	n = read_task_file(m, p->tid, 0, "status");
+	n = scan_read_file(m, p->tid, 0, "status");
 	struct proc_status status;
 	if (n >= 0 && parse_proc_status(m->readbuf, (size_t)n, &status) == 0 && status.has_uid)
 		p->uid = status.uid_real;
@@ -839,110 +618,6 @@ static void count_state(struct system_stats *st, char state)
 	}
 }
 
-static struct task *lookup_or_add(struct task_table *table, int32_t tid, bool *is_new)
-{
-	struct task *t = task_table_find(table, tid);
-	*is_new = !t;
-	if (!t)
-		t = task_table_insert(table, tid);
-	return t;
-}
-
-static bool list_push(struct task_list *l, struct task *t)
-{
-	struct task **v = array_grow(l->v, &l->cap, l->n + 1, sizeof *v, 1024);
-	if (!v)
-		return false;
-	l->v = v;
-	t->list_index = (uint32_t)l->n;
-	l->v[l->n++] = t;
-	return true;
-}
-
-/* Lists /proc/P/task into m->listed_threads; returns the thread count. */
-static int32_t list_threads_of(struct model *m, struct task *p)
-{
-	char path[PROCFS_PATH_MAX];
-	procfs_task_path(path, p->tid, 0, "task");
-	int fd = openat(m->pfs.root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	int32_t nthreads = 0;
-	for (;;) {
-		long nread = syscall(SYS_getdents64, fd, m->taskdirbuf, sizeof m->taskdirbuf);
-		if (nread <= 0)
-			break;
-		for (long off = 0; off < nread;) {
-			struct linux_dirent64 *d = (struct linux_dirent64 *)(m->taskdirbuf + off);
-			off += d->d_reclen;
-			int32_t tid = parse_id(d->d_name);
-			if (tid <= 0)
-				continue;
-			bool is_new;
-			struct task *t = lookup_or_add(&m->threads, tid, &is_new);
-			if (!t)
-				continue;
-			if (!is_new && t->tgid != p->tid)
-				task_reset(t, &m->deltas); /* the tid now belongs to another process */
-			t->is_thread = true;
-			t->tgid = p->tid;
-			t->process = p;
-			t->listed_new = is_new;
-			if (!list_push(&m->listed_threads, t)) {
-				if (is_new)
-					task_table_remove(&m->threads, t);
-				continue;
-			}
-			nthreads++;
-		}
-	}
-	close(fd);
-	return nthreads;
-}
-
-/* Phase 1: list the processes (and threads) without reading any file. */
-static int list_all(struct model *m)
-{
-	m->listed.n = 0;
-	m->listed_threads.n = 0;
-	int root = m->pfs.root_fd;
-	if (lseek(root, 0, SEEK_SET) < 0)
-		return -1;
-	for (;;) {
-		long nread = syscall(SYS_getdents64, root, m->dirbuf, sizeof m->dirbuf);
-		if (nread < 0)
-			return -1;
-		if (nread == 0)
-			break;
-		for (long off = 0; off < nread;) {
-			struct linux_dirent64 *d = (struct linux_dirent64 *)(m->dirbuf + off);
-			off += d->d_reclen;
-			if (d->d_type != DT_DIR && d->d_type != DT_UNKNOWN)
-				continue;
-			int32_t pid = parse_id(d->d_name);
-			if (pid <= 0)
-				continue;
-			bool is_new;
-			struct task *p = lookup_or_add(&m->procs, pid, &is_new);
-			if (!p)
-				continue;
-			p->tgid = pid;
-			p->listed_new = is_new;
-			if (!list_push(&m->listed, p)) {
-				if (is_new)
-					task_table_remove(&m->procs, p);
-				continue;
-			}
-			if (m->cfg.threads) {
-				int32_t n = list_threads_of(m, p);
-				if (n > 0)
-					p->nthreads = n;
-			}
-		}
-	}
-	return 0;
-}
-
 /* A task whose exit record was taken is dead, though its zombie stays
  * listed until its parent reaps it. It must not be sampled again: its
  * files hold figures the record already counted, against baselines (the
@@ -954,7 +629,7 @@ static bool ended_already(struct model *m, const struct task *t, int32_t pid, in
 {
 	if (!t->exit_final)
 		return false;
-	ssize_t n = read_task_file(m, pid, tid, "stat");
+	ssize_t n = scan_read_file(m, pid, tid, "stat");
 	struct proc_stat st;
 	if (n < 0 || parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 		return true;
@@ -1044,7 +719,7 @@ static void sample_listed(struct model *m)
 int scan_all(struct model *m)
 {
 	memset(&m->sys.stats.tasks, 0, sizeof m->sys.stats.tasks);
-	if (list_all(m) < 0)
+	if (scan_list_all(m) < 0)
 		return -1;
 	tsmodel_begin_query(m);
 	sample_listed(m);

@@ -7,7 +7,5 @@
 /* Samples every task listed under the proc root; tasks not listed keep
  * their old seen_gen. Returns -1 when the root cannot be listed. */
 int scan_all(struct model *m);
-/* Drops thread baselines of threads and processes that are gone. */
-void scan_sweep_bases(struct model *m);
 
 #endif

@@ -1,0 +1,204 @@
+/* threadsum.c - a process's context switches and run-queue wait summed
+ * over its threads (its own status and schedstat cover the main thread
+ * only), against per-thread baselines so threads that come and go do not
+ * make the total jump */
+#include "threadsum.h"
+#include "scanpriv.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* ---- the baselines, an open-addressing table by tid ---- */
+
+static size_t base_home(int32_t tid, size_t nslots)
+{
+	return (size_t)(((uint64_t)(uint32_t)tid * 0x9e3779b97f4a7c15ull) >> 32) & (nslots - 1);
+}
+
+static struct thread_base *base_find(struct thread_bases *b, int32_t tid)
+{
+	if (!b->nslots)
+		return NULL;
+	for (size_t i = base_home(tid, b->nslots);; i = (i + 1) & (b->nslots - 1)) {
+		if (!b->slots[i].used)
+			return NULL;
+		if (b->slots[i].tid == tid)
+			return &b->slots[i];
+	}
+}
+
+static struct thread_base *base_insert(struct thread_bases *b, int32_t tid)
+{
+	if ((b->count + 1) * 2 > b->nslots) {
+		size_t n = b->nslots ? b->nslots * 2 : 1024;
+		struct thread_base *slots = calloc(n, sizeof *slots);
+		if (!slots)
+			return NULL;
+		for (size_t i = 0; i < b->nslots; i++) {
+			if (!b->slots[i].used)
+				continue;
+			size_t j = base_home(b->slots[i].tid, n);
+			while (slots[j].used)
+				j = (j + 1) & (n - 1);
+			slots[j] = b->slots[i];
+		}
+		free(b->slots);
+		b->slots = slots;
+		b->nslots = n;
+	}
+	size_t i = base_home(tid, b->nslots);
+	while (b->slots[i].used)
+		i = (i + 1) & (b->nslots - 1);
+	memset(&b->slots[i], 0, sizeof b->slots[i]);
+	b->slots[i].used = true;
+	b->slots[i].tid = tid;
+	b->count++;
+	return &b->slots[i];
+}
+
+static void base_remove_at(struct thread_bases *b, size_t i)
+{
+	size_t mask = b->nslots - 1, j = i;
+	for (;;) {
+		b->slots[i].used = false;
+		for (;;) {
+			j = (j + 1) & mask;
+			if (!b->slots[j].used)
+				goto done;
+			size_t k = base_home(b->slots[j].tid, b->nslots);
+			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+				continue;
+			break;
+		}
+		b->slots[i] = b->slots[j];
+		i = j;
+	}
+done:
+	b->count--;
+}
+
+void threadsum_sweep(struct model *m)
+{
+	struct thread_bases *b = &m->bases;
+	for (size_t i = 0; i < b->nslots;) {
+		struct thread_base *e = &b->slots[i];
+		if (e->used) {
+			struct task *p = task_table_find(&m->procs, e->tgid);
+			/* gone with its process, or not listed at its process's last walk */
+			if (!p || p->exited_gen || p->agg_gen > e->gen || m->cfg.threads) {
+				base_remove_at(b, i);
+				continue; /* the shift may have moved another entry here */
+			}
+		}
+		i++;
+	}
+}
+
+bool threadsum_same_schedstat(const struct proc_schedstat *a, uint64_t run, uint64_t wait,
+			   uint64_t slices)
+{
+	return a->run_ns == run && a->wait_ns == wait && a->timeslices == slices;
+}
+
+/* Out of memory leaves it unknown: the next sample starts over from it. */
+void threadsum_set_main_raw(struct task *p, const struct raw_main *v)
+{
+	if (!p->main_raw)
+		p->main_raw = malloc(sizeof *p->main_raw);
+	if (p->main_raw)
+		*p->main_raw = *v;
+}
+
+/* Sums context switches and run-queue wait over a process's threads, as
+ * deltas against each thread's baseline, so threads that come and go do
+ * not make the total jump. */
+void threadsum_aggregate(struct model *m, struct task *p, bool first)
+{
+	char path[PROCFS_PATH_MAX];
+	procfs_task_path(path, p->tid, 0, "task");
+	int fd = openat(m->pfs.root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	uint64_t d_cswch = 0, d_nvcswch = 0, d_wait = 0, d_run = 0, d_slices = 0;
+	_Alignas(8) char dbuf[8192];
+	for (;;) {
+		long nread = syscall(SYS_getdents64, fd, dbuf, sizeof dbuf);
+		if (nread <= 0)
+			break;
+		for (long off = 0; off < nread;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(dbuf + off);
+			off += d->d_reclen;
+			int32_t tid = scan_parse_id(d->d_name);
+			if (tid <= 0)
+				continue;
+			ssize_t n = scan_read_file(m, p->tid, tid, "schedstat");
+			struct proc_schedstat ss;
+			if (n < 0 || parse_proc_schedstat(m->readbuf, (size_t)n, &ss) < 0)
+				continue;
+			struct thread_base *b = base_find(&m->bases, tid);
+			if (b && b->tgid != p->tid)
+				b->tgid = p->tid, b->run_ns = b->wait_ns = b->slices = 0,
+				b->cswch = b->nvcswch = 0;
+			if (b && threadsum_same_schedstat(&ss, b->run_ns, b->wait_ns, b->slices)) {
+				b->gen = m->gen;
+				continue;
+			}
+			n = scan_read_file(m, p->tid, tid, "status");
+			struct proc_status st;
+			if (n < 0 || parse_proc_status(m->readbuf, (size_t)n, &st) < 0 || !st.has_ctxt)
+				continue;
+			bool fresh = !b;
+			if (!b) {
+				b = base_insert(&m->bases, tid);
+				if (!b)
+					continue;
+				b->tgid = p->tid;
+			}
+#define DELTA(now, base) ((now) >= (base) ? (now) - (base) : (now))
+			if (fresh && !first && tid == p->tid && p->main_raw) {
+				/* the main thread of a formerly single-threaded process */
+				b->cswch = p->main_raw->cswch, b->nvcswch = p->main_raw->nvcswch;
+				b->wait_ns = p->main_raw->wait_ns, b->run_ns = p->main_raw->run_ns;
+				b->slices = p->main_raw->slices;
+			}
+			d_cswch += DELTA(st.voluntary_ctxt_switches, b->cswch);
+			d_nvcswch += DELTA(st.nonvoluntary_ctxt_switches, b->nvcswch);
+			d_wait += DELTA(ss.wait_ns, b->wait_ns);
+			d_run += DELTA(ss.run_ns, b->run_ns);
+			d_slices += DELTA(ss.timeslices, b->slices);
+#undef DELTA
+			b->cswch = st.voluntary_ctxt_switches;
+			b->nvcswch = st.nonvoluntary_ctxt_switches;
+			b->wait_ns = ss.wait_ns;
+			b->run_ns = ss.run_ns;
+			b->slices = ss.timeslices;
+			b->gen = m->gen;
+			if (tid == p->tid) {
+				struct raw_main now_raw = {
+					.cswch = b->cswch,
+					.nvcswch = b->nvcswch,
+					.wait_ns = b->wait_ns,
+					.run_ns = b->run_ns,
+					.slices = b->slices,
+				};
+				threadsum_set_main_raw(p, &now_raw);
+			}
+		}
+	}
+	close(fd);
+	p->agg_gen = m->gen;
+	const struct task_counters *pv = task_prev(p); /* may be cur itself: each field read once */
+	p->cur.cswch = pv->cswch + d_cswch;
+	p->cur.nvcswch = pv->nvcswch + d_nvcswch;
+	p->cur.wait_ns = pv->wait_ns + d_wait;
+	p->cur.run_ns = pv->run_ns + d_run;
+	p->cur.slices = pv->slices + d_slices;
+	if (first)
+		p->cur.cswch = d_cswch, p->cur.nvcswch = d_nvcswch, p->cur.wait_ns = d_wait,
+		p->cur.run_ns = d_run, p->cur.slices = d_slices;
+	p->have |= TG_STATUS | TG_SCHEDSTAT;
+}
+
