@@ -74,13 +74,7 @@ static void credit_net(struct model *m, struct task *t)
 	bool moved = netcap_pid_interval(m->net, t->tgid, &c);
 	struct task_net iv = {c.tx_bytes, c.tx_pkts, c.rx_bytes, c.rx_pkts};
 	t->have |= TG_NET;
-	/* -a: what moved after the first sample (taken earlier in this refresh) */
-	if (t->first && t->first->gen != m->gen) {
-		t->first->net.tx_bytes += iv.tx_bytes;
-		t->first->net.tx_pkts += iv.tx_pkts;
-		t->first->net.rx_bytes += iv.rx_bytes;
-		t->first->net.rx_pkts += iv.rx_pkts;
-	}
+	model_first_add_net(m, t, &iv);
 	if (!moved || t->nsamples < 2) {
 		/* a first sample has no rate: what came before it is not counted */
 		if (t->delta)
@@ -651,6 +645,28 @@ struct task_table *model_rows_table(struct model *m)
 const char *model_user_name(struct model *m, uint32_t uid)
 {
 	return users_name(&m->users, uid);
+}
+
+void model_first_add_net(const struct model *m, struct task *t, const struct task_net *iv)
+{
+	/* what moved after the first sample (taken earlier in this refresh) */
+	if (!t->first || t->first->gen == m->gen)
+		return;
+	t->first->net.tx_bytes += iv->tx_bytes;
+	t->first->net.tx_pkts += iv->tx_pkts;
+	t->first->net.rx_bytes += iv->rx_bytes;
+	t->first->net.rx_pkts += iv->rx_pkts;
+}
+
+bool model_started_after(const struct model *m, const struct task *t, double uptime_s)
+{
+	return uptime_s > 0 && m->clk_tck > 0 &&
+	       (double)t->start_ticks >= uptime_s * (double)m->clk_tck - 1.0;
+}
+
+bool model_born_since_prev(const struct model *m, const struct task *t)
+{
+	return m->gen > 1 && model_started_after(m, t, m->prev_uptime_s);
 }
 
 bool task_is_kernel_thread(const struct task *t)

@@ -162,8 +162,19 @@ void model_set_threads(struct model *m, bool threads);
 struct task_table *model_rows_table(struct model *m);
 const char *model_user_name(struct model *m, uint32_t uid);
 bool task_is_kernel_thread(const struct task *t);
+/* Whether t started at or after the proc tree's uptime uptime_s (start
+ * times are boot-clock ticks, the uptime the same clock in seconds; the
+ * comparison errs towards "after" by at most a tick). */
+bool model_started_after(const struct model *m, const struct task *t, double uptime_s);
+/* Whether t was born since the previous refresh began: the birth rule's
+ * test (scan.c), and the screen's mark of a new task. A task a tick older
+ * was listed by the previous walk, so it is no longer new; the first
+ * refresh has no previous one. */
+bool model_born_since_prev(const struct model *m, const struct task *t);
 /* -a: takes the task's current sample as the base of its totals (born:
  * zero, at the previous refresh, as it was born after it). For sources. */
 void model_take_first(struct model *m, struct task *t, bool born);
+/* -a: adds the interval's traffic to t's totals since its first sample. */
+void model_first_add_net(const struct model *m, struct task *t, const struct task_net *iv);
 
 #endif

@@ -129,11 +129,16 @@ static void put_f(struct rec_value *v, double x)
 	v->present = true;
 }
 
-static void put_s(struct rec_value *v, const char *s)
+static void put_sn(struct rec_value *v, const char *s, size_t len)
 {
 	v->str = s ? s : "";
-	v->str_len = s ? (uint32_t)strlen(s) : 0;
+	v->str_len = s ? (uint32_t)len : 0;
 	v->present = s != NULL;
+}
+
+static void put_s(struct rec_value *v, const char *s)
+{
+	put_sn(v, s, s ? strlen(s) : 0);
 }
 
 void record_put_cpu_times(struct rec_value *v, const struct cpu_times *c)
@@ -224,7 +229,7 @@ static void task_values(struct recorder *r, const struct model *m, const struct 
 	put_i(&v[RF_TS_T_US], t_off(t->cur_ts_t, sample_us, moved));
 	put_i(&v[RF_PREV_TS_T_US], t_off(t->prev_ts_t, sample_us, moved));
 	put_s(&v[RF_COMM], task_comm(t));
-	put_s(&v[RF_CMDLINE], r->no_cmdline ? NULL : t->cmdline);
+	put_sn(&v[RF_CMDLINE], r->no_cmdline ? NULL : t->cmdline, t->cmdline_len);
 	put_s(&v[RF_CGROUP], t->cgroup);
 	put_i(&v[RF_OOM_SCORE], t->oom_score);
 	put_u(&v[RF_IOPRIO], t->ioprio);

@@ -285,12 +285,7 @@ static void set_sample(struct model *m, struct task *t, const struct rec_value *
 	t->prev_ts_t = moved ? t_at(sample_us, &v[RF_PREV_TS_T_US]) : prev_now;
 	if (m->cfg.accumulated && (base != RB_PREV || !t->first))
 		model_take_first(m, t, base == RB_ZERO);
-	else if (t->first && t->first->gen != m->gen) {
-		t->first->net.tx_bytes += net.tx_bytes;
-		t->first->net.tx_pkts += net.tx_pkts;
-		t->first->net.rx_bytes += net.rx_bytes;
-		t->first->net.rx_pkts += net.rx_pkts;
-	}
+	model_first_add_net(m, t, &net);
 }
 
 /* One row of procs or threads into table. */

@@ -556,19 +556,9 @@ static enum read_result sample_process_identity(struct model *m, struct task *p)
 
 /* The birth rule. A task's first sample has no rate when the task was
  * already running at pidtop's previous sample: its counters then hold an
- * unknown past. A task born after the previous refresh began has a known
- * baseline, zero at its birth, so everything it did is this interval's.
- * Start times are boot-clock ticks, the proc tree's uptime the same clock
- * in seconds: the comparison errs towards "born after" by at most a tick,
- * and a task that old was listed by the previous walk, so it is no longer
- * new. The first refresh has no previous one: nothing is born after it. */
-static bool born_since_prev(const struct model *m, const struct task *t)
-{
-	if (m->gen < 2 || !(m->prev_uptime_s > 0))
-		return false;
-	double prev_ticks = m->prev_uptime_s * (double)m->clk_tck;
-	return (double)t->start_ticks >= prev_ticks - 1.0;
-}
+ * unknown past. A task born after the previous refresh began
+ * (model_born_since_prev) has a known baseline, zero at its birth, so
+ * everything it did is this interval's. */
 
 /* Gives a task born in this interval its zero baseline: prev counters 0,
  * taken one interval before its sample, so its rate is amount / interval
@@ -589,7 +579,7 @@ static void finish_sample(struct model *m, struct task *t)
 {
 	if (t->nsamples && t->sample_gen + 1 != m->gen)
 		t->nsamples = 0; /* missed refreshes (mode switch): no rate across the gap */
-	bool born = t->nsamples == 0 && born_since_prev(m, t);
+	bool born = t->nsamples == 0 && model_born_since_prev(m, t);
 	t->seen_gen = m->gen;
 	t->sample_gen = m->gen;
 	t->exited_gen = 0;

@@ -303,8 +303,7 @@ static void finish_known(struct model *m, struct task *t, const struct taskstats
 	 * lived between two samples. A task that ran on since is right to a
 	 * tick, and ticks would err more. */
 	if (s->has_basic && s->scope == TASKSTATS_SCOPE_TASK && s->etime_us < SHORT_LIFE_US &&
-	    m->first_uptime_s > 0 &&
-	    (double)t->start_ticks / (double)m->clk_tck >= m->first_uptime_s) {
+	    model_started_after(m, t, m->first_uptime_s)) {
 		uint64_t ticks = short_life_run_ns(s);
 		if (t->cur.run_ns < ticks / 2)
 			t->cur.run_ns = ticks;

@@ -54,9 +54,7 @@ static void get_cell(struct ui *ui, const struct column *col, const struct task 
  * ended shows as such for its last refreshes. */
 static bool just_born(const struct ui *ui, const struct task *t)
 {
-	const struct model *m = ui->m;
-	return m->gen > 1 && m->clk_tck > 0 && m->prev_uptime_s > 0 &&
-	       (double)t->start_ticks / (double)m->clk_tck > m->prev_uptime_s;
+	return model_born_since_prev(ui->m, t);
 }
 
 /* The look of a whole row (ended, tagged, new), or R_COUNT for none:
