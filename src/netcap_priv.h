@@ -1,0 +1,154 @@
+/* netcap_priv.h - struct netcap, its pages and rows, and the functions
+ * shared by netcap.c (capture thread, open / close, refresh and the
+ * published snapshot) and netresolve.c (resolver side and resolver
+ * thread). Not part of netcap.h's contract: see netcap.c for the threads
+ * and locks. */
+#ifndef PIDTOP_NETCAP_PRIV_H
+#define PIDTOP_NETCAP_PRIV_H
+
+#include "netcap.h"
+#include "capfilter.h"
+#include "flowtable.h"
+#include "sockmap.h"
+
+#include <pcap/pcap.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define RECENT_SLOTS 4096          /* capture-side memory of flows already announced */
+#define RETRY_FAILED_NS (5000 * 1000000ULL)
+#define CONN_IDLE_NS (60000 * 1000000ULL)
+#define PID_IDLE_NS (30000 * 1000000ULL)
+#define SEEN_TTL_NS (10000 * 1000000ULL) /* an owner named by tcpevents waits this long for bytes */
+#define LOCALADDR_TTL_NS (1000 * 1000000ULL)
+#define QUICK_ROWS 8           /* queued rows looked up one by one before a dump */
+#define SYN_SLOTS 256          /* connection openings announced per drain; more wait for the ring */
+/* include/net/tcp_states.h */
+#define TCP_STATE_CLOSE 7
+#define TCP_STATE_LISTEN 10
+
+enum row_status { ROW_PENDING = 0, ROW_OK, ROW_FAILED };
+
+struct page {
+	struct flowtable flows; /* struct flowtable_counts per src -> dst flow */
+	struct netcap_unattributed unattr;
+	uint64_t malformed;
+	/* connections the SYN watcher saw open, as local legs to resolve at
+	 * once: their bytes arrive later through the main ring */
+	struct flow_key syn[SYN_SLOTS];
+	size_t nsyn;
+};
+
+/* Resolver-side state of one local conversation (a netcap_conn plus the
+ * bytes waiting for an owner). */
+struct row {
+	struct netcap_conn conn;
+	struct netcap_counters pending;
+	struct netcap_counters published; /* conn.c + pending at the last publish */
+	uint64_t first_ns, last_ns, last_try_ns;
+	uint8_t status;
+	bool queued;      /* in the pending list */
+	bool quick_tried; /* asked of the kernel one by one since queued */
+};
+
+struct seen_owner {
+	int32_t pid;
+	uint64_t t_ns;
+};
+
+struct pid_total {
+	int32_t pid;
+	uint64_t last_ns;
+	struct netcap_counters c;
+	/* the totals at the last publish and at the one before: a snapshot's
+	 * interval is the difference (a new pid starts from zeros) */
+	struct netcap_counters published, before;
+};
+
+/* Why a SYN watcher. The main ring is a TPACKET_V3 ring whose blocks reach
+ * us when full or after NETCAP_TIMEOUT_MS, so a connection can be seen
+ * only up to that long after it opened. A curl run to a local server opens,
+ * moves 100 KB and closes in 1.5 to 5 ms, and its process exits a few ms
+ * later: by the time its first packet was drained, its socket was gone from
+ * sock_diag and its pid from /proc, and all its bytes went unattributed.
+ * A second capture in immediate mode (libpcap then uses TPACKET_V2, one
+ * wake-up per packet) with a kernel filter that passes only SYNs costs one
+ * wake-up per new connection, and lets the resolver look the socket and
+ * its process up while they still exist. It counts nothing: the bytes,
+ * SYN included, are counted from the main ring only. */
+struct netcap {
+	struct capfilter cf; /* -i and -f */
+	pcap_t *pcap;
+	pcap_t *syn_pcap; /* NULL when it could not be opened: attribution is slower, not wrong */
+	int dlt, syn_dlt;
+	int stop_fd; /* eventfd: wakes the capture thread's poll on close */
+	pthread_t cap_thread, res_thread;
+	bool cap_started, res_started;
+
+	/* capture side */
+	pthread_mutex_t page_mu;
+	struct page pages[2];
+	struct page *active; /* written by the capture thread */
+	uint64_t recent[RECENT_SLOTS];
+	struct flowtable_fragcache frags;
+	uint64_t recent_seed;
+	volatile int cap_failed; /* set once by the capture thread */
+	char cap_why[PCAP_ERRBUF_SIZE + 64];
+
+	/* wake-up */
+	pthread_mutex_t wake_mu;
+	pthread_cond_t wake_cv;
+	bool wake, stopping;
+
+	/* resolver side, under state_mu */
+	pthread_mutex_t state_mu;
+	struct sockmap *sm;
+	struct flowtable rows; /* leg key -> struct row */
+	struct flow_key *queue; /* rows waiting for an owner */
+	size_t nqueue, queue_cap;
+	uint32_t *q_inodes;
+	int32_t *q_pids;
+	size_t q_cap;
+	struct tcpevents *te;  /* NULL when the tracepoint cannot be read */
+	struct flowtable seen; /* leg -> struct seen_owner: owners named before their bytes came */
+	struct pid_total *pids; /* sorted by pid */
+	size_t npids, pids_cap;
+	struct netcap_unattributed unattr;
+	uint64_t malformed;
+	uint64_t last_resolve_ns;
+	uint64_t last_refresh_ns;
+	struct flow_key *local; /* local addresses (family + addr in saddr) */
+	size_t nlocal, local_cap;
+	uint64_t local_ns;
+	bool dump_ok;
+
+	/* published by netcap_refresh, read by the model thread */
+	struct pid_total *pub_pids;
+	size_t pub_npids, pub_pids_cap;
+	struct netcap_conn *pub_conns;
+	size_t pub_nconns, pub_conns_cap;
+	struct netcap_unattributed pub_unattr;
+	uint64_t pub_drops, pub_malformed;
+	char state[PCAP_ERRBUF_SIZE + 96];
+};
+
+/* netcap.c */
+uint64_t now_ns(void);
+void count_add(uint64_t *bytes, uint64_t *pkts, uint64_t b, uint64_t p);
+void unattr_add(struct netcap_unattributed *u, uint8_t proto, uint64_t bytes, uint64_t pkts);
+
+/* netresolve.c: the resolver side, called with state_mu held */
+void counters_add(struct netcap_counters *to, const struct netcap_counters *from);
+struct flow_key reversed(const struct flow_key *k);
+void drain(struct netcap *nc, uint64_t t);
+void resolve(struct netcap *nc, uint64_t t);
+void mark_closed(struct row *r);
+bool stands_in(const struct sockmap_sock *s, const struct flow_key *leg);
+void exact_state(struct netcap *nc, struct row *r);
+void apply_match(struct netcap *nc, struct row *r, const struct sockmap_sock *s);
+
+/* netresolve.c: the resolver thread */
+void *resolver_main(void *arg);
+
+#endif
