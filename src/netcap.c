@@ -60,27 +60,27 @@
 	"tcp or udp or (ip and ip[6:2] & 0x1fff != 0) or "                                         \
 	"(ip6 and (ip6[6] == 0 or ip6[6] == 43 or ip6[6] == 60 or ip6[6] == 51))"
 
-uint64_t now_ns(void)
+uint64_t netcap_now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-void count_add(uint64_t *bytes, uint64_t *pkts, uint64_t b, uint64_t p)
+void netcap_count_add(uint64_t *bytes, uint64_t *pkts, uint64_t b, uint64_t p)
 {
 	*bytes += b;
 	*pkts += p;
 }
 
-void unattr_add(struct netcap_unattributed *u, uint8_t proto, uint64_t bytes, uint64_t pkts)
+void netcap_unattr_add(struct netcap_unattributed *u, uint8_t proto, uint64_t bytes, uint64_t pkts)
 {
 	if (proto == IPPROTO_TCP)
-		count_add(&u->tcp_bytes, &u->tcp_pkts, bytes, pkts);
+		netcap_count_add(&u->tcp_bytes, &u->tcp_pkts, bytes, pkts);
 	else if (proto == IPPROTO_UDP)
-		count_add(&u->udp_bytes, &u->udp_pkts, bytes, pkts);
+		netcap_count_add(&u->udp_bytes, &u->udp_pkts, bytes, pkts);
 	else
-		count_add(&u->other_bytes, &u->other_pkts, bytes, pkts);
+		netcap_count_add(&u->other_bytes, &u->other_pkts, bytes, pkts);
 }
 
 /* ---- capture thread ---------------------------------------------------- */
@@ -125,7 +125,7 @@ static void on_syn(u_char *user, const struct pcap_pkthdr *h, const u_char *byte
 	if (pi.loopback || pi.dir != PKTDIR_IN)
 		syn_push(pg, &pi.key);
 	if (pi.loopback || pi.dir != PKTDIR_OUT) {
-		struct flow_key leg = reversed(&pi.key);
+		struct flow_key leg = netcap_reversed(&pi.key);
 		syn_push(pg, &leg);
 	}
 	b->new_flow = true;
@@ -140,7 +140,7 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	int rc = pktdecode(nc->dlt, bytes, h->caplen, h->len, &pi);
 	if (rc < 0) {
 		pg->malformed++;
-		unattr_add(&pg->unattr, 0, h->len, 1);
+		netcap_unattr_add(&pg->unattr, 0, h->len, 1);
 		return;
 	}
 	if (rc == PKTDECODE_NOT_IP || pi.dir == PKTDIR_OTHERHOST)
@@ -153,24 +153,24 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	else if (rc == PKTDECODE_FLOW && pi.fragment)
 		flowtable_frag_remember(&nc->frags, &pi);
 	if (rc != PKTDECODE_FLOW) {
-		unattr_add(&pg->unattr, pi.key.proto, pi.ip_len, 1);
+		netcap_unattr_add(&pg->unattr, pi.key.proto, pi.ip_len, 1);
 		return;
 	}
 	bool created;
 	struct flowtable_counts *c = flowtable_get(&pg->flows, &pi.key, &created);
 	if (!c) {
-		unattr_add(&pg->unattr, pi.key.proto, pi.ip_len, 1);
+		netcap_unattr_add(&pg->unattr, pi.key.proto, pi.ip_len, 1);
 		return;
 	}
 	if (pi.loopback) {
-		count_add(&c->tx_bytes, &c->tx_pkts, pi.ip_len, 1);
-		count_add(&c->rx_bytes, &c->rx_pkts, pi.ip_len, 1);
+		netcap_count_add(&c->tx_bytes, &c->tx_pkts, pi.ip_len, 1);
+		netcap_count_add(&c->rx_bytes, &c->rx_pkts, pi.ip_len, 1);
 	} else if (pi.dir == PKTDIR_OUT) {
-		count_add(&c->tx_bytes, &c->tx_pkts, pi.ip_len, 1);
+		netcap_count_add(&c->tx_bytes, &c->tx_pkts, pi.ip_len, 1);
 	} else if (pi.dir == PKTDIR_IN) {
-		count_add(&c->rx_bytes, &c->rx_pkts, pi.ip_len, 1);
+		netcap_count_add(&c->rx_bytes, &c->rx_pkts, pi.ip_len, 1);
 	} else {
-		count_add(&c->any_bytes, &c->any_pkts, pi.ip_len, 1);
+		netcap_count_add(&c->any_bytes, &c->any_pkts, pi.ip_len, 1);
 	}
 	if (created && !recently_announced(nc, &pi.key))
 		b->new_flow = true;
@@ -381,7 +381,7 @@ int netcap_open_filtered(const char *devs, const char *filter, const char *proc_
 	pthread_mutex_init(&nc->state_mu, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the resolver's deadlines are now_ns() */
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the resolver's deadlines are netcap_now_ns() */
 	pthread_cond_init(&nc->wake_cv, &ca);
 	pthread_condattr_destroy(&ca);
 	nc->active = &nc->pages[0];
@@ -414,7 +414,7 @@ int netcap_open_filtered(const char *devs, const char *filter, const char *proc_
 	if (rc == 0 && (errno = pthread_create(&nc->cap_thread, NULL, capture_main, nc)) == 0)
 		nc->cap_started = true;
 	if (rc == 0 && nc->cap_started &&
-	    (errno = pthread_create(&nc->res_thread, NULL, resolver_main, nc)) == 0)
+	    (errno = pthread_create(&nc->res_thread, NULL, netcap_resolver_main, nc)) == 0)
 		nc->res_started = true;
 	if (rc == 0 && !(nc->cap_started && nc->res_started)) {
 		snprintf(why, whylen, "cannot start the capture threads: %s", strerror(errno));
@@ -495,17 +495,17 @@ static void revalidate(struct netcap *nc, uint64_t t, uint64_t since)
 		const struct sockmap_sock *s = sockmap_lookup(nc->sm, k);
 		if (r->last_ns < since) {
 			/* idle: only whether a socket of its own still holds it */
-			if (!s || stands_in(s, k))
-				mark_closed(r);
+			if (!s || netcap_stands_in(s, k))
+				netcap_mark_closed(r);
 			continue;
 		}
 		if (!s) {
-			exact_state(nc, r);
+			netcap_exact_state(nc, r);
 			continue;
 		}
 		bool retry = r->status == ROW_FAILED && t - r->last_try_ns >= RETRY_FAILED_NS;
 		if (s->inode == r->conn.inode || (r->status == ROW_FAILED && !retry)) {
-			apply_match(nc, r, s);
+			netcap_apply_match(nc, r, s);
 			continue;
 		}
 		/* another socket now carries this conversation: find its owner */
@@ -513,7 +513,7 @@ static void revalidate(struct netcap *nc, uint64_t t, uint64_t since)
 		uint32_t inode = s->inode;
 		r->last_try_ns = t;
 		if (sockmap_pids(nc->sm, &inode, k, &pid, 1, t) == 1) {
-			apply_match(nc, r, s);
+			netcap_apply_match(nc, r, s);
 			r->conn.pid = pid;
 			r->conn.inferred = false;
 			r->status = ROW_OK;
@@ -586,7 +586,7 @@ static void publish(struct netcap *nc)
 				nc->pub_conns[n].pid = 0;
 			/* bytes still waiting for an owner show on the row too */
 			struct netcap_conn *out = &nc->pub_conns[n++];
-			counters_add(&out->c, &r->pending);
+			netcap_counters_add(&out->c, &r->pending);
 			out->iv.tx_bytes = out->c.tx_bytes - r->published.tx_bytes;
 			out->iv.tx_pkts = out->c.tx_pkts - r->published.tx_pkts;
 			out->iv.rx_bytes = out->c.rx_bytes - r->published.rx_bytes;
@@ -604,9 +604,9 @@ static void publish(struct netcap *nc)
 int netcap_refresh(struct netcap *nc)
 {
 	pthread_mutex_lock(&nc->state_mu);
-	uint64_t t = now_ns();
-	drain(nc, t);
-	resolve(nc, t);
+	uint64_t t = netcap_now_ns();
+	netcap_drain(nc, t);
+	netcap_resolve(nc, t);
 	revalidate(nc, t, nc->last_refresh_ns);
 	nc->last_refresh_ns = t;
 	expire(nc, t);

@@ -134,21 +134,21 @@ struct netcap {
 };
 
 /* netcap.c */
-uint64_t now_ns(void);
-void count_add(uint64_t *bytes, uint64_t *pkts, uint64_t b, uint64_t p);
-void unattr_add(struct netcap_unattributed *u, uint8_t proto, uint64_t bytes, uint64_t pkts);
+uint64_t netcap_now_ns(void);
+void netcap_count_add(uint64_t *bytes, uint64_t *pkts, uint64_t b, uint64_t p);
+void netcap_unattr_add(struct netcap_unattributed *u, uint8_t proto, uint64_t bytes, uint64_t pkts);
 
 /* netresolve.c: the resolver side, called with state_mu held */
-void counters_add(struct netcap_counters *to, const struct netcap_counters *from);
-struct flow_key reversed(const struct flow_key *k);
-void drain(struct netcap *nc, uint64_t t);
-void resolve(struct netcap *nc, uint64_t t);
-void mark_closed(struct row *r);
-bool stands_in(const struct sockmap_sock *s, const struct flow_key *leg);
-void exact_state(struct netcap *nc, struct row *r);
-void apply_match(struct netcap *nc, struct row *r, const struct sockmap_sock *s);
+void netcap_counters_add(struct netcap_counters *to, const struct netcap_counters *from);
+struct flow_key netcap_reversed(const struct flow_key *k);
+void netcap_drain(struct netcap *nc, uint64_t t);
+void netcap_resolve(struct netcap *nc, uint64_t t);
+void netcap_mark_closed(struct row *r);
+bool netcap_stands_in(const struct sockmap_sock *s, const struct flow_key *leg);
+void netcap_exact_state(struct netcap *nc, struct row *r);
+void netcap_apply_match(struct netcap *nc, struct row *r, const struct sockmap_sock *s);
 
 /* netresolve.c: the resolver thread */
-void *resolver_main(void *arg);
+void *netcap_resolver_main(void *arg);
 
 #endif

@@ -49,7 +49,7 @@ static struct pid_total *pid_slot(struct netcap *nc, int32_t pid)
 	return &nc->pids[lo];
 }
 
-void counters_add(struct netcap_counters *to, const struct netcap_counters *from)
+void netcap_counters_add(struct netcap_counters *to, const struct netcap_counters *from)
 {
 	to->tx_bytes += from->tx_bytes;
 	to->tx_pkts += from->tx_pkts;
@@ -61,16 +61,16 @@ void counters_add(struct netcap_counters *to, const struct netcap_counters *from
 static void row_book(struct netcap *nc, struct row *r, const struct netcap_counters *d,
 		     uint64_t t)
 {
-	counters_add(&r->conn.c, d);
+	netcap_counters_add(&r->conn.c, d);
 	if (r->status == ROW_OK) {
 		struct pid_total *p = pid_slot(nc, r->conn.pid);
 		if (p) {
-			counters_add(&p->c, d);
+			netcap_counters_add(&p->c, d);
 			p->last_ns = t;
 			return;
 		}
 	}
-	unattr_add(&nc->unattr, r->conn.key.proto, d->tx_bytes + d->rx_bytes,
+	netcap_unattr_add(&nc->unattr, r->conn.key.proto, d->tx_bytes + d->rx_bytes,
 		   d->tx_pkts + d->rx_pkts);
 }
 
@@ -93,7 +93,7 @@ static void credit_leg(struct netcap *nc, const struct flow_key *leg, bool tx, u
 	bool created;
 	struct row *r = flowtable_get(&nc->rows, leg, &created);
 	if (!r) {
-		unattr_add(&nc->unattr, leg->proto, bytes, pkts);
+		netcap_unattr_add(&nc->unattr, leg->proto, bytes, pkts);
 		return;
 	}
 	if (created) {
@@ -112,11 +112,11 @@ static void credit_leg(struct netcap *nc, const struct flow_key *leg, bool tx, u
 	r->last_ns = t;
 	struct netcap_counters d = {0};
 	if (tx)
-		count_add(&d.tx_bytes, &d.tx_pkts, bytes, pkts);
+		netcap_count_add(&d.tx_bytes, &d.tx_pkts, bytes, pkts);
 	else
-		count_add(&d.rx_bytes, &d.rx_pkts, bytes, pkts);
+		netcap_count_add(&d.rx_bytes, &d.rx_pkts, bytes, pkts);
 	if (r->status == ROW_PENDING)
-		counters_add(&r->pending, &d);
+		netcap_counters_add(&r->pending, &d);
 	else
 		row_book(nc, r, &d, t);
 }
@@ -175,7 +175,7 @@ static bool is_local(const struct netcap *nc, uint8_t family, const uint8_t a[16
 	return false;
 }
 
-struct flow_key reversed(const struct flow_key *k)
+struct flow_key netcap_reversed(const struct flow_key *k)
 {
 	struct flow_key r = *k;
 	memcpy(r.saddr, k->daddr, 16);
@@ -237,7 +237,7 @@ static void read_owners(struct netcap *nc, uint64_t t)
 	compact_queue(nc);
 }
 
-void drain(struct netcap *nc, uint64_t t)
+void netcap_drain(struct netcap *nc, uint64_t t)
 {
 	pthread_mutex_lock(&nc->page_mu);
 	struct page *pg = nc->active;
@@ -254,16 +254,16 @@ void drain(struct netcap *nc, uint64_t t)
 			bool src_local = is_local(nc, k->family, k->saddr);
 			bool dst_local = is_local(nc, k->family, k->daddr);
 			if (src_local)
-				count_add(&txb, &txp, c->any_bytes, c->any_pkts);
+				netcap_count_add(&txb, &txp, c->any_bytes, c->any_pkts);
 			if (dst_local)
-				count_add(&rxb, &rxp, c->any_bytes, c->any_pkts);
+				netcap_count_add(&rxb, &rxp, c->any_bytes, c->any_pkts);
 			if (!src_local && !dst_local) /* forwarded, or to an address we missed */
-				unattr_add(&nc->unattr, k->proto, c->any_bytes, c->any_pkts);
+				netcap_unattr_add(&nc->unattr, k->proto, c->any_bytes, c->any_pkts);
 		}
 		if (txp)
 			credit_leg(nc, k, true, txb, txp, t);
 		if (rxp) {
-			struct flow_key leg = reversed(k);
+			struct flow_key leg = netcap_reversed(k);
 			credit_leg(nc, &leg, false, rxb, rxp, t);
 		}
 	}
@@ -307,7 +307,7 @@ static void apply_sock(struct row *r, const struct sockmap_sock *s)
 	r->conn.closed = false;
 }
 
-void mark_closed(struct row *r)
+void netcap_mark_closed(struct row *r)
 {
 	r->conn.closed = true;
 	r->conn.state = TCP_STATE_CLOSE;
@@ -315,7 +315,7 @@ void mark_closed(struct row *r)
 
 /* Whether s only stands in for leg's own socket: a TCP listener matched to
  * one of its connections (not accepted yet, or gone). */
-bool stands_in(const struct sockmap_sock *s, const struct flow_key *leg)
+bool netcap_stands_in(const struct sockmap_sock *s, const struct flow_key *leg)
 {
 	return s->proto == IPPROTO_TCP && s->state == TCP_STATE_LISTEN && leg->dport != 0;
 }
@@ -323,7 +323,7 @@ bool stands_in(const struct sockmap_sock *s, const struct flow_key *leg)
 /* A TCP connection's own state, asked of the kernel: one that no process
  * holds any more (FIN_WAIT2, TIME_WAIT...) is left out of the dumps. Gone
  * altogether: closed. */
-void exact_state(struct netcap *nc, struct row *r)
+void netcap_exact_state(struct netcap *nc, struct row *r)
 {
 	struct sockmap_sock e;
 	if (r->conn.key.proto == IPPROTO_TCP && sockmap_find_exact(nc->sm, &r->conn.key, &e) >= 0 &&
@@ -331,16 +331,16 @@ void exact_state(struct netcap *nc, struct row *r)
 		r->conn.state = e.state;
 		return;
 	}
-	mark_closed(r);
+	netcap_mark_closed(r);
 }
 
 /* Takes s's owner and state for r; a listener standing in for one of its
  * connections gives its owner, never its LISTEN state. */
-void apply_match(struct netcap *nc, struct row *r, const struct sockmap_sock *s)
+void netcap_apply_match(struct netcap *nc, struct row *r, const struct sockmap_sock *s)
 {
 	apply_sock(r, s);
-	if (stands_in(s, &r->conn.key))
-		exact_state(nc, r);
+	if (netcap_stands_in(s, &r->conn.key))
+		netcap_exact_state(nc, r);
 }
 
 /* A queued row's look-up ended: found (ROW_OK, owned by pid) or given up
@@ -408,7 +408,7 @@ static void resolve_quick(struct netcap *nc, uint64_t t)
  * rest in one batch: one socket dump, one pid lookup. */
 static void resolve_batch(struct netcap *nc, uint64_t t);
 
-void resolve(struct netcap *nc, uint64_t t)
+void netcap_resolve(struct netcap *nc, uint64_t t)
 {
 	resolve_quick(nc, t);
 	resolve_batch(nc, t);
@@ -428,7 +428,7 @@ static void resolve_batch(struct netcap *nc, uint64_t t)
 		const struct sockmap_sock *s = r && nc->dump_ok ? sockmap_lookup(nc->sm, &r->conn.key) : NULL;
 		nc->q_inodes[i] = s ? s->inode : 0;
 		if (s)
-			apply_match(nc, r, s);
+			netcap_apply_match(nc, r, s);
 	}
 	sockmap_pids(nc->sm, nc->q_inodes, nc->queue, nc->q_pids, n, t);
 	size_t keep = 0;
@@ -462,7 +462,7 @@ static void resolve_batch(struct netcap *nc, uint64_t t)
 
 /* ---- resolver thread ---------------------------------------------------- */
 
-void *resolver_main(void *arg)
+void *netcap_resolver_main(void *arg)
 {
 	struct netcap *nc = arg;
 	sigset_t all;
@@ -478,7 +478,7 @@ void *resolver_main(void *arg)
 				pthread_cond_wait(&nc->wake_cv, &nc->wake_mu);
 				continue;
 			}
-			if (now_ns() >= due)
+			if (netcap_now_ns() >= due)
 				break;
 			struct timespec ts = {.tv_sec = (time_t)(due / 1000000000ULL),
 					      .tv_nsec = (long)(due % 1000000000ULL)};
@@ -492,16 +492,16 @@ void *resolver_main(void *arg)
 		/* the new connections at once (their sockets may live a
 		 * millisecond) but at most every NETCAP_QUICK_MIN_NS, the batch
 		 * with its dump at most every NETCAP_RESOLVE_MIN_NS */
-		uint64_t t = now_ns();
+		uint64_t t = netcap_now_ns();
 		if (t - last_quick < NETCAP_QUICK_MIN_NS) {
 			uint64_t wait = NETCAP_QUICK_MIN_NS - (t - last_quick);
 			struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)wait};
 			nanosleep(&ts, NULL);
 		}
 		pthread_mutex_lock(&nc->state_mu);
-		t = now_ns();
+		t = netcap_now_ns();
 		last_quick = t;
-		drain(nc, t);
+		netcap_drain(nc, t);
 		resolve_quick(nc, t);
 		if (t - nc->last_resolve_ns >= NETCAP_RESOLVE_MIN_NS)
 			resolve_batch(nc, t);
