@@ -11,30 +11,30 @@
 
 /* ---- bytes and numbers ---------------------------------------------- */
 
-bool is_digit(char c)
+bool parse_is_digit(char c)
 {
 	return c >= '0' && c <= '9';
 }
 
-bool is_blank(char c)
+bool parse_is_blank(char c)
 {
 	return c == ' ' || c == '\t';
 }
 
-const char *skip_blanks(const char *p, const char *end)
+const char *parse_skip_blanks(const char *p, const char *end)
 {
-	while (p < end && is_blank(*p))
+	while (p < end && parse_is_blank(*p))
 		p++;
 	return p;
 }
 
 /* Decimal digits at *pp; fails on no digit or on u64 overflow. */
-int scan_u64(const char **pp, const char *end, uint64_t *out)
+int parse_scan_u64(const char **pp, const char *end, uint64_t *out)
 {
 	const char *p = *pp;
 	uint64_t v = 0;
 
-	if (p >= end || !is_digit(*p))
+	if (p >= end || !parse_is_digit(*p))
 		return -1;
 	do {
 		unsigned d = (unsigned)(*p - '0');
@@ -43,7 +43,7 @@ int scan_u64(const char **pp, const char *end, uint64_t *out)
 			return -1;
 		v = v * 10 + d;
 		p++;
-	} while (p < end && is_digit(*p));
+	} while (p < end && parse_is_digit(*p));
 	*pp = p;
 	*out = v;
 	return 0;
@@ -58,7 +58,7 @@ static int scan_i64_range(const char **pp, const char *end, int64_t min, int64_t
 
 	if (neg)
 		p++;
-	if (scan_u64(&p, end, &mag) < 0)
+	if (parse_scan_u64(&p, end, &mag) < 0)
 		return -1;
 	if (neg) {
 		/* -(min + 1) + 1 is |min| without overflowing int64 */
@@ -83,20 +83,20 @@ static const double pow10_table[] = {
 /* "123" or "123.45" as the kernel prints with "%lu.%02lu": no sign, no
  * exponent. Fraction digits beyond 15 are consumed without effect (keeps frac
  * below 2^53; the kernel prints two). */
-int scan_decimal(const char **pp, const char *end, double *out)
+int parse_scan_decimal(const char **pp, const char *end, double *out)
 {
 	const char *p = *pp;
 	uint64_t ip, frac = 0;
 	size_t ndig = 0;
 
-	if (scan_u64(&p, end, &ip) < 0)
+	if (parse_scan_u64(&p, end, &ip) < 0)
 		return -1;
 	*out = (double)ip;
 	if (p < end && *p == '.') {
 		p++;
-		if (p >= end || !is_digit(*p))
+		if (p >= end || !parse_is_digit(*p))
 			return -1;
-		for (; p < end && is_digit(*p); p++) {
+		for (; p < end && parse_is_digit(*p); p++) {
 			if (ndig < 15) {
 				frac = frac * 10 + (uint64_t)(*p - '0');
 				ndig++;
@@ -116,14 +116,14 @@ int scan_decimal(const char **pp, const char *end, double *out)
 }
 
 /* A whole token [tok, tok + n) as one number. */
-int tok_u64(const char *tok, size_t n, uint64_t *out)
+int parse_tok_u64(const char *tok, size_t n, uint64_t *out)
 {
 	const char *p = tok;
 
-	return scan_u64(&p, tok + n, out) < 0 || p != tok + n ? -1 : 0;
+	return parse_scan_u64(&p, tok + n, out) < 0 || p != tok + n ? -1 : 0;
 }
 
-int tok_i64(const char *tok, size_t n, int64_t min, int64_t max, int64_t *out)
+int parse_tok_i64(const char *tok, size_t n, int64_t min, int64_t max, int64_t *out)
 {
 	const char *p = tok;
 
@@ -134,20 +134,20 @@ static int tok_i32(const char *tok, size_t n, int32_t *out)
 {
 	int64_t v;
 
-	if (tok_i64(tok, n, INT32_MIN, INT32_MAX, &v) < 0)
+	if (parse_tok_i64(tok, n, INT32_MIN, INT32_MAX, &v) < 0)
 		return -1;
 	*out = (int32_t)v;
 	return 0;
 }
 
-uint64_t sat_add(uint64_t a, uint64_t b)
+uint64_t parse_sat_add(uint64_t a, uint64_t b)
 {
 	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
 }
 
 /* ---- single-line records: space-separated tokens -------------------- */
 
-void fields_init(struct fields *f, const char *p, const char *end)
+void parse_fields_init(struct fields *f, const char *p, const char *end)
 {
 	const char *nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
 
@@ -158,7 +158,7 @@ void fields_init(struct fields *f, const char *p, const char *end)
 
 /* Next token separated by spaces; false when none is left, or when the token
  * touches the end of an unterminated buffer and may have been cut. */
-bool fields_next(struct fields *f, const char **tok, size_t *n)
+bool parse_fields_next(struct fields *f, const char **tok, size_t *n)
 {
 	const char *p = f->p, *s;
 
@@ -175,17 +175,17 @@ bool fields_next(struct fields *f, const char **tok, size_t *n)
 	return true;
 }
 
-int fields_u64(struct fields *f, uint64_t *out)
+int parse_fields_u64(struct fields *f, uint64_t *out)
 {
 	const char *tok;
 	size_t n;
 
-	return fields_next(f, &tok, &n) ? tok_u64(tok, n, out) : -1;
+	return parse_fields_next(f, &tok, &n) ? parse_tok_u64(tok, n, out) : -1;
 }
 
 /* ---- line-oriented files -------------------------------------------- */
 
-void lines_init(struct lines *l, const char *buf, size_t len)
+void parse_lines_init(struct lines *l, const char *buf, size_t len)
 {
 	l->p = buf;
 	l->end = len ? buf + len : buf;
@@ -193,7 +193,7 @@ void lines_init(struct lines *l, const char *buf, size_t len)
 
 /* Next complete line without its '\n'; a last line lacking '\n' may have
  * been cut and is not returned. */
-bool lines_next(struct lines *l, const char **s, const char **e)
+bool parse_lines_next(struct lines *l, const char **s, const char **e)
 {
 	const char *nl;
 
@@ -212,7 +212,7 @@ bool lines_next(struct lines *l, const char **s, const char **e)
 
 /* If the line [s, e) starts with key followed by sep, returns the byte after
  * sep, else NULL. */
-const char *line_key(const char *s, const char *e, const char *key, size_t keylen, char sep)
+const char *parse_line_key(const char *s, const char *e, const char *key, size_t keylen, char sep)
 {
 	if ((size_t)(e - s) <= keylen || memcmp(s, key, keylen) != 0 || s[keylen] != sep)
 		return NULL;
@@ -220,21 +220,21 @@ const char *line_key(const char *s, const char *e, const char *key, size_t keyle
 }
 
 /* Blanks, a number, then a blank or the end of the line. */
-int line_u64(const char **pp, const char *e, uint64_t *out)
+int parse_line_u64(const char **pp, const char *e, uint64_t *out)
 {
-	const char *p = skip_blanks(*pp, e);
+	const char *p = parse_skip_blanks(*pp, e);
 
-	if (scan_u64(&p, e, out) < 0 || (p < e && !is_blank(*p)))
+	if (parse_scan_u64(&p, e, out) < 0 || (p < e && !parse_is_blank(*p)))
 		return -1;
 	*pp = p;
 	return 0;
 }
 
-int line_i64(const char **pp, const char *e, int64_t min, int64_t max, int64_t *out)
+int parse_line_i64(const char **pp, const char *e, int64_t min, int64_t max, int64_t *out)
 {
-	const char *p = skip_blanks(*pp, e);
+	const char *p = parse_skip_blanks(*pp, e);
 
-	if (scan_i64_range(&p, e, min, max, out) < 0 || (p < e && !is_blank(*p)))
+	if (scan_i64_range(&p, e, min, max, out) < 0 || (p < e && !parse_is_blank(*p)))
 		return -1;
 	*pp = p;
 	return 0;
@@ -247,18 +247,18 @@ long parse_keyed_u64(const char *buf, size_t len, const struct keyed_u64 *keys, 
 	const char *s, *e;
 	long found = 0;
 
-	lines_init(&l, buf, len);
-	while (lines_next(&l, &s, &e)) {
+	parse_lines_init(&l, buf, len);
+	while (parse_lines_next(&l, &s, &e)) {
 		for (size_t i = 0; i < nkeys; i++) {
 			const char *v;
 			uint64_t val;
 
 			if (*s != keys[i].key[0])
 				continue;
-			v = line_key(s, e, keys[i].key, keys[i].keylen, ':');
+			v = parse_line_key(s, e, keys[i].key, keys[i].keylen, ':');
 			if (!v)
 				continue;
-			if (line_u64(&v, e, &val) < 0)
+			if (parse_line_u64(&v, e, &val) < 0)
 				return -1;
 			memcpy((char *)out + keys[i].offset, &val, sizeof val);
 			found |= 1L << i;
@@ -282,37 +282,37 @@ static int stat_field(struct proc_stat *out, int field, const char *tok, size_t 
 	case 4:
 		return tok_i32(tok, n, &out->ppid);
 	case 10:
-		return tok_u64(tok, n, &out->minflt);
+		return parse_tok_u64(tok, n, &out->minflt);
 	case 12:
-		return tok_u64(tok, n, &out->majflt);
+		return parse_tok_u64(tok, n, &out->majflt);
 	case 14:
-		return tok_u64(tok, n, &out->utime);
+		return parse_tok_u64(tok, n, &out->utime);
 	case 15:
-		return tok_u64(tok, n, &out->stime);
+		return parse_tok_u64(tok, n, &out->stime);
 	case 18:
-		return tok_i64(tok, n, INT64_MIN, INT64_MAX, &out->priority);
+		return parse_tok_i64(tok, n, INT64_MIN, INT64_MAX, &out->priority);
 	case 19:
-		return tok_i64(tok, n, INT64_MIN, INT64_MAX, &out->nice);
+		return parse_tok_i64(tok, n, INT64_MIN, INT64_MAX, &out->nice);
 	case 20:
-		return tok_i64(tok, n, INT64_MIN, INT64_MAX, &out->num_threads);
+		return parse_tok_i64(tok, n, INT64_MIN, INT64_MAX, &out->num_threads);
 	case 22:
-		return tok_u64(tok, n, &out->starttime);
+		return parse_tok_u64(tok, n, &out->starttime);
 	case 23:
-		return tok_u64(tok, n, &out->vsize);
+		return parse_tok_u64(tok, n, &out->vsize);
 	case 24:
-		return tok_i64(tok, n, INT64_MIN, INT64_MAX, &out->rss_pages);
+		return parse_tok_i64(tok, n, INT64_MIN, INT64_MAX, &out->rss_pages);
 	case 39:
 		if (tok_i32(tok, n, &out->processor) < 0)
 			return -1;
 		out->has_processor = true;
 		return 0;
 	case 42:
-		if (tok_u64(tok, n, &out->delayacct_blkio_ticks) < 0)
+		if (parse_tok_u64(tok, n, &out->delayacct_blkio_ticks) < 0)
 			return -1;
 		out->has_blkio = true;
 		return 0;
 	case 43:
-		if (tok_u64(tok, n, &out->guest_time) < 0)
+		if (parse_tok_u64(tok, n, &out->guest_time) < 0)
 			return -1;
 		out->has_guest = true;
 		return 0;
@@ -358,12 +358,12 @@ int parse_proc_stat(const char *buf, size_t len, struct proc_stat *out)
 	memcpy(out->comm, open + 1, commlen);
 	out->comm[commlen] = '\0';
 
-	fields_init(&f, close + 1, end);
+	parse_fields_init(&f, close + 1, end);
 	for (field = 3; field <= 44; field++) {
 		const char *tok;
 		size_t n;
 
-		if (!fields_next(&f, &tok, &n))
+		if (!parse_fields_next(&f, &tok, &n))
 			break;
 		if (stat_field(out, field, tok, n) < 0)
 			return proc_stat_fail(out);
@@ -408,17 +408,17 @@ static int status_value(struct proc_status *out, enum status_key k, const char *
 	switch (k) {
 	case ST_UID:
 		/* real, effective, saved, filesystem */
-		if (line_i64(&v, e, 0, UINT32_MAX, &i) < 0)
+		if (parse_line_i64(&v, e, 0, UINT32_MAX, &i) < 0)
 			return -1;
 		out->uid_real = (uint32_t)i;
-		if (line_i64(&v, e, 0, UINT32_MAX, &i) < 0)
+		if (parse_line_i64(&v, e, 0, UINT32_MAX, &i) < 0)
 			return -1;
 		out->uid_effective = (uint32_t)i;
 		out->has_uid = true;
 		return 0;
 	case ST_TGID:
 	case ST_PPID:
-		if (line_i64(&v, e, 0, INT32_MAX, &i) < 0)
+		if (parse_line_i64(&v, e, 0, INT32_MAX, &i) < 0)
 			return -1;
 		if (k == ST_TGID) {
 			out->tgid = (int32_t)i;
@@ -429,18 +429,18 @@ static int status_value(struct proc_status *out, enum status_key k, const char *
 		}
 		return 0;
 	case ST_THREADS:
-		if (line_i64(&v, e, INT64_MIN, INT64_MAX, &out->threads) < 0)
+		if (parse_line_i64(&v, e, INT64_MIN, INT64_MAX, &out->threads) < 0)
 			return -1;
 		out->has_threads = true;
 		return 0;
 	case ST_VMRSS:
-		if (line_u64(&v, e, &out->vm_rss_kb) < 0)
+		if (parse_line_u64(&v, e, &out->vm_rss_kb) < 0)
 			return -1;
 		out->has_vm_rss = true;
 		return 0;
 	case ST_VCTXT:
 	case ST_NVCTXT:
-		if (line_u64(&v, e, &u) < 0)
+		if (parse_line_u64(&v, e, &u) < 0)
 			return -1;
 		if (k == ST_VCTXT)
 			out->voluntary_ctxt_switches = u;
@@ -458,14 +458,14 @@ int parse_proc_status(const char *buf, size_t len, struct proc_status *out)
 	bool any = false, vctxt = false, nvctxt = false;
 
 	memset(out, 0, sizeof *out);
-	lines_init(&l, buf, len);
-	while (lines_next(&l, &s, &e)) {
+	parse_lines_init(&l, buf, len);
+	while (parse_lines_next(&l, &s, &e)) {
 		for (size_t k = 0; k < sizeof status_keys / sizeof status_keys[0]; k++) {
 			const char *v;
 
 			if (s == e || *s != status_keys[k].key[0])
 				continue;
-			v = line_key(s, e, status_keys[k].key, status_keys[k].keylen, ':');
+			v = parse_line_key(s, e, status_keys[k].key, status_keys[k].keylen, ':');
 			if (!v)
 				continue;
 			if (status_value(out, (enum status_key)k, v, e) < 0) {
@@ -495,9 +495,9 @@ int parse_proc_statm(const char *buf, size_t len, struct proc_statm *out)
 	struct fields f;
 
 	memset(out, 0, sizeof *out);
-	fields_init(&f, buf, len ? buf + len : buf);
+	parse_fields_init(&f, buf, len ? buf + len : buf);
 	for (size_t i = 0; i < sizeof dst / sizeof dst[0]; i++) {
-		if (fields_u64(&f, dst[i]) < 0) {
+		if (parse_fields_u64(&f, dst[i]) < 0) {
 			memset(out, 0, sizeof *out);
 			return -1;
 		}
@@ -510,9 +510,9 @@ int parse_proc_schedstat(const char *buf, size_t len, struct proc_schedstat *out
 	struct fields f;
 
 	memset(out, 0, sizeof *out);
-	fields_init(&f, buf, len ? buf + len : buf);
-	if (fields_u64(&f, &out->run_ns) < 0 || fields_u64(&f, &out->wait_ns) < 0 ||
-	    fields_u64(&f, &out->timeslices) < 0) {
+	parse_fields_init(&f, buf, len ? buf + len : buf);
+	if (parse_fields_u64(&f, &out->run_ns) < 0 || parse_fields_u64(&f, &out->wait_ns) < 0 ||
+	    parse_fields_u64(&f, &out->timeslices) < 0) {
 		memset(out, 0, sizeof *out);
 		return -1;
 	}
@@ -599,24 +599,24 @@ int parse_proc_syscall(const char *buf, size_t len, struct proc_syscall *out)
 
 	memset(out, 0, sizeof *out);
 	out->nr = -1;
-	fields_init(&f, buf, len ? buf + len : buf);
-	if (!f.terminated || !fields_next(&f, &tok, &n))
+	parse_fields_init(&f, buf, len ? buf + len : buf);
+	if (!f.terminated || !parse_fields_next(&f, &tok, &n))
 		goto bad;
 	if (n == 7 && memcmp(tok, "running", 7) == 0) {
-		if (fields_next(&f, &tok, &n))
+		if (parse_fields_next(&f, &tok, &n))
 			goto bad;
 		out->state = SYSCALL_RUNNING;
 		return 0;
 	}
-	if (tok_i64(tok, n, -1, INT32_MAX, &nr) < 0)
+	if (parse_tok_i64(tok, n, -1, INT32_MAX, &nr) < 0)
 		goto bad;
 	out->state = nr < 0 ? SYSCALL_NONE : SYSCALL_IN;
 	out->nr = (int32_t)nr;
 	for (size_t i = 0; nr >= 0 && i < 6; i++)
-		if (!fields_next(&f, &tok, &n) || tok_hex(tok, n, &out->args[i]) < 0)
+		if (!parse_fields_next(&f, &tok, &n) || tok_hex(tok, n, &out->args[i]) < 0)
 			goto bad;
-	if (!fields_next(&f, &tok, &n) || tok_hex(tok, n, &out->sp) < 0 ||
-	    !fields_next(&f, &tok, &n) || tok_hex(tok, n, &out->pc) < 0 || fields_next(&f, &tok, &n))
+	if (!parse_fields_next(&f, &tok, &n) || tok_hex(tok, n, &out->sp) < 0 ||
+	    !parse_fields_next(&f, &tok, &n) || tok_hex(tok, n, &out->pc) < 0 || parse_fields_next(&f, &tok, &n))
 		goto bad;
 	return 0;
 bad:
@@ -632,9 +632,9 @@ int parse_proc_int(const char *buf, size_t len, int64_t min, int64_t max, int64_
 	size_t n;
 
 	*out = 0;
-	fields_init(&f, buf, len ? buf + len : buf);
-	if (!f.terminated || !fields_next(&f, &tok, &n) || tok_i64(tok, n, min, max, out) < 0 ||
-	    fields_next(&f, &tok, &n)) {
+	parse_fields_init(&f, buf, len ? buf + len : buf);
+	if (!f.terminated || !parse_fields_next(&f, &tok, &n) || parse_tok_i64(tok, n, min, max, out) < 0 ||
+	    parse_fields_next(&f, &tok, &n)) {
 		*out = 0;
 		return -1;
 	}

@@ -14,14 +14,14 @@
 
 /* ---- bytes and numbers ---------------------------------------------- */
 
-bool is_digit(char c);
-bool is_blank(char c);
-const char *skip_blanks(const char *p, const char *end);
-int scan_u64(const char **pp, const char *end, uint64_t *out);
-int scan_decimal(const char **pp, const char *end, double *out);
-int tok_u64(const char *tok, size_t n, uint64_t *out);
-int tok_i64(const char *tok, size_t n, int64_t min, int64_t max, int64_t *out);
-uint64_t sat_add(uint64_t a, uint64_t b);
+bool parse_is_digit(char c);
+bool parse_is_blank(char c);
+const char *parse_skip_blanks(const char *p, const char *end);
+int parse_scan_u64(const char **pp, const char *end, uint64_t *out);
+int parse_scan_decimal(const char **pp, const char *end, double *out);
+int parse_tok_u64(const char *tok, size_t n, uint64_t *out);
+int parse_tok_i64(const char *tok, size_t n, int64_t min, int64_t max, int64_t *out);
+uint64_t parse_sat_add(uint64_t a, uint64_t b);
 
 /* ---- single-line records: space-separated tokens -------------------- */
 
@@ -30,9 +30,9 @@ struct fields {
 	bool terminated; /* end is a newline, not the end of a possibly cut buffer */
 };
 
-void fields_init(struct fields *f, const char *p, const char *end);
-bool fields_next(struct fields *f, const char **tok, size_t *n);
-int fields_u64(struct fields *f, uint64_t *out);
+void parse_fields_init(struct fields *f, const char *p, const char *end);
+bool parse_fields_next(struct fields *f, const char **tok, size_t *n);
+int parse_fields_u64(struct fields *f, uint64_t *out);
 
 /* ---- line-oriented files -------------------------------------------- */
 
@@ -40,11 +40,11 @@ struct lines {
 	const char *p, *end;
 };
 
-void lines_init(struct lines *l, const char *buf, size_t len);
-bool lines_next(struct lines *l, const char **s, const char **e);
-const char *line_key(const char *s, const char *e, const char *key, size_t keylen, char sep);
-int line_u64(const char **pp, const char *e, uint64_t *out);
-int line_i64(const char **pp, const char *e, int64_t min, int64_t max, int64_t *out);
+void parse_lines_init(struct lines *l, const char *buf, size_t len);
+bool parse_lines_next(struct lines *l, const char **s, const char **e);
+const char *parse_line_key(const char *s, const char *e, const char *key, size_t keylen, char sep);
+int parse_line_u64(const char **pp, const char *e, uint64_t *out);
+int parse_line_i64(const char **pp, const char *e, int64_t min, int64_t max, int64_t *out);
 
 /* "Key:<blanks>number[ kB]" files (meminfo, io): each key names a uint64_t
  * member of the output struct by offset. Returns a bitmask of the keys found,

@@ -22,10 +22,10 @@ static int cpu_columns(const char *p, const char *e, struct cpu_times *t)
 
 	memset(t, 0, sizeof *t);
 	for (i = 0; i < sizeof col / sizeof col[0]; i++) {
-		p = skip_blanks(p, e);
+		p = parse_skip_blanks(p, e);
 		if (p == e)
 			break;
-		if (line_u64(&p, e, col[i]) < 0)
+		if (parse_line_u64(&p, e, col[i]) < 0)
 			return -1;
 	}
 	/* columns beyond guest_nice (future kernels) are ignored */
@@ -44,7 +44,7 @@ static int sys_stat_cpu_line(const char *s, const char *e, struct sys_stat *out,
 		*has_total = true;
 		return 0;
 	}
-	if (scan_u64(&p, e, &n) < 0 || n >= INT_MAX || p == e || *p != ' ')
+	if (parse_scan_u64(&p, e, &n) < 0 || n >= INT_MAX || p == e || *p != ' ')
 		return -1;
 	if (cpu_columns(p, e, &t) < 0)
 		return -1;
@@ -59,27 +59,27 @@ static int sys_stat_line(const char *s, const char *e, struct sys_stat *out, boo
 {
 	const char *v;
 
-	if (e - s >= 3 && memcmp(s, "cpu", 3) == 0 && (s + 3 == e || s[3] == ' ' || is_digit(s[3])))
+	if (e - s >= 3 && memcmp(s, "cpu", 3) == 0 && (s + 3 == e || s[3] == ' ' || parse_is_digit(s[3])))
 		return sys_stat_cpu_line(s, e, out, has_total);
-	if ((v = line_key(s, e, "btime", 5, ' '))) {
+	if ((v = parse_line_key(s, e, "btime", 5, ' '))) {
 		out->has_btime = true;
-		return line_u64(&v, e, &out->btime);
+		return parse_line_u64(&v, e, &out->btime);
 	}
-	if ((v = line_key(s, e, "ctxt", 4, ' '))) {
+	if ((v = parse_line_key(s, e, "ctxt", 4, ' '))) {
 		out->has_ctxt = true;
-		return line_u64(&v, e, &out->ctxt);
+		return parse_line_u64(&v, e, &out->ctxt);
 	}
-	if ((v = line_key(s, e, "processes", 9, ' '))) {
+	if ((v = parse_line_key(s, e, "processes", 9, ' '))) {
 		out->has_processes = true;
-		return line_u64(&v, e, &out->processes);
+		return parse_line_u64(&v, e, &out->processes);
 	}
-	if ((v = line_key(s, e, "procs_running", 13, ' '))) {
+	if ((v = parse_line_key(s, e, "procs_running", 13, ' '))) {
 		out->has_procs_running = true;
-		return line_i64(&v, e, 0, INT64_MAX, &out->procs_running);
+		return parse_line_i64(&v, e, 0, INT64_MAX, &out->procs_running);
 	}
-	if ((v = line_key(s, e, "procs_blocked", 13, ' '))) {
+	if ((v = parse_line_key(s, e, "procs_blocked", 13, ' '))) {
 		out->has_procs_blocked = true;
-		return line_i64(&v, e, 0, INT64_MAX, &out->procs_blocked);
+		return parse_line_i64(&v, e, 0, INT64_MAX, &out->procs_blocked);
 	}
 	return 0;
 }
@@ -102,8 +102,8 @@ int parse_sys_stat(const char *buf, size_t len, struct sys_stat *out)
 	out->cpus_cap = cap;
 	if (cap > 0)
 		memset(cpus, 0, (size_t)cap * sizeof *cpus);
-	lines_init(&l, buf, len);
-	while (rc == 0 && lines_next(&l, &s, &e))
+	parse_lines_init(&l, buf, len);
+	while (rc == 0 && parse_lines_next(&l, &s, &e))
 		rc = sys_stat_line(s, e, out, &has_total);
 	if (rc < 0 || !has_total) {
 		memset(out, 0, sizeof *out);
@@ -120,17 +120,17 @@ uint64_t cpu_times_busy(const struct cpu_times *t)
 {
 	/* guest and guest_nice are already counted in user and nice
 	 * (kernel/sched/cputime.c account_guest_time) */
-	uint64_t b = sat_add(t->user, t->nice);
+	uint64_t b = parse_sat_add(t->user, t->nice);
 
-	b = sat_add(b, t->system);
-	b = sat_add(b, t->irq);
-	b = sat_add(b, t->softirq);
-	return sat_add(b, t->steal);
+	b = parse_sat_add(b, t->system);
+	b = parse_sat_add(b, t->irq);
+	b = parse_sat_add(b, t->softirq);
+	return parse_sat_add(b, t->steal);
 }
 
 uint64_t cpu_times_total(const struct cpu_times *t)
 {
-	return sat_add(sat_add(cpu_times_busy(t), t->idle), t->iowait);
+	return parse_sat_add(parse_sat_add(cpu_times_busy(t), t->idle), t->iowait);
 }
 
 /* ---- /proc/meminfo, loadavg, uptime ---------------------------------- */
@@ -170,7 +170,7 @@ static int tok_decimal(const char *tok, size_t n, double *out)
 {
 	const char *p = tok;
 
-	return scan_decimal(&p, tok + n, out) < 0 || p != tok + n ? -1 : 0;
+	return parse_scan_decimal(&p, tok + n, out) < 0 || p != tok + n ? -1 : 0;
 }
 
 /* fs/proc/loadavg.c: "%lu.%02lu %lu.%02lu %lu.%02lu %u/%d %d\n" */
@@ -182,23 +182,23 @@ static int loadavg_fields(struct fields *f, struct loadavg *out)
 	uint64_t running, total;
 
 	for (size_t i = 0; i < 3; i++) {
-		if (!fields_next(f, &tok, &n) || tok_decimal(tok, n, load[i]) < 0)
+		if (!parse_fields_next(f, &tok, &n) || tok_decimal(tok, n, load[i]) < 0)
 			return -1;
 	}
-	if (!fields_next(f, &tok, &n))
+	if (!parse_fields_next(f, &tok, &n))
 		return -1;
 	p = tok;
-	if (scan_u64(&p, tok + n, &running) < 0 || p == tok + n || *p != '/')
+	if (parse_scan_u64(&p, tok + n, &running) < 0 || p == tok + n || *p != '/')
 		return -1;
 	p++;
-	if (scan_u64(&p, tok + n, &total) < 0 || p != tok + n || running > INT64_MAX ||
+	if (parse_scan_u64(&p, tok + n, &total) < 0 || p != tok + n || running > INT64_MAX ||
 	    total > INT64_MAX)
 		return -1;
 	out->running = (int64_t)running;
 	out->total = (int64_t)total;
-	if (!fields_next(f, &tok, &n))
+	if (!parse_fields_next(f, &tok, &n))
 		return -1;
-	return tok_i64(tok, n, INT64_MIN, INT64_MAX, &out->last_pid);
+	return parse_tok_i64(tok, n, INT64_MIN, INT64_MAX, &out->last_pid);
 }
 
 int parse_loadavg(const char *buf, size_t len, struct loadavg *out)
@@ -206,7 +206,7 @@ int parse_loadavg(const char *buf, size_t len, struct loadavg *out)
 	struct fields f;
 
 	memset(out, 0, sizeof *out);
-	fields_init(&f, buf, len ? buf + len : buf);
+	parse_fields_init(&f, buf, len ? buf + len : buf);
 	if (loadavg_fields(&f, out) < 0) {
 		memset(out, 0, sizeof *out);
 		return -1;
@@ -222,8 +222,8 @@ int parse_uptime(const char *buf, size_t len, double *uptime_s)
 	size_t n;
 
 	*uptime_s = 0;
-	fields_init(&f, buf, len ? buf + len : buf);
-	if (!fields_next(&f, &tok, &n) || tok_decimal(tok, n, uptime_s) < 0) {
+	parse_fields_init(&f, buf, len ? buf + len : buf);
+	if (!parse_fields_next(&f, &tok, &n) || tok_decimal(tok, n, uptime_s) < 0) {
 		*uptime_s = 0;
 		return -1;
 	}
@@ -240,18 +240,18 @@ static int psi_fields(const char *p, const char *e, struct psi_line *out)
 	const char *tok;
 	size_t n;
 
-	fields_init(&f, p, e);
+	parse_fields_init(&f, p, e);
 	f.terminated = true; /* lines_next gave a complete line */
 	for (size_t k = 0; k < 4; k++) {
 		size_t kl = strlen(keys[k]);
-		if (!fields_next(&f, &tok, &n) || n <= kl || memcmp(tok, keys[k], kl) != 0)
+		if (!parse_fields_next(&f, &tok, &n) || n <= kl || memcmp(tok, keys[k], kl) != 0)
 			return -1;
 		if (k < 3 && (tok_decimal(tok + kl, n - kl, avgs[k]) < 0 || *avgs[k] > 100.0))
 			return -1;
-		if (k == 3 && tok_u64(tok + kl, n - kl, &out->total_us) < 0)
+		if (k == 3 && parse_tok_u64(tok + kl, n - kl, &out->total_us) < 0)
 			return -1;
 	}
-	return fields_next(&f, &tok, &n) ? -1 : 0;
+	return parse_fields_next(&f, &tok, &n) ? -1 : 0;
 }
 
 int parse_pressure(const char *buf, size_t len, struct pressure *out)
@@ -261,8 +261,8 @@ int parse_pressure(const char *buf, size_t len, struct pressure *out)
 	bool has_some = false;
 
 	memset(out, 0, sizeof *out);
-	lines_init(&l, buf, len);
-	while (lines_next(&l, &s, &e)) {
+	parse_lines_init(&l, buf, len);
+	while (parse_lines_next(&l, &s, &e)) {
 		bool some = (size_t)(e - s) > 5 && memcmp(s, "some ", 5) == 0;
 		bool full = (size_t)(e - s) > 5 && memcmp(s, "full ", 5) == 0;
 		if ((!some && !full) || (some ? has_some : out->has_full))
@@ -307,13 +307,13 @@ static bool is_nvme_path(const char *name, size_t len)
 	const char *p = name + 4, *end = name + len;
 	uint64_t v;
 
-	if (!has_prefix(name, len, "nvme") || scan_u64(&p, end, &v) < 0 || p == end || *p != 'c')
+	if (!has_prefix(name, len, "nvme") || parse_scan_u64(&p, end, &v) < 0 || p == end || *p != 'c')
 		return false;
 	p++;
-	if (scan_u64(&p, end, &v) < 0 || p == end || *p != 'n')
+	if (parse_scan_u64(&p, end, &v) < 0 || p == end || *p != 'n')
 		return false;
 	p++;
-	return scan_u64(&p, end, &v) == 0 && p == end;
+	return parse_scan_u64(&p, end, &v) == 0 && p == end;
 }
 
 bool diskstats_is_whole_disk(const char *name, size_t len)
@@ -336,13 +336,13 @@ bool diskstats_is_whole_disk(const char *name, size_t len)
 	if (is_nvme_path(name, len))
 		return false;
 	end = name + len;
-	for (d = end; d > name && is_digit(d[-1]); d--)
+	for (d = end; d > name && parse_is_digit(d[-1]); d--)
 		;
 	if (d == end)
 		return true;
 	/* disks whose name ends in a digit (nvme0n1, mmcblk0, rbd0) get
 	 * "p<N>" partitions (block/partitions/core.c add_partition) */
-	if (d - name >= 2 && d[-1] == 'p' && is_digit(d[-2]))
+	if (d - name >= 2 && d[-1] == 'p' && parse_is_digit(d[-2]))
 		return false;
 	for (size_t i = 0; i < sizeof lettered / sizeof lettered[0]; i++) {
 		size_t n = strlen(lettered[i]);
@@ -363,14 +363,14 @@ static int diskstats_line(const char *s, const char *e, struct disk_totals *out)
 	uint64_t v, sectors_read = 0, sectors_written = 0;
 	int nstats = 0;
 
-	if (fields_u64(&f, &v) < 0 || fields_u64(&f, &v) < 0 || !fields_next(&f, &tok, &n))
+	if (parse_fields_u64(&f, &v) < 0 || parse_fields_u64(&f, &v) < 0 || !parse_fields_next(&f, &tok, &n))
 		return -1;
 	if (!diskstats_is_whole_disk(tok, n))
 		return 0;
 	/* 11 stats up to Linux 4.17, 15 from 4.18 (discards), 17 from 5.5
 	 * (flushes); later additions are accepted and ignored */
-	while (fields_next(&f, &tok, &n)) {
-		if (tok_u64(tok, n, &v) < 0)
+	while (parse_fields_next(&f, &tok, &n)) {
+		if (parse_tok_u64(tok, n, &v) < 0)
 			return -1;
 		if (nstats < INT_MAX)
 			nstats++;
@@ -381,8 +381,8 @@ static int diskstats_line(const char *s, const char *e, struct disk_totals *out)
 	}
 	if (nstats < 11)
 		return -1;
-	out->read_sectors = sat_add(out->read_sectors, sectors_read);
-	out->write_sectors = sat_add(out->write_sectors, sectors_written);
+	out->read_sectors = parse_sat_add(out->read_sectors, sectors_read);
+	out->write_sectors = parse_sat_add(out->write_sectors, sectors_written);
 	if (out->ndisks < INT_MAX)
 		out->ndisks++;
 	return 0;
@@ -394,8 +394,8 @@ int parse_diskstats(const char *buf, size_t len, struct disk_totals *out)
 	const char *s, *e;
 
 	memset(out, 0, sizeof *out);
-	lines_init(&l, buf, len);
-	while (lines_next(&l, &s, &e)) {
+	parse_lines_init(&l, buf, len);
+	while (parse_lines_next(&l, &s, &e)) {
 		if (diskstats_line(s, e, out) < 0) {
 			memset(out, 0, sizeof *out);
 			return -1;
@@ -410,7 +410,7 @@ int parse_diskstats(const char *buf, size_t len, struct disk_totals *out)
  * Linux 2.6.x the first number could touch the ':' ("eth0:123"). */
 static int net_dev_line(const char *s, const char *e, struct net_totals *out)
 {
-	const char *p = skip_blanks(s, e), *name = p, *colon;
+	const char *p = parse_skip_blanks(s, e), *name = p, *colon;
 	uint64_t col[10], extra;
 	size_t i;
 
@@ -418,23 +418,23 @@ static int net_dev_line(const char *s, const char *e, struct net_totals *out)
 	if (!colon || colon == name)
 		return -1;
 	for (const char *q = name; q < colon; q++)
-		if (is_blank(*q))
+		if (parse_is_blank(*q))
 			return -1;
 	p = colon + 1;
 	for (i = 0; i < sizeof col / sizeof col[0]; i++)
-		if (line_u64(&p, e, &col[i]) < 0)
+		if (parse_line_u64(&p, e, &col[i]) < 0)
 			return -1;
 	/* further columns (errs, drop, fifo...) are not needed, but must be
 	 * numbers */
-	while (skip_blanks(p, e) < e)
-		if (line_u64(&p, e, &extra) < 0)
+	while (parse_skip_blanks(p, e) < e)
+		if (parse_line_u64(&p, e, &extra) < 0)
 			return -1;
 	if (colon - name == 2 && memcmp(name, "lo", 2) == 0)
 		return 0;
-	out->rx_bytes = sat_add(out->rx_bytes, col[0]);
-	out->rx_packets = sat_add(out->rx_packets, col[1]);
-	out->tx_bytes = sat_add(out->tx_bytes, col[8]);
-	out->tx_packets = sat_add(out->tx_packets, col[9]);
+	out->rx_bytes = parse_sat_add(out->rx_bytes, col[0]);
+	out->rx_packets = parse_sat_add(out->rx_packets, col[1]);
+	out->tx_bytes = parse_sat_add(out->tx_bytes, col[8]);
+	out->tx_packets = parse_sat_add(out->tx_packets, col[9]);
 	if (out->nifaces < INT_MAX)
 		out->nifaces++;
 	return 0;
@@ -446,10 +446,10 @@ int parse_net_dev(const char *buf, size_t len, struct net_totals *out)
 	const char *s, *e;
 
 	memset(out, 0, sizeof *out);
-	lines_init(&l, buf, len);
-	if (!lines_next(&l, &s, &e) || !lines_next(&l, &s, &e))
+	parse_lines_init(&l, buf, len);
+	if (!parse_lines_next(&l, &s, &e) || !parse_lines_next(&l, &s, &e))
 		return -1;
-	while (lines_next(&l, &s, &e)) {
+	while (parse_lines_next(&l, &s, &e)) {
 		if (net_dev_line(s, e, out) < 0) {
 			memset(out, 0, sizeof *out);
 			return -1;
@@ -463,9 +463,9 @@ int parse_proc_cgroup(const char *buf, size_t len, struct proc_cgroup *out)
 	out->path = NULL;
 	out->len = 0;
 	struct lines l;
-	lines_init(&l, buf, len);
+	parse_lines_init(&l, buf, len);
 	const char *s, *e;
-	while (lines_next(&l, &s, &e)) {
+	while (parse_lines_next(&l, &s, &e)) {
 		if (e - s < 4 || memcmp(s, "0::", 3) != 0)
 			continue;
 		if (s[3] != '/')
