@@ -6,7 +6,7 @@
  *       cycling through the samples of FILE (a real recording), so a day
  *       at 10 s (8,640 samples) takes a minute to make, not a day
  *   replaytime [--jumps J] [--steps K] FILE
- *       opens FILE as pidtop -R does (model_init), then J jumps to random
+ *       opens FILE as pidtop -R does (model_new), then J jumps to random
  *       samples (each: model_replay_seek and the refresh that shows it)
  *       and K steps forward (model_refresh), and prints
  *       open_ms=... jump_ms_median=... jump_ms_max=... step_ms_median=...
@@ -81,16 +81,17 @@ static int synth(const char *in, const char *out, long n, double interval_s)
 
 static int timing(const char *path, int jumps, int steps)
 {
-	static struct model m;
 	char why[256];
 	struct model_config cfg = {.replay_path = path};
 	double t0 = now_ms();
-	if (model_init(&m, &cfg, why, sizeof why) < 0) {
+	int rc;
+	struct model *m = model_new(&cfg, &rc, why, sizeof why);
+	if (!m) {
 		fprintf(stderr, "replaytime: %s\n", why);
 		return 1;
 	}
 	double open_ms = now_ms() - t0;
-	uint64_t n = model_replay_info(&m)->samples;
+	uint64_t n = model_replay_info(m)->samples;
 	double *jt = calloc((size_t)jumps, sizeof *jt), *st = calloc((size_t)steps, sizeof *st);
 	if (!jt || !st)
 		return 1;
@@ -98,16 +99,16 @@ static int timing(const char *path, int jumps, int steps)
 	for (int i = 0; i < jumps; i++) {
 		uint64_t k = n > 1 ? 1 + (uint64_t)rand() % (n - 1) : 0;
 		t0 = now_ms();
-		if (model_replay_seek(&m, k) < 0 || model_refresh(&m) != 0)
+		if (model_replay_seek(m, k) < 0 || model_refresh(m) != 0)
 			fprintf(stderr, "replaytime: sample %llu cannot be read\n", (unsigned long long)k);
 		jt[i] = now_ms() - t0;
 	}
-	model_replay_seek(&m, 1);
-	model_refresh(&m);
+	model_replay_seek(m, 1);
+	model_refresh(m);
 	int done = 0;
 	for (; done < steps; done++) {
 		t0 = now_ms();
-		if (model_refresh(&m) != 0)
+		if (model_refresh(m) != 0)
 			break;
 		st[done] = now_ms() - t0;
 	}
@@ -120,7 +121,7 @@ static int timing(const char *path, int jumps, int steps)
 	       open_ms, jumps ? jt[jumps / 2] : 0, jumps ? jt[jumps - 1] : 0,
 	       done ? st[done / 2] : 0, done ? st[done - 1] : 0, ru.ru_maxrss,
 	       (unsigned long long)n);
-	model_free(&m);
+	model_free(m);
 	free(jt);
 	free(st);
 	return 0;

@@ -43,26 +43,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	char path[64];
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	static struct model m;
 	char why[256];
 	struct model_config cfg = {.replay_path = path, .accumulated = size % 2};
-	if (model_init(&m, &cfg, why, sizeof why) == 0) {
+	int rc;
+	struct model *m = model_new(&cfg, &rc, why, sizeof why);
+	if (m) {
 		struct output out;
 		struct view v = {0};
-		output_init(&out, OUTPUT_JSON, m.cfg.threads);
+		output_init(&out, OUTPUT_JSON, model_cfg(m)->threads);
 		out.fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		for (int i = 0; i < 64 && model_refresh(&m) == 0; i++)
-			report(&m, &out, &v);
-		uint64_t n = model_replay_info(&m)->samples;
+		for (int i = 0; i < 64 && model_refresh(m) == 0; i++)
+			report(m, &out, &v);
+		uint64_t n = model_replay_info(m)->samples;
 		for (uint64_t k = n; k > 0; k /= 2) {
-			if (model_replay_seek(&m, k - 1) == 0 && model_refresh(&m) == 0)
-				report(&m, &out, &v);
+			if (model_replay_seek(m, k - 1) == 0 && model_refresh(m) == 0)
+				report(m, &out, &v);
 		}
 		close(out.fd);
 		view_free(&v);
 		output_free(&out);
 	}
-	model_free(&m);
+	model_free(m);
 	close(fd);
 	return 0;
 }

@@ -1,4 +1,5 @@
 /* actions.c - signal, renice and ionice through identity-checked pidfds */
+#include "model_priv.h"
 #include "actions.h"
 #include "parse.h"
 

@@ -162,7 +162,7 @@ static void get_threads(struct model *m, const struct task *t, struct cell *c)
 
 static void get_start_time(struct model *m, const struct task *t, struct cell *c)
 {
-	set_real(c, (double)m->sys.stats.btime + (double)t->start_ticks / (double)m->clk_tck);
+	set_real(c, (double)model_system(m)->btime + (double)t->start_ticks / (double)model_clk_tck(m));
 }
 
 static void get_cpu(struct model *m, const struct task *t, struct cell *c)
@@ -176,7 +176,7 @@ static void get_cpu(struct model *m, const struct task *t, struct cell *c)
 
 static void get_cpu_time(struct model *m, const struct task *t, struct cell *c)
 {
-	set_real(c, (double)(t->cur.utime + t->cur.stime) / (double)m->clk_tck);
+	set_real(c, (double)(t->cur.utime + t->cur.stime) / (double)model_clk_tck(m));
 }
 
 static void get_nice(struct model *m, const struct task *t, struct cell *c)
@@ -227,7 +227,7 @@ static void get_rss_delta(struct model *m, const struct task *t, struct cell *c)
 
 static void get_mem_pct(struct model *m, const struct task *t, struct cell *c)
 {
-	uint64_t total = m->sys.stats.mem.mem_total_kb;
+	uint64_t total = model_system(m)->mem.mem_total_kb;
 	if (!total || !(t->have & TG_MEM))
 		set_state(c, CELL_NA, CELL_REAL);
 	else

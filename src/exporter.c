@@ -257,11 +257,11 @@ static int sample(struct server *s, struct model *m, struct groupacc *a, char *w
 	double t0 = mono_now();
 	int rc = model_refresh(m);
 	if (rc == MODEL_ERR_RECORD) {
-		snprintf(why, whylen, "cannot record: %s", m->record_why);
+		snprintf(why, whylen, "cannot record: %s", model_record_why(m));
 		return -1;
 	}
 	if (rc < 0) {
-		snprintf(why, whylen, "cannot read the proc root '%s'", m->cfg.proc_root);
+		snprintf(why, whylen, "cannot read the proc root '%s'", model_cfg(m)->proc_root);
 		return -1;
 	}
 	(void)groupacc_update(a, m); /* out of memory: this sample is short, never wrong */

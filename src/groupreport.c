@@ -170,7 +170,7 @@ static void write_csv(struct group_report *g, struct output *o, struct model *m,
 	for (size_t r = 0; r < n; r++) {
 		size_t i = g->order[r];
 		const struct group_sum *s = &g->sums[i];
-		output_time_iso(b, &m->wall);
+		output_time_iso(b, model_wall(m));
 		buf_putc(b, ',');
 		output_csv_text(b, g->names.names[i], strlen(g->names.names[i]));
 		buf_printf(b, ",%lld,%lld", (long long)s->processes, (long long)s->threads);
@@ -212,7 +212,7 @@ static void write_text(struct group_report *g, struct output *o, struct model *m
 			if (!(col->flags & COL_TEXT))
 				continue;
 			struct cell c = sum_cell(s, k);
-			output_text_cell(col, &c, m->cfg.accumulated, tmp, sizeof tmp);
+			output_text_cell(col, &c, model_cfg(m)->accumulated, tmp, sizeof tmp);
 			buf_putc(b, ' ');
 			output_padded(b, tmp, strlen(tmp), col->width, false, false);
 		}

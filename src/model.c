@@ -1,5 +1,5 @@
 /* model.c - model_refresh(): scan, sweep, rates */
-#include "model.h"
+#include "model_priv.h"
 #include "clock.h"
 #include "parse.h"
 #include "netcap.h"
@@ -195,7 +195,31 @@ int model_init(struct model *m, const struct model_config *cfg, char *why, size_
 	return rc;
 }
 
+struct model *model_new(const struct model_config *cfg, int *rc, char *why, size_t whylen)
+{
+	struct model *m = malloc(sizeof *m);
+	if (!m) {
+		snprintf(why, whylen, "out of memory");
+		*rc = -1;
+		return NULL;
+	}
+	*rc = model_init(m, cfg, why, whylen);
+	if (*rc < 0) {
+		model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
 void model_free(struct model *m)
+{
+	if (!m)
+		return;
+	model_fini(m);
+	free(m);
+}
+
+void model_fini(struct model *m)
 {
 	model_record_flush(m);
 	recorder_close(m->recorder);

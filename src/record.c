@@ -1,4 +1,5 @@
 /* record.c - the recording's schema, and a model's sample written into it */
+#include "model_priv.h"
 #include "record.h"
 #include "clock.h"
 

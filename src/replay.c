@@ -1,4 +1,5 @@
 /* replay.c - a recording's samples put back into a model */
+#include "model_priv.h"
 #include "replay.h"
 #include "clock.h"
 #include "record.h"

@@ -9,6 +9,7 @@
  *    - the main thread's schedstat says nothing about the workers.
  * A round-robin full read of every task every FULL_PERIOD refreshes keeps
  * what drifts while a task sleeps (RSS under reclaim) honest. */
+#include "model_priv.h"
 #include "scan.h"
 #include "scanpriv.h"
 #include "threadsum.h"

@@ -1,6 +1,7 @@
 /* tsmodel.c - taskstats in the model: pipelined queries a slice of the
  * listing at a time, delay accounting state, and exit records turned into rows for
  * tasks that lived less than one interval. */
+#include "model_priv.h"
 #include "tsmodel.h"
 #include "buf.h"
 #include "clock.h"

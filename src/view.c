@@ -19,7 +19,7 @@ bool view_filter_match(const struct view_filter *f, struct model *m, const struc
 {
 	/* exited tasks show once, in the report of the interval they ended in,
 	 * when their exit record gave their final figures */
-	bool just_ended = t->exit_final && t->exited_gen == m->gen;
+	bool just_ended = t->exit_final && t->exited_gen == model_gen(m);
 	if (t->exited_gen && (f->hide_exited || (!just_ended && !f->include_exited)))
 		return false;
 	if (f->npids) {
@@ -92,8 +92,10 @@ int view_build(struct view *v, struct model *m, const struct view_filter *f,
 	v->nrows = 0;
 	struct collect_ctx c = {v, m, f, false};
 	task_table_foreach(model_rows_table(m), collect, &c);
-	for (size_t i = 0; i < m->nexited && !c.failed; i++)
-		collect(&m->exited[i], &c);
+	size_t nexited;
+	struct task *exited = model_exited(m, &nexited);
+	for (size_t i = 0; i < nexited && !c.failed; i++)
+		collect(&exited[i], &c);
 	if (c.failed)
 		return -1;
 	if (sort && (sort->flags & COL_EXTRA))

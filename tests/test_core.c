@@ -16,7 +16,7 @@
 #include "columns.h"
 #include "history.h"
 #include <math.h>
-#include "model.h"
+#include "model_priv.h"
 #include "options.h"
 #include "procfs.h"
 #include "sanitize.h"
@@ -536,7 +536,7 @@ static void test_history_rows_only(void **state)
 	if (strcmp(m.sources[SOURCE_TASKSTATS].text, "ok") != 0 &&
 	    strncmp(m.sources[SOURCE_TASKSTATS].text, "delay accounting off", 20) != 0) {
 		print_message("skipped: taskstats is '%s'\n", m.sources[SOURCE_TASKSTATS].text);
-		model_free(&m);
+		model_fini(&m);
 		skip();
 	}
 	volatile double sink = 0;
@@ -552,7 +552,7 @@ static void test_history_rows_only(void **state)
 	print_message("rings: %d process entries, %d thread rows\n", procs, rows);
 	assert_int_equal(procs, 0);
 	assert_true(rows >= 1);
-	model_free(&m);
+	model_fini(&m);
 }
 
 int main(void)

@@ -215,7 +215,7 @@ static unsigned act_misc(struct ui *ui, enum ui_action a)
 	case ACT_THREADS:
 		if (replayui_active(ui)) {
 			ui_message(ui, true, "the recording holds %s rows only",
-				   ui->m->cfg.threads ? "thread" : "process");
+				   model_cfg(ui->m)->threads ? "thread" : "process");
 			return RX_REDRAW;
 		}
 		ui->set.threads = !ui->set.threads;
@@ -224,8 +224,8 @@ static unsigned act_misc(struct ui *ui, enum ui_action a)
 			   ui->set.threads ? "one row per thread" : "one row per process");
 		return RX_REFRESH | RX_REDRAW;
 	case ACT_ACCUMULATED:
-		ui->m->cfg.accumulated = !ui->m->cfg.accumulated;
-		ui_message(ui, false, "%s", ui->m->cfg.accumulated
+		model_set_accumulated(ui->m, !model_cfg(ui->m)->accumulated);
+		ui_message(ui, false, "%s", model_cfg(ui->m)->accumulated
 						    ? "accumulated: totals since first seen"
 						    : "rates over the last interval");
 		return RX_REFRESH | RX_REDRAW;
@@ -283,7 +283,7 @@ unsigned act_run(struct ui *ui, enum ui_action a)
 	case ACT_SORT_CPU: return set_sort(ui, column_find("cpu_pct"));
 	case ACT_SORT_MEM: return set_sort(ui, column_find("rss_kb"));
 	case ACT_SORT_TIME: return set_sort(ui, column_find("cpu_time"));
-	case ACT_SORT_PID: return set_sort(ui, column_find(ui->m->cfg.threads ? "tid" : "pid"));
+	case ACT_SORT_PID: return set_sort(ui, column_find(model_cfg(ui->m)->threads ? "tid" : "pid"));
 	case ACT_SORT_READ: return set_sort(ui, column_find("read_bps"));
 	case ACT_SORT_WRITE: return set_sort(ui, column_find("write_bps"));
 	case ACT_SORT_NET: return set_sort(ui, column_find("net_tx_bps"));

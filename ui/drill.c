@@ -84,13 +84,13 @@ static void read_info(struct ui *ui, struct drill *d)
 {
 	struct model *m = ui->m;
 	unsigned flags = 0;
-	if (d->tab == TAB_MEMORY && d->smaps_gen != m->gen) {
+	if (d->tab == TAB_MEMORY && d->smaps_gen != model_gen(m)) {
 		flags |= TASKINFO_SMAPS;
-		d->smaps_gen = m->gen;
+		d->smaps_gen = model_gen(m);
 	}
 	struct taskinfo ti;
-	bool live = strcmp(m->cfg.proc_root, "/proc") == 0 && !m->cfg.fixture_sequence;
-	if (taskinfo_read(&ti, m->pfs.root_fd, d->pid, live, flags) < 0 ||
+	bool live = strcmp(model_cfg(m)->proc_root, "/proc") == 0 && !model_cfg(m)->fixture_sequence;
+	if (taskinfo_read(&ti, model_proc_fd(m), d->pid, live, flags) < 0 ||
 	    (ti.stat_err == 0 && ti.stat.starttime != d->start_ticks)) {
 		/* exited (or the pid was reused): keep the last picture */
 		taskinfo_free(&ti);
@@ -143,7 +143,7 @@ unsigned drill_open(struct ui *ui)
 	d->smaps_gen = 0;
 	ui->drill = d;
 	struct taskinfo probe;
-	if (d->start_ticks == 0 && taskinfo_read(&probe, ui->m->pfs.root_fd, d->pid, false, 0) == 0) {
+	if (d->start_ticks == 0 && taskinfo_read(&probe, model_proc_fd(ui->m), d->pid, false, 0) == 0) {
 		d->start_ticks = probe.stat.starttime;
 		taskinfo_free(&probe);
 	}
@@ -193,8 +193,8 @@ static void roll_threads(struct ui *ui, struct drill *d)
 		return;
 	const struct taskinfo *ti = &d->ti;
 	struct model *m = ui->m;
-	double hz = m->clk_tck > 0 ? (double)m->clk_tck : 100;
-	double dt = m->now_s - d->thr_t;
+	double hz = model_clk_tck(m) > 0 ? (double)model_clk_tck(m) : 100;
+	double dt = model_now_s(m) - d->thr_t;
 	struct thread_rate *next = ti->nthreads ? calloc(ti->nthreads, sizeof *next) : NULL;
 	for (size_t i = 0; next && i < ti->nthreads; i++) {
 		const struct ti_thread *th = &ti->threads[i];
@@ -219,7 +219,7 @@ static void roll_threads(struct ui *ui, struct drill *d)
 	free(d->thr);
 	d->thr = next;
 	d->nthr = next ? ti->nthreads : 0;
-	d->thr_t = m->now_s;
+	d->thr_t = model_now_s(m);
 }
 
 /* The Waiting tab's figures, only while it shows (the stack and a
@@ -281,7 +281,7 @@ static void tab_threads(struct ui *ui, struct drill *d, struct buf *b)
 		put_err(b, "threads", ti->threads_err);
 		return;
 	}
-	double hz = ui->m->clk_tck > 0 ? (double)ui->m->clk_tck : 100;
+	double hz = model_clk_tck(ui->m) > 0 ? (double)model_clk_tck(ui->m) : 100;
 	buf_printf(b, "%8s S %7s %8s %8s %10s %8s %8s %8s %8s %8s  %s\n", "TID", "CPU%",
 		   "USR s", "SYS s", "RUN-WAIT s", "READ/s", "WRITE/s", "READ", "WRITE", "IO-DLY s",
 		   "NAME");
@@ -355,8 +355,8 @@ static void put_addr(char *out, size_t outsize, uint8_t family, const uint8_t *a
 static void tab_network(struct ui *ui, struct drill *d, struct buf *b)
 {
 	struct model *m = ui->m;
-	if (!m->net) {
-		buf_printf(b, "traffic: %s\n\n", m->sources[SOURCE_NET].text);
+	if (!model_has_capture(m) || model_is_replay(m)) {
+		buf_printf(b, "traffic: %s\n\n", model_source(m, SOURCE_NET)->text);
 		buf_printf(b, "%-6s %-28s %-28s %s\n", "PROTO", "LOCAL", "REMOTE", "STATE");
 		for (size_t i = 0; i < d->ti.nconns; i++) {
 			const struct ti_conn *c = &d->ti.conns[i];
@@ -367,9 +367,9 @@ static void tab_network(struct ui *ui, struct drill *d, struct buf *b)
 		return;
 	}
 	size_t n = 0;
-	const struct netcap_conn *cs = netcap_pid_connections(m->net, d->pid, &n);
+	const struct netcap_conn *cs = model_connections(m, d->pid, &n);
 	/* the capture's per-connection traffic over the model's interval */
-	bool rate = m->net_samples >= 2 && m->interval_s > 0;
+	bool rate = model_net_rates_valid(m);
 	buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %7s %7s %9s %9s\n", "PROTO", "LOCAL",
 		   "REMOTE", "STATE", "TX/s", "RX/s", "TXPK/s", "RXPK/s", "TX", "RX");
 	for (size_t i = 0; i < n; i++) {
@@ -379,10 +379,10 @@ static void tab_network(struct ui *ui, struct drill *d, struct buf *b)
 		put_addr(l, sizeof l, c->key.family, c->key.saddr, c->key.sport);
 		put_addr(r, sizeof r, c->key.family, c->key.daddr, c->key.dport);
 		if (rate) {
-			format_bytes((double)c->iv.tx_bytes / m->interval_s, tx, sizeof tx);
-			format_bytes((double)c->iv.rx_bytes / m->interval_s, rx, sizeof rx);
-			snprintf(txp, sizeof txp, "%.0f", (double)c->iv.tx_pkts / m->interval_s);
-			snprintf(rxp, sizeof rxp, "%.0f", (double)c->iv.rx_pkts / m->interval_s);
+			format_bytes((double)c->iv.tx_bytes / model_interval_s(m), tx, sizeof tx);
+			format_bytes((double)c->iv.rx_bytes / model_interval_s(m), rx, sizeof rx);
+			snprintf(txp, sizeof txp, "%.0f", (double)c->iv.tx_pkts / model_interval_s(m));
+			snprintf(rxp, sizeof rxp, "%.0f", (double)c->iv.rx_pkts / model_interval_s(m));
 		}
 		format_bytes((double)c->c.tx_bytes, txt, sizeof txt);
 		format_bytes((double)c->c.rx_bytes, rxt, sizeof rxt);

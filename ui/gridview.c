@@ -241,7 +241,7 @@ static void tip_lines(struct ui *ui, const struct task *t, bool pinned, char lin
 	const struct task *p = t->process ? t->process : t;
 	const char *cmd = p->cmdline && p->cmdline[0] ? p->cmdline : task_comm(p);
 	const struct task_rates *r = task_rates(t);
-	double hz = ui->m->clk_tck > 0 ? (double)ui->m->clk_tck : 100;
+	double hz = model_clk_tck(ui->m) > 0 ? (double)model_clk_tck(ui->m) : 100;
 	snprintf(lines[0], 128, "%s %d  %s  %c%s%s", t->is_thread ? "TID" : "PID", t->tid,
 		 model_user_name(ui->m, t->uid), t->state ? t->state : '?',
 		 t->exited_gen ? " exited" : "", pinned ? "  [pinned]" : "");
@@ -270,7 +270,7 @@ static void tip_lines(struct ui *ui, const struct task *t, bool pinned, char lin
 		snprintf(lines[5], 128, "disk read %s/s write %s/s", a, b);
 	}
 	if (!(t->have & TG_NET) && !(p->have & TG_NET)) {
-		snprintf(lines[6], 128, "net n/a (%.100s)", ui->m->sources[SOURCE_NET].text);
+		snprintf(lines[6], 128, "net n/a (%.100s)", model_source(ui->m, SOURCE_NET)->text);
 	} else {
 		format_bytes(r->net_tx_bps, a, sizeof a);
 		format_bytes(r->net_rx_bps, c, sizeof c);

@@ -161,7 +161,7 @@ static void draw_list(struct ui *ui, int side, int x, int w, int y0, int h)
 		if (!c)
 			break;
 		char title[64];
-		const char *head = format_header(c, ui->utf8, ui->m->cfg.accumulated);
+		const char *head = format_header(c, ui->utf8, model_cfg(ui->m)->accumulated);
 		text_pad(head, strlen(head), 9, ui->utf8, title, sizeof title); /* ΔRSS: 5 bytes, 4 cells */
 		if (side == 0)
 			snprintf(line, sizeof line, "%s %s", title, c->id);

@@ -221,13 +221,13 @@ static int refresh_model(struct ui *ui, char *why, size_t whylen)
 		return 0;
 	}
 	if (rc == MODEL_ERR_RECORD) {
-		ui_message(ui, true, "recording stopped: %s", ui->m->record_why);
+		ui_message(ui, true, "recording stopped: %s", model_record_why(ui->m));
 		ui->msg_until_s = ui->now_s + WARNING_S;
 	} else if (rc < 0) {
 		if (model_is_replay(ui->m))
 			snprintf(why, whylen, "cannot read the recording any more");
 		else
-			snprintf(why, whylen, "cannot read %s any more", ui->m->cfg.proc_root);
+			snprintf(why, whylen, "cannot read %s any more", model_cfg(ui->m)->proc_root);
 		return -1;
 	}
 	ui->next_refresh_s =
@@ -339,7 +339,7 @@ static void init_state(struct ui *ui, struct model *m, struct options *opt,
 		ui->gv.built = false;
 	if (model_is_replay(m)) {
 		/* a recording is shown as recorded, paused: the keys move in it */
-		ui->set.threads = m->cfg.threads;
+		ui->set.threads = model_cfg(m)->threads;
 		ui->paused = true;
 		ui->replay_speed = 1;
 		if (!opt->have_begin && model_replay_info(m)->samples > 1)

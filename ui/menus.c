@@ -81,7 +81,7 @@ void menu_open_sort(struct ui *ui)
 		if (&columns[i] == ui->set.sort)
 			ui->menu.sel = ui->menu.nitems;
 		char title[64];
-		const char *h = format_header(&columns[i], ui->utf8, ui->m->cfg.accumulated);
+		const char *h = format_header(&columns[i], ui->utf8, model_cfg(ui->m)->accumulated);
 		text_pad(h, strlen(h), 9, ui->utf8, title, sizeof title);
 		menu_add(&ui->menu, (long)i, "%s %s", title, columns[i].id);
 	}

@@ -22,7 +22,7 @@ size_t table_layout(struct ui *ui, struct layout_slot *out, size_t max)
 	for (size_t i = 0; i < ui->set.ncols && n < max && n < SETTINGS_MAX_COLUMNS; i++) {
 		const struct column *c = ui->set.cols[i];
 		/* thread rows: the PID column shows the thread id, like htop */
-		if (ui->m->cfg.threads && !has_tid && strcmp(c->id, "pid") == 0 && tid)
+		if (model_cfg(ui->m)->threads && !has_tid && strcmp(c->id, "pid") == 0 && tid)
 			c = tid;
 		cols[n++] = c;
 	}
@@ -172,7 +172,7 @@ static void draw_head(struct ui *ui, const struct layout_slot *slots, size_t nsl
 	attrset(A_NORMAL);
 	for (size_t i = 0; i < nslots; i++) {
 		const struct layout_slot *sl = &slots[i];
-		const char *h = format_header(sl->col, ui->utf8, ui->m->cfg.accumulated);
+		const char *h = format_header(sl->col, ui->utf8, model_cfg(ui->m)->accumulated);
 		bool sorted = sl->col == ui->set.sort;
 		int hw = text_width(h, strlen(h), ui->utf8);
 		int x = sl->x;
