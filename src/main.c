@@ -200,6 +200,8 @@ int main(int argc, char **argv)
 		.record_path = opt.record_path,
 		.record_max = opt.record_max,
 		.record_no_cmdline = opt.record_no_cmdline,
+		/* the screen's drill-down shows them; batch with --connections */
+		.record_connections = opt.connections || (!opt.batch && isatty(STDOUT_FILENO)),
 		.proc_root = opt.proc_root,
 		.threads = opt.threads,
 		.accumulated = opt.accumulated,

@@ -226,6 +226,7 @@ void model_fini(struct model *m)
 	m->recorder = NULL;
 	replay_close(m->replay);
 	m->replay = NULL;
+	free(m->rconns);
 	tsmodel_close(m);
 	if (m->net)
 		netcap_close(m->net);

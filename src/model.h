@@ -46,6 +46,7 @@ struct model_config {
 	const char *record_path;
 	uint64_t record_max;    /* --record-max, bytes; 0 = no limit */
 	bool record_no_cmdline; /* --record-no-cmdline */
+	bool record_connections; /* -w: the capture's connections too */
 };
 
 /* The model is opaque outside its own files (model_priv.h): the screen,
@@ -103,8 +104,8 @@ bool model_delayacct_on(const struct model *m);
 struct task *model_exited(struct model *m, size_t *n);
 /* The task tables: processes, threads (filled with -H). */
 struct task_table *model_table(struct model *m, bool threads);
-/* The live capture's connections of process tgid (NULL and *n 0 without
- * a capture, in a replay too). */
+/* The capture's connections of process tgid, live or as recorded (NULL
+ * and *n 0 without a capture). */
 const struct netcap_conn *model_connections(const struct model *m, int32_t tgid, size_t *n);
 /* Whether traffic figures have an interval to be rates over (the capture
  * has two samples). */

@@ -74,6 +74,9 @@ struct model {
 	struct net_extra net_cur, net_prev; /* traffic tied to no task, and capture drops */
 	int net_samples;
 	struct replay *replay;     /* -R: the recording the samples come from */
+	/* -R: the recorded connections of the sample, sorted by pid */
+	struct netcap_conn *rconns;
+	size_t nrconns, rconns_cap;
 	struct recorder *recorder; /* -w: where every sample goes */
 	bool replay_pending;       /* the reader's current sample is the next refresh's */
 	bool record_due;           /* the latest sample is not written yet */

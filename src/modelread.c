@@ -72,6 +72,8 @@ struct task_table *model_table(struct model *m, bool threads)
 const struct netcap_conn *model_connections(const struct model *m, int32_t tgid, size_t *n)
 {
 	*n = 0;
+	if (m->replay)
+		return model_has_capture(m) ? netcap_conns_of_pid(m->rconns, m->nrconns, tgid, n) : NULL;
 	return m->net ? netcap_pid_connections(m->net, tgid, n) : NULL;
 }
 

@@ -2,11 +2,13 @@
 #include "model_priv.h"
 #include "replay.h"
 #include "clock.h"
+#include "netcap.h"
 #include "record.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 struct replay {
 	struct recread *r;
@@ -191,6 +193,11 @@ static double t_at(int64_t sample_us, const struct rec_value *v)
 	return clock_us_to_s(sample_us + i_of(v));
 }
 
+static double time_or(int64_t sample_us, const struct rec_value *v, double none)
+{
+	return v->present && i_of(v) != 0 ? t_at(sample_us, v) : none;
+}
+
 /* A string of the task (command line, cgroup) from v: allocated only when
  * it changed; absent is NULL. Returns its length. */
 static size_t set_string(char **dst, const struct rec_value *v)
@@ -277,14 +284,15 @@ static void set_sample(struct model *m, struct task *t, const struct rec_value *
 		t->delta->prev = prev;
 		t->delta->net = net;
 	}
-	bool moved = v[RF_PREV_T_US].present && i_of(&v[RF_PREV_T_US]) != 0;
+	/* a time written as 0 says nothing (record.c t_off): the sample's */
 	double prev_now = m->prev_now_s > 0 && m->prev_now_s < m->now_s ? m->prev_now_s
 								       : m->now_s - 1;
-	t->cur_t = moved ? t_at(sample_us, &v[RF_T_US]) : m->now_s;
-	t->prev_t = moved ? t_at(sample_us, &v[RF_PREV_T_US]) : prev_now;
-	t->cur_ts_t = moved ? t_at(sample_us, &v[RF_TS_T_US]) : m->now_s;
-	t->prev_ts_t = moved ? t_at(sample_us, &v[RF_PREV_TS_T_US]) : prev_now;
-	if (m->cfg.accumulated && (base != RB_PREV || !t->first))
+	t->cur_t = time_or(sample_us, &v[RF_T_US], m->now_s);
+	t->prev_t = time_or(sample_us, &v[RF_PREV_T_US], prev_now);
+	t->cur_ts_t = time_or(sample_us, &v[RF_TS_T_US], m->now_s);
+	t->prev_ts_t = time_or(sample_us, &v[RF_PREV_TS_T_US], prev_now);
+	/* as scan.c: -a's base is the task's first sample in the model */
+	if (m->cfg.accumulated && (!had_prev || !t->first))
 		model_take_first(m, t, base == RB_ZERO);
 	model_first_add_net(m, t, &net);
 }
@@ -357,6 +365,60 @@ static void apply_ended(struct replay *rp, struct model *m, int64_t sample_us)
 	}
 }
 
+/* ---- connections ---- */
+
+/* A recorded address into a flow key's 16 bytes (zeros past a short one). */
+static void set_addr(uint8_t *dst, const struct rec_value *v)
+{
+	memset(dst, 0, 16);
+	if (v->present)
+		memcpy(dst, v->str, v->str_len < 16 ? v->str_len : 16);
+}
+
+static void apply_conns(struct replay *rp, struct model *m)
+{
+	m->nrconns = 0;
+	size_t n = recread_rows(rp->r, RT_CONNS);
+	struct netcap_conn *cs = n ? array_grow(m->rconns, &m->rconns_cap, n, sizeof *cs, 16) : NULL;
+	if (!cs)
+		return;
+	m->rconns = cs;
+	const struct rec_value *v = rp->vals;
+	for (size_t i = 0; i < n; i++) {
+		struct netcap_conn *c = &cs[m->nrconns];
+		memset(c, 0, sizeof *c);
+		recread_row(rp->r, RT_CONNS, i, rp->vals);
+		uint64_t family = u_of(&v[RN_FAMILY]);
+		if (family != AF_INET && family != AF_INET6)
+			continue;
+		c->key.family = (uint8_t)family;
+		c->key.proto = (uint8_t)u_of(&v[RN_PROTO]);
+		c->key.sport = (uint16_t)u_of(&v[RN_LPORT]);
+		c->key.dport = (uint16_t)u_of(&v[RN_RPORT]);
+		set_addr(c->key.saddr, &v[RN_LOCAL]);
+		set_addr(c->key.daddr, &v[RN_REMOTE]);
+		c->pid = (int32_t)i_of(&v[RN_PID]);
+		c->uid = (uint32_t)u_of(&v[RN_UID]);
+		c->inode = (uint32_t)u_of(&v[RN_INODE]);
+		c->state = (uint8_t)u_of(&v[RN_STATE]);
+		uint64_t flags = u_of(&v[RN_FLAGS]);
+		c->closed = flags & RNF_CLOSED;
+		c->inferred = flags & RNF_INFERRED;
+		struct netcap_counters *k[2] = {&c->c, &c->iv};
+		for (int j = 0; j < 2; j++) {
+			k[j]->tx_bytes = u_of(&v[RN_TX_BYTES + 4 * j]);
+			k[j]->rx_bytes = u_of(&v[RN_RX_BYTES + 4 * j]);
+			k[j]->tx_pkts = u_of(&v[RN_TX_PKTS + 4 * j]);
+			k[j]->rx_pkts = u_of(&v[RN_RX_PKTS + 4 * j]);
+		}
+		/* the file's key order is the table's (by pid); a damaged file
+		 * may break it, and the lookup needs it */
+		if (m->nrconns && cs[m->nrconns - 1].pid > c->pid)
+			continue;
+		m->nrconns++;
+	}
+}
+
 int replay_apply(struct replay *rp, struct model *m)
 {
 	int64_t sample_us = recread_mono_ns(rp->r) / 1000;
@@ -382,5 +444,6 @@ int replay_apply(struct replay *rp, struct model *m)
 	task_table_foreach(&m->threads, drop_unsampled, m);
 	task_table_foreach(&m->threads, link_process, m);
 	apply_ended(rp, m, sample_us);
+	apply_conns(rp, m);
 	return 0;
 }

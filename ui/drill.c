@@ -355,7 +355,7 @@ static void put_addr(char *out, size_t outsize, uint8_t family, const uint8_t *a
 static void tab_network(struct ui *ui, struct drill *d, struct buf *b)
 {
 	struct model *m = ui->m;
-	if (!model_has_capture(m) || model_is_replay(m)) {
+	if (!model_has_capture(m)) {
 		buf_printf(b, "traffic: %s\n\n", model_source(m, SOURCE_NET)->text);
 		buf_printf(b, "%-6s %-28s %-28s %s\n", "PROTO", "LOCAL", "REMOTE", "STATE");
 		for (size_t i = 0; i < d->ti.nconns; i++) {
