@@ -31,7 +31,21 @@ struct task_list {
 	size_t n, cap;
 };
 
+/* Where the samples come from (sampler.c): the kernel, the tests'
+ * fixture trees, or a recording. */
+struct sampler {
+	const char *name;
+	/* opens its readers (and the recorder, -w): model_new's rc */
+	int (*open)(struct model *m, char *why, size_t whylen);
+	/* model_refresh: a new sample into the model */
+	int (*refresh)(struct model *m);
+	/* the time a task's files are read at, within a refresh (scan.c) */
+	double (*read_time)(const struct model *m);
+};
+extern const struct sampler sampler_kernel, sampler_fixture, sampler_replay;
+
 struct model {
+	const struct sampler *sampler;
 	struct model_config cfg;
 	struct procfs pfs;
 	struct task_table procs, threads;
@@ -86,6 +100,9 @@ struct model {
 	_Alignas(8) char dirbuf[32768];
 	_Alignas(8) char taskdirbuf[8192];
 };
+
+/* After the sources: rates, history, and the tasks that are gone. */
+void model_finish(struct model *m);
 
 /* model_new's and model_free's halves, for tests that keep a model in
  * static storage: the same return values as model_new's rc. */

@@ -33,7 +33,7 @@ enum read_result { READ_OK, READ_GONE };
 
 static double clock_now(const struct model *m)
 {
-	return m->cfg.fixture_sequence ? m->now_s : clock_mono_s();
+	return m->sampler->read_time(m);
 }
 
 static bool is_gone(ssize_t err)
