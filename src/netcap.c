@@ -16,6 +16,7 @@
  * held up for a pointer swap, never for a resolve.
  */
 #include "netcap.h"
+#include "clock.h"
 #include "netcap_priv.h"
 #include "buf.h"
 #include "capfilter.h"
@@ -62,9 +63,7 @@
 
 uint64_t netcap_now_ns(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	return clock_mono_ns();
 }
 
 void netcap_count_add(uint64_t *bytes, uint64_t *pkts, uint64_t b, uint64_t p)

@@ -102,29 +102,6 @@ static void put_time_iso(struct buf *b, const struct timespec *ts)
 	buf_printf(b, ".%03ldZ", ts->tv_nsec / 1000000);
 }
 
-/* JSON string body: the text is already sanitised (valid UTF-8, no
- * controls); quotes and backslashes still need escaping. */
-static void put_json_string(struct buf *b, const char *s, size_t n)
-{
-	buf_putc(b, '"');
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\' || c < 0x20) {
-			buf_append(b, s + start, i - start);
-			if (c < 0x20)
-				buf_printf(b, "\\u%04x", c);
-			else {
-				buf_putc(b, '\\');
-				buf_putc(b, (char)c);
-			}
-			start = i + 1;
-		}
-	}
-	buf_append(b, s + start, n - start);
-	buf_putc(b, '"');
-}
-
 static void put_json_number(struct buf *b, const struct cell *c, int decimals)
 {
 	if (c->kind == CELL_INT)
@@ -140,7 +117,7 @@ static void put_json_cell(struct buf *b, const struct column *col, const struct 
 	else if (c->kind == CELL_BOOL)
 		buf_puts(b, c->i ? "true" : "false");
 	else if (c->kind == CELL_TEXT)
-		put_json_string(b, c->s, c->slen);
+		buf_put_json_string(b, c->s, c->slen);
 	else
 		put_json_number(b, c, col->decimals);
 }
@@ -279,7 +256,7 @@ static void put_denied(struct buf *b, const struct task *t)
 		if (!first)
 			buf_putc(b, ',');
 		first = false;
-		put_json_string(b, groups[i].name, strlen(groups[i].name));
+		buf_put_json_string(b, groups[i].name, strlen(groups[i].name));
 	}
 	buf_putc(b, ']');
 }
@@ -288,15 +265,9 @@ static void put_endpoint(struct buf *b, const char *key, uint8_t family, const u
 			 uint16_t port)
 {
 	char text[INET6_ADDRSTRLEN + 8];
-	char a[INET6_ADDRSTRLEN];
-	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, a, sizeof a))
-		snprintf(a, sizeof a, "?");
-	if (family == AF_INET6)
-		snprintf(text, sizeof text, "[%s]:%u", a, port);
-	else
-		snprintf(text, sizeof text, "%s:%u", a, port);
+	text_endpoint(text, sizeof text, family, addr, port);
 	put_key(b, key);
-	put_json_string(b, text, strlen(text));
+	buf_put_json_string(b, text, strlen(text));
 	buf_putc(b, ',');
 }
 
@@ -320,13 +291,13 @@ static void put_connections(struct buf *b, struct model *m, const struct task *t
 				    : k->key.proto == IPPROTO_UDP ? "udp"
 								  : "ip";
 		put_key(b, "proto");
-		put_json_string(b, proto, strlen(proto));
+		buf_put_json_string(b, proto, strlen(proto));
 		buf_putc(b, ',');
 		put_endpoint(b, "local", k->key.family, k->key.saddr, k->key.sport);
 		put_endpoint(b, "remote", k->key.family, k->key.daddr, k->key.dport);
 		const char *state = k->closed ? "CLOSED" : sockmap_state_name(k->key.proto, k->state);
 		put_key(b, "state");
-		put_json_string(b, state ? state : "", state ? strlen(state) : 0);
+		buf_put_json_string(b, state ? state : "", state ? strlen(state) : 0);
 		buf_putc(b, ',');
 		put_u64_field(b, "tx_bytes", k->c.tx_bytes);
 		put_u64_field(b, "rx_bytes", k->c.rx_bytes);
@@ -381,7 +352,7 @@ static void json_head(struct buf *b, struct model *m)
 		if (i)
 			buf_putc(b, ',');
 		put_key(b, model_source(m, i)->name);
-		put_json_string(b, model_source(m, i)->text, strlen(model_source(m, i)->text));
+		buf_put_json_string(b, model_source(m, i)->text, strlen(model_source(m, i)->text));
 	}
 	buf_puts(b, "},");
 	put_json_system(b, m);

@@ -1,5 +1,6 @@
 /* taskinfo.c - reading everything about one task (proc(5) per file) */
 #include "taskinfo.h"
+#include "text.h"
 #include "buf.h"
 #include "procfs.h"
 #include "sanitize.h"
@@ -28,22 +29,6 @@ static char *clean_dup(const char *s, size_t n)
 	return out;
 }
 
-static int grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap * 2 : 16;
-	while (c < need)
-		c *= 2;
-	if (c > SIZE_MAX / size)
-		return -1;
-	void *p = realloc(*v, c * size);
-	if (!p)
-		return -1;
-	*v = p;
-	*cap = c;
-	return 0;
-}
 
 /* The whole file into b; 0 or -errno. */
 static int slurp(int dirfd, const char *name, struct buf *b)
@@ -132,7 +117,7 @@ static int read_kv(int dirfd, const char *name, struct buf *b, struct ti_kv **ou
 		 * address range, whose "08:01" is no key */
 		if (!colon || colon == line || memchr(line, ' ', (size_t)(colon - line)))
 			continue;
-		if (grow((void **)out, &cap, *nout + 1, sizeof **out) < 0)
+		if (array_reserve((void **)out, &cap, *nout + 1, sizeof **out) < 0)
 			return -ENOMEM;
 		struct ti_kv *kv = &(*out)[*nout];
 		memset(kv, 0, sizeof *kv);
@@ -264,7 +249,7 @@ static void read_limits(struct taskinfo *ti, int dirfd, struct buf *b)
 		}
 		if (len < 26)
 			continue;
-		if (grow((void **)&ti->limits, &cap, ti->nlimits + 1, sizeof *ti->limits) < 0) {
+		if (array_reserve((void **)&ti->limits, &cap, ti->nlimits + 1, sizeof *ti->limits) < 0) {
 			ti->limits_err = -ENOMEM;
 			return;
 		}
@@ -317,7 +302,7 @@ static void read_environ(struct taskinfo *ti, int dirfd, struct buf *b)
 		const char *z = memchr(p, '\0', (size_t)(end - p));
 		size_t n = z ? (size_t)(z - p) : (size_t)(end - p);
 		if (n) {
-			if (grow((void **)&ti->environ, &cap, ti->nenviron + 1, sizeof *ti->environ) < 0 ||
+			if (array_reserve((void **)&ti->environ, &cap, ti->nenviron + 1, sizeof *ti->environ) < 0 ||
 			    !(ti->environ[ti->nenviron] = clean_dup(p, n))) {
 				ti->environ_err = -ENOMEM;
 				return;
@@ -341,7 +326,7 @@ static void read_cgroup(struct taskinfo *ti, int dirfd, struct buf *b)
 		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(line + len - c1 - 1)) : NULL;
 		if (!c2)
 			continue;
-		if (grow((void **)&ti->cgroups, &cap, ti->ncgroups + 1, sizeof *ti->cgroups) < 0) {
+		if (array_reserve((void **)&ti->cgroups, &cap, ti->ncgroups + 1, sizeof *ti->cgroups) < 0) {
 			ti->cgroup_err = -ENOMEM;
 			return;
 		}
@@ -391,7 +376,7 @@ static void read_mountinfo(struct taskinfo *ti, int dirfd, struct buf *b)
 		       !(strlen(ti->fstypes[k].name) == ftl && memcmp(ti->fstypes[k].name, ft, ftl) == 0))
 			k++;
 		if (k == ti->nfstypes) {
-			if (grow((void **)&ti->fstypes, &cap, k + 1, sizeof *ti->fstypes) < 0 ||
+			if (array_reserve((void **)&ti->fstypes, &cap, k + 1, sizeof *ti->fstypes) < 0 ||
 			    !(ti->fstypes[k].name = clean_dup(ft, ftl))) {
 				ti->mountinfo_err = -ENOMEM;
 				return;
@@ -428,7 +413,7 @@ static void read_fds(struct taskinfo *ti, int dirfd)
 		uint64_t num;
 		if (!parse_u64(e->d_name, strlen(e->d_name), &num) || num > INT32_MAX)
 			continue;
-		if (grow((void **)&ti->fds, &cap, ti->nfds + 1, sizeof *ti->fds) < 0) {
+		if (array_reserve((void **)&ti->fds, &cap, ti->nfds + 1, sizeof *ti->fds) < 0) {
 			ti->fds_err = -ENOMEM;
 			break;
 		}
@@ -481,10 +466,7 @@ static bool format_endpoint(const char *s, size_t n, bool v6, char *out, size_t 
 	unsigned long port = strtoul(hex, &e, 16);
 	if (*e)
 		return false;
-	char a[INET6_ADDRSTRLEN];
-	if (!inet_ntop(v6 ? AF_INET6 : AF_INET, addr, a, sizeof a))
-		return false;
-	snprintf(out, outsize, v6 ? "[%s]:%lu" : "%s:%lu", a, port);
+	text_endpoint(out, outsize, v6 ? AF_INET6 : AF_INET, addr, (unsigned)port);
 	return true;
 }
 
@@ -551,7 +533,7 @@ static void read_conns(struct taskinfo *ti, int dirfd, struct buf *b)
 			long fdi = fd_of_inode(ti, (uint32_t)inode);
 			if (fdi < 0)
 				continue;
-			if (grow((void **)&ti->conns, &cap, ti->nconns + 1, sizeof *ti->conns) < 0) {
+			if (array_reserve((void **)&ti->conns, &cap, ti->nconns + 1, sizeof *ti->conns) < 0) {
 				ti->conns_err = -ENOMEM;
 				return;
 			}
@@ -700,7 +682,7 @@ static void read_threads(struct taskinfo *ti, int dirfd, struct buf *b)
 		snprintf(path, sizeof path, "%d/stat", (int)tid);
 		if (slurp(fd, path, b) < 0 || parse_proc_stat(b->data, b->len, &st) < 0)
 			continue; /* gone since the listing */
-		if (grow((void **)&ti->threads, &cap, ti->nthreads + 1, sizeof *ti->threads) < 0) {
+		if (array_reserve((void **)&ti->threads, &cap, ti->nthreads + 1, sizeof *ti->threads) < 0) {
 			ti->threads_err = -ENOMEM;
 			break;
 		}

@@ -10,10 +10,12 @@
 #include "netcap.h"
 #include "sockmap.h"
 #include "taskinfo.h"
+#include "text.h"
 #include "waitinfo.h"
 #include "waittab.h"
 
-#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -345,13 +347,6 @@ static void tab_files(struct drill *d, struct buf *b)
 	}
 }
 
-static void put_addr(char *out, size_t outsize, uint8_t family, const uint8_t *a, uint16_t port)
-{
-	char s[INET6_ADDRSTRLEN] = "?";
-	inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, a, s, sizeof s);
-	snprintf(out, outsize, family == AF_INET6 ? "[%s]:%u" : "%s:%u", s, port);
-}
-
 static void tab_network(struct ui *ui, struct drill *d, struct buf *b)
 {
 	struct model *m = ui->m;
@@ -376,8 +371,8 @@ static void tab_network(struct ui *ui, struct drill *d, struct buf *b)
 		const struct netcap_conn *c = &cs[i];
 		char l[64], r[64], tx[16] = "-", rx[16] = "-", txp[16] = "-", rxp[16] = "-";
 		char txt[16], rxt[16];
-		put_addr(l, sizeof l, c->key.family, c->key.saddr, c->key.sport);
-		put_addr(r, sizeof r, c->key.family, c->key.daddr, c->key.dport);
+		text_endpoint(l, sizeof l, c->key.family, c->key.saddr, c->key.sport);
+		text_endpoint(r, sizeof r, c->key.family, c->key.daddr, c->key.dport);
 		if (rate) {
 			format_bytes((double)c->iv.tx_bytes / model_interval_s(m), tx, sizeof tx);
 			format_bytes((double)c->iv.rx_bytes / model_interval_s(m), rx, sizeof rx);

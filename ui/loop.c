@@ -5,6 +5,7 @@
  * refreshes, and while the user navigates the previous row order is kept
  * for a moment so rows do not jump under the cursor. */
 #include "ui.h"
+#include "clock.h"
 #include "uistate.h"
 #include "replayui.h"
 #include "recfile.h"
@@ -36,9 +37,7 @@ static void on_stop(int sig)
 
 double ui_now(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return clock_mono_s();
 }
 
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
