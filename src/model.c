@@ -12,9 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* exited tasks stay this many refreshes, for the "exited" state on screen */
-#define EXITED_KEEP 2
-
 int model_init(struct model *m, const struct model_config *cfg, char *why, size_t whylen)
 {
 	memset(m, 0, sizeof *m);

@@ -101,8 +101,14 @@ struct model {
 	_Alignas(8) char taskdirbuf[8192];
 };
 
+/* exited tasks stay this many refreshes, for the "exited" state on screen */
+#define EXITED_KEEP 2
+
 /* After the sources: rates, history, and the tasks that are gone. */
 void model_finish(struct model *m);
+/* The hot path's invariants (modelcheck.c lists them): 0 when all hold,
+ * else -1 and the first broken one in why. For the tests. */
+int model_check(const struct model *m, char *why, size_t whylen);
 
 /* model_new's and model_free's halves, for tests that keep a model in
  * static storage: the same return values as model_new's rc. */
