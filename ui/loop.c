@@ -9,6 +9,7 @@
 #include "replayui.h"
 #include "recfile.h"
 #include "drill.h"
+#include "timelineview.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -251,6 +252,8 @@ static void draw_frame(struct ui *ui)
 			drill_draw(ui);
 		else if (ui->set.view == UI_VIEW_GRID)
 			gridview_draw(ui);
+		else if (ui->set.view == UI_VIEW_TIMELINE)
+			timelineview_draw(ui);
 		else
 			table_draw(ui);
 		if (ui->mode == MODE_MENU)
@@ -300,8 +303,10 @@ static unsigned handle_key(struct ui *ui, int key)
 	if (ui->mode != MODE_TABLE)
 		return menus_key(ui, key);
 	/* the drill-down and the grid take their own keys first */
-	unsigned own = ui->drill ? drill_key(ui, key)
-		       : ui->set.view == UI_VIEW_GRID ? gridview_key(ui, key) : 0;
+	unsigned own = ui->drill			   ? drill_key(ui, key)
+		       : ui->set.view == UI_VIEW_GRID	   ? gridview_key(ui, key)
+		       : ui->set.view == UI_VIEW_TIMELINE ? timelineview_key(ui, key)
+							   : 0;
 	if (own)
 		return own;
 	enum ui_action a = keys_action(key);
@@ -384,6 +389,7 @@ static void free_state(struct ui *ui)
 	menu_free(&ui->menu);
 	drill_close(ui);
 	gridview_free(ui);
+	timelineview_free(ui);
 }
 
 static int run_loop(struct ui *ui, const sigset_t *wait_mask, char *why, size_t whylen)
