@@ -338,7 +338,9 @@ static void init_state(struct ui *ui, struct model *m, struct options *opt,
 	if (opt->threads)
 		ui->set.threads = true;
 	if (opt->view)
-		ui->set.view = strcmp(opt->view, "grid") == 0 ? UI_VIEW_GRID : UI_VIEW_TABLE;
+		ui->set.view = strcmp(opt->view, "grid") == 0	    ? UI_VIEW_GRID
+			       : strcmp(opt->view, "timeline") == 0 ? UI_VIEW_TIMELINE
+								    : UI_VIEW_TABLE;
 	ui->set_start = ui->set;
 	if (ui->set.view == UI_VIEW_GRID)
 		ui->gv.built = false;
@@ -504,6 +506,8 @@ int ui_run(struct model *m, struct options *opt, volatile sig_atomic_t *stop, ch
 	if (screen_init(ui, why, whylen) == 0) {
 		if (ui->set.view == UI_VIEW_GRID)
 			gridview_enter(ui);
+		else if (ui->set.view == UI_VIEW_TIMELINE)
+			timelineview_enter(ui);
 		rc = run_loop(ui, &wait_mask, why, whylen);
 		screen_end(ui);
 		if (rc == 0)

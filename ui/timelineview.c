@@ -262,7 +262,8 @@ void timelineview_draw(struct ui *ui)
 	/* fewer columns than the screen has: each takes several cells */
 	int width = (int)chart_cols(ui);
 	size_t ncols = tl->ncols;
-	int cursor_x = AXIS_W + (int)((timeline_cursor(tl, ui->m) * (size_t)width + ncols - 1) / ncols);
+	size_t cursor = timeline_cursor(tl, ui->m); /* at the last cell of its column */
+	int cursor_x = AXIS_W + (int)((cursor + 1) * (size_t)width / ncols) - 1;
 	char top[32], rss[16];
 	snprintf(top, sizeof top, "%5.0f%%", tl->cpu_max);
 	draw_scale(ui, y, cpu_h, top);
