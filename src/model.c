@@ -641,6 +641,11 @@ long model_replay_visit(struct model *m, const uint64_t *ks, size_t n, model_vis
 	return visited;
 }
 
+size_t model_replay_keys(const struct model *m, uint64_t *out, size_t max)
+{
+	return m->replay ? recread_key_samples(replay_reader(m->replay), out, max) : 0;
+}
+
 long model_clk_tck(const struct model *m)
 {
 	return m->clk_tck > 0 ? m->clk_tck : 100;

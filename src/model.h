@@ -164,6 +164,8 @@ int64_t model_replay_find(struct model *m, int64_t wall_ns);
 typedef void model_visit_fn(void *ctx, struct replay *rp);
 long model_replay_visit(struct model *m, const uint64_t *ks, size_t n, model_visit_fn *fn,
 			void *ctx);
+/* Replay: the recording's key frames' samples (recread_key_samples). */
+size_t model_replay_keys(const struct model *m, uint64_t *out, size_t max);
 /* Replay: task (tid, start_ticks)'s history over the recording, the
  * samples up to the shown one (at most max), oldest first, in the units of
  * history.h; a sample where the task is absent is all zero. *first_k:

@@ -282,6 +282,43 @@ static void pass_edge(void *arg, struct replay *rp)
 		c->failed = true;
 }
 
+/* Where to read a recording of n samples for at most ncols columns:
+ * edges[0..return]. A seek to a key frame decodes no delta, one elsewhere
+ * up to a key frame interval of them: in a long file the edges are key
+ * frames (fewer columns than asked when there are fewer key frames), in a
+ * short one any samples. */
+static size_t replay_edges(struct model *m, uint64_t n, size_t ncols, uint64_t *edges)
+{
+	if (ncols > n - 1)
+		ncols = (size_t)(n - 1);
+	if (ncols > TIMELINE_MAX_COLS)
+		ncols = TIMELINE_MAX_COLS;
+	uint64_t *keys = malloc((TIMELINE_MAX_COLS + 1) * sizeof *keys);
+	size_t nk = keys ? model_replay_keys(m, keys, TIMELINE_MAX_COLS + 1) : 0;
+	if (nk > TIMELINE_MAX_COLS + 1) { /* more than needed: all of them */
+		free(keys);
+		keys = malloc(nk * sizeof *keys);
+		nk = keys ? model_replay_keys(m, keys, nk) : 0;
+	}
+	if (nk >= 2 && nk - 1 >= ncols) {
+		/* ncols + 1 key frames, evenly */
+		uint64_t at[TIMELINE_MAX_COLS + 1];
+		timeline_edges(0, nk - 1, ncols, at);
+		for (size_t j = 0; j <= ncols; j++)
+			edges[j] = keys[at[j]];
+	} else if (nk >= 2 && n - 1 > TIMELINE_READ_ALL) {
+		/* every key frame, and the last sample */
+		memcpy(edges, keys, nk * sizeof *keys);
+		ncols = nk - 1;
+		if (edges[ncols] != n - 1)
+			edges[++ncols] = n - 1;
+	} else {
+		timeline_edges(0, n - 1, ncols, edges);
+	}
+	free(keys);
+	return ncols;
+}
+
 static int build_replay(struct timeline *tl, struct model *m, size_t ncols)
 {
 	const struct recread_info *ri = model_replay_info(m);
@@ -291,13 +328,9 @@ static int build_replay(struct timeline *tl, struct model *m, size_t ncols)
 		tl->replay = true;
 		return 0;
 	}
-	if (ncols > n - 1)
-		ncols = (size_t)(n - 1);
-	if (ncols > TIMELINE_MAX_COLS)
-		ncols = TIMELINE_MAX_COLS;
-	uint64_t edges[TIMELINE_MAX_COLS + 1];
-	int64_t wall[TIMELINE_MAX_COLS + 1] = {0};
-	timeline_edges(0, n - 1, ncols, edges);
+	uint64_t edges[TIMELINE_MAX_COLS + 2];
+	int64_t wall[TIMELINE_MAX_COLS + 2] = {0};
+	ncols = replay_edges(m, n, ncols, edges);
 	struct replay_pass c = {.edges = edges, .nedges = ncols + 1, .wall_ns = wall};
 	if (timeline_builder_new(&c.b, tl, ncols) < 0)
 		return -1;

@@ -8,8 +8,11 @@
  * CPU is a cumulative counter, so the counters at the edges give the mean
  * CPU% over the column exactly; RSS is the one at the column's end. A
  * recording is read twice at ncols + 1 samples (once to find the busiest,
- * once for their columns), whatever its length; memory is one entry per
- * process seen at an edge. A process that started inside a column counts
+ * once for their columns), whatever its length; in a long one
+ * (TIMELINE_READ_ALL samples on) those are key frames, which decode
+ * alone, so there may be fewer columns than asked (a day at 10 s holds 144
+ * key frames: 10-minute columns). Memory is one entry per process seen at
+ * an edge. A process that started inside a column counts
  * from zero; one that ended inside it loses its last partial column. */
 #ifndef PIDTOP_TIMELINE_H
 #define PIDTOP_TIMELINE_H
@@ -22,6 +25,9 @@
 
 #define TIMELINE_TOP 8        /* processes charted */
 #define TIMELINE_MAX_COLS 512 /* columns charted */
+/* a recording this short (samples) is read at any sample; a longer one at
+ * its key frames only */
+#define TIMELINE_READ_ALL 1200
 
 struct timeline_proc {
 	int32_t pid;
