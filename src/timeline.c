@@ -84,6 +84,8 @@ void timeline_builder_free(struct timeline_builder *b)
 static struct acc *acc_find(struct timeline_builder *b, int32_t pid, uint64_t start_ticks)
 {
 	struct acc key = {.pid = pid, .start_ticks = start_ticks};
+	if (b->nacc == 0)
+		return NULL;
 	return bsearch(&key, b->acc, b->nacc, sizeof key, acc_cmp);
 }
 
