@@ -6,7 +6,8 @@
 # first with rates, 'b' with a time typed at the prompt goes there, and 'k'
 # (a signal) is refused: those tasks are past. Enter opens the drill-down
 # as recorded; Tab twice shows the timeline, whose Enter opens the burner's
-# drill-down at the cursor. A recording in progress on a terminal says REC.
+# drill-down at the cursor. A recording in progress on a terminal says REC,
+# and its timeline (live: the history kept so far) shows the burner.
 . "$(dirname "$0")/ui_common.sh"
 
 burner=$(ui_workload burner)
@@ -103,8 +104,18 @@ ui_wait_for "Timeline:" 5
 ui_quit
 
 # a recording made on the screen says so
-ui_start_pidtop -w "$UI_TMP/live.rec" -d 0.5 -p "$BURN"
+ui_start_pidtop -w "$UI_TMP/live.rec" -d 0.5 -p "$BURN" --view=table
 ui_wait_for "REC $UI_TMP/live.rec" 10
+# live, the timeline charts the history kept so far: the burner is in it
+ui_type Tab
+ui_type Tab
+ui_wait_for "over the history kept so far" 5
+for _ in $(seq 100); do
+	ui_screen | grep -qE "burner +pid $BURN " && break
+	sleep 0.1
+done
+ui_screen | grep -qE "burner +pid $BURN " || ui_fail "the live timeline's legend lacks the burner"
+echo "ok  live timeline: the burner in the legend"
 ui_quit
 "$PIDTOP" -R "$UI_TMP/live.rec" --info >/dev/null || ui_fail "the screen's recording does not read"
 echo "ok  REC shown while recording on the screen"

@@ -1,7 +1,9 @@
 /* drill.h - the drill-down: everything about one task, in its own view.
  *
- * Opened with Enter on a task in either view, closed with Esc or q (the
- * cursor is where it was). The task's files are read (taskinfo.h) when it
+ * Opened with Enter on a task in the table or the grid (or a process in
+ * the timeline), closed with Esc or q (the cursor is where it was). On a
+ * recording it shows the sample at the cursor (drillrec.h) and reads no
+ * /proc file. The task's files are read (taskinfo.h) when it
  * opens and at every refresh while it stays open; smaps, which is
  * expensive and holds the target's memory lock, only while the Memory tab
  * shows and at most once per refresh. */
