@@ -193,7 +193,7 @@ void timeline_builder_choose(struct timeline_builder *b)
 	}
 	for (size_t k = 0; k < ntop; k++) {
 		struct timeline_proc *p = &tl->procs[k];
-		p->pid = top[k]->pid;
+		p->pid = p->tid = top[k]->pid;
 		p->start_ticks = top[k]->start_ticks;
 		memcpy(p->name, top[k]->name, sizeof p->name);
 		p->cpu_s = top[k]->cpu_ticks / (double)(b->clk_tck > 0 ? b->clk_tck : 100);
@@ -401,7 +401,7 @@ static int build_live(struct timeline *tl, struct model *m, size_t ncols)
 	if (!c)
 		return -1;
 	memset(tl, 0, sizeof *tl);
-	task_table_foreach(model_process_table(m), pick_busiest, c);
+	task_table_foreach(model_rows_table(m), pick_busiest, c);
 	for (size_t k = 0; k < c->ntop; k++)
 		if (c->top[k]->hist_n > c->longest)
 			c->longest = c->top[k]->hist_n;
@@ -427,6 +427,7 @@ static int build_live(struct timeline *tl, struct model *m, size_t ncols)
 		timeline_bucket(rss, len, ncols, false, tl->rss_kb[k]);
 		struct timeline_proc *p = &tl->procs[k];
 		p->pid = t->tgid;
+		p->tid = t->tid;
 		p->start_ticks = t->start_ticks;
 		snprintf(p->name, sizeof p->name, "%s", task_comm(t));
 		p->cpu_s = c->total[k] / 100.0 * iv;

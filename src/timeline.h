@@ -31,7 +31,8 @@
 
 struct timeline_proc {
 	int32_t pid;
-	uint64_t start_ticks; /* identity with pid */
+	int32_t tid;          /* the row's: pid, or live with thread rows (-H) a thread */
+	uint64_t start_ticks; /* identity with tid */
 	char name[TASK_COMM_INLINE];
 	double cpu_s;         /* CPU seconds over the span charted */
 };
@@ -88,8 +89,8 @@ void timeline_builder_free(struct timeline_builder *b);
 
 struct model;
 /* A replay: the whole recording in at most ncols columns. A live model:
- * the last refreshes its histories hold (history.h), at most ncols
- * columns. 0, or -1 when out of memory (tl is then empty). */
+ * the last refreshes its rows' histories hold (history.h: processes, or
+ * threads with -H), at most ncols columns. 0, or -1 when out of memory (tl is then empty). */
 int timeline_build(struct timeline *tl, struct model *m, size_t ncols);
 /* The column the shown sample falls in (the cursor). */
 size_t timeline_cursor(const struct timeline *tl, struct model *m);

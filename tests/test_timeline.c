@@ -97,6 +97,7 @@ static void test_builder(void **state)
 	/* B used no CPU: left out; A 15 s, C 3 s, D 1 s (none before its first edge) */
 	assert_int_equal(tl->nprocs, 3);
 	assert_int_equal(tl->procs[0].pid, 10);
+	assert_int_equal(tl->procs[0].tid, 10);
 	assert_float_equal(tl->procs[0].cpu_s, 15, 1e-9);
 	assert_string_equal(tl->procs[0].name, "p10");
 	assert_int_equal(tl->procs[1].pid, 30);

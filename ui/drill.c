@@ -63,10 +63,14 @@ struct drill {
 	struct hist_totals tot;
 };
 
-/* The model's task behind the drill-down, or NULL once it is gone. */
+/* The model's task behind the drill-down, or NULL once it is gone (on a
+ * recording: while the sample at the cursor does not hold it). */
 static const struct task *model_task(struct ui *ui, const struct drill *d)
 {
-	const struct task *t = task_table_find(model_rows_table(ui->m), d->tid);
+	/* a recording's process seen from the timeline may be shown with -H */
+	struct task_table *table = d->recorded && !d->is_thread ? model_process_table(ui->m)
+								: model_rows_table(ui->m);
+	const struct task *t = task_table_find(table, d->tid);
 	if (!t || t->tgid != d->pid || t->start_ticks != d->row_start)
 		return NULL;
 	return t;
@@ -206,13 +210,13 @@ unsigned drill_open(struct ui *ui)
 	return open_task(ui, t);
 }
 
-unsigned drill_open_process(struct ui *ui, int32_t pid, uint64_t start_ticks)
+unsigned drill_open_row(struct ui *ui, int32_t tid, int32_t pid, uint64_t start_ticks)
 {
 	if (model_is_replay(ui->m))
-		return open_recorded(ui, pid, pid, start_ticks, false);
-	const struct task *t = task_table_find(model_process_table(ui->m), pid);
+		return open_recorded(ui, tid, pid, start_ticks, tid != pid);
+	const struct task *t = task_table_find(model_rows_table(ui->m), tid);
 	if (!t || t->start_ticks != start_ticks || t->exited_gen) {
-		ui_message(ui, true, "%d: the process is gone", pid);
+		ui_message(ui, true, "%d: the task is gone", tid);
 		return RX_REDRAW;
 	}
 	return open_task(ui, t);

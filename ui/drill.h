@@ -16,9 +16,9 @@ struct ui;
 
 /* Opens the drill-down on the selected task; returns reaction flags. */
 unsigned drill_open(struct ui *ui);
-/* Opens it on process (pid, start_ticks) (the timeline's Enter); in a
- * replay, as recorded in the sample at the cursor. */
-unsigned drill_open_process(struct ui *ui, int32_t pid, uint64_t start_ticks);
+/* Opens it on the row (tid, start_ticks) of process pid (the timeline's
+ * Enter); in a replay, as recorded in the sample at the cursor. */
+unsigned drill_open_row(struct ui *ui, int32_t tid, int32_t pid, uint64_t start_ticks);
 void drill_close(struct ui *ui);
 /* Reads the task again (after a model refresh). */
 void drill_refresh(struct ui *ui);

@@ -5,6 +5,7 @@
 #include "recfile.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -76,6 +77,17 @@ int drillrec_identity(struct ui *ui, const struct task *t, int32_t pid, int32_t 
 	return y;
 }
 
+/* Busiest first; threads without a rate last; then by tid. */
+static int by_cpu(const void *a, const void *b)
+{
+	const struct task *x = *(const struct task *const *)a, *y = *(const struct task *const *)b;
+	double cx = x->rates_valid ? task_rates(x)->cpu_pct : -1;
+	double cy = y->rates_valid ? task_rates(y)->cpu_pct : -1;
+	if (cx != cy)
+		return cx > cy ? -1 : 1;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
 static void tab_threads(struct ui *ui, const struct task *t, int32_t pid, struct buf *b)
 {
 	if (!model_threads_on(ui->m)) {
@@ -86,6 +98,7 @@ static void tab_threads(struct ui *ui, const struct task *t, int32_t pid, struct
 	}
 	const struct task *th[256];
 	size_t n = model_threads_of(ui->m, pid, th, sizeof th / sizeof th[0]);
+	qsort(th, n, sizeof th[0], by_cpu);
 	double hz = (double)model_clk_tck(ui->m);
 	buf_printf(b, "%8s S %7s %8s %8s %8s %8s  %s\n", "TID", "CPU%", "USR s", "SYS s", "READ/s",
 		   "WRITE/s", "NAME");
@@ -104,6 +117,8 @@ static void tab_threads(struct ui *ui, const struct task *t, int32_t pid, struct
 	}
 	if (n == 0)
 		buf_printf(b, "no thread of %d in this sample\n", pid);
+	else if (n == sizeof th / sizeof th[0])
+		buf_printf(b, "(the busiest of the first %zu threads found)\n", n);
 }
 
 /* The recorded delays: totals since the task started, and the share of

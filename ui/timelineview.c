@@ -214,7 +214,9 @@ static void draw_legend(struct ui *ui, struct timeline_view *tv, int y, int y_en
 		else
 			snprintf(mark, sizeof mark, "%c%c", cpu_chars[k], rss_chars[k]);
 		screen_put(ui, y, 1, 3, mark, looks[k]);
-		snprintf(line, sizeof line, "%-16s pid %-8d CPU %s over the span", name, p->pid, cpu);
+		char id[40];
+		snprintf(id, sizeof id, p->tid != p->pid ? "%d tid %d" : "%d", p->pid, p->tid);
+		snprintf(line, sizeof line, "%-16s pid %-8s CPU %s over the span", name, id, cpu);
 		screen_put(ui, y, 4, ui->cols - 4, line,
 			   ui->attr[k == tv->sel ? R_SELECTED : R_NORMAL]);
 	}
@@ -289,7 +291,7 @@ static unsigned open_selected(struct ui *ui)
 		return RX_REDRAW;
 	}
 	const struct timeline_proc *p = &tv->tl.procs[tv->sel];
-	return drill_open_process(ui, p->pid, p->start_ticks);
+	return drill_open_row(ui, p->tid, p->pid, p->start_ticks);
 }
 
 unsigned timelineview_key(struct ui *ui, int key)
