@@ -2,7 +2,9 @@
  *
  * The input is a recording. It is opened as pidtop -R opens it, every
  * sample is put into a model and its rates computed, a JSON report of each
- * is written (to /dev/null), and a few seeks move back and forth. The
+ * is written (to /dev/null), and a few seeks move back and forth; then
+ * the screen's reads beyond the shown sample: the timeline of the whole
+ * file, and its busiest process's history up to the cursor. The
  * values in a recording are outside bytes: ids, counts, times, CPU numbers
  * and strings of any size, all of which the replay must take without a
  * crash or an unbounded allocation. Checksums are not checked in this build
@@ -21,6 +23,7 @@
 #include "../src/model.h"
 #include "../src/output.h"
 #include "../src/recfile.h"
+#include "../src/timeline.h"
 #include "../src/view.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -59,6 +62,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (model_replay_seek(m, k - 1) == 0 && model_refresh(m) == 0)
 				report(m, &out, &v);
 		}
+		static struct timeline tl;
+		struct hist_sample hs[64];
+		uint64_t first_k;
+		if (timeline_build(&tl, &m, 1 + size % 80) == 0 && tl.nprocs)
+			model_replay_task_series(&m, tl.procs[0].pid, tl.procs[0].start_ticks,
+						 size % 3 == 0, hs, 64, &first_k);
 		close(out.fd);
 		view_free(&v);
 		output_free(&out);

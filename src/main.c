@@ -79,7 +79,7 @@ static void usage(FILE *f)
 		"      --end=TIME          with -R: up to TIME\n"
 		"      --info              with -R: the recording's span, interval, samples,\n"
 		"                          tasks, sources and size\n"
-		"      --view=VIEW         the screen's first view: table or grid (Tab switches)\n"
+		"      --view=VIEW         the screen's first view: table, grid or timeline (Tab switches)\n"
 		"      --readonly          the screen sends no signal, changes no priority and\n"
 		"                          runs no strace or lsof\n"
 		"      --no-color          monochrome screen (so does the NO_COLOR variable)\n"

@@ -414,6 +414,71 @@ int model_replay_seek_time(struct model *m, int64_t wall_ns)
 	return model_replay_seek(m, recread_pos(r));
 }
 
+long model_replay_visit(struct model *m, const uint64_t *ks, size_t n, model_visit_fn *fn,
+			void *ctx)
+{
+	if (!m->replay)
+		return -1;
+	struct recread *r = replay_reader(m->replay);
+	uint64_t was = recread_pos(r);
+	long visited = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (recread_seek(r, ks[i]) != 0 || recread_pos(r) != ks[i])
+			continue;
+		fn(ctx, m->replay);
+		visited++;
+	}
+	recread_seek(r, was);
+	return visited;
+}
+
+size_t model_replay_keys(const struct model *m, uint64_t *out, size_t max)
+{
+	return m->replay ? recread_key_samples(replay_reader(m->replay), out, max) : 0;
+}
+
+int64_t model_wall_ns(const struct model *m)
+{
+	return (int64_t)m->wall.tv_sec * 1000000000 + m->wall.tv_nsec;
+}
+
+bool model_threads_on(const struct model *m)
+{
+	return m->cfg.threads;
+}
+
+double model_task_start_epoch_s(const struct model *m, const struct task *t)
+{
+	if (m->sys.stats.btime == 0)
+		return 0;
+	return (double)m->sys.stats.btime + (double)t->start_ticks / (double)model_clk_tck(m);
+}
+
+struct task_table *model_process_table(struct model *m)
+{
+	return &m->procs;
+}
+
+struct threads_of {
+	int32_t pid;
+	const struct task **out;
+	size_t max, n;
+};
+
+static void thread_of(struct task *t, void *arg)
+{
+	struct threads_of *c = arg;
+	if (t->tgid == c->pid && c->n < c->max)
+		c->out[c->n++] = t;
+}
+
+size_t model_threads_of(struct model *m, int32_t pid, const struct task **out, size_t max)
+{
+	struct threads_of c = {pid, out, max, 0};
+	task_table_foreach(&m->threads, thread_of, &c);
+	return c.n;
+}
+
 static void forget_samples(struct task *t, void *arg)
 {
 	(void)arg;

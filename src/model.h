@@ -131,6 +131,35 @@ int model_replay_seek(struct model *m, uint64_t k);
 int model_replay_seek_time(struct model *m, int64_t wall_ns);
 /* The first sample at or after wall_ns, or -1 when none is. */
 int64_t model_replay_find(struct model *m, int64_t wall_ns);
+/* Replay: visits samples ks[0..n) (ascending) other than the shown one,
+ * calling fn with the reader at each (see replay.h's replay_points,
+ * replay_find_point); a sample that cannot be read is skipped. The shown
+ * sample and what the next refresh gives are unchanged: the reader goes
+ * back where it was. Memory: the reader's, bounded by one sample. Returns
+ * the samples visited, or -1 when not a replay. */
+typedef void model_visit_fn(void *ctx, struct replay *rp);
+long model_replay_visit(struct model *m, const uint64_t *ks, size_t n, model_visit_fn *fn,
+			void *ctx);
+/* Replay: the recording's key frames' samples (recread_key_samples). */
+size_t model_replay_keys(const struct model *m, uint64_t *out, size_t max);
+/* Replay: task (tid, start_ticks)'s history over the recording, the
+ * samples up to the shown one (at most max), oldest first, in the units of
+ * history.h; a sample where the task is absent is all zero. *first_k:
+ * the sample of out[0]. Returns the count (0 when not a replay).
+ * (src/replayseries.c) */
+size_t model_replay_task_series(struct model *m, int32_t tid, uint64_t start_ticks, bool thread,
+				struct hist_sample *out, size_t max, uint64_t *first_k);
+/* Small read-only facts for the screen. */
+/* the shown sample's wall-clock time, nanoseconds since the epoch */
+int64_t model_wall_ns(const struct model *m);
+/* whether thread rows are sampled (-H, or a recording made with it) */
+bool model_threads_on(const struct model *m);
+/* When t started, seconds since the epoch; 0 when unknown. */
+double model_task_start_epoch_s(const struct model *m, const struct task *t);
+/* The process table, and the thread rows of process pid (at most max,
+ * into out); returns how many. */
+struct task_table *model_process_table(struct model *m);
+size_t model_threads_of(struct model *m, int32_t pid, const struct task **out, size_t max);
 /* Switches between process and thread rows; the other kind starts with a
  * fresh first sample. */
 void model_set_threads(struct model *m, bool threads);

@@ -40,7 +40,7 @@ const struct timespec *model_wall(const struct model *m)
 
 long model_clk_tck(const struct model *m)
 {
-	return m->clk_tck;
+	return m->clk_tck > 0 ? m->clk_tck : 100;
 }
 
 const struct source_state *model_source(const struct model *m, enum source_id id)

@@ -13,6 +13,7 @@
 struct replay {
 	struct recread *r;
 	bool threads;
+	bool schedstat_works; /* of the current sample (replay_frame) */
 	struct rec_value vals[RECORD_MAX_FIELDS];
 };
 
@@ -446,4 +447,86 @@ int replay_apply(struct replay *rp, struct model *m)
 	apply_ended(rp, m, sample_us);
 	apply_conns(rp, m);
 	return 0;
+}
+
+/* ---- series over the recording ---- */
+
+static void point_of(const struct replay *rp, const struct rec_value *v, int64_t sample_us,
+		     struct replay_point *p)
+{
+	char comm[PARSE_COMM_MAX * 4 + 1];
+	p->tid = (int32_t)u_of(&v[RF_TID]);
+	p->tgid = (int32_t)i_of(&v[RF_TGID]);
+	p->start_ticks = u_of(&v[RF_START]);
+	s_of(&v[RF_COMM], comm, sizeof comm);
+	size_t len = strnlen(comm, sizeof p->comm - 1);
+	memcpy(p->comm, comm, len);
+	p->comm[len] = '\0';
+	p->cpu_ticks = u_of(&v[RF_UTIME]) + u_of(&v[RF_STIME]);
+	p->rss_kb = u_of(&v[RF_RSS_KB]);
+	p->read_bytes = u_of(&v[RF_READ_BYTES]);
+	p->write_bytes = u_of(&v[RF_WRITE_BYTES]);
+	p->net_tx_bytes = u_of(&v[RF_NET_TX_BYTES]);
+	p->net_rx_bytes = u_of(&v[RF_NET_RX_BYTES]);
+	bool moved = v[RF_PREV_T_US].present && i_of(&v[RF_PREV_T_US]) != 0;
+	p->t_s = moved ? t_at(sample_us, &v[RF_T_US]) : clock_us_to_s(sample_us);
+	p->prev_t_s = moved ? t_at(sample_us, &v[RF_PREV_T_US]) : 0;
+	p->ts_t_s = moved ? t_at(sample_us, &v[RF_TS_T_US]) : 0;
+	p->prev_ts_t_s = moved ? t_at(sample_us, &v[RF_PREV_TS_T_US]) : 0;
+	p->ts_source = u_of(&v[RF_FLAGS]) & RFL_TS_SOURCE;
+	p->run_ns = u_of(&v[RF_RUN_NS]);
+	p->precise = (u_of(&v[RF_HAVE]) & TG_SCHEDSTAT) && p->run_ns > 0 && rp->schedstat_works;
+	p->ended = u_of(&v[RF_ENDED_AGO]) != 0;
+}
+
+void replay_frame(struct replay *rp, struct replay_frame *f)
+{
+	struct rec_value *v = rp->vals;
+	memset(f, 0, sizeof *f);
+	f->k = recread_pos(rp->r);
+	f->wall_ns = recread_wall_ns(rp->r);
+	f->mono_s = clock_us_to_s(recread_mono_ns(rp->r) / 1000);
+	f->clk_tck = 100;
+	if (recread_rows(rp->r, RT_SAMPLE) == 0)
+		return;
+	recread_row(rp->r, RT_SAMPLE, 0, v);
+	f->uptime_s = f_of(&v[RS_UPTIME]);
+	rp->schedstat_works = u_of(&v[RS_SCHEDSTAT_WORKS]) != 0;
+	if (u_of(&v[RS_CLK_TCK]) > 0)
+		f->clk_tck = (long)u_of(&v[RS_CLK_TCK]);
+}
+
+void replay_points(struct replay *rp, bool threads, replay_point_fn *fn, void *ctx)
+{
+	unsigned table = threads ? RT_THREADS : RT_PROCS;
+	int64_t sample_us = recread_mono_ns(rp->r) / 1000;
+	size_t n = recread_rows(rp->r, table);
+	struct replay_point p;
+	for (size_t i = 0; i < n; i++) {
+		recread_row(rp->r, table, i, rp->vals);
+		point_of(rp, rp->vals, sample_us, &p);
+		fn(ctx, &p);
+	}
+}
+
+int replay_find_point(struct replay *rp, bool threads, int32_t tid, uint64_t start_ticks,
+		      struct replay_point *out)
+{
+	unsigned table = threads ? RT_THREADS : RT_PROCS;
+	size_t lo = 0, hi = recread_rows(rp->r, table);
+	uint64_t want = (uint64_t)(uint32_t)tid;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		recread_row(rp->r, table, mid, rp->vals);
+		uint64_t t = u_of(&rp->vals[RF_TID]), s = u_of(&rp->vals[RF_START]);
+		if (t == want && s == start_ticks) {
+			point_of(rp, rp->vals, recread_mono_ns(rp->r) / 1000, out);
+			return 0;
+		}
+		if (t < want || (t == want && s < start_ticks))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
 }

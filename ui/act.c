@@ -4,6 +4,7 @@
 #include "replayui.h"
 #include "actions.h"
 #include "drill.h"
+#include "timelineview.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,7 +183,7 @@ static unsigned renice(struct ui *ui, int delta)
  * screen says so). */
 static unsigned tag(struct ui *ui)
 {
-	if (ui->set.view == UI_VIEW_GRID || ui->drill)
+	if (ui->set.view != UI_VIEW_TABLE || ui->drill)
 		return RX_REFRESH | RX_REDRAW;
 	struct task *t = ui_selected(ui);
 	if (!t)
@@ -337,13 +338,17 @@ unsigned act_run(struct ui *ui, enum ui_action a)
 		memset(&ui->setup, 0, sizeof ui->setup);
 		return RX_REDRAW;
 	case ACT_QUIT: return RX_QUIT;
-	case ACT_VIEW:
-		ui->set.view = ui->set.view == UI_VIEW_GRID ? UI_VIEW_TABLE : UI_VIEW_GRID;
+	case ACT_VIEW: /* table -> grid -> timeline -> table */
+		ui->set.view = ui->set.view == UI_VIEW_TABLE  ? UI_VIEW_GRID
+			       : ui->set.view == UI_VIEW_GRID ? UI_VIEW_TIMELINE
+							      : UI_VIEW_TABLE;
 		if (ui->set.view == UI_VIEW_GRID)
 			gridview_enter(ui);
+		else if (ui->set.view == UI_VIEW_TIMELINE)
+			timelineview_enter(ui);
 		else
 			screen_mouse(ui, false); /* the table has no use for motion */
-		return RX_REDRAW;
+		return RX_REDRAW | RX_CLEAR;
 	case ACT_OPEN: return drill_open(ui);
 	case ACT_PIN:
 		if (ui->set.view == UI_VIEW_GRID)
@@ -375,6 +380,8 @@ unsigned act_mouse(struct ui *ui, int y, int x, unsigned long bstate)
 		return drill_mouse(ui, y, x, bstate);
 	if (ui->set.view == UI_VIEW_GRID)
 		return gridview_mouse(ui, y, x, bstate);
+	if (ui->set.view == UI_VIEW_TIMELINE && y != ui->geo.bar_y)
+		return timelineview_mouse(ui, y, x, bstate);
 	if (bstate & BUTTON4_PRESSED)
 		return move_selection(ui, -WHEEL_ROWS);
 #ifdef BUTTON5_PRESSED

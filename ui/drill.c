@@ -5,9 +5,11 @@
  * is sanitised already. */
 #include "uistate.h"
 #include "drill.h"
+#include "drillrec.h"
 #include "grid.h"
 #include "history.h"
 #include "netcap.h"
+#include "recfile.h"
 #include "sockmap.h"
 #include "taskinfo.h"
 #include "text.h"
@@ -22,9 +24,8 @@
 #include <string.h>
 #include <time.h>
 
-enum drill_tab {
-	TAB_THREADS, TAB_WAIT, TAB_FILES, TAB_NETWORK, TAB_MEMORY, TAB_ENV, TAB_LIMITS, TAB_COUNT
-};
+/* the longest history drawn: in a replay, as wide as the screen allows */
+#define DRILL_HIST_MAX 512
 static const char *const tab_names[TAB_COUNT] = {"Threads", "Waiting", "Files", "Network",
 						 "Memory", "Environment", "Limits"};
 
@@ -42,6 +43,7 @@ struct drill {
 	uint64_t row_start;   /* and of the row's own task (a thread in H) */
 	bool gone;
 	bool is_thread; /* a thread row (H): that thread's delays, not the process's */
+	bool recorded;  /* a replay: the recorded sample, never this machine's /proc */
 	struct taskinfo ti;
 	bool have_ti;
 	struct waitinfo wi; /* read while the Waiting tab shows */
@@ -55,23 +57,51 @@ struct drill {
 	double thr_t;
 	struct buf text; /* the tab's lines, '\n'-separated */
 	/* the model's history of the row's task, copied at each refresh so
-	 * it stays on screen once the task is gone */
-	struct hist_sample hist[HIST_LEN];
+	 * it stays on screen once the task is gone; in a replay, read from
+	 * the recording up to the cursor (samples hist_first_k on) */
+	struct hist_sample hist[DRILL_HIST_MAX];
 	size_t nhist;
+	uint64_t hist_first_k;
 	struct hist_totals tot;
 };
 
-/* The model's task behind the drill-down, or NULL once it is gone. */
+/* The model's task behind the drill-down, or NULL once it is gone (on a
+ * recording: while the sample at the cursor does not hold it). */
 static const struct task *model_task(struct ui *ui, const struct drill *d)
 {
-	const struct task *t = task_table_find(model_rows_table(ui->m), d->tid);
+	/* a recording's process seen from the timeline may be shown with -H */
+	struct task_table *table = d->recorded && !d->is_thread ? model_process_table(ui->m)
+								: model_rows_table(ui->m);
+	const struct task *t = task_table_find(table, d->tid);
 	if (!t || t->tgid != d->pid || t->start_ticks != d->row_start)
 		return NULL;
 	return t;
 }
 
+#define HIST_LABEL_W 9  /* "NET RX/s " */
+#define HIST_STATS_W 25 /* " now 1023.9M max 1023.9M" */
+#define HIST_SPARK_MIN 20
+
+/* The history's series per line (1 or 2) and the sparklines' width. */
+static int hist_width(const struct ui *ui, const struct drill *d, int *ncol)
+{
+	int cols = ui->cols - 1;
+	*ncol = (cols / 2 - HIST_LABEL_W - HIST_STATS_W) >= 40 ? 2 : 1;
+	int width = cols / *ncol - HIST_LABEL_W - HIST_STATS_W - 1;
+	int max = d->recorded ? DRILL_HIST_MAX : HIST_LEN;
+	return width > max ? max : width;
+}
+
 static void copy_history(struct ui *ui, struct drill *d)
 {
+	if (d->recorded) {
+		int ncol, width = hist_width(ui, d, &ncol);
+		d->nhist = width > 0 ? model_replay_task_series(ui->m, d->tid, d->row_start,
+								d->is_thread, d->hist, (size_t)width,
+								&d->hist_first_k)
+				     : 0;
+		return;
+	}
 	const struct task *t = model_task(ui, d);
 	if (!t)
 		return;
@@ -84,6 +114,8 @@ static void copy_history(struct ui *ui, struct drill *d)
 
 static void read_info(struct ui *ui, struct drill *d)
 {
+	if (d->recorded)
+		return; /* the live /proc may hold another process by that pid */
 	struct model *m = ui->m;
 	unsigned flags = 0;
 	if (d->tab == TAB_MEMORY && d->smaps_gen != model_gen(m)) {
@@ -112,20 +144,31 @@ static void read_info(struct ui *ui, struct drill *d)
 
 static void roll_threads(struct ui *ui, struct drill *d);
 
-unsigned drill_open(struct ui *ui)
+/* A replay: the recorded sample's figures of task (tid, start) of
+ * process pid, and its history in the recording. */
+static unsigned open_recorded(struct ui *ui, int32_t tid, int32_t pid, uint64_t start,
+			      bool is_thread)
 {
-	struct task *t = ui_selected(ui);
-	if (!t) {
-		ui_message(ui, true, "no task selected");
+	drill_close(ui);
+	struct drill *d = calloc(1, sizeof *d);
+	if (!d) {
+		ui_message(ui, true, "out of memory");
 		return RX_REDRAW;
 	}
-	if (model_is_replay(ui->m)) {
-		/* its files, maps and sockets are not in the recording, and the
-		 * live /proc holds another task by that pid, if any */
-		ui_message(ui, true, "a recording: no drill-down yet (the table, tree and grid show "
-				     "what was recorded)");
-		return RX_REDRAW;
-	}
+	d->tid = tid;
+	d->pid = pid;
+	d->row_start = d->start_ticks = start;
+	d->is_thread = is_thread;
+	d->recorded = true;
+	ui->drill = d;
+	copy_history(ui, d);
+	return RX_REDRAW | RX_CLEAR;
+}
+
+static unsigned open_task(struct ui *ui, const struct task *t)
+{
+	if (model_is_replay(ui->m))
+		return open_recorded(ui, t->tid, t->tgid, t->start_ticks, t->is_thread);
 	drill_close(ui);
 	struct drill *d = calloc(1, sizeof *d);
 	if (!d) {
@@ -157,6 +200,28 @@ unsigned drill_open(struct ui *ui)
 		ui_message(ui, true, "%d: the task is gone", t->tid);
 	}
 	return RX_REDRAW | RX_CLEAR;
+}
+
+unsigned drill_open(struct ui *ui)
+{
+	struct task *t = ui_selected(ui);
+	if (!t) {
+		ui_message(ui, true, "no task selected");
+		return RX_REDRAW;
+	}
+	return open_task(ui, t);
+}
+
+unsigned drill_open_row(struct ui *ui, int32_t tid, int32_t pid, uint64_t start_ticks)
+{
+	if (model_is_replay(ui->m))
+		return open_recorded(ui, tid, pid, start_ticks, tid != pid);
+	const struct task *t = task_table_find(model_rows_table(ui->m), tid);
+	if (!t || t->start_ticks != start_ticks || t->exited_gen) {
+		ui_message(ui, true, "%d: the task is gone", tid);
+		return RX_REDRAW;
+	}
+	return open_task(ui, t);
 }
 
 void drill_close(struct ui *ui)
@@ -191,7 +256,7 @@ static double per_second(uint64_t now, uint64_t before, double dt)
  * of the previous refresh (the model samples threads only with H). */
 static void roll_threads(struct ui *ui, struct drill *d)
 {
-	if (!d->have_ti || d->gone)
+	if (!d->have_ti || d->gone || d->recorded)
 		return;
 	const struct taskinfo *ti = &d->ti;
 	struct model *m = ui->m;
@@ -228,7 +293,7 @@ static void roll_threads(struct ui *ui, struct drill *d)
  * taskstats query are not for every refresh of every drill-down). */
 static void read_wait(struct ui *ui, struct drill *d)
 {
-	if (d->tab != TAB_WAIT || d->gone)
+	if (d->tab != TAB_WAIT || d->gone || d->recorded)
 		return;
 	struct waitinfo w;
 	if (waitinfo_read(ui->m, d->pid, d->tid, !d->is_thread, &w) < 0)
@@ -447,6 +512,24 @@ static void tab_limits(struct drill *d, struct buf *b)
 	}
 }
 
+/* The current tab's lines into b. */
+static void tab_text(struct ui *ui, struct drill *d, struct buf *b)
+{
+	if (d->recorded) {
+		drillrec_tab(ui, model_task(ui, d), d->pid, (enum drill_tab)d->tab, b);
+		return;
+	}
+	switch (d->tab) {
+	case TAB_THREADS: tab_threads(ui, d, b); break;
+	case TAB_WAIT: tab_wait(ui, d, b); break;
+	case TAB_FILES: tab_files(d, b); break;
+	case TAB_NETWORK: tab_network(ui, d, b); break;
+	case TAB_MEMORY: tab_memory(d, b); break;
+	case TAB_ENV: tab_env(d, b); break;
+	case TAB_LIMITS: tab_limits(d, b); break;
+	}
+}
+
 /* ---- drawing ---- */
 
 static const char *status_value(const struct taskinfo *ti, const char *key)
@@ -513,10 +596,6 @@ static const char *const hist_label[HIST_SERIES] = {
 	[HIST_CPU] = "CPU%", [HIST_RSS] = "RSS", [HIST_READ] = "READ/s",
 	[HIST_WRITE] = "WRITE/s", [HIST_NET_TX] = "NET TX/s", [HIST_NET_RX] = "NET RX/s",
 };
-#define HIST_LABEL_W 9  /* "NET RX/s " */
-#define HIST_STATS_W 25 /* " now 1023.9M max 1023.9M" */
-#define HIST_SPARK_MIN 20
-
 static void hist_value(int series, double v, char *out, size_t outsize)
 {
 	if (series == HIST_CPU)
@@ -531,15 +610,15 @@ static void draw_series(struct ui *ui, const struct drill *d, int series, int y,
 {
 	static const char bars_ascii[] = " _.,:-=+#";
 	size_t n = d->nhist < (size_t)width ? d->nhist : (size_t)width;
-	double v[HIST_LEN], max = 0;
-	uint8_t lv[HIST_LEN];
+	double v[DRILL_HIST_MAX], max = 0;
+	uint8_t lv[DRILL_HIST_MAX];
 	for (size_t k = 0; k < n; k++) {
 		v[k] = d->hist[d->nhist - n + k].v[series];
 		if (v[k] > max)
 			max = v[k];
 	}
 	grid_spark_scale(v, n, max, lv);
-	char line[HIST_LEN * 3 + 1];
+	char line[DRILL_HIST_MAX * 3 + 1];
 	size_t len = 0;
 	for (size_t k = 0; k < n; k++) {
 		const char *g = ui->utf8 ? screen_eighths[lv[k]] : (char[2]){bars_ascii[lv[k]], 0};
@@ -561,29 +640,43 @@ static void draw_series(struct ui *ui, const struct drill *d, int series, int y,
 	screen_put(ui, y, x + HIST_LABEL_W + width, HIST_STATS_W, stats, ui->attr[R_NORMAL]);
 }
 
-/* The history block: a title with the totals since first seen, then the
- * six series, two to a line when the terminal is wide enough. Returns the
- * next free line; nothing when fewer than `need` lines are left. */
-static int draw_history(struct ui *ui, const struct drill *d, int y, int y_end)
+/* The history's title: the totals since first seen, or in a replay the
+ * samples of the recording shown. */
+static void hist_title(struct ui *ui, const struct drill *d, char *title, size_t titlelen)
 {
-	int cols = ui->cols - 1;
-	int ncol = (cols / 2 - HIST_LABEL_W - HIST_STATS_W) >= 40 ? 2 : 1;
-	int width = cols / ncol - HIST_LABEL_W - HIST_STATS_W - 1;
-	if (width > HIST_LEN)
-		width = HIST_LEN;
-	int lines = HIST_SERIES / ncol;
-	if (width < HIST_SPARK_MIN || y_end - y < lines + 1 + 4) /* keep room for the tabs */
-		return y;
-	char cpu[32], rd[16], wr[16], tx[16], rx[16], title[256];
+	if (d->recorded) {
+		const struct recread_info *ri = model_replay_info(ui->m);
+		snprintf(title, titlelen,
+			 "history in the recording: samples %llu to %llu of %llu (up to the cursor)",
+			 (unsigned long long)d->hist_first_k + 1,
+			 (unsigned long long)(d->hist_first_k + d->nhist),
+			 (unsigned long long)(ri ? ri->samples : 0));
+		return;
+	}
+	char cpu[32], rd[16], wr[16], tx[16], rx[16];
 	format_duration(d->tot.cpu_s, cpu, sizeof cpu);
 	format_bytes(d->tot.read_bytes, rd, sizeof rd);
 	format_bytes(d->tot.write_bytes, wr, sizeof wr);
 	format_bytes(d->tot.net_tx_bytes, tx, sizeof tx);
 	format_bytes(d->tot.net_rx_bytes, rx, sizeof rx);
-	snprintf(title, sizeof title,
+	snprintf(title, titlelen,
 		 "history: last %zu refreshes   since first seen: CPU %s  read %s  write %s  "
 		 "net tx %s  rx %s",
 		 d->nhist, cpu, rd, wr, tx, rx);
+}
+
+/* The history block: its title, then the six series, two to a line when
+ * the terminal is wide enough. Returns the next free line; nothing when
+ * fewer than `need` lines are left. */
+static int draw_history(struct ui *ui, const struct drill *d, int y, int y_end)
+{
+	int cols = ui->cols - 1;
+	int ncol, width = hist_width(ui, d, &ncol);
+	int lines = HIST_SERIES / ncol;
+	if (width < HIST_SPARK_MIN || y_end - y < lines + 1 + 4) /* keep room for the tabs */
+		return y;
+	char title[256];
+	hist_title(ui, d, title, sizeof title);
 	screen_put(ui, y++, 1, cols, title, ui->attr[R_LABEL]);
 	for (int i = 0; i < HIST_SERIES; i++) {
 		int row = i / ncol, c = i % ncol;
@@ -599,7 +692,8 @@ void drill_draw(struct ui *ui)
 	int y_end = ui->geo.rows_y + ui->geo.rows_h;
 	if (!d || y >= y_end)
 		return;
-	y = draw_identity(ui, d, y, y_end);
+	y = d->recorded ? drillrec_identity(ui, model_task(ui, d), d->pid, d->tid, y, y_end)
+			: draw_identity(ui, d, y, y_end);
 	y = draw_history(ui, d, y, y_end);
 	if (y >= y_end)
 		return;
@@ -619,15 +713,7 @@ void drill_draw(struct ui *ui)
 	y++;
 	struct buf *b = &d->text;
 	buf_reset(b);
-	switch (d->tab) {
-	case TAB_THREADS: tab_threads(ui, d, b); break;
-	case TAB_WAIT: tab_wait(ui, d, b); break;
-	case TAB_FILES: tab_files(d, b); break;
-	case TAB_NETWORK: tab_network(ui, d, b); break;
-	case TAB_MEMORY: tab_memory(d, b); break;
-	case TAB_ENV: tab_env(d, b); break;
-	case TAB_LIMITS: tab_limits(d, b); break;
-	}
+	tab_text(ui, d, b);
 	size_t nlines = 0;
 	for (size_t i = 0; i < b->len; i++)
 		nlines += b->data[i] == '\n';

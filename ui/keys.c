@@ -101,8 +101,8 @@ const struct key_help keys_help[] = {
 	{"F1 h ?", "this help", ACT_HELP},
 	{"F2 S", "setup: add, remove and reorder columns", ACT_SETUP},
 	{"F10 q", "quit", ACT_QUIT},
-	{"Tab", "next view: table / activity grid (drill-down: next tab)", ACT_VIEW},
-	{"Enter", "drill down into the selected task (Esc or q: back)", ACT_OPEN},
+	{"Tab", "next view: table / activity grid / timeline (drill-down: next tab)", ACT_VIEW},
+	{"Enter", "drill down into the selected task (timeline: the chosen process)", ACT_OPEN},
 	{"p", "grid: pin the tip to the task under the cursor", ACT_PIN},
 	{",", "replay (-R): one sample back", ACT_REPLAY_BACK},
 	{".", "replay: one sample forward", ACT_REPLAY_FWD},
@@ -119,6 +119,7 @@ const struct fbar_item keys_fbar[] = {
 	{"F5", "Tree", ACT_TREE, 0},       {"F6", "SortBy", ACT_SORT_MENU, 0},
 	{"F7", "Nice-", ACT_NICE_MINUS, 1}, {"F8", "Nice+", ACT_NICE_PLUS, 1},
 	{"F9", "Kill", ACT_SIGNAL, 1},     {"F10", "Quit", ACT_QUIT, 0},
+	{"Tab", "View", ACT_VIEW, 0},
 };
 const size_t keys_fbar_count = sizeof keys_fbar / sizeof keys_fbar[0];
 

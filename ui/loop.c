@@ -10,6 +10,7 @@
 #include "replayui.h"
 #include "recfile.h"
 #include "drill.h"
+#include "timelineview.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -250,6 +251,8 @@ static void draw_frame(struct ui *ui)
 			drill_draw(ui);
 		else if (ui->set.view == UI_VIEW_GRID)
 			gridview_draw(ui);
+		else if (ui->set.view == UI_VIEW_TIMELINE)
+			timelineview_draw(ui);
 		else
 			table_draw(ui);
 		if (ui->mode == MODE_MENU)
@@ -299,8 +302,10 @@ static unsigned handle_key(struct ui *ui, int key)
 	if (ui->mode != MODE_TABLE)
 		return menus_key(ui, key);
 	/* the drill-down and the grid take their own keys first */
-	unsigned own = ui->drill ? drill_key(ui, key)
-		       : ui->set.view == UI_VIEW_GRID ? gridview_key(ui, key) : 0;
+	unsigned own = ui->drill			   ? drill_key(ui, key)
+		       : ui->set.view == UI_VIEW_GRID	   ? gridview_key(ui, key)
+		       : ui->set.view == UI_VIEW_TIMELINE ? timelineview_key(ui, key)
+							   : 0;
 	if (own)
 		return own;
 	enum ui_action a = keys_action(key);
@@ -332,7 +337,9 @@ static void init_state(struct ui *ui, struct model *m, struct options *opt,
 	if (opt->threads)
 		ui->set.threads = true;
 	if (opt->view)
-		ui->set.view = strcmp(opt->view, "grid") == 0 ? UI_VIEW_GRID : UI_VIEW_TABLE;
+		ui->set.view = strcmp(opt->view, "grid") == 0	    ? UI_VIEW_GRID
+			       : strcmp(opt->view, "timeline") == 0 ? UI_VIEW_TIMELINE
+								    : UI_VIEW_TABLE;
 	ui->set_start = ui->set;
 	if (ui->set.view == UI_VIEW_GRID)
 		ui->gv.built = false;
@@ -383,6 +390,7 @@ static void free_state(struct ui *ui)
 	menu_free(&ui->menu);
 	drill_close(ui);
 	gridview_free(ui);
+	timelineview_free(ui);
 }
 
 static int run_loop(struct ui *ui, const sigset_t *wait_mask, char *why, size_t whylen)
@@ -497,6 +505,8 @@ int ui_run(struct model *m, struct options *opt, volatile sig_atomic_t *stop, ch
 	if (screen_init(ui, why, whylen) == 0) {
 		if (ui->set.view == UI_VIEW_GRID)
 			gridview_enter(ui);
+		else if (ui->set.view == UI_VIEW_TIMELINE)
+			timelineview_enter(ui);
 		rc = run_loop(ui, &wait_mask, why, whylen);
 		screen_end(ui);
 		if (rc == 0)

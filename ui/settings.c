@@ -140,8 +140,10 @@ static void parse_line(char *key, char *v, struct ui_settings *s, int *nbad, cha
 			s->view = UI_VIEW_TABLE;
 		else if (strcmp(v, "grid") == 0)
 			s->view = UI_VIEW_GRID;
+		else if (strcmp(v, "timeline") == 0)
+			s->view = UI_VIEW_TIMELINE;
 		else
-			bad(nbad, warn, warnlen, line, "bad view '%s' (table or grid)", v);
+			bad(nbad, warn, warnlen, line, "bad view '%s' (table, grid or timeline)", v);
 		return;
 	}
 	if (strcmp(key, "reverse") == 0)
@@ -217,7 +219,7 @@ void settings_format(const struct ui_settings *s, struct buf *b)
 		      "cmdline=%d\nkernel=%d\ncolor=%s\nview=%s\n",
 		   s->sort ? s->sort->id : "cpu_pct", s->reverse, s->interval_s, s->threads,
 		   s->tree, s->header, s->cmdline, s->kernel, s->mono ? "mono" : "auto",
-		   s->view == UI_VIEW_GRID ? "grid" : "table");
+		   s->view == UI_VIEW_GRID ? "grid" : s->view == UI_VIEW_TIMELINE ? "timeline" : "table");
 }
 
 static bool same_columns(const struct ui_settings *a, const struct ui_settings *b)

@@ -19,7 +19,7 @@
 #define SETTINGS_MAX_COLUMNS 64
 #define SETTINGS_FILE_MAX (64 * 1024)
 
-enum ui_view { UI_VIEW_TABLE, UI_VIEW_GRID };
+enum ui_view { UI_VIEW_TABLE, UI_VIEW_GRID, UI_VIEW_TIMELINE };
 
 struct ui_settings {
 	const struct column *cols[SETTINGS_MAX_COLUMNS];

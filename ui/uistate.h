@@ -129,6 +129,7 @@ struct ui {
 	struct grid_view gv;
 	unsigned rows_gen;
 	struct drill *drill;
+	struct timeline_view *tv; /* the timeline (timelineview.c), NULL until shown */
 
 	bool utf8, colour, mouse;
 	bool mouse_motion; /* motion reports asked for (the grid's hover) */
