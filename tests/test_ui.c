@@ -208,7 +208,7 @@ static void test_settings_parse(void **state)
 	settings_defaults(&s);
 	const char *good = "# comment\n\ncolumns = cmdline,pid , rss_kb\nsort=rss_kb\nreverse=1\n"
 			   "interval=2.5\nthreads=yes\ntree=0\nheader=0\ncmdline=0\ncolor=mono\n"
-			   "view=grid\nkernel=0\n";
+			   "view=grid\nkernel=0\ngroup=cgroup\n";
 	assert_int_equal(settings_parse(good, strlen(good), &s, warn, sizeof warn), 0);
 	assert_int_equal(s.ncols, 3);
 	assert_ptr_equal(s.cols[0], column_find("pid"));
@@ -218,6 +218,8 @@ static void test_settings_parse(void **state)
 	assert_true(d.kernel && !s.kernel); /* kernel threads shown unless K hid them */
 	assert_true(s.interval_s == 2.5);
 	assert_int_equal(s.view, UI_VIEW_GRID);
+	assert_int_equal(d.group, UI_GROUP_NONE);
+	assert_int_equal(s.group, UI_GROUP_CGROUP);
 
 	/* round trip */
 	struct buf b = {0};
@@ -231,8 +233,9 @@ static void test_settings_parse(void **state)
 	/* bad parts keep their defaults; the good parts apply */
 	settings_defaults(&s);
 	const char *bad = "columns=pid,nope\nsort=nothing\ninterval=-1\nthreads=maybe\n"
-			  "junk\nwhat=1\ntree=1\n";
-	assert_int_equal(settings_parse(bad, strlen(bad), &s, warn, sizeof warn), 6);
+			  "junk\nwhat=1\ntree=1\ngroup=pid\n";
+	assert_int_equal(settings_parse(bad, strlen(bad), &s, warn, sizeof warn), 7);
+	assert_int_equal(s.group, UI_GROUP_NONE);
 	assert_string_equal(warn, "line 1: unknown column 'nope'");
 	assert_int_equal(s.ncols, 1);
 	assert_ptr_equal(s.sort, d.sort);

@@ -200,7 +200,9 @@ static void draw_status(struct ui *ui, int y, int cols)
 		ADD("REC %s  ", ui->m->cfg.record_path);
 	if (ui->m->cfg.threads)
 		ADD("threads  ");
-	if (ui->set.tree)
+	if (groupview_on(ui))
+		ADD("grouped by %s  ", groupview_label(ui));
+	else if (ui->set.tree)
 		ADD("tree  ");
 	if (ui->m->cfg.accumulated)
 		ADD("accumulated  ");
