@@ -12,6 +12,7 @@
 #include "taskinfo.h"
 #include "waitinfo.h"
 #include "waittab.h"
+#include "cgrouptab.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,10 +22,11 @@
 #include <time.h>
 
 enum drill_tab {
-	TAB_THREADS, TAB_WAIT, TAB_FILES, TAB_NETWORK, TAB_MEMORY, TAB_ENV, TAB_LIMITS, TAB_COUNT
+	TAB_THREADS, TAB_WAIT, TAB_FILES, TAB_NETWORK, TAB_MEMORY, TAB_ENV, TAB_LIMITS, TAB_CGROUP,
+	TAB_COUNT
 };
 static const char *const tab_names[TAB_COUNT] = {"Threads", "Waiting", "Files", "Network",
-						 "Memory", "Environment", "Limits"};
+						 "Memory", "Environment", "Limits", "Cgroup"};
 
 /* A thread's counters at the previous refresh, and its rates since. */
 struct thread_rate {
@@ -452,6 +454,15 @@ static void tab_limits(struct drill *d, struct buf *b)
 	}
 }
 
+/* The "0::" line's path (cgroup v2), or NULL. */
+static const char *cgroup_v2_path(const struct taskinfo *ti)
+{
+	for (size_t i = 0; !ti->cgroup_err && i < ti->ncgroups; i++)
+		if (strcmp(ti->cgroups[i].hierarchy, "0") == 0 && !ti->cgroups[i].controllers[0])
+			return ti->cgroups[i].path;
+	return NULL;
+}
+
 /* ---- drawing ---- */
 
 static const char *status_value(const struct taskinfo *ti, const char *key)
@@ -632,6 +643,7 @@ void drill_draw(struct ui *ui)
 	case TAB_MEMORY: tab_memory(d, b); break;
 	case TAB_ENV: tab_env(d, b); break;
 	case TAB_LIMITS: tab_limits(d, b); break;
+	case TAB_CGROUP: cgrouptab_text(ui, cgroup_v2_path(&d->ti), b); break;
 	}
 	size_t nlines = 0;
 	for (size_t i = 0; i < b->len; i++)
@@ -676,7 +688,7 @@ unsigned drill_key(struct ui *ui, int key)
 		return RX_REDRAW | RX_CLEAR;
 	case '\t': case KEY_RIGHT: return set_tab(ui, d->tab + 1);
 	case KEY_BTAB: case KEY_LEFT: return set_tab(ui, d->tab - 1);
-	case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+	case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8':
 		return set_tab(ui, key - '1');
 	case KEY_UP: if (d->scroll) d->scroll--; return RX_REDRAW;
 	case KEY_DOWN: d->scroll++; return RX_REDRAW;
