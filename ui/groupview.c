@@ -40,6 +40,7 @@ void groupview_free(struct ui *ui)
 	free(g->members);
 	free(g->info);
 	free(g->first);
+	free(g->rank);
 	memset(g, 0, sizeof *g);
 }
 
@@ -75,6 +76,7 @@ static bool make_room(struct ui *ui, size_t nrows, size_t ngroups)
 	if (!grow_zeroed((void **)&g->standins, &g->standins_cap, ngroups, sizeof *g->standins) ||
 	    !grow_zeroed((void **)&g->expanded, &g->expanded_cap, ngroups, sizeof *g->expanded) ||
 	    !grow_zeroed((void **)&g->first, &g->first_cap, ngroups + 1, sizeof *g->first) ||
+	    !grow_zeroed((void **)&g->rank, &g->rank_cap, ngroups, sizeof *g->rank) ||
 	    !grow_zeroed((void **)&g->members, &g->members_cap, nrows + 1, sizeof *g->members) ||
 	    !grow_zeroed((void **)&g->info, &g->info_cap, nrows + ngroups + 1, sizeof *g->info))
 		return false;
@@ -110,6 +112,37 @@ static void bucket_members(struct ui_groups *g, struct task *const *rows, size_t
 	g->first[0] = 0;
 }
 
+/* While re-sorting pauses (the user navigates), groups keep their places
+ * of the last frame; new groups follow in the sort order. */
+struct keep_ctx {
+	const struct rowmap *map;
+	const size_t *rank; /* by group index: its place in the sort order */
+};
+
+static int compare_kept(const void *a, const void *b, void *arg)
+{
+	const struct keep_ctx *c = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	long px = rowmap_find(c->map, -(int32_t)x - 1, 0);
+	long py = rowmap_find(c->map, -(int32_t)y - 1, 0);
+	if (px < 0 && py < 0)
+		return (c->rank[x] > c->rank[y]) - (c->rank[x] < c->rank[y]);
+	if (px >= 0 && py >= 0)
+		return (px > py) - (px < py);
+	return px >= 0 ? -1 : 1;
+}
+
+static void keep_order(struct ui *ui, size_t count)
+{
+	struct ui_groups *g = &ui->groups;
+	if (ui_now() >= ui->sort_pause_until_s || !ui->order_map.nslots)
+		return;
+	for (size_t k = 0; k < count; k++)
+		g->rank[g->rep.order[k]] = k;
+	struct keep_ctx c = {&ui->order_map, g->rank};
+	qsort_r(g->rep.order, count, sizeof *g->rep.order, compare_kept, &c);
+}
+
 int groupview_build(struct ui *ui)
 {
 	if (!groupview_on(ui))
@@ -132,6 +165,7 @@ int groupview_build(struct ui *ui)
 	}
 	bucket_members(g, rows, n);
 	free(rows);
+	keep_order(ui, (size_t)count);
 	size_t out = 0;
 	for (long k = 0; k < count; k++) {
 		size_t i = g->rep.order[k];

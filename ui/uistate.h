@@ -85,8 +85,9 @@ struct ui_groups {
 	bool *expanded;        /* by group index */
 	struct task **members; /* the rows by group: members[first[i] .. first[i + 1]) */
 	size_t *first;
+	size_t *rank; /* by group index, while the order is kept (groupview.c) */
 	struct tree_info *info; /* indentation of the display rows */
-	size_t standins_cap, expanded_cap, members_cap, first_cap, info_cap;
+	size_t standins_cap, expanded_cap, members_cap, first_cap, rank_cap, info_cap;
 	char text[GROUP_NAME_MAX + 32]; /* a group row's name cell */
 };
 
