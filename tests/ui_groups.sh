@@ -6,7 +6,8 @@
 # by CPU first (r turns it round). The burners' group shows the CPU they
 # really used (their /proc ticks over the same seconds), Enter expands it to
 # its three members whose CPU adds up to the group's, - and + fold it,
-# Enter on a member opens its drill-down, and the grouping is saved.
+# Enter on a member opens its drill-down, and the grouping is saved. A
+# replay of a recording of them groups the same way.
 . "$(dirname "$0")/ui_common.sh"
 
 [ "$(id -u)" = 0 ] || ui_skip "needs root to create a user and a cgroup"
@@ -55,6 +56,10 @@ for i in 1 2 3; do
 	echo "$B" >"$CG/cgroup.procs" || ui_hard_error "cannot move $B into $CG"
 done
 ui_spawn S $AS_USER "$UI_TMP/bin/$SLEEP" 300
+
+# a recording of them, for the group view in a replay (at the end)
+rec="$UI_TMP/groups.rec"
+"$PIDTOP" -w "$rec" -b -d 0.5 -n 6 -u "$GUSER" >/dev/null || ui_fail "recording failed"
 
 mkdir -p "$XDG_CONFIG_HOME/pidtop"
 printf 'columns=cpu_pct,pid,user,rss_kb,cmdline\nsort=cpu_pct\n' >"$XDG_CONFIG_HOME/pidtop/pidtoprc"
@@ -155,4 +160,19 @@ ui_type v
 ui_wait_for "one row per task" 5
 ui_quit
 grep -qx "group=none" "$XDG_CONFIG_HOME/pidtop/pidtoprc" || ui_fail "group=none not saved"
+
+# a replay groups the same way: the user's row sums its four members
+ui_start_pidtop -R "$rec" -u "$GUSER"
+ui_wait_for "REPLAY" 10
+ui_type v
+ui_wait_for "$GUSER (4)" 5
+ui_type Home Enter
+ui_wait_for "└─ " 5
+awk -v g="$GUSER (4)" '
+	index($0, g) { grp = $1; next }
+	index($0, "─ ") { m += $1; n++ }
+	END { printf "replay: group %.1f, members %.1f (%d)\n", grp, m, n
+	      exit !(n == 4 && grp > 10 && m - grp < 0.45 && grp - m < 0.45) }' <<<"$(ui_screen)" ||
+	ui_fail "in a replay the user's group is not the sum of its four members"
+ui_quit
 echo "PASS: groups by user, cgroup and program sum their members, sort, expand and are saved"
