@@ -120,6 +120,19 @@ static void put_pressure(struct buf *b, const struct cglimits *c)
 	}
 }
 
+void cgrouptab_format(const struct cglimits *c, struct buf *b)
+{
+	put_memory(b, c);
+	put_cpu(b, c);
+	put_io(b, c);
+	buf_puts(b, "pids    ");
+	put_count(b, "current", &c->pids_current);
+	put_count(b, "max", &c->pids_max);
+	buf_puts(b, "\n\n");
+	put_pressure(b, c);
+	buf_puts(b, "\nn/a: the controller is not enabled for this cgroup (cgroup.subtree_control of its parent)\n");
+}
+
 void cgrouptab_text(struct ui *ui, const char *path, struct buf *b)
 {
 	if (model_is_replay(ui->m)) {
@@ -139,17 +152,8 @@ void cgrouptab_text(struct ui *ui, const char *path, struct buf *b)
 	struct cglimits c;
 	int err = cglimits_read(root, path, &c);
 	close(root);
-	if (err) {
+	if (err)
 		buf_printf(b, "cannot read it: %s\n", taskinfo_reason(err));
-		return;
-	}
-	put_memory(b, &c);
-	put_cpu(b, &c);
-	put_io(b, &c);
-	buf_puts(b, "pids    ");
-	put_count(b, "current", &c.pids_current);
-	put_count(b, "max", &c.pids_max);
-	buf_puts(b, "\n\n");
-	put_pressure(b, &c);
-	buf_puts(b, "\nn/a: the controller is not enabled for this cgroup (cgroup.subtree_control of its parent)\n");
+	else
+		cgrouptab_format(&c, b);
 }
