@@ -25,6 +25,10 @@ int cglimits_open_root(void)
 	return -ENOENT;
 }
 
+/* A part's status: the read's error, else -EINVAL when its text did not
+ * parse (parse is evaluated only after a read that worked). */
+#define PART_STATUS(n, parse) ((n) < 0 ? (int)(n) : (parse) < 0 ? -EINVAL : 0)
+
 /* The file's text into buf (NUL-terminated); its length or -errno. */
 static ssize_t read_file(int dirfd, const char *name, char *buf, size_t size)
 {
@@ -37,7 +41,7 @@ static ssize_t read_file(int dirfd, const char *name, char *buf, size_t size)
 static void read_value(int dirfd, const char *name, struct cg_value *out, char *buf)
 {
 	ssize_t n = read_file(dirfd, name, buf, CG_FILE_MAX);
-	out->err = n < 0 ? (int)n : parse_cgfs_value(buf, (size_t)n, &out->v) < 0 ? -EINVAL : 0;
+	out->err = PART_STATUS(n, parse_cgfs_value(buf, (size_t)n, &out->v));
 }
 
 static int read_keyed(const char *buf, ssize_t n, const char *const *keys, uint64_t *const *vals,
@@ -62,10 +66,8 @@ static void read_events(int dirfd, struct cglimits *out, char *buf)
 static void read_cpu(int dirfd, struct cglimits *out, char *buf)
 {
 	ssize_t n = read_file(dirfd, "cpu.max", buf, CG_FILE_MAX);
-	out->cpu_max_err = n < 0 ? (int)n
-		: parse_cgfs_cpu_max(buf, (size_t)n, &out->cpu_quota_us, &out->cpu_period_us) < 0
-			? -EINVAL
-			: 0;
+	out->cpu_max_err = PART_STATUS(
+		n, parse_cgfs_cpu_max(buf, (size_t)n, &out->cpu_quota_us, &out->cpu_period_us));
 	static const char *const keys[] = {"usage_usec", "nr_periods", "nr_throttled",
 					   "throttled_usec"};
 	uint64_t *const vals[] = {&out->usage_usec, &out->nr_periods, &out->nr_throttled,
@@ -73,8 +75,9 @@ static void read_cpu(int dirfd, struct cglimits *out, char *buf)
 	n = read_file(dirfd, "cpu.stat", buf, CG_FILE_MAX);
 	out->cpu_stat_err = read_keyed(buf, n, keys, vals, 1);
 	/* without the cpu controller cpu.stat has only the usage lines */
-	out->throttle_err = out->cpu_stat_err ? out->cpu_stat_err
-			    : read_keyed(buf, n, keys + 1, vals + 1, 3) < 0 ? -ENOENT : 0;
+	out->throttle_err = out->cpu_stat_err;
+	if (!out->throttle_err && read_keyed(buf, n, keys + 1, vals + 1, 3) < 0)
+		out->throttle_err = -ENOENT;
 }
 
 static void read_pressure(int dirfd, struct cglimits *out, char *buf)
@@ -83,8 +86,7 @@ static void read_pressure(int dirfd, struct cglimits *out, char *buf)
 							"io.pressure"};
 	for (int i = 0; i < CG_PSI_COUNT; i++) {
 		ssize_t n = read_file(dirfd, names[i], buf, CG_FILE_MAX);
-		out->psi_err[i] = n < 0 ? (int)n
-				  : parse_pressure(buf, (size_t)n, &out->psi[i]) < 0 ? -EINVAL : 0;
+		out->psi_err[i] = PART_STATUS(n, parse_pressure(buf, (size_t)n, &out->psi[i]));
 	}
 }
 
@@ -105,8 +107,7 @@ int cglimits_read(int root_fd, const char *path, struct cglimits *out)
 	read_events(fd, out, buf);
 	read_cpu(fd, out, buf);
 	ssize_t n = read_file(fd, "io.max", buf, CG_FILE_MAX);
-	out->io_max_err = n < 0 ? (int)n
-			  : parse_cgfs_io_max(buf, (size_t)n, &out->io_max) < 0 ? -EINVAL : 0;
+	out->io_max_err = PART_STATUS(n, parse_cgfs_io_max(buf, (size_t)n, &out->io_max));
 	read_pressure(fd, out, buf);
 	close(fd);
 	return 0;

@@ -389,7 +389,8 @@ int main(void)
 		cmocka_unit_test(test_keys_known),     cmocka_unit_test(test_keys_complete),
 		cmocka_unit_test(test_keys_escape),
 		cmocka_unit_test(test_format_units),   cmocka_unit_test(test_text_width),
-		cmocka_unit_test(test_layout),         cmocka_unit_test(test_settings_parse), cmocka_unit_test(test_cgroup_tab),
+		cmocka_unit_test(test_layout),         cmocka_unit_test(test_settings_parse),
+		cmocka_unit_test(test_cgroup_tab),
 		cmocka_unit_test(test_settings_merge), cmocka_unit_test(test_tree),
 		cmocka_unit_test(test_rowmap),
 	};

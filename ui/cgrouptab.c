@@ -130,13 +130,15 @@ void cgrouptab_format(const struct cglimits *c, struct buf *b)
 	put_count(b, "max", &c->pids_max);
 	buf_puts(b, "\n\n");
 	put_pressure(b, c);
-	buf_puts(b, "\nn/a: the controller is not enabled for this cgroup (cgroup.subtree_control of its parent)\n");
+	buf_puts(b, "\nn/a: the controller is not enabled for this cgroup "
+		    "(cgroup.subtree_control of its parent)\n");
 }
 
 void cgrouptab_text(struct ui *ui, const char *path, struct buf *b)
 {
 	if (model_is_replay(ui->m)) {
-		buf_puts(b, "cgroup limits and pressure: not recorded (a recording holds no cgroup files)\n");
+		buf_puts(b, "cgroup limits and pressure: not recorded "
+			    "(a recording holds no cgroup files)\n");
 		return;
 	}
 	if (!path) {
