@@ -272,7 +272,7 @@ const struct column columns[] = {
 	{"cmdline", "COMMAND", "full command line; [name] for kernel threads", 0, 0, UNIT_NONE, COL_LEFT | COL_ASCENDING | COL_TEXT | COL_LAST, get_cmdline},
 	{"state", "S", "state: R running, S sleeping, D disk sleep, T stopped, Z zombie, I idle", 1, 0, UNIT_NONE, COL_LEFT | COL_ASCENDING | COL_TEXT, get_state},
 	{"threads", "THR", "threads in the process", 4, 0, UNIT_NONE, 0, get_threads},
-	{"start_time", "START", "start time, seconds since the epoch", 13, 2, UNIT_EPOCH, 0, get_start_time},
+	{"starttime", "START", "start time, seconds since the epoch", 13, 2, UNIT_EPOCH, 0, get_start_time},
 	{"exited", "EXITED", "ended in this interval (final figures from its exit record)", 6, 0, UNIT_NONE, 0, get_exited},
 	{"cpu_pct", "%CPU", "CPU use, 100 = one CPU (never clamped)", 6, 1, UNIT_PCT, COL_TEXT, get_cpu_pct},
 	{"usr_pct", "%usr", "user CPU, guest time excluded", 6, 1, UNIT_PCT, COL_TEXT, get_usr_pct},
@@ -309,8 +309,8 @@ const size_t columns_count = sizeof columns / sizeof columns[0];
 
 const struct column *column_find(const char *id)
 {
-	if (strcmp(id, "starttime") == 0) /* htop's name for it */
-		id = "start_time";
+	if (strcmp(id, "start_time") == 0) /* its id before 0.1.0: old settings files and scripts */
+		id = "starttime";
 	for (size_t i = 0; i < columns_count; i++)
 		if (strcmp(columns[i].id, id) == 0)
 			return &columns[i];

@@ -228,7 +228,7 @@ static void test_columns_unique(void **state)
 	/* every JSON key doc/pidtop.1 lists exists, and ids are unique */
 	static const char *const keys[] = {
 		"pid", "tid", "ppid", "uid", "user", "comm", "cmdline", "state", "threads",
-		"start_time", "cpu_pct", "usr_pct", "sys_pct", "guest_pct", "wait_pct", "cpu",
+		"starttime", "cpu_pct", "usr_pct", "sys_pct", "guest_pct", "wait_pct", "cpu",
 		"vsz_kb", "rss_kb", "rss_delta_kb", "mem_pct", "minflt_ps", "majflt_ps",
 		"read_bps", "write_bps", "cwrite_bps", "io_delay_pct", "swapin_delay_pct",
 		"cswch_ps", "nvcswch_ps", "net_tx_bps", "net_rx_bps", "net_tx_pps", "net_rx_pps"};

@@ -73,9 +73,11 @@ static unsigned sort_step(struct ui *ui, int dir)
 
 static unsigned toggle_collapse(struct ui *ui, bool collapse)
 {
+	if (groupview_on(ui))
+		return groupview_fold(ui, collapse ? -1 : 1);
 	struct task *t = ui_selected(ui);
 	if (!ui->set.tree || !t) {
-		ui_message(ui, false, "+ and - fold the tree (t shows it)");
+		ui_message(ui, false, "+ and - fold the tree (t shows it) or the groups (v)");
 		return RX_REDRAW;
 	}
 	for (size_t i = 0; i < ui->ncollapsed; i++) {
@@ -348,8 +350,13 @@ unsigned act_run(struct ui *ui, enum ui_action a)
 			timelineview_enter(ui);
 		else
 			screen_mouse(ui, false); /* the table has no use for motion */
-		return RX_REDRAW | RX_CLEAR;
-	case ACT_OPEN: return drill_open(ui);
+		return RX_REBUILD | RX_REDRAW | RX_CLEAR; /* the grid has no group rows */
+	case ACT_OPEN:
+		if (groupview_on(ui) && ui->sel < ui->view.nrows &&
+		    groupview_group(ui->view.rows[ui->sel]) >= 0)
+			return groupview_fold(ui, 0); /* Enter on a group row expands it */
+		return drill_open(ui);
+	case ACT_GROUP: return groupview_cycle(ui);
 	case ACT_PIN:
 		if (ui->set.view == UI_VIEW_GRID)
 			return gridview_pin(ui);

@@ -15,6 +15,7 @@
 #include "text.h"
 #include "waitinfo.h"
 #include "waittab.h"
+#include "cgrouptab.h"
 
 #include <netinet/in.h>
 
@@ -27,7 +28,7 @@
 /* the longest history drawn: in a replay, as wide as the screen allows */
 #define DRILL_HIST_MAX 512
 static const char *const tab_names[TAB_COUNT] = {"Threads", "Waiting", "Files", "Network",
-						 "Memory", "Environment", "Limits"};
+						 "Memory", "Environment", "Limits", "Cgroup"};
 
 /* A thread's counters at the previous refresh, and its rates since. */
 struct thread_rate {
@@ -512,6 +513,15 @@ static void tab_limits(struct drill *d, struct buf *b)
 	}
 }
 
+/* The "0::" line's path (cgroup v2), or NULL. */
+static const char *cgroup_v2_path(const struct taskinfo *ti)
+{
+	for (size_t i = 0; !ti->cgroup_err && i < ti->ncgroups; i++)
+		if (strcmp(ti->cgroups[i].hierarchy, "0") == 0 && !ti->cgroups[i].controllers[0])
+			return ti->cgroups[i].path;
+	return NULL;
+}
+
 /* The current tab's lines into b. */
 static void tab_text(struct ui *ui, struct drill *d, struct buf *b)
 {
@@ -527,6 +537,7 @@ static void tab_text(struct ui *ui, struct drill *d, struct buf *b)
 	case TAB_MEMORY: tab_memory(d, b); break;
 	case TAB_ENV: tab_env(d, b); break;
 	case TAB_LIMITS: tab_limits(d, b); break;
+	case TAB_CGROUP: cgrouptab_text(ui, cgroup_v2_path(&d->ti), b); break;
 	}
 }
 
@@ -757,7 +768,7 @@ unsigned drill_key(struct ui *ui, int key)
 		return RX_REDRAW | RX_CLEAR;
 	case '\t': case KEY_RIGHT: return set_tab(ui, d->tab + 1);
 	case KEY_BTAB: case KEY_LEFT: return set_tab(ui, d->tab - 1);
-	case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+	case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8':
 		return set_tab(ui, key - '1');
 	case KEY_UP: if (d->scroll) d->scroll--; return RX_REDRAW;
 	case KEY_DOWN: d->scroll++; return RX_REDRAW;

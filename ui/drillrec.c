@@ -194,6 +194,7 @@ void drillrec_tab(struct ui *ui, const struct task *t, int32_t pid, enum drill_t
 	case TAB_MEMORY: tab_memory(t, b); break;
 	case TAB_ENV: buf_printf(b, "environment: %s\n", NOT_RECORDED); break;
 	case TAB_LIMITS: buf_printf(b, "limits: %s\n", NOT_RECORDED); break;
+	case TAB_CGROUP: buf_printf(b, "cgroup limits and pressure: %s\n", NOT_RECORDED); break;
 	case TAB_COUNT: break;
 	}
 }

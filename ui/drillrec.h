@@ -14,7 +14,8 @@ struct ui;
 struct task;
 
 enum drill_tab {
-	TAB_THREADS, TAB_WAIT, TAB_FILES, TAB_NETWORK, TAB_MEMORY, TAB_ENV, TAB_LIMITS, TAB_COUNT
+	TAB_THREADS, TAB_WAIT, TAB_FILES, TAB_NETWORK, TAB_MEMORY, TAB_ENV, TAB_LIMITS, TAB_CGROUP,
+	TAB_COUNT
 };
 
 /* The identity lines from y (at most y_end); t is NULL when the sample at

@@ -200,7 +200,9 @@ static void draw_status(struct ui *ui, int y, int cols)
 		ADD("REC %s  ", model_cfg(ui->m)->record_path);
 	if (model_cfg(ui->m)->threads)
 		ADD("threads  ");
-	if (ui->set.tree)
+	if (groupview_on(ui))
+		ADD("grouped by %s  ", groupview_label(ui));
+	else if (ui->set.tree)
 		ADD("tree  ");
 	if (model_cfg(ui->m)->accumulated)
 		ADD("accumulated  ");

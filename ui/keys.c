@@ -16,7 +16,7 @@ const struct key_binding keys_bindings[] = {
 	{'R', ACT_SORT_READ}, {'W', ACT_SORT_WRITE}, {'X', ACT_SORT_NET},
 	{'I', ACT_REVERSE}, {'r', ACT_REVERSE},
 	{'H', ACT_THREADS},
-	{'t', ACT_TREE}, {KEY_F(5), ACT_TREE},
+	{'t', ACT_TREE}, {KEY_F(5), ACT_TREE}, {'v', ACT_GROUP},
 	{'+', ACT_EXPAND}, {'=', ACT_EXPAND}, {'-', ACT_COLLAPSE},
 	{'\\', ACT_FILTER}, {KEY_F(4), ACT_FILTER},
 	{'/', ACT_SEARCH}, {KEY_F(3), ACT_SEARCH},
@@ -71,8 +71,9 @@ const struct key_help keys_help[] = {
 	{"I r", "reverse the sort order", ACT_REVERSE},
 	{"H", "threads: one row per thread on/off", ACT_THREADS},
 	{"F5 t", "tree: children under their parents", ACT_TREE},
-	{"+ =", "tree: expand the selected task", ACT_EXPAND},
-	{"-", "tree: collapse the selected task", ACT_COLLAPSE},
+	{"v", "groups: tasks / by user / by cgroup / by program", ACT_GROUP},
+	{"+ =", "tree: expand the selected task (groups: its group; Enter too)", ACT_EXPAND},
+	{"-", "tree: collapse the selected task (groups: its group)", ACT_COLLAPSE},
 	{"F4 \\", "filter: show only commands containing text", ACT_FILTER},
 	{"F3 /", "search a command; Enter keeps it", ACT_SEARCH},
 	{"n", "next match of the search", ACT_SEARCH_NEXT},
@@ -120,6 +121,7 @@ const struct fbar_item keys_fbar[] = {
 	{"F7", "Nice-", ACT_NICE_MINUS, 1}, {"F8", "Nice+", ACT_NICE_PLUS, 1},
 	{"F9", "Kill", ACT_SIGNAL, 1},     {"F10", "Quit", ACT_QUIT, 0},
 	{"Tab", "View", ACT_VIEW, 0},
+	{"v", "Group", ACT_GROUP, 0},
 };
 const size_t keys_fbar_count = sizeof keys_fbar / sizeof keys_fbar[0];
 

@@ -53,7 +53,9 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 
 struct task *ui_selected(struct ui *ui)
 {
-	return ui->sel < ui->view.nrows ? ui->view.rows[ui->sel] : NULL;
+	if (ui->sel >= ui->view.nrows || groupview_group(ui->view.rows[ui->sel]) >= 0)
+		return NULL; /* no task, or a group row */
+	return ui->view.rows[ui->sel];
 }
 
 void ui_select_row(struct ui *ui, size_t row)
@@ -174,7 +176,12 @@ void ui_rebuild(struct ui *ui)
 		qsort_r(ui->view.rows, ui->view.nrows, sizeof *ui->view.rows, compare_kept, &c);
 	}
 	ui->info = NULL;
-	if (ui->set.tree) {
+	if (groupview_on(ui)) {
+		if (groupview_build(ui) < 0) {
+			ui_message(ui, true, "out of memory building the groups");
+			ui->view.nrows = 0;
+		}
+	} else if (ui->set.tree) {
 		if (tree_order(&ui->tree, ui->view.rows, &ui->view.nrows, ui->collapsed,
 			       ui->ncollapsed) == 0)
 			ui->info = ui->tree.info;
@@ -381,6 +388,7 @@ static void save_settings(struct ui *ui)
 static void free_state(struct ui *ui)
 {
 	view_free(&ui->view);
+	groupview_free(ui);
 	tree_free(&ui->tree);
 	rowmap_free(&ui->order_map);
 	free(ui->order_tids);

@@ -128,6 +128,7 @@ static void draw_row(struct ui *ui, int y, size_t row, const struct layout_slot 
 		     size_t nslots)
 {
 	struct task *t = ui->view.rows[row];
+	long group = groupview_group(t);
 	bool selected = row == ui->sel && ui->mode != MODE_SETUP;
 	if (selected) {
 		attrset(ui->attr[R_SELECTED]);
@@ -135,11 +136,14 @@ static void draw_row(struct ui *ui, int y, size_t row, const struct layout_slot 
 		attrset(A_NORMAL);
 	}
 	char num[64], esc[1024], pre[128];
-	enum ui_role row_look = row_role(ui, t);
+	enum ui_role row_look = group >= 0 ? R_COUNT : row_role(ui, t);
 	for (size_t i = 0; i < nslots; i++) {
 		const struct layout_slot *sl = &slots[i];
 		struct cell c;
-		get_cell(ui, sl->col, t, &c);
+		if (group < 0)
+			get_cell(ui, sl->col, t, &c);
+		else if (!groupview_cell(ui, group, sl->col, &c))
+			continue; /* a column groups do not sum: blank */
 		const char *s = format_cell(sl->col, &c, sl->width, num, sizeof num);
 		enum ui_role role = cell_role(row_look, sl->col, &c);
 		attr_t a = selected ? ui->attr[R_SELECTED] : ui->attr[role];
@@ -203,6 +207,19 @@ void table_scroll_to_selection(struct ui *ui)
 		ui->top = 0;
 }
 
+/* rowextra_update over each run of task rows (group rows are not tasks) */
+static void extra_update(struct ui *ui, struct task *const *rows, size_t n)
+{
+	size_t from = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && groupview_group(rows[i]) < 0)
+			continue;
+		if (i > from)
+			rowextra_update(ui->m, rows + from, i - from);
+		from = i + 1;
+	}
+}
+
 void table_draw(struct ui *ui)
 {
 	struct layout_slot slots[MAX_SLOTS];
@@ -215,7 +232,7 @@ void table_draw(struct ui *ui)
 		size_t n = ui->view.nrows - ui->top;
 		if (ui->geo.rows_h >= 0 && n > (size_t)ui->geo.rows_h)
 			n = (size_t)ui->geo.rows_h;
-		rowextra_update(ui->m, ui->view.rows + ui->top, n); /* the shown rows only */
+		extra_update(ui, ui->view.rows + ui->top, n); /* the shown rows only */
 		break;
 	}
 	for (int line = 0; line < ui->geo.rows_h; line++) {
