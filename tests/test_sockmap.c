@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../src/sockdiag.h"
 #include "../src/sockmap.h"
 
 static void addr(int family, const char *text, uint8_t out[16])
@@ -149,7 +150,7 @@ static void test_parse_diag_v4mapped(void **state)
 	buf[NLMSG_ALIGN(sizeof m) + NLA_HDRLEN] = 0;
 
 	struct sockmap_sock s;
-	assert_int_equal(sockmap_parse_diag(buf, sizeof buf, IPPROTO_TCP, &s), 0);
+	assert_int_equal(sockdiag_parse(buf, sizeof buf, IPPROTO_TCP, &s), 0);
 	assert_int_equal(s.family, AF_INET);
 	assert_int_equal(s.lport, 8080);
 	assert_int_equal(s.rport, 51000);
@@ -166,18 +167,18 @@ static void test_parse_diag_v4mapped(void **state)
 	assert_int_equal(inet_pton(AF_INET6, "::", m.id.idiag_src), 1);
 	assert_int_equal(inet_pton(AF_INET6, "::", m.id.idiag_dst), 1);
 	memcpy(buf, &m, sizeof m);
-	assert_int_equal(sockmap_parse_diag(buf, sizeof buf, IPPROTO_UDP, &s), 0);
+	assert_int_equal(sockdiag_parse(buf, sizeof buf, IPPROTO_UDP, &s), 0);
 	assert_int_equal(s.family, AF_INET6);
 	assert_true(s.v6only);
 	/* a broken attribute length is ignored, not followed */
 	na.nla_len = 200;
 	memcpy(buf + NLMSG_ALIGN(sizeof m), &na, sizeof na);
-	assert_int_equal(sockmap_parse_diag(buf, sizeof buf, IPPROTO_UDP, &s), 0);
+	assert_int_equal(sockdiag_parse(buf, sizeof buf, IPPROTO_UDP, &s), 0);
 	assert_false(s.v6only);
-	assert_int_equal(sockmap_parse_diag(buf, sizeof m - 1, IPPROTO_UDP, &s), -1);
+	assert_int_equal(sockdiag_parse(buf, sizeof m - 1, IPPROTO_UDP, &s), -1);
 	m.idiag_family = AF_UNIX;
 	memcpy(buf, &m, sizeof m);
-	assert_int_equal(sockmap_parse_diag(buf, sizeof buf, IPPROTO_UDP, &s), -1);
+	assert_int_equal(sockdiag_parse(buf, sizeof buf, IPPROTO_UDP, &s), -1);
 }
 
 static void test_state_names(void **state)
