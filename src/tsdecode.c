@@ -300,6 +300,15 @@ static int parse_genl(struct nlmsghdr *nlh, taskstats_record_cb cb, void *ctx)
 	return calls;
 }
 
+/* An NLMSG_ERROR's error as a positive errno (0 for an ack); a value no
+ * kernel sends (positive, or below -4095, the errno range) is EBADMSG. */
+static int reply_errno(int error)
+{
+	if (error == 0)
+		return 0;
+	return error < 0 && error > -4096 ? -error : EBADMSG;
+}
+
 int taskstats_parse_messages(const void *buf, size_t len, uint16_t family_id,
                              taskstats_record_cb cb, void *ctx)
 {
@@ -315,7 +324,7 @@ int taskstats_parse_messages(const void *buf, size_t len, uint16_t family_id,
 			const struct nlmsgerr *e = nlmsg_data(nlh);
 			if (nlh->nlmsg_len < (uint32_t)nlmsg_size(sizeof(*e)))
 				return -EBADMSG;
-			cb(ctx, nlh->nlmsg_seq, NULL, e->error < 0 ? -e->error : e->error);
+			cb(ctx, nlh->nlmsg_seq, NULL, reply_errno(e->error));
 			calls++;
 		} else if (nlh->nlmsg_type == family_id) {
 			int r = parse_genl(nlh, cb, ctx);

@@ -135,7 +135,8 @@ int taskstats_decode(const void *payload, size_t len, struct taskstats_sample *o
  * family_id, calls cb once per record (a reply carries one; an exit
  * notification one or two: the thread, then its process when it was the
  * last thread of a multi-threaded process) with err 0. For each NLMSG_ERROR,
- * calls cb with sample NULL and err = the positive errno (0 for an ack).
+ * calls cb with sample NULL and err = the positive errno (0 for an ack;
+ * EBADMSG for a value outside the errno range).
  * A record that does not decode gives sample NULL and err EBADMSG.
  * seq is the message's nlmsg_seq. Returns the number of callbacks made, or
  * -EBADMSG when the buffer's framing is broken (callbacks made up to there). */
