@@ -72,22 +72,29 @@ int sockdiag_parse(const void *payload, size_t len, uint8_t proto, struct sockma
 }
 
 /* An NLMSG_ERROR reply's error (negative, or 0 for an acknowledgement);
- * -EPROTO when it is cut short. */
+ * -EPROTO when it is cut short or outside the errno range. */
 static int diag_error(const struct nlmsghdr *h)
 {
 	struct nlmsgerr e;
 	if (h->nlmsg_len < NLMSG_LENGTH(sizeof e))
 		return -EPROTO;
 	memcpy(&e, NLMSG_DATA(h), sizeof e);
-	return e.error;
+	return e.error > 0 || e.error <= -4096 ? -EPROTO : e.error;
 }
 
 int sockdiag_walk(const void *buf, size_t len, uint32_t seq, uint8_t proto, sockdiag_sock_cb cb,
                   void *ctx)
 {
-	/* NLMSG_NEXT takes a mutable pointer but only reads */
-	for (const struct nlmsghdr *h = buf; NLMSG_OK(h, len);
-	     h = NLMSG_NEXT((struct nlmsghdr *)h, len)) {
+	/* NLMSG_NEXT would step past the end when the last message's length
+	 * is not padded (len is a size_t: it wraps), so the walk is by hand */
+	const uint8_t *p = buf;
+	for (size_t off = 0, step; len - off >= NLMSG_HDRLEN; off += step) {
+		const struct nlmsghdr *h = (const void *)(p + off);
+		if (h->nlmsg_len < NLMSG_HDRLEN || h->nlmsg_len > len - off)
+			break;
+		step = NLMSG_ALIGN(h->nlmsg_len);
+		if (step > len - off)
+			step = len - off;
 		if (h->nlmsg_seq != seq)
 			continue;
 		if (h->nlmsg_type == NLMSG_DONE)
