@@ -181,6 +181,7 @@ int model_init(struct model *m, const struct model_config *cfg, char *why, size_
 			     (n > 0 && parse_proc_schedstat(tmp, (size_t)n, &ss) == 0 &&
 			      (ss.run_ns || ss.timeslices));
 
+	m->own_pidns = !m->cfg.fixture_sequence && procfs_own_pidns(m->pfs.root_fd);
 	set_source(m, SOURCE_PROC, "proc", true, "ok");
 	set_source(m, SOURCE_TASKSTATS, "taskstats", false, "off");
 	set_source(m, SOURCE_NET, "net", false, "off");

@@ -29,7 +29,8 @@ struct taskstats;
 /* Opens a socket, resolves the family once and probes with a query for the
  * calling thread (which needs CAP_NET_ADMIN). Returns 0, or -1 with a
  * one-line reason in why: "needs CAP_NET_ADMIN (run as root or setcap
- * cap_net_admin+ep)", "no taskstats family in this network namespace", or
+ * cap_net_admin+ep)" (in a user namespace: "needs CAP_NET_ADMIN in the
+ * initial user namespace ..."), "no taskstats family in this network namespace", or
  * a strerror-based line. */
 int taskstats_open(struct taskstats **out, char *why, size_t whylen);
 void taskstats_close(struct taskstats *ts);
@@ -54,7 +55,7 @@ size_t taskstats_chunk_size(const struct taskstats *ts);
  * returning it checks that records really arrive, with one short-lived
  * thread: the kernel delivers them only to sockets of the initial network
  * namespace. Returns 0, or -1 with a one-line reason: the CAP_NET_ADMIN
- * one, "exit notifications need the initial pid and user namespace",
+ * one, "exit notifications need the initial pid namespace: ...",
  * "exit notifications are not delivered in this network namespace (only in
  * the initial one)", or a strerror-based line. */
 struct taskstats_exits;

@@ -206,12 +206,14 @@ int taskstats_exits_open(struct taskstats_exits **out, char *why, size_t whylen)
 	ex->drain_cap = ts_rcvbuf(ex->fd) / (msglen ? msglen : 1) + TS_EXITS_SLOTS;
 	err = exits_register(ex);
 	if (err) {
-		/* The probe proved CAP_NET_ADMIN: here EPERM means a pid or user
-		 * namespace other than the initial one (kernel/taskstats.c
-		 * add_del_listener). */
-		if (err == EPERM || err == EACCES)
+		/* The probe proved CAP_NET_ADMIN: here EINVAL (EPERM on older
+		 * kernels) means a pid or user namespace other than the initial
+		 * one (kernel/taskstats.c add_del_listener); our CPU mask is of
+		 * online CPUs, so it is not the mask. */
+		if (err == EINVAL || err == EPERM || err == EACCES)
 			ts_set_reason(why, whylen,
-			              "exit notifications need the initial pid and user namespace");
+			              "exit notifications need the initial pid namespace: tasks that "
+			              "start and end between two refreshes are not seen");
 		else
 			ts_set_reason(why, whylen, "exit notifications: %s", strerror(err));
 		/* the kernel registers CPU by CPU: undo a partial success */

@@ -3,6 +3,8 @@
  */
 #include "tssock.h"
 
+#include "procfs.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,6 +23,11 @@
 #include <netlink/genl/ctrl.h>
 
 #define TS_REASON_PERM "needs CAP_NET_ADMIN (run as root or setcap cap_net_admin+ep)"
+/* the family checks the capability in the initial user namespace
+ * (GENL_ADMIN_PERM, netlink_capable) */
+#define TS_REASON_PERM_USERNS                                                                  \
+	"needs CAP_NET_ADMIN in the initial user namespace (a user namespace's root does not " \
+	"count)"
 #define TS_REASON_NOFAMILY "no taskstats family in this network namespace"
 
 void ts_rx_free(struct ts_rx *rx)
@@ -260,7 +267,8 @@ static int ts_probe(int fd, uint16_t family, uint32_t seq, size_t *msglen)
 static void probe_reason(int err, char *why, size_t whylen)
 {
 	if (err == EPERM || err == EACCES)
-		ts_set_reason(why, whylen, "%s", TS_REASON_PERM);
+		ts_set_reason(why, whylen, "%s",
+		              procfs_self_in_user_ns() ? TS_REASON_PERM_USERNS : TS_REASON_PERM);
 	else
 		ts_set_reason(why, whylen, "taskstats query: %s", strerror(err));
 }
