@@ -211,9 +211,10 @@ int taskstats_exits_open(struct taskstats_exits **out, char *why, size_t whylen)
 		 * one (kernel/taskstats.c add_del_listener); our CPU mask is of
 		 * online CPUs, so it is not the mask. */
 		if (err == EINVAL || err == EPERM || err == EACCES)
-			ts_set_reason(why, whylen,
-			              "exit notifications need the initial pid namespace: tasks that "
-			              "start and end between two refreshes are not seen");
+			ts_set_reason(
+			    why, whylen,
+			    "exit notifications need the initial pid namespace: tasks that "
+			    "start and end between two refreshes are not seen");
 		else
 			ts_set_reason(why, whylen, "exit notifications: %s", strerror(err));
 		/* the kernel registers CPU by CPU: undo a partial success */

@@ -25,8 +25,8 @@
 #define TS_REASON_PERM "needs CAP_NET_ADMIN (run as root or setcap cap_net_admin+ep)"
 /* the family checks the capability in the initial user namespace
  * (GENL_ADMIN_PERM, netlink_capable) */
-#define TS_REASON_PERM_USERNS                                                                  \
-	"needs CAP_NET_ADMIN in the initial user namespace (a user namespace's root does not " \
+#define TS_REASON_PERM_USERNS                                                                      \
+	"needs CAP_NET_ADMIN in the initial user namespace (a user namespace's root does not "     \
 	"count)"
 #define TS_REASON_NOFAMILY "no taskstats family in this network namespace"
 
