@@ -1,6 +1,7 @@
 /* exporter.c - the HTTP side of --listen, and the sampling loop */
 #include "exporter.h"
 #include "clock.h"
+#include "exproute.h"
 #include "buf.h"
 #include "groupacc.h"
 #include "metrics.h"
@@ -128,20 +129,6 @@ static struct MHD_Response *metrics_response(struct buf *b, const char *type)
 	return r;
 }
 
-static bool wants_openmetrics(struct MHD_Connection *c)
-{
-	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
-	if (!accept)
-		return false;
-	const char *p = strstr(accept, "application/openmetrics-text");
-	if (!p)
-		return false;
-	/* a quality of 0 in its media range turns the type down */
-	size_t range = strcspn(p, ",");
-	const char *q = strstr(p, "q=");
-	return !(q && q < p + range && strtod(q + 2, NULL) <= 0);
-}
-
 static enum MHD_Result queue(struct MHD_Connection *c, unsigned code, struct MHD_Response *r)
 {
 	return r ? MHD_queue_response(c, code, r) : MHD_NO;
@@ -167,8 +154,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
 	(void)version, (void)upload_data;
 	struct server *s = cls;
-	bool readonly = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
-			strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	bool readonly = exproute_readonly(method);
 	/* A GET is answered on the second call, once the request is whole:
 	 * answered earlier, libmicrohttpd closes the connection after it, and
 	 * a scraper's kept-alive connection would be a new one every scrape.
@@ -186,16 +172,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return s->unauthorized
 			       ? MHD_queue_basic_auth_fail_response(c, "pidtop", s->unauthorized)
 			       : MHD_NO;
-	bool is_metrics = strcmp(url, "/metrics") == 0;
-	if (!is_metrics && strcmp(url, "/") != 0)
+	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
+	enum exproute route = exproute_of(method, url, accept);
+	if (route == EXPROUTE_NOT_FOUND)
 		return queue(c, MHD_HTTP_NOT_FOUND, s->not_found);
-	if (!readonly)
+	if (route == EXPROUTE_NOT_ALLOWED)
 		return queue(c, MHD_HTTP_METHOD_NOT_ALLOWED, s->not_allowed);
-	if (!is_metrics)
+	if (route == EXPROUTE_INDEX)
 		return queue(c, MHD_HTTP_OK, s->index);
-	bool om = wants_openmetrics(c);
 	pthread_mutex_lock(&s->lock);
-	enum MHD_Result rc = queue(c, MHD_HTTP_OK, om ? s->openmetrics : s->text);
+	enum MHD_Result rc = queue(c, MHD_HTTP_OK, route == EXPROUTE_OPENMETRICS ? s->openmetrics : s->text);
 	pthread_mutex_unlock(&s->lock);
 	return rc;
 }

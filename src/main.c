@@ -144,10 +144,30 @@ static int usage_error(const char *msg)
 	return 2;
 }
 
+/* A set-user-ID or set-group-ID pidtop would read other users' /proc
+ * files, write recordings and settings and load their paths for whoever
+ * runs it: refused. File capabilities leave the uids alone and are the
+ * way to give it privileges (doc/pidtop.1, PRIVILEGES). */
+static int refuse_setid(void)
+{
+	uid_t ruid = getuid(), euid = geteuid();
+	gid_t rgid = getgid(), egid = getegid();
+	if (ruid == euid && rgid == egid)
+		return 0;
+	fprintf(stderr,
+		"pidtop: refusing to run set-user-ID or set-group-ID (real uid %u gid %u, "
+		"effective uid %u gid %u); use file capabilities instead (see pidtop(1), "
+		"PRIVILEGES)\n",
+		(unsigned)ruid, (unsigned)rgid, (unsigned)euid, (unsigned)egid);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opt;
 	char err[512];
+	if (refuse_setid())
+		return 1;
 	if (options_parse(argc, argv, &opt, err, sizeof err) < 0) {
 		options_free(&opt);
 		return usage_error(err);

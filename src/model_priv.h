@@ -65,6 +65,7 @@ struct model {
 	long clk_tck;
 	long page_kb;
 	bool schedstat_works;     /* /proc/P/schedstat counts (CONFIG_SCHED_INFO) */
+	bool own_pidns;           /* the proc tree is of our pid namespace (procfs_own_pidns) */
 	int fixture_index;
 	struct buf cmdline_buf;
 	/* this refresh's listing (entries may be NULL: vanished) */

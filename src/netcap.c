@@ -21,6 +21,7 @@
 #include "buf.h"
 #include "capfilter.h"
 #include "flowtable.h"
+#include "procfs.h"
 #include "sockmap.h"
 #include "tcpevents.h"
 
@@ -232,7 +233,11 @@ static int open_error(pcap_t *p, int rc, const char *dev, char *why, size_t whyl
 		snprintf(why, whylen, "no such capture device '%s'", dev);
 		return NETCAP_ERR_DEVICE;
 	case PCAP_ERROR_PERM_DENIED:
-		snprintf(why, whylen, "needs CAP_NET_RAW (run as root or setcap cap_net_raw+ep)");
+		snprintf(why, whylen, "needs CAP_NET_RAW%s",
+			 procfs_self_in_user_ns()
+				 ? " over this network namespace (a user namespace's root has it only "
+				   "in a network namespace of its own)"
+				 : " (run as root or setcap cap_net_raw+ep)");
 		return NETCAP_ERR_PERM;
 	case PCAP_ERROR_IFACE_NOT_UP:
 		snprintf(why, whylen, "interface '%s' is down", dev);

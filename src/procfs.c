@@ -43,6 +43,31 @@ void procfs_close(struct procfs *pfs)
 	pfs->root = NULL;
 }
 
+bool procfs_own_pidns(int root_fd)
+{
+	char link[32];
+	ssize_t n = readlinkat(root_fd, "self", link, sizeof link - 1);
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	char want[32];
+	snprintf(want, sizeof want, "%ld", (long)getpid());
+	return strcmp(link, want) == 0;
+}
+
+bool procfs_self_in_user_ns(void)
+{
+	/* our own namespace, whatever --proc-root says; a kernel without
+	 * user namespaces has no such file */
+	char map[256];
+	ssize_t n = procfs_read(AT_FDCWD, "/proc/self/uid_map", map, sizeof map);
+	if (n == -ENOENT)
+		return false;
+	unsigned long inside, outside, count;
+	return !(n > 0 && sscanf(map, "%lu %lu %lu", &inside, &outside, &count) == 3 &&
+		 inside == 0 && outside == 0 && count == 4294967295UL);
+}
+
 ssize_t procfs_read(int dirfd, const char *path, char *buf, size_t size)
 {
 	if (size == 0)

@@ -5,6 +5,7 @@
 #ifndef PIDTOP_PROCFS_H
 #define PIDTOP_PROCFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -20,6 +21,19 @@ struct procfs {
  * "cpu " line). Returns 0, or -1 with a one-line reason in why. */
 int procfs_open(struct procfs *pfs, const char *root, char *why, size_t whylen);
 void procfs_close(struct procfs *pfs);
+
+/* Whether the tree at root_fd is a proc of pidtop's own pid namespace:
+ * its "self" names our pid. False for a fixture tree, and for the proc of
+ * another pid namespace (a container's, seen from the host: "self" does
+ * not resolve; the host's, seen from a container: another number), whose
+ * pids mean other tasks to the kernel's pid-based interfaces (taskstats,
+ * ioprio_get). */
+bool procfs_own_pidns(int root_fd);
+
+/* Whether pidtop runs in a user namespace other than the initial one (its
+ * /proc/self/uid_map is not the identity over every uid): its root's
+ * capabilities then count only for what that namespace owns. */
+bool procfs_self_in_user_ns(void);
 
 /* Reads the file at path (relative to dirfd) into buf, at most size-1 bytes,
  * NUL-terminated. Returns the byte count, or -errno (-ENOENT/-ESRCH when the

@@ -38,7 +38,7 @@ void rowextra_update(struct model *m, struct task *const *rows, size_t n)
 {
 	if (model_is_replay(m))
 		return; /* the recording holds what was read: the pids are past */
-	bool live = strcmp(m->cfg.proc_root, "/proc") == 0 && !m->cfg.fixture_sequence;
+	bool live = m->own_pidns; /* ioprio_get takes pids of our namespace */
 	for (size_t i = 0; i < n; i++)
 		if (rows[i] && !rows[i]->exited_gen && due(m, rows[i]))
 			read_extra(m, rows[i], live);

@@ -164,6 +164,7 @@ static int kernel_open(struct model *m, char *why, size_t whylen)
 	struct proc_schedstat ss;
 	m->schedstat_works = n > 0 && parse_proc_schedstat(tmp, (size_t)n, &ss) == 0 &&
 			     (ss.run_ns || ss.timeslices);
+	m->own_pidns = procfs_own_pidns(m->pfs.root_fd);
 	set_source(m, SOURCE_PROC, "proc", true, "ok");
 	set_source(m, SOURCE_TASKSTATS, "taskstats", false, "off");
 	set_source(m, SOURCE_NET, "net", false, "off");

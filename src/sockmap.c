@@ -5,6 +5,7 @@
 #include "parse.h"
 #include "peers.h"
 #include "procfs.h"
+#include "sockdiag.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -145,62 +146,6 @@ const char *sockmap_state_name(uint8_t proto, uint8_t state)
 	return "UNKNOWN";
 }
 
-/* Socket addresses arrive as the kernel stores them; a dual-stack IPv6
- * socket talking IPv4 holds ::ffff:a.b.c.d, which packets never carry. */
-static void normalise_sock(struct sockmap_sock *s)
-{
-	uint8_t lf = s->family, rf = s->family;
-	pktdecode_normalize_addr(&lf, s->laddr);
-	pktdecode_normalize_addr(&rf, s->raddr);
-	if (lf == rf) {
-		s->family = lf;
-	} else if (lf == AF_INET && addr_is_wild(s->raddr)) {
-		s->family = AF_INET; /* the wildcard reads the same in both families */
-	} else if (rf == AF_INET && addr_is_wild(s->laddr)) {
-		s->family = AF_INET;
-	}
-}
-
-int sockmap_parse_diag(const void *payload, size_t len, uint8_t proto, struct sockmap_sock *out)
-{
-	struct inet_diag_msg m;
-	if (len < sizeof m)
-		return -1;
-	memcpy(&m, payload, sizeof m);
-	if (m.idiag_family != AF_INET && m.idiag_family != AF_INET6)
-		return -1;
-	memset(out, 0, sizeof *out);
-	out->family = m.idiag_family;
-	out->proto = proto;
-	out->state = m.idiag_state;
-	out->lport = ntohs(m.id.idiag_sport);
-	out->rport = ntohs(m.id.idiag_dport);
-	size_t alen = m.idiag_family == AF_INET ? 4 : 16;
-	memcpy(out->laddr, m.id.idiag_src, alen);
-	memcpy(out->raddr, m.id.idiag_dst, alen);
-	out->uid = m.idiag_uid;
-	out->inode = m.idiag_inode;
-
-	/* attributes: net/ipv4/inet_diag.c inet_diag_msg_attrs_fill() always
-	 * adds INET_DIAG_SKV6ONLY for AF_INET6 sockets */
-	const uint8_t *p = payload;
-	size_t off = NLMSG_ALIGN(sizeof m);
-	while (off <= len && len - off >= NLA_HDRLEN) {
-		struct nlattr na;
-		memcpy(&na, p + off, sizeof na);
-		if (na.nla_len < NLA_HDRLEN || na.nla_len > len - off)
-			break;
-		if ((na.nla_type & NLA_TYPE_MASK) == INET_DIAG_SKV6ONLY && na.nla_len > NLA_HDRLEN)
-			out->v6only = p[off + NLA_HDRLEN] != 0;
-		size_t step = NLA_ALIGN((size_t)na.nla_len);
-		if (step > len - off)
-			break;
-		off += step;
-	}
-	normalise_sock(out);
-	return 0;
-}
-
 static uint64_t key_id(const struct flow_key *k)
 {
 	uint64_t id;
@@ -328,52 +273,24 @@ static int diag_request(struct sockmap *sm, uint8_t family, uint8_t proto, uint3
 	return 0;
 }
 
-/* An NLMSG_ERROR reply's error (negative, or 0 for an acknowledgement);
- * -EPROTO when it is cut short. */
-static int diag_error(const struct nlmsghdr *h)
-{
-	const struct nlmsgerr *e = NLMSG_DATA(h);
-	return h->nlmsg_len < NLMSG_LENGTH(sizeof *e) ? -EPROTO : e->error;
-}
-
-/* Reads the replies to the last request: each socket goes to fn, which
- * returns 0 to go on, 1 to stop (the answer is complete) or -errno. Returns 0 at the end (NLMSG_DONE, or ENOENT: a
- * kernel without IPv6 or UDP diag, or no such socket), or -errno. */
-static int diag_receive(struct sockmap *sm, uint8_t proto,
-			int (*fn)(struct sockmap *, const struct sockmap_sock *, void *), void *ctx)
+/* Reads the replies to the last request, each socket to fn (sockdiag.h).
+ * Returns 0 when the answer is complete, or -errno. */
+static int diag_receive(struct sockmap *sm, uint8_t proto, sockdiag_sock_cb fn, void *ctx)
 {
 	for (;;) {
 		ssize_t got = recv_whole(sm);
 		if (got < 0)
 			return (int)got;
-		size_t left = (size_t)got;
-		for (struct nlmsghdr *h = (struct nlmsghdr *)sm->rbuf; NLMSG_OK(h, left);
-		     h = NLMSG_NEXT(h, left)) {
-			if (h->nlmsg_seq != sm->seq)
-				continue; /* a late part of something earlier */
-			if (h->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				int err = diag_error(h);
-				return err == -ENOENT ? 0 : err;
-			}
-			if (h->nlmsg_type != SOCK_DIAG_BY_FAMILY)
-				continue;
-			struct sockmap_sock sk;
-			if (sockmap_parse_diag(NLMSG_DATA(h), h->nlmsg_len - NLMSG_LENGTH(0), proto,
-					       &sk) < 0)
-				memset(&sk, 0, sizeof sk); /* not one of ours: no inode */
-			int rc = fn(sm, &sk, ctx);
-			if (rc)
-				return rc < 0 ? rc : 0;
-		}
+		int rc = sockdiag_walk(sm->rbuf, (size_t)got, sm->seq, proto, fn, ctx);
+		if (rc)
+			return rc < 0 ? rc : 0;
 	}
 }
 
 /* TIME_WAIT and request sockets carry inode 0: no process owns them */
-static int collect_sock(struct sockmap *sm, const struct sockmap_sock *sk, void *ctx)
+static int collect_sock(void *ctx, const struct sockmap_sock *sk)
 {
-	(void)ctx;
+	struct sockmap *sm = ctx;
 	return sk->inode ? push_sock(sm, sk) : 0;
 }
 
@@ -384,14 +301,13 @@ static int dump_one(struct sockmap *sm, uint8_t family, uint8_t proto)
 			      ~(uint32_t)((1u << ST_TIME_WAIT) | (1u << ST_SYN_RECV) |
 					  (1u << ST_NEW_SYN_RECV)),
 			      NULL);
-	return rc ? rc : diag_receive(sm, proto, collect_sock, NULL);
+	return rc ? rc : diag_receive(sm, proto, collect_sock, sm);
 }
 
 /* The one answer to an exact request; a connection no process holds any
  * more (time-wait, a request) has inode 0. */
-static int take_sock(struct sockmap *sm, const struct sockmap_sock *sk, void *ctx)
+static int take_sock(void *ctx, const struct sockmap_sock *sk)
 {
-	(void)sm;
 	*(struct sockmap_sock *)ctx = *sk;
 	return 1;
 }

@@ -59,11 +59,6 @@ int sockmap_match_score(const struct sockmap_sock *s, const struct flow_key *leg
 const struct sockmap_sock *sockmap_match(const struct sockmap_sock *socks, size_t n,
 					 const struct flow_key *leg);
 
-/* Parses one SOCK_DIAG_BY_FAMILY reply payload (struct inet_diag_msg and
- * its attributes, len bytes) for protocol proto. Returns 0, or -1 when the
- * message is too short or not an inet socket. */
-int sockmap_parse_diag(const void *payload, size_t len, uint8_t proto, struct sockmap_sock *out);
-
 /* A short name for a TCP state ("ESTABLISHED", "LISTEN"...), or for UDP
  * "CONNECTED"/"UNCONN". */
 const char *sockmap_state_name(uint8_t proto, uint8_t state);

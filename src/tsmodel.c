@@ -79,6 +79,14 @@ int tsmodel_open(struct model *m, char *why, size_t whylen)
 		}
 	}
 	char reason[160];
+	if (!m->own_pidns) {
+		/* taskstats names tasks by pid in our namespace: the tree's
+		 * pids would fetch other tasks' counters */
+		set_ts_source(m, false,
+			      "unavailable: the proc tree is of another pid namespace "
+			      "(taskstats takes pidtop's own pids)");
+		return 0;
+	}
 	if (taskstats_open(&m->ts, reason, sizeof reason) < 0) {
 		char text[200];
 		snprintf(text, sizeof text, "unavailable: %s", reason);

@@ -1,46 +1,145 @@
 #!/bin/bash
-# Without CAP_NET_ADMIN pidtop still runs, says why taskstats is off, and
-# still reports storage bytes from /proc/PID/io; without CAP_NET_RAW it
-# says why the capture is off. Run as nobody it reports what it may read.
+# What each privilege adds (doc/pidtop.1, PRIVILEGES), run for real on a
+# root-owned writer: as root; as an ordinary user (nobody); as that user
+# with only CAP_NET_RAW, with only CAP_NET_ADMIN (ambient capabilities);
+# from copies of the binary with file capabilities; and without
+# CAP_NET_ADMIN or CAP_NET_RAW as root (capsh --drop). Each run must show
+# the sources and the columns the table promises: n/a (null) where the
+# source is missing, noaccess (null, "io" in no_access) where a file is
+# refused, figures elsewhere, and exit 0. A set-user-ID copy run by that
+# user is refused: one line, exit 1.
 . "$(dirname "$0")/integ_common.sh"
 
 [ "$(id -u)" -eq 0 ] || integ_skip "dropping capabilities needs root to start with"
 command -v capsh >/dev/null || integ_skip "capsh missing (apt-get install libcap2-bin)"
+command -v setcap >/dev/null || integ_skip "setcap missing (apt-get install libcap2-bin)"
+command -v setpriv >/dev/null || integ_skip "setpriv missing (apt-get install util-linux)"
+id nobody >/dev/null 2>&1 || integ_skip "no user nobody to run as"
 
-integ_start WRITER odirect_writer --file "$SCRATCH/direct.dat" --rate-kib 4096 --seconds 8
+AS_USER="setpriv --reuid=65534 --regid=65534 --clear-groups"
+# the copies live where nobody may run them; file capabilities and the
+# set-user-ID bit need a file system mounted without nosuid
+BIN="$SCRATCH/bin"
+mkdir -p "$BIN"
+chmod 755 "$SCRATCH" "$BIN"
+cp "$PIDTOP" "$BIN/pidtop-fcaps"
+setcap cap_net_raw,cap_net_admin,cap_sys_ptrace+ep "$BIN/pidtop-fcaps" ||
+	integ_skip "setcap refused (a file system without extended attributes?)"
+cp "$PIDTOP" "$BIN/pidtop-fcaps-all"
+setcap cap_net_raw,cap_net_admin,cap_sys_ptrace,cap_dac_read_search+ep "$BIN/pidtop-fcaps-all"
+cp "$PIDTOP" "$BIN/pidtop-setuid"
+chmod 4755 "$BIN/pidtop-setuid"
+cp "$PIDTOP" "$BIN/pidtop-setgid"
+chgrp 0 "$BIN/pidtop-setgid"
+chmod 2755 "$BIN/pidtop-setgid"
+if findmnt -n -o OPTIONS -T "$BIN" | grep -qw nosuid; then
+	integ_skip "$BIN is on a nosuid mount: file capabilities and setuid do nothing there"
+fi
+
+integ_start WRITER odirect_writer --file "$SCRATCH/direct.dat" --rate-kib 4096 --seconds 20
 sleep 0.5
-capsh --drop=cap_net_admin -- -c "'$PIDTOP' -b -o json -d 1 -n 3 -p $WRITER" >"$SCRATCH/noadmin.json" ||
-	integ_hard_error "pidtop without CAP_NET_ADMIN failed"
-capsh --drop=cap_net_raw -- -c "'$PIDTOP' -b -o json -d 0.5 -n 1 -p $WRITER" >"$SCRATCH/noraw.json" ||
-	integ_hard_error "pidtop without CAP_NET_RAW failed"
-setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-	"$PIDTOP" -b -o json -d 0.5 -n 1 -p 1 >"$SCRATCH/nobody.json" ||
-	integ_hard_error "pidtop as nobody failed"
+# json NAME CMD...: runs pidtop's batch JSON (3 reports) to NAME.json,
+# its stderr to NAME.err; a failing run is an error
+json() {
+	local name=$1
+	shift
+	(cd / && "$@" -b -o json -d 0.5 -n 3 -p "$WRITER" -p $$) \
+		>"$SCRATCH/$name.json" 2>"$SCRATCH/$name.err" ||
+		integ_hard_error "pidtop ($name) failed: $(head -3 "$SCRATCH/$name.err")"
+}
+json root "$PIDTOP"
+json nobody $AS_USER --inh-caps=-all "$PIDTOP"
+json raw $AS_USER --inh-caps=-all,+net_raw --ambient-caps=+net_raw "$PIDTOP"
+json admin $AS_USER --inh-caps=-all,+net_admin --ambient-caps=+net_admin "$PIDTOP"
+json fcaps $AS_USER --inh-caps=-all "$BIN/pidtop-fcaps"
+json fcapsall $AS_USER --inh-caps=-all "$BIN/pidtop-fcaps-all"
+json noadmin capsh --drop=cap_net_admin -- -c "exec '$PIDTOP' \"\$@\"" pidtop
+json noraw capsh --drop=cap_net_raw -- -c "exec '$PIDTOP' \"\$@\"" pidtop
+# what the drill-down reads of another user's process (--dump)
+(cd / && $AS_USER --inh-caps=-all "$PIDTOP" --dump "$WRITER") >"$SCRATCH/dump-nobody.json" ||
+	integ_hard_error "--dump as nobody failed"
+(cd / && $AS_USER --inh-caps=-all "$BIN/pidtop-fcaps" --dump "$WRITER") >"$SCRATCH/dump-fcaps.json" ||
+	integ_hard_error "--dump with file capabilities failed"
 
-"$PYTHON" - "$SCRATCH" "$WRITER" <<'PY'
+fails=0
+for copy in setuid setgid; do
+	rc=0
+	(cd / && $AS_USER --inh-caps=-all "$BIN/pidtop-$copy" -b -n 1 -d 0.1) \
+		>"$SCRATCH/$copy.out" 2>"$SCRATCH/$copy.err" || rc=$?
+	if [ "$rc" -eq 1 ] && [ "$(wc -l <"$SCRATCH/$copy.err")" -eq 1 ] &&
+		grep -q "refusing to run set-user-ID or set-group-ID" "$SCRATCH/$copy.err" &&
+		[ ! -s "$SCRATCH/$copy.out" ]; then
+		echo "ok   a $copy copy run by nobody: exit 1, $(cat "$SCRATCH/$copy.err")"
+	else
+		echo "FAIL: a $copy copy run by nobody: exit $rc, stderr: $(head -3 "$SCRATCH/$copy.err")"
+		fails=$((fails + 1))
+	fi
+done
+
+"$PYTHON" - "$SCRATCH" "$WRITER" "$$" <<'PY' || fails=$((fails + 1))
 import json, sys
-scratch, writer = sys.argv[1], int(sys.argv[2])
+scratch, writer, mine = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 fails = 0
 def check(ok, msg):
     global fails
     print(("ok   " if ok else "FAIL: ") + msg)
     fails += not ok
-na = [json.loads(l) for l in open(scratch + "/noadmin.json")]
-s = na[-1]["sources"]["taskstats"]
-check(s.startswith("unavailable") and "CAP_NET_ADMIN" in s, "no CAP_NET_ADMIN: taskstats says %r" % s)
-w = [t["write_bps"] for r in na[1:] for t in r["tasks"] if t["pid"] == writer]
-check(bool(w) and all(x is not None and abs(x - 4194304) <= 0.2 * 4194304 for x in w),
-      "no CAP_NET_ADMIN: write_bps from /proc/PID/io %s vs 4194304" % w)
-d = [t["io_delay_pct"] for r in na for t in r["tasks"]]
-check(all(x is None for x in d), "no CAP_NET_ADMIN: delay columns are null, never 0")
-nr = json.loads(open(scratch + "/noraw.json").read())
-s = nr["sources"]["net"]
-check(s.startswith("unavailable") and "CAP_NET_RAW" in s, "no CAP_NET_RAW: net says %r" % s)
-check(all(t["net_tx_bps"] is None for t in nr["tasks"]), "no CAP_NET_RAW: net columns are null")
-nb = json.loads(open(scratch + "/nobody.json").read())
-t = nb["tasks"][0]
-check(t["read_bps"] is None and "io" in t.get("no_access", []),
-      "as nobody: pid 1's io is null and listed in no_access: %s" % t.get("no_access"))
-check(t["cpu_pct"] is not None, "as nobody: pid 1's cpu_pct is still reported")
+def load(name):
+    reports = [json.loads(l) for l in open("%s/%s.json" % (scratch, name))]
+    err = open("%s/%s.err" % (scratch, name)).read()
+    check(err == "", "%s: nothing on stderr %r" % (name, err[:200]))
+    return reports
+DELAYS = ("io_delay_pct", "swapin_delay_pct", "reclaim_delay_pct", "thrashing_delay_pct")
+NET = ("net_tx_bps", "net_rx_bps", "net_tx_pps", "net_rx_pps")
+IO = ("read_bps", "write_bps", "cwrite_bps")
+def rows(reports, pid):
+    return [t for r in reports[1:] for t in r["tasks"] if t["pid"] == pid]
+def expect(name, taskstats, net, writer_io):
+    reports = load(name)
+    src = reports[-1]["sources"]
+    ts = src["taskstats"]
+    if taskstats:
+        check(not ts.startswith("unavailable"), "%s: taskstats %r" % (name, ts))
+    else:
+        check(ts.startswith("unavailable") and "CAP_NET_ADMIN" in ts, "%s: taskstats %r" % (name, ts))
+    if net:
+        check(src["net"] == "ok", "%s: net %r" % (name, src["net"]))
+    else:
+        check(src["net"].startswith("unavailable") and "CAP_NET_RAW" in src["net"],
+              "%s: net %r" % (name, src["net"]))
+    w = rows(reports, writer)
+    check(len(w) >= 2, "%s: the writer has rows (%d)" % (name, len(w)))
+    # delays are figures only with taskstats and kernel.task_delayacct on
+    delay_on = ts == "ok"
+    check(all((t[k] is not None) == delay_on for t in w for k in DELAYS),
+          "%s: delay columns %s" % (name, "figures" if delay_on else "null (n/a)"))
+    check(all((t[k] is not None) == net for t in w for k in NET),
+          "%s: net columns %s" % (name, "figures" if net else "null (n/a)"))
+    if writer_io:
+        check(all(t[k] is not None for t in w for k in IO) and
+              all("io" not in t.get("no_access", []) for t in w),
+              "%s: the root-owned writer's io figures: %s" % (name, [t["write_bps"] for t in w]))
+    else:
+        check(all(t[k] is None for t in w for k in IO) and
+              all("io" in t.get("no_access", []) for t in w),
+              "%s: the root-owned writer's io is noaccess (null, no_access %s)"
+              % (name, w[0].get("no_access") if w else None))
+    check(all(t["cpu_pct"] is not None and t["rss_kb"] is not None for t in w),
+          "%s: cpu_pct and rss_kb are figures" % name)
+expect("root", True, True, True)
+expect("nobody", False, False, False)
+expect("raw", False, True, False)
+expect("admin", True, False, False)
+expect("fcaps", True, True, False)
+expect("fcapsall", True, True, True)
+expect("noadmin", False, True, True)
+expect("noraw", True, False, True)
+# the drill-down's files of another user's process
+for name, refused in (("dump-nobody", {"exe", "cwd", "io", "environ", "fds", "maps", "smaps_rollup"}),
+                      ("dump-fcaps", {"io", "environ", "fds"})):
+    d = json.load(open("%s/%s.json" % (scratch, name)))
+    got = set(d.get("unavailable", {})) - {"connections"}
+    check(got == refused, "%s: refused %s, expected %s" % (name, sorted(got), sorted(refused)))
 sys.exit(1 if fails else 0)
 PY
+[ "$fails" -eq 0 ]

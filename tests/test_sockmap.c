@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -21,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../src/sockdiag.h"
 #include "../src/sockmap.h"
 
 static void addr(int family, const char *text, uint8_t out[16])
@@ -149,7 +151,7 @@ static void test_parse_diag_v4mapped(void **state)
 	buf[NLMSG_ALIGN(sizeof m) + NLA_HDRLEN] = 0;
 
 	struct sockmap_sock s;
-	assert_int_equal(sockmap_parse_diag(buf, sizeof buf, IPPROTO_TCP, &s), 0);
+	assert_int_equal(sockdiag_parse(buf, sizeof buf, IPPROTO_TCP, &s), 0);
 	assert_int_equal(s.family, AF_INET);
 	assert_int_equal(s.lport, 8080);
 	assert_int_equal(s.rport, 51000);
@@ -166,18 +168,67 @@ static void test_parse_diag_v4mapped(void **state)
 	assert_int_equal(inet_pton(AF_INET6, "::", m.id.idiag_src), 1);
 	assert_int_equal(inet_pton(AF_INET6, "::", m.id.idiag_dst), 1);
 	memcpy(buf, &m, sizeof m);
-	assert_int_equal(sockmap_parse_diag(buf, sizeof buf, IPPROTO_UDP, &s), 0);
+	assert_int_equal(sockdiag_parse(buf, sizeof buf, IPPROTO_UDP, &s), 0);
 	assert_int_equal(s.family, AF_INET6);
 	assert_true(s.v6only);
 	/* a broken attribute length is ignored, not followed */
 	na.nla_len = 200;
 	memcpy(buf + NLMSG_ALIGN(sizeof m), &na, sizeof na);
-	assert_int_equal(sockmap_parse_diag(buf, sizeof buf, IPPROTO_UDP, &s), 0);
+	assert_int_equal(sockdiag_parse(buf, sizeof buf, IPPROTO_UDP, &s), 0);
 	assert_false(s.v6only);
-	assert_int_equal(sockmap_parse_diag(buf, sizeof m - 1, IPPROTO_UDP, &s), -1);
+	assert_int_equal(sockdiag_parse(buf, sizeof m - 1, IPPROTO_UDP, &s), -1);
 	m.idiag_family = AF_UNIX;
 	memcpy(buf, &m, sizeof m);
-	assert_int_equal(sockmap_parse_diag(buf, sizeof buf, IPPROTO_UDP, &s), -1);
+	assert_int_equal(sockdiag_parse(buf, sizeof buf, IPPROTO_UDP, &s), -1);
+}
+
+static int count_sock(void *ctx, const struct sockmap_sock *s)
+{
+	(void)s;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* sockdiag_walk over the captured replies (tests/fixtures/sockdiag) and
+ * over broken framing: it stops at the end, never past it */
+static void test_walk(void **state)
+{
+	(void)state;
+	char path[4096];
+	const char *srcdir = getenv("srcdir");
+	snprintf(path, sizeof path, "%s/tests/fixtures/sockdiag/dump_tcp6.bin", srcdir ? srcdir : ".");
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	uint8_t *buf = malloc(4096);
+	assert_non_null(buf);
+	size_t len = fread(buf, 1, 4096, f);
+	fclose(f);
+	int n = 0;
+	/* the listener and the accepted end, answering request 2 (the
+	 * end of the dump came in a later datagram) */
+	assert_int_equal(sockdiag_walk(buf, len, 2, IPPROTO_TCP, count_sock, &n), 0);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(sockdiag_walk(buf, len, 9, IPPROTO_TCP, count_sock, &n), 0);
+	assert_int_equal(n, 0);
+	/* a last message whose length is not padded: stepping by its aligned
+	 * length would pass the end */
+	struct nlmsghdr h = {.nlmsg_len = NLMSG_HDRLEN + 1, .nlmsg_type = NLMSG_NOOP, .nlmsg_seq = 2};
+	uint8_t *cut = malloc(NLMSG_HDRLEN + 1);
+	assert_non_null(cut);
+	memcpy(cut, &h, sizeof h);
+	cut[NLMSG_HDRLEN] = 0;
+	assert_int_equal(sockdiag_walk(cut, NLMSG_HDRLEN + 1, 2, IPPROTO_TCP, count_sock, &n), 0);
+	/* an error outside the errno range is a protocol error */
+	struct {
+		struct nlmsghdr h;
+		struct nlmsgerr e;
+	} err = {{.nlmsg_len = sizeof err, .nlmsg_type = NLMSG_ERROR, .nlmsg_seq = 2}, {.error = 5}};
+	assert_int_equal(sockdiag_walk(&err, sizeof err, 2, IPPROTO_TCP, count_sock, &n), -EPROTO);
+	err.e.error = -ENOENT;
+	assert_int_equal(sockdiag_walk(&err, sizeof err, 2, IPPROTO_TCP, count_sock, &n), 1);
+	free(cut);
+	free(buf);
 }
 
 static void test_state_names(void **state)
@@ -517,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_loopback_tcp_pair),
 		cmocka_unit_test(test_wildcard_udp),
 		cmocka_unit_test(test_parse_diag_v4mapped),
+		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_fd_index_incremental),
 		cmocka_unit_test(test_real_dump_own_sockets),

@@ -353,6 +353,16 @@ static void test_parse_esrch(void **state)
 	rs.n = 0;
 	assert_int_equal(taskstats_parse_messages(b.p, 36, FAMILY, rec_cb, &rs), 1);
 	assert_int_equal(rs.r[0].err, ESRCH);
+	/* an error no kernel sends: INT_MIN (whose negation overflows), or
+	 * a positive one, are not passed on as errnos */
+	set_u32(b.p, 16, 0x80000000u);
+	rs.n = 0;
+	assert_int_equal(taskstats_parse_messages(b.p, 36, FAMILY, rec_cb, &rs), 1);
+	assert_int_equal(rs.r[0].err, EBADMSG);
+	set_u32(b.p, 16, 5);
+	rs.n = 0;
+	assert_int_equal(taskstats_parse_messages(b.p, 36, FAMILY, rec_cb, &rs), 1);
+	assert_int_equal(rs.r[0].err, EBADMSG);
 	/* an error message too short for struct nlmsgerr */
 	set_u32(b.p, 0, 20);
 	rs.n = 0;

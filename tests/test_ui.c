@@ -234,6 +234,12 @@ static void test_settings_parse(void **state)
 	assert_int_equal(settings_parse(b.data, b.len, &r, warn, sizeof warn), 0);
 	assert_true(settings_equal(&r, &s));
 	buf_free(&b);
+	/* an interval with more digits than %g keeps (-d 1.234567) */
+	s.interval_s = 1.234567;
+	settings_format(&s, &b);
+	assert_int_equal(settings_parse(b.data, b.len, &r, warn, sizeof warn), 0);
+	assert_true(r.interval_s == 1.234567);
+	buf_free(&b);
 
 	/* bad parts keep their defaults; the good parts apply */
 	settings_defaults(&s);

@@ -220,14 +220,27 @@ int settings_parse(const char *text, size_t len, struct ui_settings *s, char *wa
 	return nbad;
 }
 
+/* The shortest decimal that reads back as exactly d (%g keeps 6 digits:
+ * an interval of 1.234567 s would come back as 1.23457). */
+static void format_exact(double d, char *out, size_t n)
+{
+	for (int prec = 6; prec <= 17; prec++) {
+		snprintf(out, n, "%.*g", prec, d);
+		if (strtod(out, NULL) == d)
+			return;
+	}
+}
+
 void settings_format(const struct ui_settings *s, struct buf *b)
 {
+	char interval[32];
+	format_exact(s->interval_s, interval, sizeof interval);
 	buf_puts(b, "# pidtop settings, written by pidtop on quit\ncolumns=");
 	for (size_t i = 0; i < s->ncols; i++)
 		buf_printf(b, "%s%s", i ? "," : "", s->cols[i]->id);
-	buf_printf(b, "\nsort=%s\nreverse=%d\ninterval=%g\nthreads=%d\ntree=%d\nheader=%d\n"
+	buf_printf(b, "\nsort=%s\nreverse=%d\ninterval=%s\nthreads=%d\ntree=%d\nheader=%d\n"
 		      "cmdline=%d\nkernel=%d\ncolor=%s\nview=%s\ngroup=%s\n",
-		   s->sort ? s->sort->id : "cpu_pct", s->reverse, s->interval_s, s->threads,
+		   s->sort ? s->sort->id : "cpu_pct", s->reverse, interval, s->threads,
 		   s->tree, s->header, s->cmdline, s->kernel, s->mono ? "mono" : "auto",
 		   s->view == UI_VIEW_GRID ? "grid" : s->view == UI_VIEW_TIMELINE ? "timeline" : "table",
 		   settings_group_names[s->group]);
