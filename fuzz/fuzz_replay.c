@@ -28,9 +28,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void report(struct model *m, struct output *out, struct view *v)
+static void report(struct model *m, struct output *out, struct rows *v)
 {
-	if (view_build(v, m, &(struct view_filter){0}, column_find("cpu_pct"), false) == 0)
+	if (rows_build(v, m, &(struct row_filter){0}, column_find("cpu_pct"), false) == 0)
 		output_report(out, m, v);
 	buf_reset(&out->b);
 }
@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct model *m = model_new(&cfg, &rc, why, sizeof why);
 	if (m) {
 		struct output out;
-		struct view v = {0};
+		struct rows v = {0};
 		output_init(&out, OUTPUT_JSON, model_cfg(m)->threads);
 		out.fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 		for (int i = 0; i < 64 && model_refresh(m) == 0; i++)
@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			model_replay_task_series(&m, tl.procs[0].pid, tl.procs[0].start_ticks,
 						 size % 3 == 0, hs, 64, &first_k);
 		close(out.fd);
-		view_free(&v);
+		rows_free(&v);
 		output_free(&out);
 	}
 	model_free(m);

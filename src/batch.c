@@ -91,7 +91,7 @@ static enum write_end refresh(struct model *m, const struct batch_config *cfg, b
 int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t whylen)
 {
 	struct output out;
-	struct view view = {0};
+	struct rows view = {0};
 	output_setup(&out, m, cfg);
 	struct group_report groups;
 	if (cfg->grouping)
@@ -114,7 +114,7 @@ int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t
 			break;
 		if (cfg->quiet)
 			continue;
-		if (view_build(&view, m, &cfg->filter, cfg->sort, cfg->reverse) < 0 ||
+		if (rows_build(&view, m, &cfg->filter, cfg->sort, cfg->reverse) < 0 ||
 		    (avg && average_add(avg, m, &view) < 0)) {
 			snprintf(why, whylen, "out of memory");
 			end = WRITE_FAILED;
@@ -137,7 +137,7 @@ int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t
 	average_free(avg);
 	if (cfg->grouping)
 		group_report_free(&groups);
-	view_free(&view);
+	rows_free(&view);
 	output_free(&out);
 	return end == WRITE_FAILED ? 1 : 0;
 }

@@ -297,7 +297,7 @@ bool group_report_cell(const struct group_report *g, size_t i, const struct colu
 }
 
 int group_report_write(struct group_report *g, struct output *o, struct model *m,
-		       const struct view *v, const struct column *sort, bool reverse)
+		       const struct rows *v, const struct column *sort, bool reverse)
 {
 	long n = group_report_sum(g, m, v->rows, v->nrows, sort, reverse);
 	if (n < 0)

@@ -45,6 +45,6 @@ bool group_report_cell(const struct group_report *g, size_t i, const struct colu
 /* Appends one report of v's rows, grouped and sorted as group_report_sum
  * does, to o->b. Returns 0, or -1 when out of memory. */
 int group_report_write(struct group_report *g, struct output *o, struct model *m,
-		       const struct view *v, const struct column *sort, bool reverse);
+		       const struct rows *v, const struct column *sort, bool reverse);
 
 #endif

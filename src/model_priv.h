@@ -1,7 +1,7 @@
 /* model_priv.h - the model's state, shared by the files that make the
  * model: model.c, the walk (scan.c, listing.c, threadsum.c), taskstats
  * (tsmodel.c), record.c and replay.c, and the on-demand readers that use
- * its proc root and buffers (actions.c, cgroup.c, groups.c, rowextra.c,
+ * its proc root and buffers (taskctl.c, cgroup.c, groups.c, rowextra.c,
  * waitinfo.c). Everything else reads the model through model.h. */
 #ifndef PIDTOP_MODEL_PRIV_H
 #define PIDTOP_MODEL_PRIV_H

@@ -358,7 +358,7 @@ static void json_head(struct buf *b, struct model *m)
 	put_json_system(b, m);
 }
 
-static void report_json(struct output *o, struct model *m, const struct view *v)
+static void report_json(struct output *o, struct model *m, const struct rows *v)
 {
 	struct buf *b = &o->b;
 	json_head(b, m);
@@ -400,7 +400,7 @@ static void put_csv_text(struct buf *b, const char *s, size_t n)
 	buf_putc(b, '"');
 }
 
-static void report_csv(struct output *o, struct model *m, const struct view *v)
+static void report_csv(struct output *o, struct model *m, const struct rows *v)
 {
 	struct buf *b = &o->b;
 	if (!o->header_done) {
@@ -549,7 +549,7 @@ static void text_head(struct buf *b, struct model *m, const char *stamp)
 			buf_printf(b, "%s# %s: %s\n", stamp, model_source(m, i)->name, model_source(m, i)->text);
 }
 
-static void report_text(struct output *o, struct model *m, const struct view *v)
+static void report_text(struct output *o, struct model *m, const struct rows *v)
 {
 	struct buf *b = &o->b;
 	char stamp[32] = "";
@@ -567,7 +567,7 @@ static void report_text(struct output *o, struct model *m, const struct view *v)
 	buf_putc(b, '\n');
 }
 
-void output_report(struct output *o, struct model *m, const struct view *v)
+void output_report(struct output *o, struct model *m, const struct rows *v)
 {
 	switch (o->fmt) {
 	case OUTPUT_JSON: report_json(o, m, v); break;

@@ -2,7 +2,7 @@
  * Every function returns reaction flags (keys.h); the loop acts on them. */
 #include "uistate.h"
 #include "replayui.h"
-#include "actions.h"
+#include "taskctl.h"
 #include "drill.h"
 #include "timelineview.h"
 
@@ -12,7 +12,7 @@
 
 static unsigned move_selection(struct ui *ui, long delta)
 {
-	size_t n = ui->view.nrows;
+	size_t n = ui->rows.nrows;
 	if (n == 0)
 		return RX_REDRAW;
 	long row = (long)ui->sel + delta;
@@ -101,7 +101,7 @@ static unsigned toggle_collapse(struct ui *ui, bool collapse)
 	return RX_REBUILD | RX_REDRAW;
 }
 
-void act_report_row(struct ui *ui, const struct task *t, const struct action_result *res,
+void act_report_row(struct ui *ui, const struct task *t, const struct taskctl_result *res,
 		    const char *verb, const char *done)
 {
 	if (res->done == res->total && res->total > 1)
@@ -115,7 +115,7 @@ void act_report_row(struct ui *ui, const struct task *t, const struct action_res
 		ui_message(ui, true, "%d: %s", t->tid, res->why);
 }
 
-int act_row_why(const struct action_result *res, const char *verb, char *why, size_t whylen)
+int act_row_why(const struct taskctl_result *res, const char *verb, char *why, size_t whylen)
 {
 	if (res->total > 1)
 		snprintf(why, whylen, "%d of %d threads %s: %s", res->done, res->total, verb,
@@ -153,8 +153,8 @@ static int renice_one(struct ui *ui, struct task *t, long delta, char *why, size
 		snprintf(why, whylen, "nice stays between -20 and 19 (it is at %d)", t->nice);
 		return -1;
 	}
-	struct action_result res;
-	if (action_renice_row(ui->m, t, to, &res) == 0)
+	struct taskctl_result res;
+	if (taskctl_renice_row(ui->m, t, to, &res) == 0)
 		return 0;
 	return act_row_why(&res, "reniced", why, whylen);
 }
@@ -172,9 +172,9 @@ static unsigned renice(struct ui *ui, int delta)
 		ui_message(ui, true, "nice stays between -20 and 19 (%d is at %d)", t->tid, t->nice);
 		return RX_REDRAW;
 	}
-	struct action_result res;
+	struct taskctl_result res;
 	char done[64];
-	action_renice_row(ui->m, t, to, &res);
+	taskctl_renice_row(ui->m, t, to, &res);
 	snprintf(done, sizeof done, "nice %d -> %d", t->nice, to);
 	act_report_row(ui, t, &res, "reniced", done);
 	return RX_REDRAW;
@@ -278,8 +278,8 @@ unsigned act_run(struct ui *ui, enum ui_action a)
 	case ACT_DOWN: return move_selection(ui, 1);
 	case ACT_PAGE_UP: return move_selection(ui, -page);
 	case ACT_PAGE_DOWN: return move_selection(ui, page);
-	case ACT_HOME: return move_selection(ui, -(long)ui->view.nrows);
-	case ACT_END: return move_selection(ui, (long)ui->view.nrows);
+	case ACT_HOME: return move_selection(ui, -(long)ui->rows.nrows);
+	case ACT_END: return move_selection(ui, (long)ui->rows.nrows);
 	case ACT_SORT_MENU: menu_open_sort(ui); return RX_REDRAW;
 	case ACT_SORT_LEFT: return sort_step(ui, -1);
 	case ACT_SORT_RIGHT: return sort_step(ui, 1);
@@ -352,8 +352,8 @@ unsigned act_run(struct ui *ui, enum ui_action a)
 			screen_mouse(ui, false); /* the table has no use for motion */
 		return RX_REBUILD | RX_REDRAW | RX_CLEAR; /* the grid has no group rows */
 	case ACT_OPEN:
-		if (groupview_on(ui) && ui->sel < ui->view.nrows &&
-		    groupview_group(ui->view.rows[ui->sel]) >= 0)
+		if (groupview_on(ui) && ui->sel < ui->rows.nrows &&
+		    groupview_group(ui->rows.rows[ui->sel]) >= 0)
 			return groupview_fold(ui, 0); /* Enter on a group row expands it */
 		return drill_open(ui);
 	case ACT_GROUP: return groupview_cycle(ui);

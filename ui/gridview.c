@@ -66,10 +66,10 @@ static const char *safe(const char *s, char *buf, size_t bufsize)
 /* Which view row holds t (actions act on ui_selected()), or SIZE_MAX. */
 static size_t view_row_of(struct ui *ui, const struct task *t)
 {
-	if (ui->sel < ui->view.nrows && ui->view.rows[ui->sel] == t)
+	if (ui->sel < ui->rows.nrows && ui->rows.rows[ui->sel] == t)
 		return ui->sel;
-	for (size_t i = 0; i < ui->view.nrows; i++)
-		if (ui->view.rows[i] == t)
+	for (size_t i = 0; i < ui->rows.nrows; i++)
+		if (ui->rows.rows[i] == t)
 			return i;
 	return SIZE_MAX;
 }
@@ -108,7 +108,7 @@ static void grid_sync(struct ui *ui)
 	uint32_t per = cells_per_line(ui);
 	long i = -1;
 	if (!gv->built || gv->built_gen != ui->rows_gen || g->per_line != per) {
-		if (grid_build(g, ui->view.rows, ui->view.nrows, per) < 0)
+		if (grid_build(g, ui->rows.rows, ui->rows.nrows, per) < 0)
 			ui_message(ui, true, "out of memory laying out the grid");
 		gv->built = true;
 		gv->built_gen = ui->rows_gen;

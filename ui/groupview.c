@@ -85,11 +85,11 @@ static bool make_room(struct ui *ui, size_t nrows, size_t ngroups)
 		g->standins[i].in_use = true;
 		g->standins[i].state = ' ';
 	}
-	struct task **rows = array_grow(ui->view.rows, &ui->view.cap, nrows + ngroups + 1,
+	struct task **rows = array_grow(ui->rows.rows, &ui->rows.cap, nrows + ngroups + 1,
 					sizeof *rows, 1024);
 	if (!rows)
 		return false;
-	ui->view.rows = rows;
+	ui->rows.rows = rows;
 	return true;
 }
 
@@ -149,7 +149,7 @@ int groupview_build(struct ui *ui)
 		return 0;
 	use_grouping(ui);
 	struct ui_groups *g = &ui->groups;
-	size_t n = ui->view.nrows;
+	size_t n = ui->rows.nrows;
 	/* the sums and buckets read the filtered rows; the row vector then
 	 * becomes the display rows */
 	if (!grow_zeroed((void **)&g->members, &g->members_cap, n + 1, sizeof *g->members))
@@ -157,7 +157,7 @@ int groupview_build(struct ui *ui)
 	struct task **rows = malloc((n + 1) * sizeof *rows);
 	if (!rows)
 		return -1;
-	memcpy(rows, ui->view.rows, n * sizeof *rows);
+	memcpy(rows, ui->rows.rows, n * sizeof *rows);
 	long count = group_report_sum(&g->rep, ui->m, rows, n, ui->set.sort, ui->set.reverse);
 	if (count < 0 || !make_room(ui, n, g->rep.names.n)) {
 		free(rows);
@@ -171,13 +171,13 @@ int groupview_build(struct ui *ui)
 		size_t i = g->rep.order[k];
 		size_t from = g->first[i], to = g->first[i + 1];
 		g->info[out] = (struct tree_info){0, false, to > from, !g->expanded[i]};
-		ui->view.rows[out++] = &g->standins[i];
+		ui->rows.rows[out++] = &g->standins[i];
 		for (size_t j = from; g->expanded[i] && j < to; j++) {
 			g->info[out] = (struct tree_info){1, j + 1 == to, false, false};
-			ui->view.rows[out++] = g->members[j];
+			ui->rows.rows[out++] = g->members[j];
 		}
 	}
-	ui->view.nrows = out;
+	ui->rows.nrows = out;
 	ui->info = g->info;
 	return 0;
 }
@@ -185,8 +185,8 @@ int groupview_build(struct ui *ui)
 /* The group of the selected row: its own, or a member's. */
 static long selected_group(struct ui *ui, size_t *group_row)
 {
-	for (size_t r = ui->sel + 1; r-- > 0 && r < ui->view.nrows;) {
-		long i = groupview_group(ui->view.rows[r]);
+	for (size_t r = ui->sel + 1; r-- > 0 && r < ui->rows.nrows;) {
+		long i = groupview_group(ui->rows.rows[r]);
 		if (i >= 0) {
 			*group_row = r;
 			return i;

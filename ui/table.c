@@ -127,7 +127,7 @@ static void tree_prefix(struct ui *ui, const struct tree_info *inf, char *out, s
 static void draw_row(struct ui *ui, int y, size_t row, const struct layout_slot *slots,
 		     size_t nslots)
 {
-	struct task *t = ui->view.rows[row];
+	struct task *t = ui->rows.rows[row];
 	long group = groupview_group(t);
 	bool selected = row == ui->sel && ui->mode != MODE_SETUP;
 	if (selected) {
@@ -189,7 +189,7 @@ static void draw_head(struct ui *ui, const struct layout_slot *slots, size_t nsl
 void table_scroll_to_selection(struct ui *ui)
 {
 	size_t h = ui->geo.rows_h > 0 ? (size_t)ui->geo.rows_h : 1;
-	size_t n = ui->view.nrows;
+	size_t n = ui->rows.nrows;
 	if (ui->sel >= n)
 		ui->sel = n ? n - 1 : 0;
 	if (ui->follow_line >= 0) {
@@ -227,21 +227,21 @@ void table_draw(struct ui *ui)
 	draw_head(ui, slots, nslots);
 	table_scroll_to_selection(ui);
 	for (size_t i = 0; i < nslots; i++) {
-		if (!(slots[i].col->flags & COL_EXTRA) || ui->top >= ui->view.nrows)
+		if (!(slots[i].col->flags & COL_EXTRA) || ui->top >= ui->rows.nrows)
 			continue;
-		size_t n = ui->view.nrows - ui->top;
+		size_t n = ui->rows.nrows - ui->top;
 		if (ui->geo.rows_h >= 0 && n > (size_t)ui->geo.rows_h)
 			n = (size_t)ui->geo.rows_h;
-		extra_update(ui, ui->view.rows + ui->top, n); /* the shown rows only */
+		extra_update(ui, ui->rows.rows + ui->top, n); /* the shown rows only */
 		break;
 	}
 	for (int line = 0; line < ui->geo.rows_h; line++) {
 		size_t row = ui->top + (size_t)line;
-		if (row >= ui->view.nrows)
+		if (row >= ui->rows.nrows)
 			break;
 		draw_row(ui, ui->geo.rows_y + line, row, slots, nslots);
 	}
-	if (ui->view.nrows == 0 && ui->geo.rows_h > 0)
+	if (ui->rows.nrows == 0 && ui->geo.rows_h > 0)
 		screen_put(ui, ui->geo.rows_y, 1, ui->cols - 1,
 			   ui->live_filter[0] || ui->user_filter || ui->filter.only_active || ui->filter.only_io ||
 				   ui->filter.hide_exited
@@ -255,5 +255,5 @@ long table_row_at(const struct ui *ui, int y)
 	if (y < ui->geo.rows_y || y >= ui->geo.rows_y + ui->geo.rows_h)
 		return -1;
 	size_t row = ui->top + (size_t)(y - ui->geo.rows_y);
-	return row < ui->view.nrows ? (long)row : -1;
+	return row < ui->rows.nrows ? (long)row : -1;
 }

@@ -21,7 +21,7 @@
 #include "options.h"
 #include "settings.h"
 #include "tree.h"
-#include "view.h"
+#include "rows.h"
 
 /* Looks: each is a colour pair plus attributes, or attributes alone on a
  * monochrome terminal. */
@@ -100,13 +100,13 @@ struct ui {
 	struct settings_file file;
 
 	/* filters: the command line's, plus the user filter and live filter */
-	struct view_filter filter;
+	struct row_filter filter;
 	uint32_t user_uid;
 	bool user_filter;
 	char live_filter[256];
 	char search[256];
 
-	struct view view;
+	struct rows rows;
 	struct ui_groups groups;
 	struct tree tree;
 	struct tree_info *info; /* tree facts per row, NULL without tree */
@@ -195,16 +195,16 @@ unsigned act_run(struct ui *ui, enum ui_action a);
 unsigned act_mouse(struct ui *ui, int y, int x, unsigned long bstate);
 /* Sorting by a column; clicking the sort column again reverses. */
 unsigned act_sort_by(struct ui *ui, const struct column *col);
-struct action_result;
+struct taskctl_result;
 /* One change to one task; 0, or -1 with a one-line reason. */
 typedef int (*act_tag_fn)(struct ui *ui, struct task *t, long arg, char *why, size_t whylen);
 /* A failed row change as one line ("2 of 3 threads <verb>: why"); -1. */
-int act_row_why(const struct action_result *res, const char *verb, char *why, size_t whylen);
+int act_row_why(const struct taskctl_result *res, const char *verb, char *why, size_t whylen);
 /* Applies fn to every tagged task and says how many it changed. */
 unsigned act_on_tagged(struct ui *ui, const char *verb, act_tag_fn fn, long arg);
 /* The message after a change to a row's threads: done, or "2 of 3
  * threads <verb>: <why>". */
-void act_report_row(struct ui *ui, const struct task *t, const struct action_result *res,
+void act_report_row(struct ui *ui, const struct task *t, const struct taskctl_result *res,
 		    const char *verb, const char *done);
 
 /* menus.c */
