@@ -251,4 +251,28 @@ struct cgfs_io_max {
 /* An empty file is no limit (n = 0). */
 int parse_cgfs_io_max(const char *buf, size_t len, struct cgfs_io_max *out);
 
+/* ---- tokenizers, for every reader of /proc text ---- */
+
+/* The complete lines of buf[0..len), each without its '\n'; a last line
+ * lacking '\n' may have been cut by a short read and is not returned. */
+struct lines {
+	const char *p, *end;
+};
+void parse_lines_init(struct lines *l, const char *buf, size_t len);
+bool parse_lines_next(struct lines *l, const char **s, const char **e);
+/* the same, as a start and a length */
+static inline bool parse_lines_next_len(struct lines *l, const char **line, size_t *len)
+{
+	const char *e;
+	if (!parse_lines_next(l, line, &e))
+		return false;
+	*len = (size_t)(e - *line);
+	return true;
+}
+/* tok[0..n) as a decimal number, all digits (no sign, no blank); -1 when
+ * it is not one or overflows */
+int parse_tok_u64(const char *tok, size_t n, uint64_t *out);
+/* [*s, *s + *n) without leading and trailing blanks (space, tab) */
+void parse_trim(const char **s, size_t *n);
+
 #endif
