@@ -75,9 +75,12 @@ awk -v c="$cpu" -v w="$want_cpu" 'BEGIN { d = c - w; exit !(d <= 0.051 && d >= -
 awk -v c="$cpu" 'BEGIN { exit !(c >= 20 && c <= 90) }' ||
 	ui_fail "recorded CPU $cpu% is far from the burner's 2 x 30%"
 ui_wait_for "history in the recording: samples" 5
+# the sparkline's newest point, read back from the file, is that same figure
+now=$(ui_screen | grep -o 'CPU% [^n]* now [0-9.]*' | head -1 | grep -o '[0-9.]*$')
+[ "$now" = "$cpu" ] || ui_fail "the CPU history read from the recording ends at $now%, the sample shows $cpu%"
 ui_type 3
 ui_wait_for "open files: not recorded" 5
-echo "ok  recorded drill-down: PID $BURN at $cpu% in sample $k (the report: $want_cpu%), open files not recorded"
+echo "ok  recorded drill-down: PID $BURN at $cpu% in sample $k (the report: $want_cpu%, the history read back: $now%), open files not recorded"
 ui_type q
 
 # the timeline: Tab twice from the table; the burner in the legend, glyphs

@@ -118,7 +118,7 @@ static void tab_threads(struct ui *ui, const struct task *t, int32_t pid, struct
 	if (n == 0)
 		buf_printf(b, "no thread of %d in this sample\n", pid);
 	else if (n == sizeof th / sizeof th[0])
-		buf_printf(b, "(the busiest of the first %zu threads found)\n", n);
+		buf_printf(b, "(only the first %zu threads found are listed)\n", n);
 }
 
 /* The recorded delays: totals since the task started, and the share of

@@ -19,6 +19,8 @@ struct timeline_view {
 	size_t built_cols;
 	unsigned built_gen; /* live: ui->rows_gen it was built at */
 	size_t sel;         /* the process chosen in the legend */
+	int32_t sel_tid;    /* ... by identity, kept when the legend's order changes */
+	uint64_t sel_start;
 	int legend_y;       /* the legend's first line on screen */
 };
 
@@ -75,6 +77,23 @@ static size_t chart_cols(const struct ui *ui)
 	return w > 0 ? (size_t)w : 0;
 }
 
+/* The legend's process becomes the screen's selection when it is among
+ * the rows, so the keys that act on a task (F9, F7/F8, i, s, l) act on it,
+ * as the grid's cursor does. */
+static void select_chosen(struct ui *ui, struct timeline_view *tv)
+{
+	if (tv->sel >= tv->tl.nprocs)
+		return;
+	const struct timeline_proc *p = &tv->tl.procs[tv->sel];
+	tv->sel_tid = p->tid;
+	tv->sel_start = p->start_ticks;
+	for (size_t i = 0; i < ui->rows.nrows; i++)
+		if (ui->rows.rows[i]->tid == p->tid && ui->rows.rows[i]->start_ticks == p->start_ticks) {
+			ui_select_row(ui, i);
+			return;
+		}
+}
+
 /* Built once per width on a recording; live, again after each refresh
  * (from the histories, a bounded read). */
 static void tl_sync(struct ui *ui, struct timeline_view *tv)
@@ -88,8 +107,12 @@ static void tl_sync(struct ui *ui, struct timeline_view *tv)
 	tv->built = true;
 	tv->built_cols = cols;
 	tv->built_gen = ui->rows_gen;
+	for (size_t k = 0; k < tv->tl.nprocs; k++)
+		if (tv->tl.procs[k].tid == tv->sel_tid && tv->tl.procs[k].start_ticks == tv->sel_start)
+			tv->sel = k;
 	if (tv->sel >= tv->tl.nprocs)
 		tv->sel = tv->tl.nprocs ? tv->tl.nprocs - 1 : 0;
+	select_chosen(ui, tv);
 }
 
 static void put_glyph(int y, int x, const char *g, attr_t a)
@@ -303,10 +326,12 @@ unsigned timelineview_key(struct ui *ui, int key)
 	case KEY_UP: case 'k':
 		if (tv->sel > 0)
 			tv->sel--;
+		select_chosen(ui, tv);
 		return RX_REDRAW;
 	case KEY_DOWN: case 'j':
 		if (tv->sel + 1 < tv->tl.nprocs)
 			tv->sel++;
+		select_chosen(ui, tv);
 		return RX_REDRAW;
 	case '\n': case '\r': case KEY_ENTER: return open_selected(ui);
 	default: return 0;
@@ -329,6 +354,7 @@ unsigned timelineview_mouse(struct ui *ui, int y, int x, unsigned long bstate)
 		return 0;
 	if (y >= tv->legend_y && (size_t)(y - tv->legend_y) < tv->tl.nprocs) {
 		tv->sel = (size_t)(y - tv->legend_y);
+		select_chosen(ui, tv);
 		return RX_REDRAW;
 	}
 	return 0;

@@ -7,8 +7,9 @@
  * Glyphs: with UTF-8 and colour, blocks in eighths for the CPU stack and
  * braille dots for RSS, a colour per process; otherwise a character per
  * process (the legend shows which). Keys: Up/Down choose a process in the
- * legend, Enter opens its drill-down at the cursor's sample; the replay
- * keys (, . { } b) move the cursor. */
+ * legend (it becomes the screen's selected task when it is among the
+ * rows, so F9, F7/F8, i act on it), Enter opens its drill-down at the
+ * cursor's sample; the replay keys (, . { } b) move the cursor. */
 #ifndef PIDTOP_UI_TIMELINEVIEW_H
 #define PIDTOP_UI_TIMELINEVIEW_H
 
