@@ -427,8 +427,17 @@ static void tab_network(struct ui *ui, struct drill *d, struct buf *b)
 			put_err(b, "sockets", d->ti.conns_err);
 		return;
 	}
+	if (drill_conn_table(ui, d->pid, b) == 0)
+		buf_printf(b, "no traffic seen for %d since pidtop started\n", d->pid);
+}
+
+size_t drill_conn_table(struct ui *ui, int32_t pid, struct buf *b)
+{
+	struct model *m = ui->m;
 	size_t n = 0;
-	const struct netcap_conn *cs = model_connections(m, d->pid, &n);
+	const struct netcap_conn *cs = model_connections(m, pid, &n);
+	if (n == 0)
+		return 0;
 	/* the capture's per-connection traffic over the model's interval */
 	bool rate = model_net_rates_valid(m);
 	buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %7s %7s %9s %9s\n", "PROTO", "LOCAL",
@@ -452,8 +461,7 @@ static void tab_network(struct ui *ui, struct drill *d, struct buf *b)
 			   l, r, c->closed ? "CLOSED" : sockmap_state_name(c->key.proto, c->state), tx,
 			   rx, txp, rxp, txt, rxt);
 	}
-	if (n == 0)
-		buf_printf(b, "no traffic seen for %d since pidtop started\n", d->pid);
+	return n;
 }
 
 static void tab_memory(struct drill *d, struct buf *b)

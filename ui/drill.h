@@ -10,9 +10,11 @@
 #ifndef PIDTOP_UI_DRILL_H
 #define PIDTOP_UI_DRILL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct ui;
+struct buf;
 
 /* Opens the drill-down on the selected task; returns reaction flags. */
 unsigned drill_open(struct ui *ui);
@@ -26,5 +28,9 @@ void drill_draw(struct ui *ui);
 /* Returns reaction flags, or 0 when the key is not the drill-down's. */
 unsigned drill_key(struct ui *ui, int key);
 unsigned drill_mouse(struct ui *ui, int y, int x, unsigned long bstate);
+
+/* The capture's connections of process pid (live, or as recorded) as a
+ * table into b, with their rates over the interval; returns how many. */
+size_t drill_conn_table(struct ui *ui, int32_t pid, struct buf *b);
 
 #endif

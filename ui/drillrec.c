@@ -2,6 +2,7 @@
  * figures of the sample at the cursor (drillrec.h). */
 #include "uistate.h"
 #include "drillrec.h"
+#include "drill.h"
 #include "recfile.h"
 
 #include <stdio.h>
@@ -165,7 +166,9 @@ static void tab_network(struct ui *ui, const struct task *t, struct buf *b)
 		buf_printf(b, "traffic as recorded: TX/s %s  RX/s %s  TXPK/s %.0f  RXPK/s %.0f\n", tx,
 			   rx, r->net_tx_pps, r->net_rx_pps);
 	}
-	buf_printf(b, "connections: %s\n", NOT_RECORDED);
+	if (!model_has_capture(ui->m) || drill_conn_table(ui, t ? t->tgid : 0, b) == 0)
+		buf_printf(b, "connections: none recorded (a recording keeps them when made with "
+			      "--connections or from the screen)\n");
 }
 
 static void tab_memory(const struct task *t, struct buf *b)
