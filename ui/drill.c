@@ -16,6 +16,10 @@
 #include "waitinfo.h"
 #include "waittab.h"
 #include "cgrouptab.h"
+#include "core.h"
+#include "format.h"
+#include "screen.h"
+#include "conntab.h"
 
 #include <netinet/in.h>
 
@@ -427,42 +431,10 @@ static void tab_network(struct ui *ui, struct drill *d, struct buf *b)
 			put_err(b, "sockets", d->ti.conns_err);
 		return;
 	}
-	if (drill_conn_table(ui, d->pid, b) == 0)
+	if (conntab_text(ui, d->pid, b) == 0)
 		buf_printf(b, "no traffic seen for %d since pidtop started\n", d->pid);
 }
 
-size_t drill_conn_table(struct ui *ui, int32_t pid, struct buf *b)
-{
-	struct model *m = ui->m;
-	size_t n = 0;
-	const struct netcap_conn *cs = model_connections(m, pid, &n);
-	if (n == 0)
-		return 0;
-	/* the capture's per-connection traffic over the model's interval */
-	bool rate = model_net_rates_valid(m);
-	buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %7s %7s %9s %9s\n", "PROTO", "LOCAL",
-		   "REMOTE", "STATE", "TX/s", "RX/s", "TXPK/s", "RXPK/s", "TX", "RX");
-	for (size_t i = 0; i < n; i++) {
-		const struct netcap_conn *c = &cs[i];
-		char l[64], r[64], tx[16] = "-", rx[16] = "-", txp[16] = "-", rxp[16] = "-";
-		char txt[16], rxt[16];
-		text_endpoint(l, sizeof l, c->key.family, c->key.saddr, c->key.sport);
-		text_endpoint(r, sizeof r, c->key.family, c->key.daddr, c->key.dport);
-		if (rate) {
-			format_bytes((double)c->iv.tx_bytes / model_interval_s(m), tx, sizeof tx);
-			format_bytes((double)c->iv.rx_bytes / model_interval_s(m), rx, sizeof rx);
-			snprintf(txp, sizeof txp, "%.0f", (double)c->iv.tx_pkts / model_interval_s(m));
-			snprintf(rxp, sizeof rxp, "%.0f", (double)c->iv.rx_pkts / model_interval_s(m));
-		}
-		format_bytes((double)c->c.tx_bytes, txt, sizeof txt);
-		format_bytes((double)c->c.rx_bytes, rxt, sizeof rxt);
-		buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %7s %7s %9s %9s\n",
-			   c->key.proto == IPPROTO_TCP ? "tcp" : c->key.proto == IPPROTO_UDP ? "udp" : "ip",
-			   l, r, c->closed ? "CLOSED" : sockmap_state_name(c->key.proto, c->state), tx,
-			   rx, txp, rxp, txt, rxt);
-	}
-	return n;
-}
 
 static void tab_memory(struct drill *d, struct buf *b)
 {
