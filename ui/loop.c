@@ -372,7 +372,10 @@ static int run_loop(struct ui *ui, const sigset_t *wait_mask, char *why, size_t 
 			if (one & RX_REBUILD)
 				ui_rebuild(ui);
 			rx |= one;
-			if (one & RX_QUIT)
+			/* a refresh first: a replay's jump has already put another
+			 * sample in the model, and the rows would point at tasks it
+			 * dropped until the rows are built again */
+			if (one & (RX_QUIT | RX_REFRESH))
 				break;
 		}
 		if (rx & RX_QUIT)
