@@ -369,17 +369,10 @@ static int by_tid(const void *a, const void *b)
 
 static void read_threads(struct taskinfo *ti, int dirfd, struct buf *b)
 {
-	int fd = openat(dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		ti->threads_err = -errno;
+	int fd;
+	DIR *d = ti_opendir(dirfd, "task", &fd, &ti->threads_err);
+	if (!d)
 		return;
-	}
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		ti->threads_err = -errno;
-		close(fd);
-		return;
-	}
 	size_t cap = 0;
 	struct dirent *e;
 	char path[32];

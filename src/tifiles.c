@@ -71,17 +71,10 @@ static int by_fd(const void *a, const void *b)
 
 void ti_read_fds(struct taskinfo *ti, int dirfd)
 {
-	int fd = openat(dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		ti->fds_err = -errno;
+	int fd;
+	DIR *d = ti_opendir(dirfd, "fd", &fd, &ti->fds_err);
+	if (!d)
 		return;
-	}
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		ti->fds_err = -errno;
-		close(fd);
-		return;
-	}
 	size_t cap = 0;
 	struct dirent *e;
 	while ((e = readdir(d))) {

@@ -5,7 +5,9 @@
 #include "procfs.h"
 #include "sanitize.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -48,4 +50,19 @@ int ti_read_link(int dirfd, const char *name, char **out)
 bool ti_tok_u64(const char *s, size_t n, uint64_t *out)
 {
 	return parse_tok_u64(s, n, out) == 0;
+}
+
+DIR *ti_opendir(int dirfd, const char *name, int *fd, int *err)
+{
+	*fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0) {
+		*err = -errno;
+		return NULL;
+	}
+	DIR *d = fdopendir(*fd);
+	if (!d) {
+		*err = -errno;
+		close(*fd);
+	}
+	return d;
 }
