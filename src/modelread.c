@@ -82,6 +82,16 @@ bool model_net_rates_valid(const struct model *m)
 	return m->net_samples >= 2 && m->interval_s > 0;
 }
 
+bool model_conn_rates(const struct model *m, const struct netcap_conn *c, struct netcap_rates *out)
+{
+	bool valid = model_net_rates_valid(m);
+	if (valid)
+		netcap_conn_rates(c, m->interval_s, out);
+	else
+		*out = (struct netcap_rates){0, 0, 0, 0};
+	return valid;
+}
+
 bool model_unattributed(const struct model *m, struct net_extra *now, struct net_extra *prev)
 {
 	*now = m->net_cur;

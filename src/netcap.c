@@ -716,3 +716,12 @@ const struct netcap_conn *netcap_pid_connections(const struct netcap *nc, int32_
 {
 	return netcap_conns_of_pid(nc->pub_conns, nc->pub_nconns, pid, n);
 }
+
+void netcap_conn_rates(const struct netcap_conn *c, double interval_s, struct netcap_rates *out)
+{
+	double dt = interval_s > 0 ? interval_s : 1;
+	out->tx_bps = (double)c->iv.tx_bytes / dt;
+	out->rx_bps = (double)c->iv.rx_bytes / dt;
+	out->tx_pps = (double)c->iv.tx_pkts / dt;
+	out->rx_pps = (double)c->iv.rx_pkts / dt;
+}

@@ -135,4 +135,11 @@ const struct netcap_conn *netcap_pid_connections(const struct netcap *nc, int32_
 const struct netcap_conn *netcap_conns_of_pid(const struct netcap_conn *v, size_t nv,
 					      int32_t pid, size_t *n);
 
+/* A connection's rates over an interval of interval_s seconds (its iv
+ * counters over the time): bytes and packets a second each way. */
+struct netcap_rates {
+	double tx_bps, rx_bps, tx_pps, rx_pps;
+};
+void netcap_conn_rates(const struct netcap_conn *c, double interval_s, struct netcap_rates *out);
+
 #endif

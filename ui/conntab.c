@@ -14,8 +14,6 @@ size_t conntab_text(struct ui *ui, int32_t pid, struct buf *b)
 	struct model *m = ui->m;
 	size_t n = 0;
 	const struct netcap_conn *cs = model_connections(m, pid, &n);
-	/* the capture's per-connection traffic over the model's interval */
-	bool rate = model_net_rates_valid(m);
 	buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %7s %7s %9s %9s\n", "PROTO", "LOCAL",
 		   "REMOTE", "STATE", "TX/s", "RX/s", "TXPK/s", "RXPK/s", "TX", "RX");
 	for (size_t i = 0; i < n; i++) {
@@ -24,11 +22,12 @@ size_t conntab_text(struct ui *ui, int32_t pid, struct buf *b)
 		char txt[16], rxt[16];
 		text_endpoint(l, sizeof l, c->key.family, c->key.saddr, c->key.sport);
 		text_endpoint(r, sizeof r, c->key.family, c->key.daddr, c->key.dport);
-		if (rate) {
-			format_bytes((double)c->iv.tx_bytes / model_interval_s(m), tx, sizeof tx);
-			format_bytes((double)c->iv.rx_bytes / model_interval_s(m), rx, sizeof rx);
-			snprintf(txp, sizeof txp, "%.0f", (double)c->iv.tx_pkts / model_interval_s(m));
-			snprintf(rxp, sizeof rxp, "%.0f", (double)c->iv.rx_pkts / model_interval_s(m));
+		struct netcap_rates rt;
+		if (model_conn_rates(m, c, &rt)) {
+			format_bytes(rt.tx_bps, tx, sizeof tx);
+			format_bytes(rt.rx_bps, rx, sizeof rx);
+			snprintf(txp, sizeof txp, "%.0f", rt.tx_pps);
+			snprintf(rxp, sizeof rxp, "%.0f", rt.rx_pps);
 		}
 		format_bytes((double)c->c.tx_bytes, txt, sizeof txt);
 		format_bytes((double)c->c.rx_bytes, rxt, sizeof rxt);
