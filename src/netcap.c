@@ -247,13 +247,19 @@ static int open_error(pcap_t *p, int rc, const char *dev, char *why, size_t whyl
 
 /* Devices whose native link type has no direction are switched to Linux
  * cooked headers, which carry the packet type (pcap-linux.c offers
- * DLT_LINUX_SLL and DLT_LINUX_SLL2 for every device). */
-static void prefer_cooked(pcap_t *p)
+ * DLT_LINUX_SLL and DLT_LINUX_SLL2 for every device). A device list
+ * ("ifindex" in the filter) needs v2, whose header holds the interface
+ * index: on v1 "any" (its default) libpcap reads the index from the
+ * kernel's ancillary data, which only the kernel's run of the filter has.
+ * libpcap runs the filter itself on the packets of the ring's first block
+ * (those that may predate the filter), so on v1 every packet of that block
+ * failed it: the first connection a capture saw was lost. */
+static void prefer_cooked(const struct capfilter *cf, pcap_t *p)
 {
 	int dlt = pcap_datalink(p);
-	if (dlt == DLT_LINUX_SLL || dlt == DLT_LINUX_SLL2)
+	if (dlt == DLT_LINUX_SLL2 || (dlt == DLT_LINUX_SLL && !cf->ifexpr))
 		return;
-	if (pcap_set_datalink(p, DLT_LINUX_SLL2) == 0)
+	if (pcap_set_datalink(p, DLT_LINUX_SLL2) == 0 || dlt == DLT_LINUX_SLL)
 		return;
 	(void)pcap_set_datalink(p, DLT_LINUX_SLL);
 }
@@ -316,7 +322,7 @@ static void open_syn_watcher(struct netcap *nc, const char *dev)
 		pcap_close(p);
 		return;
 	}
-	prefer_cooked(p);
+	prefer_cooked(&nc->cf, p);
 	char why[PCAP_ERRBUF_SIZE + 64];
 	if (apply_filter(&nc->cf, p, FILTER_SYN, why, sizeof why) < 0 ||
 	    pcap_setnonblock(p, 1, errbuf) < 0 || pcap_get_selectable_fd(p) < 0) {
@@ -342,7 +348,7 @@ static int open_pcap(struct netcap *nc, const char *dev, char *why, size_t whyle
 	int rc = pcap_activate(nc->pcap);
 	if (rc < 0)
 		return open_error(nc->pcap, rc, dev, why, whylen);
-	prefer_cooked(nc->pcap);
+	prefer_cooked(&nc->cf, nc->pcap);
 	nc->dlt = pcap_datalink(nc->pcap);
 	rc = set_filter(nc, why, whylen);
 	if (rc)

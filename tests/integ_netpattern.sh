@@ -278,8 +278,11 @@ patterns lo-
 # -i with two devices: loopback and another (its traffic is not ours)
 other=$(ls /sys/class/net | grep -v '^lo$' | head -1)
 if [ -n "$other" ]; then
-	# the list must pass loopback traffic: most of the server side is credited
-	PIDTOP_ARGS="-i lo,$other" RUN_MIN=50 run two-devices 12 0 --proto tcp --expect 10 -- \
+	# the list passes loopback traffic from the first connection on (on
+	# Linux cooked v1 headers the first block of the ring lost it)
+	two=0
+	[ "$TCP_STRICT" = 1 ] || [ "${NETPATTERN_STRICT:-0}" = 1 ] && two=-
+	PIDTOP_ARGS="-i lo,$other" run two-devices 12 "$two" --proto tcp --expect 10 -- \
 		--pattern seq --conns 10 --bytes 204800 --pause-ms 100
 	check_sources two-devices "on lo,$other"
 else
