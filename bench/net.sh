@@ -11,7 +11,7 @@
 # one iperf3 test over 127.0.0.1 runs for S seconds (default 5) while
 # `pidtop -b -o json -d 1 -p SERVER,CLIENT` and `nethogs -t -a -v 2 -d 1`
 # watch it. Over the same window it reads both tools' CPU from
-# /proc/PID/stat (utime + stime, all threads) and the loopback counters
+# /proc/PID/task/*/schedstat (time on a CPU, all threads) and the loopback counters
 # from /proc/net/dev, and afterwards compares what each tool credited the
 # iperf3 client (tx) and server (rx) with against iperf3's own byte counts.
 # Then short-lived clients: N curl runs (default 40; 0 skips them), one
@@ -80,9 +80,18 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-# CPU ticks (utime + stime) of a process and all its threads
-cpu_ticks() {
-	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'
+# CPU time of a process and all its threads in ns (schedstat's time on a
+# CPU: the 10 ms ticks of utime + stime were a tenth of a short window's
+# figure), or its ticks x 10^9 / CLK_TCK without schedstats
+cpu_ns() {
+	local ns
+	ns=$(cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }')
+	if [ -n "$ns" ] && [ "$ns" != 0 ]; then
+		echo "$ns"
+		return
+	fi
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null |
+		awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($12 + $13) * 1e9 / hz }'
 }
 # bytes and packets through lo (each loopback packet counts once here)
 lo_bytes() {
@@ -124,13 +133,13 @@ one_rate() {
 	STARTED="$STARTED $cli"
 	watch "$d" -p "$srv,$cli"
 	t0=$(date +%s.%N)
-	c0p=$(cpu_ticks "$pt")
-	[ "$nh" != 0 ] && c0n=$(cpu_ticks "$nh")
+	c0p=$(cpu_ns "$pt")
+	[ "$nh" != 0 ] && c0n=$(cpu_ns "$nh")
 	l0=$(lo_bytes)
 	wait "$cli"
 	t1=$(date +%s.%N)
-	c1p=$(cpu_ticks "$pt")
-	[ "$nh" != 0 ] && c1n=$(cpu_ticks "$nh")
+	c1p=$(cpu_ns "$pt")
+	[ "$nh" != 0 ] && c1n=$(cpu_ns "$nh")
 	l1=$(lo_bytes)
 	# two more refreshes for the last bytes
 	sleep 2.2
@@ -138,8 +147,8 @@ one_rate() {
 	wait "$pt" "$srv" 2>/dev/null
 	[ "$nh" != 0 ] && wait "$nh" 2>/dev/null
 	STARTED=""
-	echo "rate=$rate t0=$t0 t1=$t1 pidtop_ticks=$((c1p - c0p)) nethogs_ticks=$((c1n - c0n))" \
-		"lo_bytes=$((l1 - l0)) hz=$(getconf CLK_TCK) server=$srv client=$cli" \
+	echo "rate=$rate t0=$t0 t1=$t1 pidtop_ns=$((c1p - c0p)) nethogs_ns=$((c1n - c0n))" \
+		"lo_bytes=$((l1 - l0)) server=$srv client=$cli" \
 		"nethogs=$([ "$nh" != 0 ] && echo 1 || echo 0)" >"$d/window.txt"
 }
 
@@ -409,16 +418,15 @@ for d in sorted(glob.glob(run + "/[0-9]*-*"), key=lambda p: int(os.path.basename
         print("%s: iperf3 gave no result" % d)
         continue
     wall = float(w["t1"]) - float(w["t0"])
-    hz = float(w["hz"])
     lo_gb = int(w["lo_bytes"]) / 1e9
     ptx, prx, drops, state = pidtop_credit(d, srv, cli)
-    p_ms = int(w["pidtop_ticks"]) * 1000 / hz
+    p_ms = int(w["pidtop_ns"]) / 1e6
     row = {"rate": w["rate"], "MBps": sent / 1e6 / (c["end"]["sum_sent"]["seconds"] or 1),
            "p_cpu": p_ms / wall, "p_gb": p_ms / lo_gb if lo_gb else float("nan"),
            "p_tx": 100 * ptx / sent, "p_rx": 100 * prx / recv, "drops": drops, "state": state}
     if w["nethogs"] == "1":
         ntx, nrx = nethogs_credit(d, srv, cli)
-        n_ms = int(w["nethogs_ticks"]) * 1000 / hz
+        n_ms = int(w["nethogs_ns"]) / 1e6
         row.update(n_cpu=n_ms / wall, n_gb=n_ms / lo_gb if lo_gb else float("nan"),
                    n_tx=100 * ntx / sent, n_rx=100 * nrx / recv)
     rows.append(row)

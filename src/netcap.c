@@ -43,6 +43,7 @@
  * for every opening, and this holds a couple of hundred between two
  * wake-ups; more only make attribution slower */
 #define SYN_BUFFER_BYTES (64 << 10)
+#define LOOPBACK_IFINDEX 1 /* include/net/flow.h: lo's index in every network namespace */
 
 /* Connection openings: a TCP SYN without ACK, IPv4 or IPv6 with TCP as the
  * first header (IPv6 extension headers before TCP are rare enough to leave
@@ -245,21 +246,21 @@ static int open_error(pcap_t *p, int rc, const char *dev, char *why, size_t whyl
 	}
 }
 
-/* Devices whose native link type has no direction are switched to Linux
- * cooked headers, which carry the packet type (pcap-linux.c offers
- * DLT_LINUX_SLL and DLT_LINUX_SLL2 for every device). A device list
- * ("ifindex" in the filter) needs v2, whose header holds the interface
- * index: on v1 "any" (its default) libpcap reads the index from the
- * kernel's ancillary data, which only the kernel's run of the filter has.
- * libpcap runs the filter itself on the packets of the ring's first block
- * (those that may predate the filter), so on v1 every packet of that block
- * failed it: the first connection a capture saw was lost. */
-static void prefer_cooked(const struct capfilter *cf, pcap_t *p)
+/* Every device is switched to Linux cooked v2 headers when libpcap has
+ * them (pcap-linux.c offers DLT_LINUX_SLL and DLT_LINUX_SLL2 for every
+ * device), else v1: both carry the packet type (the direction), and v2
+ * the interface index, which the filters test ("ifindex": -i's device
+ * list, and loopback's outgoing copies). On v1, "any"'s default, libpcap
+ * reads the index from the kernel's ancillary data, which only the
+ * kernel's run of the filter has; libpcap runs the filter itself on the
+ * packets of the ring's first block (those that may predate the filter),
+ * so with a device list every packet of that block failed it: the first
+ * connection a capture saw was lost. */
+static void prefer_cooked(pcap_t *p)
 {
 	int dlt = pcap_datalink(p);
-	if (dlt == DLT_LINUX_SLL2 || (dlt == DLT_LINUX_SLL && !cf->ifexpr))
-		return;
-	if (pcap_set_datalink(p, DLT_LINUX_SLL2) == 0 || dlt == DLT_LINUX_SLL)
+	if (dlt == DLT_LINUX_SLL2 || pcap_set_datalink(p, DLT_LINUX_SLL2) == 0 ||
+	    dlt == DLT_LINUX_SLL)
 		return;
 	(void)pcap_set_datalink(p, DLT_LINUX_SLL);
 }
@@ -294,6 +295,23 @@ static int apply_filter(const struct capfilter *cf, pcap_t *p, const char *base,
 	return 0;
 }
 
+/* base, and on Linux cooked v2 headers (which carry the interface index)
+ * without the outgoing copy of each loopback packet: it is counted from
+ * its incoming one, and the kernel need not copy it into the ring nor wake
+ * us for it. libpcap before 1.10 has no "ifindex": then base alone. */
+static int apply_filter_lo(struct netcap *nc, pcap_t *p, int dlt, const char *base, char *why,
+			   size_t whylen)
+{
+	if (dlt == DLT_LINUX_SLL2) {
+		char expr[512];
+		snprintf(expr, sizeof expr, "(%s) and not (outbound and ifindex %d)", base,
+			 LOOPBACK_IFINDEX);
+		if (apply_filter(&nc->cf, p, expr, why, whylen) == 0)
+			return 0;
+	}
+	return apply_filter(&nc->cf, p, base, why, whylen);
+}
+
 static int set_filter(struct netcap *nc, char *why, size_t whylen)
 {
 	const char *expr = FILTER_IP;
@@ -302,7 +320,7 @@ static int set_filter(struct netcap *nc, char *why, size_t whylen)
 		snprintf(vlan_expr, sizeof vlan_expr, "(%s) or (vlan and (%s))", FILTER_IP, FILTER_IP);
 		expr = vlan_expr;
 	}
-	return apply_filter(&nc->cf, nc->pcap, expr, why, whylen);
+	return apply_filter_lo(nc, nc->pcap, nc->dlt, expr, why, whylen);
 }
 
 /* The SYN watcher (see struct netcap in netcap_priv.h). Failing to open it
@@ -322,9 +340,9 @@ static void open_syn_watcher(struct netcap *nc, const char *dev)
 		pcap_close(p);
 		return;
 	}
-	prefer_cooked(&nc->cf, p);
+	prefer_cooked(p);
 	char why[PCAP_ERRBUF_SIZE + 64];
-	if (apply_filter(&nc->cf, p, FILTER_SYN, why, sizeof why) < 0 ||
+	if (apply_filter_lo(nc, p, pcap_datalink(p), FILTER_SYN, why, sizeof why) < 0 ||
 	    pcap_setnonblock(p, 1, errbuf) < 0 || pcap_get_selectable_fd(p) < 0) {
 		pcap_close(p);
 		return;
@@ -348,7 +366,7 @@ static int open_pcap(struct netcap *nc, const char *dev, char *why, size_t whyle
 	int rc = pcap_activate(nc->pcap);
 	if (rc < 0)
 		return open_error(nc->pcap, rc, dev, why, whylen);
-	prefer_cooked(&nc->cf, nc->pcap);
+	prefer_cooked(nc->pcap);
 	nc->dlt = pcap_datalink(nc->pcap);
 	rc = set_filter(nc, why, whylen);
 	if (rc)
