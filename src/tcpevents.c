@@ -28,13 +28,19 @@ enum { ST_SYN_SENT = 2, ST_FIN_WAIT1 = 4, ST_CLOSE = 7, ST_LAST_ACK = 9 };
 
 #define TCP_EVENT "sock/inet_sock_set_state"
 
+/* data pages per CPU for the route look-ups: their own rings, so that a
+ * busy UDP sender cannot crowd TCP's changes out between two reads; ~150
+ * look-ups, and each new flow makes the resolver read */
+#define ROUTE_RING_PAGES 4
+
 struct ring {
 	int fd, cpu;
-	int route_fd[2]; /* the route look-ups (IPv4, IPv6) writing into this ring, or -1 */
-	uint8_t *base;   /* the header page, then RING_PAGES data pages */
+	int extra_fd;  /* another event writing into this ring, or -1 */
+	size_t pages;  /* data pages */
+	uint8_t *base; /* the header page, then the data pages */
 };
 
-/* A route look-up event (routeevents.h), attached to the TCP event's rings. */
+/* A route look-up event (routeevents.h). */
 struct route_event {
 	struct routeevents_layout layout;
 	long id;
@@ -140,12 +146,29 @@ static int open_on_cpu(long id, int cpu)
 	return (int)syscall(SYS_perf_event_open, &a, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
+/* Maps a ring of pages data pages for event fd (on cpu) into te->rings;
+ * closes fd when it cannot. Returns 0 or -1 with errno. */
+static int map_ring(struct tcpevents *te, int fd, int cpu, size_t pages)
+{
+	void *m = mmap(NULL, te->page * (1 + pages), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED) {
+		int err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	te->rings[te->nrings++] =
+		(struct ring){.fd = fd, .cpu = cpu, .extra_fd = -1, .pages = pages, .base = m};
+	return 0;
+}
+
 static int open_rings(struct tcpevents *te, long id, char *why, size_t whylen)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
 	if (ncpu <= 0 || ncpu > 4096)
 		ncpu = 1;
-	te->rings = calloc((size_t)ncpu, sizeof *te->rings);
+	/* one TCP ring and one route ring per CPU */
+	te->rings = calloc(2 * (size_t)ncpu, sizeof *te->rings);
 	if (!te->rings) {
 		snprintf(why, whylen, "out of memory");
 		return -1;
@@ -153,17 +176,8 @@ static int open_rings(struct tcpevents *te, long id, char *why, size_t whylen)
 	int err = 0;
 	for (long cpu = 0; cpu < ncpu; cpu++) {
 		int fd = open_on_cpu(id, (int)cpu);
-		if (fd < 0) {
+		if (fd < 0 || map_ring(te, fd, (int)cpu, RING_PAGES) < 0)
 			err = errno; /* an offline CPU: ENODEV; go on */
-			continue;
-		}
-		void *m = mmap(NULL, te->page * (1 + RING_PAGES), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-		if (m == MAP_FAILED) {
-			err = errno;
-			close(fd);
-			continue;
-		}
-		te->rings[te->nrings++] = (struct ring){.fd = fd, .cpu = (int)cpu, .route_fd = {-1, -1}, .base = m};
 	}
 	if (te->nrings == 0) {
 		snprintf(why, whylen, "perf_event_open: %s", strerror(err ? err : ENODEV));
@@ -188,35 +202,61 @@ static void ephemeral_range(unsigned *lo, unsigned *hi)
 		fclose(f);
 }
 
-/* Route look-up event i (routeevents.h) into every ring, kernel-filtered;
- * left out (UDP senders then go by inference) when any step fails. */
-static void attach_route(struct tcpevents *te, int i, const char *event, uint8_t family)
+/* Route look-up event i (routeevents.h) from tracefs, with the kernel
+ * filter; false when it is not there (UDP senders then go by inference). */
+static bool find_route(struct tcpevents *te, int i, const char *event, uint8_t family)
 {
-	char buf[8192], filter[128];
+	char buf[8192];
 	size_t n;
 	struct route_event *re = &te->route[i];
-	if (tracefmt_find(event, &re->id, buf, sizeof buf, &n) < 0 ||
-	    routeevents_parse_format(buf, n, family, &re->layout) < 0)
+	re->on = tracefmt_find(event, &re->id, buf, sizeof buf, &n) == 0 &&
+		 routeevents_parse_format(buf, n, family, &re->layout) == 0;
+	return re->on;
+}
+
+static int open_filtered(const struct route_event *re, int cpu, const char *filter)
+{
+	if (!re->on)
+		return -1;
+	int fd = open_on_cpu(re->id, cpu);
+	if (fd >= 0 && ioctl(fd, PERF_EVENT_IOC_SET_FILTER, filter) < 0) {
+		close(fd); /* unfiltered, every route look-up would come: none */
+		fd = -1;
+	}
+	return fd;
+}
+
+/* The route look-ups into a ring of their own on each CPU that has a TCP
+ * ring, IPv6's written into IPv4's (perf takes an output ring only from an
+ * event on the same CPU). */
+static void attach_routes(struct tcpevents *te)
+{
+	bool v4 = find_route(te, 0, ROUTEEVENTS_IPV4, AF_INET);
+	bool v6 = find_route(te, 1, ROUTEEVENTS_IPV6, AF_INET6);
+	if (!v4 && !v6)
 		return;
+	char filter[128];
 	unsigned lo, hi;
 	ephemeral_range(&lo, &hi);
 	routeevents_filter(filter, sizeof filter, lo, hi);
-	size_t ok = 0;
-	for (size_t r = 0; r < te->nrings; r++) {
-		struct ring *rg = &te->rings[r];
-		/* perf takes an output ring only from an event on the same CPU */
-		int fd = open_on_cpu(re->id, rg->cpu);
-		if (fd < 0)
-			continue;
-		if (ioctl(fd, PERF_EVENT_IOC_SET_FILTER, filter) < 0 ||
-		    ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, rg->fd) < 0) {
-			close(fd);
+	size_t ntcp = te->nrings;
+	for (size_t r = 0; r < ntcp; r++) {
+		int cpu = te->rings[r].cpu;
+		int fd4 = open_filtered(&te->route[0], cpu, filter);
+		int fd6 = open_filtered(&te->route[1], cpu, filter);
+		int own = fd4 >= 0 ? fd4 : fd6;
+		if (own < 0 || map_ring(te, own, cpu, ROUTE_RING_PAGES) < 0) {
+			if (fd4 >= 0 && fd6 >= 0)
+				close(fd6);
 			continue;
 		}
-		rg->route_fd[i] = fd;
-		ok++;
+		if (own == fd6)
+			continue;
+		if (fd6 >= 0 && ioctl(fd6, PERF_EVENT_IOC_SET_OUTPUT, fd4) == 0)
+			te->rings[te->nrings - 1].extra_fd = fd6;
+		else if (fd6 >= 0)
+			close(fd6);
 	}
-	re->on = ok > 0;
 }
 
 int tcpevents_open(struct tcpevents **out, char *why, size_t whylen)
@@ -238,8 +278,7 @@ int tcpevents_open(struct tcpevents **out, char *why, size_t whylen)
 		tcpevents_close(te);
 		return -1;
 	}
-	attach_route(te, 0, ROUTEEVENTS_IPV4, AF_INET);
-	attach_route(te, 1, ROUTEEVENTS_IPV6, AF_INET6);
+	attach_routes(te);
 	*out = te;
 	return 0;
 }
@@ -249,10 +288,9 @@ void tcpevents_close(struct tcpevents *te)
 	if (!te)
 		return;
 	for (size_t i = 0; i < te->nrings; i++) {
-		for (int r = 0; r < 2; r++)
-			if (te->rings[i].route_fd[r] >= 0)
-				close(te->rings[i].route_fd[r]);
-		munmap(te->rings[i].base, te->page * (1 + RING_PAGES));
+		if (te->rings[i].extra_fd >= 0)
+			close(te->rings[i].extra_fd);
+		munmap(te->rings[i].base, te->page * (1 + te->rings[i].pages));
 		close(te->rings[i].fd);
 	}
 	free(te->rings);
@@ -359,8 +397,9 @@ static void on_record(struct tcpevents *te, const uint8_t *r, size_t len,
 size_t tcpevents_read(struct tcpevents *te,
 		      void (*fn)(const struct flow_key *leg, int32_t pid, void *ctx), void *ctx)
 {
-	size_t n = 0, size = te->page * RING_PAGES;
+	size_t n = 0;
 	for (size_t i = 0; i < te->nrings; i++) {
+		size_t size = te->page * te->rings[i].pages;
 		struct perf_event_mmap_page *mp = (struct perf_event_mmap_page *)te->rings[i].base;
 		const uint8_t *data = te->rings[i].base + te->page;
 		uint64_t head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE);
