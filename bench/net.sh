@@ -93,6 +93,14 @@ cpu_ns() {
 	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null |
 		awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($12 + $13) * 1e9 / hz }'
 }
+# the same for pidtop's capture thread alone (named pidtop-capture): the
+# part of its CPU that grows with the traffic
+capture_ns() {
+	local t
+	for t in /proc/"$1"/task/*; do
+		[ "$(cat "$t/comm" 2>/dev/null)" = pidtop-capture ] && cut -d' ' -f1 "$t/schedstat"
+	done | awk '{ s += $1 } END { printf "%.0f", s }'
+}
 # bytes and packets through lo (each loopback packet counts once here)
 lo_bytes() {
 	awk -F'[: ]+' '$2 == "lo" { print $3 }' /proc/net/dev
@@ -120,7 +128,7 @@ watch() {
 
 # one_rate RATE DIR: one measured iperf3 run
 one_rate() {
-	local rate=$1 d=$2 srv cli pt nh=0 i t0 t1 c0p c1p c0n=0 c1n=0 l0 l1
+	local rate=$1 d=$2 srv cli pt nh=0 i t0 t1 c0p c1p c0c c1c c0n=0 c1n=0 l0 l1
 	mkdir -p "$d"
 	iperf3 -s -p "$PORT" -J >"$d/server.json" 2>/dev/null &
 	srv=$!
@@ -134,11 +142,13 @@ one_rate() {
 	watch "$d" -p "$srv,$cli"
 	t0=$(date +%s.%N)
 	c0p=$(cpu_ns "$pt")
+	c0c=$(capture_ns "$pt")
 	[ "$nh" != 0 ] && c0n=$(cpu_ns "$nh")
 	l0=$(lo_bytes)
 	wait "$cli"
 	t1=$(date +%s.%N)
 	c1p=$(cpu_ns "$pt")
+	c1c=$(capture_ns "$pt")
 	[ "$nh" != 0 ] && c1n=$(cpu_ns "$nh")
 	l1=$(lo_bytes)
 	# two more refreshes for the last bytes
@@ -147,7 +157,7 @@ one_rate() {
 	wait "$pt" "$srv" 2>/dev/null
 	[ "$nh" != 0 ] && wait "$nh" 2>/dev/null
 	STARTED=""
-	echo "rate=$rate t0=$t0 t1=$t1 pidtop_ns=$((c1p - c0p)) nethogs_ns=$((c1n - c0n))" \
+	echo "rate=$rate t0=$t0 t1=$t1 pidtop_ns=$((c1p - c0p)) capture_ns=$((c1c - c0c)) nethogs_ns=$((c1n - c0n))" \
 		"lo_bytes=$((l1 - l0)) server=$srv client=$cli" \
 		"nethogs=$([ "$nh" != 0 ] && echo 1 || echo 0)" >"$d/window.txt"
 }
@@ -423,6 +433,7 @@ for d in sorted(glob.glob(run + "/[0-9]*-*"), key=lambda p: int(os.path.basename
     p_ms = int(w["pidtop_ns"]) / 1e6
     row = {"rate": w["rate"], "MBps": sent / 1e6 / (c["end"]["sum_sent"]["seconds"] or 1),
            "p_cpu": p_ms / wall, "p_gb": p_ms / lo_gb if lo_gb else float("nan"),
+           "c_gb": int(w.get("capture_ns", 0)) / 1e6 / lo_gb if lo_gb else float("nan"),
            "p_tx": 100 * ptx / sent, "p_rx": 100 * prx / recv, "drops": drops, "state": state}
     if w["nethogs"] == "1":
         ntx, nrx = nethogs_credit(d, srv, cli)
@@ -436,9 +447,11 @@ print("CPU: ms of CPU per second of wall time over the iperf3 run; per GB: ms of
 print("per GB through lo (/proc/net/dev). Credit: bytes credited to the iperf3")
 print("client (tx) and server (rx) as % of iperf3's payload count (IP and TCP")
 print("headers add ~0.1% at 64 KiB segments). drops: pidtop's capture_drops summed.")
+print("cap ms/GB: pidtop's capture thread alone (the part that grows with traffic;")
+print("the rest is its refresh and resolver, paid per second whatever the traffic).")
 print()
-hdr = "%-6s %9s | %8s %9s %7s %7s %6s | %8s %9s %7s %7s | %7s" % (
-    "rate", "MB/s", "pt ms/s", "pt ms/GB", "pt tx%", "pt rx%", "drops",
+hdr = "%-6s %9s | %8s %9s %9s %7s %7s %6s | %8s %9s %7s %7s | %7s" % (
+    "rate", "MB/s", "pt ms/s", "pt ms/GB", "cap ms/GB", "pt tx%", "pt rx%", "drops",
     "nh ms/s", "nh ms/GB", "nh tx%", "nh rx%", "pt/nh")
 print(hdr)
 print("-" * len(hdr))
@@ -446,8 +459,9 @@ for r in rows:
     nh = "%8.1f %9.1f %7.2f %7.2f" % (r["n_cpu"], r["n_gb"], r["n_tx"], r["n_rx"]) if "n_cpu" in r \
         else "%8s %9s %7s %7s" % ("-", "-", "-", "-")
     ratio = "%7.2f" % (r["p_gb"] / r["n_gb"]) if "n_gb" in r and r["n_gb"] > 0 else "%7s" % "-"
-    print("%-6s %9.1f | %8.1f %9.1f %7.2f %7.2f %6d | %s | %s" % (
-        r["rate"], r["MBps"], r["p_cpu"], r["p_gb"], r["p_tx"], r["p_rx"], r["drops"], nh, ratio))
+    print("%-6s %9.1f | %8.1f %9.1f %9.1f %7.2f %7.2f %6d | %s | %s" % (
+        r["rate"], r["MBps"], r["p_cpu"], r["p_gb"], r["c_gb"], r["p_tx"], r["p_rx"], r["drops"],
+        nh, ratio))
 states = {r["state"] for r in rows}
 if states != {"ok"}:
     print("\nnote: pidtop's sources.net was %s" % ", ".join(sorted(map(str, states))))
