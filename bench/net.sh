@@ -245,8 +245,9 @@ pattern() {
 	STARTED=""
 }
 
-# pidtop names the owners of short TCP connections from a tracepoint when
-# tracefs is mounted (src/tcpevents.h): mount it for the run if it is not
+# pidtop names the owners of short TCP connections and UDP senders from
+# tracepoints when tracefs is mounted (src/tcpevents.h): mount it for the
+# run if it is not
 TRACEPOINT=/sys/kernel/tracing/events/sock/inet_sock_set_state
 if [ ! -e "$TRACEPOINT" ] && [ -d /sys/kernel/tracing ] &&
 	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null; then
@@ -255,6 +256,10 @@ if [ ! -e "$TRACEPOINT" ] && [ -d /sys/kernel/tracing ] &&
 fi
 [ -e "$TRACEPOINT" ] && echo "tracepoint sock:inet_sock_set_state: yes" ||
 	echo "tracepoint sock:inet_sock_set_state: no (short connections by inference only)"
+# and the senders of datagrams from short-lived UDP sockets from the route
+# look-ups (src/routeevents.h)
+[ -e "${TRACEPOINT%/sock/*}/fib/fib_table_lookup" ] && echo "tracepoint fib:fib_table_lookup: yes" ||
+	echo "tracepoint fib:fib_table_lookup: no (short-lived UDP senders by inference only)"
 echo "pidtop: $PIDTOP"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 n=0

@@ -153,12 +153,16 @@ def truth(role):
             return {k: int(v) for k, v in (x.split("=") for x in f[2:])}
     sys.exit("ERROR: %s: the %s logged no truth" % (d, role))
 
+drops = 0
+
 def credited(path, pid, key):
+    global drops
     got = unattr = 0.0
     for line in open(path):
         r = json.loads(line)
         if not r["sources"]["net"].startswith("ok"):
             sys.exit("FAIL: %s: sources.net is %r" % (path, r["sources"]["net"]))
+        drops += r["system"].get("capture_drops") or 0
         u = r["system"]["net_unattributed"]
         unattr += sum(v or 0 for v in u.values()) * r["interval"]
         for t in r["tasks"]:
@@ -177,8 +181,8 @@ for what, got, want, un, floor in (("client tx", ctx, c["tx_ip"], cu, cmin),
                                   ("server rx", srx, s["rx_ip"], su, lo)):
     share = 100 * got / want if want else 0
     ok = floor <= share <= 110 if floor >= 0 else share == 0
-    print("%-14s %-9s %10.0f of %10d bytes = %6.2f%% (unattributed %.0f)%s%s" % (
-        name, what, got, want, share, un, "" if floor else "  (known limit: not asserted)",
+    print("%-14s %-9s %10.0f of %10d bytes = %6.2f%% (unattributed %.0f, drops %d)%s%s" % (
+        name, what, got, want, share, un, drops, "" if floor else "  (known limit: not asserted)",
         "" if ok else "  <-- FAIL"))
     if not ok:
         fails.append(what)
