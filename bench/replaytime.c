@@ -6,11 +6,15 @@
  *       cycling through the samples of FILE (a real recording), so a day
  *       at 10 s (8,640 samples) takes a minute to make, not a day
  *   replaytime [--jumps J] [--steps K] FILE
- *       opens FILE as pidtop -R does (model_init), then J jumps to random
+ *       opens FILE as pidtop -R does (model_new), then J jumps to random
  *       samples (each: model_replay_seek and the refresh that shows it)
  *       and K steps forward (model_refresh), and prints
  *       open_ms=... jump_ms_median=... jump_ms_max=... step_ms_median=...
  *       step_ms_max=... maxrss_kb=... samples=...
+ *       then the timeline of the whole file at 200 columns (timeline_build,
+ *       timeline_ms=...) and the busiest process's history over the 200
+ *       samples up to the shown one (model_replay_task_series, series_ms=...),
+ *       the screen's two reads of a recording beyond the sample shown
  *
  * Built by `make bench/replaytime`; bench/record.sh runs it. Times are wall
  * clock (CLOCK_MONOTONIC) of this process alone: run it on a quiet machine.
@@ -18,6 +22,7 @@
 #include "model.h"
 #include "recfile.h"
 #include "record.h"
+#include "timeline.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,16 +86,17 @@ static int synth(const char *in, const char *out, long n, double interval_s)
 
 static int timing(const char *path, int jumps, int steps)
 {
-	static struct model m;
 	char why[256];
 	struct model_config cfg = {.replay_path = path};
 	double t0 = now_ms();
-	if (model_init(&m, &cfg, why, sizeof why) < 0) {
+	int rc;
+	struct model *m = model_new(&cfg, &rc, why, sizeof why);
+	if (!m) {
 		fprintf(stderr, "replaytime: %s\n", why);
 		return 1;
 	}
 	double open_ms = now_ms() - t0;
-	uint64_t n = model_replay_info(&m)->samples;
+	uint64_t n = model_replay_info(m)->samples;
 	double *jt = calloc((size_t)jumps, sizeof *jt), *st = calloc((size_t)steps, sizeof *st);
 	if (!jt || !st)
 		return 1;
@@ -98,29 +104,43 @@ static int timing(const char *path, int jumps, int steps)
 	for (int i = 0; i < jumps; i++) {
 		uint64_t k = n > 1 ? 1 + (uint64_t)rand() % (n - 1) : 0;
 		t0 = now_ms();
-		if (model_replay_seek(&m, k) < 0 || model_refresh(&m) != 0)
+		if (model_replay_seek(m, k) < 0 || model_refresh(m) != 0)
 			fprintf(stderr, "replaytime: sample %llu cannot be read\n", (unsigned long long)k);
 		jt[i] = now_ms() - t0;
 	}
-	model_replay_seek(&m, 1);
-	model_refresh(&m);
+	model_replay_seek(m, 1);
+	model_refresh(m);
 	int done = 0;
 	for (; done < steps; done++) {
 		t0 = now_ms();
-		if (model_refresh(&m) != 0)
+		if (model_refresh(m) != 0)
 			break;
 		st[done] = now_ms() - t0;
 	}
+	/* the timeline view and the drill-down's history on this file */
+	static struct timeline tl;
+	static struct hist_sample hs[200];
+	uint64_t first_k;
+	t0 = now_ms();
+	if (timeline_build(&tl, m, 200) < 0)
+		fprintf(stderr, "replaytime: the timeline cannot be built\n");
+	double timeline_ms = now_ms() - t0;
+	t0 = now_ms();
+	size_t nh = tl.nprocs ? model_replay_task_series(m, tl.procs[0].pid, tl.procs[0].start_ticks,
+							 false, hs, 200, &first_k)
+			      : 0;
+	double series_ms = now_ms() - t0;
 	qsort(jt, (size_t)jumps, sizeof *jt, cmp_double);
 	qsort(st, (size_t)done, sizeof *st, cmp_double);
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	printf("open_ms=%.2f jump_ms_median=%.2f jump_ms_max=%.2f step_ms_median=%.2f "
-	       "step_ms_max=%.2f maxrss_kb=%ld samples=%llu\n",
+	       "step_ms_max=%.2f maxrss_kb=%ld samples=%llu timeline_ms=%.1f series_ms=%.1f "
+	       "series_n=%zu\n",
 	       open_ms, jumps ? jt[jumps / 2] : 0, jumps ? jt[jumps - 1] : 0,
 	       done ? st[done / 2] : 0, done ? st[done - 1] : 0, ru.ru_maxrss,
-	       (unsigned long long)n);
-	model_free(&m);
+	       (unsigned long long)n, timeline_ms, series_ms, nh);
+	model_free(m);
 	free(jt);
 	free(st);
 	return 0;

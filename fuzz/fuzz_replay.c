@@ -2,7 +2,9 @@
  *
  * The input is a recording. It is opened as pidtop -R opens it, every
  * sample is put into a model and its rates computed, a JSON report of each
- * is written (to /dev/null), and a few seeks move back and forth. The
+ * is written (to /dev/null), and a few seeks move back and forth; then
+ * the screen's reads beyond the shown sample: the timeline of the whole
+ * file, and its busiest process's history up to the cursor. The
  * values in a recording are outside bytes: ids, counts, times, CPU numbers
  * and strings of any size, all of which the replay must take without a
  * crash or an unbounded allocation. Checksums are not checked in this build
@@ -21,13 +23,14 @@
 #include "../src/model.h"
 #include "../src/output.h"
 #include "../src/recfile.h"
+#include "../src/timeline.h"
 #include "../src/view.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void report(struct model *m, struct output *out, struct view *v)
+static void report(struct model *m, struct output *out, struct rows *v)
 {
-	if (view_build(v, m, &(struct view_filter){0}, column_find("cpu_pct"), false) == 0)
+	if (rows_build(v, m, &(struct row_filter){0}, column_find("cpu_pct"), false) == 0)
 		output_report(out, m, v);
 	buf_reset(&out->b);
 }
@@ -43,26 +46,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	char path[64];
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-	static struct model m;
 	char why[256];
 	struct model_config cfg = {.replay_path = path, .accumulated = size % 2};
-	if (model_init(&m, &cfg, why, sizeof why) == 0) {
+	int rc;
+	struct model *m = model_new(&cfg, &rc, why, sizeof why);
+	if (m) {
 		struct output out;
-		struct view v = {0};
-		output_init(&out, OUTPUT_JSON, m.cfg.threads);
+		struct rows v = {0};
+		output_init(&out, OUTPUT_JSON, model_cfg(m)->threads);
 		out.fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		for (int i = 0; i < 64 && model_refresh(&m) == 0; i++)
-			report(&m, &out, &v);
-		uint64_t n = model_replay_info(&m)->samples;
+		for (int i = 0; i < 64 && model_refresh(m) == 0; i++)
+			report(m, &out, &v);
+		uint64_t n = model_replay_info(m)->samples;
 		for (uint64_t k = n; k > 0; k /= 2) {
-			if (model_replay_seek(&m, k - 1) == 0 && model_refresh(&m) == 0)
-				report(&m, &out, &v);
+			if (model_replay_seek(m, k - 1) == 0 && model_refresh(m) == 0)
+				report(m, &out, &v);
 		}
+		static struct timeline tl;
+		struct hist_sample hs[64];
+		uint64_t first_k;
+		if (timeline_build(&tl, &m, 1 + size % 80) == 0 && tl.nprocs)
+			model_replay_task_series(&m, tl.procs[0].pid, tl.procs[0].start_ticks,
+						 size % 3 == 0, hs, 64, &first_k);
 		close(out.fd);
-		view_free(&v);
+		rows_free(&v);
 		output_free(&out);
 	}
-	model_free(&m);
+	model_free(m);
 	close(fd);
 	return 0;
 }

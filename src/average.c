@@ -133,7 +133,7 @@ static int keep_cell(const struct column *col, struct avg_cell *ac, const struct
 	return 0;
 }
 
-int average_add(struct average *a, struct model *m, const struct view *v)
+int average_add(struct average *a, struct model *m, const struct rows *v)
 {
 	a->reports++;
 	for (size_t r = 0; r < v->nrows; r++) {

@@ -10,7 +10,7 @@
 
 #include "model.h"
 #include "output.h"
-#include "view.h"
+#include "rows.h"
 
 struct average;
 
@@ -18,7 +18,7 @@ struct average;
 struct average *average_new(const struct output *o);
 void average_free(struct average *a);
 /* Adds one report's rows. Returns 0, or -1 when out of memory. */
-int average_add(struct average *a, struct model *m, const struct view *v);
+int average_add(struct average *a, struct model *m, const struct rows *v);
 /* Appends the block to o->b: the titles and one line per task (ordered by
  * tid), each line starting with "Average: ". Nothing when no report was
  * added. */

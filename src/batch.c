@@ -56,7 +56,7 @@ static enum write_end write_out(struct output *o, int fd, char *why, size_t whyl
 
 static void output_setup(struct output *out, struct model *m, const struct batch_config *cfg)
 {
-	output_init(out, cfg->format, m->cfg.threads);
+	output_init(out, cfg->format, model_cfg(m)->threads);
 	out->fd = cfg->out_fd;
 	out->connections = cfg->connections;
 	out->timestamp = cfg->timestamp;
@@ -71,7 +71,7 @@ static enum write_end refresh(struct model *m, const struct batch_config *cfg, b
 {
 	int rc = model_refresh(m);
 	if (rc == 0 && cfg->end_ns && model_is_replay(m) &&
-	    (int64_t)m->wall.tv_sec * 1000000000 + m->wall.tv_nsec > cfg->end_ns)
+	    (int64_t)model_wall(m)->tv_sec * 1000000000 + model_wall(m)->tv_nsec > cfg->end_ns)
 		rc = MODEL_END;
 	if (rc == 0)
 		return WRITE_OK;
@@ -80,18 +80,18 @@ static enum write_end refresh(struct model *m, const struct batch_config *cfg, b
 		return WRITE_OK;
 	}
 	if (rc == MODEL_ERR_RECORD)
-		snprintf(why, whylen, "cannot record: %s", m->record_why);
+		snprintf(why, whylen, "cannot record: %s", model_record_why(m));
 	else if (model_is_replay(m))
 		snprintf(why, whylen, "cannot read the recording");
 	else
-		snprintf(why, whylen, "cannot read the proc root '%s'", m->cfg.proc_root);
+		snprintf(why, whylen, "cannot read the proc root '%s'", model_cfg(m)->proc_root);
 	return WRITE_FAILED;
 }
 
 int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t whylen)
 {
 	struct output out;
-	struct view view = {0};
+	struct rows view = {0};
 	output_setup(&out, m, cfg);
 	struct group_report groups;
 	if (cfg->grouping)
@@ -114,7 +114,7 @@ int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t
 			break;
 		if (cfg->quiet)
 			continue;
-		if (view_build(&view, m, &cfg->filter, cfg->sort, cfg->reverse) < 0 ||
+		if (rows_build(&view, m, &cfg->filter, cfg->sort, cfg->reverse) < 0 ||
 		    (avg && average_add(avg, m, &view) < 0)) {
 			snprintf(why, whylen, "out of memory");
 			end = WRITE_FAILED;
@@ -137,7 +137,7 @@ int batch_run(struct model *m, const struct batch_config *cfg, char *why, size_t
 	average_free(avg);
 	if (cfg->grouping)
 		group_report_free(&groups);
-	view_free(&view);
+	rows_free(&view);
 	output_free(&out);
 	return end == WRITE_FAILED ? 1 : 0;
 }

@@ -8,7 +8,7 @@
 #include "groups.h"
 #include "model.h"
 #include "output.h"
-#include "view.h"
+#include "rows.h"
 
 struct batch_config {
 	double interval_s;
@@ -20,7 +20,7 @@ struct batch_config {
 	bool timestamp; /* text: the time on every line */
 	const struct column *const *columns; /* --columns, NULL = default */
 	size_t ncolumns;
-	struct view_filter filter;
+	struct row_filter filter;
 	const struct grouping *grouping; /* --group-by/--group-file: group rows; NULL: tasks */
 	int out_fd;
 	volatile sig_atomic_t *stop; /* set by a signal handler */

@@ -177,3 +177,33 @@ void *array_grow(void *p, size_t *cap, size_t n, size_t size, size_t first)
 		*cap = ncap;
 	return q;
 }
+
+int array_reserve(void **v, size_t *cap, size_t need, size_t size)
+{
+	void *p = array_grow(*v, cap, need, size, 16);
+	if (!p)
+		return -1;
+	*v = p;
+	return 0;
+}
+
+void buf_put_json_string(struct buf *b, const char *s, size_t n)
+{
+	buf_putc(b, '"');
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\' || c < 0x20) {
+			buf_append(b, s + start, i - start);
+			if (c < 0x20)
+				buf_printf(b, "\\u%04x", c);
+			else {
+				buf_putc(b, '\\');
+				buf_putc(b, (char)c);
+			}
+			start = i + 1;
+		}
+	}
+	buf_append(b, s + start, n - start);
+	buf_putc(b, '"');
+}

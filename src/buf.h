@@ -21,6 +21,9 @@ void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_put_u64(struct buf *b, uint64_t v);
+/* s[0..n) as a quoted JSON string: quotes, backslashes and control bytes
+ * escaped (the text is expected sanitised: valid UTF-8). */
+void buf_put_json_string(struct buf *b, const char *s, size_t n);
 void buf_put_i64(struct buf *b, int64_t v);
 /* fixed-point decimal with `decimals` digits after the point (0..6) */
 void buf_put_fixed(struct buf *b, double v, int decimals);
@@ -34,5 +37,8 @@ int buf_write_fd(const struct buf *b, int fd);
  * moved or not, with *cap updated; NULL when out of memory, p and *cap as
  * they were. */
 void *array_grow(void *p, size_t *cap, size_t n, size_t size, size_t first);
+/* The same in place: *v grown (from 16) to hold need elements. 0, or -1
+ * when out of memory (*v and *cap as they were). */
+int array_reserve(void **v, size_t *cap, size_t need, size_t size);
 
 #endif

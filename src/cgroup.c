@@ -1,4 +1,5 @@
 /* cgroup.c - reading a process's cgroup v2 path */
+#include "model_priv.h"
 #include "cgroup.h"
 #include "parse.h"
 #include "sanitize.h"

@@ -25,11 +25,18 @@ static inline int64_t clock_s_to_us(double s)
 	return (int64_t)(us >= 0 ? us + 0.5 : us - 0.5);
 }
 
-static inline int64_t clock_mono_us(void)
+/* The one read of CLOCK_MONOTONIC, in nanoseconds (the capture's
+ * timestamps), and as the model's microseconds and seconds. */
+static inline uint64_t clock_mono_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static inline int64_t clock_mono_us(void)
+{
+	return (int64_t)(clock_mono_ns() / 1000);
 }
 
 static inline double clock_mono_s(void)

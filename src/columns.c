@@ -162,7 +162,7 @@ static void get_threads(struct model *m, const struct task *t, struct cell *c)
 
 static void get_start_time(struct model *m, const struct task *t, struct cell *c)
 {
-	set_real(c, (double)m->sys.stats.btime + (double)t->start_ticks / (double)m->clk_tck);
+	set_real(c, (double)model_system(m)->btime + (double)t->start_ticks / (double)model_clk_tck(m));
 }
 
 static void get_cpu(struct model *m, const struct task *t, struct cell *c)
@@ -176,7 +176,7 @@ static void get_cpu(struct model *m, const struct task *t, struct cell *c)
 
 static void get_cpu_time(struct model *m, const struct task *t, struct cell *c)
 {
-	set_real(c, (double)(t->cur.utime + t->cur.stime) / (double)m->clk_tck);
+	set_real(c, (double)(t->cur.utime + t->cur.stime) / (double)model_clk_tck(m));
 }
 
 static void get_nice(struct model *m, const struct task *t, struct cell *c)
@@ -227,7 +227,7 @@ static void get_rss_delta(struct model *m, const struct task *t, struct cell *c)
 
 static void get_mem_pct(struct model *m, const struct task *t, struct cell *c)
 {
-	uint64_t total = m->sys.stats.mem.mem_total_kb;
+	uint64_t total = model_system(m)->mem.mem_total_kb;
 	if (!total || !(t->have & TG_MEM))
 		set_state(c, CELL_NA, CELL_REAL);
 	else
@@ -272,7 +272,7 @@ const struct column columns[] = {
 	{"cmdline", "COMMAND", "full command line; [name] for kernel threads", 0, 0, UNIT_NONE, COL_LEFT | COL_ASCENDING | COL_TEXT | COL_LAST, get_cmdline},
 	{"state", "S", "state: R running, S sleeping, D disk sleep, T stopped, Z zombie, I idle", 1, 0, UNIT_NONE, COL_LEFT | COL_ASCENDING | COL_TEXT, get_state},
 	{"threads", "THR", "threads in the process", 4, 0, UNIT_NONE, 0, get_threads},
-	{"start_time", "START", "start time, seconds since the epoch", 13, 2, UNIT_EPOCH, 0, get_start_time},
+	{"starttime", "START", "start time, seconds since the epoch", 13, 2, UNIT_EPOCH, 0, get_start_time},
 	{"exited", "EXITED", "ended in this interval (final figures from its exit record)", 6, 0, UNIT_NONE, 0, get_exited},
 	{"cpu_pct", "%CPU", "CPU use, 100 = one CPU (never clamped)", 6, 1, UNIT_PCT, COL_TEXT, get_cpu_pct},
 	{"usr_pct", "%usr", "user CPU, guest time excluded", 6, 1, UNIT_PCT, COL_TEXT, get_usr_pct},
@@ -309,8 +309,8 @@ const size_t columns_count = sizeof columns / sizeof columns[0];
 
 const struct column *column_find(const char *id)
 {
-	if (strcmp(id, "starttime") == 0) /* htop's name for it */
-		id = "start_time";
+	if (strcmp(id, "start_time") == 0) /* its id before 0.1.0: old settings files and scripts */
+		id = "starttime";
 	for (size_t i = 0; i < columns_count; i++)
 		if (strcmp(columns[i].id, id) == 0)
 			return &columns[i];

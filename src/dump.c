@@ -12,16 +12,7 @@
  * only quotes and backslashes need escaping here. */
 static void jstr(struct buf *b, const char *s)
 {
-	buf_putc(b, '"');
-	for (const char *p = s; p && *p; p++) {
-		if (*p == '"' || *p == '\\')
-			buf_putc(b, '\\');
-		if ((unsigned char)*p < 0x20)
-			buf_printf(b, "\\u%04x", (unsigned char)*p);
-		else
-			buf_putc(b, *p);
-	}
-	buf_putc(b, '"');
+	buf_put_json_string(b, s ? s : "", s ? strlen(s) : 0);
 }
 
 static void key(struct buf *b, bool *first, const char *k)

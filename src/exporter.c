@@ -1,5 +1,6 @@
 /* exporter.c - the HTTP side of --listen, and the sampling loop */
 #include "exporter.h"
+#include "clock.h"
 #include "exproute.h"
 #include "buf.h"
 #include "groupacc.h"
@@ -229,29 +230,22 @@ static int start_daemon(struct server *s, const struct exporter_config *cfg, cha
 
 /* ---- the sampling loop ---- */
 
-static double mono_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* Samples once and swaps the formatted results in. */
 static int sample(struct server *s, struct model *m, struct groupacc *a, char *why,
 		  size_t whylen)
 {
-	double t0 = mono_now();
+	double t0 = clock_mono_s();
 	int rc = model_refresh(m);
 	if (rc == MODEL_ERR_RECORD) {
-		snprintf(why, whylen, "cannot record: %s", m->record_why);
+		snprintf(why, whylen, "cannot record: %s", model_record_why(m));
 		return -1;
 	}
 	if (rc < 0) {
-		snprintf(why, whylen, "cannot read the proc root '%s'", m->cfg.proc_root);
+		snprintf(why, whylen, "cannot read the proc root '%s'", model_cfg(m)->proc_root);
 		return -1;
 	}
 	(void)groupacc_update(a, m); /* out of memory: this sample is short, never wrong */
-	double took = mono_now() - t0;
+	double took = clock_mono_s() - t0;
 	struct buf text = {0}, om = {0};
 	metrics_format(&text, false, a, m, took);
 	metrics_format(&om, true, a, m, took);

@@ -134,7 +134,7 @@ static long group_of(struct groupacc *a, struct model *m, const struct task *t)
 {
 	char exe[4096], name[GROUP_NAME_MAX];
 	if (a->needs_exe) {
-		if (t->in_use && !t->exited_gen && t->seen_gen == m->gen)
+		if (t->in_use && !t->exited_gen && t->seen_gen == model_gen(m))
 			grouping_read_exe(m, t->tgid, exe, sizeof exe);
 		else
 			exe[0] = '\0'; /* it ended: no exe to read */
@@ -184,7 +184,7 @@ static void credit(struct groupacc *a, struct model *m, struct gproc *e, const s
 	}
 	/* the interval's traffic: only a task sampled (or ended) in this
 	 * refresh holds this refresh's figures */
-	bool fresh = t->seen_gen == m->gen || t->exited_gen == m->gen;
+	bool fresh = t->seen_gen == model_gen(m) || t->exited_gen == model_gen(m);
 	if (fresh && t->delta && (t->have & TG_NET)) {
 		const struct task_net *n = &t->delta->net;
 		inc[GC_NET_TX_BYTES] = n->tx_bytes;
@@ -213,7 +213,7 @@ static struct gproc *entry_of(struct groupacc *a, struct model *m, const struct 
 {
 	struct gproc *e = find(a, t->tgid);
 	*is_new = false;
-	if (e && e->approx_start && same_process(e, t, m->clk_tck)) {
+	if (e && e->approx_start && same_process(e, t, model_clk_tck(m))) {
 		/* its exit record came first: the same process, now listed */
 		e->approx_start = false;
 		e->start_ticks = t->start_ticks;
@@ -305,7 +305,7 @@ static bool take_exited(struct walk *w, const struct task *t, bool known_only)
 {
 	struct groupacc *a = w->a;
 	struct gproc *e = find(a, t->tgid);
-	if (e && same_process(e, t, w->m->clk_tck)) {
+	if (e && same_process(e, t, model_clk_tck(w->m))) {
 		credit(a, w->m, e, t);
 		e->ended = true;
 		return true;
@@ -419,16 +419,18 @@ int groupacc_update(struct groupacc *a, struct model *m)
 		g->rss_kb = g->vsz_kb = 0;
 	}
 	struct walk w = {a, m, 0};
-	bool *taken = array_grow(a->exited_taken, &a->exited_cap, m->nexited + 1, sizeof *taken, 64);
+	size_t nexited;
+	struct task *exited = model_exited(m, &nexited);
+	bool *taken = array_grow(a->exited_taken, &a->exited_cap, nexited + 1, sizeof *taken, 64);
 	if (!taken)
 		return -1;
 	a->exited_taken = taken;
-	for (size_t i = 0; i < m->nexited; i++)
-		taken[i] = !m->exited[i].exit_final || take_exited(&w, &m->exited[i], true);
-	task_table_foreach(&m->procs, take_task, &w);
-	for (size_t i = 0; i < m->nexited; i++)
+	for (size_t i = 0; i < nexited; i++)
+		taken[i] = !exited[i].exit_final || take_exited(&w, &exited[i], true);
+	task_table_foreach(model_table(m, false), take_task, &w);
+	for (size_t i = 0; i < nexited; i++)
 		if (!taken[i])
-			take_exited(&w, &m->exited[i], false);
+			take_exited(&w, &exited[i], false);
 	/* drop the entries of processes the model no longer holds */
 	size_t live = 0;
 	for (size_t i = 0; i < a->nslots; i++)

@@ -33,6 +33,7 @@ void group_report_free(struct group_report *g)
 	group_table_free(&g->names);
 	free(g->sums);
 	free(g->order);
+	free(g->row_group);
 	memset(g, 0, sizeof *g);
 }
 
@@ -41,7 +42,8 @@ static const struct column *summed_column(size_t k)
 	return column_find(summed_ids[k]);
 }
 
-static int add_row(struct group_report *g, struct model *m, const struct task *t)
+/* Adds t to its group; returns the group's index, or -1 when out of memory. */
+static long add_row(struct group_report *g, struct model *m, const struct task *t)
 {
 	char exe[4096], name[GROUP_NAME_MAX];
 	bool need_exe = grouping_needs_exe(&g->grouping);
@@ -82,7 +84,7 @@ static int add_row(struct group_report *g, struct model *m, const struct task *t
 		s->v[k] += c.kind == CELL_INT ? (double)c.i : c.d;
 		s->has[k] = true;
 	}
-	return 0;
+	return i;
 }
 
 static struct cell sum_cell(const struct group_sum *s, size_t k)
@@ -98,6 +100,11 @@ static struct cell sum_cell(const struct group_sum *s, size_t k)
 
 /* ---- order ---- */
 
+/* By a summed column's sum; or by the group's thread count (threads),
+ * its name (a text column: the name is the group's text); else by CPU%. */
+#define KEY_THREADS NSUMMED
+#define KEY_NAME (NSUMMED + 1)
+
 struct sort_ctx {
 	const struct group_report *g;
 	size_t key;
@@ -110,14 +117,24 @@ static int compare_groups(const void *pa, const void *pb)
 	const struct group_sum *a = &sort_by.g->sums[*(const size_t *)pa];
 	const struct group_sum *b = &sort_by.g->sums[*(const size_t *)pb];
 	size_t k = sort_by.key;
+	const char *na = sort_by.g->names.names[*(const size_t *)pa];
+	const char *nb = sort_by.g->names.names[*(const size_t *)pb];
+	if (k == KEY_NAME)
+		return sort_by.reverse ? strcmp(nb, na) : strcmp(na, nb);
+	if (k == KEY_THREADS) {
+		if (a->threads != b->threads) {
+			int bigger_first = a->threads > b->threads ? -1 : 1;
+			return sort_by.reverse ? -bigger_first : bigger_first;
+		}
+		return strcmp(na, nb);
+	}
 	if (a->has[k] != b->has[k])
 		return a->has[k] ? -1 : 1; /* values before empty cells */
 	if (a->has[k] && a->v[k] != b->v[k]) {
 		int bigger_first = a->v[k] > b->v[k] ? -1 : 1;
 		return sort_by.reverse ? -bigger_first : bigger_first;
 	}
-	return strcmp(sort_by.g->names.names[*(const size_t *)pa],
-		      sort_by.g->names.names[*(const size_t *)pb]);
+	return strcmp(na, nb);
 }
 
 static size_t sort_key(const struct column *sort)
@@ -125,6 +142,10 @@ static size_t sort_key(const struct column *sort)
 	for (size_t k = 0; sort && k < NSUMMED; k++)
 		if (strcmp(sort->id, summed_ids[k]) == 0)
 			return k;
+	if (sort && strcmp(sort->id, "threads") == 0)
+		return KEY_THREADS;
+	if (sort && (sort->flags & COL_LEFT))
+		return KEY_NAME;
 	return 0; /* cpu_pct */
 }
 
@@ -170,7 +191,7 @@ static void write_csv(struct group_report *g, struct output *o, struct model *m,
 	for (size_t r = 0; r < n; r++) {
 		size_t i = g->order[r];
 		const struct group_sum *s = &g->sums[i];
-		output_time_iso(b, &m->wall);
+		output_time_iso(b, model_wall(m));
 		buf_putc(b, ',');
 		output_csv_text(b, g->names.names[i], strlen(g->names.names[i]));
 		buf_printf(b, ",%lld,%lld", (long long)s->processes, (long long)s->threads);
@@ -212,7 +233,7 @@ static void write_text(struct group_report *g, struct output *o, struct model *m
 			if (!(col->flags & COL_TEXT))
 				continue;
 			struct cell c = sum_cell(s, k);
-			output_text_cell(col, &c, m->cfg.accumulated, tmp, sizeof tmp);
+			output_text_cell(col, &c, model_cfg(m)->accumulated, tmp, sizeof tmp);
 			buf_putc(b, ' ');
 			output_padded(b, tmp, strlen(tmp), col->width, false, false);
 		}
@@ -222,28 +243,69 @@ static void write_text(struct group_report *g, struct output *o, struct model *m
 	buf_putc(b, '\n');
 }
 
-int group_report_write(struct group_report *g, struct output *o, struct model *m,
-		       const struct view *v, const struct column *sort, bool reverse)
+long group_report_sum(struct group_report *g, struct model *m, struct task *const *rows,
+		      size_t n, const struct column *sort, bool reverse)
 {
 	for (size_t i = 0; i < g->sums_cap; i++)
 		memset(&g->sums[i], 0, sizeof g->sums[i]);
-	for (size_t r = 0; r < v->nrows; r++)
-		if (add_row(g, m, v->rows[r]) < 0)
+	long *row_group = array_grow(g->row_group, &g->row_group_cap, n + 1, sizeof *row_group, 64);
+	if (!row_group)
+		return -1;
+	g->row_group = row_group;
+	for (size_t r = 0; r < n; r++)
+		if ((row_group[r] = add_row(g, m, rows[r])) < 0)
 			return -1;
 	size_t *order = array_grow(g->order, &g->order_cap, g->names.n + 1, sizeof *order, 64);
 	if (!order)
 		return -1;
 	g->order = order;
-	size_t n = 0;
+	size_t count = 0;
 	for (size_t i = 0; i < g->names.n; i++)
 		if (g->sums[i].members)
-			order[n++] = i;
+			order[count++] = i;
 	sort_by = (struct sort_ctx){g, sort_key(sort), reverse};
-	qsort(order, n, sizeof *order, compare_groups);
+	qsort(order, count, sizeof *order, compare_groups);
+	return (long)count;
+}
+
+const char *group_report_name(const struct group_report *g, size_t i)
+{
+	return g->names.names[i];
+}
+
+void group_report_counts(const struct group_report *g, size_t i, int64_t *processes,
+			 int64_t *threads)
+{
+	*processes = g->sums[i].processes;
+	*threads = g->sums[i].threads;
+}
+
+bool group_report_cell(const struct group_report *g, size_t i, const struct column *col,
+		       struct cell *out)
+{
+	if (strcmp(col->id, "threads") == 0) {
+		*out = (struct cell){.state = CELL_VALUE, .kind = CELL_INT, .i = g->sums[i].threads};
+		return true;
+	}
+	for (size_t k = 0; k < NSUMMED; k++) {
+		if (strcmp(col->id, summed_ids[k]) == 0) {
+			*out = sum_cell(&g->sums[i], k);
+			return true;
+		}
+	}
+	return false;
+}
+
+int group_report_write(struct group_report *g, struct output *o, struct model *m,
+		       const struct rows *v, const struct column *sort, bool reverse)
+{
+	long n = group_report_sum(g, m, v->rows, v->nrows, sort, reverse);
+	if (n < 0)
+		return -1;
 	switch (o->fmt) {
-	case OUTPUT_JSON: write_json(g, o, m, n); break;
-	case OUTPUT_CSV: write_csv(g, o, m, n); break;
-	case OUTPUT_TEXT: write_text(g, o, m, n); break;
+	case OUTPUT_JSON: write_json(g, o, m, (size_t)n); break;
+	case OUTPUT_CSV: write_csv(g, o, m, (size_t)n); break;
+	case OUTPUT_TEXT: write_text(g, o, m, (size_t)n); break;
 	}
 	return 0;
 }

@@ -1,6 +1,6 @@
 /* groups.c - naming a task's group, and interning group names */
 #include "groups.h"
-#include "model.h"
+#include "model_priv.h"
 #include "parse.h"
 #include "sanitize.h"
 

@@ -1,5 +1,6 @@
 /* listing.c - phase 1 of a refresh: the proc root listed, processes and
  * (with -H) their threads, without reading a file */
+#include "model_priv.h"
 #include "scanpriv.h"
 
 #include <dirent.h>

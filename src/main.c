@@ -79,7 +79,7 @@ static void usage(FILE *f)
 		"      --end=TIME          with -R: up to TIME\n"
 		"      --info              with -R: the recording's span, interval, samples,\n"
 		"                          tasks, sources and size\n"
-		"      --view=VIEW         the screen's first view: table or grid (Tab switches)\n"
+		"      --view=VIEW         the screen's first view: table, grid or timeline (Tab switches)\n"
 		"      --readonly          the screen sends no signal, changes no priority and\n"
 		"                          runs no strace or lsof\n"
 		"      --no-color          monochrome screen (so does the NO_COLOR variable)\n"
@@ -132,7 +132,7 @@ static int start_replay_at(struct model *m, const struct when *w, bool screen, c
 static int finish_recording(struct model *m, int rc)
 {
 	if (model_record_flush(m) == MODEL_ERR_RECORD) {
-		fprintf(stderr, "pidtop: cannot record: %s\n", m->record_why);
+		fprintf(stderr, "pidtop: cannot record: %s\n", model_record_why(m));
 		return rc ? rc : 1;
 	}
 	return rc;
@@ -220,6 +220,8 @@ int main(int argc, char **argv)
 		.record_path = opt.record_path,
 		.record_max = opt.record_max,
 		.record_no_cmdline = opt.record_no_cmdline,
+		/* the screen's drill-down shows them; batch with --connections */
+		.record_connections = opt.connections || (!opt.batch && isatty(STDOUT_FILENO)),
 		.proc_root = opt.proc_root,
 		.threads = opt.threads,
 		.accumulated = opt.accumulated,
@@ -233,7 +235,7 @@ int main(int argc, char **argv)
 	const char *seq = getenv("PIDTOP_FIXTURE_SEQUENCE");
 	mc.fixture_sequence = seq && *seq && strcmp(seq, "0") != 0;
 
-	/* before model_init: --enable-delayacct changes the sysctl there, and a
+	/* before model_new: --enable-delayacct changes the sysctl there, and a
 	 * stop asked for from then on must still lead to its restore */
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
@@ -244,10 +246,9 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	static struct model model; /* large: keep it off the stack */
-	int irc = model_init(&model, &mc, err, sizeof err);
-	if (irc < 0) {
-		model_free(&model);
+	int irc = 0;
+	struct model *model = model_new(&mc, &irc, err, sizeof err);
+	if (!model) {
 		exporter_setup_free(&rules, ec.web);
 		options_free(&opt);
 		if (irc == MODEL_ERR_USAGE)
@@ -258,31 +259,31 @@ int main(int argc, char **argv)
 
 
 	if (opt.listen) {
-		int xrc = exporter_run(&model, &ec, err, sizeof err);
+		int xrc = exporter_run(model, &ec, err, sizeof err);
 		if (xrc)
 			fprintf(stderr, "pidtop: %s\n", err);
-		int frc = finish_recording(&model, xrc ? 1 : 0);
-		model_free(&model);
+		int frc = finish_recording(model, xrc ? 1 : 0);
+		model_free(model);
 		exporter_setup_free(&rules, ec.web);
 		options_free(&opt);
 		return xrc == EXPORTER_ERR_USAGE ? 2 : xrc ? 1 : frc;
 	}
 
 	bool screen = !opt.batch && isatty(STDOUT_FILENO);
-	if (opt.have_begin && start_replay_at(&model, &opt.begin, screen, err, sizeof err) < 0) {
+	if (opt.have_begin && start_replay_at(model, &opt.begin, screen, err, sizeof err) < 0) {
 		fprintf(stderr, "pidtop: %s\n", err);
-		model_free(&model);
+		model_free(model);
 		options_free(&opt);
 		return 1;
 	}
 
 	/* the screen when standard output is a terminal, reports otherwise */
 	if (screen) {
-		int urc = ui_run(&model, &opt, &stop_requested, err, sizeof err);
+		int urc = ui_run(model, &opt, &stop_requested, err, sizeof err);
 		if (urc)
 			fprintf(stderr, "pidtop: %s\n", err);
-		urc = finish_recording(&model, urc);
-		model_free(&model);
+		urc = finish_recording(model, urc);
+		model_free(model);
 		options_free(&opt);
 		return urc;
 	}
@@ -293,7 +294,7 @@ int main(int argc, char **argv)
 	struct grouping batch_grouping = {(enum group_by)opt.group_by, NULL};
 	if (opt.group_file) {
 		if (group_rules_load(opt.group_file, &rules, err, sizeof err) < 0) {
-			model_free(&model);
+			model_free(model);
 			options_free(&opt);
 			return usage_error(err);
 		}
@@ -326,14 +327,14 @@ int main(int argc, char **argv)
 		.quiet = opt.record_path && !opt.format_set,
 	};
 	if (opt.have_end) {
-		const struct recread_info *ri = model_replay_info(&model);
+		const struct recread_info *ri = model_replay_info(model);
 		bc.end_ns = when_resolve(&opt.end, ri ? ri->first_wall_ns : 0);
 	}
-	int rc = batch_run(&model, &bc, err, sizeof err);
+	int rc = batch_run(model, &bc, err, sizeof err);
 	if (rc)
 		fprintf(stderr, "pidtop: %s\n", err);
-	rc = finish_recording(&model, rc);
-	model_free(&model);
+	rc = finish_recording(model, rc);
+	model_free(model);
 	group_rules_free(&rules);
 	options_free(&opt);
 	return rc;

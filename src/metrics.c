@@ -256,9 +256,11 @@ static void machine(struct fmt *f, double sample_duration_s)
 	const struct model *m = f->m;
 	family(f, "pidtop_network_unattributed_bytes", FT_COUNTER,
 	       "Captured IP bytes tied to no process, by protocol.");
-	if (m->net) {
+	struct net_extra un, unprev;
+	bool captured = model_unattributed(m, &un, &unprev);
+	if (captured) {
 		static const char *const proto[] = {"tcp", "udp", "other"};
-		uint64_t v[] = {m->net_cur.tcp_bytes, m->net_cur.udp_bytes, m->net_cur.other_bytes};
+		uint64_t v[] = {un.tcp_bytes, un.udp_bytes, un.other_bytes};
 		for (int i = 0; i < 3; i++) {
 			sample_start(f, "pidtop_network_unattributed_bytes_total", "protocol", proto[i],
 				     NULL, NULL, NULL, NULL);
@@ -267,22 +269,22 @@ static void machine(struct fmt *f, double sample_duration_s)
 	}
 	family(f, "pidtop_capture_dropped_packets", FT_COUNTER,
 	       "Packets the capture dropped (their bytes are in no counter).");
-	if (m->net) {
+	if (captured) {
 		sample_start(f, "pidtop_capture_dropped_packets_total", NULL, NULL, NULL, NULL, NULL,
 			     NULL);
-		end_u64(f, m->net_cur.drops);
+		end_u64(f, un.drops);
 	}
 	family(f, "pidtop_source_up", FT_GAUGE,
 	       "1 when the data source gives its figures, 0 when it is off or unavailable.");
 	for (int i = 0; i < SOURCE_COUNT; i++) {
-		sample_start(f, "pidtop_source_up", "source", m->sources[i].name, NULL, NULL, NULL,
+		sample_start(f, "pidtop_source_up", "source", model_source(m, i)->name, NULL, NULL, NULL,
 			     NULL);
-		end_u64(f, m->sources[i].ok);
+		end_u64(f, model_source(m, i)->ok);
 	}
 	family(f, "pidtop_source", FT_INFO, "A data source's state: ok, or why it is not.");
 	for (int i = 0; i < SOURCE_COUNT; i++) {
-		sample_start(f, "pidtop_source_info", "source", m->sources[i].name, "state",
-			     m->sources[i].text, NULL, NULL);
+		sample_start(f, "pidtop_source_info", "source", model_source(m, i)->name, "state",
+			     model_source(m, i)->text, NULL, NULL);
 		end_u64(f, 1);
 	}
 	family(f, "pidtop_samples", FT_COUNTER,
@@ -302,7 +304,7 @@ void metrics_format(struct buf *b, bool openmetrics, const struct groupacc *a,
 		    const struct model *m, double sample_duration_s)
 {
 	struct fmt f = {b, openmetrics, a, m};
-	uint64_t hz = m->clk_tck > 0 ? (uint64_t)m->clk_tck : 100;
+	uint64_t hz = model_clk_tck(m) > 0 ? (uint64_t)model_clk_tck(m) : 100;
 	group_cpu(&f, hz);
 	for (size_t i = 0; i < sizeof group_counters / sizeof group_counters[0]; i++)
 		group_counter(&f, &group_counters[i]);

@@ -1,11 +1,8 @@
 /* model.c - model_refresh(): scan, sweep, rates */
-#include "model.h"
-#include "clock.h"
-#include "parse.h"
+#include "model_priv.h"
 #include "netcap.h"
 #include "record.h"
 #include "replay.h"
-#include "scan.h"
 #include "threadsum.h"
 #include "tsmodel.h"
 
@@ -14,138 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* exited tasks stay this many refreshes, for the "exited" state on screen */
-#define EXITED_KEEP 2
-
-static void set_source(struct model *m, enum source_id id, const char *name, bool ok,
-		       const char *text)
-{
-	m->sources[id].name = name;
-	m->sources[id].ok = ok;
-	snprintf(m->sources[id].text, sizeof m->sources[id].text, "%s", text);
-}
-
-static int open_root(struct model *m, char *why, size_t whylen)
-{
-	if (!m->cfg.fixture_sequence)
-		return procfs_open(&m->pfs, m->cfg.proc_root, why, whylen);
-	char path[4096];
-	int n = snprintf(path, sizeof path, "%s/%d", m->cfg.proc_root, m->fixture_index);
-	if (n < 0 || (size_t)n >= sizeof path) {
-		snprintf(why, whylen, "proc root path too long");
-		return -1;
-	}
-	return procfs_open(&m->pfs, path, why, whylen);
-}
-
-static int open_net(struct model *m, char *why, size_t whylen)
-{
-	if (m->cfg.no_net || m->cfg.fixture_sequence) {
-		set_source(m, SOURCE_NET, "net", false,
-			   m->cfg.no_net ? "off (--no-net)" : "off (fixture tree)");
-		return 0;
-	}
-	char reason[160];
-	int rc = netcap_open_filtered(m->cfg.net_device, m->cfg.net_filter, m->cfg.proc_root, &m->net,
-				      reason, sizeof reason);
-	if (rc == NETCAP_ERR_DEVICE) {
-		snprintf(why, whylen, "%s", reason);
-		return MODEL_ERR_USAGE;
-	}
-	if (rc < 0) {
-		char text[200];
-		snprintf(text, sizeof text, "unavailable: %s", reason);
-		set_source(m, SOURCE_NET, "net", false, text);
-		m->net = NULL;
-		return 0;
-	}
-	set_source(m, SOURCE_NET, "net", true, netcap_state(m->net));
-	return 0;
-}
-
-/* Credits each process (and on thread rows its leader) with the capture's
- * cumulative traffic; the rates come from the deltas like everything else. */
-static void credit_net(struct model *m, struct task *t)
-{
-	if (t->is_thread && t->tid != t->tgid)
-		return; /* sockets belong to the process: its leader's row shows them */
-	struct netcap_counters c;
-	bool moved = netcap_pid_interval(m->net, t->tgid, &c);
-	struct task_net iv = {c.tx_bytes, c.tx_pkts, c.rx_bytes, c.rx_pkts};
-	t->have |= TG_NET;
-	model_first_add_net(m, t, &iv);
-	if (!moved || t->nsamples < 2) {
-		/* a first sample has no rate: what came before it is not counted */
-		if (t->delta)
-			memset(&t->delta->net, 0, sizeof t->delta->net);
-		return;
-	}
-	if (!delta_hold(&m->deltas, t)) {
-		t->nsamples = 1; /* out of memory: no rate rather than a wrong one */
-		return;
-	}
-	t->delta->net = iv;
-}
-
-struct net_exit_ctx {
-	struct model *m;
-};
-
-static void credit_ended(struct task *t, void *arg)
-{
-	struct model *m = ((struct net_exit_ctx *)arg)->m;
-	if (t->exit_final && t->exited_gen == m->gen && t->seen_gen != m->gen)
-		credit_net(m, t);
-}
-
-/* Credits each process (and on thread rows its leader) with the capture's
- * cumulative traffic; the rates come from the deltas like everything else.
- * Tasks that ended in this interval get their last bytes too (the capture
- * keeps a pid's totals a while after it exits), so a sender that exits
- * is not short of its final interval. Runs after the exit records. */
-static void refresh_net(struct model *m)
-{
-	if (!m->net)
-		return;
-	netcap_refresh(m->net);
-	const char *state = netcap_state(m->net);
-	set_source(m, SOURCE_NET, "net", strncmp(state, "ok", 2) == 0, state);
-	const struct task_list *l = m->cfg.threads ? &m->listed_threads : &m->listed;
-	for (size_t i = 0; i < l->n; i++)
-		if (l->v[i])
-			credit_net(m, l->v[i]);
-	struct net_exit_ctx ctx = {m};
-	task_table_foreach(model_rows_table(m), credit_ended, &ctx);
-	for (size_t i = 0; i < m->nexited; i++)
-		credit_net(m, &m->exited[i]);
-	struct netcap_unattributed u;
-	netcap_unattributed(m->net, &u);
-	m->net_prev = m->net_cur;
-	m->net_cur.tcp_bytes = u.tcp_bytes;
-	m->net_cur.udp_bytes = u.udp_bytes;
-	m->net_cur.other_bytes = u.other_bytes;
-	m->net_cur.drops = netcap_drops(m->net);
-	m->net_samples += m->net_samples < 2;
-}
-
-/* Warnings of a damaged recording: one line each on stderr, before the
- * screen starts or among batch reports (they go to stdout). */
-static void replay_warn(void *ctx, const char *line)
-{
-	(void)ctx;
-	fprintf(stderr, "pidtop: %s\n", line);
-}
-
-static int open_replay(struct model *m, char *why, size_t whylen)
-{
-	if (replay_open(&m->replay, m->cfg.replay_path, replay_warn, NULL, why, whylen) < 0)
-		return -1;
-	m->cfg.threads = replay_threads(m->replay);
-	m->cfg.no_net = m->cfg.no_taskstats = true;
-	m->replay_pending = true;
-	return 0;
-}
 
 int model_init(struct model *m, const struct model_config *cfg, char *why, size_t whylen)
 {
@@ -167,42 +32,45 @@ int model_init(struct model *m, const struct model_config *cfg, char *why, size_
 		m->clk_tck = 100;
 	long page = sysconf(_SC_PAGESIZE);
 	m->page_kb = page >= 1024 ? page / 1024 : 4;
-	if (m->cfg.replay_path)
-		return open_replay(m, why, whylen);
-	if (open_root(m, why, whylen) < 0)
-		return -1;
+	m->delayacct_saved = -1; /* untouched: nothing to restore */
+	m->sampler = m->cfg.replay_path	       ? &sampler_replay
+		     : m->cfg.fixture_sequence ? &sampler_fixture
+					       : &sampler_kernel;
+	return m->sampler->open(m, why, whylen);
+}
 
-	/* schedstat is the idle probe; a kernel without CONFIG_SCHED_INFO
-	 * writes zeros there, and then every task gets a full read */
-	char tmp[128];
-	ssize_t n = procfs_read(m->pfs.root_fd, "self/schedstat", tmp, sizeof tmp);
-	struct proc_schedstat ss;
-	m->schedstat_works = m->cfg.fixture_sequence ||
-			     (n > 0 && parse_proc_schedstat(tmp, (size_t)n, &ss) == 0 &&
-			      (ss.run_ns || ss.timeslices));
-
-	m->own_pidns = !m->cfg.fixture_sequence && procfs_own_pidns(m->pfs.root_fd);
-	set_source(m, SOURCE_PROC, "proc", true, "ok");
-	set_source(m, SOURCE_TASKSTATS, "taskstats", false, "off");
-	set_source(m, SOURCE_NET, "net", false, "off");
-	if (tsmodel_open(m, why, whylen) < 0)
-		return -1;
-	int rc = open_net(m, why, whylen);
-	if (rc == 0 && m->cfg.record_path) {
-		struct record_opts ro = {m->cfg.record_path, m->cfg.record_max,
-					 m->cfg.record_no_cmdline};
-		rc = recorder_open(&m->recorder, &ro, why, whylen);
+struct model *model_new(const struct model_config *cfg, int *rc, char *why, size_t whylen)
+{
+	struct model *m = malloc(sizeof *m);
+	if (!m) {
+		snprintf(why, whylen, "out of memory");
+		*rc = -1;
+		return NULL;
 	}
-	return rc;
+	*rc = model_init(m, cfg, why, whylen);
+	if (*rc < 0) {
+		model_free(m);
+		return NULL;
+	}
+	return m;
 }
 
 void model_free(struct model *m)
+{
+	if (!m)
+		return;
+	model_fini(m);
+	free(m);
+}
+
+void model_fini(struct model *m)
 {
 	model_record_flush(m);
 	recorder_close(m->recorder);
 	m->recorder = NULL;
 	replay_close(m->replay);
 	m->replay = NULL;
+	free(m->rconns);
 	tsmodel_close(m);
 	if (m->net)
 		netcap_close(m->net);
@@ -437,33 +305,8 @@ static void sweep_one(struct task *t, void *arg)
 		task_table_remove(ctx->table, t);
 }
 
-/* Fixture trees: refresh k reads tree k, and the tree's uptime is the clock. */
-static int fixture_advance(struct model *m)
-{
-	if (m->gen > 1) {
-		char why[256];
-		struct procfs next;
-		char path[4096];
-		snprintf(path, sizeof path, "%s/%d", m->cfg.proc_root, m->fixture_index + 1);
-		if (procfs_open(&next, path, why, sizeof why) == 0) {
-			procfs_close(&m->pfs);
-			m->pfs = next;
-			m->fixture_index++;
-		} else {
-			procfs_close(&next);
-		}
-	}
-	char tmp[128];
-	ssize_t n = procfs_read(m->pfs.root_fd, "uptime", tmp, sizeof tmp);
-	double up = 0;
-	if (n <= 0 || parse_uptime(tmp, (size_t)n, &up) < 0)
-		return -1;
-	m->now_s = up;
-	return 0;
-}
-
 /* After the sources: rates, history, and the tasks that are gone. */
-static void model_finish(struct model *m)
+void model_finish(struct model *m)
 {
 	struct sweep_ctx ctx = {m, &m->procs};
 	task_table_foreach(&m->procs, sweep_one, &ctx);
@@ -472,22 +315,6 @@ static void model_finish(struct model *m)
 	threadsum_sweep(m);
 	for (size_t i = 0; i < m->nexited; i++)
 		compute_rates(m, &m->exited[i]);
-}
-
-static int replay_refresh(struct model *m)
-{
-	struct recread *r = replay_reader(m->replay);
-	if (!m->replay_pending) {
-		int rc = recread_next(r);
-		if (rc <= 0)
-			return rc == 0 ? MODEL_END : -1;
-	}
-	m->replay_pending = false;
-	m->gen++;
-	if (replay_apply(m->replay, m) < 0)
-		return -1;
-	model_finish(m);
-	return 0;
 }
 
 /* A sample is written when the next refresh begins (or at the end):
@@ -507,44 +334,7 @@ int model_record_flush(struct model *m)
 
 int model_refresh(struct model *m)
 {
-	if (m->replay)
-		return replay_refresh(m);
-	int rrc = model_record_flush(m);
-	m->gen++;
-	m->prev_now_s = m->now_s;
-	if (m->cfg.fixture_sequence) {
-		if (fixture_advance(m) < 0)
-			return -1;
-	} else {
-		/* the two clocks side by side: a report's time and its interval
-		 * agree even when the machine starves this refresh */
-		m->now_s = clock_mono_s();
-		clock_gettime(CLOCK_REALTIME, &m->wall);
-	}
-	m->interval_s = m->gen > 1 ? m->now_s - m->prev_now_s : 0;
-	users_check_passwd(&m->users);
-	m->prev_uptime_s = m->sys.stats.uptime_s;
-	if (system_refresh(&m->sys, m->pfs.root_fd, m->now_s) < 0)
-		return -1;
-	if (m->gen == 1)
-		m->first_uptime_s = m->sys.stats.uptime_s;
-	if (m->cfg.fixture_sequence) {
-		double wall = (double)m->sys.stats.btime + m->now_s;
-		m->wall.tv_sec = (time_t)wall;
-		m->wall.tv_nsec = (long)((wall - (double)m->wall.tv_sec) * 1e9);
-	}
-	tsmodel_begin_refresh(m);
-	if (scan_all(m) < 0)
-		return -1;
-	tsmodel_drain_exits(m);
-	refresh_net(m);
-	model_finish(m);
-	/* whole microseconds, as a recording keeps it */
-	m->refresh_s = m->cfg.fixture_sequence
-			       ? 0
-			       : clock_us_to_s(clock_mono_us() - clock_s_to_us(m->now_s));
-	m->record_due = m->recorder != NULL;
-	return rrc;
+	return m->sampler->refresh(m);
 }
 
 bool model_is_replay(const struct model *m)
@@ -622,6 +412,71 @@ int model_replay_seek_time(struct model *m, int64_t wall_ns)
 	if (recread_seek_time(r, wall_ns) < 0)
 		return -1;
 	return model_replay_seek(m, recread_pos(r));
+}
+
+long model_replay_visit(struct model *m, const uint64_t *ks, size_t n, model_visit_fn *fn,
+			void *ctx)
+{
+	if (!m->replay)
+		return -1;
+	struct recread *r = replay_reader(m->replay);
+	uint64_t was = recread_pos(r);
+	long visited = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (recread_seek(r, ks[i]) != 0 || recread_pos(r) != ks[i])
+			continue;
+		fn(ctx, m->replay);
+		visited++;
+	}
+	recread_seek(r, was);
+	return visited;
+}
+
+size_t model_replay_keys(const struct model *m, uint64_t *out, size_t max)
+{
+	return m->replay ? recread_key_samples(replay_reader(m->replay), out, max) : 0;
+}
+
+int64_t model_wall_ns(const struct model *m)
+{
+	return (int64_t)m->wall.tv_sec * 1000000000 + m->wall.tv_nsec;
+}
+
+bool model_threads_on(const struct model *m)
+{
+	return m->cfg.threads;
+}
+
+double model_task_start_epoch_s(const struct model *m, const struct task *t)
+{
+	if (m->sys.stats.btime == 0)
+		return 0;
+	return (double)m->sys.stats.btime + (double)t->start_ticks / (double)model_clk_tck(m);
+}
+
+struct task_table *model_process_table(struct model *m)
+{
+	return &m->procs;
+}
+
+struct threads_of {
+	int32_t pid;
+	const struct task **out;
+	size_t max, n;
+};
+
+static void thread_of(struct task *t, void *arg)
+{
+	struct threads_of *c = arg;
+	if (t->tgid == c->pid && c->n < c->max)
+		c->out[c->n++] = t;
+}
+
+size_t model_threads_of(struct model *m, int32_t pid, const struct task **out, size_t max)
+{
+	struct threads_of c = {pid, out, max, 0};
+	task_table_foreach(&m->threads, thread_of, &c);
+	return c.n;
 }
 
 static void forget_samples(struct task *t, void *arg)

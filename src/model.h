@@ -10,11 +10,8 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "buf.h"
-#include "procfs.h"
 #include "system.h"
 #include "task.h"
-#include "users.h"
 
 struct taskstats;
 struct taskstats_exits;
@@ -49,113 +46,120 @@ struct model_config {
 	const char *record_path;
 	uint64_t record_max;    /* --record-max, bytes; 0 = no limit */
 	bool record_no_cmdline; /* --record-no-cmdline */
+	bool record_connections; /* -w: the capture's connections too */
 };
 
-/* Compact per-thread baselines for summing a process's threads' context
- * switches and run-queue wait (the process's own status and schedstat
- * cover only its main thread). */
-struct thread_base {
-	int32_t tid, tgid;
-	uint32_t gen;
-	bool used;
-	uint64_t run_ns, wait_ns, slices, cswch, nvcswch;
-};
+/* The model is opaque outside its own files (model_priv.h): the screen,
+ * the reports and the exporter read it through the functions below. */
+struct model;
+struct netcap_conn;
 
-struct thread_bases {
-	struct thread_base *slots;
-	size_t nslots, count;
-};
-
-struct task_list {
-	struct task **v;
-	size_t n, cap;
-};
-
-struct model {
-	struct model_config cfg;
-	struct procfs pfs;
-	struct task_table procs, threads;
-	struct delta_pool deltas; /* prev counters and rates of the tasks that moved */
-	struct thread_bases bases;
-	struct system_reader sys;
-	struct users users;
-	struct source_state sources[SOURCE_COUNT];
-	uint32_t gen;            /* refresh number, from 1 */
-	double now_s, prev_now_s; /* CLOCK_MONOTONIC (or fixture uptime) at refresh start */
-	double interval_s;        /* measured time since the previous refresh */
-	double refresh_s;         /* how long the refresh took: tasks are read within it */
-	double prev_uptime_s;     /* the proc tree's uptime at the previous refresh */
-	double first_uptime_s;    /* ... at the first refresh: later tasks are credited whole */
-	double drain_boot_s, prev_drain_boot_s; /* CLOCK_BOOTTIME of the exit drains */
-	struct timespec wall;     /* CLOCK_REALTIME at refresh start */
-	long clk_tck;
-	long page_kb;
-	bool schedstat_works;     /* /proc/P/schedstat counts (CONFIG_SCHED_INFO) */
-	bool own_pidns;           /* the proc tree is of our pid namespace (procfs_own_pidns) */
-	int fixture_index;
-	struct buf cmdline_buf;
-	/* this refresh's listing (entries may be NULL: vanished) */
-	struct task_list listed, listed_threads;
-	/* taskstats: query socket, exit listener, delay accounting state */
-	struct taskstats *ts;
-	struct taskstats_exits *ts_exits;
-	bool delayacct_on;
-	char ts_exits_why[160];
-	uint64_t ts_exit_overruns;
-	int delayacct_saved; /* value before --enable-delayacct, -1 if untouched */
-	int32_t *ts_ids;
-	/* replies for the listed tasks [ts_first, ts_end), by position - ts_first */
-	struct task_ts *ts_replies;
-	size_t ts_cap, ts_first, ts_end;
-	/* tasks that started and ended between two refreshes, from exit records */
-	struct task *exited;
-	size_t nexited, exited_cap;
-	/* packet capture */
-	struct netcap *net;
-	struct net_extra {
-		uint64_t tcp_bytes, udp_bytes, other_bytes, drops;
-	} net_cur, net_prev; /* traffic tied to no task, and capture drops */
-	int net_samples;
-	struct replay *replay;     /* -R: the recording the samples come from */
-	struct recorder *recorder; /* -w: where every sample goes */
-	bool replay_pending;       /* the reader's current sample is the next refresh's */
-	bool record_due;           /* the latest sample is not written yet */
-	char record_why[200];      /* why recording stopped (MODEL_ERR_RECORD) */
-	char readbuf[8192];
-	/* getdents64 records hold 64-bit fields: keep the buffers aligned */
-	_Alignas(8) char dirbuf[32768];
-	_Alignas(8) char taskdirbuf[8192];
+/* Traffic tied to no task, and capture drops, since the capture began. */
+struct net_extra {
+	uint64_t tcp_bytes, udp_bytes, other_bytes, drops;
 };
 
 #define MODEL_ERR_USAGE (-2) /* a bad argument (an unknown -i device): exit 2 */
 #define MODEL_ERR_RECORD (-3) /* the sample could not be recorded: record_why says why */
 #define MODEL_END (1)         /* replay: the recording has no more samples */
-/* Returns 0, -1 (why says what), or MODEL_ERR_USAGE. */
-int model_init(struct model *m, const struct model_config *cfg, char *why, size_t whylen);
+/* Opens a model on the sources cfg names. Returns it, or NULL with *rc
+ * -1 (why says what) or MODEL_ERR_USAGE. */
+struct model *model_new(const struct model_config *cfg, int *rc, char *why, size_t whylen);
+/* Restores what the model changed (delay accounting) and frees it; NULL
+ * is allowed. */
 void model_free(struct model *m);
 /* Takes a new sample of everything (replay: the next one of the
  * recording). Returns 0; -1 when the proc root itself became unreadable;
  * MODEL_ERR_RECORD when the sample could not be appended to the recording
  * (the model stops recording); MODEL_END at the end of a replay. */
 int model_refresh(struct model *m);
-/* Replay: whether samples come from a recording, and moving in it. The
- * next model_refresh gives sample k (the one before it is put back first,
- * for the rates), or the last sample at or before wall_ns. Return 0, or -1
- * when no sample can be read there. */
 /* -w: writes the latest sample if it is not yet (model_refresh does at its
  * start, so a sample holds what was read after its refresh for the rows
  * shown); call before model_free to learn of a failure. 0 or
- * MODEL_ERR_RECORD (record_why says why; recording stops). */
+ * MODEL_ERR_RECORD (model_record_why says why; recording stops). */
 int model_record_flush(struct model *m);
+/* Why recording stopped ("" while it goes on), and whether it does. */
+const char *model_record_why(const struct model *m);
+bool model_is_recording(const struct model *m);
+
+/* ---- the latest sample ---- */
+
+/* The configuration as in effect: -H follows model_set_threads, a replay
+ * sets threads from the recording. */
+const struct model_config *model_cfg(const struct model *m);
+/* -a: totals since first seen instead of rates, from the next refresh. */
+void model_set_accumulated(struct model *m, bool on);
+uint32_t model_gen(const struct model *m);           /* refresh number, from 1 */
+double model_now_s(const struct model *m);           /* the refresh's clock */
+double model_interval_s(const struct model *m);      /* since the previous one */
+double model_refresh_s(const struct model *m);       /* how long it took */
+const struct timespec *model_wall(const struct model *m); /* its wall-clock time */
+long model_clk_tck(const struct model *m);
+const struct source_state *model_source(const struct model *m, enum source_id id);
+const struct system_stats *model_system(const struct model *m);
+/* Whether taskstats delay accounting is on in the kernel. */
+bool model_delayacct_on(const struct model *m);
+/* Tasks that lived and ended between the last two refreshes (from the
+ * exit records); *n is their count. */
+struct task *model_exited(struct model *m, size_t *n);
+/* The task tables: processes, threads (filled with -H). */
+struct task_table *model_table(struct model *m, bool threads);
+/* The capture's connections of process tgid, live or as recorded (NULL
+ * and *n 0 without a capture). */
+const struct netcap_conn *model_connections(const struct model *m, int32_t tgid, size_t *n);
+/* Whether traffic figures have an interval to be rates over (the capture
+ * has two samples). */
+bool model_net_rates_valid(const struct model *m);
+/* The traffic tied to no task: now and at the previous refresh. False
+ * without a capture. */
+bool model_unattributed(const struct model *m, struct net_extra *now, struct net_extra *prev);
+/* The proc root's directory fd, for readers of one task on demand
+ * (taskinfo); -1 in a replay, which has no /proc of its own. */
+int model_proc_fd(const struct model *m);
+
+/* ---- replay: whether samples come from a recording, and moving in it ---- */
+
 bool model_is_replay(const struct model *m);
 /* Whether the capture ran: live, or when the recording was made. */
 bool model_has_capture(const struct model *m);
 const struct recread_info *model_replay_info(const struct model *m);
 uint64_t model_replay_pos(const struct model *m);
+/* The next model_refresh gives sample k (the one before it is put back
+ * first, for the rates), or the last sample at or before wall_ns. Return
+ * 0, or -1 when no sample can be read there. */
 int model_replay_seek(struct model *m, uint64_t k);
 int model_replay_seek_time(struct model *m, int64_t wall_ns);
 /* The first sample at or after wall_ns, or -1 when none is. */
 int64_t model_replay_find(struct model *m, int64_t wall_ns);
+/* Replay: visits samples ks[0..n) (ascending) other than the shown one,
+ * calling fn with the reader at each (see replay.h's replay_points,
+ * replay_find_point); a sample that cannot be read is skipped. The shown
+ * sample and what the next refresh gives are unchanged: the reader goes
+ * back where it was. Memory: the reader's, bounded by one sample. Returns
+ * the samples visited, or -1 when not a replay. */
+typedef void model_visit_fn(void *ctx, struct replay *rp);
+long model_replay_visit(struct model *m, const uint64_t *ks, size_t n, model_visit_fn *fn,
+			void *ctx);
+/* Replay: the recording's key frames' samples (recread_key_samples). */
+size_t model_replay_keys(const struct model *m, uint64_t *out, size_t max);
+/* Replay: task (tid, start_ticks)'s history over the recording, the
+ * samples up to the shown one (at most max), oldest first, in the units of
+ * history.h; a sample where the task is absent is all zero. *first_k:
+ * the sample of out[0]. Returns the count (0 when not a replay).
+ * (src/replayseries.c) */
+size_t model_replay_task_series(struct model *m, int32_t tid, uint64_t start_ticks, bool thread,
+				struct hist_sample *out, size_t max, uint64_t *first_k);
+/* Small read-only facts for the screen. */
+/* the shown sample's wall-clock time, nanoseconds since the epoch */
+int64_t model_wall_ns(const struct model *m);
+/* whether thread rows are sampled (-H, or a recording made with it) */
+bool model_threads_on(const struct model *m);
+/* When t started, seconds since the epoch; 0 when unknown. */
+double model_task_start_epoch_s(const struct model *m, const struct task *t);
+/* The process table, and the thread rows of process pid (at most max,
+ * into out); returns how many. */
+struct task_table *model_process_table(struct model *m);
+size_t model_threads_of(struct model *m, int32_t pid, const struct task **out, size_t max);
 /* Switches between process and thread rows; the other kind starts with a
  * fresh first sample. */
 void model_set_threads(struct model *m, bool threads);

@@ -16,6 +16,7 @@
  * held up for a pointer swap, never for a resolve.
  */
 #include "netcap.h"
+#include "clock.h"
 #include "netcap_priv.h"
 #include "buf.h"
 #include "capfilter.h"
@@ -63,9 +64,7 @@
 
 uint64_t netcap_now_ns(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+	return clock_mono_ns();
 }
 
 void netcap_count_add(uint64_t *bytes, uint64_t *pkts, uint64_t b, uint64_t p)
@@ -695,19 +694,25 @@ const struct netcap_conn *netcap_connections(const struct netcap *nc, size_t *n)
 	return nc->pub_conns;
 }
 
-const struct netcap_conn *netcap_pid_connections(const struct netcap *nc, int32_t pid, size_t *n)
+const struct netcap_conn *netcap_conns_of_pid(const struct netcap_conn *v, size_t nv,
+					      int32_t pid, size_t *n)
 {
-	size_t lo = 0, hi = nc->pub_nconns;
+	size_t lo = 0, hi = nv;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (nc->pub_conns[mid].pid < pid)
+		if (v[mid].pid < pid)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	size_t end = lo;
-	while (end < nc->pub_nconns && nc->pub_conns[end].pid == pid)
+	while (end < nv && v[end].pid == pid)
 		end++;
 	*n = end - lo;
-	return nc->pub_conns + lo;
+	return v + lo;
+}
+
+const struct netcap_conn *netcap_pid_connections(const struct netcap *nc, int32_t pid, size_t *n)
+{
+	return netcap_conns_of_pid(nc->pub_conns, nc->pub_nconns, pid, n);
 }

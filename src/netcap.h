@@ -131,5 +131,8 @@ const char *netcap_state(const struct netcap *nc);
 const struct netcap_conn *netcap_connections(const struct netcap *nc, size_t *n);
 /* The connections of one process: a slice of the table above. */
 const struct netcap_conn *netcap_pid_connections(const struct netcap *nc, int32_t pid, size_t *n);
+/* The same slice of any table v[nv] sorted by pid (a replayed one). */
+const struct netcap_conn *netcap_conns_of_pid(const struct netcap_conn *v, size_t nv,
+					      int32_t pid, size_t *n);
 
 #endif

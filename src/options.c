@@ -364,8 +364,10 @@ int options_parse(int argc, char **argv, struct options *o, char *err, size_t er
 			break;
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case OPT_VIEW:
-			if (strcmp(optarg, "table") != 0 && strcmp(optarg, "grid") != 0)
-				return fail(err, errlen, "unknown view '%s': expected table or grid",
+			if (strcmp(optarg, "table") != 0 && strcmp(optarg, "grid") != 0 &&
+			    strcmp(optarg, "timeline") != 0)
+				return fail(err, errlen,
+					    "unknown view '%s': expected table, grid or timeline",
 					    optarg);
 			o->view = optarg;
 			break;

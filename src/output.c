@@ -102,29 +102,6 @@ static void put_time_iso(struct buf *b, const struct timespec *ts)
 	buf_printf(b, ".%03ldZ", ts->tv_nsec / 1000000);
 }
 
-/* JSON string body: the text is already sanitised (valid UTF-8, no
- * controls); quotes and backslashes still need escaping. */
-static void put_json_string(struct buf *b, const char *s, size_t n)
-{
-	buf_putc(b, '"');
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\' || c < 0x20) {
-			buf_append(b, s + start, i - start);
-			if (c < 0x20)
-				buf_printf(b, "\\u%04x", c);
-			else {
-				buf_putc(b, '\\');
-				buf_putc(b, (char)c);
-			}
-			start = i + 1;
-		}
-	}
-	buf_append(b, s + start, n - start);
-	buf_putc(b, '"');
-}
-
 static void put_json_number(struct buf *b, const struct cell *c, int decimals)
 {
 	if (c->kind == CELL_INT)
@@ -140,7 +117,7 @@ static void put_json_cell(struct buf *b, const struct column *col, const struct 
 	else if (c->kind == CELL_BOOL)
 		buf_puts(b, c->i ? "true" : "false");
 	else if (c->kind == CELL_TEXT)
-		put_json_string(b, c->s, c->slen);
+		buf_put_json_string(b, c->s, c->slen);
 	else
 		put_json_number(b, c, col->decimals);
 }
@@ -202,7 +179,7 @@ static void put_psi(struct buf *b, const struct system_stats *s)
 
 static void put_json_system(struct buf *b, const struct model *m)
 {
-	const struct system_stats *s = &m->sys.stats;
+	const struct system_stats *s = model_system(m);
 	bool ok = s->rates_valid;
 	buf_puts(b, "\"system\":{");
 	put_num_field(b, "cpu_busy_pct", s->total.busy, ok, 2);
@@ -279,7 +256,7 @@ static void put_denied(struct buf *b, const struct task *t)
 		if (!first)
 			buf_putc(b, ',');
 		first = false;
-		put_json_string(b, groups[i].name, strlen(groups[i].name));
+		buf_put_json_string(b, groups[i].name, strlen(groups[i].name));
 	}
 	buf_putc(b, ']');
 }
@@ -288,28 +265,24 @@ static void put_endpoint(struct buf *b, const char *key, uint8_t family, const u
 			 uint16_t port)
 {
 	char text[INET6_ADDRSTRLEN + 8];
-	char a[INET6_ADDRSTRLEN];
-	if (!inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, addr, a, sizeof a))
-		snprintf(a, sizeof a, "?");
-	if (family == AF_INET6)
-		snprintf(text, sizeof text, "[%s]:%u", a, port);
-	else
-		snprintf(text, sizeof text, "%s:%u", a, port);
+	text_endpoint(text, sizeof text, family, addr, port);
 	put_key(b, key);
-	put_json_string(b, text, strlen(text));
+	buf_put_json_string(b, text, strlen(text));
 	buf_putc(b, ',');
 }
 
 /* --connections: the task's sockets from the capture's connection table */
 static void put_connections(struct buf *b, struct model *m, const struct task *t)
 {
-	if (!m->net || (t->is_thread && t->tid != t->tgid))
+	if (t->is_thread && t->tid != t->tgid)
 		return;
 	size_t n = 0;
-	const struct netcap_conn *c = netcap_pid_connections(m->net, t->tgid, &n);
+	const struct netcap_conn *c = model_connections(m, t->tgid, &n);
+	if (!c)
+		return;
 	/* rates over the measured interval, from the second refresh on */
-	bool rate = m->net_samples >= 2 && m->interval_s > 0;
-	double dt = rate ? m->interval_s : 1;
+	bool rate = model_net_rates_valid(m);
+	double dt = rate ? model_interval_s(m) : 1;
 	buf_puts(b, ",\"connections\":[");
 	for (size_t i = 0; i < n; i++) {
 		const struct netcap_conn *k = &c[i];
@@ -318,13 +291,13 @@ static void put_connections(struct buf *b, struct model *m, const struct task *t
 				    : k->key.proto == IPPROTO_UDP ? "udp"
 								  : "ip";
 		put_key(b, "proto");
-		put_json_string(b, proto, strlen(proto));
+		buf_put_json_string(b, proto, strlen(proto));
 		buf_putc(b, ',');
 		put_endpoint(b, "local", k->key.family, k->key.saddr, k->key.sport);
 		put_endpoint(b, "remote", k->key.family, k->key.daddr, k->key.dport);
 		const char *state = k->closed ? "CLOSED" : sockmap_state_name(k->key.proto, k->state);
 		put_key(b, "state");
-		put_json_string(b, state ? state : "", state ? strlen(state) : 0);
+		buf_put_json_string(b, state ? state : "", state ? strlen(state) : 0);
 		buf_putc(b, ',');
 		put_u64_field(b, "tx_bytes", k->c.tx_bytes);
 		put_u64_field(b, "rx_bytes", k->c.rx_bytes);
@@ -344,11 +317,12 @@ static void put_connections(struct buf *b, struct model *m, const struct task *t
 
 static void put_net_extra(struct buf *b, const struct model *m)
 {
-	if (!model_has_capture(m))
+	struct net_extra now, prev;
+	if (!model_unattributed(m, &now, &prev))
 		return;
-	bool ok = m->net_samples >= 2 && m->interval_s > 0;
-	double dt = m->interval_s > 0 ? m->interval_s : 1;
-#define NET_RATE(f) ((double)(m->net_cur.f - m->net_prev.f) / dt)
+	bool ok = model_net_rates_valid(m);
+	double dt = model_interval_s(m) > 0 ? model_interval_s(m) : 1;
+#define NET_RATE(f) ((double)(now.f - prev.f) / dt)
 	buf_puts(b, ",\"net_unattributed\":{");
 	put_num_field(b, "tcp_bps", ok ? NET_RATE(tcp_bytes) : 0, ok, 2);
 	put_num_field(b, "udp_bps", ok ? NET_RATE(udp_bytes) : 0, ok, 2);
@@ -356,7 +330,7 @@ static void put_net_extra(struct buf *b, const struct model *m)
 	trim_comma(b);
 	buf_puts(b, "},\"capture_drops\":");
 	if (ok)
-		buf_put_u64(b, m->net_cur.drops - m->net_prev.drops);
+		buf_put_u64(b, now.drops - prev.drops);
 	else
 		buf_puts(b, "null");
 #undef NET_RATE
@@ -366,25 +340,25 @@ static void put_net_extra(struct buf *b, const struct model *m)
 static void json_head(struct buf *b, struct model *m)
 {
 	buf_puts(b, "{\"time\":\"");
-	put_time_iso(b, &m->wall);
+	put_time_iso(b, model_wall(m));
 	buf_puts(b, "\",\"interval\":");
-	buf_put_fixed(b, m->interval_s, 3);
+	buf_put_fixed(b, model_interval_s(m), 3);
 	buf_puts(b, ",\"refresh_s\":");
-	buf_put_fixed(b, m->refresh_s, 4);
-	if (m->cfg.accumulated)
+	buf_put_fixed(b, model_refresh_s(m), 4);
+	if (model_cfg(m)->accumulated)
 		buf_puts(b, ",\"accumulated\":true");
 	buf_puts(b, ",\"sources\":{");
 	for (int i = 0; i < SOURCE_COUNT; i++) {
 		if (i)
 			buf_putc(b, ',');
-		put_key(b, m->sources[i].name);
-		put_json_string(b, m->sources[i].text, strlen(m->sources[i].text));
+		put_key(b, model_source(m, i)->name);
+		buf_put_json_string(b, model_source(m, i)->text, strlen(model_source(m, i)->text));
 	}
 	buf_puts(b, "},");
 	put_json_system(b, m);
 }
 
-static void report_json(struct output *o, struct model *m, const struct view *v)
+static void report_json(struct output *o, struct model *m, const struct rows *v)
 {
 	struct buf *b = &o->b;
 	json_head(b, m);
@@ -426,7 +400,7 @@ static void put_csv_text(struct buf *b, const char *s, size_t n)
 	buf_putc(b, '"');
 }
 
-static void report_csv(struct output *o, struct model *m, const struct view *v)
+static void report_csv(struct output *o, struct model *m, const struct rows *v)
 {
 	struct buf *b = &o->b;
 	if (!o->header_done) {
@@ -440,7 +414,7 @@ static void report_csv(struct output *o, struct model *m, const struct view *v)
 	}
 	char when[48];
 	struct buf tb = {when, 0, sizeof when, false};
-	put_time_iso(&tb, &m->wall);
+	put_time_iso(&tb, model_wall(m));
 	for (size_t r = 0; r < v->nrows; r++) {
 		const struct task *t = v->rows[r];
 		buf_append(b, when, tb.len);
@@ -514,7 +488,7 @@ void output_text_titles(struct output *o, struct model *m, const char *prefix)
 	buf_puts(b, prefix);
 	for (size_t i = 0; i < o->ntext; i++) {
 		const struct column *col = o->text_cols[i];
-		const char *title = column_title(col, m->cfg.accumulated);
+		const char *title = column_title(col, model_cfg(m)->accumulated);
 		if (i)
 			buf_putc(b, ' ');
 		put_padded(b, title, strlen(title), col->width, col->flags & COL_LEFT,
@@ -538,7 +512,7 @@ void output_text_line(struct output *o, struct model *m, const char *prefix,
 		if (c->state == CELL_VALUE && c->kind == CELL_TEXT) {
 			put_padded(b, c->s, c->slen, col->width, left, last);
 		} else {
-			format_text_cell(col, c, m->cfg.accumulated, tmp, sizeof tmp);
+			format_text_cell(col, c, model_cfg(m)->accumulated, tmp, sizeof tmp);
 			put_padded(b, tmp, strlen(tmp), col->width, left, last);
 		}
 	}
@@ -549,7 +523,7 @@ void output_text_line(struct output *o, struct model *m, const char *prefix,
 static void text_stamp(const struct model *m, char *out, size_t outsize)
 {
 	struct tm tm;
-	time_t sec = m->wall.tv_sec;
+	time_t sec = model_wall(m)->tv_sec;
 	if (!localtime_r(&sec, &tm) || strftime(out, outsize, "%H:%M:%S ", &tm) == 0)
 		snprintf(out, outsize, "?        ");
 }
@@ -558,24 +532,24 @@ static void text_stamp(const struct model *m, char *out, size_t outsize)
  * after stamp (-t) */
 static void text_head(struct buf *b, struct model *m, const char *stamp)
 {
-	const struct system_stats *s = &m->sys.stats;
+	const struct system_stats *s = model_system(m);
 	char tmp[64];
 	buf_puts(b, stamp);
 	buf_puts(b, "# ");
-	put_time_iso(b, &m->wall);
-	buf_printf(b, "  interval %.3fs  load %.2f %.2f %.2f  cpu %.1f%%", m->interval_s,
+	put_time_iso(b, model_wall(m));
+	buf_printf(b, "  interval %.3fs  load %.2f %.2f %.2f  cpu %.1f%%", model_interval_s(m),
 		   s->load.load1, s->load.load5, s->load.load15, s->rates_valid ? s->total.busy : 0.0);
 	column_format_human((double)s->mem_used_kb * 1024.0, tmp, sizeof tmp);
 	buf_printf(b, "  mem %s/", tmp);
 	column_format_human((double)s->mem.mem_total_kb * 1024.0, tmp, sizeof tmp);
 	buf_printf(b, "%s  tasks %lld (%lld running)%s\n", tmp, (long long)s->tasks.processes,
-		   (long long)s->tasks.running, m->cfg.accumulated ? "  accumulated" : "");
+		   (long long)s->tasks.running, model_cfg(m)->accumulated ? "  accumulated" : "");
 	for (int i = 0; i < SOURCE_COUNT; i++)
-		if (strcmp(m->sources[i].text, "ok") != 0)
-			buf_printf(b, "%s# %s: %s\n", stamp, m->sources[i].name, m->sources[i].text);
+		if (strcmp(model_source(m, i)->text, "ok") != 0)
+			buf_printf(b, "%s# %s: %s\n", stamp, model_source(m, i)->name, model_source(m, i)->text);
 }
 
-static void report_text(struct output *o, struct model *m, const struct view *v)
+static void report_text(struct output *o, struct model *m, const struct rows *v)
 {
 	struct buf *b = &o->b;
 	char stamp[32] = "";
@@ -593,7 +567,7 @@ static void report_text(struct output *o, struct model *m, const struct view *v)
 	buf_putc(b, '\n');
 }
 
-void output_report(struct output *o, struct model *m, const struct view *v)
+void output_report(struct output *o, struct model *m, const struct rows *v)
 {
 	switch (o->fmt) {
 	case OUTPUT_JSON: report_json(o, m, v); break;

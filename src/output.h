@@ -7,7 +7,7 @@
 #include "buf.h"
 #include "columns.h"
 #include "model.h"
-#include "view.h"
+#include "rows.h"
 
 enum output_format { OUTPUT_TEXT, OUTPUT_CSV, OUTPUT_JSON };
 
@@ -48,7 +48,7 @@ void output_text_line(struct output *o, struct model *m, const char *prefix,
 		      const struct cell *cells);
 /* Appends one report of the view's rows to o->b (with o->fd set, what is
  * left of it after the writes on the way). */
-void output_report(struct output *o, struct model *m, const struct view *v);
+void output_report(struct output *o, struct model *m, const struct rows *v);
 
 /* The pieces of these formats, for other writers (groupreport.c): the JSON
  * report's opening ({"time","interval","sources","system" without the

@@ -210,6 +210,16 @@ bool parse_lines_next(struct lines *l, const char **s, const char **e)
 	return true;
 }
 
+void parse_trim(const char **s, size_t *n)
+{
+	while (*n && parse_is_blank(**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && parse_is_blank((*s)[*n - 1]))
+		(*n)--;
+}
+
 /* If the line [s, e) starts with key followed by sep, returns the byte after
  * sep, else NULL. */
 const char *parse_line_key(const char *s, const char *e, const char *key, size_t keylen, char sep)

@@ -222,4 +222,57 @@ int parse_proc_cgroup(const char *buf, size_t len, struct proc_cgroup *out);
  * root). Returns the bytes written. */
 size_t cgroup_short_name(const char *path, size_t len, char *out, size_t outsize);
 
+/* ---- cgroup v2 interface files (parse_cgfs.c;
+ * Documentation/admin-guide/cgroup-v2.rst) ---- */
+
+#define CGFS_MAX UINT64_MAX /* "max": no limit */
+
+/* A one-value file: "max" (*out = CGFS_MAX) or a decimal, then '\n'
+ * (memory.current, memory.max, memory.high, pids.current, pids.max). */
+int parse_cgfs_value(const char *buf, size_t len, uint64_t *out);
+/* cpu.max: "$MAX $PERIOD", $MAX "max" (CGFS_MAX) or microseconds per
+ * period; the period is 1 to 1,000,000 us. */
+int parse_cgfs_cpu_max(const char *buf, size_t len, uint64_t *quota_us, uint64_t *period_us);
+/* A flat keyed file ("key value" lines: memory.events, cpu.stat): the
+ * value of key. 0, or -1 when the key is missing or a line is malformed. */
+int parse_cgfs_keyed(const char *buf, size_t len, const char *key, uint64_t *out);
+/* io.max: "MAJ:MIN rbps=N wbps=N riops=N wiops=N" per device with a limit
+ * (each N a number or "max", a key left out is "max"). */
+struct cgfs_io_limit {
+	uint32_t major, minor;
+	uint64_t rbps, wbps, riops, wiops; /* CGFS_MAX: none */
+};
+#define CGFS_IO_DEVICES 16 /* the first this many devices are kept */
+struct cgfs_io_max {
+	struct cgfs_io_limit dev[CGFS_IO_DEVICES];
+	size_t n;
+	bool more; /* devices past CGFS_IO_DEVICES were left out */
+};
+/* An empty file is no limit (n = 0). */
+int parse_cgfs_io_max(const char *buf, size_t len, struct cgfs_io_max *out);
+
+/* ---- tokenizers, for every reader of /proc text ---- */
+
+/* The complete lines of buf[0..len), each without its '\n'; a last line
+ * lacking '\n' may have been cut by a short read and is not returned. */
+struct lines {
+	const char *p, *end;
+};
+void parse_lines_init(struct lines *l, const char *buf, size_t len);
+bool parse_lines_next(struct lines *l, const char **s, const char **e);
+/* the same, as a start and a length */
+static inline bool parse_lines_next_len(struct lines *l, const char **line, size_t *len)
+{
+	const char *e;
+	if (!parse_lines_next(l, line, &e))
+		return false;
+	*len = (size_t)(e - *line);
+	return true;
+}
+/* tok[0..n) as a decimal number, all digits (no sign, no blank); -1 when
+ * it is not one or overflows */
+int parse_tok_u64(const char *tok, size_t n, uint64_t *out);
+/* [*s, *s + *n) without leading and trailing blanks (space, tab) */
+void parse_trim(const char **s, size_t *n);
+
 #endif

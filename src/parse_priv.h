@@ -19,7 +19,6 @@ bool parse_is_blank(char c);
 const char *parse_skip_blanks(const char *p, const char *end);
 int parse_scan_u64(const char **pp, const char *end, uint64_t *out);
 int parse_scan_decimal(const char **pp, const char *end, double *out);
-int parse_tok_u64(const char *tok, size_t n, uint64_t *out);
 int parse_tok_i64(const char *tok, size_t n, int64_t min, int64_t max, int64_t *out);
 uint64_t parse_sat_add(uint64_t a, uint64_t b);
 
@@ -34,14 +33,8 @@ void parse_fields_init(struct fields *f, const char *p, const char *end);
 bool parse_fields_next(struct fields *f, const char **tok, size_t *n);
 int parse_fields_u64(struct fields *f, uint64_t *out);
 
-/* ---- line-oriented files -------------------------------------------- */
+/* ---- line-oriented files (struct lines: parse.h) --------------------- */
 
-struct lines {
-	const char *p, *end;
-};
-
-void parse_lines_init(struct lines *l, const char *buf, size_t len);
-bool parse_lines_next(struct lines *l, const char **s, const char **e);
 const char *parse_line_key(const char *s, const char *e, const char *key, size_t keylen, char sep);
 int parse_line_u64(const char **pp, const char *e, uint64_t *out);
 int parse_line_i64(const char **pp, const char *e, int64_t min, int64_t max, int64_t *out);

@@ -202,6 +202,10 @@ bool recread_has_field(const struct recread *r, unsigned table, unsigned field);
 int recread_seek(struct recread *r, uint64_t k);
 int recread_seek_time(struct recread *r, int64_t wall_ns);
 int recread_next(struct recread *r);
+/* The sample numbers of the key frames, ascending, into out (at most
+ * max); returns how many there are (all of them, max or not). A seek to
+ * one of them decodes no delta: the cheap places to read a long file at. */
+size_t recread_key_samples(const struct recread *r, uint64_t *out, size_t max);
 /* The current sample: its number, times, and rows per caller table. */
 uint64_t recread_pos(const struct recread *r);
 int64_t recread_wall_ns(const struct recread *r);

@@ -1,10 +1,13 @@
 /* record.c - the recording's schema, and a model's sample written into it */
+#include "model_priv.h"
 #include "record.h"
 #include "clock.h"
+#include "netcap.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define U(n) {n, REC_U64}
 #define I(n) {n, REC_I64}
@@ -88,6 +91,18 @@ static const struct rec_field cpu_fields[RC_COUNT] = {
 	[RC_GUEST] = U("guest"), [RC_GUEST_NICE] = U("guest_nice"),
 };
 
+static const struct rec_field conn_fields[RN_COUNT] = {
+	[RN_PID] = I("pid"), [RN_PROTO] = U("proto"), [RN_FAMILY] = U("family"),
+	[RN_LOCAL] = S("local_addr"), [RN_LPORT] = U("local_port"),
+	[RN_REMOTE] = S("remote_addr"), [RN_RPORT] = U("remote_port"),
+	[RN_UID] = U("uid"), [RN_INODE] = U("inode"), [RN_STATE] = U("state"),
+	[RN_FLAGS] = U("flags"),
+	[RN_TX_BYTES] = U("tx_bytes"), [RN_RX_BYTES] = U("rx_bytes"),
+	[RN_TX_PKTS] = U("tx_packets"), [RN_RX_PKTS] = U("rx_packets"),
+	[RN_IV_TX_BYTES] = U("interval_tx_bytes"), [RN_IV_RX_BYTES] = U("interval_rx_bytes"),
+	[RN_IV_TX_PKTS] = U("interval_tx_packets"), [RN_IV_RX_PKTS] = U("interval_rx_packets"),
+};
+
 #undef U
 #undef I
 #undef F
@@ -99,6 +114,7 @@ static const struct rec_table tables[RT_COUNT] = {
 	[RT_PROCS] = {"procs", REC_STATE, 2, RF_COUNT, task_fields},
 	[RT_THREADS] = {"threads", REC_STATE, 2, RF_COUNT, task_fields},
 	[RT_ENDED] = {"ended", REC_EVENT, 0, RF_COUNT, task_fields},
+	[RT_CONNS] = {"conns", REC_STATE, RN_UID, RN_COUNT, conn_fields},
 };
 
 const struct rec_schema record_schema = {RT_COUNT, tables};
@@ -176,8 +192,9 @@ static enum record_base base_of(const struct task *t)
 }
 
 /* A time of the task as microseconds from the sample's: those of a task
- * whose counters did not move say nothing (every rate is 0) and are
- * written as 0, so an idle task costs nothing in a delta frame. */
+ * whose counters did not move since its previous sample say nothing (every
+ * rate is 0) and are written as 0, so an idle task costs nothing in a
+ * delta frame. */
 static int64_t t_off(double t, int64_t sample_us, bool moved)
 {
 	return moved && t > 0 ? clock_s_to_us(t) - sample_us : 0;
@@ -190,7 +207,8 @@ static void task_values(struct recorder *r, const struct model *m, const struct 
 	memset(v, 0, sizeof r->vals);
 	const struct task_counters *c = &t->cur;
 	enum record_base base = base_of(t);
-	bool moved = t->delta || base == RB_ZERO || t->exit_final;
+	/* a task's first sample (RB_NONE) is -a's base: its times count */
+	bool moved = t->delta || base != RB_PREV || t->exit_final;
 	put_u(&v[RF_TID], (uint64_t)(uint32_t)t->tid);
 	put_u(&v[RF_START], t->start_ticks);
 	put_i(&v[RF_TGID], t->tgid);
@@ -322,6 +340,45 @@ static void sample_values(struct recorder *r, const struct model *m)
 	}
 }
 
+static size_t addr_len(uint8_t family)
+{
+	return family == AF_INET6 ? 16 : 4;
+}
+
+static int write_conns(struct recorder *r, const struct model *m)
+{
+	size_t n = 0;
+	const struct netcap_conn *cs = m->cfg.record_connections && m->net
+					       ? netcap_connections(m->net, &n)
+					       : NULL;
+	for (size_t i = 0; i < n; i++) {
+		const struct netcap_conn *c = &cs[i];
+		struct rec_value *v = r->vals;
+		memset(v, 0, sizeof r->vals);
+		put_i(&v[RN_PID], c->pid);
+		put_u(&v[RN_PROTO], c->key.proto);
+		put_u(&v[RN_FAMILY], c->key.family);
+		put_sn(&v[RN_LOCAL], (const char *)c->key.saddr, addr_len(c->key.family));
+		put_u(&v[RN_LPORT], c->key.sport);
+		put_sn(&v[RN_REMOTE], (const char *)c->key.daddr, addr_len(c->key.family));
+		put_u(&v[RN_RPORT], c->key.dport);
+		put_u(&v[RN_UID], c->uid);
+		put_u(&v[RN_INODE], c->inode);
+		put_u(&v[RN_STATE], c->state);
+		put_u(&v[RN_FLAGS], (c->closed ? RNF_CLOSED : 0u) | (c->inferred ? RNF_INFERRED : 0u));
+		const struct netcap_counters *k[2] = {&c->c, &c->iv};
+		for (int j = 0; j < 2; j++) {
+			put_u(&v[RN_TX_BYTES + 4 * j], k[j]->tx_bytes);
+			put_u(&v[RN_RX_BYTES + 4 * j], k[j]->rx_bytes);
+			put_u(&v[RN_TX_PKTS + 4 * j], k[j]->tx_pkts);
+			put_u(&v[RN_RX_PKTS + 4 * j], k[j]->rx_pkts);
+		}
+		if (recwrite_row(r->w, RT_CONNS, v) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int recorder_open(struct recorder **out, const struct record_opts *o, char *why, size_t whylen)
 {
 	struct recorder *r = calloc(1, sizeof *r);
@@ -367,6 +424,8 @@ int recorder_write(struct recorder *r, const struct model *m, char *why, size_t 
 		task_values(r, m, &m->exited[i], sample_us);
 		c.rc = recwrite_row(r->w, RT_ENDED, r->vals);
 	}
+	if (c.rc == 0)
+		c.rc = write_conns(r, m);
 	rc = c.rc == 0 ? recwrite_end(r->w) : -1;
 	if (rc < 0)
 		snprintf(why, whylen, "%s", recwrite_error(r->w));

@@ -15,7 +15,10 @@
  *            and still shown)
  *   threads  the same for thread entries (recordings made with -H)
  *   ended    tasks that began and ended between two samples (their exit
- *            records), an EVENT table: rows of that sample only */
+ *            records), an EVENT table: rows of that sample only
+ *   conns    the capture's connections (recordings made with
+ *            --connections or on the screen): each one's process, socket
+ *            state and traffic, total and over the interval */
 #ifndef PIDTOP_RECORD_H
 #define PIDTOP_RECORD_H
 
@@ -25,7 +28,7 @@
 #include "model.h"
 #include "recfile.h"
 
-enum record_table { RT_SAMPLE, RT_CPUS, RT_PROCS, RT_THREADS, RT_ENDED, RT_COUNT };
+enum record_table { RT_SAMPLE, RT_CPUS, RT_PROCS, RT_THREADS, RT_ENDED, RT_CONNS, RT_COUNT };
 
 /* The fields of a task row, in the order of record_schema's task tables. */
 enum record_task_field {
@@ -89,6 +92,20 @@ enum record_cpu_field {
 	RC_CPU, RC_USER, RC_NICE, RC_SYSTEM, RC_IDLE, RC_IOWAIT, RC_IRQ, RC_SOFTIRQ, RC_STEAL,
 	RC_GUEST, RC_GUEST_NICE, RC_COUNT
 };
+
+/* The fields of a connection row: the key (its process, then the flow
+ * as struct flow_key has it, addresses as 4 or 16 raw bytes), its socket,
+ * then struct netcap_counters since the capture saw it and over the
+ * interval. */
+enum record_conn_field {
+	RN_PID, RN_PROTO, RN_FAMILY, RN_LOCAL, RN_LPORT, RN_REMOTE, RN_RPORT,
+	RN_UID, RN_INODE, RN_STATE, RN_FLAGS,
+	RN_TX_BYTES, RN_RX_BYTES, RN_TX_PKTS, RN_RX_PKTS,
+	RN_IV_TX_BYTES, RN_IV_RX_BYTES, RN_IV_TX_PKTS, RN_IV_RX_PKTS,
+	RN_COUNT
+};
+/* RN_FLAGS bits */
+enum { RNF_CLOSED = 1, RNF_INFERRED = 2 };
 
 /* values enough for a row of any table */
 #define RECORD_MAX_FIELDS ((int)RS_COUNT > (int)RF_COUNT ? (int)RS_COUNT : (int)RF_COUNT)

@@ -613,6 +613,13 @@ int recread_next(struct recread *r)
 	return 0;
 }
 
+size_t recread_key_samples(const struct recread *r, uint64_t *out, size_t max)
+{
+	for (size_t i = 0; i < r->nkeys && i < max; i++)
+		out[i] = r->keys[i].sample;
+	return r->nkeys;
+}
+
 uint64_t recread_pos(const struct recread *r)
 {
 	return r->pos;

@@ -1,15 +1,19 @@
 /* replay.c - a recording's samples put back into a model */
+#include "model_priv.h"
 #include "replay.h"
 #include "clock.h"
+#include "netcap.h"
 #include "record.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 struct replay {
 	struct recread *r;
 	bool threads;
+	bool schedstat_works; /* of the current sample (replay_frame) */
 	struct rec_value vals[RECORD_MAX_FIELDS];
 };
 
@@ -190,6 +194,11 @@ static double t_at(int64_t sample_us, const struct rec_value *v)
 	return clock_us_to_s(sample_us + i_of(v));
 }
 
+static double time_or(int64_t sample_us, const struct rec_value *v, double none)
+{
+	return v->present && i_of(v) != 0 ? t_at(sample_us, v) : none;
+}
+
 /* A string of the task (command line, cgroup) from v: allocated only when
  * it changed; absent is NULL. Returns its length. */
 static size_t set_string(char **dst, const struct rec_value *v)
@@ -276,14 +285,15 @@ static void set_sample(struct model *m, struct task *t, const struct rec_value *
 		t->delta->prev = prev;
 		t->delta->net = net;
 	}
-	bool moved = v[RF_PREV_T_US].present && i_of(&v[RF_PREV_T_US]) != 0;
+	/* a time written as 0 says nothing (record.c t_off): the sample's */
 	double prev_now = m->prev_now_s > 0 && m->prev_now_s < m->now_s ? m->prev_now_s
 								       : m->now_s - 1;
-	t->cur_t = moved ? t_at(sample_us, &v[RF_T_US]) : m->now_s;
-	t->prev_t = moved ? t_at(sample_us, &v[RF_PREV_T_US]) : prev_now;
-	t->cur_ts_t = moved ? t_at(sample_us, &v[RF_TS_T_US]) : m->now_s;
-	t->prev_ts_t = moved ? t_at(sample_us, &v[RF_PREV_TS_T_US]) : prev_now;
-	if (m->cfg.accumulated && (base != RB_PREV || !t->first))
+	t->cur_t = time_or(sample_us, &v[RF_T_US], m->now_s);
+	t->prev_t = time_or(sample_us, &v[RF_PREV_T_US], prev_now);
+	t->cur_ts_t = time_or(sample_us, &v[RF_TS_T_US], m->now_s);
+	t->prev_ts_t = time_or(sample_us, &v[RF_PREV_TS_T_US], prev_now);
+	/* as scan.c: -a's base is the task's first sample in the model */
+	if (m->cfg.accumulated && (!had_prev || !t->first))
 		model_take_first(m, t, base == RB_ZERO);
 	model_first_add_net(m, t, &net);
 }
@@ -356,6 +366,60 @@ static void apply_ended(struct replay *rp, struct model *m, int64_t sample_us)
 	}
 }
 
+/* ---- connections ---- */
+
+/* A recorded address into a flow key's 16 bytes (zeros past a short one). */
+static void set_addr(uint8_t *dst, const struct rec_value *v)
+{
+	memset(dst, 0, 16);
+	if (v->present)
+		memcpy(dst, v->str, v->str_len < 16 ? v->str_len : 16);
+}
+
+static void apply_conns(struct replay *rp, struct model *m)
+{
+	m->nrconns = 0;
+	size_t n = recread_rows(rp->r, RT_CONNS);
+	struct netcap_conn *cs = n ? array_grow(m->rconns, &m->rconns_cap, n, sizeof *cs, 16) : NULL;
+	if (!cs)
+		return;
+	m->rconns = cs;
+	const struct rec_value *v = rp->vals;
+	for (size_t i = 0; i < n; i++) {
+		struct netcap_conn *c = &cs[m->nrconns];
+		memset(c, 0, sizeof *c);
+		recread_row(rp->r, RT_CONNS, i, rp->vals);
+		uint64_t family = u_of(&v[RN_FAMILY]);
+		if (family != AF_INET && family != AF_INET6)
+			continue;
+		c->key.family = (uint8_t)family;
+		c->key.proto = (uint8_t)u_of(&v[RN_PROTO]);
+		c->key.sport = (uint16_t)u_of(&v[RN_LPORT]);
+		c->key.dport = (uint16_t)u_of(&v[RN_RPORT]);
+		set_addr(c->key.saddr, &v[RN_LOCAL]);
+		set_addr(c->key.daddr, &v[RN_REMOTE]);
+		c->pid = (int32_t)i_of(&v[RN_PID]);
+		c->uid = (uint32_t)u_of(&v[RN_UID]);
+		c->inode = (uint32_t)u_of(&v[RN_INODE]);
+		c->state = (uint8_t)u_of(&v[RN_STATE]);
+		uint64_t flags = u_of(&v[RN_FLAGS]);
+		c->closed = flags & RNF_CLOSED;
+		c->inferred = flags & RNF_INFERRED;
+		struct netcap_counters *k[2] = {&c->c, &c->iv};
+		for (int j = 0; j < 2; j++) {
+			k[j]->tx_bytes = u_of(&v[RN_TX_BYTES + 4 * j]);
+			k[j]->rx_bytes = u_of(&v[RN_RX_BYTES + 4 * j]);
+			k[j]->tx_pkts = u_of(&v[RN_TX_PKTS + 4 * j]);
+			k[j]->rx_pkts = u_of(&v[RN_RX_PKTS + 4 * j]);
+		}
+		/* the file's key order is the table's (by pid); a damaged file
+		 * may break it, and the lookup needs it */
+		if (m->nrconns && cs[m->nrconns - 1].pid > c->pid)
+			continue;
+		m->nrconns++;
+	}
+}
+
 int replay_apply(struct replay *rp, struct model *m)
 {
 	int64_t sample_us = recread_mono_ns(rp->r) / 1000;
@@ -381,5 +445,88 @@ int replay_apply(struct replay *rp, struct model *m)
 	task_table_foreach(&m->threads, drop_unsampled, m);
 	task_table_foreach(&m->threads, link_process, m);
 	apply_ended(rp, m, sample_us);
+	apply_conns(rp, m);
 	return 0;
+}
+
+/* ---- series over the recording ---- */
+
+static void point_of(const struct replay *rp, const struct rec_value *v, int64_t sample_us,
+		     struct replay_point *p)
+{
+	char comm[PARSE_COMM_MAX * 4 + 1];
+	p->tid = (int32_t)u_of(&v[RF_TID]);
+	p->tgid = (int32_t)i_of(&v[RF_TGID]);
+	p->start_ticks = u_of(&v[RF_START]);
+	s_of(&v[RF_COMM], comm, sizeof comm);
+	size_t len = strnlen(comm, sizeof p->comm - 1);
+	memcpy(p->comm, comm, len);
+	p->comm[len] = '\0';
+	p->cpu_ticks = u_of(&v[RF_UTIME]) + u_of(&v[RF_STIME]);
+	p->rss_kb = u_of(&v[RF_RSS_KB]);
+	p->read_bytes = u_of(&v[RF_READ_BYTES]);
+	p->write_bytes = u_of(&v[RF_WRITE_BYTES]);
+	p->net_tx_bytes = u_of(&v[RF_NET_TX_BYTES]);
+	p->net_rx_bytes = u_of(&v[RF_NET_RX_BYTES]);
+	bool moved = v[RF_PREV_T_US].present && i_of(&v[RF_PREV_T_US]) != 0;
+	p->t_s = moved ? t_at(sample_us, &v[RF_T_US]) : clock_us_to_s(sample_us);
+	p->prev_t_s = moved ? t_at(sample_us, &v[RF_PREV_T_US]) : 0;
+	p->ts_t_s = moved ? t_at(sample_us, &v[RF_TS_T_US]) : 0;
+	p->prev_ts_t_s = moved ? t_at(sample_us, &v[RF_PREV_TS_T_US]) : 0;
+	p->ts_source = u_of(&v[RF_FLAGS]) & RFL_TS_SOURCE;
+	p->run_ns = u_of(&v[RF_RUN_NS]);
+	p->precise = (u_of(&v[RF_HAVE]) & TG_SCHEDSTAT) && p->run_ns > 0 && rp->schedstat_works;
+	p->ended = u_of(&v[RF_ENDED_AGO]) != 0;
+}
+
+void replay_frame(struct replay *rp, struct replay_frame *f)
+{
+	struct rec_value *v = rp->vals;
+	memset(f, 0, sizeof *f);
+	f->k = recread_pos(rp->r);
+	f->wall_ns = recread_wall_ns(rp->r);
+	f->mono_s = clock_us_to_s(recread_mono_ns(rp->r) / 1000);
+	f->clk_tck = 100;
+	if (recread_rows(rp->r, RT_SAMPLE) == 0)
+		return;
+	recread_row(rp->r, RT_SAMPLE, 0, v);
+	f->uptime_s = f_of(&v[RS_UPTIME]);
+	rp->schedstat_works = u_of(&v[RS_SCHEDSTAT_WORKS]) != 0;
+	if (u_of(&v[RS_CLK_TCK]) > 0)
+		f->clk_tck = (long)u_of(&v[RS_CLK_TCK]);
+}
+
+void replay_points(struct replay *rp, bool threads, replay_point_fn *fn, void *ctx)
+{
+	unsigned table = threads ? RT_THREADS : RT_PROCS;
+	int64_t sample_us = recread_mono_ns(rp->r) / 1000;
+	size_t n = recread_rows(rp->r, table);
+	struct replay_point p;
+	for (size_t i = 0; i < n; i++) {
+		recread_row(rp->r, table, i, rp->vals);
+		point_of(rp, rp->vals, sample_us, &p);
+		fn(ctx, &p);
+	}
+}
+
+int replay_find_point(struct replay *rp, bool threads, int32_t tid, uint64_t start_ticks,
+		      struct replay_point *out)
+{
+	unsigned table = threads ? RT_THREADS : RT_PROCS;
+	size_t lo = 0, hi = recread_rows(rp->r, table);
+	uint64_t want = (uint64_t)(uint32_t)tid;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		recread_row(rp->r, table, mid, rp->vals);
+		uint64_t t = u_of(&rp->vals[RF_TID]), s = u_of(&rp->vals[RF_START]);
+		if (t == want && s == start_ticks) {
+			point_of(rp, rp->vals, recread_mono_ns(rp->r) / 1000, out);
+			return 0;
+		}
+		if (t < want || (t == want && s < start_ticks))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
 }

@@ -25,6 +25,43 @@ struct recread *replay_reader(struct replay *rp);
 /* Whether the recording was made with thread rows (-H). */
 bool replay_threads(const struct replay *rp);
 
+/* A task row of the reader's current sample: what a series over the
+ * recording needs (the drill-down's history, the timeline). */
+struct replay_point {
+	int32_t tid, tgid;
+	uint64_t start_ticks;
+	char comm[TASK_COMM_INLINE]; /* cut to fit */
+	uint64_t cpu_ticks;          /* utime + stime */
+	uint64_t run_ns;             /* schedstat's on-CPU time, when precise */
+	bool precise;                /* the model takes CPU% from run_ns (model.c) */
+	uint64_t rss_kb, read_bytes, write_bytes;
+	uint64_t net_tx_bytes, net_rx_bytes; /* of the interval before the sample */
+	double t_s;                  /* when its counters were read (monotonic) */
+	double prev_t_s;             /* ... in the sample before (0: unknown) */
+	double ts_t_s, prev_ts_t_s;  /* the same for taskstats' counters (ts_source) */
+	bool ts_source;
+	bool ended;                  /* listed ended: its figures stopped before */
+};
+
+/* The current sample's number, times and clock rate. Call it at each
+ * sample before replay_points or replay_find_point (it reads the
+ * sample-wide facts their `precise` needs). */
+struct replay_frame {
+	uint64_t k;
+	int64_t wall_ns;
+	double mono_s, uptime_s; /* the monotonic clock, and the machine's uptime */
+	long clk_tck;
+};
+void replay_frame(struct replay *rp, struct replay_frame *f);
+/* Calls fn for every process row (thread rows when threads) of the
+ * current sample, in (tid, start) order. */
+typedef void replay_point_fn(void *ctx, const struct replay_point *p);
+void replay_points(struct replay *rp, bool threads, replay_point_fn *fn, void *ctx);
+/* The row of task (tid, start_ticks) in the current sample: 0, or -1 when
+ * the sample does not hold it. A binary search: rows come sorted by key. */
+int replay_find_point(struct replay *rp, bool threads, int32_t tid, uint64_t start_ticks,
+		      struct replay_point *out);
+
 /* Puts the reader's current sample into m (called by model_refresh and
  * model_replay_seek). Returns 0, or -1 when the sample cannot be used. */
 int replay_apply(struct replay *rp, struct model *m);

@@ -1,4 +1,5 @@
 /* rowextra.c - oom_score and I/O priority of the rows */
+#include "model_priv.h"
 #include "rowextra.h"
 #include "parse.h"
 

@@ -9,6 +9,7 @@
  *    - the main thread's schedstat says nothing about the workers.
  * A round-robin full read of every task every FULL_PERIOD refreshes keeps
  * what drifts while a task sleeps (RSS under reclaim) honest. */
+#include "model_priv.h"
 #include "scan.h"
 #include "scanpriv.h"
 #include "threadsum.h"
@@ -32,7 +33,7 @@ enum read_result { READ_OK, READ_GONE };
 
 static double clock_now(const struct model *m)
 {
-	return m->cfg.fixture_sequence ? m->now_s : clock_mono_s();
+	return m->sampler->read_time(m);
 }
 
 static bool is_gone(ssize_t err)

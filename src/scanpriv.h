@@ -3,7 +3,7 @@
 #ifndef PIDTOP_SCANPRIV_H
 #define PIDTOP_SCANPRIV_H
 
-#include "model.h"
+#include "model_priv.h"
 #include "procfs.h"
 
 #include <stdint.h>

@@ -1,14 +1,13 @@
 /* taskinfo.c - reading everything about one task (proc(5) per file) */
-#include "taskinfo.h"
+#include "taskinfo_priv.h"
+#include "text.h"
 #include "buf.h"
 #include "procfs.h"
 #include "sanitize.h"
 
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +16,7 @@
 
 #define LINK_MAX_BYTES 4096
 
-static char *clean_dup(const char *s, size_t n)
+char *ti_clean_dup(const char *s, size_t n)
 {
 	size_t room = sanitize_bound(n);
 	if (room == SIZE_MAX)
@@ -28,25 +27,9 @@ static char *clean_dup(const char *s, size_t n)
 	return out;
 }
 
-static int grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap * 2 : 16;
-	while (c < need)
-		c *= 2;
-	if (c > SIZE_MAX / size)
-		return -1;
-	void *p = realloc(*v, c * size);
-	if (!p)
-		return -1;
-	*v = p;
-	*cap = c;
-	return 0;
-}
 
 /* The whole file into b; 0 or -errno. */
-static int slurp(int dirfd, const char *name, struct buf *b)
+int ti_slurp(int dirfd, const char *name, struct buf *b)
 {
 	ssize_t n = procfs_read_all(dirfd, name, b);
 	if (n < 0)
@@ -57,57 +40,19 @@ static int slurp(int dirfd, const char *name, struct buf *b)
 }
 
 /* readlink into a sanitised string; 0 or -errno */
-static int read_link(int dirfd, const char *name, char **out)
+int ti_read_link(int dirfd, const char *name, char **out)
 {
 	char tmp[LINK_MAX_BYTES];
 	ssize_t n = readlinkat(dirfd, name, tmp, sizeof tmp);
 	if (n < 0)
 		return -errno;
-	*out = clean_dup(tmp, (size_t)n);
+	*out = ti_clean_dup(tmp, (size_t)n);
 	return *out ? 0 : -ENOMEM;
 }
 
-/* next line of [p, end): returns its length, advances *p past the '\n';
- * a last line without '\n' was cut by a short read and is not returned */
-static bool next_line(const char **p, const char *end, const char **line, size_t *len)
+bool ti_tok_u64(const char *s, size_t n, uint64_t *out)
 {
-	const char *s = *p;
-	if (s >= end)
-		return false;
-	const char *nl = memchr(s, '\n', (size_t)(end - s));
-	if (!nl)
-		return false;
-	*line = s;
-	*len = (size_t)(nl - s);
-	*p = nl + 1;
-	return true;
-}
-
-static bool parse_u64(const char *s, size_t n, uint64_t *out)
-{
-	uint64_t v = 0;
-	if (n == 0)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-		unsigned d = (unsigned)(s[i] - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return true;
-}
-
-static void trim(const char **s, size_t *n)
-{
-	while (*n && (**s == ' ' || **s == '\t')) {
-		(*s)++;
-		(*n)--;
-	}
-	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-		(*n)--;
+	return parse_tok_u64(s, n, out) == 0;
 }
 
 /* an integer without a leading zero (octal-looking values stay text) */
@@ -115,38 +60,40 @@ static bool plain_number(const char *s, size_t n, uint64_t *out)
 {
 	if (n > 1 && s[0] == '0')
 		return false;
-	return parse_u64(s, n, out);
+	return ti_tok_u64(s, n, out);
 }
 
 /* "Key:  value" lines (status, smaps_rollup); values "N kB" become numbers */
 static int read_kv(int dirfd, const char *name, struct buf *b, struct ti_kv **out, size_t *nout)
 {
-	int rc = slurp(dirfd, name, b);
+	int rc = ti_slurp(dirfd, name, b);
 	if (rc < 0)
 		return rc;
-	const char *p = b->data, *end = b->data + b->len, *line;
+	struct lines ls;
+	parse_lines_init(&ls, b->data, b->len);
+	const char *line;
 	size_t len, cap = 0;
-	while (next_line(&p, end, &line, &len)) {
+	while (parse_lines_next_len(&ls, &line, &len)) {
 		const char *colon = memchr(line, ':', len);
 		/* keys are single words; smaps_rollup's first line is the
 		 * address range, whose "08:01" is no key */
 		if (!colon || colon == line || memchr(line, ' ', (size_t)(colon - line)))
 			continue;
-		if (grow((void **)out, &cap, *nout + 1, sizeof **out) < 0)
+		if (array_reserve((void **)out, &cap, *nout + 1, sizeof **out) < 0)
 			return -ENOMEM;
 		struct ti_kv *kv = &(*out)[*nout];
 		memset(kv, 0, sizeof *kv);
 		const char *v = colon + 1;
 		size_t vn = (size_t)(line + len - v);
-		trim(&v, &vn);
-		kv->key = clean_dup(line, (size_t)(colon - line));
+		parse_trim(&v, &vn);
+		kv->key = ti_clean_dup(line, (size_t)(colon - line));
 		/* "Uid:\t0\t0\t0\t0": the columns read as words (the kernel's
 		 * separators; a tab inside Name is escaped by the kernel) */
 		char *spaced = malloc(vn + 1);
 		if (spaced) {
 			for (size_t k = 0; k < vn; k++)
 				spaced[k] = v[k] == '\t' ? ' ' : v[k];
-			kv->value = clean_dup(spaced, vn);
+			kv->value = ti_clean_dup(spaced, vn);
 			free(spaced);
 		}
 		(*nout)++;
@@ -177,7 +124,7 @@ static void stat_policy(const char *buf, size_t len, struct taskinfo *ti)
 			p++;
 		field++;
 		uint64_t v;
-		if ((field == 40 || field == 41) && parse_u64(tok, (size_t)(p - tok), &v) &&
+		if ((field == 40 || field == 41) && ti_tok_u64(tok, (size_t)(p - tok), &v) &&
 		    v < INT64_MAX)
 			*(field == 40 ? &ti->rt_priority : &ti->policy) = (int64_t)v;
 	}
@@ -185,7 +132,7 @@ static void stat_policy(const char *buf, size_t len, struct taskinfo *ti)
 
 static void read_identity(struct taskinfo *ti, int root_fd, int dirfd, struct buf *b, bool live)
 {
-	ti->stat_err = slurp(dirfd, "stat", b);
+	ti->stat_err = ti_slurp(dirfd, "stat", b);
 	if (ti->stat_err == 0 && parse_proc_stat(b->data, b->len, &ti->stat) < 0)
 		ti->stat_err = -EINVAL;
 	if (ti->stat_err == 0) {
@@ -196,36 +143,36 @@ static void read_identity(struct taskinfo *ti, int root_fd, int dirfd, struct bu
 									    : sizeof ti->stat.comm);
 		ti->stat.comm[sizeof ti->stat.comm - 1] = '\0';
 	}
-	if (slurp(dirfd, "cmdline", b) == 0) {
+	if (ti_slurp(dirfd, "cmdline", b) == 0) {
 		char *joined = malloc(b->len + 1);
 		if (joined) {
 			size_t n = parse_proc_cmdline(b->data, b->len, joined, b->len + 1);
-			ti->cmdline = clean_dup(joined, n);
+			ti->cmdline = ti_clean_dup(joined, n);
 			ti->cmdline_empty = n == 0;
 			free(joined);
 		}
 	}
-	ti->exe_err = read_link(dirfd, "exe", &ti->exe);
-	ti->cwd_err = read_link(dirfd, "cwd", &ti->cwd);
+	ti->exe_err = ti_read_link(dirfd, "exe", &ti->exe);
+	ti->cwd_err = ti_read_link(dirfd, "cwd", &ti->cwd);
 	/* the parent's name */
 	if (ti->stat_err == 0 && ti->stat.ppid > 0) {
 		char path[PROCFS_PATH_MAX];
 		procfs_task_path(path, ti->stat.ppid, 0, "stat");
 		struct proc_stat ps;
-		if (slurp(root_fd, path, b) == 0 && parse_proc_stat(b->data, b->len, &ps) == 0)
-			ti->parent_comm = clean_dup(ps.comm, strlen(ps.comm));
+		if (ti_slurp(root_fd, path, b) == 0 && parse_proc_stat(b->data, b->len, &ps) == 0)
+			ti->parent_comm = ti_clean_dup(ps.comm, strlen(ps.comm));
 	}
 	/* start time and age, by the proc tree's own clock */
 	long hz = sysconf(_SC_CLK_TCK);
 	double up = 0;
 	uint64_t btime = 0;
-	if (ti->stat_err == 0 && hz > 0 && slurp(root_fd, "uptime", b) == 0 &&
-	    parse_uptime(b->data, b->len, &up) == 0 && slurp(root_fd, "stat", b) == 0) {
+	if (ti->stat_err == 0 && hz > 0 && ti_slurp(root_fd, "uptime", b) == 0 &&
+	    parse_uptime(b->data, b->len, &up) == 0 && ti_slurp(root_fd, "stat", b) == 0) {
 		const char *bt = memmem(b->data, b->len, "\nbtime ", 7);
 		if (bt) {
 			bt += 7;
 			const char *e = memchr(bt, '\n', (size_t)(b->data + b->len - bt));
-			if (e && parse_u64(bt, (size_t)(e - bt), &btime)) {
+			if (e && ti_tok_u64(bt, (size_t)(e - bt), &btime)) {
 				double start = (double)ti->stat.starttime / (double)hz;
 				ti->start_epoch_s = (double)btime + start;
 				ti->age_s = up - start;
@@ -249,22 +196,24 @@ static void read_identity(struct taskinfo *ti, int root_fd, int dirfd, struct bu
 
 static void read_limits(struct taskinfo *ti, int dirfd, struct buf *b)
 {
-	ti->limits_err = slurp(dirfd, "limits", b);
+	ti->limits_err = ti_slurp(dirfd, "limits", b);
 	if (ti->limits_err < 0)
 		return;
-	const char *p = b->data, *end = b->data + b->len, *line;
+	struct lines ls;
+	parse_lines_init(&ls, b->data, b->len);
+	const char *line;
 	size_t len, cap = 0;
 	bool header = true;
 	/* "Limit   Soft Limit   Hard Limit   Units": columns at fixed offsets
 	 * (fs/proc/base.c proc_pid_limits: %-25s %-20s %-20s %-10s) */
-	while (next_line(&p, end, &line, &len)) {
+	while (parse_lines_next_len(&ls, &line, &len)) {
 		if (header) {
 			header = false;
 			continue;
 		}
 		if (len < 26)
 			continue;
-		if (grow((void **)&ti->limits, &cap, ti->nlimits + 1, sizeof *ti->limits) < 0) {
+		if (array_reserve((void **)&ti->limits, &cap, ti->nlimits + 1, sizeof *ti->limits) < 0) {
 			ti->limits_err = -ENOMEM;
 			return;
 		}
@@ -272,7 +221,7 @@ static void read_limits(struct taskinfo *ti, int dirfd, struct buf *b)
 		memset(l, 0, sizeof *l);
 		const char *name = line;
 		size_t nn = 25;
-		trim(&name, &nn);
+		parse_trim(&name, &nn);
 		const char *rest = line + 25, *rend = line + len;
 		const char *tok[3];
 		size_t tl[3];
@@ -290,8 +239,8 @@ static void read_limits(struct taskinfo *ti, int dirfd, struct buf *b)
 		}
 		if (nt < 2)
 			continue;
-		l->name = clean_dup(name, nn);
-		l->unit = clean_dup(nt == 3 ? tok[2] : "", nt == 3 ? tl[2] : 0);
+		l->name = ti_clean_dup(name, nn);
+		l->unit = ti_clean_dup(nt == 3 ? tok[2] : "", nt == 3 ? tl[2] : 0);
 		ti->nlimits++;
 		if (!l->name || !l->unit) {
 			ti->limits_err = -ENOMEM;
@@ -300,15 +249,15 @@ static void read_limits(struct taskinfo *ti, int dirfd, struct buf *b)
 		l->soft_unlimited = tl[0] == 9 && memcmp(tok[0], "unlimited", 9) == 0;
 		l->hard_unlimited = tl[1] == 9 && memcmp(tok[1], "unlimited", 9) == 0;
 		if (!l->soft_unlimited)
-			parse_u64(tok[0], tl[0], &l->soft);
+			ti_tok_u64(tok[0], tl[0], &l->soft);
 		if (!l->hard_unlimited)
-			parse_u64(tok[1], tl[1], &l->hard);
+			ti_tok_u64(tok[1], tl[1], &l->hard);
 	}
 }
 
 static void read_environ(struct taskinfo *ti, int dirfd, struct buf *b)
 {
-	ti->environ_err = slurp(dirfd, "environ", b);
+	ti->environ_err = ti_slurp(dirfd, "environ", b);
 	if (ti->environ_err < 0)
 		return;
 	size_t cap = 0;
@@ -317,8 +266,8 @@ static void read_environ(struct taskinfo *ti, int dirfd, struct buf *b)
 		const char *z = memchr(p, '\0', (size_t)(end - p));
 		size_t n = z ? (size_t)(z - p) : (size_t)(end - p);
 		if (n) {
-			if (grow((void **)&ti->environ, &cap, ti->nenviron + 1, sizeof *ti->environ) < 0 ||
-			    !(ti->environ[ti->nenviron] = clean_dup(p, n))) {
+			if (array_reserve((void **)&ti->environ, &cap, ti->nenviron + 1, sizeof *ti->environ) < 0 ||
+			    !(ti->environ[ti->nenviron] = ti_clean_dup(p, n))) {
 				ti->environ_err = -ENOMEM;
 				return;
 			}
@@ -330,251 +279,32 @@ static void read_environ(struct taskinfo *ti, int dirfd, struct buf *b)
 
 static void read_cgroup(struct taskinfo *ti, int dirfd, struct buf *b)
 {
-	ti->cgroup_err = slurp(dirfd, "cgroup", b);
+	ti->cgroup_err = ti_slurp(dirfd, "cgroup", b);
 	if (ti->cgroup_err < 0)
 		return;
-	const char *p = b->data, *end = b->data + b->len, *line;
+	struct lines ls;
+	parse_lines_init(&ls, b->data, b->len);
+	const char *line;
 	size_t len, cap = 0;
-	while (next_line(&p, end, &line, &len)) {
+	while (parse_lines_next_len(&ls, &line, &len)) {
 		/* hierarchy-ID:controller-list:cgroup-path */
 		const char *c1 = memchr(line, ':', len);
 		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(line + len - c1 - 1)) : NULL;
 		if (!c2)
 			continue;
-		if (grow((void **)&ti->cgroups, &cap, ti->ncgroups + 1, sizeof *ti->cgroups) < 0) {
+		if (array_reserve((void **)&ti->cgroups, &cap, ti->ncgroups + 1, sizeof *ti->cgroups) < 0) {
 			ti->cgroup_err = -ENOMEM;
 			return;
 		}
 		struct ti_cgroup *g = &ti->cgroups[ti->ncgroups++];
-		g->hierarchy = clean_dup(line, (size_t)(c1 - line));
-		g->controllers = clean_dup(c1 + 1, (size_t)(c2 - c1 - 1));
-		g->path = clean_dup(c2 + 1, (size_t)(line + len - c2 - 1));
+		g->hierarchy = ti_clean_dup(line, (size_t)(c1 - line));
+		g->controllers = ti_clean_dup(c1 + 1, (size_t)(c2 - c1 - 1));
+		g->path = ti_clean_dup(c2 + 1, (size_t)(line + len - c2 - 1));
 		if (!g->hierarchy || !g->controllers || !g->path) {
 			ti->cgroup_err = -ENOMEM;
 			return;
 		}
 	}
-}
-
-static void read_mountinfo(struct taskinfo *ti, int dirfd, struct buf *b)
-{
-	ti->mountinfo_err = slurp(dirfd, "mountinfo", b);
-	if (ti->mountinfo_err < 0)
-		return;
-	const char *p = b->data, *end = b->data + b->len, *line;
-	size_t len, cap = 0;
-	while (next_line(&p, end, &line, &len)) {
-		/* id parent major:minor root mount-point options [optional...] - fstype source super */
-		const char *f[5];
-		size_t fl[5];
-		const char *q = line, *le = line + len;
-		for (int i = 0; i < 5; i++) {
-			while (q < le && *q == ' ')
-				q++;
-			f[i] = q;
-			while (q < le && *q != ' ')
-				q++;
-			fl[i] = (size_t)(q - f[i]);
-		}
-		const char *sep = memmem(line, len, " - ", 3);
-		if (!sep || fl[4] == 0)
-			continue;
-		const char *ft = sep + 3, *fe = ft;
-		while (fe < le && *fe != ' ')
-			fe++;
-		size_t ftl = (size_t)(fe - ft);
-		ti->nmounts++;
-		if (fl[4] == 1 && f[4][0] == '/' && !ti->root_fstype)
-			ti->root_fstype = clean_dup(ft, ftl);
-		size_t k = 0;
-		while (k < ti->nfstypes &&
-		       !(strlen(ti->fstypes[k].name) == ftl && memcmp(ti->fstypes[k].name, ft, ftl) == 0))
-			k++;
-		if (k == ti->nfstypes) {
-			if (grow((void **)&ti->fstypes, &cap, k + 1, sizeof *ti->fstypes) < 0 ||
-			    !(ti->fstypes[k].name = clean_dup(ft, ftl))) {
-				ti->mountinfo_err = -ENOMEM;
-				return;
-			}
-			ti->fstypes[k].count = 0;
-			ti->nfstypes++;
-		}
-		ti->fstypes[k].count++;
-	}
-}
-
-static int by_fd(const void *a, const void *b)
-{
-	const struct ti_fd *x = a, *y = b;
-	return (x->fd > y->fd) - (x->fd < y->fd);
-}
-
-static void read_fds(struct taskinfo *ti, int dirfd)
-{
-	int fd = openat(dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		ti->fds_err = -errno;
-		return;
-	}
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		ti->fds_err = -errno;
-		close(fd);
-		return;
-	}
-	size_t cap = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		uint64_t num;
-		if (!parse_u64(e->d_name, strlen(e->d_name), &num) || num > INT32_MAX)
-			continue;
-		if (grow((void **)&ti->fds, &cap, ti->nfds + 1, sizeof *ti->fds) < 0) {
-			ti->fds_err = -ENOMEM;
-			break;
-		}
-		struct ti_fd *f = &ti->fds[ti->nfds];
-		memset(f, 0, sizeof *f);
-		f->fd = (int)num;
-		f->conn = -1;
-		if (read_link(fd, e->d_name, &f->target) < 0)
-			continue; /* closed since the listing */
-		ti->nfds++;
-		unsigned long ino;
-		if (sscanf(f->target, "socket:[%lu]", &ino) == 1) {
-			f->type = TI_FD_SOCKET;
-			f->inode = (uint32_t)ino;
-		} else if (sscanf(f->target, "pipe:[%lu]", &ino) == 1) {
-			f->type = TI_FD_PIPE;
-			f->inode = (uint32_t)ino;
-		} else if (strncmp(f->target, "anon_inode:", 11) == 0) {
-			f->type = TI_FD_ANON;
-		} else {
-			f->type = f->target[0] == '/' ? TI_FD_FILE : TI_FD_OTHER;
-		}
-	}
-	closedir(d);
-	qsort(ti->fds, ti->nfds, sizeof *ti->fds, by_fd);
-}
-
-/* "0100007F:1F90": an address as net/tcp prints it (each 32-bit word in
- * host order, net/ipv4/tcp_ipv4.c get_tcp4_sock), then the port in hex */
-static bool format_endpoint(const char *s, size_t n, bool v6, char *out, size_t outsize)
-{
-	size_t alen = v6 ? 32 : 8;
-	if (n != alen + 5 || s[alen] != ':')
-		return false;
-	uint8_t addr[16];
-	for (size_t w = 0; w < alen / 8; w++) {
-		char hex[9];
-		memcpy(hex, s + w * 8, 8);
-		hex[8] = '\0';
-		char *e;
-		uint32_t v = (uint32_t)strtoul(hex, &e, 16);
-		if (*e)
-			return false;
-		memcpy(addr + w * 4, &v, 4);
-	}
-	char hex[5];
-	memcpy(hex, s + alen + 1, 4);
-	hex[4] = '\0';
-	char *e;
-	unsigned long port = strtoul(hex, &e, 16);
-	if (*e)
-		return false;
-	char a[INET6_ADDRSTRLEN];
-	if (!inet_ntop(v6 ? AF_INET6 : AF_INET, addr, a, sizeof a))
-		return false;
-	snprintf(out, outsize, v6 ? "[%s]:%lu" : "%s:%lu", a, port);
-	return true;
-}
-
-static const char *tcp_state(unsigned st)
-{
-	/* include/net/tcp_states.h */
-	static const char *const names[] = {"", "ESTABLISHED", "SYN_SENT", "SYN_RECV",
-		"FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN",
-		"CLOSING", "NEW_SYN_RECV"};
-	return st < sizeof names / sizeof names[0] ? names[st] : "UNKNOWN";
-}
-
-static long fd_of_inode(const struct taskinfo *ti, uint32_t inode)
-{
-	for (size_t i = 0; i < ti->nfds; i++)
-		if (ti->fds[i].type == TI_FD_SOCKET && ti->fds[i].inode == inode)
-			return (long)i;
-	return -1;
-}
-
-/* The task's sockets found in its network namespace's tables. */
-static void read_conns(struct taskinfo *ti, int dirfd, struct buf *b)
-{
-	static const char *const tables[] = {"tcp", "tcp6", "udp", "udp6"};
-	size_t cap = 0;
-	int found_any = 0, last_err = 0;
-	bool any_socket = false;
-	for (size_t i = 0; i < ti->nfds; i++)
-		any_socket |= ti->fds[i].type == TI_FD_SOCKET;
-	for (size_t k = 0; k < 4; k++) {
-		char path[16];
-		snprintf(path, sizeof path, "net/%s", tables[k]);
-		int rc = slurp(dirfd, path, b);
-		if (rc < 0) {
-			last_err = rc;
-			continue;
-		}
-		found_any = 1;
-		bool v6 = tables[k][3] == '6';
-		bool udp = tables[k][0] == 'u';
-		const char *p = b->data, *end = b->data + b->len, *line;
-		size_t len;
-		next_line(&p, end, &line, &len); /* header */
-		while (next_line(&p, end, &line, &len)) {
-			/* sl local rem st tx:rx tr:when retr uid timeout inode */
-			const char *f[10];
-			size_t fl[10];
-			const char *q = line, *le = line + len;
-			int nf = 0;
-			while (nf < 10) {
-				while (q < le && *q == ' ')
-					q++;
-				if (q >= le)
-					break;
-				f[nf] = q;
-				while (q < le && *q != ' ')
-					q++;
-				fl[nf] = (size_t)(q - f[nf]);
-				nf++;
-			}
-			uint64_t inode;
-			if (nf < 10 || !parse_u64(f[9], fl[9], &inode) || inode == 0 || inode > UINT32_MAX)
-				continue;
-			long fdi = fd_of_inode(ti, (uint32_t)inode);
-			if (fdi < 0)
-				continue;
-			if (grow((void **)&ti->conns, &cap, ti->nconns + 1, sizeof *ti->conns) < 0) {
-				ti->conns_err = -ENOMEM;
-				return;
-			}
-			struct ti_conn *c = &ti->conns[ti->nconns];
-			memset(c, 0, sizeof *c);
-			snprintf(c->proto, sizeof c->proto, "%s", tables[k]);
-			if (!format_endpoint(f[1], fl[1], v6, c->local, sizeof c->local) ||
-			    !format_endpoint(f[2], fl[2], v6, c->remote, sizeof c->remote))
-				continue;
-			char hex[3] = {fl[3] == 2 ? f[3][0] : '0', fl[3] == 2 ? f[3][1] : '0', 0};
-			unsigned st = (unsigned)strtoul(hex, NULL, 16);
-			/* UDP reuses the TCP numbers: 1 connected, 7 unconnected */
-			snprintf(c->state, sizeof c->state, "%s",
-				 udp ? (st == 1 ? "CONNECTED" : st == 7 ? "UNCONNECTED" : tcp_state(st))
-				     : tcp_state(st));
-			c->inode = (uint32_t)inode;
-			c->fd = ti->fds[fdi].fd;
-			ti->fds[fdi].conn = (long)ti->nconns;
-			ti->nconns++;
-		}
-	}
-	if (!found_any && any_socket)
-		ti->conns_err = last_err;
 }
 
 static void add_top_map(struct taskinfo *ti, const struct ti_map *m)
@@ -601,15 +331,17 @@ static void add_top_map(struct taskinfo *ti, const struct ti_map *m)
 /* maps (or smaps: the same lines, each followed by "Key: N kB" lines) */
 static void read_maps(struct taskinfo *ti, int dirfd, struct buf *b, bool smaps)
 {
-	ti->maps_err = slurp(dirfd, smaps ? "smaps" : "maps", b);
+	ti->maps_err = ti_slurp(dirfd, smaps ? "smaps" : "maps", b);
 	if (ti->maps_err < 0)
 		return;
 	ti->smaps_read = smaps;
-	const char *p = b->data, *end = b->data + b->len, *line;
+	struct lines ls;
+	parse_lines_init(&ls, b->data, b->len);
+	const char *line;
 	size_t len;
 	struct ti_map cur;
 	bool have = false;
-	while (next_line(&p, end, &line, &len)) {
+	while (parse_lines_next_len(&ls, &line, &len)) {
 		char first = len ? line[0] : ' ';
 		bool is_range = (first >= '0' && first <= '9') || (first >= 'a' && first <= 'f');
 		const char *colon = memchr(line, ':', len);
@@ -617,9 +349,9 @@ static void read_maps(struct taskinfo *ti, int dirfd, struct buf *b, bool smaps)
 			if (have && colon && (size_t)(colon - line) == 3 && memcmp(line, "Rss", 3) == 0) {
 				const char *v = colon + 1;
 				size_t vn = (size_t)(line + len - v);
-				trim(&v, &vn);
+				parse_trim(&v, &vn);
 				if (vn > 3)
-					parse_u64(v, vn - 3, &cur.rss_kb);
+					ti_tok_u64(v, vn - 3, &cur.rss_kb);
 			}
 			continue;
 		}
@@ -653,7 +385,7 @@ static void read_maps(struct taskinfo *ti, int dirfd, struct buf *b, bool smaps)
 		}
 		while (path < le && *path == ' ')
 			path++;
-		cur.path = clean_dup(path, (size_t)(le - path));
+		cur.path = ti_clean_dup(path, (size_t)(le - path));
 		if (!cur.path) {
 			ti->maps_err = -ENOMEM;
 			return;
@@ -694,13 +426,13 @@ static void read_threads(struct taskinfo *ti, int dirfd, struct buf *b)
 	char path[32];
 	while ((e = readdir(d))) {
 		uint64_t tid;
-		if (!parse_u64(e->d_name, strlen(e->d_name), &tid) || tid > INT32_MAX)
+		if (!ti_tok_u64(e->d_name, strlen(e->d_name), &tid) || tid > INT32_MAX)
 			continue;
 		struct proc_stat st;
 		snprintf(path, sizeof path, "%d/stat", (int)tid);
-		if (slurp(fd, path, b) < 0 || parse_proc_stat(b->data, b->len, &st) < 0)
+		if (ti_slurp(fd, path, b) < 0 || parse_proc_stat(b->data, b->len, &st) < 0)
 			continue; /* gone since the listing */
-		if (grow((void **)&ti->threads, &cap, ti->nthreads + 1, sizeof *ti->threads) < 0) {
+		if (array_reserve((void **)&ti->threads, &cap, ti->nthreads + 1, sizeof *ti->threads) < 0) {
 			ti->threads_err = -ENOMEM;
 			break;
 		}
@@ -714,14 +446,14 @@ static void read_threads(struct taskinfo *ti, int dirfd, struct buf *b)
 		t->blkio_ticks = st.delayacct_blkio_ticks;
 		struct proc_schedstat ss;
 		snprintf(path, sizeof path, "%d/schedstat", (int)tid);
-		if (slurp(fd, path, b) == 0 && parse_proc_schedstat(b->data, b->len, &ss) == 0) {
+		if (ti_slurp(fd, path, b) == 0 && parse_proc_schedstat(b->data, b->len, &ss) == 0) {
 			t->run_ns = ss.run_ns;
 			t->wait_ns = ss.wait_ns;
 			t->has_sched = true;
 		}
 		struct proc_io io;
 		snprintf(path, sizeof path, "%d/io", (int)tid);
-		if (slurp(fd, path, b) == 0 && parse_proc_io(b->data, b->len, &io) == 0 &&
+		if (ti_slurp(fd, path, b) == 0 && parse_proc_io(b->data, b->len, &io) == 0 &&
 		    io.has_storage) {
 			t->read_bytes = io.read_bytes;
 			t->write_bytes = io.write_bytes;
@@ -752,21 +484,21 @@ int taskinfo_read(struct taskinfo *ti, int root_fd, int32_t pid, bool live, unsi
 		return -1;
 	}
 	ti->status_err = read_kv(dirfd, "status", &b, &ti->status, &ti->nstatus);
-	ti->statm_err = slurp(dirfd, "statm", &b);
+	ti->statm_err = ti_slurp(dirfd, "statm", &b);
 	if (ti->statm_err == 0 && parse_proc_statm(b.data, b.len, &ti->statm) < 0)
 		ti->statm_err = -EINVAL;
-	ti->io_err = slurp(dirfd, "io", &b);
+	ti->io_err = ti_slurp(dirfd, "io", &b);
 	if (ti->io_err == 0 && parse_proc_io(b.data, b.len, &ti->io) < 0)
 		ti->io_err = -EINVAL;
-	ti->sched_err = slurp(dirfd, "schedstat", &b);
+	ti->sched_err = ti_slurp(dirfd, "schedstat", &b);
 	if (ti->sched_err == 0 && parse_proc_schedstat(b.data, b.len, &ti->sched) < 0)
 		ti->sched_err = -EINVAL;
 	read_limits(ti, dirfd, &b);
 	read_environ(ti, dirfd, &b);
 	read_cgroup(ti, dirfd, &b);
-	read_mountinfo(ti, dirfd, &b);
-	read_fds(ti, dirfd);
-	read_conns(ti, dirfd, &b);
+	ti_read_mountinfo(ti, dirfd, &b);
+	ti_read_fds(ti, dirfd);
+	ti_read_conns(ti, dirfd, &b);
 	read_maps(ti, dirfd, &b, flags & TASKINFO_SMAPS);
 	ti->rollup_err = -ENODATA;
 	if (flags & TASKINFO_SMAPS)

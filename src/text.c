@@ -2,6 +2,8 @@
 #include "text.h"
 
 #include <stdint.h>
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -155,4 +157,13 @@ size_t text_skip(const char *s, size_t len, int cells, bool utf8)
 		i += n;
 	}
 	return i;
+}
+
+void text_endpoint(char *out, size_t outsize, int family, const void *addr, unsigned port)
+{
+	char a[INET6_ADDRSTRLEN];
+	bool v6 = family == AF_INET6;
+	if (!inet_ntop(v6 ? AF_INET6 : AF_INET, addr, a, sizeof a))
+		snprintf(a, sizeof a, "?");
+	snprintf(out, outsize, v6 ? "[%s]:%u" : "%s:%u", a, port);
 }

@@ -40,4 +40,9 @@ int text_fit(const char *s, size_t len, int width, bool utf8, char *out, size_t 
  * returns the byte offset where the rest starts. */
 size_t text_skip(const char *s, size_t len, int cells, bool utf8);
 
+/* "192.0.2.1:80" or "[2001:db8::1]:80": an address of family (AF_INET or
+ * AF_INET6, 4 or 16 bytes at addr) and port into out; "?" for an address
+ * that cannot be shown. */
+void text_endpoint(char *out, size_t outsize, int family, const void *addr, unsigned port);
+
 #endif

@@ -2,6 +2,7 @@
  * over its threads (its own status and schedstat cover the main thread
  * only), against per-thread baselines so threads that come and go do not
  * make the total jump */
+#include "model_priv.h"
 #include "threadsum.h"
 #include "scanpriv.h"
 

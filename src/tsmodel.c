@@ -1,6 +1,7 @@
 /* tsmodel.c - taskstats in the model: pipelined queries a slice of the
  * listing at a time, delay accounting state, and exit records turned into rows for
  * tasks that lived less than one interval. */
+#include "model_priv.h"
 #include "tsmodel.h"
 #include "buf.h"
 #include "clock.h"
@@ -49,9 +50,8 @@ static void describe_state(struct model *m)
 int tsmodel_open(struct model *m, char *why, size_t whylen)
 {
 	m->delayacct_saved = -1;
-	if (m->cfg.no_taskstats || m->cfg.fixture_sequence) {
-		set_ts_source(m, false, m->cfg.no_taskstats ? "off (--no-taskstats)"
-							    : "off (fixture tree)");
+	if (m->cfg.no_taskstats) {
+		set_ts_source(m, false, "off (--no-taskstats)");
 		if (m->cfg.enable_delayacct) {
 			snprintf(why, whylen, "--enable-delayacct needs the taskstats source");
 			return -1;

@@ -1,4 +1,5 @@
 /* waitinfo.c - the Waiting tab's figures for one task */
+#include "model_priv.h"
 #include "waitinfo.h"
 #include "procfs.h"
 #include "sanitize.h"

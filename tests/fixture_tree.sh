@@ -39,6 +39,25 @@ compare groups-cgroup.text --group-by=cgroup
 compare groups-comm-threads.csv --group-by=comm -H -o csv
 compare groups-user.json --group-by=user -o json
 
+# the order of group rows: by a summed column's sum and by threads, largest
+# first; by the name on a text column, A first; -r turns each round
+for sort in rss_kb threads comm; do
+	for rev in "" -r; do
+		run -o json --group-by=user -s $sort $rev >"$tmpd/sorted.json" ||
+			{ echo "FAIL: --group-by=user -s $sort $rev"; fail=1; continue; }
+		"${PYTHON3:-python3}" - "$tmpd/sorted.json" "$sort" "$rev" <<'EOP' || fail=1
+import json, sys
+groups = json.load(open(sys.argv[1]))["groups"]
+sort, rev = sys.argv[2], sys.argv[3] == "-r"
+key = {"rss_kb": lambda g: -(g["rss_kb"] or 0), "threads": lambda g: -g["threads"],
+       "comm": lambda g: g["group"]}[sort]
+keys = [key(g) for g in groups]
+if len(groups) < 2 or keys != sorted(keys, reverse=rev):
+    sys.exit(f"FAIL: groups sorted by {sort} {'reversed' if rev else ''}: {[g['group'] for g in groups]}")
+EOP
+	done
+done
+
 # a group row is the sum of its members in the same report (the fixture's
 # one sample: the task report and the group report read the same trees)
 for mode in "" -H; do

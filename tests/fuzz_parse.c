@@ -121,6 +121,25 @@ static void fuzz_cgroup(const char *buf, size_t len)
 	CHECK(out[0] == '\0');
 }
 
+/* the cgroup v2 interface files of the drill-down's Cgroup tab */
+static void fuzz_cgroup_files(const char *buf, size_t len)
+{
+	uint64_t v, period;
+	struct cgfs_io_max io;
+
+	if (parse_cgfs_value(buf, len, &v) == 0)
+		CHECK(len >= 2 && buf[len - 1] == '\n');
+	if (parse_cgfs_cpu_max(buf, len, &v, &period) == 0)
+		CHECK(period >= 1 && period <= 1000000);
+	(void)parse_cgfs_keyed(buf, len, "oom_kill", &v);
+	if (parse_cgfs_io_max(buf, len, &io) == 0) {
+		CHECK(io.n <= CGFS_IO_DEVICES);
+		CHECK(!io.more || io.n == CGFS_IO_DEVICES);
+	} else {
+		CHECK(io.n == 0 && !io.more);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *buf = (const char *)data;
@@ -129,5 +148,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_cmdline(buf, size);
 	fuzz_system_files(buf, size);
 	fuzz_cgroup(buf, size);
+	fuzz_cgroup_files(buf, size);
 	return 0;
 }

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The oom_score, ioprio and start_time columns against what the kernel says:
+# The oom_score, ioprio and starttime columns against what the kernel says:
 # sleepers set to the idle class, best-effort 7 and (as root) realtime 0,
 # one with oom_score_adj 600; pidtop's JSON and CSV carry the kernel's
 # oom_score and "idle", "be/7", "rt/0", "none/N" (N from nice: (nice+20)/5),
@@ -41,8 +41,8 @@ for pid, t in tasks.items():
     if abs(t["oom_score"] - real) > 5:
         print(f"FAIL: pid {pid} oom_score {t['oom_score']}, the kernel says {real}")
         sys.exit(1)
-    if not (started - 2 <= t["start_time"] <= started + 5):
-        print(f"FAIL: pid {pid} start_time {t['start_time']}, started at {started}")
+    if not (started - 2 <= t["starttime"] <= started + 5):
+        print(f"FAIL: pid {pid} starttime {t['starttime']}, started at {started}")
         sys.exit(1)
 if tasks[oom]["oom_score"] < 600:
     print(f"FAIL: oom_score_adj 600 gives oom_score {tasks[oom]['oom_score']}")
@@ -51,7 +51,7 @@ print("json ok:", {p: (t["ioprio"], t["oom_score"]) for p, t in tasks.items()})
 PY
 
 hdr=$("$PIDTOP" -b -n 1 -d 0.3 -o csv -p "$list" | head -n 1)
-for k in oom_score ioprio start_time; do
+for k in oom_score ioprio starttime; do
 	echo "$hdr" | tr ',' '\n' | grep -qx "$k" || { echo "FAIL: no $k in the CSV header"; exit 1; }
 done
 
@@ -64,4 +64,5 @@ if [ -n "$RT" ]; then [ "$first" = "$RT" ] || { echo "FAIL: -s ioprio: $order, r
 first=$("$PIDTOP" -b -n 1 -d 0.3 -o csv -s oom_score -p "$list" | sed -n 2p | cut -d, -f2)
 [ "$first" = "$OOM" ] || { echo "FAIL: -s oom_score: $first first, not $OOM"; exit 1; }
 "$PIDTOP" -b -n 1 -d 0.3 -s starttime -p "$list" >/dev/null || { echo "FAIL: -s starttime refused"; exit 1; }
-echo "PASS: oom_score, ioprio and start_time match the kernel; both sort"
+"$PIDTOP" -b -n 1 -d 0.3 -s start_time -p "$list" >/dev/null || { echo "FAIL: -s start_time (the old id) refused"; exit 1; }
+echo "PASS: oom_score, ioprio and starttime match the kernel; both sort"

@@ -32,7 +32,7 @@ SLACK = float(os.environ.get("INTEG_SAMPLE_SLACK", "0.2"))
 FIRST_SLACK = max(SLACK, float(os.environ.get("INTEG_FIRST_SLACK", "0")))
 
 TASK_KEYS = (
-    "pid tid ppid uid user comm cmdline state threads start_time "
+    "pid tid ppid uid user comm cmdline state threads starttime "
     "cpu_pct usr_pct sys_pct guest_pct wait_pct cpu "
     "vsz_kb rss_kb rss_delta_kb mem_pct minflt_ps majflt_ps "
     "read_bps write_bps cwrite_bps io_delay_pct swapin_delay_pct "
@@ -483,8 +483,8 @@ def row_serials(row):
 
 
 def describe(rows):
-    return "; ".join("state %s start_time %r cpu_pct %r comm %r cmdline %.50r" % (
-        t.get("state"), t.get("start_time"), t.get("cpu_pct"), t.get("comm"), t.get("cmdline"))
+    return "; ".join("state %s starttime %r cpu_pct %r comm %r cmdline %.50r" % (
+        t.get("state"), t.get("starttime"), t.get("cpu_pct"), t.get("comm"), t.get("cmdline"))
         for t in rows)
 
 
@@ -501,13 +501,13 @@ def cmd_churn(a, chk):
         serials_in_report = {}
         for t in r["tasks"]:
             where = "report %d pid %r" % (r["_n"], t.get("pid"))
-            pid, tid, st = t.get("pid"), t.get("tid"), t.get("start_time")
+            pid, tid, st = t.get("pid"), t.get("tid"), t.get("starttime")
             if not isinstance(pid, int) or pid <= 0 or tid != pid:
                 chk.fail("%s: bad pid/tid on a process row: %r/%r" % (where, pid, tid))
                 continue
             pids.setdefault(pid, []).append(t)
             if not isinstance(st, (int, float)) or st < btime - 1 or st > r["_t"] + 1:
-                chk.fail("%s: start_time %r outside boot (%d) .. report time (%.1f)" % (
+                chk.fail("%s: starttime %r outside boot (%d) .. report time (%.1f)" % (
                     where, st, btime, r["_t"]))
                 continue
             keys.add((pid, round(st, 2)))
@@ -539,12 +539,12 @@ def cmd_churn(a, chk):
                 life = next((e for e in lives if abs(e[1] - st) < 2.0), None)
                 if life is None:
                     chk.fail("%s: child of the spawner that the spawner never started "
-                             "(comm %r, start_time %r)" % (where, t.get("comm"), st))
+                             "(comm %r, starttime %r)" % (where, t.get("comm"), st))
                     continue
             serial = life[0]
             seen_serials.add(serial)
             if abs(life[1] - st) > 2.0:
-                chk.fail("%s: start_time %.2f, but child #%d was forked at %.2f" % (
+                chk.fail("%s: starttime %.2f, but child #%d was forked at %.2f" % (
                     where, st, serial, life[1]))
             if life[2] is not None and life[2] < r["_t"] - r["interval"] - 0.5:
                 chk.fail("%s: child #%d was reaped at %.2f, before this report's window" % (
@@ -582,7 +582,7 @@ def cmd_churn(a, chk):
             live = [t for t in rows if t.get("state") != "X"]
             same = [(x, y) for i, x in enumerate(rows) for y in rows[i + 1:]
                     if x.get("comm") == y.get("comm") and
-                    abs(x["start_time"] - y["start_time"]) < 1.0]
+                    abs(x["starttime"] - y["starttime"]) < 1.0]
             if len(live) > 1:
                 chk.fail("report %d: pid %d has %d live rows: %s" % (
                     r["_n"], pid, len(live), describe(rows)))
@@ -610,7 +610,7 @@ def cmd_reuse(a, chk):
         where = "report %d pid %d" % (r["_n"], pid)
         for t in rows:
             cmd = t.get("cmdline") or ""
-            st = t.get("start_time")
+            st = t.get("starttime")
             if t.get("pid") != pid or t.get("tid") != pid:
                 chk.fail("%s: row with pid %r, tid %r (expected %d for both), cmdline %.60r" % (
                     where, t.get("pid"), t.get("tid"), pid, cmd))
@@ -622,10 +622,10 @@ def cmd_reuse(a, chk):
                          "yet its row shows cpu_pct %.2f" % (where, t["cpu_pct"]))
             if is_old and "--tag old" not in cmd:
                 chk.note("%s: the old process's exit row has lost its command line (%r), "
-                         "start_time %r (was %.2f)" % (where, cmd, st, a.old_start))
+                         "starttime %r (was %.2f)" % (where, cmd, st, a.old_start))
             if is_old:
                 if not isinstance(st, (int, float)) or abs(st - a.old_start) > 1.0:
-                    chk.fail("%s: old process's cmdline with start_time %r (old %.2f, new %.2f)"
+                    chk.fail("%s: old process's cmdline with starttime %r (old %.2f, new %.2f)"
                              % (where, st, a.old_start, a.new_start))
                 if first_new is not None:
                     chk.note("%s: the exited old process is still listed (state %r)" % (
@@ -635,7 +635,7 @@ def cmd_reuse(a, chk):
                                100.0 * old_truth.rate("proc_cpu", r), 0.10, 1.0)
             elif "--tag new" in cmd:
                 if not isinstance(st, (int, float)) or abs(st - a.new_start) > 0.6:
-                    chk.fail("%s: new process's cmdline with start_time %r (new %.2f, old %.2f)"
+                    chk.fail("%s: new process's cmdline with starttime %r (new %.2f, old %.2f)"
                              % (where, st, a.new_start, a.old_start))
                 if t.get("state") == "X":
                     chk.fail("%s: the new process is alive but its row has state X (exited)"

@@ -16,7 +16,9 @@
 #include "columns.h"
 #include "history.h"
 #include <math.h>
-#include "model.h"
+#include <pthread.h>
+#include <sys/wait.h>
+#include "model_priv.h"
 #include "options.h"
 #include "procfs.h"
 #include "sanitize.h"
@@ -226,7 +228,7 @@ static void test_columns_unique(void **state)
 	/* every JSON key doc/pidtop.1 lists exists, and ids are unique */
 	static const char *const keys[] = {
 		"pid", "tid", "ppid", "uid", "user", "comm", "cmdline", "state", "threads",
-		"start_time", "cpu_pct", "usr_pct", "sys_pct", "guest_pct", "wait_pct", "cpu",
+		"starttime", "cpu_pct", "usr_pct", "sys_pct", "guest_pct", "wait_pct", "cpu",
 		"vsz_kb", "rss_kb", "rss_delta_kb", "mem_pct", "minflt_ps", "majflt_ps",
 		"read_bps", "write_bps", "cwrite_bps", "io_delay_pct", "swapin_delay_pct",
 		"cswch_ps", "nvcswch_ps", "net_tx_bps", "net_rx_bps", "net_tx_pps", "net_rx_pps"};
@@ -536,7 +538,7 @@ static void test_history_rows_only(void **state)
 	if (strcmp(m.sources[SOURCE_TASKSTATS].text, "ok") != 0 &&
 	    strncmp(m.sources[SOURCE_TASKSTATS].text, "delay accounting off", 20) != 0) {
 		print_message("skipped: taskstats is '%s'\n", m.sources[SOURCE_TASKSTATS].text);
-		model_free(&m);
+		model_fini(&m);
 		skip();
 	}
 	volatile double sink = 0;
@@ -552,7 +554,110 @@ static void test_history_rows_only(void **state)
 	print_message("rings: %d process entries, %d thread rows\n", procs, rows);
 	assert_int_equal(procs, 0);
 	assert_true(rows >= 1);
-	model_free(&m);
+	model_fini(&m);
+}
+
+/* ---- the hot path's invariants (src/modelcheck.c) ---- */
+
+static void refresh_checked(struct model *m, int n)
+{
+	char why[256];
+	for (int r = 0; r < n; r++) {
+		assert_int_equal(model_refresh(m), 0);
+		if (model_check(m, why, sizeof why) < 0)
+			fail_msg("refresh %d: %s", r + 1, why);
+	}
+}
+
+static void test_invariants_fixture(void **state)
+{
+	(void)state;
+	const char *srcdir = getenv("srcdir");
+	char root[4096];
+	snprintf(root, sizeof root, "%s/tests/fixtures/proc-seq", srcdir && *srcdir ? srcdir : ".");
+	for (int mode = 0; mode < 3; mode++) {
+		struct model_config cfg = {.proc_root = root, .fixture_sequence = true,
+					   .threads = mode == 1, .accumulated = mode == 2};
+		static struct model m;
+		char why[256];
+		assert_int_equal(model_init(&m, &cfg, why, sizeof why), 0);
+		refresh_checked(&m, 3);
+		model_fini(&m);
+	}
+}
+
+/* children and threads born and ended between refreshes, a pid reused */
+static void *short_thread(void *arg)
+{
+	(void)arg;
+	return NULL;
+}
+
+static void churn(void)
+{
+	for (int i = 0; i < 20; i++) {
+		pid_t c = fork();
+		if (c == 0)
+			_exit(0);
+		if (c > 0 && i % 2)
+			waitpid(c, NULL, 0); /* the others are reaped after the refresh */
+	}
+	for (int i = 0; i < 5; i++) {
+		pthread_t th;
+		if (pthread_create(&th, NULL, short_thread, NULL) == 0)
+			pthread_join(th, NULL);
+	}
+}
+
+static void test_invariants_live(void **state)
+{
+	(void)state;
+	for (int mode = 0; mode < 3; mode++) {
+		struct model_config cfg = {.proc_root = "/proc", .no_net = true,
+					   .threads = mode == 1, .accumulated = mode == 2};
+		static struct model m;
+		char why[256];
+		assert_int_equal(model_init(&m, &cfg, why, sizeof why), 0);
+		for (int r = 0; r < 6; r++) {
+			churn();
+			refresh_checked(&m, 1);
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				;
+			usleep(30 * 1000);
+		}
+		model_fini(&m);
+	}
+}
+
+/* the check fails when an invariant is broken: it is not a test that
+ * cannot fail */
+static void test_invariants_catch(void **state)
+{
+	(void)state;
+	struct model_config cfg = {.proc_root = "/proc", .no_net = true, .no_taskstats = true};
+	static struct model m;
+	char why[256];
+	assert_int_equal(model_init(&m, &cfg, why, sizeof why), 0);
+	refresh_checked(&m, 2);
+	struct task *self = task_table_find(&m.procs, getpid());
+	assert_non_null(self);
+	uint32_t seen = self->seen_gen;
+	self->seen_gen = m.gen + 1;
+	assert_int_equal(model_check(&m, why, sizeof why), -1);
+	assert_non_null(strstr(why, "I2"));
+	self->seen_gen = seen;
+	uint8_t n = self->nsamples;
+	self->nsamples = 1;
+	self->rates_valid = true;
+	assert_int_equal(model_check(&m, why, sizeof why), -1);
+	assert_non_null(strstr(why, "I3"));
+	self->nsamples = n;
+	m.deltas.held++;
+	assert_int_equal(model_check(&m, why, sizeof why), -1);
+	assert_non_null(strstr(why, "I4"));
+	m.deltas.held--;
+	assert_int_equal(model_check(&m, why, sizeof why), 0);
+	model_fini(&m);
 }
 
 int main(void)
@@ -577,6 +682,9 @@ int main(void)
 		cmocka_unit_test(test_hist_lazy),
 		cmocka_unit_test(test_hist_wrap),
 		cmocka_unit_test(test_history_rows_only),
+		cmocka_unit_test(test_invariants_fixture),
+		cmocka_unit_test(test_invariants_live),
+		cmocka_unit_test(test_invariants_catch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

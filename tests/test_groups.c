@@ -16,7 +16,7 @@
 #include "groupacc.h"
 #include "groups.h"
 #include "metrics.h"
-#include "model.h"
+#include "model_priv.h"
 #include "task.h"
 
 static struct model m;

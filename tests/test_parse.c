@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "parse.h"
+#include "cglimits.h"
 
 #define U64MAX UINT64_MAX
 
@@ -1387,6 +1388,144 @@ static void test_every_prefix_all_parsers(void **state)
 	assert_true(nfiles > 50);
 }
 
+/* ---- cgroup v2 interface files ---- */
+
+static void test_cgfs_value(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(parse_cgfs_value("67108864\n", 9, &v), 0);
+	assert_true(v == 67108864);
+	assert_int_equal(parse_cgfs_value("max\n", 4, &v), 0);
+	assert_true(v == CGFS_MAX);
+	assert_int_equal(parse_cgfs_value("0\n", 2, &v), 0);
+	assert_true(v == 0);
+	/* cut, two values, a second line, junk, empty, overflow, ~0 (reserved) */
+	assert_int_equal(parse_cgfs_value("123", 3, &v), -1);
+	assert_int_equal(parse_cgfs_value("1 2\n", 4, &v), -1);
+	assert_int_equal(parse_cgfs_value("1\n2\n", 4, &v), -1);
+	assert_int_equal(parse_cgfs_value("maxi\n", 5, &v), -1);
+	assert_int_equal(parse_cgfs_value("-1\n", 3, &v), -1);
+	assert_int_equal(parse_cgfs_value("", 0, &v), -1);
+	assert_int_equal(parse_cgfs_value("\n", 1, &v), -1);
+	assert_int_equal(parse_cgfs_value("99999999999999999999\n", 21, &v), -1);
+	assert_int_equal(parse_cgfs_value("18446744073709551615\n", 21, &v), -1);
+}
+
+static void test_cgfs_cpu_max(void **state)
+{
+	uint64_t q, p;
+
+	(void)state;
+	assert_int_equal(parse_cgfs_cpu_max("50000 100000\n", 13, &q, &p), 0);
+	assert_true(q == 50000 && p == 100000);
+	assert_int_equal(parse_cgfs_cpu_max("max 100000\n", 11, &q, &p), 0);
+	assert_true(q == CGFS_MAX && p == 100000);
+	assert_int_equal(parse_cgfs_cpu_max("max\n", 4, &q, &p), -1);
+	assert_int_equal(parse_cgfs_cpu_max("max 0\n", 6, &q, &p), -1);
+	assert_int_equal(parse_cgfs_cpu_max("max 1000001\n", 12, &q, &p), -1);
+	assert_int_equal(parse_cgfs_cpu_max("1 max\n", 6, &q, &p), -1);
+	assert_int_equal(parse_cgfs_cpu_max("1 2 3\n", 6, &q, &p), -1);
+}
+
+static void test_cgfs_keyed(void **state)
+{
+	const char *ev = "low 0\nhigh 3\nmax 2\noom 1\noom_kill 1\noom_group_kill 0\n";
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(parse_cgfs_keyed(ev, strlen(ev), "oom_kill", &v), 0);
+	assert_true(v == 1);
+	assert_int_equal(parse_cgfs_keyed(ev, strlen(ev), "high", &v), 0);
+	assert_true(v == 3);
+	assert_int_equal(parse_cgfs_keyed(ev, strlen(ev), "oom", &v), 0);
+	assert_true(v == 1);
+	assert_int_equal(parse_cgfs_keyed(ev, strlen(ev), "oom_group", &v), -1);
+	assert_int_equal(parse_cgfs_keyed(ev, strlen(ev) - 1, "oom_group_kill", &v), -1); /* cut */
+	assert_int_equal(parse_cgfs_keyed("a 1\na 2\n", 8, "a", &v), -1); /* twice */
+	assert_int_equal(parse_cgfs_keyed("a x\n", 4, "a", &v), -1);
+	assert_int_equal(parse_cgfs_keyed("a 1 2\n", 6, "a", &v), -1);
+	assert_int_equal(parse_cgfs_keyed("a\n", 2, "a", &v), -1);
+}
+
+static void test_cgfs_io_max(void **state)
+{
+	const char *io = "8:0 rbps=1048576 wbps=max riops=max wiops=120\n259:3 wbps=5\n";
+	struct cgfs_io_max m;
+
+	(void)state;
+	assert_int_equal(parse_cgfs_io_max(io, strlen(io), &m), 0);
+	assert_int_equal(m.n, 2);
+	assert_true(m.dev[0].major == 8 && m.dev[0].minor == 0);
+	assert_true(m.dev[0].rbps == 1048576 && m.dev[0].wbps == CGFS_MAX);
+	assert_true(m.dev[0].riops == CGFS_MAX && m.dev[0].wiops == 120);
+	assert_true(m.dev[1].major == 259 && m.dev[1].minor == 3 && m.dev[1].wbps == 5);
+	assert_true(m.dev[1].rbps == CGFS_MAX); /* left out: no limit */
+	assert_int_equal(parse_cgfs_io_max("", 0, &m), 0);
+	assert_int_equal(m.n, 0);
+	assert_int_equal(parse_cgfs_io_max("8:0 rbps=1\nx\n", 13, &m), -1);
+	assert_int_equal(m.n, 0);
+	assert_int_equal(parse_cgfs_io_max("8 rbps=1\n", 9, &m), -1);
+	assert_int_equal(parse_cgfs_io_max("8:0 xbps=1\n", 11, &m), -1);
+	assert_int_equal(parse_cgfs_io_max("8:0 rbps=\n", 10, &m), -1);
+	assert_int_equal(parse_cgfs_io_max("8:99999999999 rbps=1\n", 22, &m), -1);
+	/* more devices than kept */
+	char many[64 * (CGFS_IO_DEVICES + 2)];
+	size_t n = 0;
+	for (int i = 0; i < CGFS_IO_DEVICES + 2; i++)
+		n += (size_t)snprintf(many + n, sizeof many - n, "8:%d rbps=%d\n", i, i + 1);
+	assert_int_equal(parse_cgfs_io_max(many, n, &m), 0);
+	assert_int_equal(m.n, CGFS_IO_DEVICES);
+	assert_true(m.more);
+}
+
+/* The reader over a hierarchy in the fixtures: one cgroup with every
+ * controller, one with none (its files missing: n/a, not an error). */
+static void test_cglimits_read(void **state)
+{
+	char root_path[4352];
+	struct cglimits c;
+
+	(void)state;
+	snprintf(root_path, sizeof root_path, "%s/../cgroupfs", fixture_dir);
+	int root = open(root_path, O_RDONLY | O_DIRECTORY);
+	assert_true(root >= 0);
+	assert_int_equal(cglimits_read(root, "/test.slice/app.service", &c), 0);
+	assert_true(c.mem_current.err == 0 && c.mem_current.v == 1234567);
+	assert_true(c.mem_max.err == 0 && c.mem_max.v == 67108864);
+	assert_true(c.mem_high.err == 0 && c.mem_high.v == CGFS_MAX);
+	assert_true(c.pids_current.err == 0 && c.pids_current.v == 3);
+	assert_true(c.pids_max.err == 0 && c.pids_max.v == CGFS_MAX);
+	assert_int_equal(c.events_err, 0);
+	assert_true(c.ev_high == 3 && c.ev_max == 2 && c.ev_oom == 1 && c.ev_oom_kill == 1);
+	assert_int_equal(c.cpu_max_err, 0);
+	assert_true(c.cpu_quota_us == 50000 && c.cpu_period_us == 100000);
+	assert_true(c.cpu_stat_err == 0 && c.throttle_err == 0);
+	assert_true(c.nr_periods == 10 && c.nr_throttled == 4 && c.throttled_usec == 2500);
+	assert_int_equal(c.io_max_err, 0);
+	assert_int_equal(c.io_max.n, 2);
+	assert_true(c.io_max.dev[1].major == 259 && c.io_max.dev[1].wbps == 2097152);
+	assert_int_equal(c.psi_err[CG_PSI_CPU], 0);
+	assert_double_exact(c.psi[CG_PSI_CPU].some.avg10, 1.50);
+	assert_double_exact(c.psi[CG_PSI_CPU].full.avg10, 0.25);
+	assert_int_equal(c.psi_err[CG_PSI_MEMORY], 0);
+	assert_int_equal(c.psi_err[CG_PSI_IO], -ENOENT);
+
+	assert_int_equal(cglimits_read(root, "/noctl", &c), 0);
+	assert_int_equal(c.mem_max.err, -ENOENT);
+	assert_int_equal(c.events_err, -ENOENT);
+	assert_int_equal(c.cpu_max_err, -ENOENT);
+	assert_true(c.cpu_stat_err == 0 && c.usage_usec == 77);
+	assert_int_equal(c.throttle_err, -ENOENT);
+	assert_int_equal(c.io_max_err, -ENOENT);
+	assert_int_equal(c.pids_max.err, -ENOENT);
+	assert_int_equal(c.psi_err[CG_PSI_IO], 0);
+
+	assert_int_equal(cglimits_read(root, "/gone", &c), -ENOENT);
+	close(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1405,6 +1544,9 @@ int main(void)
 	    cmocka_unit_test(test_diskstats),       cmocka_unit_test(test_whole_disk),
 	    cmocka_unit_test(test_net_dev),         cmocka_unit_test(test_every_prefix_all_parsers),
 	    cmocka_unit_test(test_cgroup),
+	    cmocka_unit_test(test_cgfs_value),      cmocka_unit_test(test_cgfs_cpu_max),
+	    cmocka_unit_test(test_cgfs_keyed),      cmocka_unit_test(test_cgfs_io_max),
+	    cmocka_unit_test(test_cglimits_read),
 	};
 
 	find_fixture_dir();

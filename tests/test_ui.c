@@ -8,13 +8,16 @@
 #include <cmocka.h>
 
 #include <curses.h> /* KEY_* codes */
+#include <fcntl.h>
 #include <locale.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cglimits.h"
+#include "cgrouptab.h"
 #include "format.h"
 #include "keys.h"
 #include "settings.h"
@@ -273,7 +276,7 @@ static void test_settings_parse(void **state)
 	settings_defaults(&s);
 	const char *good = "# comment\n\ncolumns = cmdline,pid , rss_kb\nsort=rss_kb\nreverse=1\n"
 			   "interval=2.5\nthreads=yes\ntree=0\nheader=0\ncmdline=0\ncolor=mono\n"
-			   "view=grid\nkernel=0\n";
+			   "view=grid\nkernel=0\ngroup=cgroup\n";
 	assert_int_equal(settings_parse(good, strlen(good), &s, warn, sizeof warn), 0);
 	assert_int_equal(s.ncols, 3);
 	assert_ptr_equal(s.cols[0], column_find("pid"));
@@ -283,6 +286,8 @@ static void test_settings_parse(void **state)
 	assert_true(d.kernel && !s.kernel); /* kernel threads shown unless K hid them */
 	assert_true(s.interval_s == 2.5);
 	assert_int_equal(s.view, UI_VIEW_GRID);
+	assert_int_equal(d.group, UI_GROUP_NONE);
+	assert_int_equal(s.group, UI_GROUP_CGROUP);
 
 	/* round trip */
 	struct buf b = {0};
@@ -302,8 +307,9 @@ static void test_settings_parse(void **state)
 	/* bad parts keep their defaults; the good parts apply */
 	settings_defaults(&s);
 	const char *bad = "columns=pid,nope\nsort=nothing\ninterval=-1\nthreads=maybe\n"
-			  "junk\nwhat=1\ntree=1\n";
-	assert_int_equal(settings_parse(bad, strlen(bad), &s, warn, sizeof warn), 6);
+			  "junk\nwhat=1\ntree=1\ngroup=pid\n";
+	assert_int_equal(settings_parse(bad, strlen(bad), &s, warn, sizeof warn), 7);
+	assert_int_equal(s.group, UI_GROUP_NONE);
 	assert_string_equal(warn, "line 1: unknown column 'nope'");
 	assert_int_equal(s.ncols, 1);
 	assert_ptr_equal(s.sort, d.sort);
@@ -404,6 +410,45 @@ static void test_rowmap(void **state)
 	rowmap_free(&m);
 }
 
+/* The Cgroup tab's lines for the fixture hierarchy's two cgroups */
+static void test_cgroup_tab(void **state)
+{
+	(void)state;
+	const char *srcdir = getenv("srcdir");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/tests/fixtures/cgroupfs", srcdir && *srcdir ? srcdir : ".");
+	int root = open(path, O_RDONLY | O_DIRECTORY);
+	assert_true(root >= 0);
+	struct cglimits c;
+	struct buf b = {0};
+	assert_int_equal(cglimits_read(root, "/test.slice/app.service", &c), 0);
+	cgrouptab_format(&c, &b);
+	buf_putc(&b, '\0');
+	const char *want[] = {
+		"memory    current 1.2M (1234567)  max 64M (67108864)  high unlimited\n",
+		"          events: high 3  max 2  oom 1  oom_kill 1\n",
+		"cpu       max 50000 us per 100000 us (0.50 CPUs)\n",
+		"          throttled in 4 of 10 periods, 0.003 s in all\n",
+		"io        max device 8:0  read B/s 1048576  write B/s max  read IO/s max  write IO/s 120\n",
+		"              device 259:0  read B/s max  write B/s 2097152",
+		"pids      current 3  max unlimited\n",
+		"  cpu          1.50%       0.25%\n",
+		"  io      n/a\n",
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		if (!strstr(b.data, want[i]))
+			fail_msg("no '%s' in:\n%s", want[i], b.data);
+	buf_reset(&b);
+	assert_int_equal(cglimits_read(root, "/noctl", &c), 0);
+	cgrouptab_format(&c, &b);
+	buf_putc(&b, '\0');
+	assert_non_null(strstr(b.data, "memory    current n/a  max n/a  high n/a\n"));
+	assert_non_null(strstr(b.data, "cpu       max n/a\n          throttled n/a\n"));
+	assert_non_null(strstr(b.data, "pids      current n/a  max n/a\n"));
+	buf_free(&b);
+	close(root);
+}
+
 int main(void)
 {
 	/* wide-character widths need a UTF-8 character locale */
@@ -414,8 +459,8 @@ int main(void)
 		cmocka_unit_test(test_keys_escape),
 		cmocka_unit_test(test_format_units),   cmocka_unit_test(test_text_width),
 		cmocka_unit_test(test_layout),         cmocka_unit_test(test_settings_parse),
-		cmocka_unit_test(test_settings_save),  cmocka_unit_test(test_settings_merge),
-		cmocka_unit_test(test_tree),
+		cmocka_unit_test(test_settings_save),  cmocka_unit_test(test_cgroup_tab),
+		cmocka_unit_test(test_settings_merge), cmocka_unit_test(test_tree),
 		cmocka_unit_test(test_rowmap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,8 @@
 # The drill-down's Network tab (issue 12): on a TCP sender moving 1 MiB/s
 # over loopback (tests/workload/netpair), its connection shows with its
 # real state, a TX/s rate near 1 MiB/s and TX/RX packet rates, not "-".
+# Then the same on a recording made with --connections: the replayed
+# drill-down shows the recorded connection and its rates.
 # Needs root for the packet capture.
 . "$(dirname "$0")/ui_common.sh"
 
@@ -34,6 +36,25 @@ done
 echo "ok: the Network tab shows the connection's state and rates"
 ui_type Escape
 ui_wait_for "COMMAND" 5
+ui_type q
+[ "$(ui_wait_exit 10)" = 0 ] || ui_fail "pidtop did not exit cleanly"
+
+rec="$UI_TMP/net.rec"
+"$PIDTOP" -w "$rec" --connections -b -d 0.5 -n 6 -p "$SENDER" >/dev/null || ui_fail "recording failed"
+ui_start_pidtop -R "$rec" -p "$SENDER"
+ui_wait_for "REPLAY" 10
+ui_type '}'
+ui_wait_for "$SENDER" 5
+ui_type Enter
+ui_wait_for "Network" 5
+tab=$(ui_screen | grep -o '[0-9] Network' | head -n1)
+ui_type "${tab%% *}"
+ui_wait_for "TXPK/s" 5
+ui_screen | grep -qE "^ *tcp +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:[0-9]+ +ESTABLISHED +[0-9.]+[KM] " ||
+	ui_fail "the recorded Network tab shows no connection with a rate:
+$(ui_screen)"
+echo "ok: the recorded drill-down shows the connection and its rate"
+ui_type q
 ui_type q
 [ "$(ui_wait_exit 10)" = 0 ] || ui_fail "pidtop did not exit cleanly"
 echo "PASS"

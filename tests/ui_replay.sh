@@ -4,8 +4,10 @@
 # date and time and the burner's row; '.' and ',' step forward and back (the
 # time shown changes each way), '}' goes to the last sample and '{' to the
 # first with rates, 'b' with a time typed at the prompt goes there, and 'k'
-# (a signal) is refused: those tasks are past. A recording in progress on a
-# terminal says REC.
+# (a signal) is refused: those tasks are past. Enter opens the drill-down
+# as recorded; Tab twice shows the timeline, whose Enter opens the burner's
+# drill-down at the cursor. A recording in progress on a terminal says REC,
+# and its timeline (live: the history kept so far) shows the burner.
 . "$(dirname "$0")/ui_common.sh"
 
 burner=$(ui_workload burner)
@@ -54,11 +56,69 @@ case $jumped in *"$target"*) ;; *) ui_fail "b $target showed '$jumped'" ;; esac
 ui_type k
 ui_wait_for "a replay: no signals" 5
 echo "ok  replay: $first -> $second, last $last, b $target -> $jumped"
+
+# the drill-down on a recording: the sample at the cursor, as recorded
+# (its CPU% is the batch replay's figure of that sample, near the burner's
+# 2 x 30%), and "not recorded" where a live one reads /proc
+# the report of sample k (shown [k/13]) is line k - 1: the first sample has no rates
+k=$(shown_time | sed 's/.*\[\([0-9]*\)\/.*/\1/')
+want_cpu=$("$PIDTOP" -R "$rec" -b -o json -p "$BURN" | sed -n "$((k - 1))p" | "$PYTHON3" -c '
+import json, sys
+r = json.loads(sys.stdin.read())
+print(next(t["cpu_pct"] for t in r["tasks"] if t["pid"] == '"$BURN"'))')
+ui_type Enter
+ui_wait_for "RECORDED sample of" 5
+ui_screen | grep -q "PID $BURN  burner" || ui_fail "the recorded drill-down does not name PID $BURN burner"
+cpu=$(ui_screen | grep -o 'recorded: CPU [0-9.]*%' | grep -o '[0-9.]*')
+awk -v c="$cpu" -v w="$want_cpu" 'BEGIN { d = c - w; exit !(d <= 0.051 && d >= -0.051) }' ||
+	ui_fail "the recorded drill-down shows CPU $cpu%, the replayed report $want_cpu%"
+awk -v c="$cpu" 'BEGIN { exit !(c >= 20 && c <= 90) }' ||
+	ui_fail "recorded CPU $cpu% is far from the burner's 2 x 30%"
+ui_wait_for "history in the recording: samples" 5
+# the sparkline's newest point, read back from the file, is that same figure
+now=$(ui_screen | grep -o 'CPU% [^n]* now [0-9.]*' | head -1 | grep -o '[0-9.]*$')
+[ "$now" = "$cpu" ] || ui_fail "the CPU history read from the recording ends at $now%, the sample shows $cpu%"
+ui_type 3
+ui_wait_for "open files: not recorded" 5
+echo "ok  recorded drill-down: PID $BURN at $cpu% in sample $k (the report: $want_cpu%, the history read back: $now%), open files not recorded"
+ui_type q
+
+# the timeline: Tab twice from the table; the burner in the legend, glyphs
+# in the chart; Enter on it opens its drill-down at the cursor's sample
+ui_type Tab
+ui_type Tab
+ui_wait_for "Timeline:" 5
+ui_wait_for "burner" 5
+legend=$(ui_screen | grep -E 'pid [0-9]+ +CPU .* over the span')
+echo "$legend" | grep -q "burner *pid $BURN " || ui_fail "the timeline's legend lacks the burner: $legend"
+glyphs=$(ui_screen | grep -o '[▁▂▃▄▅▆▇█]' | wc -l)
+[ "$glyphs" -gt 10 ] || ui_fail "the timeline's chart has $glyphs block glyphs"
+at=$(echo "$legend" | grep -n "pid $BURN " | cut -d: -f1)
+for _ in $(seq 2 "$at"); do ui_type Down; done
+when=$(ui_screen | grep -o 'REPLAY [0-9-]* [0-9:]*' | cut -d' ' -f2-)
+ui_type Enter
+ui_wait_for "RECORDED sample of" 5
+ui_screen | grep -q "PID $BURN  burner" || ui_fail "Enter in the timeline did not open the burner"
+ui_screen | grep -q "RECORDED sample of $when" ||
+	ui_fail "the timeline's drill-down is not at the cursor's time $when"
+echo "ok  timeline: burner in the legend (line $at), $glyphs glyphs, Enter opens it at $when"
+ui_type q # the drill-down closes, back to the timeline
+ui_wait_for "Timeline:" 5
 ui_quit
 
 # a recording made on the screen says so
-ui_start_pidtop -w "$UI_TMP/live.rec" -d 0.5 -p "$BURN"
+ui_start_pidtop -w "$UI_TMP/live.rec" -d 0.5 -p "$BURN" --view=table
 ui_wait_for "REC $UI_TMP/live.rec" 10
+# live, the timeline charts the history kept so far: the burner is in it
+ui_type Tab
+ui_type Tab
+ui_wait_for "over the history kept so far" 5
+for _ in $(seq 100); do
+	ui_screen | grep -qE "burner +pid $BURN " && break
+	sleep 0.1
+done
+ui_screen | grep -qE "burner +pid $BURN " || ui_fail "the live timeline's legend lacks the burner"
+echo "ok  live timeline: the burner in the legend"
 ui_quit
 "$PIDTOP" -R "$UI_TMP/live.rec" --info >/dev/null || ui_fail "the screen's recording does not read"
 echo "ok  REC shown while recording on the screen"

@@ -2,8 +2,9 @@
  * Every function returns reaction flags (keys.h); the loop acts on them. */
 #include "uistate.h"
 #include "replayui.h"
-#include "actions.h"
+#include "taskctl.h"
 #include "drill.h"
+#include "timelineview.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,7 @@
 
 static unsigned move_selection(struct ui *ui, long delta)
 {
-	size_t n = ui->view.nrows;
+	size_t n = ui->rows.nrows;
 	if (n == 0)
 		return RX_REDRAW;
 	long row = (long)ui->sel + delta;
@@ -72,9 +73,11 @@ static unsigned sort_step(struct ui *ui, int dir)
 
 static unsigned toggle_collapse(struct ui *ui, bool collapse)
 {
+	if (groupview_on(ui))
+		return groupview_fold(ui, collapse ? -1 : 1);
 	struct task *t = ui_selected(ui);
 	if (!ui->set.tree || !t) {
-		ui_message(ui, false, "+ and - fold the tree (t shows it)");
+		ui_message(ui, false, "+ and - fold the tree (t shows it) or the groups (v)");
 		return RX_REDRAW;
 	}
 	for (size_t i = 0; i < ui->ncollapsed; i++) {
@@ -98,7 +101,7 @@ static unsigned toggle_collapse(struct ui *ui, bool collapse)
 	return RX_REBUILD | RX_REDRAW;
 }
 
-void act_report_row(struct ui *ui, const struct task *t, const struct action_result *res,
+void act_report_row(struct ui *ui, const struct task *t, const struct taskctl_result *res,
 		    const char *verb, const char *done)
 {
 	if (res->done == res->total && res->total > 1)
@@ -112,7 +115,7 @@ void act_report_row(struct ui *ui, const struct task *t, const struct action_res
 		ui_message(ui, true, "%d: %s", t->tid, res->why);
 }
 
-int act_row_why(const struct action_result *res, const char *verb, char *why, size_t whylen)
+int act_row_why(const struct taskctl_result *res, const char *verb, char *why, size_t whylen)
 {
 	if (res->total > 1)
 		snprintf(why, whylen, "%d of %d threads %s: %s", res->done, res->total, verb,
@@ -150,8 +153,8 @@ static int renice_one(struct ui *ui, struct task *t, long delta, char *why, size
 		snprintf(why, whylen, "nice stays between -20 and 19 (it is at %d)", t->nice);
 		return -1;
 	}
-	struct action_result res;
-	if (action_renice_row(ui->m, t, to, &res) == 0)
+	struct taskctl_result res;
+	if (taskctl_renice_row(ui->m, t, to, &res) == 0)
 		return 0;
 	return act_row_why(&res, "reniced", why, whylen);
 }
@@ -169,9 +172,9 @@ static unsigned renice(struct ui *ui, int delta)
 		ui_message(ui, true, "nice stays between -20 and 19 (%d is at %d)", t->tid, t->nice);
 		return RX_REDRAW;
 	}
-	struct action_result res;
+	struct taskctl_result res;
 	char done[64];
-	action_renice_row(ui->m, t, to, &res);
+	taskctl_renice_row(ui->m, t, to, &res);
 	snprintf(done, sizeof done, "nice %d -> %d", t->nice, to);
 	act_report_row(ui, t, &res, "reniced", done);
 	return RX_REDRAW;
@@ -182,7 +185,7 @@ static unsigned renice(struct ui *ui, int delta)
  * screen says so). */
 static unsigned tag(struct ui *ui)
 {
-	if (ui->set.view == UI_VIEW_GRID || ui->drill)
+	if (ui->set.view != UI_VIEW_TABLE || ui->drill)
 		return RX_REFRESH | RX_REDRAW;
 	struct task *t = ui_selected(ui);
 	if (!t)
@@ -215,7 +218,7 @@ static unsigned act_misc(struct ui *ui, enum ui_action a)
 	case ACT_THREADS:
 		if (replayui_active(ui)) {
 			ui_message(ui, true, "the recording holds %s rows only",
-				   ui->m->cfg.threads ? "thread" : "process");
+				   model_cfg(ui->m)->threads ? "thread" : "process");
 			return RX_REDRAW;
 		}
 		ui->set.threads = !ui->set.threads;
@@ -224,8 +227,8 @@ static unsigned act_misc(struct ui *ui, enum ui_action a)
 			   ui->set.threads ? "one row per thread" : "one row per process");
 		return RX_REFRESH | RX_REDRAW;
 	case ACT_ACCUMULATED:
-		ui->m->cfg.accumulated = !ui->m->cfg.accumulated;
-		ui_message(ui, false, "%s", ui->m->cfg.accumulated
+		model_set_accumulated(ui->m, !model_cfg(ui->m)->accumulated);
+		ui_message(ui, false, "%s", model_cfg(ui->m)->accumulated
 						    ? "accumulated: totals since first seen"
 						    : "rates over the last interval");
 		return RX_REFRESH | RX_REDRAW;
@@ -275,15 +278,15 @@ unsigned act_run(struct ui *ui, enum ui_action a)
 	case ACT_DOWN: return move_selection(ui, 1);
 	case ACT_PAGE_UP: return move_selection(ui, -page);
 	case ACT_PAGE_DOWN: return move_selection(ui, page);
-	case ACT_HOME: return move_selection(ui, -(long)ui->view.nrows);
-	case ACT_END: return move_selection(ui, (long)ui->view.nrows);
+	case ACT_HOME: return move_selection(ui, -(long)ui->rows.nrows);
+	case ACT_END: return move_selection(ui, (long)ui->rows.nrows);
 	case ACT_SORT_MENU: menu_open_sort(ui); return RX_REDRAW;
 	case ACT_SORT_LEFT: return sort_step(ui, -1);
 	case ACT_SORT_RIGHT: return sort_step(ui, 1);
 	case ACT_SORT_CPU: return set_sort(ui, column_find("cpu_pct"));
 	case ACT_SORT_MEM: return set_sort(ui, column_find("rss_kb"));
 	case ACT_SORT_TIME: return set_sort(ui, column_find("cpu_time"));
-	case ACT_SORT_PID: return set_sort(ui, column_find(ui->m->cfg.threads ? "tid" : "pid"));
+	case ACT_SORT_PID: return set_sort(ui, column_find(model_cfg(ui->m)->threads ? "tid" : "pid"));
 	case ACT_SORT_READ: return set_sort(ui, column_find("read_bps"));
 	case ACT_SORT_WRITE: return set_sort(ui, column_find("write_bps"));
 	case ACT_SORT_NET: return set_sort(ui, column_find("net_tx_bps"));
@@ -337,14 +340,23 @@ unsigned act_run(struct ui *ui, enum ui_action a)
 		memset(&ui->setup, 0, sizeof ui->setup);
 		return RX_REDRAW;
 	case ACT_QUIT: return RX_QUIT;
-	case ACT_VIEW:
-		ui->set.view = ui->set.view == UI_VIEW_GRID ? UI_VIEW_TABLE : UI_VIEW_GRID;
+	case ACT_VIEW: /* table -> grid -> timeline -> table */
+		ui->set.view = ui->set.view == UI_VIEW_TABLE  ? UI_VIEW_GRID
+			       : ui->set.view == UI_VIEW_GRID ? UI_VIEW_TIMELINE
+							      : UI_VIEW_TABLE;
 		if (ui->set.view == UI_VIEW_GRID)
 			gridview_enter(ui);
+		else if (ui->set.view == UI_VIEW_TIMELINE)
+			timelineview_enter(ui);
 		else
 			screen_mouse(ui, false); /* the table has no use for motion */
-		return RX_REDRAW;
-	case ACT_OPEN: return drill_open(ui);
+		return RX_REBUILD | RX_REDRAW | RX_CLEAR; /* the grid has no group rows */
+	case ACT_OPEN:
+		if (groupview_on(ui) && ui->sel < ui->rows.nrows &&
+		    groupview_group(ui->rows.rows[ui->sel]) >= 0)
+			return groupview_fold(ui, 0); /* Enter on a group row expands it */
+		return drill_open(ui);
+	case ACT_GROUP: return groupview_cycle(ui);
 	case ACT_PIN:
 		if (ui->set.view == UI_VIEW_GRID)
 			return gridview_pin(ui);
@@ -375,6 +387,8 @@ unsigned act_mouse(struct ui *ui, int y, int x, unsigned long bstate)
 		return drill_mouse(ui, y, x, bstate);
 	if (ui->set.view == UI_VIEW_GRID)
 		return gridview_mouse(ui, y, x, bstate);
+	if (ui->set.view == UI_VIEW_TIMELINE && y != ui->geo.bar_y)
+		return timelineview_mouse(ui, y, x, bstate);
 	if (bstate & BUTTON4_PRESSED)
 		return move_selection(ui, -WHEEL_ROWS);
 #ifdef BUTTON5_PRESSED

@@ -5,26 +5,30 @@
  * is sanitised already. */
 #include "uistate.h"
 #include "drill.h"
+#include "drillrec.h"
 #include "grid.h"
 #include "history.h"
 #include "netcap.h"
+#include "recfile.h"
 #include "sockmap.h"
 #include "taskinfo.h"
+#include "text.h"
 #include "waitinfo.h"
 #include "waittab.h"
+#include "cgrouptab.h"
 
-#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-enum drill_tab {
-	TAB_THREADS, TAB_WAIT, TAB_FILES, TAB_NETWORK, TAB_MEMORY, TAB_ENV, TAB_LIMITS, TAB_COUNT
-};
+/* the longest history drawn: in a replay, as wide as the screen allows */
+#define DRILL_HIST_MAX 512
 static const char *const tab_names[TAB_COUNT] = {"Threads", "Waiting", "Files", "Network",
-						 "Memory", "Environment", "Limits"};
+						 "Memory", "Environment", "Limits", "Cgroup"};
 
 /* A thread's counters at the previous refresh, and its rates since. */
 struct thread_rate {
@@ -40,6 +44,7 @@ struct drill {
 	uint64_t row_start;   /* and of the row's own task (a thread in H) */
 	bool gone;
 	bool is_thread; /* a thread row (H): that thread's delays, not the process's */
+	bool recorded;  /* a replay: the recorded sample, never this machine's /proc */
 	struct taskinfo ti;
 	bool have_ti;
 	struct waitinfo wi; /* read while the Waiting tab shows */
@@ -53,23 +58,51 @@ struct drill {
 	double thr_t;
 	struct buf text; /* the tab's lines, '\n'-separated */
 	/* the model's history of the row's task, copied at each refresh so
-	 * it stays on screen once the task is gone */
-	struct hist_sample hist[HIST_LEN];
+	 * it stays on screen once the task is gone; in a replay, read from
+	 * the recording up to the cursor (samples hist_first_k on) */
+	struct hist_sample hist[DRILL_HIST_MAX];
 	size_t nhist;
+	uint64_t hist_first_k;
 	struct hist_totals tot;
 };
 
-/* The model's task behind the drill-down, or NULL once it is gone. */
+/* The model's task behind the drill-down, or NULL once it is gone (on a
+ * recording: while the sample at the cursor does not hold it). */
 static const struct task *model_task(struct ui *ui, const struct drill *d)
 {
-	const struct task *t = task_table_find(model_rows_table(ui->m), d->tid);
+	/* a recording's process seen from the timeline may be shown with -H */
+	struct task_table *table = d->recorded && !d->is_thread ? model_process_table(ui->m)
+								: model_rows_table(ui->m);
+	const struct task *t = task_table_find(table, d->tid);
 	if (!t || t->tgid != d->pid || t->start_ticks != d->row_start)
 		return NULL;
 	return t;
 }
 
+#define HIST_LABEL_W 9  /* "NET RX/s " */
+#define HIST_STATS_W 25 /* " now 1023.9M max 1023.9M" */
+#define HIST_SPARK_MIN 20
+
+/* The history's series per line (1 or 2) and the sparklines' width. */
+static int hist_width(const struct ui *ui, const struct drill *d, int *ncol)
+{
+	int cols = ui->cols - 1;
+	*ncol = (cols / 2 - HIST_LABEL_W - HIST_STATS_W) >= 40 ? 2 : 1;
+	int width = cols / *ncol - HIST_LABEL_W - HIST_STATS_W - 1;
+	int max = d->recorded ? DRILL_HIST_MAX : HIST_LEN;
+	return width > max ? max : width;
+}
+
 static void copy_history(struct ui *ui, struct drill *d)
 {
+	if (d->recorded) {
+		int ncol, width = hist_width(ui, d, &ncol);
+		d->nhist = width > 0 ? model_replay_task_series(ui->m, d->tid, d->row_start,
+								d->is_thread, d->hist, (size_t)width,
+								&d->hist_first_k)
+				     : 0;
+		return;
+	}
 	const struct task *t = model_task(ui, d);
 	if (!t)
 		return;
@@ -82,15 +115,17 @@ static void copy_history(struct ui *ui, struct drill *d)
 
 static void read_info(struct ui *ui, struct drill *d)
 {
+	if (d->recorded)
+		return; /* the live /proc may hold another process by that pid */
 	struct model *m = ui->m;
 	unsigned flags = 0;
-	if (d->tab == TAB_MEMORY && d->smaps_gen != m->gen) {
+	if (d->tab == TAB_MEMORY && d->smaps_gen != model_gen(m)) {
 		flags |= TASKINFO_SMAPS;
-		d->smaps_gen = m->gen;
+		d->smaps_gen = model_gen(m);
 	}
 	struct taskinfo ti;
-	bool live = strcmp(m->cfg.proc_root, "/proc") == 0 && !m->cfg.fixture_sequence;
-	if (taskinfo_read(&ti, m->pfs.root_fd, d->pid, live, flags) < 0 ||
+	bool live = strcmp(model_cfg(m)->proc_root, "/proc") == 0 && !model_cfg(m)->fixture_sequence;
+	if (taskinfo_read(&ti, model_proc_fd(m), d->pid, live, flags) < 0 ||
 	    (ti.stat_err == 0 && ti.stat.starttime != d->start_ticks)) {
 		/* exited (or the pid was reused): keep the last picture */
 		taskinfo_free(&ti);
@@ -110,20 +145,31 @@ static void read_info(struct ui *ui, struct drill *d)
 
 static void roll_threads(struct ui *ui, struct drill *d);
 
-unsigned drill_open(struct ui *ui)
+/* A replay: the recorded sample's figures of task (tid, start) of
+ * process pid, and its history in the recording. */
+static unsigned open_recorded(struct ui *ui, int32_t tid, int32_t pid, uint64_t start,
+			      bool is_thread)
 {
-	struct task *t = ui_selected(ui);
-	if (!t) {
-		ui_message(ui, true, "no task selected");
+	drill_close(ui);
+	struct drill *d = calloc(1, sizeof *d);
+	if (!d) {
+		ui_message(ui, true, "out of memory");
 		return RX_REDRAW;
 	}
-	if (model_is_replay(ui->m)) {
-		/* its files, maps and sockets are not in the recording, and the
-		 * live /proc holds another task by that pid, if any */
-		ui_message(ui, true, "a recording: no drill-down yet (the table, tree and grid show "
-				     "what was recorded)");
-		return RX_REDRAW;
-	}
+	d->tid = tid;
+	d->pid = pid;
+	d->row_start = d->start_ticks = start;
+	d->is_thread = is_thread;
+	d->recorded = true;
+	ui->drill = d;
+	copy_history(ui, d);
+	return RX_REDRAW | RX_CLEAR;
+}
+
+static unsigned open_task(struct ui *ui, const struct task *t)
+{
+	if (model_is_replay(ui->m))
+		return open_recorded(ui, t->tid, t->tgid, t->start_ticks, t->is_thread);
 	drill_close(ui);
 	struct drill *d = calloc(1, sizeof *d);
 	if (!d) {
@@ -143,7 +189,7 @@ unsigned drill_open(struct ui *ui)
 	d->smaps_gen = 0;
 	ui->drill = d;
 	struct taskinfo probe;
-	if (d->start_ticks == 0 && taskinfo_read(&probe, ui->m->pfs.root_fd, d->pid, false, 0) == 0) {
+	if (d->start_ticks == 0 && taskinfo_read(&probe, model_proc_fd(ui->m), d->pid, false, 0) == 0) {
 		d->start_ticks = probe.stat.starttime;
 		taskinfo_free(&probe);
 	}
@@ -155,6 +201,28 @@ unsigned drill_open(struct ui *ui)
 		ui_message(ui, true, "%d: the task is gone", t->tid);
 	}
 	return RX_REDRAW | RX_CLEAR;
+}
+
+unsigned drill_open(struct ui *ui)
+{
+	struct task *t = ui_selected(ui);
+	if (!t) {
+		ui_message(ui, true, "no task selected");
+		return RX_REDRAW;
+	}
+	return open_task(ui, t);
+}
+
+unsigned drill_open_row(struct ui *ui, int32_t tid, int32_t pid, uint64_t start_ticks)
+{
+	if (model_is_replay(ui->m))
+		return open_recorded(ui, tid, pid, start_ticks, tid != pid);
+	const struct task *t = task_table_find(model_rows_table(ui->m), tid);
+	if (!t || t->start_ticks != start_ticks || t->exited_gen) {
+		ui_message(ui, true, "%d: the task is gone", tid);
+		return RX_REDRAW;
+	}
+	return open_task(ui, t);
 }
 
 void drill_close(struct ui *ui)
@@ -189,12 +257,12 @@ static double per_second(uint64_t now, uint64_t before, double dt)
  * of the previous refresh (the model samples threads only with H). */
 static void roll_threads(struct ui *ui, struct drill *d)
 {
-	if (!d->have_ti || d->gone)
+	if (!d->have_ti || d->gone || d->recorded)
 		return;
 	const struct taskinfo *ti = &d->ti;
 	struct model *m = ui->m;
-	double hz = m->clk_tck > 0 ? (double)m->clk_tck : 100;
-	double dt = m->now_s - d->thr_t;
+	double hz = model_clk_tck(m) > 0 ? (double)model_clk_tck(m) : 100;
+	double dt = model_now_s(m) - d->thr_t;
 	struct thread_rate *next = ti->nthreads ? calloc(ti->nthreads, sizeof *next) : NULL;
 	for (size_t i = 0; next && i < ti->nthreads; i++) {
 		const struct ti_thread *th = &ti->threads[i];
@@ -219,14 +287,14 @@ static void roll_threads(struct ui *ui, struct drill *d)
 	free(d->thr);
 	d->thr = next;
 	d->nthr = next ? ti->nthreads : 0;
-	d->thr_t = m->now_s;
+	d->thr_t = model_now_s(m);
 }
 
 /* The Waiting tab's figures, only while it shows (the stack and a
  * taskstats query are not for every refresh of every drill-down). */
 static void read_wait(struct ui *ui, struct drill *d)
 {
-	if (d->tab != TAB_WAIT || d->gone)
+	if (d->tab != TAB_WAIT || d->gone || d->recorded)
 		return;
 	struct waitinfo w;
 	if (waitinfo_read(ui->m, d->pid, d->tid, !d->is_thread, &w) < 0)
@@ -281,7 +349,7 @@ static void tab_threads(struct ui *ui, struct drill *d, struct buf *b)
 		put_err(b, "threads", ti->threads_err);
 		return;
 	}
-	double hz = ui->m->clk_tck > 0 ? (double)ui->m->clk_tck : 100;
+	double hz = model_clk_tck(ui->m) > 0 ? (double)model_clk_tck(ui->m) : 100;
 	buf_printf(b, "%8s S %7s %8s %8s %10s %8s %8s %8s %8s %8s  %s\n", "TID", "CPU%",
 		   "USR s", "SYS s", "RUN-WAIT s", "READ/s", "WRITE/s", "READ", "WRITE", "IO-DLY s",
 		   "NAME");
@@ -345,18 +413,11 @@ static void tab_files(struct drill *d, struct buf *b)
 	}
 }
 
-static void put_addr(char *out, size_t outsize, uint8_t family, const uint8_t *a, uint16_t port)
-{
-	char s[INET6_ADDRSTRLEN] = "?";
-	inet_ntop(family == AF_INET6 ? AF_INET6 : AF_INET, a, s, sizeof s);
-	snprintf(out, outsize, family == AF_INET6 ? "[%s]:%u" : "%s:%u", s, port);
-}
-
 static void tab_network(struct ui *ui, struct drill *d, struct buf *b)
 {
 	struct model *m = ui->m;
-	if (!m->net) {
-		buf_printf(b, "traffic: %s\n\n", m->sources[SOURCE_NET].text);
+	if (!model_has_capture(m)) {
+		buf_printf(b, "traffic: %s\n\n", model_source(m, SOURCE_NET)->text);
 		buf_printf(b, "%-6s %-28s %-28s %s\n", "PROTO", "LOCAL", "REMOTE", "STATE");
 		for (size_t i = 0; i < d->ti.nconns; i++) {
 			const struct ti_conn *c = &d->ti.conns[i];
@@ -366,23 +427,32 @@ static void tab_network(struct ui *ui, struct drill *d, struct buf *b)
 			put_err(b, "sockets", d->ti.conns_err);
 		return;
 	}
+	if (drill_conn_table(ui, d->pid, b) == 0)
+		buf_printf(b, "no traffic seen for %d since pidtop started\n", d->pid);
+}
+
+size_t drill_conn_table(struct ui *ui, int32_t pid, struct buf *b)
+{
+	struct model *m = ui->m;
 	size_t n = 0;
-	const struct netcap_conn *cs = netcap_pid_connections(m->net, d->pid, &n);
+	const struct netcap_conn *cs = model_connections(m, pid, &n);
+	if (n == 0)
+		return 0;
 	/* the capture's per-connection traffic over the model's interval */
-	bool rate = m->net_samples >= 2 && m->interval_s > 0;
+	bool rate = model_net_rates_valid(m);
 	buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %7s %7s %9s %9s\n", "PROTO", "LOCAL",
 		   "REMOTE", "STATE", "TX/s", "RX/s", "TXPK/s", "RXPK/s", "TX", "RX");
 	for (size_t i = 0; i < n; i++) {
 		const struct netcap_conn *c = &cs[i];
 		char l[64], r[64], tx[16] = "-", rx[16] = "-", txp[16] = "-", rxp[16] = "-";
 		char txt[16], rxt[16];
-		put_addr(l, sizeof l, c->key.family, c->key.saddr, c->key.sport);
-		put_addr(r, sizeof r, c->key.family, c->key.daddr, c->key.dport);
+		text_endpoint(l, sizeof l, c->key.family, c->key.saddr, c->key.sport);
+		text_endpoint(r, sizeof r, c->key.family, c->key.daddr, c->key.dport);
 		if (rate) {
-			format_bytes((double)c->iv.tx_bytes / m->interval_s, tx, sizeof tx);
-			format_bytes((double)c->iv.rx_bytes / m->interval_s, rx, sizeof rx);
-			snprintf(txp, sizeof txp, "%.0f", (double)c->iv.tx_pkts / m->interval_s);
-			snprintf(rxp, sizeof rxp, "%.0f", (double)c->iv.rx_pkts / m->interval_s);
+			format_bytes((double)c->iv.tx_bytes / model_interval_s(m), tx, sizeof tx);
+			format_bytes((double)c->iv.rx_bytes / model_interval_s(m), rx, sizeof rx);
+			snprintf(txp, sizeof txp, "%.0f", (double)c->iv.tx_pkts / model_interval_s(m));
+			snprintf(rxp, sizeof rxp, "%.0f", (double)c->iv.rx_pkts / model_interval_s(m));
 		}
 		format_bytes((double)c->c.tx_bytes, txt, sizeof txt);
 		format_bytes((double)c->c.rx_bytes, rxt, sizeof rxt);
@@ -391,8 +461,7 @@ static void tab_network(struct ui *ui, struct drill *d, struct buf *b)
 			   l, r, c->closed ? "CLOSED" : sockmap_state_name(c->key.proto, c->state), tx,
 			   rx, txp, rxp, txt, rxt);
 	}
-	if (n == 0)
-		buf_printf(b, "no traffic seen for %d since pidtop started\n", d->pid);
+	return n;
 }
 
 static void tab_memory(struct drill *d, struct buf *b)
@@ -449,6 +518,34 @@ static void tab_limits(struct drill *d, struct buf *b)
 		snprintf(h, sizeof h, l->hard_unlimited ? "unlimited" : "%llu",
 			 (unsigned long long)l->hard);
 		buf_printf(b, "%-26s %-20s %-20s %s\n", l->name, s, h, l->unit);
+	}
+}
+
+/* The "0::" line's path (cgroup v2), or NULL. */
+static const char *cgroup_v2_path(const struct taskinfo *ti)
+{
+	for (size_t i = 0; !ti->cgroup_err && i < ti->ncgroups; i++)
+		if (strcmp(ti->cgroups[i].hierarchy, "0") == 0 && !ti->cgroups[i].controllers[0])
+			return ti->cgroups[i].path;
+	return NULL;
+}
+
+/* The current tab's lines into b. */
+static void tab_text(struct ui *ui, struct drill *d, struct buf *b)
+{
+	if (d->recorded) {
+		drillrec_tab(ui, model_task(ui, d), d->pid, (enum drill_tab)d->tab, b);
+		return;
+	}
+	switch (d->tab) {
+	case TAB_THREADS: tab_threads(ui, d, b); break;
+	case TAB_WAIT: tab_wait(ui, d, b); break;
+	case TAB_FILES: tab_files(d, b); break;
+	case TAB_NETWORK: tab_network(ui, d, b); break;
+	case TAB_MEMORY: tab_memory(d, b); break;
+	case TAB_ENV: tab_env(d, b); break;
+	case TAB_LIMITS: tab_limits(d, b); break;
+	case TAB_CGROUP: cgrouptab_text(ui, cgroup_v2_path(&d->ti), b); break;
 	}
 }
 
@@ -518,10 +615,6 @@ static const char *const hist_label[HIST_SERIES] = {
 	[HIST_CPU] = "CPU%", [HIST_RSS] = "RSS", [HIST_READ] = "READ/s",
 	[HIST_WRITE] = "WRITE/s", [HIST_NET_TX] = "NET TX/s", [HIST_NET_RX] = "NET RX/s",
 };
-#define HIST_LABEL_W 9  /* "NET RX/s " */
-#define HIST_STATS_W 25 /* " now 1023.9M max 1023.9M" */
-#define HIST_SPARK_MIN 20
-
 static void hist_value(int series, double v, char *out, size_t outsize)
 {
 	if (series == HIST_CPU)
@@ -536,15 +629,15 @@ static void draw_series(struct ui *ui, const struct drill *d, int series, int y,
 {
 	static const char bars_ascii[] = " _.,:-=+#";
 	size_t n = d->nhist < (size_t)width ? d->nhist : (size_t)width;
-	double v[HIST_LEN], max = 0;
-	uint8_t lv[HIST_LEN];
+	double v[DRILL_HIST_MAX], max = 0;
+	uint8_t lv[DRILL_HIST_MAX];
 	for (size_t k = 0; k < n; k++) {
 		v[k] = d->hist[d->nhist - n + k].v[series];
 		if (v[k] > max)
 			max = v[k];
 	}
 	grid_spark_scale(v, n, max, lv);
-	char line[HIST_LEN * 3 + 1];
+	char line[DRILL_HIST_MAX * 3 + 1];
 	size_t len = 0;
 	for (size_t k = 0; k < n; k++) {
 		const char *g = ui->utf8 ? screen_eighths[lv[k]] : (char[2]){bars_ascii[lv[k]], 0};
@@ -566,29 +659,43 @@ static void draw_series(struct ui *ui, const struct drill *d, int series, int y,
 	screen_put(ui, y, x + HIST_LABEL_W + width, HIST_STATS_W, stats, ui->attr[R_NORMAL]);
 }
 
-/* The history block: a title with the totals since first seen, then the
- * six series, two to a line when the terminal is wide enough. Returns the
- * next free line; nothing when fewer than `need` lines are left. */
-static int draw_history(struct ui *ui, const struct drill *d, int y, int y_end)
+/* The history's title: the totals since first seen, or in a replay the
+ * samples of the recording shown. */
+static void hist_title(struct ui *ui, const struct drill *d, char *title, size_t titlelen)
 {
-	int cols = ui->cols - 1;
-	int ncol = (cols / 2 - HIST_LABEL_W - HIST_STATS_W) >= 40 ? 2 : 1;
-	int width = cols / ncol - HIST_LABEL_W - HIST_STATS_W - 1;
-	if (width > HIST_LEN)
-		width = HIST_LEN;
-	int lines = HIST_SERIES / ncol;
-	if (width < HIST_SPARK_MIN || y_end - y < lines + 1 + 4) /* keep room for the tabs */
-		return y;
-	char cpu[32], rd[16], wr[16], tx[16], rx[16], title[256];
+	if (d->recorded) {
+		const struct recread_info *ri = model_replay_info(ui->m);
+		snprintf(title, titlelen,
+			 "history in the recording: samples %llu to %llu of %llu (up to the cursor)",
+			 (unsigned long long)d->hist_first_k + 1,
+			 (unsigned long long)(d->hist_first_k + d->nhist),
+			 (unsigned long long)(ri ? ri->samples : 0));
+		return;
+	}
+	char cpu[32], rd[16], wr[16], tx[16], rx[16];
 	format_duration(d->tot.cpu_s, cpu, sizeof cpu);
 	format_bytes(d->tot.read_bytes, rd, sizeof rd);
 	format_bytes(d->tot.write_bytes, wr, sizeof wr);
 	format_bytes(d->tot.net_tx_bytes, tx, sizeof tx);
 	format_bytes(d->tot.net_rx_bytes, rx, sizeof rx);
-	snprintf(title, sizeof title,
+	snprintf(title, titlelen,
 		 "history: last %zu refreshes   since first seen: CPU %s  read %s  write %s  "
 		 "net tx %s  rx %s",
 		 d->nhist, cpu, rd, wr, tx, rx);
+}
+
+/* The history block: its title, then the six series, two to a line when
+ * the terminal is wide enough. Returns the next free line; nothing when
+ * fewer than `need` lines are left. */
+static int draw_history(struct ui *ui, const struct drill *d, int y, int y_end)
+{
+	int cols = ui->cols - 1;
+	int ncol, width = hist_width(ui, d, &ncol);
+	int lines = HIST_SERIES / ncol;
+	if (width < HIST_SPARK_MIN || y_end - y < lines + 1 + 4) /* keep room for the tabs */
+		return y;
+	char title[256];
+	hist_title(ui, d, title, sizeof title);
 	screen_put(ui, y++, 1, cols, title, ui->attr[R_LABEL]);
 	for (int i = 0; i < HIST_SERIES; i++) {
 		int row = i / ncol, c = i % ncol;
@@ -604,7 +711,8 @@ void drill_draw(struct ui *ui)
 	int y_end = ui->geo.rows_y + ui->geo.rows_h;
 	if (!d || y >= y_end)
 		return;
-	y = draw_identity(ui, d, y, y_end);
+	y = d->recorded ? drillrec_identity(ui, model_task(ui, d), d->pid, d->tid, y, y_end)
+			: draw_identity(ui, d, y, y_end);
 	y = draw_history(ui, d, y, y_end);
 	if (y >= y_end)
 		return;
@@ -624,15 +732,7 @@ void drill_draw(struct ui *ui)
 	y++;
 	struct buf *b = &d->text;
 	buf_reset(b);
-	switch (d->tab) {
-	case TAB_THREADS: tab_threads(ui, d, b); break;
-	case TAB_WAIT: tab_wait(ui, d, b); break;
-	case TAB_FILES: tab_files(d, b); break;
-	case TAB_NETWORK: tab_network(ui, d, b); break;
-	case TAB_MEMORY: tab_memory(d, b); break;
-	case TAB_ENV: tab_env(d, b); break;
-	case TAB_LIMITS: tab_limits(d, b); break;
-	}
+	tab_text(ui, d, b);
 	size_t nlines = 0;
 	for (size_t i = 0; i < b->len; i++)
 		nlines += b->data[i] == '\n';
@@ -676,7 +776,7 @@ unsigned drill_key(struct ui *ui, int key)
 		return RX_REDRAW | RX_CLEAR;
 	case '\t': case KEY_RIGHT: return set_tab(ui, d->tab + 1);
 	case KEY_BTAB: case KEY_LEFT: return set_tab(ui, d->tab - 1);
-	case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+	case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8':
 		return set_tab(ui, key - '1');
 	case KEY_UP: if (d->scroll) d->scroll--; return RX_REDRAW;
 	case KEY_DOWN: d->scroll++; return RX_REDRAW;

@@ -1,6 +1,7 @@
 /* grid.c - the activity grid's layout: a pure function of the tasks.
  * No curses here (tests/test_grid.c drives it with made-up tasks). */
 #include "grid.h"
+#include "buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,27 +51,10 @@ static int by_group_then_start(const void *a, const void *b)
 	return (p->tid > q->tid) - (p->tid < q->tid);
 }
 
-static int grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return 0;
-	size_t c = *cap ? *cap : 64;
-	while (c < need) {
-		if (c > SIZE_MAX / 2 / size)
-			return -1;
-		c *= 2;
-	}
-	void *p = realloc(*v, c * size);
-	if (!p)
-		return -1;
-	*v = p;
-	*cap = c;
-	return 0;
-}
 
 static int add_line(struct grid *g, uint32_t uid, size_t first, bool labelled)
 {
-	if (grow((void **)&g->lines, &g->lines_cap, g->nlines + 1, sizeof *g->lines) < 0)
+	if (array_reserve((void **)&g->lines, &g->lines_cap, g->nlines + 1, sizeof *g->lines) < 0)
 		return -1;
 	g->lines[g->nlines++] = (struct grid_line){uid, first, 0, labelled};
 	return 0;
@@ -81,7 +65,7 @@ int grid_build(struct grid *g, struct task *const *tasks, size_t n, uint32_t per
 	g->ncells = g->nlines = 0;
 	g->max_rss_kb = 0;
 	g->per_line = per_line ? per_line : 1;
-	if (grow((void **)&g->cells, &g->cells_cap, n, sizeof *g->cells) < 0)
+	if (array_reserve((void **)&g->cells, &g->cells_cap, n, sizeof *g->cells) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		memset(&g->cells[i], 0, sizeof g->cells[i]);

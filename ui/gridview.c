@@ -66,10 +66,10 @@ static const char *safe(const char *s, char *buf, size_t bufsize)
 /* Which view row holds t (actions act on ui_selected()), or SIZE_MAX. */
 static size_t view_row_of(struct ui *ui, const struct task *t)
 {
-	if (ui->sel < ui->view.nrows && ui->view.rows[ui->sel] == t)
+	if (ui->sel < ui->rows.nrows && ui->rows.rows[ui->sel] == t)
 		return ui->sel;
-	for (size_t i = 0; i < ui->view.nrows; i++)
-		if (ui->view.rows[i] == t)
+	for (size_t i = 0; i < ui->rows.nrows; i++)
+		if (ui->rows.rows[i] == t)
 			return i;
 	return SIZE_MAX;
 }
@@ -108,7 +108,7 @@ static void grid_sync(struct ui *ui)
 	uint32_t per = cells_per_line(ui);
 	long i = -1;
 	if (!gv->built || gv->built_gen != ui->rows_gen || g->per_line != per) {
-		if (grid_build(g, ui->view.rows, ui->view.nrows, per) < 0)
+		if (grid_build(g, ui->rows.rows, ui->rows.nrows, per) < 0)
 			ui_message(ui, true, "out of memory laying out the grid");
 		gv->built = true;
 		gv->built_gen = ui->rows_gen;
@@ -241,7 +241,7 @@ static void tip_lines(struct ui *ui, const struct task *t, bool pinned, char lin
 	const struct task *p = t->process ? t->process : t;
 	const char *cmd = p->cmdline && p->cmdline[0] ? p->cmdline : task_comm(p);
 	const struct task_rates *r = task_rates(t);
-	double hz = ui->m->clk_tck > 0 ? (double)ui->m->clk_tck : 100;
+	double hz = model_clk_tck(ui->m) > 0 ? (double)model_clk_tck(ui->m) : 100;
 	snprintf(lines[0], 128, "%s %d  %s  %c%s%s", t->is_thread ? "TID" : "PID", t->tid,
 		 model_user_name(ui->m, t->uid), t->state ? t->state : '?',
 		 t->exited_gen ? " exited" : "", pinned ? "  [pinned]" : "");
@@ -270,7 +270,7 @@ static void tip_lines(struct ui *ui, const struct task *t, bool pinned, char lin
 		snprintf(lines[5], 128, "disk read %s/s write %s/s", a, b);
 	}
 	if (!(t->have & TG_NET) && !(p->have & TG_NET)) {
-		snprintf(lines[6], 128, "net n/a (%.100s)", ui->m->sources[SOURCE_NET].text);
+		snprintf(lines[6], 128, "net n/a (%.100s)", model_source(ui->m, SOURCE_NET)->text);
 	} else {
 		format_bytes(r->net_tx_bps, a, sizeof a);
 		format_bytes(r->net_rx_bps, c, sizeof c);

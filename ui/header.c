@@ -53,7 +53,7 @@ static struct cpu_layout cpu_layout(int ncpus, int cols)
 
 int header_height(const struct ui *ui, int cols)
 {
-	const struct system_stats *st = &ui->m->sys.stats;
+	const struct system_stats *st = model_system(ui->m);
 	int h = cpu_layout(st->ncpus, cols).nlines;
 	h += 3;                          /* total CPU, memory, swap */
 	if (!two_sides(cols))
@@ -116,7 +116,7 @@ static void draw_cpu_bar(struct ui *ui, int y, int x, int width, const char *lab
 static void draw_cpu_strip(struct ui *ui, int y0, int nlines, int cols)
 {
 	static const char ascii_levels[] = " .:-=+*#%@";
-	const struct system_stats *st = &ui->m->sys.stats;
+	const struct system_stats *st = model_system(ui->m);
 	int per = cols - STRIP_LABEL > 1 ? cols - STRIP_LABEL : 1;
 	for (int line = 0; line < nlines; line++) {
 		int y = y0 + line;
@@ -147,7 +147,7 @@ static void draw_cpu_strip(struct ui *ui, int y0, int nlines, int cols)
 
 static int draw_cpus(struct ui *ui, int y, int cols)
 {
-	const struct system_stats *st = &ui->m->sys.stats;
+	const struct system_stats *st = model_system(ui->m);
 	struct cpu_layout l = cpu_layout(st->ncpus, cols);
 	if (l.nlines == 0)
 		return y;
@@ -196,13 +196,15 @@ static void draw_status(struct ui *ui, int y, int cols)
 	} else if (ui->paused) {
 		ADD("PAUSED  ");
 	}
-	if (ui->m->recorder)
-		ADD("REC %s  ", ui->m->cfg.record_path);
-	if (ui->m->cfg.threads)
+	if (model_is_recording(ui->m))
+		ADD("REC %s  ", model_cfg(ui->m)->record_path);
+	if (model_cfg(ui->m)->threads)
 		ADD("threads  ");
-	if (ui->set.tree)
+	if (groupview_on(ui))
+		ADD("grouped by %s  ", groupview_label(ui));
+	else if (ui->set.tree)
 		ADD("tree  ");
-	if (ui->m->cfg.accumulated)
+	if (model_cfg(ui->m)->accumulated)
 		ADD("accumulated  ");
 	if (ui->filter.only_active)
 		ADD("only active  ");
@@ -228,7 +230,7 @@ static void draw_status(struct ui *ui, int y, int cols)
 	n = 0;
 	ADD("Sources:");
 	for (int i = 0; i < SOURCE_COUNT; i++) {
-		const struct source_state *s = &ui->m->sources[i];
+		const struct source_state *s = model_source(ui->m, i);
 		ADD(" %s %s%s", s->name ? s->name : "?", s->text, i + 1 < SOURCE_COUNT ? ";" : "");
 	}
 #undef ADD
@@ -246,7 +248,7 @@ struct io_sum {
 static void add_task_io(struct task *t, void *arg)
 {
 	struct io_sum *s = arg;
-	if (!t->rates_valid || !(t->have & TG_IO) || (t->exited_gen && t->exited_gen != s->m->gen))
+	if (!t->rates_valid || !(t->have & TG_IO) || (t->exited_gen && t->exited_gen != model_gen(s->m)))
 		return;
 	s->read += task_rates(t)->read_bps;
 	s->write += task_rates(t)->write_bps;
@@ -256,8 +258,10 @@ static void task_io_total(struct ui *ui, double *read, double *write)
 {
 	struct io_sum s = {ui->m, 0, 0};
 	task_table_foreach(model_rows_table(ui->m), add_task_io, &s);
-	for (size_t i = 0; i < ui->m->nexited; i++)
-		add_task_io(&ui->m->exited[i], &s);
+	size_t nexited;
+	struct task *exited = model_exited(ui->m, &nexited);
+	for (size_t i = 0; i < nexited; i++)
+		add_task_io(&exited[i], &s);
 	*read = s.read;
 	*write = s.write;
 }
@@ -266,7 +270,7 @@ static void task_io_total(struct ui *ui, double *read, double *write)
  * (and all non-idle) tasks stalled on each resource */
 static void draw_pressure(struct ui *ui, int y, int cols)
 {
-	const struct system_stats *st = &ui->m->sys.stats;
+	const struct system_stats *st = model_system(ui->m);
 	char text[192];
 	size_t n = 0;
 	for (int i = 0; i < PSI_COUNT && n < sizeof text; i++) {
@@ -285,7 +289,7 @@ static void draw_pressure(struct ui *ui, int y, int cols)
 
 void header_draw(struct ui *ui)
 {
-	const struct system_stats *st = &ui->m->sys.stats;
+	const struct system_stats *st = model_system(ui->m);
 	int cols = ui->cols, y = ui->geo.meters_y;
 	int end = y + ui->geo.meters_h;
 	if (ui->geo.meters_h <= 0)
@@ -334,7 +338,7 @@ void header_draw(struct ui *ui)
 	task_io_total(ui, &task_r, &task_w);
 	format_bytes(task_r, tr, sizeof tr);
 	format_bytes(task_w, tw_, sizeof tw_);
-	const char *tunit = ui->m->cfg.accumulated ? "" : "/s";
+	const char *tunit = model_cfg(ui->m)->accumulated ? "" : "/s";
 	if (st->rates_valid) {
 		format_bytes(st->disk_read_bps, r, sizeof r);
 		format_bytes(st->disk_write_bps, w, sizeof w);

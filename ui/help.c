@@ -32,7 +32,16 @@ static const char *const legend[] = {
 	"Drill-down (Enter): the task's last 120 refreshes as sparklines (scaled to the",
 	"largest shown) with totals since first seen; Left/Right or Tab switch tabs,",
 	"Up/Down scroll, Esc or q back; F9 k, F7/F8 [ ] and i act on the task as in",
-	"the table.",
+	"the table. On a recording (-R) it shows the sample at the cursor, its history",
+	"in the recording up to the cursor, and \"not recorded\" for open files,",
+	"connections, maps, environment and limits (a recording keeps counters only).",
+	"",
+	"Timeline (Tab after the grid): the 8 busiest processes over the whole",
+	"recording, or over the history kept so far (live): CPU% stacked by process",
+	"above, RSS as lines below, one colour each (without colour or UTF-8, the",
+	"legend's characters). The ^ and the bar mark the replay position (, . { } b",
+	"move it); Up/Down or j k choose a process in the legend, Enter opens its",
+	"drill-down at the cursor's sample.",
 };
 #define NLEGEND (sizeof legend / sizeof legend[0])
 
@@ -161,7 +170,7 @@ static void draw_list(struct ui *ui, int side, int x, int w, int y0, int h)
 		if (!c)
 			break;
 		char title[64];
-		const char *head = format_header(c, ui->utf8, ui->m->cfg.accumulated);
+		const char *head = format_header(c, ui->utf8, model_cfg(ui->m)->accumulated);
 		text_pad(head, strlen(head), 9, ui->utf8, title, sizeof title); /* ΔRSS: 5 bytes, 4 cells */
 		if (side == 0)
 			snprintf(line, sizeof line, "%s %s", title, c->id);

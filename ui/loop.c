@@ -5,10 +5,12 @@
  * refreshes, and while the user navigates the previous row order is kept
  * for a moment so rows do not jump under the cursor. */
 #include "ui.h"
+#include "clock.h"
 #include "uistate.h"
 #include "replayui.h"
 #include "recfile.h"
 #include "drill.h"
+#include "timelineview.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -36,9 +38,7 @@ static void on_stop(int sig)
 
 double ui_now(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	return clock_mono_s();
 }
 
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
@@ -53,30 +53,32 @@ void ui_message(struct ui *ui, bool error, const char *fmt, ...)
 
 struct task *ui_selected(struct ui *ui)
 {
-	return ui->sel < ui->view.nrows ? ui->view.rows[ui->sel] : NULL;
+	if (ui->sel >= ui->rows.nrows || groupview_group(ui->rows.rows[ui->sel]) >= 0)
+		return NULL; /* no task, or a group row */
+	return ui->rows.rows[ui->sel];
 }
 
 void ui_select_row(struct ui *ui, size_t row)
 {
-	if (ui->view.nrows == 0) {
+	if (ui->rows.nrows == 0) {
 		ui->sel = 0;
 		ui->have_sel = false;
 		return;
 	}
-	if (row >= ui->view.nrows)
-		row = ui->view.nrows - 1;
+	if (row >= ui->rows.nrows)
+		row = ui->rows.nrows - 1;
 	ui->select_top = false; /* the user chose a row */
 	ui->sel = row;
-	ui->sel_tid = ui->view.rows[row]->tid;
-	ui->sel_start = ui->view.rows[row]->start_ticks;
+	ui->sel_tid = ui->rows.rows[row]->tid;
+	ui->sel_start = ui->rows.rows[row]->start_ticks;
 	ui->have_sel = true;
 }
 
 struct task *ui_find_task(struct ui *ui, int32_t tid, uint64_t start)
 {
-	for (size_t i = 0; i < ui->view.nrows; i++)
-		if (ui->view.rows[i]->tid == tid && ui->view.rows[i]->start_ticks == start)
-			return ui->view.rows[i];
+	for (size_t i = 0; i < ui->rows.nrows; i++)
+		if (ui->rows.rows[i]->tid == tid && ui->rows.rows[i]->start_ticks == start)
+			return ui->rows.rows[i];
 	return NULL;
 }
 
@@ -88,12 +90,12 @@ static const char *command_of(const struct task *t)
 
 bool ui_search(struct ui *ui, const char *text, size_t from)
 {
-	size_t n = ui->view.nrows;
+	size_t n = ui->rows.nrows;
 	if (!*text || n == 0)
 		return false;
 	for (size_t k = 0; k < n; k++) {
 		size_t i = (from + k) % n;
-		const struct task *t = ui->view.rows[i];
+		const struct task *t = ui->rows.rows[i];
 		if (strcasestr(command_of(t), text) || strcasestr(task_comm(t), text)) {
 			ui_select_row(ui, i);
 			return true;
@@ -124,7 +126,7 @@ static int compare_kept(const void *a, const void *b, void *arg)
 
 static void remember_order(struct ui *ui)
 {
-	size_t n = ui->view.nrows;
+	size_t n = ui->rows.nrows;
 	if (n > ui->order_cap) {
 		int32_t *t = realloc(ui->order_tids, n * sizeof *t);
 		if (!t)
@@ -137,8 +139,8 @@ static void remember_order(struct ui *ui)
 		ui->order_cap = n;
 	}
 	for (size_t i = 0; i < n; i++) {
-		ui->order_tids[i] = ui->view.rows[i]->tid;
-		ui->order_starts[i] = ui->view.rows[i]->start_ticks;
+		ui->order_tids[i] = ui->rows.rows[i]->tid;
+		ui->order_starts[i] = ui->rows.rows[i]->start_ticks;
 	}
 	if (rowmap_build(&ui->order_map, ui->order_tids, ui->order_starts, n) < 0)
 		rowmap_free(&ui->order_map);
@@ -149,12 +151,12 @@ static void apply_live_filter(struct ui *ui)
 	if (!ui->live_filter[0])
 		return;
 	size_t k = 0;
-	for (size_t i = 0; i < ui->view.nrows; i++) {
-		struct task *t = ui->view.rows[i];
+	for (size_t i = 0; i < ui->rows.nrows; i++) {
+		struct task *t = ui->rows.rows[i];
 		if (strcasestr(command_of(t), ui->live_filter) || strcasestr(task_comm(t), ui->live_filter))
-			ui->view.rows[k++] = t;
+			ui->rows.rows[k++] = t;
 	}
-	ui->view.nrows = k;
+	ui->rows.nrows = k;
 }
 
 void ui_rebuild(struct ui *ui)
@@ -163,19 +165,24 @@ void ui_rebuild(struct ui *ui)
 	ui->rows_gen++;
 	ui->filter.nuids = ui->user_filter ? 1 : ui->opt->nuids;
 	ui->filter.uids = ui->user_filter ? &ui->user_uid : ui->opt->uids;
-	if (view_build(&ui->view, ui->m, &ui->filter, keep ? NULL : ui->set.sort,
+	if (rows_build(&ui->rows, ui->m, &ui->filter, keep ? NULL : ui->set.sort,
 		       ui->set.reverse) < 0) {
 		ui_message(ui, true, "out of memory building the rows");
-		ui->view.nrows = 0;
+		ui->rows.nrows = 0;
 	}
 	apply_live_filter(ui);
-	if (keep && ui->view.nrows > 1) {
+	if (keep && ui->rows.nrows > 1) {
 		struct order_ctx c = {ui};
-		qsort_r(ui->view.rows, ui->view.nrows, sizeof *ui->view.rows, compare_kept, &c);
+		qsort_r(ui->rows.rows, ui->rows.nrows, sizeof *ui->rows.rows, compare_kept, &c);
 	}
 	ui->info = NULL;
-	if (ui->set.tree) {
-		if (tree_order(&ui->tree, ui->view.rows, &ui->view.nrows, ui->collapsed,
+	if (groupview_on(ui)) {
+		if (groupview_build(ui) < 0) {
+			ui_message(ui, true, "out of memory building the groups");
+			ui->rows.nrows = 0;
+		}
+	} else if (ui->set.tree) {
+		if (tree_order(&ui->tree, ui->rows.rows, &ui->rows.nrows, ui->collapsed,
 			       ui->ncollapsed) == 0)
 			ui->info = ui->tree.info;
 		else
@@ -195,9 +202,9 @@ void ui_rebuild(struct ui *ui)
 	}
 	ui->select_top = false;
 	if (ui->have_sel)
-		for (size_t i = 0; i < ui->view.nrows && found == SIZE_MAX; i++)
-			if (ui->view.rows[i]->tid == ui->sel_tid &&
-			    ui->view.rows[i]->start_ticks == ui->sel_start)
+		for (size_t i = 0; i < ui->rows.nrows && found == SIZE_MAX; i++)
+			if (ui->rows.rows[i]->tid == ui->sel_tid &&
+			    ui->rows.rows[i]->start_ticks == ui->sel_start)
 				found = i;
 	if (found != SIZE_MAX) {
 		ui->sel = found;
@@ -221,13 +228,13 @@ static int refresh_model(struct ui *ui, char *why, size_t whylen)
 		return 0;
 	}
 	if (rc == MODEL_ERR_RECORD) {
-		ui_message(ui, true, "recording stopped: %s", ui->m->record_why);
+		ui_message(ui, true, "recording stopped: %s", model_record_why(ui->m));
 		ui->msg_until_s = ui->now_s + WARNING_S;
 	} else if (rc < 0) {
 		if (model_is_replay(ui->m))
 			snprintf(why, whylen, "cannot read the recording any more");
 		else
-			snprintf(why, whylen, "cannot read %s any more", ui->m->cfg.proc_root);
+			snprintf(why, whylen, "cannot read %s any more", model_cfg(ui->m)->proc_root);
 		return -1;
 	}
 	ui->next_refresh_s =
@@ -251,6 +258,8 @@ static void draw_frame(struct ui *ui)
 			drill_draw(ui);
 		else if (ui->set.view == UI_VIEW_GRID)
 			gridview_draw(ui);
+		else if (ui->set.view == UI_VIEW_TIMELINE)
+			timelineview_draw(ui);
 		else
 			table_draw(ui);
 		if (ui->mode == MODE_MENU)
@@ -300,8 +309,10 @@ static unsigned handle_key(struct ui *ui, int key)
 	if (ui->mode != MODE_TABLE)
 		return menus_key(ui, key);
 	/* the drill-down and the grid take their own keys first */
-	unsigned own = ui->drill ? drill_key(ui, key)
-		       : ui->set.view == UI_VIEW_GRID ? gridview_key(ui, key) : 0;
+	unsigned own = ui->drill			   ? drill_key(ui, key)
+		       : ui->set.view == UI_VIEW_GRID	   ? gridview_key(ui, key)
+		       : ui->set.view == UI_VIEW_TIMELINE ? timelineview_key(ui, key)
+							   : 0;
 	if (own)
 		return own;
 	enum ui_action a = keys_action(key);
@@ -333,13 +344,15 @@ static void init_state(struct ui *ui, struct model *m, struct options *opt,
 	if (opt->threads)
 		ui->set.threads = true;
 	if (opt->view)
-		ui->set.view = strcmp(opt->view, "grid") == 0 ? UI_VIEW_GRID : UI_VIEW_TABLE;
+		ui->set.view = strcmp(opt->view, "grid") == 0	    ? UI_VIEW_GRID
+			       : strcmp(opt->view, "timeline") == 0 ? UI_VIEW_TIMELINE
+								    : UI_VIEW_TABLE;
 	ui->set_start = ui->set;
 	if (ui->set.view == UI_VIEW_GRID)
 		ui->gv.built = false;
 	if (model_is_replay(m)) {
 		/* a recording is shown as recorded, paused: the keys move in it */
-		ui->set.threads = m->cfg.threads;
+		ui->set.threads = model_cfg(m)->threads;
 		ui->paused = true;
 		ui->replay_speed = 1;
 		if (!opt->have_begin && model_replay_info(m)->samples > 1)
@@ -374,7 +387,8 @@ static void save_settings(struct ui *ui)
 
 static void free_state(struct ui *ui)
 {
-	view_free(&ui->view);
+	rows_free(&ui->rows);
+	groupview_free(ui);
 	tree_free(&ui->tree);
 	rowmap_free(&ui->order_map);
 	free(ui->order_tids);
@@ -384,6 +398,7 @@ static void free_state(struct ui *ui)
 	menu_free(&ui->menu);
 	drill_close(ui);
 	gridview_free(ui);
+	timelineview_free(ui);
 }
 
 static int run_loop(struct ui *ui, const sigset_t *wait_mask, char *why, size_t whylen)
@@ -498,6 +513,8 @@ int ui_run(struct model *m, struct options *opt, volatile sig_atomic_t *stop, ch
 	if (screen_init(ui, why, whylen) == 0) {
 		if (ui->set.view == UI_VIEW_GRID)
 			gridview_enter(ui);
+		else if (ui->set.view == UI_VIEW_TIMELINE)
+			timelineview_enter(ui);
 		rc = run_loop(ui, &wait_mask, why, whylen);
 		screen_end(ui);
 		if (rc == 0)

@@ -3,7 +3,7 @@
  * prompt or message). */
 #include "uistate.h"
 #include "replayui.h"
-#include "actions.h"
+#include "taskctl.h"
 #include "text.h"
 
 #include <math.h>
@@ -81,7 +81,7 @@ void menu_open_sort(struct ui *ui)
 		if (&columns[i] == ui->set.sort)
 			ui->menu.sel = ui->menu.nitems;
 		char title[64];
-		const char *h = format_header(&columns[i], ui->utf8, ui->m->cfg.accumulated);
+		const char *h = format_header(&columns[i], ui->utf8, model_cfg(ui->m)->accumulated);
 		text_pad(h, strlen(h), 9, ui->utf8, title, sizeof title);
 		menu_add(&ui->menu, (long)i, "%s %s", title, columns[i].id);
 	}
@@ -156,7 +156,7 @@ void menu_open_ionice(struct ui *ui)
 	static const char *const names[] = {"none", "realtime", "best-effort", "idle"};
 	if (ui->ntags)
 		snprintf(title, sizeof title, "I/O priority of %zu tagged:", ui->ntags);
-	else if (t && action_ioprio_get(ui->m, t, &cls, &level, why, sizeof why) == 0 && cls <= 3)
+	else if (t && taskctl_ioprio_get(ui->m, t, &cls, &level, why, sizeof why) == 0 && cls <= 3)
 		snprintf(title, sizeof title, "I/O priority of %d (%s %d):", t->tid, names[cls],
 			 level);
 	else
@@ -174,14 +174,14 @@ void menu_open_ionice(struct ui *ui)
 
 static int signal_one(struct ui *ui, struct task *t, long sig, char *why, size_t whylen)
 {
-	return action_signal(ui->m, t, (int)sig, why, whylen);
+	return taskctl_signal(ui->m, t, (int)sig, why, whylen);
 }
 
 /* v: class << 8 | level, as the menu's values */
 static int ioprio_one(struct ui *ui, struct task *t, long v, char *why, size_t whylen)
 {
-	struct action_result res;
-	if (action_ioprio_row(ui->m, t, (enum ioprio_class)(v >> 8), (int)(v & 0xff), &res) == 0)
+	struct taskctl_result res;
+	if (taskctl_ioprio_row(ui->m, t, (enum ioprio_class)(v >> 8), (int)(v & 0xff), &res) == 0)
 		return 0;
 	return act_row_why(&res, "changed", why, whylen);
 }
@@ -214,12 +214,12 @@ static unsigned menu_choose(struct ui *ui)
 			return RX_REDRAW;
 		}
 		if (mn->kind == MENU_IONICE) {
-			struct action_result res;
+			struct taskctl_result res;
 			char done[96];
-			action_ioprio_row(ui->m, t, (enum ioprio_class)(v >> 8), (int)(v & 0xff), &res);
+			taskctl_ioprio_row(ui->m, t, (enum ioprio_class)(v >> 8), (int)(v & 0xff), &res);
 			snprintf(done, sizeof done, "%s done", mn->items[mn->sel]);
 			act_report_row(ui, t, &res, "changed", done);
-		} else if (action_signal(ui->m, t, (int)v, why, sizeof why) < 0) {
+		} else if (taskctl_signal(ui->m, t, (int)v, why, sizeof why) < 0) {
 			ui_message(ui, true, "%d: %s", t->tid, why);
 		} else {
 			ui_message(ui, false, "%d: %s done", t->tid, mn->items[mn->sel]);

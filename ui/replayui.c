@@ -96,10 +96,10 @@ void replayui_status(const struct ui *ui, char *out, size_t outlen)
 {
 	char when[64];
 	struct tm tm;
-	time_t t = ui->m->wall.tv_sec;
+	time_t t = model_wall(ui->m)->tv_sec;
 	localtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
-	snprintf(out, outlen, "REPLAY %s.%ld [%llu/%llu] %s %dx", when, ui->m->wall.tv_nsec / 100000000,
+	snprintf(out, outlen, "REPLAY %s.%ld [%llu/%llu] %s %dx", when, model_wall(ui->m)->tv_nsec / 100000000,
 		 (unsigned long long)model_replay_pos(ui->m) + 1, (unsigned long long)samples(ui),
 		 ui->paused ? "paused" : "playing", ui->replay_speed > 0 ? ui->replay_speed : 1);
 }

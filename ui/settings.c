@@ -17,6 +17,8 @@ static const char *const default_columns[] = {
 	"cpu_time", "cmdline",
 };
 
+const char *const settings_group_names[UI_GROUP_COUNT] = {"none", "user", "cgroup", "comm"};
+
 void settings_defaults(struct ui_settings *s)
 {
 	memset(s, 0, sizeof *s);
@@ -135,13 +137,23 @@ static void parse_line(char *key, char *v, struct ui_settings *s, int *nbad, cha
 		else
 			bad(nbad, warn, warnlen, line, "bad color '%s' (auto or mono)", v);
 		return;
+	} else if (strcmp(key, "group") == 0) {
+		for (int i = 0; i < UI_GROUP_COUNT; i++)
+			if (strcmp(v, settings_group_names[i]) == 0) {
+				s->group = (enum ui_group)i;
+				return;
+			}
+		bad(nbad, warn, warnlen, line, "bad group '%s' (none, user, cgroup or comm)", v);
+		return;
 	} else if (strcmp(key, "view") == 0) {
 		if (strcmp(v, "table") == 0)
 			s->view = UI_VIEW_TABLE;
 		else if (strcmp(v, "grid") == 0)
 			s->view = UI_VIEW_GRID;
+		else if (strcmp(v, "timeline") == 0)
+			s->view = UI_VIEW_TIMELINE;
 		else
-			bad(nbad, warn, warnlen, line, "bad view '%s' (table or grid)", v);
+			bad(nbad, warn, warnlen, line, "bad view '%s' (table, grid or timeline)", v);
 		return;
 	}
 	if (strcmp(key, "reverse") == 0)
@@ -227,10 +239,11 @@ void settings_format(const struct ui_settings *s, struct buf *b)
 	for (size_t i = 0; i < s->ncols; i++)
 		buf_printf(b, "%s%s", i ? "," : "", s->cols[i]->id);
 	buf_printf(b, "\nsort=%s\nreverse=%d\ninterval=%s\nthreads=%d\ntree=%d\nheader=%d\n"
-		      "cmdline=%d\nkernel=%d\ncolor=%s\nview=%s\n",
+		      "cmdline=%d\nkernel=%d\ncolor=%s\nview=%s\ngroup=%s\n",
 		   s->sort ? s->sort->id : "cpu_pct", s->reverse, interval, s->threads,
 		   s->tree, s->header, s->cmdline, s->kernel, s->mono ? "mono" : "auto",
-		   s->view == UI_VIEW_GRID ? "grid" : "table");
+		   s->view == UI_VIEW_GRID ? "grid" : s->view == UI_VIEW_TIMELINE ? "timeline" : "table",
+		   settings_group_names[s->group]);
 }
 
 static bool same_columns(const struct ui_settings *a, const struct ui_settings *b)
@@ -243,7 +256,8 @@ bool settings_equal(const struct ui_settings *a, const struct ui_settings *b)
 	return same_columns(a, b) && a->sort == b->sort && a->reverse == b->reverse &&
 	       a->interval_s == b->interval_s && a->threads == b->threads &&
 	       a->tree == b->tree && a->header == b->header && a->cmdline == b->cmdline &&
-	       a->kernel == b->kernel && a->mono == b->mono && a->view == b->view;
+	       a->kernel == b->kernel && a->mono == b->mono && a->view == b->view &&
+	       a->group == b->group;
 }
 
 void settings_merge(const struct ui_settings *file, const struct ui_settings *start,
@@ -267,6 +281,7 @@ void settings_merge(const struct ui_settings *file, const struct ui_settings *st
 	TAKE(kernel);
 	TAKE(mono);
 	TAKE(view);
+	TAKE(group);
 #undef TAKE
 }
 

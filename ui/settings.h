@@ -4,6 +4,7 @@
  *   columns=pid,user,state,...   column ids in display order
  *   sort=cpu_pct  reverse=0  interval=1  threads=0  tree=0  header=1
  *   cmdline=1  kernel=1  color=auto|mono  view=table|grid
+ *   group=none|user|cgroup|comm   the table's group view (v)
  * A bad line is reported and its setting keeps the default; the file is
  * never rewritten without a backup. It is written only by the user who
  * owns it and its directory (so a sudo run never writes into the invoking
@@ -21,7 +22,11 @@
 #define SETTINGS_MAX_COLUMNS 64
 #define SETTINGS_FILE_MAX (64 * 1024)
 
-enum ui_view { UI_VIEW_TABLE, UI_VIEW_GRID };
+enum ui_view { UI_VIEW_TABLE, UI_VIEW_GRID, UI_VIEW_TIMELINE };
+/* the table's rows: tasks, or groups of tasks (v cycles in this order) */
+enum ui_group { UI_GROUP_NONE, UI_GROUP_USER, UI_GROUP_CGROUP, UI_GROUP_COMM, UI_GROUP_COUNT };
+/* "none", "user", "cgroup", "comm" */
+extern const char *const settings_group_names[UI_GROUP_COUNT];
 
 struct ui_settings {
 	const struct column *cols[SETTINGS_MAX_COLUMNS];
@@ -34,6 +39,7 @@ struct ui_settings {
 	bool kernel;  /* kernel threads shown (K) */
 	bool mono;    /* monochrome even where colours work */
 	enum ui_view view;
+	enum ui_group group;
 };
 
 void settings_defaults(struct ui_settings *s);

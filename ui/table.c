@@ -22,7 +22,7 @@ size_t table_layout(struct ui *ui, struct layout_slot *out, size_t max)
 	for (size_t i = 0; i < ui->set.ncols && n < max && n < SETTINGS_MAX_COLUMNS; i++) {
 		const struct column *c = ui->set.cols[i];
 		/* thread rows: the PID column shows the thread id, like htop */
-		if (ui->m->cfg.threads && !has_tid && strcmp(c->id, "pid") == 0 && tid)
+		if (model_cfg(ui->m)->threads && !has_tid && strcmp(c->id, "pid") == 0 && tid)
 			c = tid;
 		cols[n++] = c;
 	}
@@ -127,7 +127,8 @@ static void tree_prefix(struct ui *ui, const struct tree_info *inf, char *out, s
 static void draw_row(struct ui *ui, int y, size_t row, const struct layout_slot *slots,
 		     size_t nslots)
 {
-	struct task *t = ui->view.rows[row];
+	struct task *t = ui->rows.rows[row];
+	long group = groupview_group(t);
 	bool selected = row == ui->sel && ui->mode != MODE_SETUP;
 	if (selected) {
 		attrset(ui->attr[R_SELECTED]);
@@ -135,11 +136,14 @@ static void draw_row(struct ui *ui, int y, size_t row, const struct layout_slot 
 		attrset(A_NORMAL);
 	}
 	char num[64], esc[1024], pre[128];
-	enum ui_role row_look = row_role(ui, t);
+	enum ui_role row_look = group >= 0 ? R_COUNT : row_role(ui, t);
 	for (size_t i = 0; i < nslots; i++) {
 		const struct layout_slot *sl = &slots[i];
 		struct cell c;
-		get_cell(ui, sl->col, t, &c);
+		if (group < 0)
+			get_cell(ui, sl->col, t, &c);
+		else if (!groupview_cell(ui, group, sl->col, &c))
+			continue; /* a column groups do not sum: blank */
 		const char *s = format_cell(sl->col, &c, sl->width, num, sizeof num);
 		enum ui_role role = cell_role(row_look, sl->col, &c);
 		attr_t a = selected ? ui->attr[R_SELECTED] : ui->attr[role];
@@ -172,7 +176,7 @@ static void draw_head(struct ui *ui, const struct layout_slot *slots, size_t nsl
 	attrset(A_NORMAL);
 	for (size_t i = 0; i < nslots; i++) {
 		const struct layout_slot *sl = &slots[i];
-		const char *h = format_header(sl->col, ui->utf8, ui->m->cfg.accumulated);
+		const char *h = format_header(sl->col, ui->utf8, model_cfg(ui->m)->accumulated);
 		bool sorted = sl->col == ui->set.sort;
 		int hw = text_width(h, strlen(h), ui->utf8);
 		int x = sl->x;
@@ -185,7 +189,7 @@ static void draw_head(struct ui *ui, const struct layout_slot *slots, size_t nsl
 void table_scroll_to_selection(struct ui *ui)
 {
 	size_t h = ui->geo.rows_h > 0 ? (size_t)ui->geo.rows_h : 1;
-	size_t n = ui->view.nrows;
+	size_t n = ui->rows.nrows;
 	if (ui->sel >= n)
 		ui->sel = n ? n - 1 : 0;
 	if (ui->follow_line >= 0) {
@@ -203,6 +207,19 @@ void table_scroll_to_selection(struct ui *ui)
 		ui->top = 0;
 }
 
+/* rowextra_update over each run of task rows (group rows are not tasks) */
+static void extra_update(struct ui *ui, struct task *const *rows, size_t n)
+{
+	size_t from = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && groupview_group(rows[i]) < 0)
+			continue;
+		if (i > from)
+			rowextra_update(ui->m, rows + from, i - from);
+		from = i + 1;
+	}
+}
+
 void table_draw(struct ui *ui)
 {
 	struct layout_slot slots[MAX_SLOTS];
@@ -210,21 +227,21 @@ void table_draw(struct ui *ui)
 	draw_head(ui, slots, nslots);
 	table_scroll_to_selection(ui);
 	for (size_t i = 0; i < nslots; i++) {
-		if (!(slots[i].col->flags & COL_EXTRA) || ui->top >= ui->view.nrows)
+		if (!(slots[i].col->flags & COL_EXTRA) || ui->top >= ui->rows.nrows)
 			continue;
-		size_t n = ui->view.nrows - ui->top;
+		size_t n = ui->rows.nrows - ui->top;
 		if (ui->geo.rows_h >= 0 && n > (size_t)ui->geo.rows_h)
 			n = (size_t)ui->geo.rows_h;
-		rowextra_update(ui->m, ui->view.rows + ui->top, n); /* the shown rows only */
+		extra_update(ui, ui->rows.rows + ui->top, n); /* the shown rows only */
 		break;
 	}
 	for (int line = 0; line < ui->geo.rows_h; line++) {
 		size_t row = ui->top + (size_t)line;
-		if (row >= ui->view.nrows)
+		if (row >= ui->rows.nrows)
 			break;
 		draw_row(ui, ui->geo.rows_y + line, row, slots, nslots);
 	}
-	if (ui->view.nrows == 0 && ui->geo.rows_h > 0)
+	if (ui->rows.nrows == 0 && ui->geo.rows_h > 0)
 		screen_put(ui, ui->geo.rows_y, 1, ui->cols - 1,
 			   ui->live_filter[0] || ui->user_filter || ui->filter.only_active || ui->filter.only_io ||
 				   ui->filter.hide_exited
@@ -238,5 +255,5 @@ long table_row_at(const struct ui *ui, int y)
 	if (y < ui->geo.rows_y || y >= ui->geo.rows_y + ui->geo.rows_h)
 		return -1;
 	size_t row = ui->top + (size_t)(y - ui->geo.rows_y);
-	return row < ui->view.nrows ? (long)row : -1;
+	return row < ui->rows.nrows ? (long)row : -1;
 }

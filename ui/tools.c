@@ -4,7 +4,7 @@
  * it; pidtop ignores SIGINT meanwhile so Ctrl-C ends strace, not pidtop.
  * A tool that is not installed is named with its Debian package. */
 #include "uistate.h"
-#include "actions.h"
+#include "taskctl.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -98,7 +98,7 @@ unsigned tools_run(struct ui *ui, bool strace)
 	}
 	char why[160];
 	/* signal 0 through the identity-checked pidfd: still the task we show */
-	if (action_signal(ui->m, t, 0, why, sizeof why) < 0) {
+	if (taskctl_signal(ui->m, t, 0, why, sizeof why) < 0) {
 		ui_message(ui, true, "%d: %s", t->tid, why);
 		return RX_REDRAW;
 	}

@@ -14,13 +14,14 @@
 #include <stdint.h>
 
 #include "format.h"
+#include "groupreport.h"
 #include "grid.h"
 #include "keys.h"
 #include "model.h"
 #include "options.h"
 #include "settings.h"
 #include "tree.h"
-#include "view.h"
+#include "rows.h"
 
 /* Looks: each is a colour pair plus attributes, or attributes alone on a
  * monochrome terminal. */
@@ -75,6 +76,21 @@ struct ui_tag {
 	uint64_t start;
 };
 
+/* the group view (groupview.c) */
+struct ui_groups {
+	struct group_report rep;
+	bool ready;            /* rep is initialised for `by` */
+	enum ui_group by;
+	struct task *standins; /* group i's row: tid -(i + 1) */
+	bool *expanded;        /* by group index */
+	struct task **members; /* the rows by group: members[first[i] .. first[i + 1]) */
+	size_t *first;
+	size_t *rank; /* by group index, while the order is kept (groupview.c) */
+	struct tree_info *info; /* indentation of the display rows */
+	size_t standins_cap, expanded_cap, members_cap, first_cap, rank_cap, info_cap;
+	char text[GROUP_NAME_MAX + 32]; /* a group row's name cell */
+};
+
 struct ui {
 	struct model *m;
 	struct options *opt;
@@ -84,13 +100,14 @@ struct ui {
 	struct settings_file file;
 
 	/* filters: the command line's, plus the user filter and live filter */
-	struct view_filter filter;
+	struct row_filter filter;
 	uint32_t user_uid;
 	bool user_filter;
 	char live_filter[256];
 	char search[256];
 
-	struct view view;
+	struct rows rows;
+	struct ui_groups groups;
 	struct tree tree;
 	struct tree_info *info; /* tree facts per row, NULL without tree */
 	int32_t *collapsed;
@@ -129,6 +146,7 @@ struct ui {
 	struct grid_view gv;
 	unsigned rows_gen;
 	struct drill *drill;
+	struct timeline_view *tv; /* the timeline (timelineview.c), NULL until shown */
 
 	bool utf8, colour, mouse;
 	bool mouse_motion; /* motion reports asked for (the grid's hover) */
@@ -177,16 +195,16 @@ unsigned act_run(struct ui *ui, enum ui_action a);
 unsigned act_mouse(struct ui *ui, int y, int x, unsigned long bstate);
 /* Sorting by a column; clicking the sort column again reverses. */
 unsigned act_sort_by(struct ui *ui, const struct column *col);
-struct action_result;
+struct taskctl_result;
 /* One change to one task; 0, or -1 with a one-line reason. */
 typedef int (*act_tag_fn)(struct ui *ui, struct task *t, long arg, char *why, size_t whylen);
 /* A failed row change as one line ("2 of 3 threads <verb>: why"); -1. */
-int act_row_why(const struct action_result *res, const char *verb, char *why, size_t whylen);
+int act_row_why(const struct taskctl_result *res, const char *verb, char *why, size_t whylen);
 /* Applies fn to every tagged task and says how many it changed. */
 unsigned act_on_tagged(struct ui *ui, const char *verb, act_tag_fn fn, long arg);
 /* The message after a change to a row's threads: done, or "2 of 3
  * threads <verb>: <why>". */
-void act_report_row(struct ui *ui, const struct task *t, const struct action_result *res,
+void act_report_row(struct ui *ui, const struct task *t, const struct taskctl_result *res,
 		    const char *verb, const char *done);
 
 /* menus.c */
@@ -220,6 +238,26 @@ size_t tags_add_descendants(struct ui *ui, const struct task *t);
 struct task *tags_task(struct ui *ui, size_t i);
 /* Forgets the tags of tasks that are gone. */
 void tags_prune(struct ui *ui);
+
+/* groupview.c: the group view (v). Group rows are stand-in tasks in the
+ * row vector with a negative tid; ui_selected() is NULL on them. */
+bool groupview_on(const struct ui *ui);
+/* The group index of a row's task, or -1 for a task row. */
+long groupview_group(const struct task *t);
+/* Turns the filtered, sorted rows into group rows, each followed by its
+ * members while expanded; sets ui->info. 0, or -1 when out of memory. */
+int groupview_build(struct ui *ui);
+/* Expands (how > 0), collapses (< 0) or toggles (0) the selected row's
+ * group (a member's: its group's). Reaction flags. */
+unsigned groupview_fold(struct ui *ui, int how);
+/* v: tasks, by user, by cgroup, by program, tasks again. */
+unsigned groupview_cycle(struct ui *ui);
+/* "user", "cgroup", "program" ("" while off) */
+const char *groupview_label(const struct ui *ui);
+/* Group i's cell of col (its name in COMMAND and in the column that names
+ * the grouping); false for a column groups do not sum. */
+bool groupview_cell(struct ui *ui, long i, const struct column *col, struct cell *out);
+void groupview_free(struct ui *ui);
 
 /* tools.c: s and l run strace or lsof on the selected task (the screen
  * suspended meanwhile); a missing tool gets a message naming its package */

@@ -48,7 +48,7 @@ static void wait_syscall(const struct waitinfo *w, struct buf *b)
 static void wait_delays(struct ui *ui, const struct waitinfo *w, int threads, struct buf *b)
 {
 	if (w->ts_err == -ENOTSUP) {
-		buf_printf(b, "delays: taskstats %s\n", ui->m->sources[SOURCE_TASKSTATS].text);
+		buf_printf(b, "delays: taskstats %s\n", model_source(ui->m, SOURCE_TASKSTATS)->text);
 		return;
 	}
 	if (w->ts_err) {
@@ -70,7 +70,7 @@ static void wait_delays(struct ui *ui, const struct waitinfo *w, int threads, st
 		buf_printf(b, "  %-20s %12s %12s %12s%s\n", waitinfo_cat_name((enum wait_cat)c), cnt,
 			   tot, avg, dl->has ? "" : "  (not in this kernel's taskstats)");
 	}
-	if (!ui->m->delayacct_on)
+	if (!model_delayacct_on(ui->m))
 		buf_printf(b, "  delay accounting is off: only the CPU line counts "
 			      "(sysctl kernel.task_delayacct=1, or --enable-delayacct)\n");
 }

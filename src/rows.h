@@ -1,9 +1,9 @@
-/* view.h - which tasks are rows, and in what order.
+/* rows.h - which tasks are rows, and in what order.
  *
  * Shared by batch reports and the screen: filters (-p, -u, -c, -O) and the
  * sort column. The row vector is reused from refresh to refresh. */
-#ifndef PIDTOP_VIEW_H
-#define PIDTOP_VIEW_H
+#ifndef PIDTOP_ROWS_H
+#define PIDTOP_ROWS_H
 
 #include <regex.h>
 #include <stdbool.h>
@@ -13,7 +13,7 @@
 #include "columns.h"
 #include "model.h"
 
-struct view_filter {
+struct row_filter {
 	int32_t *pids;
 	size_t npids;
 	uint32_t *uids;
@@ -26,16 +26,16 @@ struct view_filter {
 	bool hide_kernel;    /* no kernel thread (the screen's K) */
 };
 
-struct view {
+struct rows {
 	struct task **rows;
 	size_t nrows, cap;
 };
 
 /* Rebuilds the rows from the model's current table. Returns 0 or -1 when
  * out of memory. */
-int view_build(struct view *v, struct model *m, const struct view_filter *f,
+int rows_build(struct rows *v, struct model *m, const struct row_filter *f,
 	       const struct column *sort, bool reverse);
-void view_free(struct view *v);
-bool view_filter_match(const struct view_filter *f, struct model *m, const struct task *t);
+void rows_free(struct rows *v);
+bool rows_filter_match(const struct row_filter *f, struct model *m, const struct task *t);
 
 #endif

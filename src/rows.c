@@ -1,5 +1,5 @@
-/* view.c - filtering and sorting the rows */
-#include "view.h"
+/* rows.c - filtering and sorting the rows */
+#include "rows.h"
 #include "rowextra.h"
 #include "buf.h"
 
@@ -15,11 +15,11 @@ static bool did_io(const struct task *t)
 	       (t->cur.read_bytes != prev->read_bytes || t->cur.write_bytes != prev->write_bytes);
 }
 
-bool view_filter_match(const struct view_filter *f, struct model *m, const struct task *t)
+bool rows_filter_match(const struct row_filter *f, struct model *m, const struct task *t)
 {
 	/* exited tasks show once, in the report of the interval they ended in,
 	 * when their exit record gave their final figures */
-	bool just_ended = t->exit_final && t->exited_gen == m->gen;
+	bool just_ended = t->exit_final && t->exited_gen == model_gen(m);
 	if (t->exited_gen && (f->hide_exited || (!just_ended && !f->include_exited)))
 		return false;
 	if (f->npids) {
@@ -52,18 +52,18 @@ bool view_filter_match(const struct view_filter *f, struct model *m, const struc
 }
 
 struct collect_ctx {
-	struct view *v;
+	struct rows *v;
 	struct model *m;
-	const struct view_filter *f;
+	const struct row_filter *f;
 	bool failed;
 };
 
 static void collect(struct task *t, void *arg)
 {
 	struct collect_ctx *c = arg;
-	if (c->failed || !view_filter_match(c->f, c->m, t))
+	if (c->failed || !rows_filter_match(c->f, c->m, t))
 		return;
-	struct view *v = c->v;
+	struct rows *v = c->v;
 	struct task **rows = array_grow(v->rows, &v->cap, v->nrows + 1, sizeof *rows, 1024);
 	if (!rows) {
 		c->failed = true;
@@ -86,14 +86,16 @@ static int compare_rows(const void *a, const void *b, void *arg)
 			      s->reverse);
 }
 
-int view_build(struct view *v, struct model *m, const struct view_filter *f,
+int rows_build(struct rows *v, struct model *m, const struct row_filter *f,
 	       const struct column *sort, bool reverse)
 {
 	v->nrows = 0;
 	struct collect_ctx c = {v, m, f, false};
 	task_table_foreach(model_rows_table(m), collect, &c);
-	for (size_t i = 0; i < m->nexited && !c.failed; i++)
-		collect(&m->exited[i], &c);
+	size_t nexited;
+	struct task *exited = model_exited(m, &nexited);
+	for (size_t i = 0; i < nexited && !c.failed; i++)
+		collect(&exited[i], &c);
 	if (c.failed)
 		return -1;
 	if (sort && (sort->flags & COL_EXTRA))
@@ -105,7 +107,7 @@ int view_build(struct view *v, struct model *m, const struct view_filter *f,
 	return 0;
 }
 
-void view_free(struct view *v)
+void rows_free(struct rows *v)
 {
 	free(v->rows);
 	memset(v, 0, sizeof *v);

@@ -1,5 +1,6 @@
-/* actions.c - signal, renice and ionice through identity-checked pidfds */
-#include "actions.h"
+/* taskctl.c - signal, renice and ionice through identity-checked pidfds */
+#include "model_priv.h"
+#include "taskctl.h"
 #include "parse.h"
 
 #include <dirent.h>
@@ -83,7 +84,7 @@ static int open_checked(struct model *m, const struct task *t, char *why, size_t
 	return fd;
 }
 
-int action_signal(struct model *m, const struct task *t, int sig, char *why, size_t whylen)
+int taskctl_signal(struct model *m, const struct task *t, int sig, char *why, size_t whylen)
 {
 	int fd = open_checked(m, t, why, whylen);
 	if (fd < 0)
@@ -96,7 +97,7 @@ int action_signal(struct model *m, const struct task *t, int sig, char *why, siz
 	return rc < 0 ? errno_why(err, why, whylen) : 0;
 }
 
-int action_ioprio_get(struct model *m, const struct task *t, enum ioprio_class *cls, int *level,
+int taskctl_ioprio_get(struct model *m, const struct task *t, enum ioprio_class *cls, int *level,
 		      char *why, size_t whylen)
 {
 	(void)m;
@@ -150,7 +151,7 @@ static int thread_apply(struct model *m, int32_t tgid, int32_t tid, const struct
 }
 
 static int row_apply(struct model *m, const struct task *t, const struct thread_op *op,
-		     struct action_result *res)
+		     struct taskctl_result *res)
 {
 	memset(res, 0, sizeof *res);
 	/* the process pidfd pins the process while its threads are walked */
@@ -205,7 +206,7 @@ static int row_apply(struct model *m, const struct task *t, const struct thread_
 	return res->done == res->total ? 0 : -1;
 }
 
-int action_renice_row(struct model *m, const struct task *t, int nice, struct action_result *res)
+int taskctl_renice_row(struct model *m, const struct task *t, int nice, struct taskctl_result *res)
 {
 	if (nice < -20 || nice > 19) {
 		memset(res, 0, sizeof *res);
@@ -217,8 +218,8 @@ int action_renice_row(struct model *m, const struct task *t, int nice, struct ac
 	return row_apply(m, t, &op, res);
 }
 
-int action_ioprio_row(struct model *m, const struct task *t, enum ioprio_class cls, int level,
-		      struct action_result *res)
+int taskctl_ioprio_row(struct model *m, const struct task *t, enum ioprio_class cls, int level,
+		      struct taskctl_result *res)
 {
 	if (cls < IOPRIO_NONE || cls > IOPRIO_IDLE || level < 0 || level > 7) {
 		memset(res, 0, sizeof *res);

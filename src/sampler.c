@@ -1,0 +1,309 @@
+/* sampler.c - where the model's samples come from: the kernel (the proc
+ * root, taskstats, the capture), a sequence of fixture trees (the tests:
+ * tree k at refresh k, its uptime the clock), or a recording. model_new
+ * picks one; model_refresh calls it; the rest of the model computes the
+ * same figures from whichever it is. */
+#include "model_priv.h"
+#include "clock.h"
+#include "netcap.h"
+#include "parse.h"
+#include "record.h"
+#include "replay.h"
+#include "scan.h"
+#include "tsmodel.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void set_source(struct model *m, enum source_id id, const char *name, bool ok,
+		       const char *text)
+{
+	m->sources[id].name = name;
+	m->sources[id].ok = ok;
+	snprintf(m->sources[id].text, sizeof m->sources[id].text, "%s", text);
+}
+
+static int open_recorder(struct model *m, char *why, size_t whylen)
+{
+	if (!m->cfg.record_path)
+		return 0;
+	struct record_opts ro = {m->cfg.record_path, m->cfg.record_max, m->cfg.record_no_cmdline};
+	return recorder_open(&m->recorder, &ro, why, whylen);
+}
+
+static int open_net(struct model *m, char *why, size_t whylen)
+{
+	if (m->cfg.no_net) {
+		set_source(m, SOURCE_NET, "net", false, "off (--no-net)");
+		return 0;
+	}
+	char reason[160];
+	int rc = netcap_open_filtered(m->cfg.net_device, m->cfg.net_filter, m->cfg.proc_root, &m->net,
+				      reason, sizeof reason);
+	if (rc == NETCAP_ERR_DEVICE) {
+		snprintf(why, whylen, "%s", reason);
+		return MODEL_ERR_USAGE;
+	}
+	if (rc < 0) {
+		char text[200];
+		snprintf(text, sizeof text, "unavailable: %s", reason);
+		set_source(m, SOURCE_NET, "net", false, text);
+		m->net = NULL;
+		return 0;
+	}
+	set_source(m, SOURCE_NET, "net", true, netcap_state(m->net));
+	return 0;
+}
+
+/* Credits each process (and on thread rows its leader) with the capture's
+ * cumulative traffic; the rates come from the deltas like everything else. */
+static void credit_net(struct model *m, struct task *t)
+{
+	if (t->is_thread && t->tid != t->tgid)
+		return; /* sockets belong to the process: its leader's row shows them */
+	struct netcap_counters c;
+	bool moved = netcap_pid_interval(m->net, t->tgid, &c);
+	struct task_net iv = {c.tx_bytes, c.tx_pkts, c.rx_bytes, c.rx_pkts};
+	t->have |= TG_NET;
+	model_first_add_net(m, t, &iv);
+	if (!moved || t->nsamples < 2) {
+		/* a first sample has no rate: what came before it is not counted */
+		if (t->delta)
+			memset(&t->delta->net, 0, sizeof t->delta->net);
+		return;
+	}
+	if (!delta_hold(&m->deltas, t)) {
+		t->nsamples = 1; /* out of memory: no rate rather than a wrong one */
+		return;
+	}
+	t->delta->net = iv;
+}
+
+struct net_exit_ctx {
+	struct model *m;
+};
+
+static void credit_ended(struct task *t, void *arg)
+{
+	struct model *m = ((struct net_exit_ctx *)arg)->m;
+	if (t->exit_final && t->exited_gen == m->gen && t->seen_gen != m->gen)
+		credit_net(m, t);
+}
+
+/* Credits each process (and on thread rows its leader) with the capture's
+ * cumulative traffic; the rates come from the deltas like everything else.
+ * Tasks that ended in this interval get their last bytes too (the capture
+ * keeps a pid's totals a while after it exits), so a sender that exits
+ * is not short of its final interval. Runs after the exit records. */
+static void refresh_net(struct model *m)
+{
+	if (!m->net)
+		return;
+	netcap_refresh(m->net);
+	const char *state = netcap_state(m->net);
+	set_source(m, SOURCE_NET, "net", strncmp(state, "ok", 2) == 0, state);
+	const struct task_list *l = m->cfg.threads ? &m->listed_threads : &m->listed;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->v[i])
+			credit_net(m, l->v[i]);
+	struct net_exit_ctx ctx = {m};
+	task_table_foreach(model_rows_table(m), credit_ended, &ctx);
+	for (size_t i = 0; i < m->nexited; i++)
+		credit_net(m, &m->exited[i]);
+	struct netcap_unattributed u;
+	netcap_unattributed(m->net, &u);
+	m->net_prev = m->net_cur;
+	m->net_cur.tcp_bytes = u.tcp_bytes;
+	m->net_cur.udp_bytes = u.udp_bytes;
+	m->net_cur.other_bytes = u.other_bytes;
+	m->net_cur.drops = netcap_drops(m->net);
+	m->net_samples += m->net_samples < 2;
+}
+
+/* ---- a proc tree: the kernel's or a fixture's ---- */
+
+/* One sample of the proc tree, once the refresh's clocks are taken. */
+static int walk(struct model *m)
+{
+	m->interval_s = m->gen > 1 ? m->now_s - m->prev_now_s : 0;
+	users_check_passwd(&m->users);
+	m->prev_uptime_s = m->sys.stats.uptime_s;
+	if (system_refresh(&m->sys, m->pfs.root_fd, m->now_s) < 0)
+		return -1;
+	if (m->gen == 1)
+		m->first_uptime_s = m->sys.stats.uptime_s;
+	tsmodel_begin_refresh(m);
+	if (scan_all(m) < 0)
+		return -1;
+	tsmodel_drain_exits(m);
+	refresh_net(m);
+	model_finish(m);
+	return 0;
+}
+
+/* The refresh before a walk: the previous sample goes to the recording,
+ * and the clocks move on. */
+static int begin_walk(struct model *m)
+{
+	int rc = model_record_flush(m);
+	m->gen++;
+	m->prev_now_s = m->now_s;
+	return rc;
+}
+
+/* ---- the kernel ---- */
+
+static int kernel_open(struct model *m, char *why, size_t whylen)
+{
+	if (procfs_open(&m->pfs, m->cfg.proc_root, why, whylen) < 0)
+		return -1;
+	/* schedstat is the idle probe; a kernel without CONFIG_SCHED_INFO
+	 * writes zeros there, and then every task gets a full read */
+	char tmp[128];
+	ssize_t n = procfs_read(m->pfs.root_fd, "self/schedstat", tmp, sizeof tmp);
+	struct proc_schedstat ss;
+	m->schedstat_works = n > 0 && parse_proc_schedstat(tmp, (size_t)n, &ss) == 0 &&
+			     (ss.run_ns || ss.timeslices);
+	m->own_pidns = procfs_own_pidns(m->pfs.root_fd);
+	set_source(m, SOURCE_PROC, "proc", true, "ok");
+	set_source(m, SOURCE_TASKSTATS, "taskstats", false, "off");
+	set_source(m, SOURCE_NET, "net", false, "off");
+	if (tsmodel_open(m, why, whylen) < 0)
+		return -1;
+	int rc = open_net(m, why, whylen);
+	return rc == 0 ? open_recorder(m, why, whylen) : rc;
+}
+
+static int kernel_refresh(struct model *m)
+{
+	int rrc = begin_walk(m);
+	/* the two clocks side by side: a report's time and its interval
+	 * agree even when the machine starves this refresh */
+	m->now_s = clock_mono_s();
+	clock_gettime(CLOCK_REALTIME, &m->wall);
+	if (walk(m) < 0)
+		return -1;
+	/* whole microseconds, as a recording keeps it */
+	m->refresh_s = clock_us_to_s(clock_mono_us() - clock_s_to_us(m->now_s));
+	m->record_due = m->recorder != NULL;
+	return rrc;
+}
+
+static double kernel_read_time(const struct model *m)
+{
+	(void)m;
+	return clock_mono_s();
+}
+
+const struct sampler sampler_kernel = {"kernel", kernel_open, kernel_refresh, kernel_read_time};
+
+/* ---- fixture trees ---- */
+
+static int fixture_open(struct model *m, char *why, size_t whylen)
+{
+	char path[4096];
+	int n = snprintf(path, sizeof path, "%s/%d", m->cfg.proc_root, m->fixture_index);
+	if (n < 0 || (size_t)n >= sizeof path) {
+		snprintf(why, whylen, "proc root path too long");
+		return -1;
+	}
+	if (procfs_open(&m->pfs, path, why, whylen) < 0)
+		return -1;
+	if (m->cfg.enable_delayacct) {
+		snprintf(why, whylen, "--enable-delayacct needs the taskstats source");
+		return -1;
+	}
+	m->schedstat_works = true;
+	set_source(m, SOURCE_PROC, "proc", true, "ok");
+	set_source(m, SOURCE_TASKSTATS, "taskstats", false,
+		   m->cfg.no_taskstats ? "off (--no-taskstats)" : "off (fixture tree)");
+	set_source(m, SOURCE_NET, "net", false,
+		   m->cfg.no_net ? "off (--no-net)" : "off (fixture tree)");
+	return open_recorder(m, why, whylen);
+}
+
+/* Fixture trees: refresh k reads tree k, and the tree's uptime is the clock. */
+static int fixture_advance(struct model *m)
+{
+	if (m->gen > 1) {
+		char why[256];
+		struct procfs next;
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%d", m->cfg.proc_root, m->fixture_index + 1);
+		if (procfs_open(&next, path, why, sizeof why) == 0) {
+			procfs_close(&m->pfs);
+			m->pfs = next;
+			m->fixture_index++;
+		} else {
+			procfs_close(&next);
+		}
+	}
+	char tmp[128];
+	ssize_t n = procfs_read(m->pfs.root_fd, "uptime", tmp, sizeof tmp);
+	double up = 0;
+	if (n <= 0 || parse_uptime(tmp, (size_t)n, &up) < 0)
+		return -1;
+	m->now_s = up;
+	return 0;
+}
+
+static int fixture_refresh(struct model *m)
+{
+	int rrc = begin_walk(m);
+	if (fixture_advance(m) < 0 || walk(m) < 0)
+		return -1;
+	double wall = (double)m->sys.stats.btime + m->now_s;
+	m->wall.tv_sec = (time_t)wall;
+	m->wall.tv_nsec = (long)((wall - (double)m->wall.tv_sec) * 1e9);
+	m->refresh_s = 0;
+	m->record_due = m->recorder != NULL;
+	return rrc;
+}
+
+/* the tree's clock stands still within a refresh: rates are exact */
+static double fixture_read_time(const struct model *m)
+{
+	return m->now_s;
+}
+
+const struct sampler sampler_fixture = {"fixture tree", fixture_open, fixture_refresh,
+					fixture_read_time};
+
+/* ---- a recording ---- */
+
+/* Warnings of a damaged recording: one line each on stderr, before the
+ * screen starts or among batch reports (they go to stdout). */
+static void replay_warn(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "pidtop: %s\n", line);
+}
+
+static int replay_open_sampler(struct model *m, char *why, size_t whylen)
+{
+	if (replay_open(&m->replay, m->cfg.replay_path, replay_warn, NULL, why, whylen) < 0)
+		return -1;
+	m->cfg.threads = replay_threads(m->replay);
+	m->cfg.no_net = m->cfg.no_taskstats = true;
+	m->replay_pending = true;
+	return 0;
+}
+
+static int replay_refresh(struct model *m)
+{
+	struct recread *r = replay_reader(m->replay);
+	if (!m->replay_pending) {
+		int rc = recread_next(r);
+		if (rc <= 0)
+			return rc == 0 ? MODEL_END : -1;
+	}
+	m->replay_pending = false;
+	m->gen++;
+	if (replay_apply(m->replay, m) < 0)
+		return -1;
+	model_finish(m);
+	return 0;
+}
+
+const struct sampler sampler_replay = {"recording", replay_open_sampler, replay_refresh,
+				       fixture_read_time};
