@@ -24,7 +24,7 @@
 #include "../src/output.h"
 #include "../src/recfile.h"
 #include "../src/timeline.h"
-#include "../src/view.h"
+#include "../src/rows.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -65,8 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		static struct timeline tl;
 		struct hist_sample hs[64];
 		uint64_t first_k;
-		if (timeline_build(&tl, &m, 1 + size % 80) == 0 && tl.nprocs)
-			model_replay_task_series(&m, tl.procs[0].pid, tl.procs[0].start_ticks,
+		if (timeline_build(&tl, m, 1 + size % 80) == 0 && tl.nprocs)
+			model_replay_task_series(m, tl.procs[0].pid, tl.procs[0].start_ticks,
 						 size % 3 == 0, hs, 64, &first_k);
 		close(out.fd);
 		rows_free(&v);

@@ -167,7 +167,7 @@ int main(int argc, char **argv)
 	struct options opt;
 	char err[512];
 	if (refuse_setid())
-		return 1;
+		_exit(1); /* nothing more runs in such a process, atexit handlers included */
 	if (options_parse(argc, argv, &opt, err, sizeof err) < 0) {
 		options_free(&opt);
 		return usage_error(err);

@@ -65,7 +65,7 @@ bool procfs_self_in_user_ns(void)
 		return false;
 	unsigned long inside, outside, count;
 	return !(n > 0 && sscanf(map, "%lu %lu %lu", &inside, &outside, &count) == 3 &&
-		 inside == 0 && outside == 0 && count == 4294967295UL);
+	         inside == 0 && outside == 0 && count == 4294967295UL);
 }
 
 ssize_t procfs_read(int dirfd, const char *path, char *buf, size_t size)

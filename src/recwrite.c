@@ -39,6 +39,11 @@ struct recwrite {
 	bool in_sample;
 	int64_t wall_ns, mono_ns;
 	unsigned rotations;
+	/* a sudo run writing into the invoking user's directory: the files
+	 * are given to that user (see sudo_owner) */
+	bool for_sudo_user;
+	uid_t sudo_uid;
+	gid_t sudo_gid;
 	char err[512];
 };
 
@@ -144,16 +149,38 @@ static int start_file(struct recwrite *w)
 
 /* ---- the file's safety ---- */
 
+/* Under sudo (effective uid 0, SUDO_UID and SUDO_GID set) in a directory
+ * the invoking user owns (their home, say): the recording is theirs, not a
+ * root-owned file left in their directory. */
+static void sudo_owner(struct recwrite *w, const struct stat *dir)
+{
+	const char *u = getenv("SUDO_UID"), *g = getenv("SUDO_GID");
+	char *end;
+	if (geteuid() != 0 || !u || !g || !*u || !*g)
+		return;
+	errno = 0;
+	unsigned long uid = strtoul(u, &end, 10);
+	if (errno || *end || uid == 0 || uid >= (uid_t)-1 || dir->st_uid != (uid_t)uid)
+		return;
+	unsigned long gid = strtoul(g, &end, 10);
+	if (errno || *end || gid >= (gid_t)-1)
+		return;
+	w->for_sudo_user = true;
+	w->sudo_uid = (uid_t)uid;
+	w->sudo_gid = (gid_t)gid;
+}
+
 static int check_dir(struct recwrite *w, const char *dir)
 {
 	struct stat st;
 	if (fstat(w->dirfd, &st) != 0)
 		return fail(w, "%s: %s", dir, strerror(errno));
-	/* anyone could swap the file for a link of their own between two
-	 * recordings: the case of a world-writable log directory */
-	if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
-		return fail(w, "directory %s is writable by everyone and has no sticky bit: not recording there",
+	/* anyone who may write there could swap the file for a link of their
+	 * own between two recordings: the case of a shared log directory */
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+		return fail(w, "directory %s is writable by group or others and has no sticky bit: not recording there",
 			    dir);
+	sudo_owner(w, &st);
 	return 0;
 }
 
@@ -161,7 +188,11 @@ static int check_file(struct recwrite *w, const struct stat *st)
 {
 	if (!S_ISREG(st->st_mode))
 		return fail(w, "not a regular file");
-	if (st->st_uid != geteuid())
+	/* a second name: someone linked another file of ours here */
+	if (st->st_nlink > 1)
+		return fail(w, "has %lu names (hard links): not writing to it",
+			    (unsigned long)st->st_nlink);
+	if (st->st_uid != geteuid() && !(w->for_sudo_user && st->st_uid == w->sudo_uid))
 		return fail(w, "owned by uid %u, not by this user (uid %u): not writing to it",
 			    (unsigned)st->st_uid, (unsigned)geteuid());
 	if (st->st_mode & (S_IWGRP | S_IWOTH))
@@ -184,6 +215,10 @@ static int open_file(struct recwrite *w, int extra_flags)
 		return fail(w, "%s", strerror(errno));
 	if (check_file(w, &st) != 0)
 		return -1;
+	if (w->for_sudo_user && st.st_uid != w->sudo_uid && st.st_size == 0 &&
+	    fchown(w->fd, w->sudo_uid, w->sudo_gid) != 0)
+		return fail(w, "cannot give it to uid %u: %s", (unsigned)w->sudo_uid,
+			    strerror(errno));
 	int fl = fcntl(w->fd, F_GETFL);
 	if (fl >= 0)
 		fcntl(w->fd, F_SETFL, fl & ~O_NONBLOCK);

@@ -1,6 +1,7 @@
 #!/bin/bash
 # pidtop in containers' namespaces, for real: inside a pid namespace with
-# its own proc (unshare -p -f --mount-proc), a user namespace (unshare -U
+# its own proc (unshare -p -f --mount-proc) and without (the host's proc,
+# whose pids are not its own: taskstats off), a user namespace (unshare -U
 # -r), both, and a user namespace with its own network namespace, batch
 # JSON starts, lists the namespace's tasks, exits 0 with nothing on
 # stderr, and its sources say in words what is unavailable and why. Then
@@ -30,6 +31,7 @@ run() {
 	echo $? >"$SCRATCH/$name.rc"
 }
 run pidns -p -f --mount-proc --
+run pidnsnoproc -p -f --
 run userns -U -r --
 run both -U -r -p -f --mount-proc --
 run usernetns -U -r -n --
@@ -91,6 +93,13 @@ sources("pidns", r, lambda t: not t.startswith("unavailable") and PIDNS_EXITS in
         lambda n: n == "ok")
 pids = {t["pid"] for t in r[-1]["tasks"]}
 check(pids == {1}, "pidns: the namespace's one task, pidtop as pid 1: %s" % sorted(pids))
+# a pid namespace that still sees the host's /proc: the tree's pids are
+# not pidtop's, so taskstats is off, with the reason
+r = load("pidnsnoproc")
+sources("pidnsnoproc", r,
+        lambda t: t.startswith("unavailable: the proc tree is of another pid namespace"),
+        lambda n: n == "ok")
+check(len(r[-1]["tasks"]) > 1, "pidnsnoproc: the host's tasks (%d)" % len(r[-1]["tasks"]))
 r = load("userns")
 sources("userns", r, lambda t: t.startswith(USERNS_TS), lambda n: n.startswith(USERNS_NET))
 check(len(r[-1]["tasks"]) > 1, "userns: the host's tasks (%d)" % len(r[-1]["tasks"]))

@@ -38,12 +38,16 @@ fi
 
 integ_start WRITER odirect_writer --file "$SCRATCH/direct.dat" --rate-kib 4096 --seconds 20
 sleep 0.5
+# a process of the user's own: its io is readable without privileges
+setsid $AS_USER --inh-caps=-all sleep 30 &
+OWN=$!
+INTEG_PGIDS="$INTEG_PGIDS $OWN"
 # json NAME CMD...: runs pidtop's batch JSON (3 reports) to NAME.json,
 # its stderr to NAME.err; a failing run is an error
 json() {
 	local name=$1
 	shift
-	(cd / && "$@" -b -o json -d 0.5 -n 3 -p "$WRITER" -p $$) \
+	(cd / && "$@" -b -o json -d 0.5 -n 3 -p "$WRITER" -p "$OWN") \
 		>"$SCRATCH/$name.json" 2>"$SCRATCH/$name.err" ||
 		integ_hard_error "pidtop ($name) failed: $(head -3 "$SCRATCH/$name.err")"
 }
@@ -76,9 +80,9 @@ for copy in setuid setgid; do
 	fi
 done
 
-"$PYTHON" - "$SCRATCH" "$WRITER" "$$" <<'PY' || fails=$((fails + 1))
+"$PYTHON" - "$SCRATCH" "$WRITER" "$OWN" <<'PY' || fails=$((fails + 1))
 import json, sys
-scratch, writer, mine = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+scratch, writer, own = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 fails = 0
 def check(ok, msg):
     global fails
@@ -126,6 +130,10 @@ def expect(name, taskstats, net, writer_io):
               % (name, w[0].get("no_access") if w else None))
     check(all(t["cpu_pct"] is not None and t["rss_kb"] is not None for t in w),
           "%s: cpu_pct and rss_kb are figures" % name)
+    o = rows(reports, own)
+    check(len(o) >= 2 and all(t[k] is not None for t in o for k in IO) and
+          all(not t.get("no_access") for t in o),
+          "%s: nobody's own sleeper's io figures %s" % (name, [t["read_bps"] for t in o]))
 expect("root", True, True, True)
 expect("nobody", False, False, False)
 expect("raw", False, True, False)

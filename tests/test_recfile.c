@@ -823,6 +823,48 @@ static void expect_write_refused(const char *p, const struct rec_schema *sc, con
 		fail_msg("expected \"%s\" in \"%s\"", why, err);
 }
 
+/* sudo pidtop -w into the invoking user's directory: the file is theirs,
+ * and a later sudo run appends to it; elsewhere (a directory of root's)
+ * it stays root's. Needs root. */
+static void sudo_recording(struct tschema *ts)
+{
+	if (geteuid() != 0) {
+		printf("SKIP part: a sudo run needs root\n");
+		return;
+	}
+	char home[160];
+	snprintf(home, sizeof home, "%s", tpath("home"));
+	char inside[sizeof home + 8];
+	snprintf(inside, sizeof inside, "%s/x.rec", home);
+	unlink(inside);
+	rmdir(home);
+	assert_int_equal(mkdir(home, 0755), 0);
+	assert_int_equal(chown(home, 65534, 65534), 0);
+	setenv("SUDO_UID", "65534", 1);
+	setenv("SUDO_GID", "65534", 1);
+	struct recwrite *w;
+	char err[512];
+	struct stat st;
+	for (int run = 0; run < 2; run++) {
+		assert_int_equal(recwrite_open(&w, inside, &ts->s, NULL, err, sizeof err), 0);
+		recwrite_close(w, false);
+		assert_int_equal(stat(inside, &st), 0);
+		assert_int_equal(st.st_uid, 65534);
+		assert_int_equal(st.st_gid, 65534);
+	}
+	unlink(inside);
+	/* a directory of root's: no reason to give the file away */
+	assert_int_equal(chown(home, 0, 0), 0);
+	assert_int_equal(recwrite_open(&w, inside, &ts->s, NULL, err, sizeof err), 0);
+	recwrite_close(w, false);
+	assert_int_equal(stat(inside, &st), 0);
+	assert_int_equal(st.st_uid, 0);
+	unsetenv("SUDO_UID");
+	unsetenv("SUDO_GID");
+	unlink(inside);
+	rmdir(home);
+}
+
 static void test_writer_refusals(void **state)
 {
 	(void)state;
@@ -852,7 +894,10 @@ static void test_writer_refusals(void **state)
 	assert_int_equal(chmod(open_dir, 0777), 0);
 	char inside[160];
 	snprintf(inside, sizeof inside, "%s/x.rec", open_dir);
-	expect_write_refused(inside, &ts.s, "writable by everyone");
+	expect_write_refused(inside, &ts.s, "writable by group or others");
+	/* so is a directory its group may write to */
+	assert_int_equal(chmod(open_dir, 0770), 0);
+	expect_write_refused(inside, &ts.s, "writable by group or others");
 	/* with the sticky bit (like /tmp) it is fine */
 	assert_int_equal(chmod(open_dir, 01777), 0);
 	assert_int_equal(recwrite_open(&w, inside, &ts.s, NULL, err, sizeof err), 0);
@@ -864,6 +909,15 @@ static void test_writer_refusals(void **state)
 	} else {
 		printf("SKIP part: a file of another owner needs root to create\n");
 	}
+	/* a second name of the file (a hard link planted to another file of ours) */
+	char twin[160];
+	snprintf(twin, sizeof twin, "%s", tpath("twin.rec"));
+	unlink(twin);
+	assert_int_equal(linkat(AT_FDCWD, rec, AT_FDCWD, twin, 0), 0);
+	assert_int_equal(chmod(rec, 0600), 0);
+	expect_write_refused(twin, &ts.s, "hard links");
+	unlink(twin);
+	sudo_recording(&ts);
 	/* a bad schema */
 	static const struct rec_field dup[] = {{"a", REC_U64}, {"a", REC_U64}};
 	static const struct rec_table td = {"t", REC_STATE, 1, 2, dup};

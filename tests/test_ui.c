@@ -8,11 +8,12 @@
 #include <cmocka.h>
 
 #include <curses.h> /* KEY_* codes */
+#include <fcntl.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cglimits.h"
@@ -202,6 +203,68 @@ static void test_layout(void **state)
 	assert_string_equal(format_header(column_find("majflt_ps"), true, true), "majflt");
 	assert_string_equal(format_header(column_find("read_bps"), true, false), "READ/s");
 	assert_string_equal(format_header(column_find("cpu_pct"), true, true), "%CPU");
+}
+
+/* settings_save: written atomically 0600 in an owned directory; never
+ * through a symbolic link, into a directory others may write to, or
+ * (as root) into another user's directory */
+static void test_settings_save(void **state)
+{
+	(void)state;
+	char tmp[] = "/tmp/pidtop-settings-XXXXXX";
+	assert_non_null(mkdtemp(tmp));
+	setenv("XDG_CONFIG_HOME", tmp, 1);
+	struct settings_file f;
+	assert_int_equal(settings_locate(&f), 0);
+	struct ui_settings s;
+	settings_defaults(&s);
+	char why[512] = "";
+	struct stat st;
+	assert_int_equal(settings_save(&f, &s, why, sizeof why), 1);
+	assert_int_equal(lstat(f.path, &st), 0);
+	assert_true(S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0600);
+
+	/* a symbolic link in its place is left as it is, and so is its target */
+	char target[256];
+	snprintf(target, sizeof target, "%s/target", tmp);
+	FILE *t = fopen(target, "w");
+	assert_non_null(t);
+	fputs("mine\n", t);
+	fclose(t);
+	assert_int_equal(unlink(f.path), 0);
+	assert_int_equal(symlink(target, f.path), 0);
+	assert_int_equal(settings_save(&f, &s, why, sizeof why), 0);
+	assert_int_equal(lstat(f.path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(stat(target, &st), 0);
+	assert_int_equal(st.st_size, 5);
+	assert_int_equal(unlink(f.path), 0);
+
+	/* a directory the group may write to: refused, said why */
+	assert_int_equal(chmod(f.dir, 0770), 0);
+	assert_int_equal(settings_save(&f, &s, why, sizeof why), -1);
+	assert_non_null(strstr(why, "writable by group or others"));
+	assert_int_equal(lstat(f.path, &st), -1);
+	assert_int_equal(chmod(f.dir, 0700), 0);
+
+	/* another user's directory, as root (sudo with HOME kept) */
+	if (geteuid() == 0) {
+		assert_int_equal(chown(f.dir, 65534, 65534), 0);
+		assert_int_equal(settings_save(&f, &s, why, sizeof why), 0);
+		assert_int_equal(lstat(f.path, &st), -1);
+		/* nor is a missing directory made in another user's parent */
+		assert_int_equal(rmdir(f.dir), 0);
+		assert_int_equal(chown(tmp, 65534, 65534), 0);
+		assert_int_equal(settings_save(&f, &s, why, sizeof why), 0);
+		assert_int_equal(lstat(f.dir, &st), -1);
+	} else {
+		printf("SKIP part: another user's directory needs root\n");
+		assert_int_equal(rmdir(f.dir), 0);
+	}
+	unlink(target);
+	rmdir(f.dir);
+	assert_int_equal(rmdir(tmp), 0);
+	unsetenv("XDG_CONFIG_HOME");
 }
 
 static void test_settings_parse(void **state)
@@ -396,7 +459,7 @@ int main(void)
 		cmocka_unit_test(test_keys_escape),
 		cmocka_unit_test(test_format_units),   cmocka_unit_test(test_text_width),
 		cmocka_unit_test(test_layout),         cmocka_unit_test(test_settings_parse),
-		cmocka_unit_test(test_cgroup_tab),
+		cmocka_unit_test(test_settings_save),  cmocka_unit_test(test_cgroup_tab),
 		cmocka_unit_test(test_settings_merge), cmocka_unit_test(test_tree),
 		cmocka_unit_test(test_rowmap),
 	};

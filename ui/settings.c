@@ -416,6 +416,14 @@ int settings_save(const struct settings_file *f, const struct ui_settings *s, ch
 	if (dfd < 0)
 		return errno == EPERM || errno == ENOENT || errno == ELOOP ? 0 : -1;
 	struct stat st;
+	/* others who may write there could swap the file between our
+	 * writes: said on stderr, the file left alone */
+	if (fstat(dfd, &st) == 0 && (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		snprintf(why, whylen, "%s is writable by group or others: not writing pidtoprc there",
+			 f->dir);
+		close(dfd);
+		return -1;
+	}
 	if (fstatat(dfd, "pidtoprc", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    (!S_ISREG(st.st_mode) || st.st_uid != geteuid())) {
 		close(dfd);

@@ -7,7 +7,9 @@
  *   group=none|user|cgroup|comm   the table's group view (v)
  * A bad line is reported and its setting keeps the default; the file is
  * never rewritten without a backup. It is written only by the user who
- * owns it and its directory, atomically, mode 0600. No curses here. */
+ * owns it and its directory (so a sudo run never writes into the invoking
+ * user's), never through a symbolic link nor into a directory writable by
+ * group or others, atomically, mode 0600. No curses here. */
 #ifndef PIDTOP_UI_SETTINGS_H
 #define PIDTOP_UI_SETTINGS_H
 
@@ -69,8 +71,9 @@ int settings_locate(struct settings_file *f);
  * the good parts are still applied. */
 int settings_load(struct settings_file *f, struct ui_settings *s, char *warn, size_t warnlen);
 /* Writes s atomically. Returns 1 when written, 0 when skipped because the
- * effective user does not own the directory or the file, -1 on error with
- * why. */
+ * effective user does not own the directory or the file (or the file is
+ * not a regular file: a symbolic link), -1 with why on error or when the
+ * directory is writable by group or others. */
 int settings_save(const struct settings_file *f, const struct ui_settings *s, char *why,
 		  size_t whylen);
 
