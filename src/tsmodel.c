@@ -8,6 +8,7 @@
 #include "taskstats.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,18 @@ static void describe_state(struct model *m)
 	if (!m->ts_exits && m->ts_exits_why[0]) {
 		size_t len = strlen(text);
 		snprintf(text + len, sizeof text - len, "; exits: %s", m->ts_exits_why);
+	}
+	/* exit records the kernel dropped (ENOBUFS) since the start: tasks
+	 * that lived less than an interval may be missing from the rows */
+	if (m->ts_exit_dropped) {
+		size_t len = strlen(text);
+		snprintf(text + len, sizeof text - len,
+			 "; %" PRIu64 " exit records lost (receive queue overrun)", m->ts_exit_dropped);
+	} else if (m->ts_exit_overruns) {
+		size_t len = strlen(text);
+		snprintf(text + len, sizeof text - len,
+			 "; exit records lost in %" PRIu64 " receive queue overruns",
+			 m->ts_exit_overruns);
 	}
 	set_ts_source(m, true, text);
 }
@@ -523,5 +536,9 @@ void tsmodel_drain_exits(struct model *m)
 	drop_pending(m);
 	struct taskstats_exits_stats st;
 	taskstats_exits_get_stats(m->ts_exits, &st);
-	m->ts_exit_overruns = st.overruns;
+	if (st.overruns != m->ts_exit_overruns || (st.has_dropped && st.dropped != m->ts_exit_dropped)) {
+		m->ts_exit_overruns = st.overruns;
+		m->ts_exit_dropped = st.has_dropped ? st.dropped : 0;
+		describe_state(m);
+	}
 }
