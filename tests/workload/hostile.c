@@ -6,8 +6,9 @@
  *                    lines hold every byte 0x00..0xff (0x00 ends each argument)
  *   --cmdline KIB    one child whose command line is KIB KiB long
  *   --fds N          this process holds N more open fds (UNIX socket pairs;
- *                    RLIMIT_NOFILE is raised to fit, which needs root past
- *                    the hard limit)
+ *                    RLIMIT_NOFILE is raised to fit, which needs
+ *                    CAP_SYS_RESOURCE past the hard limit; without it, as
+ *                    many as the hard limit lets); --log gets "PID FDS"
  *   --threads N      this process has N more threads, asleep
  *   --chain N        a chain of N processes, each the parent of the next
  *
@@ -90,25 +91,33 @@ static pid_t spawn_long(FILE *log, double kib)
 	return pid;
 }
 
-static void open_fds(double n)
+/* Opens about n fds; fewer when RLIMIT_NOFILE cannot be raised that far
+ * (no CAP_SYS_RESOURCE): then as many as the hard limit lets, said on
+ * stderr. Returns the count held. */
+static long open_fds(double n)
 {
 	struct rlimit rl;
-	long want = (long)n + 64;
+	long want = (long)n + 64, held = 0;
 
 	getrlimit(RLIMIT_NOFILE, &rl);
 	if ((long)rl.rlim_cur < want) {
-		rl.rlim_cur = (rlim_t)want;
-		if ((long)rl.rlim_max < want)
-			rl.rlim_max = (rlim_t)want;
-		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-			wl_die(prog, "setrlimit RLIMIT_NOFILE");
+		struct rlimit up = { (rlim_t)want, rl.rlim_max > (rlim_t)want ? rl.rlim_max : (rlim_t)want };
+
+		if (setrlimit(RLIMIT_NOFILE, &up) != 0) {
+			fprintf(stderr, "%s: cannot raise RLIMIT_NOFILE to %ld (%s): %ld fds only\n",
+				prog, want, strerror(errno), (long)rl.rlim_max - 64);
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+			n = (double)rl.rlim_max - 64;
+		}
 	}
-	for (long i = 0; i + 1 < (long)n; i += 2) {
+	for (; held + 1 < (long)n; held += 2) {
 		int sv[2];
 
 		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
 			wl_die(prog, "socketpair");
 	}
+	return held;
 }
 
 static void *asleep(void *arg)
@@ -141,25 +150,28 @@ static void start_threads(double n)
 static void make_chain(double n, const char *ready)
 {
 	for (long depth = 1; depth < (long)n; depth++) {
-		pid_t pid = fork();
+		pid_t parent = getpid(), pid = fork();
 
 		if (pid < 0)
 			wl_die(prog, "fork");
 		if (pid > 0) {
-			if (depth > 1)
-				prctl(PR_SET_PDEATHSIG, SIGKILL);
-			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			int status = 0;
+
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 				;
+			if (getenv("HOSTILE_DEBUG"))
+				fprintf(stderr, "link %ld: child status %#x\n", depth, status);
 			_exit(0);
 		}
+		/* a link whose parent is gone must not go on forking */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
 	}
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	wl_signal_ready(ready);
 	sleep_forever();
 }
 
-/* A child: named after the bytes from argv[1] on when that is a number
- * (spawn_named), and asleep. */
 static _Noreturn void child_main(int argc, char **argv)
 {
 	char name[NAME_LEN + 1] = { 0 };
@@ -219,7 +231,10 @@ int main(int argc, char **argv)
 		if (spawn_long(log, value) < 0)
 			wl_die(prog, "fork");
 	} else if (strcmp(shape, "--fds") == 0) {
-		open_fds(value);
+		long held = open_fds(value);
+
+		if (log)
+			fprintf(log, "%d %ld\n", (int)getpid(), held);
 	} else if (strcmp(shape, "--threads") == 0) {
 		start_threads(value);
 	} else {
