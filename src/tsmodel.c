@@ -346,6 +346,13 @@ static struct task *exited_slot(struct model *m, int32_t tid)
  * happened in this interval. On process rows the records of one process
  * are merged: each thread's record adds its bytes, and the time figures
  * come from the process record (or, single-threaded, the leader's). */
+static void set_comm(struct task *t, const struct taskstats_sample *s)
+{
+	char clean[PARSE_COMM_MAX];
+	sanitize_text(s->comm, strnlen(s->comm, sizeof s->comm), clean, sizeof clean);
+	task_set_comm(t, clean);
+}
+
 static void add_short_lived(struct model *m, const struct taskstats_sample *s, bool process_rows)
 {
 	int32_t id;
@@ -387,15 +394,17 @@ static void add_short_lived(struct model *m, const struct taskstats_sample *s, b
 		t->cur.read_bytes += c.read_bytes;
 		t->cur.write_bytes += c.write_bytes;
 		t->cur.cwrite_bytes += c.cwrite_bytes;
-		if ((int32_t)s->pid != id)
+		if ((int32_t)s->pid != id) {
+			/* another thread's name until the leader's record names
+			 * the process (it may come in a later drain) */
+			if (s->has_basic && !task_comm(t)[0])
+				set_comm(t, s);
 			return;
+		}
 		if (s->has_basic) {
 			t->ppid = (int32_t)s->ppid;
 			t->uid = s->uid;
-			char clean[PARSE_COMM_MAX];
-			sanitize_text(s->comm, strnlen(s->comm, sizeof s->comm), clean,
-				      sizeof clean);
-			task_set_comm(t, clean);
+			set_comm(t, s);
 			if (s->btime_s > m->sys.stats.btime)
 				t->start_ticks =
 					(s->btime_s - m->sys.stats.btime) * (uint64_t)m->clk_tck;
@@ -436,12 +445,14 @@ static struct task *find_known(struct model *m, int32_t id, const struct tasksta
 	return t;
 }
 
-/* Whether the proc root lists process id now. */
+/* Whether the proc root lists process id now: unless its stat file says
+ * it is gone, it is (a read that failed otherwise proves nothing). */
 static bool process_listed(const struct model *m, int32_t id)
 {
 	char path[PROCFS_PATH_MAX], buf[64];
 	procfs_task_path(path, id, 0, "stat");
-	return procfs_read(m->pfs.root_fd, path, buf, sizeof buf) > 0;
+	ssize_t n = procfs_read(m->pfs.root_fd, path, buf, sizeof buf);
+	return n > 0 || (n < 0 && n != -ENOENT && n != -ESRCH);
 }
 
 static void on_exit_record(void *ctx, const struct taskstats_sample *s)

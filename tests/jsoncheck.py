@@ -891,7 +891,8 @@ def cmd_sane(a, chk):
     CPU time than the task's age allows; rows named in --idle (asleep all
     their lives) show no CPU time, rows named in --max-cpu-time COMM=S no
     more than S seconds, rows named in --max-bytes COMM=B no more written
-    in one report than B bytes (each such process writes B in its life)."""
+    in one report than B bytes (each such process writes B in its life),
+    rows named (or numbered) in --max-cpu-pct KEY=PCT no more than PCT."""
     reports = load_reports(chk, a.json, a.count)
     limits = {}
     for spec in a.max_cpu_time or ():
@@ -901,6 +902,10 @@ def cmd_sane(a, chk):
     for spec in a.max_bytes or ():
         comm, _, b = spec.partition("=")
         max_bytes[comm] = float(b)
+    max_pct = {}
+    for spec in a.max_cpu_pct or ():
+        key, _, pct = spec.partition("=")
+        max_pct[key] = float(pct)
     idle = set(a.idle or ())
     rows = 0
     for r in reports:
@@ -938,6 +943,9 @@ def cmd_sane(a, chk):
                         where, cpu_time, limits[t["comm"]]))
                 if t["comm"] in idle and cpu_time > 0.05:
                     chk.fail("%s: cpu_time %.2f s for a task asleep all its life" % (where, cpu_time))
+            for key in (t["comm"], str(t["pid"])):
+                if key in max_pct and (t.get("cpu_pct") or 0) > max_pct[key] * 1.25 + 5:
+                    chk.fail("%s: cpu_pct %.1f, it uses %.1f" % (where, t["cpu_pct"], max_pct[key]))
             if t["comm"] in idle and (t.get("cpu_pct") or 0) > 20:
                 chk.fail("%s: cpu_pct %.1f for a task asleep all its life" % (where, t["cpu_pct"]))
             w = t.get("write_bps")
@@ -967,6 +975,7 @@ def main():
     s.add_argument("--idle", action="append", help="COMM of tasks asleep all their lives")
     s.add_argument("--max-cpu-time", action="append", help="COMM=SECONDS")
     s.add_argument("--max-bytes", action="append", help="COMM=BYTES written in a life")
+    s.add_argument("--max-cpu-pct", action="append", help="COMM=PCT or PID=PCT: the most it uses")
     s = add("cpu", cmd_cpu, "json", "truth")
     s.add_argument("--threads-json", help="the same run with -H")
     s.add_argument("--tol", type=float, default=10.0)
