@@ -161,16 +161,22 @@ static int open_fault(void)
 	return -1;
 }
 
+/* the mode argument of open and openat, there only when a file may be made */
+#define TAKE_MODE(flags, mode)                          \
+	do {                                            \
+		if ((flags) & (O_CREAT | O_TMPFILE)) {  \
+			va_list ap;                     \
+			va_start(ap, flags);            \
+			mode = va_arg(ap, mode_t);      \
+			va_end(ap);                     \
+		}                                       \
+	} while (0)
+
 int openat(int dirfd, const char *path, int flags, ...)
 {
 	mode_t mode = 0;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_list ap;
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
+	TAKE_MODE(flags, mode);
 	if (is_proc_at(dirfd, path) && !(flags & O_DIRECTORY) && open_fault())
 		return -1;
 	return real_openat(dirfd, path, flags, mode);
@@ -182,12 +188,7 @@ int open(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
 
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_list ap;
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
+	TAKE_MODE(flags, mode);
 	if (is_proc_at(AT_FDCWD, path) && !(flags & O_DIRECTORY) && open_fault())
 		return -1;
 	return real_open(path, flags, mode);

@@ -81,27 +81,12 @@ echo "EINTR and short reads only: the burner's CPU% in $valued of $reports repor
 "$PYTHON" "$JSONCHECK" sane --count 12 --max-cpu-pct "$BURN=80" "$out" | grep -v '^  ok' || fail=1
 
 # the screen, briefly
-SOCK="pidtop-faults-$$"
-tmux -L "$SOCK" -f /dev/null new-session -d -s f -x 160 -y 40 \
-	"env FAULTPROC_RATE=0.1 LD_PRELOAD='$SHIM' ASAN_OPTIONS='$ASAN_OPTIONS' TERM=screen \
-	XDG_CONFIG_HOME='$SCRATCH/config' HOME='$SCRATCH' '$PIDTOP' -H -d 0.3 2>'$SCRATCH/screen.err'; \
-	echo \$? >'$SCRATCH/screen.rc'; sleep 60" || integ_hard_error "tmux cannot start"
+integ_screen_start "FAULTPROC_RATE=0.1 LD_PRELOAD='$SHIM'" -H -d 0.3
 sleep 5
-screen=$(tmux -L "$SOCK" capture-pane -p -t f)
-tmux -L "$SOCK" send-keys -t f q
-for _ in $(seq 100); do
-	[ -s "$SCRATCH/screen.rc" ] && break
-	sleep 0.1
-done
-tmux -L "$SOCK" kill-server 2>/dev/null
-if ! grep -q "Sources:" <<<"$screen" || ! grep -qE '^ +[0-9]+ ' <<<"$screen"; then
-	echo "FAIL: the screen under faults lacks its header or rows:"
-	echo "$screen"
-	fail=1
-fi
-if [ "$(cat "$SCRATCH/screen.rc" 2>/dev/null)" != 0 ] || grep -qE 'Sanitizer|runtime error' "$SCRATCH/screen.err"; then
-	echo "FAIL: the screen under faults ended with status '$(cat "$SCRATCH/screen.rc" 2>/dev/null)':"
-	cat "$SCRATCH/screen.err"
+integ_screen_stop || fail=1
+if ! grep -q "Sources:" "$SCRATCH/screen.txt" || ! grep -qE '^ +[0-9]+ ' "$SCRATCH/screen.txt"; then
+	echo "FAIL: the screen under faults lacked its header or rows:"
+	cat "$SCRATCH/screen.txt"
 	fail=1
 fi
 exit "$fail"
