@@ -172,11 +172,16 @@ void drill_close(struct ui *ui)
 	ui->drill = NULL;
 }
 
-static const struct thread_rate *thread_prev(const struct drill *d, int32_t tid)
+/* The previous refresh's figures of tid. Both lists come in the order of
+ * the task directory, so the search starts where the last one ended
+ * (*hint): a walk through 10,000 threads stays linear. */
+static const struct thread_rate *thread_prev(const struct drill *d, int32_t tid, size_t *hint)
 {
-	for (size_t k = 0; k < d->nthr; k++) /* both sorted by tid: could merge, n is small */
-		if (d->thr[k].tid == tid)
+	for (size_t n = 0, k = *hint; n < d->nthr; n++, k = k + 1 < d->nthr ? k + 1 : 0)
+		if (d->thr[k].tid == tid) {
+			*hint = k + 1 < d->nthr ? k + 1 : 0;
 			return &d->thr[k];
+		}
 	return NULL;
 }
 
@@ -196,6 +201,7 @@ static void roll_threads(struct ui *ui, struct drill *d)
 	double hz = m->clk_tck > 0 ? (double)m->clk_tck : 100;
 	double dt = m->now_s - d->thr_t;
 	struct thread_rate *next = ti->nthreads ? calloc(ti->nthreads, sizeof *next) : NULL;
+	size_t hint = 0;
 	for (size_t i = 0; next && i < ti->nthreads; i++) {
 		const struct ti_thread *th = &ti->threads[i];
 		struct thread_rate *r = &next[i];
@@ -204,7 +210,7 @@ static void roll_threads(struct ui *ui, struct drill *d)
 		r->read_bytes = th->read_bytes;
 		r->write_bytes = th->write_bytes;
 		r->have_io = th->has_io;
-		const struct thread_rate *p = dt > 0 && d->thr_t > 0 ? thread_prev(d, th->tid) : NULL;
+		const struct thread_rate *p = dt > 0 && d->thr_t > 0 ? thread_prev(d, th->tid, &hint) : NULL;
 		if (!p)
 			continue;
 		r->have_rate = true;
@@ -266,11 +272,17 @@ static int by_cpu(const void *a, const void *b)
 	return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
-static const struct ti_thread *ti_thread_of(const struct taskinfo *ti, int32_t tid)
+/* The thread of d->thr[i]: at the same place when the two lists were
+ * made together (drill_refresh), else searched for. */
+static const struct ti_thread *ti_thread_of(const struct drill *d, size_t i)
 {
-	for (size_t i = 0; i < ti->nthreads; i++)
-		if (ti->threads[i].tid == tid)
-			return &ti->threads[i];
+	const struct taskinfo *ti = &d->ti;
+	int32_t tid = d->thr[i].tid;
+	if (i < ti->nthreads && ti->threads[i].tid == tid)
+		return &ti->threads[i];
+	for (size_t k = 0; k < ti->nthreads; k++)
+		if (ti->threads[k].tid == tid)
+			return &ti->threads[k];
 	return NULL;
 }
 
@@ -292,7 +304,7 @@ static void tab_threads(struct ui *ui, struct drill *d, struct buf *b)
 	qsort(order, n, sizeof *order, by_cpu);
 	for (size_t i = 0; i < n; i++) {
 		const struct thread_rate *r = order[i];
-		const struct ti_thread *th = ti_thread_of(ti, r->tid);
+		const struct ti_thread *th = ti_thread_of(d, (size_t)(r - d->thr));
 		if (!th)
 			continue;
 		char cpu[16] = "-", rps[16] = "-", wps[16] = "-", rd[16] = "-", wr[16] = "-";
