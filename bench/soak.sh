@@ -9,8 +9,11 @@
 # 200 loopback TCP connections a second; built here from its source with
 # $CC into bench/results/bin) for SECONDS (default 1800) while `pidtop -H -d
 # S` (default 1) shows its screen in a detached 200x50 tmux session of a
-# private server. Every 10 s it samples pidtop's resident set (VmRSS), its
-# open fds (/proc/PID/fd) and its CPU time (/proc/PID/stat utime + stime).
+# private server, both in a pid namespace of their own so that pidtop sees
+# the churn and not the rest of the machine (NS=0 in the environment: the
+# whole machine). Every 10 s it samples pidtop's resident set (VmRSS), its
+# open fds (the fewest of three looks at /proc/PID/fd) and its CPU time
+# (/proc/PID/stat utime + stime).
 # After a warm-up (a tenth of the run, at least 60 s), it prints:
 #   RSS growth    from the end of the warm-up to the end; holds at <= 2%
 #   fds           the distinct counts seen after the warm-up; holds when one
@@ -32,7 +35,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--interval) INTERVAL=$2; shift 2 ;;
 	--out) OUT=$2; shift 2 ;;
-	-h | --help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
 	[0-9]*) DURATION=$1; shift ;;
 	*) echo "soak.sh: unknown argument '$1' (--help)" >&2; exit 2 ;;
 	esac
@@ -45,28 +48,28 @@ CHURN=$here/results/bin/churn
 ${CC:-cc} -O2 -D_GNU_SOURCE -pthread -o "$CHURN" "$top/tests/workload/churn.c" || exit 2
 
 SOCK="pidtop-soak-$$"
-churn=""
 cleanup() {
 	tmux -L "$SOCK" kill-server >/dev/null 2>&1
-	[ -n "$churn" ] && kill -TERM "$churn" 2>/dev/null
-	wait 2>/dev/null
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-"$CHURN" --seconds $((DURATION + 3)) --stats "$OUT/churn.stats" &
-churn=$!
-sleep 1
+# pidtop and the churn in a pid namespace of their own (-p -f --mount-proc):
+# pidtop sees the churn and nothing else the machine runs, so what it holds
+# follows the load given, not the neighbours' (NS=0: the whole machine)
+ns="unshare -p -f --mount-proc"
+[ "${NS:-1}" = 0 ] && ns=""
 tmux -L "$SOCK" -f /dev/null new-session -d -s soak -x 200 -y 50 \
-	"env -i PATH='$PATH' HOME='$OUT' XDG_CONFIG_HOME='$OUT/config' TERM=screen LANG=C.UTF-8 \
-	'$PIDTOP' -H -d $INTERVAL" || exit 2
+	"$ns sh -c \"'$CHURN' --seconds $((DURATION + 3)) --stats '$OUT/churn.stats' & sleep 1; \
+	env -i PATH='$PATH' HOME='$OUT' XDG_CONFIG_HOME='$OUT/config' TERM=screen LANG=C.UTF-8 \
+	'$PIDTOP' -H -d $INTERVAL\"" || exit 2
 pid=""
-for _ in $(seq 50); do
-	pid=$(pgrep -P "$(tmux -L "$SOCK" display-message -p -t soak '#{pane_pid}')" 2>/dev/null)
-	[ -z "$pid" ] && pid=$(tmux -L "$SOCK" display-message -p -t soak '#{pane_pid}')
-	[ -r "/proc/$pid/stat" ] && break
+for _ in $(seq 100); do
+	pid=$(pgrep -x pidtop -s "$(tmux -L "$SOCK" display-message -p -t soak '#{pane_pid}')" 2>/dev/null | head -1)
+	[ -n "$pid" ] && [ -r "/proc/$pid/stat" ] && break
 	sleep 0.1
 done
+[ -n "$pid" ] || { echo "soak.sh: pidtop did not start" >&2; exit 1; }
 hz=$(getconf CLK_TCK)
 echo "pidtop $pid ($PIDTOP -H -d $INTERVAL), $DURATION s of churn; samples in $OUT/samples"
 echo "# t_s rss_kib fds cpu_s" >"$OUT/samples"
@@ -75,15 +78,18 @@ while :; do
 	now=$(($(date +%s) - start))
 	[ -r "/proc/$pid/stat" ] || { echo "soak.sh: pidtop $pid is gone at $now s" >&2; exit 1; }
 	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
-	fds=$(ls "/proc/$pid/fd" | wc -l)
+	# the fewest of three looks: a refresh holds a /proc file open for a moment
+	fds=$(for _ in 1 2 3; do ls "/proc/$pid/fd" | wc -l; sleep 0.05; done | sort -n | head -1)
 	cpu=$(sed 's/.*) //' "/proc/$pid/stat" | awk -v hz="$hz" '{ printf "%.2f", ($12 + $13) / hz }')
 	echo "$now $rss $fds $cpu" >>"$OUT/samples"
 	[ "$now" -ge "$DURATION" ] && break
 	sleep 10
 done
 tmux -L "$SOCK" capture-pane -p -t soak >"$OUT/screen.txt"
-wait "$churn" 2>/dev/null # it ends by itself, and writes what it held
-churn=""
+for _ in $(seq 100); do # the churn ends by itself and writes what it held
+	[ -s "$OUT/churn.stats" ] && break
+	sleep 0.1
+done
 
 awk -v dur="$DURATION" -v iv="$INTERVAL" '
 /^#/ { next }
