@@ -43,11 +43,17 @@ static int by_cpu(const void *a, const void *b)
 	return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
-static const struct ti_thread *ti_thread_of(const struct taskinfo *ti, int32_t tid)
+/* The thread of d->thr[i]: at the same place when the two lists were
+ * made together (drill_refresh), else searched for. */
+static const struct ti_thread *ti_thread_of(const struct drill *d, size_t i)
 {
-	for (size_t i = 0; i < ti->nthreads; i++)
-		if (ti->threads[i].tid == tid)
-			return &ti->threads[i];
+	const struct taskinfo *ti = &d->ti;
+	int32_t tid = d->thr[i].tid;
+	if (i < ti->nthreads && ti->threads[i].tid == tid)
+		return &ti->threads[i];
+	for (size_t k = 0; k < ti->nthreads; k++)
+		if (ti->threads[k].tid == tid)
+			return &ti->threads[k];
 	return NULL;
 }
 
@@ -69,7 +75,7 @@ static void tab_threads(struct ui *ui, struct drill *d, struct buf *b)
 	qsort(order, n, sizeof *order, by_cpu);
 	for (size_t i = 0; i < n; i++) {
 		const struct thread_rate *r = order[i];
-		const struct ti_thread *th = ti_thread_of(ti, r->tid);
+		const struct ti_thread *th = ti_thread_of(d, (size_t)(r - d->thr));
 		if (!th)
 			continue;
 		char cpu[16] = "-", rps[16] = "-", wps[16] = "-", rd[16] = "-", wr[16] = "-";

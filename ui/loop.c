@@ -40,6 +40,15 @@
 #define KEYS_PER_WAKE 256  /* bound the work before the next frame */
 
 static volatile sig_atomic_t *stop_flag;
+/* set by SIGCONT: whoever had the terminal while we were stopped (the
+ * shell that reported the stop) may have changed its modes and contents */
+static volatile sig_atomic_t continued;
+
+static void on_continue(int sig)
+{
+	(void)sig;
+	continued = 1;
+}
 
 static void on_stop(int sig)
 {
@@ -358,6 +367,12 @@ static int run_loop(struct ui *ui, const sigset_t *wait_mask, char *why, size_t 
 		if (r > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
 			break; /* the terminal is gone (hung up, closed) */
 		unsigned rx = 0;
+		if (continued) {
+			/* our modes back, and every cell drawn again */
+			continued = 0;
+			reset_prog_mode();
+			rx |= RX_REDRAW | RX_CLEAR;
+		}
 		/* after EINTR too: a SIGWINCH is read as KEY_RESIZE */
 		for (int k = 0; k < KEYS_PER_WAKE; k++) {
 			int key = read_key();
@@ -414,24 +429,28 @@ int ui_run(struct model *m, struct options *opt, volatile sig_atomic_t *stop, ch
 	init_state(ui, m, opt, stop);
 
 	stop_flag = stop;
-	struct sigaction sa, old_int, old_term, old_hup;
+	struct sigaction sa, old_int, old_term, old_hup, old_cont;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
-	/* the stop signals are delivered only inside ppoll, so none is lost
-	 * between checking the flag and waiting */
+	sa.sa_handler = on_continue;
+	sigaction(SIGCONT, &sa, &old_cont);
+	/* the stop signals (and SIGCONT) are delivered only inside ppoll, so
+	 * none is lost between checking the flag and waiting */
 	sigset_t block, wait_mask;
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGCONT); /* it continues us all the same; its handler waits */
 	sigprocmask(SIG_BLOCK, &block, &wait_mask);
 	sigdelset(&wait_mask, SIGINT);
 	sigdelset(&wait_mask, SIGTERM);
 	sigdelset(&wait_mask, SIGHUP);
+	sigdelset(&wait_mask, SIGCONT);
 
 	int rc = 1;
 	if (screen_init(ui, why, whylen) == 0) {
@@ -447,6 +466,7 @@ int ui_run(struct model *m, struct options *opt, volatile sig_atomic_t *stop, ch
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGCONT, &old_cont, NULL);
 	stop_flag = NULL;
 	free_state(ui);
 	return rc;

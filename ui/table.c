@@ -114,14 +114,23 @@ static const char *safe_text(const char *s, size_t len, char *buf, size_t bufsiz
 	return buf;
 }
 
+#define TREE_MAX_INDENT 20
+
 static void tree_prefix(struct ui *ui, const struct tree_info *inf, char *out, size_t outsize)
 {
 	size_t n = 0;
 	out[0] = '\0';
-	int depth = inf->depth > 40 ? 40 : inf->depth;
+	/* 20 levels of indent at most, so the name stays in the column;
+	 * deeper rows say their depth before the link */
+	int depth = inf->depth > TREE_MAX_INDENT ? TREE_MAX_INDENT : inf->depth;
 	for (int d = 1; d < depth && n + 3 < outsize; d++) {
 		memcpy(out + n, "  ", 2);
 		n += 2;
+	}
+	if (inf->depth > TREE_MAX_INDENT) {
+		int w = snprintf(out + n, outsize - n, "%u", (unsigned)inf->depth);
+		if (w > 0 && (size_t)w < outsize - n)
+			n += (size_t)w;
 	}
 	const char *con = "";
 	if (depth > 0)
