@@ -65,27 +65,6 @@
 	"tcp or udp or (ip and ip[6:2] & 0x1fff != 0) or "                                         \
 	"(ip6 and (ip6[6] == 0 or ip6[6] == 43 or ip6[6] == 60 or ip6[6] == 51))"
 
-uint64_t netcap_now_ns(void)
-{
-	return clock_mono_ns();
-}
-
-void netcap_count_add(uint64_t *bytes, uint64_t *pkts, uint64_t b, uint64_t p)
-{
-	*bytes += b;
-	*pkts += p;
-}
-
-void netcap_unattr_add(struct netcap_unattributed *u, uint8_t proto, uint64_t bytes, uint64_t pkts)
-{
-	if (proto == IPPROTO_TCP)
-		netcap_count_add(&u->tcp_bytes, &u->tcp_pkts, bytes, pkts);
-	else if (proto == IPPROTO_UDP)
-		netcap_count_add(&u->udp_bytes, &u->udp_pkts, bytes, pkts);
-	else
-		netcap_count_add(&u->other_bytes, &u->other_pkts, bytes, pkts);
-}
-
 /* ---- capture thread ---------------------------------------------------- */
 
 /* Whether this flow was announced to the resolver recently: a direct-mapped
@@ -411,7 +390,7 @@ int netcap_open_filtered(const char *devs, const char *filter, const char *proc_
 	pthread_mutex_init(&nc->state_mu, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the resolver's deadlines are netcap_now_ns() */
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the resolver's deadlines are clock_mono_ns() */
 	pthread_cond_init(&nc->wake_cv, &ca);
 	pthread_condattr_destroy(&ca);
 	nc->active = &nc->pages[0];
@@ -684,7 +663,7 @@ static void publish(struct netcap *nc)
 int netcap_refresh(struct netcap *nc)
 {
 	pthread_mutex_lock(&nc->state_mu);
-	uint64_t t = netcap_now_ns();
+	uint64_t t = clock_mono_ns();
 	netcap_drain(nc, t);
 	netcap_resolve(nc, t);
 	revalidate(nc, t, nc->last_refresh_ns);

@@ -4,6 +4,7 @@
  * resolver side runs with state_mu held, from the resolver thread or from
  * netcap_refresh(); see netcap.c for the threads and locks. */
 #include "netcap_priv.h"
+#include "clock.h"
 #include "buf.h"
 #include "tcpevents.h"
 
@@ -494,7 +495,7 @@ void *netcap_resolver_main(void *arg)
 				pthread_cond_wait(&nc->wake_cv, &nc->wake_mu);
 				continue;
 			}
-			if (netcap_now_ns() >= due)
+			if (clock_mono_ns() >= due)
 				break;
 			struct timespec ts = {.tv_sec = (time_t)(due / 1000000000ULL),
 					      .tv_nsec = (long)(due % 1000000000ULL)};
@@ -508,14 +509,14 @@ void *netcap_resolver_main(void *arg)
 		/* the new connections at once (their sockets may live a
 		 * millisecond) but at most every NETCAP_QUICK_MIN_NS, the batch
 		 * with its dump at most every NETCAP_RESOLVE_MIN_NS */
-		uint64_t t = netcap_now_ns();
+		uint64_t t = clock_mono_ns();
 		if (t - last_quick < NETCAP_QUICK_MIN_NS) {
 			uint64_t wait = NETCAP_QUICK_MIN_NS - (t - last_quick);
 			struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)wait};
 			nanosleep(&ts, NULL);
 		}
 		pthread_mutex_lock(&nc->state_mu);
-		t = netcap_now_ns();
+		t = clock_mono_ns();
 		last_quick = t;
 		netcap_drain(nc, t);
 		resolve_quick(nc, t);
