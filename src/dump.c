@@ -170,14 +170,16 @@ static void put_conns(struct buf *b, const struct taskinfo *ti)
 		const struct ti_conn *c = &ti->conns[i];
 		if (i)
 			buf_putc(b, ',');
+		struct ti_conn_text t;
+		taskinfo_conn_text(c, &t);
 		buf_printf(b, "{\"fd\":%d,\"inode\":%u,\"proto\":", c->fd, c->inode);
-		jstr(b, c->proto);
+		jstr(b, t.proto);
 		buf_puts(b, ",\"local\":");
-		jstr(b, c->local);
+		jstr(b, t.local);
 		buf_puts(b, ",\"remote\":");
-		jstr(b, c->remote);
+		jstr(b, t.remote);
 		buf_puts(b, ",\"state\":");
-		jstr(b, c->state);
+		jstr(b, t.state);
 		buf_putc(b, '}');
 	}
 	buf_putc(b, ']');

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pktdecode.h"
+
 #include "parse.h"
 
 struct model;
@@ -41,13 +43,22 @@ struct ti_fstype {
 
 enum ti_fd_type { TI_FD_FILE, TI_FD_SOCKET, TI_FD_PIPE, TI_FD_ANON, TI_FD_OTHER };
 
+/* A socket of the task from /proc/PID/net: the same flow key and state
+ * numbers as the capture's connections (netcap.h), so both are shown by
+ * one code (taskinfo_conn_text). */
 struct ti_conn {
-	char proto[8];   /* tcp, tcp6, udp, udp6 */
-	char local[64], remote[64];
-	char state[16];
+	struct flow_key key; /* local end in saddr/sport, remote in daddr/dport */
+	uint8_t state;       /* TCP_* numbers; UDP: 1 connected, 7 not */
 	uint32_t inode;
-	int fd;          /* the fd holding it, -1 when not among the fds */
+	int fd;              /* the fd holding it, -1 when not among the fds */
 };
+
+/* A socket as text: "tcp6", "[::1]:53", "[::]:0", "UNCONN". */
+struct ti_conn_text {
+	char proto[8], local[64], remote[64];
+	const char *state;
+};
+void taskinfo_conn_text(const struct ti_conn *c, struct ti_conn_text *out);
 
 struct ti_fd {
 	int fd;

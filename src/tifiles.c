@@ -113,12 +113,14 @@ void ti_read_fds(struct taskinfo *ti, int dirfd)
 
 /* "0100007F:1F90": an address as net/tcp prints it (each 32-bit word in
  * host order, net/ipv4/tcp_ipv4.c get_tcp4_sock), then the port in hex */
-static bool format_endpoint(const char *s, size_t n, bool v6, char *out, size_t outsize)
+/* "0100007F:1F90" (IPv4) or 32 hex digits (IPv6), then the port: the
+ * address as the kernel stores it (network order, in host-order words) */
+static bool parse_endpoint(const char *s, size_t n, bool v6, uint8_t addr[16], uint16_t *port)
 {
 	size_t alen = v6 ? 32 : 8;
 	if (n != alen + 5 || s[alen] != ':')
 		return false;
-	uint8_t addr[16];
+	memset(addr, 0, 16);
 	for (size_t w = 0; w < alen / 8; w++) {
 		char hex[9];
 		memcpy(hex, s + w * 8, 8);
@@ -133,11 +135,21 @@ static bool format_endpoint(const char *s, size_t n, bool v6, char *out, size_t 
 	memcpy(hex, s + alen + 1, 4);
 	hex[4] = '\0';
 	char *e;
-	unsigned long port = strtoul(hex, &e, 16);
+	unsigned long p = strtoul(hex, &e, 16);
 	if (*e)
 		return false;
-	text_endpoint(out, outsize, v6 ? AF_INET6 : AF_INET, addr, (unsigned)port);
+	*port = (uint16_t)p;
 	return true;
+}
+
+void taskinfo_conn_text(const struct ti_conn *c, struct ti_conn_text *out)
+{
+	bool v6 = c->key.family == AF_INET6;
+	snprintf(out->proto, sizeof out->proto, "%s%s",
+		 c->key.proto == IPPROTO_UDP ? "udp" : "tcp", v6 ? "6" : "");
+	text_endpoint(out->local, sizeof out->local, c->key.family, c->key.saddr, c->key.sport);
+	text_endpoint(out->remote, sizeof out->remote, c->key.family, c->key.daddr, c->key.dport);
+	out->state = sockmap_state_name(c->key.proto, c->state);
 }
 
 static long fd_of_inode(const struct taskinfo *ti, uint32_t inode)
@@ -202,15 +214,13 @@ void ti_read_conns(struct taskinfo *ti, int dirfd, struct buf *b)
 			}
 			struct ti_conn *c = &ti->conns[ti->nconns];
 			memset(c, 0, sizeof *c);
-			snprintf(c->proto, sizeof c->proto, "%s", tables[k]);
-			if (!format_endpoint(f[1], fl[1], v6, c->local, sizeof c->local) ||
-			    !format_endpoint(f[2], fl[2], v6, c->remote, sizeof c->remote))
+			c->key.family = v6 ? AF_INET6 : AF_INET;
+			c->key.proto = udp ? IPPROTO_UDP : IPPROTO_TCP;
+			if (!parse_endpoint(f[1], fl[1], v6, c->key.saddr, &c->key.sport) ||
+			    !parse_endpoint(f[2], fl[2], v6, c->key.daddr, &c->key.dport))
 				continue;
 			char hex[3] = {fl[3] == 2 ? f[3][0] : '0', fl[3] == 2 ? f[3][1] : '0', 0};
-			unsigned st = (unsigned)strtoul(hex, NULL, 16);
-			/* the capture's names (UDP reuses the TCP numbers: 1 connected) */
-			snprintf(c->state, sizeof c->state, "%s",
-				 sockmap_state_name(udp ? IPPROTO_UDP : IPPROTO_TCP, (uint8_t)st));
+			c->state = (uint8_t)strtoul(hex, NULL, 16);
 			c->inode = (uint32_t)inode;
 			c->fd = ti->fds[fdi].fd;
 			ti->fds[fdi].conn = (long)ti->nconns;

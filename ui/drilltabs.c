@@ -121,8 +121,9 @@ static void tab_files(struct drill *d, struct buf *b)
 		const struct ti_fd *f = &ti->fds[i];
 		buf_printf(b, "%5d %-10s %s", f->fd, taskinfo_fd_type_name(f->type), f->target);
 		if (f->conn >= 0) {
-			const struct ti_conn *c = &ti->conns[f->conn];
-			buf_printf(b, "  %s %s -> %s %s", c->proto, c->local, c->remote, c->state);
+			struct ti_conn_text t;
+			taskinfo_conn_text(&ti->conns[f->conn], &t);
+			buf_printf(b, "  %s %s -> %s %s", t.proto, t.local, t.remote, t.state);
 		}
 		buf_putc(b, '\n');
 	}
@@ -135,8 +136,9 @@ static void tab_network(struct ui *ui, struct drill *d, struct buf *b)
 		buf_printf(b, "traffic: %s\n\n", model_source(m, SOURCE_NET)->text);
 		buf_printf(b, "%-6s %-28s %-28s %s\n", "PROTO", "LOCAL", "REMOTE", "STATE");
 		for (size_t i = 0; i < d->ti.nconns; i++) {
-			const struct ti_conn *c = &d->ti.conns[i];
-			buf_printf(b, "%-6s %-28s %-28s %s\n", c->proto, c->local, c->remote, c->state);
+			struct ti_conn_text t;
+			taskinfo_conn_text(&d->ti.conns[i], &t);
+			buf_printf(b, "%-6s %-28s %-28s %s\n", t.proto, t.local, t.remote, t.state);
 		}
 		if (d->ti.conns_err)
 			put_err(b, "sockets", d->ti.conns_err);
