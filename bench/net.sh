@@ -11,7 +11,7 @@
 # one iperf3 test over 127.0.0.1 runs for S seconds (default 5) while
 # `pidtop -b -o json -d 1 -p SERVER,CLIENT` and `nethogs -t -a -v 2 -d 1`
 # watch it. Over the same window it reads both tools' CPU from
-# /proc/PID/stat (utime + stime, all threads) and the loopback counters
+# /proc/PID/task/*/schedstat (time on a CPU, all threads) and the loopback counters
 # from /proc/net/dev, and afterwards compares what each tool credited the
 # iperf3 client (tx) and server (rx) with against iperf3's own byte counts.
 # Then short-lived clients: N curl runs (default 40; 0 skips them), one
@@ -80,9 +80,26 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-# CPU ticks (utime + stime) of a process and all its threads
-cpu_ticks() {
-	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $12 + $13 }'
+# CPU time of a process and all its threads in ns (schedstat's time on a
+# CPU: the 10 ms ticks of utime + stime were a tenth of a short window's
+# figure), or its ticks x 10^9 / CLK_TCK without schedstats
+cpu_ns() {
+	local ns
+	ns=$(cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f", s }')
+	if [ -n "$ns" ] && [ "$ns" != 0 ]; then
+		echo "$ns"
+		return
+	fi
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null |
+		awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($12 + $13) * 1e9 / hz }'
+}
+# the same for pidtop's capture thread alone (named pidtop-capture): the
+# part of its CPU that grows with the traffic
+capture_ns() {
+	local t
+	for t in /proc/"$1"/task/*; do
+		[ "$(cat "$t/comm" 2>/dev/null)" = pidtop-capture ] && cut -d' ' -f1 "$t/schedstat"
+	done | awk '{ s += $1 } END { printf "%.0f", s }'
 }
 # bytes and packets through lo (each loopback packet counts once here)
 lo_bytes() {
@@ -111,7 +128,7 @@ watch() {
 
 # one_rate RATE DIR: one measured iperf3 run
 one_rate() {
-	local rate=$1 d=$2 srv cli pt nh=0 i t0 t1 c0p c1p c0n=0 c1n=0 l0 l1
+	local rate=$1 d=$2 srv cli pt nh=0 i t0 t1 c0p c1p c0c c1c c0n=0 c1n=0 l0 l1
 	mkdir -p "$d"
 	iperf3 -s -p "$PORT" -J >"$d/server.json" 2>/dev/null &
 	srv=$!
@@ -124,13 +141,15 @@ one_rate() {
 	STARTED="$STARTED $cli"
 	watch "$d" -p "$srv,$cli"
 	t0=$(date +%s.%N)
-	c0p=$(cpu_ticks "$pt")
-	[ "$nh" != 0 ] && c0n=$(cpu_ticks "$nh")
+	c0p=$(cpu_ns "$pt")
+	c0c=$(capture_ns "$pt")
+	[ "$nh" != 0 ] && c0n=$(cpu_ns "$nh")
 	l0=$(lo_bytes)
 	wait "$cli"
 	t1=$(date +%s.%N)
-	c1p=$(cpu_ticks "$pt")
-	[ "$nh" != 0 ] && c1n=$(cpu_ticks "$nh")
+	c1p=$(cpu_ns "$pt")
+	c1c=$(capture_ns "$pt")
+	[ "$nh" != 0 ] && c1n=$(cpu_ns "$nh")
 	l1=$(lo_bytes)
 	# two more refreshes for the last bytes
 	sleep 2.2
@@ -138,8 +157,8 @@ one_rate() {
 	wait "$pt" "$srv" 2>/dev/null
 	[ "$nh" != 0 ] && wait "$nh" 2>/dev/null
 	STARTED=""
-	echo "rate=$rate t0=$t0 t1=$t1 pidtop_ticks=$((c1p - c0p)) nethogs_ticks=$((c1n - c0n))" \
-		"lo_bytes=$((l1 - l0)) hz=$(getconf CLK_TCK) server=$srv client=$cli" \
+	echo "rate=$rate t0=$t0 t1=$t1 pidtop_ns=$((c1p - c0p)) capture_ns=$((c1c - c0c)) nethogs_ns=$((c1n - c0n))" \
+		"lo_bytes=$((l1 - l0)) server=$srv client=$cli" \
 		"nethogs=$([ "$nh" != 0 ] && echo 1 || echo 0)" >"$d/window.txt"
 }
 
@@ -226,8 +245,9 @@ pattern() {
 	STARTED=""
 }
 
-# pidtop names the owners of short TCP connections from a tracepoint when
-# tracefs is mounted (src/tcpevents.h): mount it for the run if it is not
+# pidtop names the owners of short TCP connections and UDP senders from
+# tracepoints when tracefs is mounted (src/tcpevents.h): mount it for the
+# run if it is not
 TRACEPOINT=/sys/kernel/tracing/events/sock/inet_sock_set_state
 if [ ! -e "$TRACEPOINT" ] && [ -d /sys/kernel/tracing ] &&
 	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null; then
@@ -236,6 +256,10 @@ if [ ! -e "$TRACEPOINT" ] && [ -d /sys/kernel/tracing ] &&
 fi
 [ -e "$TRACEPOINT" ] && echo "tracepoint sock:inet_sock_set_state: yes" ||
 	echo "tracepoint sock:inet_sock_set_state: no (short connections by inference only)"
+# and the senders of datagrams from short-lived UDP sockets from the route
+# look-ups (src/routeevents.h)
+[ -e "${TRACEPOINT%/sock/*}/fib/fib_table_lookup" ] && echo "tracepoint fib:fib_table_lookup: yes" ||
+	echo "tracepoint fib:fib_table_lookup: no (short-lived UDP senders by inference only)"
 echo "pidtop: $PIDTOP"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 n=0
@@ -409,16 +433,16 @@ for d in sorted(glob.glob(run + "/[0-9]*-*"), key=lambda p: int(os.path.basename
         print("%s: iperf3 gave no result" % d)
         continue
     wall = float(w["t1"]) - float(w["t0"])
-    hz = float(w["hz"])
     lo_gb = int(w["lo_bytes"]) / 1e9
     ptx, prx, drops, state = pidtop_credit(d, srv, cli)
-    p_ms = int(w["pidtop_ticks"]) * 1000 / hz
+    p_ms = int(w["pidtop_ns"]) / 1e6
     row = {"rate": w["rate"], "MBps": sent / 1e6 / (c["end"]["sum_sent"]["seconds"] or 1),
            "p_cpu": p_ms / wall, "p_gb": p_ms / lo_gb if lo_gb else float("nan"),
+           "c_gb": int(w.get("capture_ns", 0)) / 1e6 / lo_gb if lo_gb else float("nan"),
            "p_tx": 100 * ptx / sent, "p_rx": 100 * prx / recv, "drops": drops, "state": state}
     if w["nethogs"] == "1":
         ntx, nrx = nethogs_credit(d, srv, cli)
-        n_ms = int(w["nethogs_ticks"]) * 1000 / hz
+        n_ms = int(w["nethogs_ns"]) / 1e6
         row.update(n_cpu=n_ms / wall, n_gb=n_ms / lo_gb if lo_gb else float("nan"),
                    n_tx=100 * ntx / sent, n_rx=100 * nrx / recv)
     rows.append(row)
@@ -428,9 +452,11 @@ print("CPU: ms of CPU per second of wall time over the iperf3 run; per GB: ms of
 print("per GB through lo (/proc/net/dev). Credit: bytes credited to the iperf3")
 print("client (tx) and server (rx) as % of iperf3's payload count (IP and TCP")
 print("headers add ~0.1% at 64 KiB segments). drops: pidtop's capture_drops summed.")
+print("cap ms/GB: pidtop's capture thread alone (the part that grows with traffic;")
+print("the rest is its refresh and resolver, paid per second whatever the traffic).")
 print()
-hdr = "%-6s %9s | %8s %9s %7s %7s %6s | %8s %9s %7s %7s | %7s" % (
-    "rate", "MB/s", "pt ms/s", "pt ms/GB", "pt tx%", "pt rx%", "drops",
+hdr = "%-6s %9s | %8s %9s %9s %7s %7s %6s | %8s %9s %7s %7s | %7s" % (
+    "rate", "MB/s", "pt ms/s", "pt ms/GB", "cap ms/GB", "pt tx%", "pt rx%", "drops",
     "nh ms/s", "nh ms/GB", "nh tx%", "nh rx%", "pt/nh")
 print(hdr)
 print("-" * len(hdr))
@@ -438,8 +464,9 @@ for r in rows:
     nh = "%8.1f %9.1f %7.2f %7.2f" % (r["n_cpu"], r["n_gb"], r["n_tx"], r["n_rx"]) if "n_cpu" in r \
         else "%8s %9s %7s %7s" % ("-", "-", "-", "-")
     ratio = "%7.2f" % (r["p_gb"] / r["n_gb"]) if "n_gb" in r and r["n_gb"] > 0 else "%7s" % "-"
-    print("%-6s %9.1f | %8.1f %9.1f %7.2f %7.2f %6d | %s | %s" % (
-        r["rate"], r["MBps"], r["p_cpu"], r["p_gb"], r["p_tx"], r["p_rx"], r["drops"], nh, ratio))
+    print("%-6s %9.1f | %8.1f %9.1f %9.1f %7.2f %7.2f %6d | %s | %s" % (
+        r["rate"], r["MBps"], r["p_cpu"], r["p_gb"], r["c_gb"], r["p_tx"], r["p_rx"], r["drops"],
+        nh, ratio))
 states = {r["state"] for r in rows}
 if states != {"ok"}:
     print("\nnote: pidtop's sources.net was %s" % ", ".join(sorted(map(str, states))))

@@ -50,6 +50,12 @@ tools_table() {
 	tool pidtop-H-full batch tasks '"$PIDTOP" -b -O -H -o json --full-scan -d $D -n $N'
 	tool pidtop-nots   batch procs '"$PIDTOP" -b -O -o json --no-taskstats -d $D -n $N'
 	tool pidtop-H-nots batch tasks '"$PIDTOP" -b -O -H -o json --no-taskstats -d $D -n $N'
+	# PIDTOP_BEFORE: another build, measured in the same run (a change's
+	# before and after, e.g. a refactoring that must not cost)
+	if [ -n "${PIDTOP_BEFORE:-}" ]; then
+		tool pidtop-before   batch procs '"$PIDTOP_BEFORE" -b -O -o json -d $D -n $N'
+		tool pidtop-H-before batch tasks '"$PIDTOP_BEFORE" -b -O -H -o json -d $D -n $N'
+	fi
 	tool top         batch procs 'top -b -d $D -n $N'
 	tool top-H       batch tasks 'top -b -H -d $D -n $N'
 	tool iotop-c-P   batch procs 'iotop-c -b -P -d $D -n $N'
@@ -87,6 +93,8 @@ targets_table() {
 	target pidtop-grid-H htop-H     0.6  cpu    "issue 6: grid, thread mode <= 0.6x htop with threads"
 	target pidtop-grid-H pidtop-tty-H 1.2 cpu   "issue 6: grid costs <= 1.2x the table (threads)"
 	target pidtop-grid  htop        1.0  rss    "issue 6: grid peak RSS <= htop's"
+	target pidtop       pidtop-before   1.05 cpu "PIDTOP_BEFORE: process mode within 5% of the build before"
+	target pidtop-H     pidtop-H-before 1.05 cpu "PIDTOP_BEFORE: thread mode within 5% of the build before"
 }
 # ---------------------------------------------------------------------------
 
@@ -101,7 +109,8 @@ usage: bench/refresh.sh [options]
   --reps R         measure everything R times, interleaved; report the median ($REPS)
   --out DIR        build and results directory ($OUT)
   --list           list the tools and exit
-Environment: PIDTOP (default: the pidtop binary at the top of the tree), CC.
+Environment: PIDTOP (default: the pidtop binary at the top of the tree), CC,
+PIDTOP_BEFORE (a second build, rows pidtop-before and pidtop-H-before).
 EOF
 }
 

@@ -1,91 +1,9 @@
-/* model.c - model_refresh(): scan, sweep, rates */
+/* model.c - the model's figures from a sample: rates, the sweep of ended tasks, history, -w's flush and moving in a replay */
 #include "model_priv.h"
-#include "netcap.h"
 #include "record.h"
 #include "replay.h"
 #include "threadsum.h"
-#include "tsmodel.h"
 
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-int model_init(struct model *m, const struct model_config *cfg, char *why, size_t whylen)
-{
-	memset(m, 0, sizeof *m);
-	m->cfg = *cfg;
-	if (!m->cfg.proc_root)
-		m->cfg.proc_root = "/proc";
-	m->pfs.root_fd = -1;
-	task_table_init(&m->procs);
-	task_table_init(&m->threads);
-	m->procs.deltas = m->threads.deltas = &m->deltas;
-	users_init(&m->users);
-	if (system_reader_init(&m->sys) < 0) {
-		snprintf(why, whylen, "out of memory");
-		return -1;
-	}
-	m->clk_tck = sysconf(_SC_CLK_TCK);
-	if (m->clk_tck <= 0)
-		m->clk_tck = 100;
-	long page = sysconf(_SC_PAGESIZE);
-	m->page_kb = page >= 1024 ? page / 1024 : 4;
-	m->delayacct_saved = -1; /* untouched: nothing to restore */
-	m->sampler = m->cfg.replay_path	       ? &sampler_replay
-		     : m->cfg.fixture_sequence ? &sampler_fixture
-					       : &sampler_kernel;
-	return m->sampler->open(m, why, whylen);
-}
-
-struct model *model_new(const struct model_config *cfg, int *rc, char *why, size_t whylen)
-{
-	struct model *m = malloc(sizeof *m);
-	if (!m) {
-		snprintf(why, whylen, "out of memory");
-		*rc = -1;
-		return NULL;
-	}
-	*rc = model_init(m, cfg, why, whylen);
-	if (*rc < 0) {
-		model_free(m);
-		return NULL;
-	}
-	return m;
-}
-
-void model_free(struct model *m)
-{
-	if (!m)
-		return;
-	model_fini(m);
-	free(m);
-}
-
-void model_fini(struct model *m)
-{
-	model_record_flush(m);
-	recorder_close(m->recorder);
-	m->recorder = NULL;
-	replay_close(m->replay);
-	m->replay = NULL;
-	free(m->rconns);
-	tsmodel_close(m);
-	if (m->net)
-		netcap_close(m->net);
-	m->net = NULL;
-	free(m->listed.v);
-	free(m->listed_threads.v);
-	task_table_free(&m->procs);
-	task_table_free(&m->threads);
-	delta_pool_free(&m->deltas);
-	free(m->bases.slots);
-	system_reader_free(&m->sys);
-	users_free(&m->users);
-	procfs_close(&m->pfs);
-	buf_free(&m->cmdline_buf);
-}
 
 static double pct_of(uint64_t delta, double unit_per_s, double elapsed)
 {
@@ -253,27 +171,6 @@ static void record_history(const struct model *m, struct task *t)
 	(void)hist_record(&t->hist, &t->hist_n, &s, elapsed, t->prev_rss_kb);
 }
 
-void model_take_first(struct model *m, struct task *t, bool born)
-{
-	if (!t->first)
-		t->first = malloc(sizeof *t->first);
-	if (!t->first)
-		return;
-	memset(t->first, 0, sizeof *t->first);
-	if (born) {
-		/* totals since its birth, which came after pidtop's start */
-		t->first->gen = m->gen - 1;
-		t->first->t = t->prev_t;
-		t->first->ts_t = t->prev_ts_t;
-		return;
-	}
-	t->first->c = t->cur;
-	t->first->gen = m->gen;
-	t->first->t = t->cur_t;
-	t->first->ts_t = t->cur_ts_t;
-	t->first->rss_kb = t->rss_kb;
-}
-
 struct sweep_ctx {
 	struct model *m;
 	struct task_table *table;
@@ -330,21 +227,6 @@ int model_record_flush(struct model *m)
 	recorder_close(m->recorder);
 	m->recorder = NULL;
 	return MODEL_ERR_RECORD;
-}
-
-int model_refresh(struct model *m)
-{
-	return m->sampler->refresh(m);
-}
-
-bool model_is_replay(const struct model *m)
-{
-	return m->replay != NULL;
-}
-
-bool model_has_capture(const struct model *m)
-{
-	return m->net || (m->replay && m->net_samples > 0);
 }
 
 const struct recread_info *model_replay_info(const struct model *m)
@@ -437,48 +319,6 @@ size_t model_replay_keys(const struct model *m, uint64_t *out, size_t max)
 	return m->replay ? recread_key_samples(replay_reader(m->replay), out, max) : 0;
 }
 
-int64_t model_wall_ns(const struct model *m)
-{
-	return (int64_t)m->wall.tv_sec * 1000000000 + m->wall.tv_nsec;
-}
-
-bool model_threads_on(const struct model *m)
-{
-	return m->cfg.threads;
-}
-
-double model_task_start_epoch_s(const struct model *m, const struct task *t)
-{
-	if (m->sys.stats.btime == 0)
-		return 0;
-	return (double)m->sys.stats.btime + (double)t->start_ticks / (double)model_clk_tck(m);
-}
-
-struct task_table *model_process_table(struct model *m)
-{
-	return &m->procs;
-}
-
-struct threads_of {
-	int32_t pid;
-	const struct task **out;
-	size_t max, n;
-};
-
-static void thread_of(struct task *t, void *arg)
-{
-	struct threads_of *c = arg;
-	if (t->tgid == c->pid && c->n < c->max)
-		c->out[c->n++] = t;
-}
-
-size_t model_threads_of(struct model *m, int32_t pid, const struct task **out, size_t max)
-{
-	struct threads_of c = {pid, out, max, 0};
-	task_table_foreach(&m->threads, thread_of, &c);
-	return c.n;
-}
-
 static void forget_samples(struct task *t, void *arg)
 {
 	(void)arg;
@@ -491,38 +331,6 @@ void model_set_threads(struct model *m, bool threads)
 		return;
 	m->cfg.threads = threads;
 	task_table_foreach(threads ? &m->threads : &m->procs, forget_samples, NULL);
-}
-
-struct task_table *model_rows_table(struct model *m)
-{
-	return m->cfg.threads ? &m->threads : &m->procs;
-}
-
-const char *model_user_name(struct model *m, uint32_t uid)
-{
-	return users_name(&m->users, uid);
-}
-
-void model_first_add_net(const struct model *m, struct task *t, const struct task_net *iv)
-{
-	/* what moved after the first sample (taken earlier in this refresh) */
-	if (!t->first || t->first->gen == m->gen)
-		return;
-	t->first->net.tx_bytes += iv->tx_bytes;
-	t->first->net.tx_pkts += iv->tx_pkts;
-	t->first->net.rx_bytes += iv->rx_bytes;
-	t->first->net.rx_pkts += iv->rx_pkts;
-}
-
-bool model_started_after(const struct model *m, const struct task *t, double uptime_s)
-{
-	return uptime_s > 0 && m->clk_tck > 0 &&
-	       (double)t->start_ticks >= uptime_s * (double)m->clk_tck - 1.0;
-}
-
-bool model_born_since_prev(const struct model *m, const struct task *t)
-{
-	return m->gen > 1 && model_started_after(m, t, m->prev_uptime_s);
 }
 
 bool task_is_kernel_thread(const struct task *t)

@@ -110,6 +110,10 @@ const struct netcap_conn *model_connections(const struct model *m, int32_t tgid,
 /* Whether traffic figures have an interval to be rates over (the capture
  * has two samples). */
 bool model_net_rates_valid(const struct model *m);
+struct netcap_rates;
+/* A connection's rates over the latest interval; false (zeros) while
+ * there is none. */
+bool model_conn_rates(const struct model *m, const struct netcap_conn *c, struct netcap_rates *out);
 /* The traffic tied to no task: now and at the previous refresh. False
  * without a capture. */
 bool model_unattributed(const struct model *m, struct net_extra *now, struct net_extra *prev);

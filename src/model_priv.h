@@ -76,6 +76,7 @@ struct model {
 	bool delayacct_on;
 	char ts_exits_why[160];
 	uint64_t ts_exit_overruns;
+	uint64_t ts_exit_dropped; /* records the kernel dropped (SO_MEMINFO), 0: unknown */
 	int delayacct_saved; /* value before --enable-delayacct, -1 if untouched */
 	int32_t *ts_ids;
 	/* replies for the listed tasks [ts_first, ts_end), by position - ts_first */

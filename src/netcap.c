@@ -45,6 +45,9 @@
  * for every opening, and this holds a couple of hundred between two
  * wake-ups; more only make attribution slower */
 #define SYN_BUFFER_BYTES (64 << 10)
+/* rows a refresh revalidates one by one rather than with a socket dump */
+#define REVALIDATE_EXACT_MAX 32
+#define LOOPBACK_IFINDEX 1 /* include/net/flow.h: lo's index in every network namespace */
 
 /* Connection openings: a TCP SYN without ACK, IPv4 or IPv6 with TCP as the
  * first header (IPv6 extension headers before TCP are rare enough to leave
@@ -61,27 +64,6 @@
 #define FILTER_IP                                                                                  \
 	"tcp or udp or (ip and ip[6:2] & 0x1fff != 0) or "                                         \
 	"(ip6 and (ip6[6] == 0 or ip6[6] == 43 or ip6[6] == 60 or ip6[6] == 51))"
-
-uint64_t netcap_now_ns(void)
-{
-	return clock_mono_ns();
-}
-
-void netcap_count_add(uint64_t *bytes, uint64_t *pkts, uint64_t b, uint64_t p)
-{
-	*bytes += b;
-	*pkts += p;
-}
-
-void netcap_unattr_add(struct netcap_unattributed *u, uint8_t proto, uint64_t bytes, uint64_t pkts)
-{
-	if (proto == IPPROTO_TCP)
-		netcap_count_add(&u->tcp_bytes, &u->tcp_pkts, bytes, pkts);
-	else if (proto == IPPROTO_UDP)
-		netcap_count_add(&u->udp_bytes, &u->udp_pkts, bytes, pkts);
-	else
-		netcap_count_add(&u->other_bytes, &u->other_pkts, bytes, pkts);
-}
 
 /* ---- capture thread ---------------------------------------------------- */
 
@@ -249,15 +231,21 @@ static int open_error(pcap_t *p, int rc, const char *dev, char *why, size_t whyl
 	}
 }
 
-/* Devices whose native link type has no direction are switched to Linux
- * cooked headers, which carry the packet type (pcap-linux.c offers
- * DLT_LINUX_SLL and DLT_LINUX_SLL2 for every device). */
+/* Every device is switched to Linux cooked v2 headers when libpcap has
+ * them (pcap-linux.c offers DLT_LINUX_SLL and DLT_LINUX_SLL2 for every
+ * device), else v1: both carry the packet type (the direction), and v2
+ * the interface index, which the filters test ("ifindex": -i's device
+ * list, and loopback's outgoing copies). On v1, "any"'s default, libpcap
+ * reads the index from the kernel's ancillary data, which only the
+ * kernel's run of the filter has; libpcap runs the filter itself on the
+ * packets of the ring's first block (those that may predate the filter),
+ * so with a device list every packet of that block failed it: the first
+ * connection a capture saw was lost. */
 static void prefer_cooked(pcap_t *p)
 {
 	int dlt = pcap_datalink(p);
-	if (dlt == DLT_LINUX_SLL || dlt == DLT_LINUX_SLL2)
-		return;
-	if (pcap_set_datalink(p, DLT_LINUX_SLL2) == 0)
+	if (dlt == DLT_LINUX_SLL2 || pcap_set_datalink(p, DLT_LINUX_SLL2) == 0 ||
+	    dlt == DLT_LINUX_SLL)
 		return;
 	(void)pcap_set_datalink(p, DLT_LINUX_SLL);
 }
@@ -292,6 +280,23 @@ static int apply_filter(const struct capfilter *cf, pcap_t *p, const char *base,
 	return 0;
 }
 
+/* base, and on Linux cooked v2 headers (which carry the interface index)
+ * without the outgoing copy of each loopback packet: it is counted from
+ * its incoming one, and the kernel need not copy it into the ring nor wake
+ * us for it. libpcap before 1.10 has no "ifindex": then base alone. */
+static int apply_filter_lo(struct netcap *nc, pcap_t *p, int dlt, const char *base, char *why,
+			   size_t whylen)
+{
+	if (dlt == DLT_LINUX_SLL2) {
+		char expr[512];
+		snprintf(expr, sizeof expr, "(%s) and not (outbound and ifindex %d)", base,
+			 LOOPBACK_IFINDEX);
+		if (apply_filter(&nc->cf, p, expr, why, whylen) == 0)
+			return 0;
+	}
+	return apply_filter(&nc->cf, p, base, why, whylen);
+}
+
 static int set_filter(struct netcap *nc, char *why, size_t whylen)
 {
 	const char *expr = FILTER_IP;
@@ -300,7 +305,7 @@ static int set_filter(struct netcap *nc, char *why, size_t whylen)
 		snprintf(vlan_expr, sizeof vlan_expr, "(%s) or (vlan and (%s))", FILTER_IP, FILTER_IP);
 		expr = vlan_expr;
 	}
-	return apply_filter(&nc->cf, nc->pcap, expr, why, whylen);
+	return apply_filter_lo(nc, nc->pcap, nc->dlt, expr, why, whylen);
 }
 
 /* The SYN watcher (see struct netcap in netcap_priv.h). Failing to open it
@@ -322,7 +327,7 @@ static void open_syn_watcher(struct netcap *nc, const char *dev)
 	}
 	prefer_cooked(p);
 	char why[PCAP_ERRBUF_SIZE + 64];
-	if (apply_filter(&nc->cf, p, FILTER_SYN, why, sizeof why) < 0 ||
+	if (apply_filter_lo(nc, p, pcap_datalink(p), FILTER_SYN, why, sizeof why) < 0 ||
 	    pcap_setnonblock(p, 1, errbuf) < 0 || pcap_get_selectable_fd(p) < 0) {
 		pcap_close(p);
 		return;
@@ -385,7 +390,7 @@ int netcap_open_filtered(const char *devs, const char *filter, const char *proc_
 	pthread_mutex_init(&nc->state_mu, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the resolver's deadlines are netcap_now_ns() */
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* the resolver's deadlines are clock_mono_ns() */
 	pthread_cond_init(&nc->wake_cv, &ca);
 	pthread_condattr_destroy(&ca);
 	nc->active = &nc->pages[0];
@@ -415,11 +420,17 @@ int netcap_open_filtered(const char *devs, const char *filter, const char *proc_
 			rc = NETCAP_ERR_OTHER;
 		}
 	}
-	if (rc == 0 && (errno = pthread_create(&nc->cap_thread, NULL, capture_main, nc)) == 0)
+	/* named, so that top -H and bench/net.sh tell the packet path's CPU
+	 * from the resolver's and the refresh's */
+	if (rc == 0 && (errno = pthread_create(&nc->cap_thread, NULL, capture_main, nc)) == 0) {
 		nc->cap_started = true;
+		(void)pthread_setname_np(nc->cap_thread, "pidtop-capture");
+	}
 	if (rc == 0 && nc->cap_started &&
-	    (errno = pthread_create(&nc->res_thread, NULL, netcap_resolver_main, nc)) == 0)
+	    (errno = pthread_create(&nc->res_thread, NULL, netcap_resolver_main, nc)) == 0) {
 		nc->res_started = true;
+		(void)pthread_setname_np(nc->res_thread, "pidtop-resolve");
+	}
 	if (rc == 0 && !(nc->cap_started && nc->res_started)) {
 		snprintf(why, whylen, "cannot start the capture threads: %s", strerror(errno));
 		rc = NETCAP_ERR_OTHER;
@@ -480,10 +491,81 @@ void netcap_close(struct netcap *nc)
 
 /* ---- refresh and the published snapshot ---------------------------------- */
 
+/* Whether revalidate() looks at row r: settled rows, and of the idle ones
+ * those not known closed yet. */
+static bool needs_check(const struct row *r, uint64_t since)
+{
+	return r->status != ROW_PENDING && !(r->last_ns < since && r->conn.closed);
+}
+
+/* Row r (leg k) against s, the socket that now best matches it (NULL when
+ * none does). */
+static void revalidate_row(struct netcap *nc, struct row *r, const struct flow_key *k,
+			   const struct sockmap_sock *s, uint64_t t, uint64_t since)
+{
+	if (r->last_ns < since) {
+		/* idle: only whether a socket of its own still holds it */
+		if (!s || netcap_stands_in(s, k))
+			netcap_mark_closed(r);
+		return;
+	}
+	if (!s) {
+		netcap_exact_state(nc, r);
+		return;
+	}
+	bool retry = r->status == ROW_FAILED && t - r->last_try_ns >= RETRY_FAILED_NS;
+	if (s->inode == r->conn.inode || (r->status == ROW_FAILED && !retry)) {
+		netcap_apply_match(nc, r, s);
+		return;
+	}
+	/* another socket now carries this conversation: find its owner */
+	int32_t pid;
+	uint32_t inode = s->inode;
+	r->last_try_ns = t;
+	if (sockmap_pids(nc->sm, &inode, k, &pid, 1, t) == 1) {
+		netcap_apply_match(nc, r, s);
+		r->conn.pid = pid;
+		r->conn.inferred = false;
+		r->status = ROW_OK;
+	}
+}
+
+/* Few TCP rows to check: each asked of the kernel alone. A dump walks the
+ * kernel's whole TCP hash table once per address family, whatever the
+ * number of sockets: at a refresh a second it was 3.9 of the 5.2 ms of CPU
+ * a second pidtop's main thread took while watching one iperf3 connection
+ * (bench/README.md). Returns false (nothing done) when a dump is due. */
+static bool revalidate_exact(struct netcap *nc, uint64_t t, uint64_t since)
+{
+	size_t pos = 0, n = 0;
+	const struct flow_key *k;
+	struct row *r;
+	while ((r = flowtable_next(&nc->rows, &pos, &k)))
+		if (needs_check(r, since) && (k->proto != IPPROTO_TCP || ++n > REVALIDATE_EXACT_MAX))
+			return false;
+	pos = 0;
+	while ((r = flowtable_next(&nc->rows, &pos, &k))) {
+		if (!needs_check(r, since))
+			continue;
+		struct sockmap_sock e;
+		int rc = sockmap_find_exact(nc->sm, k, &e);
+		if (rc < 0)
+			continue; /* the kernel did not answer: as it was */
+		if (rc == 0 && e.family && r->last_ns >= since) {
+			r->conn.state = e.state; /* no process holds it any more */
+			continue;
+		}
+		revalidate_row(nc, r, k, rc == 1 ? &e : NULL, t, since);
+	}
+	return true;
+}
+
 /* Once per refresh: sockets of active rows may have changed state, closed,
  * or (after a failure) appeared; owners are re-checked for those. */
 static void revalidate(struct netcap *nc, uint64_t t, uint64_t since)
 {
+	if (nc->last_resolve_ns != t && revalidate_exact(nc, t, since))
+		return;
 	if (!nc->dump_ok || nc->last_resolve_ns != t) {
 		nc->dump_ok = sockmap_dump(nc->sm) == 0;
 		nc->last_resolve_ns = t;
@@ -493,36 +575,9 @@ static void revalidate(struct netcap *nc, uint64_t t, uint64_t since)
 	size_t pos = 0;
 	const struct flow_key *k;
 	struct row *r;
-	while ((r = flowtable_next(&nc->rows, &pos, &k))) {
-		if (r->status == ROW_PENDING || (r->last_ns < since && r->conn.closed))
-			continue;
-		const struct sockmap_sock *s = sockmap_lookup(nc->sm, k);
-		if (r->last_ns < since) {
-			/* idle: only whether a socket of its own still holds it */
-			if (!s || netcap_stands_in(s, k))
-				netcap_mark_closed(r);
-			continue;
-		}
-		if (!s) {
-			netcap_exact_state(nc, r);
-			continue;
-		}
-		bool retry = r->status == ROW_FAILED && t - r->last_try_ns >= RETRY_FAILED_NS;
-		if (s->inode == r->conn.inode || (r->status == ROW_FAILED && !retry)) {
-			netcap_apply_match(nc, r, s);
-			continue;
-		}
-		/* another socket now carries this conversation: find its owner */
-		int32_t pid;
-		uint32_t inode = s->inode;
-		r->last_try_ns = t;
-		if (sockmap_pids(nc->sm, &inode, k, &pid, 1, t) == 1) {
-			netcap_apply_match(nc, r, s);
-			r->conn.pid = pid;
-			r->conn.inferred = false;
-			r->status = ROW_OK;
-		}
-	}
+	while ((r = flowtable_next(&nc->rows, &pos, &k)))
+		if (needs_check(r, since))
+			revalidate_row(nc, r, k, sockmap_lookup(nc->sm, k), t, since);
 }
 
 static bool keep_row(const struct flow_key *key, void *value, void *ctx)
@@ -608,7 +663,7 @@ static void publish(struct netcap *nc)
 int netcap_refresh(struct netcap *nc)
 {
 	pthread_mutex_lock(&nc->state_mu);
-	uint64_t t = netcap_now_ns();
+	uint64_t t = clock_mono_ns();
 	netcap_drain(nc, t);
 	netcap_resolve(nc, t);
 	revalidate(nc, t, nc->last_refresh_ns);
@@ -715,4 +770,13 @@ const struct netcap_conn *netcap_conns_of_pid(const struct netcap_conn *v, size_
 const struct netcap_conn *netcap_pid_connections(const struct netcap *nc, int32_t pid, size_t *n)
 {
 	return netcap_conns_of_pid(nc->pub_conns, nc->pub_nconns, pid, n);
+}
+
+void netcap_conn_rates(const struct netcap_conn *c, double interval_s, struct netcap_rates *out)
+{
+	double dt = interval_s > 0 ? interval_s : 1;
+	out->tx_bps = (double)c->iv.tx_bytes / dt;
+	out->rx_bps = (double)c->iv.rx_bytes / dt;
+	out->tx_pps = (double)c->iv.tx_pkts / dt;
+	out->rx_pps = (double)c->iv.rx_pkts / dt;
 }

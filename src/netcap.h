@@ -48,7 +48,13 @@
  * thread held off the CPU longer loses packets, and capture_drops then
  * says how many. The measurements behind it are in bench/README.md. */
 #define NETCAP_BUFFER_BYTES (1 << 20)
-#define NETCAP_TIMEOUT_MS 10                 /* longest a packet waits in the kernel buffer */
+/* Longest a packet waits in the kernel buffer: the ring wakes the capture
+ * thread when a block (a quarter of the buffer) fills or after this long.
+ * Owners of short-lived sockets are named from faster sources (the SYN
+ * watcher, tcpevents.h), so it bounds only how late the counters are; at
+ * 800 Mbit/s on loopback the capture thread took 1.7-2.7 ms of CPU a
+ * second with 10 ms, 0.7-1.5 with 50 (bench/README.md). */
+#define NETCAP_TIMEOUT_MS 50
 #define NETCAP_RESOLVE_MIN_NS (20 * 1000000ULL) /* at most 50 socket dumps a second */
 /* at most 500 resolver runs a second for new connections (each asks the
  * kernel for up to 8 of them one by one): 10,000 connections a second
@@ -134,5 +140,12 @@ const struct netcap_conn *netcap_pid_connections(const struct netcap *nc, int32_
 /* The same slice of any table v[nv] sorted by pid (a replayed one). */
 const struct netcap_conn *netcap_conns_of_pid(const struct netcap_conn *v, size_t nv,
 					      int32_t pid, size_t *n);
+
+/* A connection's rates over an interval of interval_s seconds (its iv
+ * counters over the time): bytes and packets a second each way. */
+struct netcap_rates {
+	double tx_bps, rx_bps, tx_pps, rx_pps;
+};
+void netcap_conn_rates(const struct netcap_conn *c, double interval_s, struct netcap_rates *out);
 
 #endif

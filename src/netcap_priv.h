@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #define RECENT_SLOTS 4096          /* capture-side memory of flows already announced */
 #define RETRY_FAILED_NS (5000 * 1000000ULL)
@@ -133,10 +134,23 @@ struct netcap {
 	char state[PCAP_ERRBUF_SIZE + 96];
 };
 
-/* netcap.c */
-uint64_t netcap_now_ns(void);
-void netcap_count_add(uint64_t *bytes, uint64_t *pkts, uint64_t b, uint64_t p);
-void netcap_unattr_add(struct netcap_unattributed *u, uint8_t proto, uint64_t bytes, uint64_t pkts);
+/* counting, shared by both threads */
+static inline void netcap_count_add(uint64_t *bytes, uint64_t *pkts, uint64_t b, uint64_t p)
+{
+	*bytes += b;
+	*pkts += p;
+}
+
+static inline void netcap_unattr_add(struct netcap_unattributed *u, uint8_t proto, uint64_t bytes,
+				     uint64_t pkts)
+{
+	if (proto == IPPROTO_TCP)
+		netcap_count_add(&u->tcp_bytes, &u->tcp_pkts, bytes, pkts);
+	else if (proto == IPPROTO_UDP)
+		netcap_count_add(&u->udp_bytes, &u->udp_pkts, bytes, pkts);
+	else
+		netcap_count_add(&u->other_bytes, &u->other_pkts, bytes, pkts);
+}
 
 /* netresolve.c: the resolver side, called with state_mu held */
 void netcap_counters_add(struct netcap_counters *to, const struct netcap_counters *from);

@@ -4,6 +4,7 @@
  * resolver side runs with state_mu held, from the resolver thread or from
  * netcap_refresh(); see netcap.c for the threads and locks. */
 #include "netcap_priv.h"
+#include "clock.h"
 #include "buf.h"
 #include "tcpevents.h"
 
@@ -87,6 +88,18 @@ static void queue_row(struct netcap *nc, struct row *r)
 	r->quick_tried = false;
 }
 
+/* The owner named for leg before its bytes came: for UDP, also under the
+ * unbound local address a route look-up names (routeevents.h). */
+static const struct seen_owner *seen_owner_of(const struct netcap *nc, const struct flow_key *leg)
+{
+	const struct seen_owner *so = flowtable_find(&nc->seen, leg);
+	if (so || leg->proto != IPPROTO_UDP)
+		return so;
+	struct flow_key unbound = *leg;
+	memset(unbound.saddr, 0, sizeof unbound.saddr);
+	return flowtable_find(&nc->seen, &unbound);
+}
+
 static void credit_leg(struct netcap *nc, const struct flow_key *leg, bool tx, uint64_t bytes,
 		       uint64_t pkts, uint64_t t)
 {
@@ -101,7 +114,7 @@ static void credit_leg(struct netcap *nc, const struct flow_key *leg, bool tx, u
 		r->conn.uid = UINT32_MAX;
 		r->first_ns = t;
 		r->status = ROW_PENDING;
-		const struct seen_owner *so = flowtable_find(&nc->seen, leg);
+		const struct seen_owner *so = seen_owner_of(nc, leg);
 		if (so && t - so->t_ns < SEEN_TTL_NS) {
 			r->status = ROW_OK;
 			r->conn.pid = so->pid;
@@ -205,8 +218,9 @@ struct owner_ctx {
 	uint64_t t;
 };
 
-/* A connection's owner named by tcpevents: its row takes it (over an
- * inference), and a row still to come finds it in seen. */
+/* A connection's owner named by tcpevents (a TCP state change or a UDP
+ * route look-up): its row takes it (over an inference), and a row still to
+ * come finds it in seen. */
 static void on_owner(const struct flow_key *leg, int32_t pid, void *arg)
 {
 	struct owner_ctx *c = arg;
@@ -247,6 +261,15 @@ void netcap_drain(struct netcap *nc, uint64_t t)
 	size_t pos = 0;
 	const struct flow_key *k;
 	struct flowtable_counts *c;
+	/* rows for the connections that just opened, with no bytes yet: the
+	 * resolve that follows looks them up while they are alive */
+	for (size_t i = 0; i < pg->nsyn; i++)
+		syn_leg(nc, &pg->syn[i], t);
+	/* then the owners named since (connect(), close(), sendto()): before
+	 * the bytes, since an owner is named before its packets reach the
+	 * page just taken, and a row made below finds it */
+	if (nc->te)
+		read_owners(nc, t);
 	while ((c = flowtable_next(&pg->flows, &pos, &k))) {
 		uint64_t txb = c->tx_bytes, txp = c->tx_pkts, rxb = c->rx_bytes, rxp = c->rx_pkts;
 		if (c->any_pkts) {
@@ -267,12 +290,6 @@ void netcap_drain(struct netcap *nc, uint64_t t)
 			credit_leg(nc, &leg, false, rxb, rxp, t);
 		}
 	}
-	/* rows for the connections that just opened, with no bytes yet: the
-	 * resolve that follows looks them up while they are alive */
-	for (size_t i = 0; i < pg->nsyn; i++)
-		syn_leg(nc, &pg->syn[i], t);
-	if (nc->te)
-		read_owners(nc, t);
 	unattr_merge(&nc->unattr, &pg->unattr);
 	nc->malformed += pg->malformed;
 	flowtable_clear(&pg->flows);
@@ -478,7 +495,7 @@ void *netcap_resolver_main(void *arg)
 				pthread_cond_wait(&nc->wake_cv, &nc->wake_mu);
 				continue;
 			}
-			if (netcap_now_ns() >= due)
+			if (clock_mono_ns() >= due)
 				break;
 			struct timespec ts = {.tv_sec = (time_t)(due / 1000000000ULL),
 					      .tv_nsec = (long)(due % 1000000000ULL)};
@@ -492,14 +509,14 @@ void *netcap_resolver_main(void *arg)
 		/* the new connections at once (their sockets may live a
 		 * millisecond) but at most every NETCAP_QUICK_MIN_NS, the batch
 		 * with its dump at most every NETCAP_RESOLVE_MIN_NS */
-		uint64_t t = netcap_now_ns();
+		uint64_t t = clock_mono_ns();
 		if (t - last_quick < NETCAP_QUICK_MIN_NS) {
 			uint64_t wait = NETCAP_QUICK_MIN_NS - (t - last_quick);
 			struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)wait};
 			nanosleep(&ts, NULL);
 		}
 		pthread_mutex_lock(&nc->state_mu);
-		t = netcap_now_ns();
+		t = clock_mono_ns();
 		last_quick = t;
 		netcap_drain(nc, t);
 		resolve_quick(nc, t);

@@ -280,9 +280,6 @@ static void put_connections(struct buf *b, struct model *m, const struct task *t
 	const struct netcap_conn *c = model_connections(m, t->tgid, &n);
 	if (!c)
 		return;
-	/* rates over the measured interval, from the second refresh on */
-	bool rate = model_net_rates_valid(m);
-	double dt = rate ? model_interval_s(m) : 1;
 	buf_puts(b, ",\"connections\":[");
 	for (size_t i = 0; i < n; i++) {
 		const struct netcap_conn *k = &c[i];
@@ -303,10 +300,12 @@ static void put_connections(struct buf *b, struct model *m, const struct task *t
 		put_u64_field(b, "rx_bytes", k->c.rx_bytes);
 		put_u64_field(b, "tx_packets", k->c.tx_pkts);
 		put_u64_field(b, "rx_packets", k->c.rx_pkts);
-		put_num_field(b, "tx_bps", rate ? (double)k->iv.tx_bytes / dt : 0, rate, 2);
-		put_num_field(b, "rx_bps", rate ? (double)k->iv.rx_bytes / dt : 0, rate, 2);
-		put_num_field(b, "tx_pps", rate ? (double)k->iv.tx_pkts / dt : 0, rate, 2);
-		put_num_field(b, "rx_pps", rate ? (double)k->iv.rx_pkts / dt : 0, rate, 2);
+		struct netcap_rates r;
+		bool rate = model_conn_rates(m, k, &r);
+		put_num_field(b, "tx_bps", r.tx_bps, rate, 2);
+		put_num_field(b, "rx_bps", r.rx_bps, rate, 2);
+		put_num_field(b, "tx_pps", r.tx_pps, rate, 2);
+		put_num_field(b, "rx_pps", r.rx_pps, rate, 2);
 		put_key(b, "inferred");
 		buf_puts(b, k->inferred ? "true," : "false,");
 		trim_comma(b);

@@ -68,11 +68,21 @@ bool procfs_self_in_user_ns(void)
 	         inside == 0 && outside == 0 && count == 4294967295UL);
 }
 
+/* openat for reading, again when a signal interrupted it */
+static int open_file(int dirfd, const char *path)
+{
+	int fd;
+	do
+		fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	while (fd < 0 && errno == EINTR);
+	return fd;
+}
+
 ssize_t procfs_read(int dirfd, const char *path, char *buf, size_t size)
 {
 	if (size == 0)
 		return -EINVAL;
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = open_file(dirfd, path);
 	if (fd < 0)
 		return -errno;
 	size_t off = 0;
@@ -97,7 +107,7 @@ ssize_t procfs_read(int dirfd, const char *path, char *buf, size_t size)
 ssize_t procfs_read_all(int dirfd, const char *path, struct buf *b)
 {
 	buf_reset(b);
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = open_file(dirfd, path);
 	if (fd < 0)
 		return -errno;
 	for (;;) {

@@ -112,3 +112,25 @@ void rows_free(struct rows *v)
 	free(v->rows);
 	memset(v, 0, sizeof *v);
 }
+
+static const char *command_of(const struct task *t)
+{
+	const struct task *p = t->process ? t->process : t;
+	return p->cmdline ? p->cmdline : task_comm(p);
+}
+
+bool rows_task_matches(const struct task *t, const char *text)
+{
+	return strcasestr(command_of(t), text) || strcasestr(task_comm(t), text);
+}
+
+void rows_keep_matching(struct rows *v, const char *text)
+{
+	if (!text || !*text)
+		return;
+	size_t k = 0;
+	for (size_t i = 0; i < v->nrows; i++)
+		if (rows_task_matches(v->rows[i], text))
+			v->rows[k++] = v->rows[i];
+	v->nrows = k;
+}

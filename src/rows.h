@@ -38,4 +38,10 @@ int rows_build(struct rows *v, struct model *m, const struct row_filter *f,
 void rows_free(struct rows *v);
 bool rows_filter_match(const struct row_filter *f, struct model *m, const struct task *t);
 
+/* Whether t's command line (its process's) or name holds text, in any
+ * case: the screen's live filter and search. */
+bool rows_task_matches(const struct task *t, const char *text);
+/* Keeps only the rows that match text (all when text is empty). */
+void rows_keep_matching(struct rows *v, const char *text);
+
 #endif

@@ -13,7 +13,9 @@
 #include "tsmodel.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void set_source(struct model *m, enum source_id id, const char *name, bool ok,
 		       const char *text)
@@ -307,3 +309,85 @@ static int replay_refresh(struct model *m)
 
 const struct sampler sampler_replay = {"recording", replay_open_sampler, replay_refresh,
 				       fixture_read_time};
+
+/* ---- the model's life: opened on a sampler, refreshed, freed ---- */
+
+int model_init(struct model *m, const struct model_config *cfg, char *why, size_t whylen)
+{
+	memset(m, 0, sizeof *m);
+	m->cfg = *cfg;
+	if (!m->cfg.proc_root)
+		m->cfg.proc_root = "/proc";
+	m->pfs.root_fd = -1;
+	task_table_init(&m->procs);
+	task_table_init(&m->threads);
+	m->procs.deltas = m->threads.deltas = &m->deltas;
+	users_init(&m->users);
+	if (system_reader_init(&m->sys) < 0) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	m->clk_tck = sysconf(_SC_CLK_TCK);
+	if (m->clk_tck <= 0)
+		m->clk_tck = 100;
+	long page = sysconf(_SC_PAGESIZE);
+	m->page_kb = page >= 1024 ? page / 1024 : 4;
+	m->delayacct_saved = -1; /* untouched: nothing to restore */
+	m->sampler = m->cfg.replay_path	       ? &sampler_replay
+		     : m->cfg.fixture_sequence ? &sampler_fixture
+					       : &sampler_kernel;
+	return m->sampler->open(m, why, whylen);
+}
+
+struct model *model_new(const struct model_config *cfg, int *rc, char *why, size_t whylen)
+{
+	struct model *m = malloc(sizeof *m);
+	if (!m) {
+		snprintf(why, whylen, "out of memory");
+		*rc = -1;
+		return NULL;
+	}
+	*rc = model_init(m, cfg, why, whylen);
+	if (*rc < 0) {
+		model_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void model_free(struct model *m)
+{
+	if (!m)
+		return;
+	model_fini(m);
+	free(m);
+}
+
+void model_fini(struct model *m)
+{
+	model_record_flush(m);
+	recorder_close(m->recorder);
+	m->recorder = NULL;
+	replay_close(m->replay);
+	m->replay = NULL;
+	free(m->rconns);
+	tsmodel_close(m);
+	if (m->net)
+		netcap_close(m->net);
+	m->net = NULL;
+	free(m->listed.v);
+	free(m->listed_threads.v);
+	task_table_free(&m->procs);
+	task_table_free(&m->threads);
+	delta_pool_free(&m->deltas);
+	free(m->bases.slots);
+	system_reader_free(&m->sys);
+	users_free(&m->users);
+	procfs_close(&m->pfs);
+	buf_free(&m->cmdline_buf);
+}
+
+int model_refresh(struct model *m)
+{
+	return m->sampler->refresh(m);
+}

@@ -42,6 +42,19 @@ static bool is_gone(ssize_t err)
 	return err == -ENOENT || err == -ESRCH;
 }
 
+/* A counter file of t could not be read (err < 0). Gone: READ_GONE. Any
+ * other error (EIO, EACCES on stat, a signal): a task met in this refresh
+ * has nothing to show and no row; a known one keeps its row with no rate
+ * from this sample nor across it (finish_sample), never a rate against
+ * counters left stale or zero by the failure. */
+static enum read_result read_failed(const struct model *m, struct task *t, ssize_t err)
+{
+	if (is_gone(err) || t->listed_new)
+		return READ_GONE;
+	t->rebase_gen = m->gen;
+	return READ_OK;
+}
+
 /* ---- reading one task ---- */
 
 /* The current sample becomes the previous one. A task about to be read in
@@ -154,8 +167,8 @@ static enum read_result read_io(struct model *m, struct task *t, int32_t dir_pid
 	} else if (n == -EACCES || n == -EPERM) {
 		t->have &= (uint16_t)~TG_IO;
 		t->denied |= TG_IO;
-	} else if (is_gone(n)) {
-		return READ_GONE;
+	} else {
+		return read_failed(m, t, n);
 	}
 	return READ_OK;
 }
@@ -168,8 +181,10 @@ static enum read_result read_rest(struct model *m, struct task *t, int32_t dir_p
 				  struct proc_schedstat *ss_out)
 {
 	ssize_t n = scan_read_file(m, dir_pid, dir_tid, "status");
-	if (n < 0)
-		return is_gone(n) ? READ_GONE : READ_OK;
+	if (n < 0) {
+		memset(ss_out, 0, sizeof *ss_out);
+		return read_failed(m, t, n);
+	}
 	struct proc_status status;
 	if (parse_proc_status(m->readbuf, (size_t)n, &status) == 0) {
 		if (status.has_uid)
@@ -185,10 +200,8 @@ static enum read_result read_rest(struct model *m, struct task *t, int32_t dir_p
 	} else {
 		n = scan_read_file(m, dir_pid, dir_tid, "schedstat");
 		if (n < 0 || parse_proc_schedstat(m->readbuf, (size_t)n, ss_out) < 0) {
-			if (is_gone(n))
-				return READ_GONE;
 			memset(ss_out, 0, sizeof *ss_out);
-			return READ_OK;
+			return read_failed(m, t, n < 0 ? n : -EIO);
 		}
 	}
 	t->have |= TG_SCHEDSTAT;
@@ -277,7 +290,7 @@ static bool full_read_due(const struct model *m, const struct task *t)
 
 static void identity_check(struct model *m, struct task *t, const struct proc_stat *st)
 {
-	if (t->nsamples && t->start_ticks != st->starttime) {
+	if ((t->nsamples || t->rebase_gen) && t->start_ticks != st->starttime) {
 		/* the pid was reused: a new task, never a rate across the two.
 		 * This refresh's taskstats reply is the new task's already. */
 		tsmodel_keep_replaced(m, t);
@@ -318,7 +331,7 @@ static enum read_result sample_process_ts(struct model *m, struct task *p)
 	}
 	ssize_t n = scan_read_file(m, pid, 0, "stat");
 	if (n < 0)
-		return is_gone(n) ? READ_GONE : READ_OK;
+		return read_failed(m, p, n);
 	struct proc_stat st;
 	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 		return READ_GONE;
@@ -359,7 +372,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
 		if (p->nthreads <= 1) {
 			n = scan_read_file(m, pid, 0, "schedstat");
 			if (n < 0)
-				return is_gone(n) ? READ_GONE : READ_OK;
+				return read_failed(m, p, n);
 			if (parse_proc_schedstat(m->readbuf, (size_t)n, &ss) == 0) {
 				have_ss = true;
 				if (p->main_raw &&
@@ -372,7 +385,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
 		} else {
 			n = scan_read_file(m, pid, 0, "stat");
 			if (n < 0)
-				return is_gone(n) ? READ_GONE : READ_OK;
+				return read_failed(m, p, n);
 			if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 				return READ_GONE;
 			have_st = true;
@@ -391,7 +404,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
 	if (!have_st) {
 		n = scan_read_file(m, pid, 0, "stat");
 		if (n < 0)
-			return is_gone(n) ? READ_GONE : READ_OK;
+			return read_failed(m, p, n);
 		if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 			return READ_GONE;
 	}
@@ -458,7 +471,7 @@ static int read_thread_stat(struct model *m, struct task *t, int32_t pid)
 {
 	ssize_t n = scan_read_file(m, pid, t->tid, "stat");
 	if (n < 0)
-		return is_gone(n) ? -1 : 0;
+		return read_failed(m, t, n) == READ_GONE ? -1 : 0;
 	struct proc_stat st;
 	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 		return -1;
@@ -503,7 +516,7 @@ static enum read_result sample_thread(struct model *m, struct task *t, int32_t p
 	if (!full_read_due(m, t)) {
 		n = scan_read_file(m, pid, tid, "schedstat");
 		if (n < 0)
-			return is_gone(n) ? READ_GONE : READ_OK;
+			return read_failed(m, t, n);
 		if (parse_proc_schedstat(m->readbuf, (size_t)n, &ss) == 0) {
 			have_ss = true;
 			if (threadsum_same_schedstat(&ss, t->cur.run_ns, t->cur.wait_ns, t->cur.slices)) {
@@ -540,7 +553,7 @@ static enum read_result sample_process_identity(struct model *m, struct task *p)
 		return READ_OK;
 	ssize_t n = scan_read_file(m, p->tid, 0, "stat");
 	if (n < 0)
-		return is_gone(n) ? READ_GONE : READ_OK;
+		return read_failed(m, p, n);
 	struct proc_stat st;
 	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 		return READ_GONE;
@@ -586,6 +599,8 @@ static void finish_sample(struct model *m, struct task *t)
 	t->exited_gen = 0;
 	if (t->nsamples < 2)
 		t->nsamples++;
+	if (t->rebase_gen == m->gen)
+		t->nsamples = 0; /* as a first sample: no rate now, the next one's baseline */
 	/* read in full, and nothing moved: the record waits for the next
 	 * task rather than for the sweep (a full pass would hold hundreds) */
 	if (t->delta && task_counters_equal(&t->delta->prev, &t->cur))

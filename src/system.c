@@ -1,4 +1,5 @@
 /* system.c - per-CPU times, memory, load, disk and network totals */
+#include <errno.h>
 #include "system.h"
 #include "procfs.h"
 
@@ -106,30 +107,66 @@ bool system_set_ncpus(struct system_reader *sr, int ncpus)
 	return ncpus <= sr->cpus_cap;
 }
 
-/* Reads the raw figures of the files under root_fd. */
+/* A file of counters failed to read (EIO, a signal...): its figures are
+ * zero or stale, so no rate from this refresh nor from the next, which
+ * would be taken against them. */
+static void gap(struct system_reader *sr)
+{
+	sr->nsamples = -1;
+}
+
+static int read_cpu_times(struct system_reader *sr, size_t n);
+static void read_others(struct system_reader *sr, int root_fd);
+
+/* Reads the raw figures of the files under root_fd. Returns -1 only when
+ * the proc root is gone; a file that fails to read leaves a gap. */
 static int read_files(struct system_reader *sr, int root_fd)
 {
-	struct system_stats *st = &sr->stats;
-	ssize_t n = procfs_read_all(root_fd, "stat", &sr->scratch);
-	if (n < 0)
+	ssize_t n = -EIO;
+	for (int try = 0; try < 5 && n < 0; try++)
+		n = procfs_read_all(root_fd, "stat", &sr->scratch);
+	if (n == -ENOENT || n == -ENOTDIR)
+		return -1; /* the proc root lost its stat file: it is gone */
+	if (n < 0) {
+		/* the CPU counters stay as they were, with no rate over them */
+		gap(sr);
+		sr->cur_total = sr->prev_total;
+		memcpy(sr->cur_cpus, sr->prev_cpus, (size_t)sr->cpus_cap * sizeof *sr->cur_cpus);
+	} else if (read_cpu_times(sr, (size_t)n) < 0) {
 		return -1;
+	}
+	read_others(sr, root_fd);
+	return 0;
+}
+
+/* The CPU counters and boot time from the n bytes of /proc/stat in scratch. */
+static int read_cpu_times(struct system_reader *sr, size_t n)
+{
+	struct system_stats *st = &sr->stats;
 	struct sys_stat ss;
 	memset(&ss, 0, sizeof ss);
 	ss.cpus = sr->cur_cpus;
 	ss.cpus_cap = sr->cpus_cap;
-	if (parse_sys_stat(sr->scratch.data, (size_t)n, &ss) < 0)
+	if (parse_sys_stat(sr->scratch.data, n, &ss) < 0)
 		return -1;
 	if (!system_set_ncpus(sr, ss.ncpus) || ss.cpus != sr->cur_cpus) {
 		/* more CPUs than sysconf said (hotplug, or a foreign proc root): read again */
 		memset(&ss, 0, sizeof ss);
 		ss.cpus = sr->cur_cpus;
 		ss.cpus_cap = sr->cpus_cap;
-		parse_sys_stat(sr->scratch.data, (size_t)n, &ss);
+		parse_sys_stat(sr->scratch.data, n, &ss);
 	}
 	sr->cur_total = ss.total;
 	if (ss.has_btime)
 		st->btime = ss.btime;
+	return 0;
+}
 
+/* Memory, load, uptime, pressure, disks and network interfaces. */
+static void read_others(struct system_reader *sr, int root_fd)
+{
+	struct system_stats *st = &sr->stats;
+	ssize_t n;
 	char tmp[4096];
 	if ((n = procfs_read(root_fd, "meminfo", tmp, sizeof tmp)) > 0)
 		parse_meminfo(tmp, (size_t)n, &st->mem);
@@ -142,10 +179,13 @@ static int read_files(struct system_reader *sr, int root_fd)
 	memset(&sr->cur_disk, 0, sizeof sr->cur_disk);
 	if ((n = procfs_read_all(root_fd, "diskstats", &sr->scratch)) > 0)
 		parse_diskstats(sr->scratch.data, (size_t)n, &sr->cur_disk);
+	else if (n < 0 && n != -ENOENT)
+		gap(sr);
 	memset(&sr->cur_net, 0, sizeof sr->cur_net);
 	if ((n = procfs_read_all(root_fd, "net/dev", &sr->scratch)) > 0)
 		parse_net_dev(sr->scratch.data, (size_t)n, &sr->cur_net);
-	return 0;
+	else if (n < 0 && n != -ENOENT)
+		gap(sr);
 }
 
 void system_compute(struct system_reader *sr)

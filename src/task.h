@@ -117,6 +117,9 @@ struct task {
 	 * feed cur */
 	uint32_t list_index;
 	uint32_t ts_gen;
+	/* the refresh in which a counter file failed to read: no rate from
+	 * that sample nor across it (its start time stays known) */
+	uint32_t rebase_gen;
 	int32_t processor;
 	int32_t nice, priority;
 	int32_t nthreads;

@@ -14,47 +14,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define LINK_MAX_BYTES 4096
-
-char *ti_clean_dup(const char *s, size_t n)
-{
-	size_t room = sanitize_bound(n);
-	if (room == SIZE_MAX)
-		return NULL;
-	char *out = malloc(room + 1);
-	if (out)
-		sanitize_text(s, n, out, room + 1);
-	return out;
-}
-
-
-/* The whole file into b; 0 or -errno. */
-int ti_slurp(int dirfd, const char *name, struct buf *b)
-{
-	ssize_t n = procfs_read_all(dirfd, name, b);
-	if (n < 0)
-		return (int)n;
-	if (b->failed)
-		return -ENOMEM;
-	return 0;
-}
-
-/* readlink into a sanitised string; 0 or -errno */
-int ti_read_link(int dirfd, const char *name, char **out)
-{
-	char tmp[LINK_MAX_BYTES];
-	ssize_t n = readlinkat(dirfd, name, tmp, sizeof tmp);
-	if (n < 0)
-		return -errno;
-	*out = ti_clean_dup(tmp, (size_t)n);
-	return *out ? 0 : -ENOMEM;
-}
-
-bool ti_tok_u64(const char *s, size_t n, uint64_t *out)
-{
-	return parse_tok_u64(s, n, out) == 0;
-}
-
 /* an integer without a leading zero (octal-looking values stay text) */
 static bool plain_number(const char *s, size_t n, uint64_t *out)
 {
@@ -410,17 +369,10 @@ static int by_tid(const void *a, const void *b)
 
 static void read_threads(struct taskinfo *ti, int dirfd, struct buf *b)
 {
-	int fd = openat(dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		ti->threads_err = -errno;
+	int fd;
+	DIR *d = ti_opendir(dirfd, "task", &fd, &ti->threads_err);
+	if (!d)
 		return;
-	}
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		ti->threads_err = -errno;
-		close(fd);
-		return;
-	}
 	size_t cap = 0;
 	struct dirent *e;
 	char path[32];

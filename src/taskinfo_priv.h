@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "taskinfo.h"
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,6 +17,9 @@ char *ti_clean_dup(const char *s, size_t n);
 int ti_slurp(int dirfd, const char *name, struct buf *b);
 /* readlink into a sanitised string; 0 or -errno */
 int ti_read_link(int dirfd, const char *name, char **out);
+/* The directory name under dirfd, open for readdir (*fd its descriptor,
+ * closed by closedir); NULL with *err set to -errno. */
+DIR *ti_opendir(int dirfd, const char *name, int *fd, int *err);
 /* s[0..n) as a decimal number (parse_tok_u64) */
 bool ti_tok_u64(const char *s, size_t n, uint64_t *out);
 

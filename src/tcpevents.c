@@ -2,6 +2,8 @@
  * tcpevents.h) */
 #include "tcpevents.h"
 #include "flowtable.h"
+#include "routeevents.h"
+#include "tracefmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -23,18 +26,31 @@
 /* include/net/tcp_states.h */
 enum { ST_SYN_SENT = 2, ST_FIN_WAIT1 = 4, ST_CLOSE = 7, ST_LAST_ACK = 9 };
 
-static const char *const tracefs_dirs[] = {
-	"/sys/kernel/tracing/events/sock/inet_sock_set_state",
-	"/sys/kernel/debug/tracing/events/sock/inet_sock_set_state",
-};
+#define TCP_EVENT "sock/inet_sock_set_state"
+
+/* data pages per CPU for the route look-ups: their own rings, so that a
+ * busy UDP sender cannot crowd TCP's changes out between two reads; ~150
+ * look-ups, and each new flow makes the resolver read */
+#define ROUTE_RING_PAGES 4
 
 struct ring {
-	int fd;
-	uint8_t *base; /* the header page, then RING_PAGES data pages */
+	int fd, cpu;
+	int extra_fd;  /* another event writing into this ring, or -1 */
+	size_t pages;  /* data pages */
+	uint8_t *base; /* the header page, then the data pages */
+};
+
+/* A route look-up event (routeevents.h). */
+struct route_event {
+	struct routeevents_layout layout;
+	long id;
+	bool on;
 };
 
 struct tcpevents {
 	struct tcpevents_layout layout;
+	uint16_t tcp_id; /* the records' common_type */
+	struct route_event route[2];
 	struct ring *rings;
 	size_t nrings;
 	size_t page;
@@ -46,99 +62,16 @@ struct tcpevents {
 
 /* ---- the format file and the raw record (pure) --------------------------- */
 
-/* The field's name in "field:TYPE NAME[N];": the identifier before '[' or ';'. */
-static bool field_name(const char *decl, size_t len, char *out, size_t outsize)
-{
-	size_t end = 0;
-	while (end < len && decl[end] != ';' && decl[end] != '[')
-		end++;
-	size_t start = end;
-	while (start > 0 && (decl[start - 1] == '_' || (decl[start - 1] >= 'a' && decl[start - 1] <= 'z') ||
-			     (decl[start - 1] >= 'A' && decl[start - 1] <= 'Z') ||
-			     (decl[start - 1] >= '0' && decl[start - 1] <= '9')))
-		start--;
-	if (start == end || end - start >= outsize)
-		return false;
-	memcpy(out, decl + start, end - start);
-	out[end - start] = '\0';
-	return true;
-}
+#define W(field, bytes) {#field, bytes, offsetof(struct tcpevents_layout, field)}
 
-/* The number after key ("offset:") in line, or -1. */
-static long number_after(const char *line, size_t len, const char *key)
-{
-	size_t kl = strlen(key);
-	for (size_t i = 0; i + kl <= len; i++) {
-		if (memcmp(line + i, key, kl) != 0)
-			continue;
-		long v = 0;
-		size_t j = i + kl;
-		if (j >= len || line[j] < '0' || line[j] > '9')
-			return -1;
-		for (; j < len && line[j] >= '0' && line[j] <= '9'; j++) {
-			v = v * 10 + (line[j] - '0');
-			if (v > 65535)
-				return -1;
-		}
-		return v;
-	}
-	return -1;
-}
-
-struct want {
-	const char *name;
-	size_t size;
-	size_t where; /* offset of the member in struct tcpevents_layout */
+static const struct tracefmt_want wanted[] = {
+	W(skaddr, 8), W(newstate, 4), W(sport, 2), W(dport, 2), W(family, 2),
+	W(protocol, 2), W(saddr, 4), W(daddr, 4), W(saddr_v6, 16), W(daddr_v6, 16),
 };
-
-static const struct want wanted[] = {
-	{"skaddr", 8, offsetof(struct tcpevents_layout, skaddr)},
-	{"newstate", 4, offsetof(struct tcpevents_layout, newstate)},
-	{"sport", 2, offsetof(struct tcpevents_layout, sport)},
-	{"dport", 2, offsetof(struct tcpevents_layout, dport)},
-	{"family", 2, offsetof(struct tcpevents_layout, family)},
-	{"protocol", 2, offsetof(struct tcpevents_layout, protocol)},
-	{"saddr", 4, offsetof(struct tcpevents_layout, saddr)},
-	{"daddr", 4, offsetof(struct tcpevents_layout, daddr)},
-	{"saddr_v6", 16, offsetof(struct tcpevents_layout, saddr_v6)},
-	{"daddr_v6", 16, offsetof(struct tcpevents_layout, daddr_v6)},
-};
-
-static void take_field(const char *line, size_t len, struct tcpevents_layout *out)
-{
-	const char *f = memmem(line, len, "field:", 6);
-	if (!f)
-		return;
-	size_t rest = len - (size_t)(f + 6 - line);
-	char name[32];
-	long off = number_after(line, len, "offset:"), size = number_after(line, len, "size:");
-	if (!field_name(f + 6, rest, name, sizeof name) || off < 0 || size < 0)
-		return;
-	for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++) {
-		if (strcmp(name, wanted[i].name) != 0 || (size_t)size != wanted[i].size)
-			continue;
-		int *slot = (int *)((char *)out + wanted[i].where);
-		*slot = (int)off;
-		if ((int)(off + size) > out->size)
-			out->size = (int)(off + size);
-	}
-}
 
 int tcpevents_parse_format(const char *text, size_t len, struct tcpevents_layout *out)
 {
-	for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++)
-		*(int *)((char *)out + wanted[i].where) = -1;
-	out->size = 0;
-	for (size_t pos = 0; pos < len;) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
-		take_field(text + pos, n, out);
-		pos += n + 1;
-	}
-	for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++)
-		if (*(int *)((char *)out + wanted[i].where) < 0)
-			return -1;
-	return 0;
+	return tracefmt_parse(text, len, wanted, sizeof wanted / sizeof wanted[0], out, &out->size);
 }
 
 static uint16_t get16(const uint8_t *p)
@@ -184,51 +117,25 @@ int tcpevents_decode(const struct tcpevents_layout *l, const uint8_t *raw, size_
 
 /* ---- tracefs and perf ------------------------------------------------------ */
 
-static ssize_t read_small(const char *dir, const char *name, char *buf, size_t size)
-{
-	char path[256];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	size_t got = 0;
-	ssize_t n;
-	while (got + 1 < size && (n = read(fd, buf + got, size - 1 - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	buf[got] = '\0';
-	return (ssize_t)got;
-}
-
 /* The tracepoint's id and layout from tracefs. */
 static int find_event(struct tcpevents *te, long *id, char *why, size_t whylen)
 {
 	char buf[8192];
-	for (size_t i = 0; i < sizeof tracefs_dirs / sizeof tracefs_dirs[0]; i++) {
-		if (read_small(tracefs_dirs[i], "id", buf, sizeof buf) <= 0)
-			continue;
-		*id = strtol(buf, NULL, 10);
-		ssize_t n = read_small(tracefs_dirs[i], "format", buf, sizeof buf);
-		if (*id <= 0 || n <= 0 || tcpevents_parse_format(buf, (size_t)n, &te->layout) < 0) {
-			snprintf(why, whylen, "unexpected layout of sock:inet_sock_set_state");
-			return -1;
-		}
-		return 0;
-	}
-	snprintf(why, whylen, "no sock:inet_sock_set_state tracepoint (tracefs not mounted?)");
-	return -1;
-}
-
-static int open_rings(struct tcpevents *te, long id, char *why, size_t whylen)
-{
-	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
-	if (ncpu <= 0 || ncpu > 4096)
-		ncpu = 1;
-	te->rings = calloc((size_t)ncpu, sizeof *te->rings);
-	if (!te->rings) {
-		snprintf(why, whylen, "out of memory");
+	size_t n;
+	if (tracefmt_find(TCP_EVENT, id, buf, sizeof buf, &n) < 0) {
+		snprintf(why, whylen, "no sock:inet_sock_set_state tracepoint (tracefs not mounted?)");
 		return -1;
 	}
+	if (tcpevents_parse_format(buf, n, &te->layout) < 0) {
+		snprintf(why, whylen, "unexpected layout of sock:inet_sock_set_state");
+		return -1;
+	}
+	te->tcp_id = (uint16_t)*id;
+	return 0;
+}
+
+static int open_on_cpu(long id, int cpu)
+{
 	struct perf_event_attr a;
 	memset(&a, 0, sizeof a);
 	a.type = PERF_TYPE_TRACEPOINT;
@@ -236,26 +143,120 @@ static int open_rings(struct tcpevents *te, long id, char *why, size_t whylen)
 	a.config = (uint64_t)id;
 	a.sample_period = 1;
 	a.sample_type = PERF_SAMPLE_TID | PERF_SAMPLE_RAW;
+	return (int)syscall(SYS_perf_event_open, &a, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+/* Maps a ring of pages data pages for event fd (on cpu) into te->rings;
+ * closes fd when it cannot. Returns 0 or -1 with errno. */
+static int map_ring(struct tcpevents *te, int fd, int cpu, size_t pages)
+{
+	void *m = mmap(NULL, te->page * (1 + pages), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED) {
+		int err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	te->rings[te->nrings++] =
+		(struct ring){.fd = fd, .cpu = cpu, .extra_fd = -1, .pages = pages, .base = m};
+	return 0;
+}
+
+static int open_rings(struct tcpevents *te, long id, char *why, size_t whylen)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	if (ncpu <= 0 || ncpu > 4096)
+		ncpu = 1;
+	/* one TCP ring and one route ring per CPU */
+	te->rings = calloc(2 * (size_t)ncpu, sizeof *te->rings);
+	if (!te->rings) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
 	int err = 0;
 	for (long cpu = 0; cpu < ncpu; cpu++) {
-		int fd = (int)syscall(SYS_perf_event_open, &a, -1, (int)cpu, -1, PERF_FLAG_FD_CLOEXEC);
-		if (fd < 0) {
+		int fd = open_on_cpu(id, (int)cpu);
+		if (fd < 0 || map_ring(te, fd, (int)cpu, RING_PAGES) < 0)
 			err = errno; /* an offline CPU: ENODEV; go on */
-			continue;
-		}
-		void *m = mmap(NULL, te->page * (1 + RING_PAGES), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-		if (m == MAP_FAILED) {
-			err = errno;
-			close(fd);
-			continue;
-		}
-		te->rings[te->nrings++] = (struct ring){.fd = fd, .base = m};
 	}
 	if (te->nrings == 0) {
 		snprintf(why, whylen, "perf_event_open: %s", strerror(err ? err : ENODEV));
 		return -1;
 	}
 	return 0;
+}
+
+/* The ports the kernel hands to sockets bound to none
+ * (/proc/sys/net/ipv4/ip_local_port_range, which IPv6 shares). */
+static void ephemeral_range(unsigned *lo, unsigned *hi)
+{
+	*lo = 1024;
+	*hi = 65535;
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+	unsigned a, b;
+	if (f && fscanf(f, "%u %u", &a, &b) == 2 && a > 0 && a <= b && b <= 65535) {
+		*lo = a;
+		*hi = b;
+	}
+	if (f)
+		fclose(f);
+}
+
+/* Route look-up event i (routeevents.h) from tracefs, with the kernel
+ * filter; false when it is not there (UDP senders then go by inference). */
+static bool find_route(struct tcpevents *te, int i, const char *event, uint8_t family)
+{
+	char buf[8192];
+	size_t n;
+	struct route_event *re = &te->route[i];
+	re->on = tracefmt_find(event, &re->id, buf, sizeof buf, &n) == 0 &&
+		 routeevents_parse_format(buf, n, family, &re->layout) == 0;
+	return re->on;
+}
+
+static int open_filtered(const struct route_event *re, int cpu, const char *filter)
+{
+	if (!re->on)
+		return -1;
+	int fd = open_on_cpu(re->id, cpu);
+	if (fd >= 0 && ioctl(fd, PERF_EVENT_IOC_SET_FILTER, filter) < 0) {
+		close(fd); /* unfiltered, every route look-up would come: none */
+		fd = -1;
+	}
+	return fd;
+}
+
+/* The route look-ups into a ring of their own on each CPU that has a TCP
+ * ring, IPv6's written into IPv4's (perf takes an output ring only from an
+ * event on the same CPU). */
+static void attach_routes(struct tcpevents *te)
+{
+	bool v4 = find_route(te, 0, ROUTEEVENTS_IPV4, AF_INET);
+	bool v6 = find_route(te, 1, ROUTEEVENTS_IPV6, AF_INET6);
+	if (!v4 && !v6)
+		return;
+	char filter[128];
+	unsigned lo, hi;
+	ephemeral_range(&lo, &hi);
+	routeevents_filter(filter, sizeof filter, lo, hi);
+	size_t ntcp = te->nrings;
+	for (size_t r = 0; r < ntcp; r++) {
+		int cpu = te->rings[r].cpu;
+		int fd4 = open_filtered(&te->route[0], cpu, filter);
+		int fd6 = open_filtered(&te->route[1], cpu, filter);
+		int own = fd4 >= 0 ? fd4 : fd6;
+		if (own < 0 || map_ring(te, own, cpu, ROUTE_RING_PAGES) < 0) {
+			if (fd4 >= 0 && fd6 >= 0)
+				close(fd6);
+			continue;
+		}
+		if (own == fd6)
+			continue;
+		if (fd6 >= 0 && ioctl(fd6, PERF_EVENT_IOC_SET_OUTPUT, fd4) == 0)
+			te->rings[te->nrings - 1].extra_fd = fd6;
+		else if (fd6 >= 0)
+			close(fd6);
+	}
 }
 
 int tcpevents_open(struct tcpevents **out, char *why, size_t whylen)
@@ -277,6 +278,7 @@ int tcpevents_open(struct tcpevents **out, char *why, size_t whylen)
 		tcpevents_close(te);
 		return -1;
 	}
+	attach_routes(te);
 	*out = te;
 	return 0;
 }
@@ -286,7 +288,9 @@ void tcpevents_close(struct tcpevents *te)
 	if (!te)
 		return;
 	for (size_t i = 0; i < te->nrings; i++) {
-		munmap(te->rings[i].base, te->page * (1 + RING_PAGES));
+		if (te->rings[i].extra_fd >= 0)
+			close(te->rings[i].extra_fd);
+		munmap(te->rings[i].base, te->page * (1 + te->rings[i].pages));
 		close(te->rings[i].fd);
 	}
 	free(te->rings);
@@ -372,16 +376,30 @@ static void on_record(struct tcpevents *te, const uint8_t *r, size_t len,
 	memcpy(&rawlen, r + sizeof h + 8, 4);
 	if (rawlen > len - sizeof h - 12)
 		return;
+	const uint8_t *raw = r + sizeof h + 12;
+	if (rawlen < 2)
+		return;
+	uint16_t type = get16(raw + TRACEFMT_TYPE_OFFSET);
 	struct tcpevents_change c;
-	if (tcpevents_decode(&te->layout, r + sizeof h + 12, rawlen, &c) == 0)
-		on_change(te, &c, (int32_t)pid, fn, ctx);
+	if (type == te->tcp_id) {
+		if (tcpevents_decode(&te->layout, raw, rawlen, &c) == 0)
+			on_change(te, &c, (int32_t)pid, fn, ctx);
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		struct flow_key leg;
+		if (te->route[i].on && type == te->route[i].id && pid > 0 &&
+		    routeevents_decode(&te->route[i].layout, raw, rawlen, &leg) == 0)
+			fn(&leg, (int32_t)pid, ctx);
+	}
 }
 
 size_t tcpevents_read(struct tcpevents *te,
 		      void (*fn)(const struct flow_key *leg, int32_t pid, void *ctx), void *ctx)
 {
-	size_t n = 0, size = te->page * RING_PAGES;
+	size_t n = 0;
 	for (size_t i = 0; i < te->nrings; i++) {
+		size_t size = te->page * te->rings[i].pages;
 		struct perf_event_mmap_page *mp = (struct perf_event_mmap_page *)te->rings[i].base;
 		const uint8_t *data = te->rings[i].base + te->page;
 		uint64_t head = __atomic_load_n(&mp->data_head, __ATOMIC_ACQUIRE);

@@ -13,10 +13,17 @@
  * on behalf of whatever task was interrupted, and are used only through a
  * socket address seen at SYN_SENT.
  *
+ * The same rings carry the route look-ups of routeevents.h, which name the
+ * sender of a UDP datagram from a socket that lived for one sendto(): the
+ * kernel filters them (UDP, output look-ups, a local port in the ephemeral
+ * range) and they reach the same callback. Without those events (an older
+ * kernel, a refused filter) TCP goes on alone.
+ *
  * Needs root (CAP_PERFMON or CAP_SYS_ADMIN) and tracefs mounted at
  * /sys/kernel/tracing or /sys/kernel/debug/tracing, for the event's id and
  * field layout. Without them tcpevents_open fails and attribution goes on
- * without it. Costs nothing while no TCP connection changes state.
+ * without it. Costs nothing while no TCP connection changes state and no
+ * such datagram is sent.
  */
 #ifndef PIDTOP_TCPEVENTS_H
 #define PIDTOP_TCPEVENTS_H
@@ -57,7 +64,9 @@ int tcpevents_open(struct tcpevents **out, char *why, size_t whylen);
 void tcpevents_close(struct tcpevents *te);
 
 /* Drains every CPU's ring: fn(leg, pid, ctx) for each connection whose
- * owner a change names. Returns how many records were read. */
+ * owner a change or a route look-up names (a look-up's leg has an all-zero
+ * saddr when the socket was bound to no address). Returns how many records
+ * were read. */
 size_t tcpevents_read(struct tcpevents *te,
 		      void (*fn)(const struct flow_key *leg, int32_t pid, void *ctx), void *ctx);
 

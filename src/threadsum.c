@@ -6,6 +6,7 @@
 #include "threadsum.h"
 #include "scanpriv.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,19 @@ void threadsum_set_main_raw(struct task *p, const struct raw_main *v)
 		*p->main_raw = *v;
 }
 
+/* A thread of p whose file failed to read (n: the error, or >= 0 when it
+ * did not parse). Unless it exited, its baseline is kept (swept, it would
+ * come back as new and its whole life would count as one interval's) and
+ * p's sum, short of its share, gives no rate now nor across it. */
+static void missed(struct model *m, struct task *p, struct thread_base *b, ssize_t n)
+{
+	if (n == -ENOENT || n == -ESRCH)
+		return;
+	if (b)
+		b->gen = m->gen;
+	p->rebase_gen = m->gen;
+}
+
 /* Sums context switches and run-queue wait over a process's threads, as
  * deltas against each thread's baseline, so threads that come and go do
  * not make the total jump. */
@@ -121,8 +135,10 @@ void threadsum_aggregate(struct model *m, struct task *p, bool first)
 	char path[PROCFS_PATH_MAX];
 	procfs_task_path(path, p->tid, 0, "task");
 	int fd = openat(m->pfs.root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		p->rebase_gen = m->gen; /* no sum this time: no rate from it nor across it */
 		return;
+	}
 	uint64_t d_cswch = 0, d_nvcswch = 0, d_wait = 0, d_run = 0, d_slices = 0;
 	_Alignas(8) char dbuf[8192];
 	for (;;) {
@@ -137,9 +153,11 @@ void threadsum_aggregate(struct model *m, struct task *p, bool first)
 				continue;
 			ssize_t n = scan_read_file(m, p->tid, tid, "schedstat");
 			struct proc_schedstat ss;
-			if (n < 0 || parse_proc_schedstat(m->readbuf, (size_t)n, &ss) < 0)
-				continue;
 			struct thread_base *b = base_find(&m->bases, tid);
+			if (n < 0 || parse_proc_schedstat(m->readbuf, (size_t)n, &ss) < 0) {
+				missed(m, p, b, n);
+				continue;
+			}
 			if (b && b->tgid != p->tid)
 				b->tgid = p->tid, b->run_ns = b->wait_ns = b->slices = 0,
 				b->cswch = b->nvcswch = 0;
@@ -149,8 +167,10 @@ void threadsum_aggregate(struct model *m, struct task *p, bool first)
 			}
 			n = scan_read_file(m, p->tid, tid, "status");
 			struct proc_status st;
-			if (n < 0 || parse_proc_status(m->readbuf, (size_t)n, &st) < 0 || !st.has_ctxt)
+			if (n < 0 || parse_proc_status(m->readbuf, (size_t)n, &st) < 0 || !st.has_ctxt) {
+				missed(m, p, b, n);
 				continue;
+			}
 			bool fresh = !b;
 			if (!b) {
 				b = base_insert(&m->bases, tid);

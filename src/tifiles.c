@@ -4,10 +4,12 @@
 #include "taskinfo_priv.h"
 #include "parse.h"
 #include "text.h"
+#include "sockmap.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,17 +73,10 @@ static int by_fd(const void *a, const void *b)
 
 void ti_read_fds(struct taskinfo *ti, int dirfd)
 {
-	int fd = openat(dirfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		ti->fds_err = -errno;
+	int fd;
+	DIR *d = ti_opendir(dirfd, "fd", &fd, &ti->fds_err);
+	if (!d)
 		return;
-	}
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		ti->fds_err = -errno;
-		close(fd);
-		return;
-	}
 	size_t cap = 0;
 	struct dirent *e;
 	while ((e = readdir(d))) {
@@ -143,15 +138,6 @@ static bool format_endpoint(const char *s, size_t n, bool v6, char *out, size_t 
 		return false;
 	text_endpoint(out, outsize, v6 ? AF_INET6 : AF_INET, addr, (unsigned)port);
 	return true;
-}
-
-static const char *tcp_state(unsigned st)
-{
-	/* include/net/tcp_states.h */
-	static const char *const names[] = {"", "ESTABLISHED", "SYN_SENT", "SYN_RECV",
-		"FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN",
-		"CLOSING", "NEW_SYN_RECV"};
-	return st < sizeof names / sizeof names[0] ? names[st] : "UNKNOWN";
 }
 
 static long fd_of_inode(const struct taskinfo *ti, uint32_t inode)
@@ -222,10 +208,9 @@ void ti_read_conns(struct taskinfo *ti, int dirfd, struct buf *b)
 				continue;
 			char hex[3] = {fl[3] == 2 ? f[3][0] : '0', fl[3] == 2 ? f[3][1] : '0', 0};
 			unsigned st = (unsigned)strtoul(hex, NULL, 16);
-			/* UDP reuses the TCP numbers: 1 connected, 7 unconnected */
+			/* the capture's names (UDP reuses the TCP numbers: 1 connected) */
 			snprintf(c->state, sizeof c->state, "%s",
-				 udp ? (st == 1 ? "CONNECTED" : st == 7 ? "UNCONNECTED" : tcp_state(st))
-				     : tcp_state(st));
+				 sockmap_state_name(udp ? IPPROTO_UDP : IPPROTO_TCP, (uint8_t)st));
 			c->inode = (uint32_t)inode;
 			c->fd = ti->fds[fdi].fd;
 			ti->fds[fdi].conn = (long)ti->nconns;

@@ -9,6 +9,7 @@
 #include "taskstats.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,18 @@ static void describe_state(struct model *m)
 	if (!m->ts_exits && m->ts_exits_why[0]) {
 		size_t len = strlen(text);
 		snprintf(text + len, sizeof text - len, "; exits: %s", m->ts_exits_why);
+	}
+	/* exit records the kernel dropped (ENOBUFS) since the start: tasks
+	 * that lived less than an interval may be missing from the rows */
+	if (m->ts_exit_dropped) {
+		size_t len = strlen(text);
+		snprintf(text + len, sizeof text - len,
+			 "; %" PRIu64 " exit records lost (receive queue overrun)", m->ts_exit_dropped);
+	} else if (m->ts_exit_overruns) {
+		size_t len = strlen(text);
+		snprintf(text + len, sizeof text - len,
+			 "; exit records lost in %" PRIu64 " receive queue overruns",
+			 m->ts_exit_overruns);
 	}
 	set_ts_source(m, true, text);
 }
@@ -341,6 +354,13 @@ static struct task *exited_slot(struct model *m, int32_t tid)
  * happened in this interval. On process rows the records of one process
  * are merged: each thread's record adds its bytes, and the time figures
  * come from the process record (or, single-threaded, the leader's). */
+static void set_comm(struct task *t, const struct taskstats_sample *s)
+{
+	char clean[PARSE_COMM_MAX];
+	sanitize_text(s->comm, strnlen(s->comm, sizeof s->comm), clean, sizeof clean);
+	task_set_comm(t, clean);
+}
+
 static void add_short_lived(struct model *m, const struct taskstats_sample *s, bool process_rows)
 {
 	int32_t id;
@@ -382,15 +402,17 @@ static void add_short_lived(struct model *m, const struct taskstats_sample *s, b
 		t->cur.read_bytes += c.read_bytes;
 		t->cur.write_bytes += c.write_bytes;
 		t->cur.cwrite_bytes += c.cwrite_bytes;
-		if ((int32_t)s->pid != id)
+		if ((int32_t)s->pid != id) {
+			/* another thread's name until the leader's record names
+			 * the process (it may come in a later drain) */
+			if (s->has_basic && !task_comm(t)[0])
+				set_comm(t, s);
 			return;
+		}
 		if (s->has_basic) {
 			t->ppid = (int32_t)s->ppid;
 			t->uid = s->uid;
-			char clean[PARSE_COMM_MAX];
-			sanitize_text(s->comm, strnlen(s->comm, sizeof s->comm), clean,
-				      sizeof clean);
-			task_set_comm(t, clean);
+			set_comm(t, s);
 			if (s->btime_s > m->sys.stats.btime)
 				t->start_ticks =
 					(s->btime_s - m->sys.stats.btime) * (uint64_t)m->clk_tck;
@@ -431,12 +453,14 @@ static struct task *find_known(struct model *m, int32_t id, const struct tasksta
 	return t;
 }
 
-/* Whether the proc root lists process id now. */
+/* Whether the proc root lists process id now: unless its stat file says
+ * it is gone, it is (a read that failed otherwise proves nothing). */
 static bool process_listed(const struct model *m, int32_t id)
 {
 	char path[PROCFS_PATH_MAX], buf[64];
 	procfs_task_path(path, id, 0, "stat");
-	return procfs_read(m->pfs.root_fd, path, buf, sizeof buf) > 0;
+	ssize_t n = procfs_read(m->pfs.root_fd, path, buf, sizeof buf);
+	return n > 0 || (n < 0 && n != -ENOENT && n != -ESRCH);
 }
 
 static void on_exit_record(void *ctx, const struct taskstats_sample *s)
@@ -531,5 +555,9 @@ void tsmodel_drain_exits(struct model *m)
 	drop_pending(m);
 	struct taskstats_exits_stats st;
 	taskstats_exits_get_stats(m->ts_exits, &st);
-	m->ts_exit_overruns = st.overruns;
+	if (st.overruns != m->ts_exit_overruns || (st.has_dropped && st.dropped != m->ts_exit_dropped)) {
+		m->ts_exit_overruns = st.overruns;
+		m->ts_exit_dropped = st.has_dropped ? st.dropped : 0;
+		describe_state(m);
+	}
 }

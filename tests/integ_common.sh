@@ -54,6 +54,7 @@ SCRATCH=$(mktemp -d "$PWD/integ-$(basename "$0" .sh).XXXXXX") ||
 integ_cleanup() {
 	local status=$? g
 	trap - EXIT INT TERM
+	[ -n "${INTEG_TMUX:-}" ] && tmux -L "$INTEG_TMUX" kill-server >/dev/null 2>&1
 	for g in $INTEG_PGIDS; do
 		kill -TERM -- "-$g" 2>/dev/null
 	done
@@ -195,4 +196,46 @@ integ_need_capture() {
 	net=$("$PYTHON" -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["sources"]["net"])' \
 		"$SCRATCH/probe.json") || integ_hard_error "cannot read sources.net"
 	[ "$net" = ok ] || integ_skip "sources.net is '$net'"
+}
+
+# integ_screen_start ENV PIDTOP-ARGS... : pidtop's screen in a private tmux
+# server (200x50, TERM=screen), in a clean environment plus the words of ENV
+# (VAR=value ..., may be empty) and the sanitizer options; its stderr goes to
+# $SCRATCH/screen.err and its exit status to $SCRATCH/screen.rc.
+integ_screen_start() {
+	local extra=$1 keep="" v
+	shift
+	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+		[ -n "${!v:-}" ] && keep="$keep $v='${!v}'"
+	done
+	INTEG_TMUX="pidtop-integ-$$-$RANDOM"
+	rm -f "$SCRATCH/screen.rc"
+	tmux -L "$INTEG_TMUX" -f /dev/null new-session -d -s s -x 200 -y 50 \
+		"env -i PATH='$PATH' HOME='$SCRATCH' TERM=screen LANG=C.UTF-8 \
+		XDG_CONFIG_HOME='$SCRATCH/config' $keep $extra \
+		sh -c \"'$PIDTOP' $* 2>'$SCRATCH/screen.err'; echo \\\$? >'$SCRATCH/screen.rc'; sleep 600\"" ||
+		integ_hard_error "tmux cannot start a session"
+}
+
+# integ_screen_stop : the screen as it is now goes to $SCRATCH/screen.txt,
+# then q; fails (status 1, saying why) unless pidtop quits within 10 s with
+# status 0 and no sanitizer report.
+integ_screen_stop() {
+	tmux -L "$INTEG_TMUX" capture-pane -p -t s >"$SCRATCH/screen.txt"
+	tmux -L "$INTEG_TMUX" send-keys -t s q
+	for _ in $(seq 100); do
+		[ -s "$SCRATCH/screen.rc" ] && break
+		sleep 0.1
+	done
+	tmux -L "$INTEG_TMUX" kill-server >/dev/null 2>&1
+	if [ "$(cat "$SCRATCH/screen.rc" 2>/dev/null)" != 0 ]; then
+		echo "FAIL: the screen ended with status '$(cat "$SCRATCH/screen.rc" 2>/dev/null)' (none: still running 10 s after q)"
+		cat "$SCRATCH/screen.err"
+		return 1
+	fi
+	if grep -qE 'Sanitizer|runtime error:' "$SCRATCH/screen.err"; then
+		echo "FAIL: the screen reported memory or undefined-behaviour errors:"
+		cat "$SCRATCH/screen.err"
+		return 1
+	fi
 }

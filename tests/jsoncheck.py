@@ -884,6 +884,80 @@ def cmd_offspring(a, chk):
         chk.info("ok  " + line)
 
 
+def cmd_sane(a, chk):
+    """Every row of every report is one task's own, whatever happened to
+    the machine (churn, pid reuse, failing reads): no pid twice in one
+    report, no negative rate, no CPU share past what the CPUs hold, no more
+    CPU time than the task's age allows; rows named in --idle (asleep all
+    their lives) show no CPU time, rows named in --max-cpu-time COMM=S no
+    more than S seconds, rows named in --max-bytes COMM=B no more written
+    in one report than B bytes (each such process writes B in its life),
+    rows named (or numbered) in --max-cpu-pct KEY=PCT no more than PCT."""
+    reports = load_reports(chk, a.json, a.count)
+    limits = {}
+    for spec in a.max_cpu_time or ():
+        comm, _, sec = spec.partition("=")
+        limits[comm] = float(sec)
+    max_bytes = {}
+    for spec in a.max_bytes or ():
+        comm, _, b = spec.partition("=")
+        max_bytes[comm] = float(b)
+    max_pct = {}
+    for spec in a.max_cpu_pct or ():
+        key, _, pct = spec.partition("=")
+        max_pct[key] = float(pct)
+    idle = set(a.idle or ())
+    rows = 0
+    for r in reports:
+        ncpu = max(1, len(r["system"].get("cpus") or ()))
+        cap = 100.0 * ncpu * 1.15 + 5
+        seen = set()
+        for t in r["tasks"]:
+            rows += 1
+            where = "report %d %s %d (%r)" % (r["_n"], "tid" if t["tid"] != t["pid"] else "pid",
+                                              t["tid"], t["comm"])
+            # a pid may be freed and taken again within one interval: two
+            # exited tasks with one pid differ in their start times
+            key = (t["pid"], t["tid"], t.get("starttime") if t.get("exited") else None)
+            if key in seen:
+                chk.fail("%s: two rows for one task" % where)
+            seen.add(key)
+            for k, v in t.items():
+                if not isinstance(v, (int, float)) or isinstance(v, bool):
+                    continue
+                if k.endswith(("_pct", "_bps", "_ps", "_pps")) and v < 0:
+                    chk.fail("%s: %s = %r is negative" % (where, k, v))
+                if k in ("cpu_pct", "usr_pct", "sys_pct", "guest_pct") and v > cap:
+                    chk.fail("%s: %s = %.1f past %d CPUs" % (where, k, v, ncpu))
+                if k == "mem_pct" and v > 100.5:
+                    chk.fail("%s: mem_pct = %.1f" % (where, v))
+            cpu_time = t.get("cpu_time")
+            start = t.get("starttime")
+            if isinstance(cpu_time, (int, float)) and isinstance(start, (int, float)):
+                # starttime rests on btime, whole seconds: 1 s of slack
+                age = r["_t"] + r.get("refresh_s", 0) + 1.0 - start
+                if cpu_time > age * ncpu + 0.1:
+                    chk.fail("%s: cpu_time %.2f s for a task %.2f s old" % (where, cpu_time, age))
+                if t["comm"] in limits and cpu_time > limits[t["comm"]] * 1.2 + 0.05:
+                    chk.fail("%s: cpu_time %.2f s, its life holds at most %.2f" % (
+                        where, cpu_time, limits[t["comm"]]))
+                if t["comm"] in idle and cpu_time > 0.05:
+                    chk.fail("%s: cpu_time %.2f s for a task asleep all its life" % (where, cpu_time))
+            for key in (t["comm"], str(t["pid"])):
+                if key in max_pct and (t.get("cpu_pct") or 0) > max_pct[key] * 1.25 + 5:
+                    chk.fail("%s: cpu_pct %.1f, it uses %.1f" % (where, t["cpu_pct"], max_pct[key]))
+            if t["comm"] in idle and (t.get("cpu_pct") or 0) > 20:
+                chk.fail("%s: cpu_pct %.1f for a task asleep all its life" % (where, t["cpu_pct"]))
+            w = t.get("write_bps")
+            if t["comm"] in max_bytes and isinstance(w, (int, float)):
+                done = w * r["interval"]
+                if done > max_bytes[t["comm"]] * 1.25 + 8192:
+                    chk.fail("%s: wrote %.0f bytes in one report, its life holds %.0f" % (
+                        where, done, max_bytes[t["comm"]]))
+    chk.info("%d reports, %d rows: every row sane" % (len(reports), rows) if not chk.failures
+             else "%d reports, %d rows" % (len(reports), rows))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -897,6 +971,11 @@ def main():
         return s
 
     add("schema", cmd_schema, "json")
+    s = add("sane", cmd_sane, "json")
+    s.add_argument("--idle", action="append", help="COMM of tasks asleep all their lives")
+    s.add_argument("--max-cpu-time", action="append", help="COMM=SECONDS")
+    s.add_argument("--max-bytes", action="append", help="COMM=BYTES written in a life")
+    s.add_argument("--max-cpu-pct", action="append", help="COMM=PCT or PID=PCT: the most it uses")
     s = add("cpu", cmd_cpu, "json", "truth")
     s.add_argument("--threads-json", help="the same run with -H")
     s.add_argument("--tol", type=float, default=10.0)

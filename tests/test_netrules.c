@@ -1,6 +1,6 @@
 /* test_netrules.c - the remote-end owner rules (src/peers.c) that infer the
  * process of a connection seen only after it closed, the tracepoint layout
- * and records of src/tcpevents.c, and the capture's devices and filter
+ * and records of src/tcpevents.c and src/routeevents.c, and the capture's devices and filter
  * (src/capfilter.c). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +17,7 @@
 
 #include "../src/capfilter.h"
 #include "../src/peers.h"
+#include "../src/routeevents.h"
 #include "../src/tcpevents.h"
 
 #define S 1000000000ULL
@@ -191,6 +192,74 @@ static void test_tcpevents_layout(void **state)
 	assert_int_equal(tcpevents_decode(&l, raw, sizeof raw, &c), -1);
 }
 
+/* The route look-ups' format files (Linux 6.18) parse to the kernel's
+ * layouts; an output look-up for UDP made in a system call decodes to the
+ * sender's leg, anything else is refused. */
+static void test_routeevents(void **state)
+{
+	(void)state;
+	char text[8192];
+	size_t n = read_fixture("fib_table_lookup.format", text, sizeof text);
+	struct routeevents_layout l;
+	assert_int_equal(routeevents_parse_format(text, n, AF_INET, &l), 0);
+	assert_int_equal(l.iif, 20);
+	assert_int_equal(l.proto, 24);
+	assert_int_equal(l.src, 28);
+	assert_int_equal(l.sport, 56);
+	assert_int_equal(l.size, 60);
+	assert_int_equal(routeevents_parse_format(text, n, AF_INET6, &l), -1); /* 4-byte addresses */
+	assert_int_equal(routeevents_parse_format(text, n, AF_INET, &l), 0);
+
+	uint8_t raw[76] = {0};
+	int32_t iif = 1;
+	uint16_t sport = 40000, dport = 53;
+	memcpy(raw + 20, &iif, 4);
+	raw[24] = IPPROTO_UDP;
+	inet_pton(AF_INET, "10.0.0.1", raw + 32);
+	memcpy(raw + 56, &sport, 2);
+	memcpy(raw + 58, &dport, 2);
+	struct flow_key got, want = leg(40000, "10.0.0.1", 53);
+	want.proto = IPPROTO_UDP;
+	memset(want.saddr, 0, sizeof want.saddr); /* unbound: the route picks it later */
+	assert_int_equal(routeevents_decode(&l, raw, sizeof raw, &got), 0);
+	assert_memory_equal(&got, &want, sizeof want);
+	assert_int_equal(routeevents_decode(&l, raw, 59, &got), -1);
+	raw[2] = 0x10; /* in a softirq: whoever was interrupted is not the sender */
+	assert_int_equal(routeevents_decode(&l, raw, sizeof raw, &got), -1);
+	raw[2] = 0;
+	iif = 2; /* an arriving packet's look-up */
+	memcpy(raw + 20, &iif, 4);
+	assert_int_equal(routeevents_decode(&l, raw, sizeof raw, &got), -1);
+	iif = 1;
+	memcpy(raw + 20, &iif, 4);
+	raw[24] = IPPROTO_TCP;
+	assert_int_equal(routeevents_decode(&l, raw, sizeof raw, &got), -1);
+	raw[24] = IPPROTO_UDP;
+	memset(raw + 56, 0, 2); /* connect() before the port was chosen */
+	assert_int_equal(routeevents_decode(&l, raw, sizeof raw, &got), -1);
+
+	/* IPv6, a dual-stack socket sending to IPv4: the leg is IPv4 */
+	n = read_fixture("fib6_table_lookup.format", text, sizeof text);
+	assert_int_equal(routeevents_parse_format(text, n, AF_INET6, &l), 0);
+	assert_int_equal(l.src, 31);
+	assert_int_equal(l.proto, 68);
+	uint8_t raw6[102] = {0};
+	memcpy(raw6 + l.iif, &iif, 4);
+	raw6[l.proto] = IPPROTO_UDP;
+	memcpy(raw6 + l.sport, &sport, 2);
+	memcpy(raw6 + l.dport, &dport, 2);
+	inet_pton(AF_INET6, "::ffff:10.0.0.1", raw6 + l.dst);
+	assert_int_equal(routeevents_decode(&l, raw6, sizeof raw6, &got), 0);
+	assert_memory_equal(&got, &want, sizeof want);
+	inet_pton(AF_INET6, "fd00::1", raw6 + l.dst);
+	assert_int_equal(routeevents_decode(&l, raw6, sizeof raw6, &got), 0);
+	assert_int_equal(got.family, AF_INET6);
+
+	char filter[128];
+	routeevents_filter(filter, sizeof filter, 32768, 60999);
+	assert_string_equal(filter, "proto == 17 && iif == 1 && sport >= 32768 && sport <= 60999");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_capfilter),
 		cmocka_unit_test(test_tcpevents_layout),
+		cmocka_unit_test(test_routeevents),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -834,7 +834,7 @@ static void sudo_recording(struct tschema *ts)
 	}
 	char home[160];
 	snprintf(home, sizeof home, "%s", tpath("home"));
-	char inside[160];
+	char inside[sizeof home + 8];
 	snprintf(inside, sizeof inside, "%s/x.rec", home);
 	unlink(inside);
 	rmdir(home);

@@ -391,6 +391,39 @@ static void test_tree(void **state)
 	tree_free(&tr);
 }
 
+/* A process chain far deeper than any stack (doc/RELIABILITY.md): 100,000
+ * links given deepest first come out root first, each one deeper than the
+ * last until the depth saturates, in time and memory linear in the rows. */
+static void test_tree_deep_chain(void **state)
+{
+	(void)state;
+	enum { N = 100000 };
+	struct task *t = calloc(N, sizeof *t);
+	struct task **rows = calloc(N, sizeof *rows);
+	assert_non_null(t);
+	assert_non_null(rows);
+	for (int i = 0; i < N; i++) {
+		t[i] = mk(i + 1, i + 1, i);
+		rows[N - 1 - i] = &t[i];
+	}
+	struct tree tr = {0};
+	size_t n = N;
+	assert_int_equal(tree_order(&tr, rows, &n, NULL, 0), 0);
+	assert_int_equal(n, N);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(rows[i]->tid, (int32_t)i + 1);
+		assert_int_equal(tr.info[i].depth, i < UINT16_MAX ? i : UINT16_MAX);
+	}
+	/* collapsing the middle link hides everything under it */
+	int32_t collapsed[] = {N / 2};
+	n = N;
+	assert_int_equal(tree_order(&tr, rows, &n, collapsed, 1), 0);
+	assert_int_equal(n, N / 2);
+	tree_free(&tr);
+	free(rows);
+	free(t);
+}
+
 static void test_rowmap(void **state)
 {
 	(void)state;
@@ -461,6 +494,7 @@ int main(void)
 		cmocka_unit_test(test_layout),         cmocka_unit_test(test_settings_parse),
 		cmocka_unit_test(test_settings_save),  cmocka_unit_test(test_cgroup_tab),
 		cmocka_unit_test(test_settings_merge), cmocka_unit_test(test_tree),
+		cmocka_unit_test(test_tree_deep_chain),
 		cmocka_unit_test(test_rowmap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

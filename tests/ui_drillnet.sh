@@ -43,13 +43,17 @@ rec="$UI_TMP/net.rec"
 "$PIDTOP" -w "$rec" --connections -b -d 0.5 -n 6 -p "$SENDER" >/dev/null || ui_fail "recording failed"
 ui_start_pidtop -R "$rec" -p "$SENDER"
 ui_wait_for "REPLAY" 10
-ui_type '}'
 ui_wait_for "$SENDER" 5
-ui_type Enter
+# '}' and Enter in one read: the jump puts another sample in the model,
+# and Enter must open the row of that sample, not a task it dropped
+ui_type '}' Enter
+ui_wait_for "[7/7]" 5
 ui_wait_for "Network" 5
 tab=$(ui_screen | grep -o '[0-9] Network' | head -n1)
 ui_type "${tab%% *}"
 ui_wait_for "TXPK/s" 5
+ui_screen | grep -q "not in the recorded sample" && ui_fail "Enter after '}' opened a task the jump dropped:
+$(ui_screen)"
 ui_screen | grep -qE "^ *tcp +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:[0-9]+ +ESTABLISHED +[0-9.]+[KM] " ||
 	ui_fail "the recorded Network tab shows no connection with a rate:
 $(ui_screen)"

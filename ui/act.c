@@ -4,51 +4,22 @@
 #include "replayui.h"
 #include "taskctl.h"
 #include "drill.h"
-#include "timelineview.h"
+#include "act.h"
+#include "core.h"
+#include "grid.h"
+#include "groupview.h"
+#include "keys.h"
+#include "menus.h"
+#include "table.h"
+#include "tags.h"
+#include "tools.h"
+#include "rowact.h"
+#include "gridview.h"
+#include "views.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static unsigned move_selection(struct ui *ui, long delta)
-{
-	size_t n = ui->rows.nrows;
-	if (n == 0)
-		return RX_REDRAW;
-	long row = (long)ui->sel + delta;
-	if (row < 0)
-		row = 0;
-	if ((size_t)row >= n)
-		row = (long)n - 1;
-	ui_select_row(ui, (size_t)row);
-	if (ui->follow_line >= 0)
-		ui->follow_line = -1; /* moving the cursor ends following */
-	return RX_REDRAW | RX_NAVIGATE;
-}
-
-static unsigned set_sort(struct ui *ui, const struct column *col)
-{
-	if (!col)
-		return 0;
-	ui->set.sort = col;
-	ui->set.reverse = false;
-	ui->sort_pause_until_s = 0; /* a sort the user asked for shows at once */
-	ui->select_top = true;
-	return RX_REBUILD | RX_REDRAW;
-}
-
-unsigned act_sort_by(struct ui *ui, const struct column *col)
-{
-	if (!col)
-		return 0;
-	if (ui->set.sort == col) {
-		ui->set.reverse = !ui->set.reverse;
-		ui->sort_pause_until_s = 0;
-		ui->select_top = true;
-		return RX_REBUILD | RX_REDRAW;
-	}
-	return set_sort(ui, col);
-}
 
 /* iotop's Left/Right: the sort moves to the neighbouring shown column */
 static unsigned sort_step(struct ui *ui, int dir)
@@ -65,10 +36,10 @@ static unsigned sort_step(struct ui *ui, int dir)
 			found = true;
 		}
 	if (!found)
-		return set_sort(ui, slots[0].col);
+		return table_sort_set(ui, slots[0].col);
 	if ((dir < 0 && cur == 0) || (dir > 0 && cur + 1 >= n))
 		return 0;
-	return set_sort(ui, slots[dir < 0 ? cur - 1 : cur + 1].col);
+	return table_sort_set(ui, slots[dir < 0 ? cur - 1 : cur + 1].col);
 }
 
 static unsigned toggle_collapse(struct ui *ui, bool collapse)
@@ -101,51 +72,6 @@ static unsigned toggle_collapse(struct ui *ui, bool collapse)
 	return RX_REBUILD | RX_REDRAW;
 }
 
-void act_report_row(struct ui *ui, const struct task *t, const struct taskctl_result *res,
-		    const char *verb, const char *done)
-{
-	if (res->done == res->total && res->total > 1)
-		ui_message(ui, false, "%d: %s (%d threads)", t->tid, done, res->total);
-	else if (res->done == res->total)
-		ui_message(ui, false, "%d: %s", t->tid, done);
-	else if (res->total > 1)
-		ui_message(ui, true, "%d: %d of %d threads %s: %s", t->tid, res->done, res->total,
-			   verb, res->why);
-	else
-		ui_message(ui, true, "%d: %s", t->tid, res->why);
-}
-
-int act_row_why(const struct taskctl_result *res, const char *verb, char *why, size_t whylen)
-{
-	if (res->total > 1)
-		snprintf(why, whylen, "%d of %d threads %s: %s", res->done, res->total, verb,
-			 res->why);
-	else
-		snprintf(why, whylen, "%s", res->why);
-	return -1;
-}
-
-unsigned act_on_tagged(struct ui *ui, const char *verb, act_tag_fn fn, long arg)
-{
-	size_t n = ui->ntags, done = 0;
-	char first[200] = "", why[160];
-	for (size_t i = 0; i < n; i++) {
-		struct task *t = tags_task(ui, i);
-		if (!t)
-			snprintf(why, sizeof why, "no such process (it exited)");
-		if (t && fn(ui, t, arg, why, sizeof why) == 0)
-			done++;
-		else if (!first[0])
-			snprintf(first, sizeof first, "%d: %s", ui->tags[i].tid, why);
-	}
-	if (done == n)
-		ui_message(ui, false, "%zu tagged tasks %s", n, verb);
-	else
-		ui_message(ui, true, "%zu of %zu tagged tasks %s; %s", done, n, verb, first);
-	tags_prune(ui);
-	return RX_REDRAW;
-}
-
 static int renice_one(struct ui *ui, struct task *t, long delta, char *why, size_t whylen)
 {
 	int to = t->nice + (int)delta;
@@ -156,13 +82,13 @@ static int renice_one(struct ui *ui, struct task *t, long delta, char *why, size
 	struct taskctl_result res;
 	if (taskctl_renice_row(ui->m, t, to, &res) == 0)
 		return 0;
-	return act_row_why(&res, "reniced", why, whylen);
+	return rowact_why(&res, "reniced", why, whylen);
 }
 
 static unsigned renice(struct ui *ui, int delta)
 {
 	if (ui->ntags)
-		return act_on_tagged(ui, delta < 0 ? "reniced (nice - 1)" : "reniced (nice + 1)",
+		return rowact_on_tagged(ui, delta < 0 ? "reniced (nice - 1)" : "reniced (nice + 1)",
 				     renice_one, delta);
 	struct task *t = ui_selected(ui);
 	if (!t)
@@ -176,7 +102,7 @@ static unsigned renice(struct ui *ui, int delta)
 	char done[64];
 	taskctl_renice_row(ui->m, t, to, &res);
 	snprintf(done, sizeof done, "nice %d -> %d", t->nice, to);
-	act_report_row(ui, t, &res, "reniced", done);
+	rowact_report(ui, t, &res, "reniced", done);
 	return RX_REDRAW;
 }
 
@@ -191,7 +117,7 @@ static unsigned tag(struct ui *ui)
 	if (!t)
 		return 0;
 	tags_toggle(ui, t);
-	return move_selection(ui, 1) | RX_REDRAW;
+	return table_move(ui, 1) | RX_REDRAW;
 }
 
 static unsigned tag_tree(struct ui *ui)
@@ -274,22 +200,22 @@ unsigned act_run(struct ui *ui, enum ui_action a)
 	switch (a) {
 	case ACT_NONE:
 	case ACT_COUNT: return 0;
-	case ACT_UP: return move_selection(ui, -1);
-	case ACT_DOWN: return move_selection(ui, 1);
-	case ACT_PAGE_UP: return move_selection(ui, -page);
-	case ACT_PAGE_DOWN: return move_selection(ui, page);
-	case ACT_HOME: return move_selection(ui, -(long)ui->rows.nrows);
-	case ACT_END: return move_selection(ui, (long)ui->rows.nrows);
+	case ACT_UP: return table_move(ui, -1);
+	case ACT_DOWN: return table_move(ui, 1);
+	case ACT_PAGE_UP: return table_move(ui, -page);
+	case ACT_PAGE_DOWN: return table_move(ui, page);
+	case ACT_HOME: return table_move(ui, -(long)ui->rows.nrows);
+	case ACT_END: return table_move(ui, (long)ui->rows.nrows);
 	case ACT_SORT_MENU: menu_open_sort(ui); return RX_REDRAW;
 	case ACT_SORT_LEFT: return sort_step(ui, -1);
 	case ACT_SORT_RIGHT: return sort_step(ui, 1);
-	case ACT_SORT_CPU: return set_sort(ui, column_find("cpu_pct"));
-	case ACT_SORT_MEM: return set_sort(ui, column_find("rss_kb"));
-	case ACT_SORT_TIME: return set_sort(ui, column_find("cpu_time"));
-	case ACT_SORT_PID: return set_sort(ui, column_find(model_cfg(ui->m)->threads ? "tid" : "pid"));
-	case ACT_SORT_READ: return set_sort(ui, column_find("read_bps"));
-	case ACT_SORT_WRITE: return set_sort(ui, column_find("write_bps"));
-	case ACT_SORT_NET: return set_sort(ui, column_find("net_tx_bps"));
+	case ACT_SORT_CPU: return table_sort_set(ui, column_find("cpu_pct"));
+	case ACT_SORT_MEM: return table_sort_set(ui, column_find("rss_kb"));
+	case ACT_SORT_TIME: return table_sort_set(ui, column_find("cpu_time"));
+	case ACT_SORT_PID: return table_sort_set(ui, column_find(model_cfg(ui->m)->threads ? "tid" : "pid"));
+	case ACT_SORT_READ: return table_sort_set(ui, column_find("read_bps"));
+	case ACT_SORT_WRITE: return table_sort_set(ui, column_find("write_bps"));
+	case ACT_SORT_NET: return table_sort_set(ui, column_find("net_tx_bps"));
 	case ACT_REVERSE:
 		ui->set.reverse = !ui->set.reverse;
 		ui->sort_pause_until_s = 0;
@@ -344,12 +270,8 @@ unsigned act_run(struct ui *ui, enum ui_action a)
 		ui->set.view = ui->set.view == UI_VIEW_TABLE  ? UI_VIEW_GRID
 			       : ui->set.view == UI_VIEW_GRID ? UI_VIEW_TIMELINE
 							      : UI_VIEW_TABLE;
-		if (ui->set.view == UI_VIEW_GRID)
-			gridview_enter(ui);
-		else if (ui->set.view == UI_VIEW_TIMELINE)
-			timelineview_enter(ui);
-		else
-			screen_mouse(ui, false); /* the table has no use for motion */
+		if (views_main(ui)->enter)
+			views_main(ui)->enter(ui);
 		return RX_REBUILD | RX_REDRAW | RX_CLEAR; /* the grid has no group rows */
 	case ACT_OPEN:
 		if (groupview_on(ui) && ui->sel < ui->rows.nrows &&
@@ -377,42 +299,15 @@ unsigned act_run(struct ui *ui, enum ui_action a)
 	return 0;
 }
 
-#define WHEEL_ROWS 3
-
 unsigned act_mouse(struct ui *ui, int y, int x, unsigned long bstate)
 {
-	if (ui->mode != MODE_TABLE)
-		return menus_mouse(ui, y, x, bstate);
-	if (ui->drill)
-		return drill_mouse(ui, y, x, bstate);
-	if (ui->set.view == UI_VIEW_GRID)
-		return gridview_mouse(ui, y, x, bstate);
-	if (ui->set.view == UI_VIEW_TIMELINE && y != ui->geo.bar_y)
-		return timelineview_mouse(ui, y, x, bstate);
-	if (bstate & BUTTON4_PRESSED)
-		return move_selection(ui, -WHEEL_ROWS);
-#ifdef BUTTON5_PRESSED
-	if (bstate & BUTTON5_PRESSED)
-		return move_selection(ui, WHEEL_ROWS);
-#endif
-	if (!(bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
-		return 0;
-	if (y == ui->geo.bar_y) {
+	const struct view_ops *v = views_top(ui);
+	/* the function bar answers under every view but a modal one */
+	if (!v->modal && y == ui->geo.bar_y) {
+		if (!(bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+			return 0;
 		enum ui_action a = menus_fbar_hit(ui, x);
 		return a == ACT_NONE ? 0 : act_run(ui, a);
 	}
-	if (y == ui->geo.head_y) {
-		struct layout_slot slots[SETTINGS_MAX_COLUMNS];
-		size_t n = table_layout(ui, slots, SETTINGS_MAX_COLUMNS);
-		for (size_t i = 0; i < n; i++)
-			if (x >= slots[i].x && x < slots[i].x + slots[i].width + 1)
-				return act_sort_by(ui, slots[i].col);
-		return 0;
-	}
-	long row = table_row_at(ui, y);
-	if (row < 0)
-		return 0;
-	ui_select_row(ui, (size_t)row);
-	ui->follow_line = -1;
-	return RX_REDRAW | RX_NAVIGATE;
+	return v->mouse ? v->mouse(ui, y, x, bstate) : 0;
 }

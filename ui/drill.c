@@ -3,7 +3,7 @@
  * environment, limits). Its text comes from taskinfo
  * (src/taskinfo.c) and the model's connection table; every string there
  * is sanitised already. */
-#include "uistate.h"
+#include "drill_priv.h"
 #include "drill.h"
 #include "drillrec.h"
 #include "grid.h"
@@ -14,70 +14,15 @@
 #include "taskinfo.h"
 #include "text.h"
 #include "waitinfo.h"
-#include "waittab.h"
-#include "cgrouptab.h"
+#include "core.h"
+#include "format.h"
+#include "screen.h"
 
-#include <netinet/in.h>
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
-/* the longest history drawn: in a replay, as wide as the screen allows */
-#define DRILL_HIST_MAX 512
 static const char *const tab_names[TAB_COUNT] = {"Threads", "Waiting", "Files", "Network",
 						 "Memory", "Environment", "Limits", "Cgroup"};
-
-/* A thread's counters at the previous refresh, and its rates since. */
-struct thread_rate {
-	int32_t tid;
-	uint64_t ticks, read_bytes, write_bytes;
-	double cpu_pct, read_bps, write_bps;
-	bool have_rate, have_io;
-};
-
-struct drill {
-	int32_t tid, pid;
-	uint64_t start_ticks; /* identity of the process (pid, start) */
-	uint64_t row_start;   /* and of the row's own task (a thread in H) */
-	bool gone;
-	bool is_thread; /* a thread row (H): that thread's delays, not the process's */
-	bool recorded;  /* a replay: the recorded sample, never this machine's /proc */
-	struct taskinfo ti;
-	bool have_ti;
-	struct waitinfo wi; /* read while the Waiting tab shows */
-	bool have_wi;
-	int tab;
-	size_t scroll;
-	uint32_t smaps_gen; /* model refresh of the last smaps read */
-	/* the threads' counters at the previous refresh, by tid */
-	struct thread_rate *thr;
-	size_t nthr;
-	double thr_t;
-	struct buf text; /* the tab's lines, '\n'-separated */
-	/* the model's history of the row's task, copied at each refresh so
-	 * it stays on screen once the task is gone; in a replay, read from
-	 * the recording up to the cursor (samples hist_first_k on) */
-	struct hist_sample hist[DRILL_HIST_MAX];
-	size_t nhist;
-	uint64_t hist_first_k;
-	struct hist_totals tot;
-};
-
-/* The model's task behind the drill-down, or NULL once it is gone (on a
- * recording: while the sample at the cursor does not hold it). */
-static const struct task *model_task(struct ui *ui, const struct drill *d)
-{
-	/* a recording's process seen from the timeline may be shown with -H */
-	struct task_table *table = d->recorded && !d->is_thread ? model_process_table(ui->m)
-								: model_rows_table(ui->m);
-	const struct task *t = task_table_find(table, d->tid);
-	if (!t || t->tgid != d->pid || t->start_ticks != d->row_start)
-		return NULL;
-	return t;
-}
 
 #define HIST_LABEL_W 9  /* "NET RX/s " */
 #define HIST_STATS_W 25 /* " now 1023.9M max 1023.9M" */
@@ -103,7 +48,7 @@ static void copy_history(struct ui *ui, struct drill *d)
 				     : 0;
 		return;
 	}
-	const struct task *t = model_task(ui, d);
+	const struct task *t = drill_task(ui, d);
 	if (!t)
 		return;
 	d->nhist = hist_read(t->hist, t->hist_n, t->rss_kb, d->hist, HIST_LEN);
@@ -240,11 +185,16 @@ void drill_close(struct ui *ui)
 	ui->drill = NULL;
 }
 
-static const struct thread_rate *thread_prev(const struct drill *d, int32_t tid)
+/* The previous refresh's figures of tid. Both lists come in the order of
+ * the task directory, so the search starts where the last one ended
+ * (*hint): a walk through 10,000 threads stays linear. */
+static const struct thread_rate *thread_prev(const struct drill *d, int32_t tid, size_t *hint)
 {
-	for (size_t k = 0; k < d->nthr; k++) /* both sorted by tid: could merge, n is small */
-		if (d->thr[k].tid == tid)
+	for (size_t n = 0, k = *hint; n < d->nthr; n++, k = k + 1 < d->nthr ? k + 1 : 0)
+		if (d->thr[k].tid == tid) {
+			*hint = k + 1 < d->nthr ? k + 1 : 0;
 			return &d->thr[k];
+		}
 	return NULL;
 }
 
@@ -264,6 +214,7 @@ static void roll_threads(struct ui *ui, struct drill *d)
 	double hz = model_clk_tck(m) > 0 ? (double)model_clk_tck(m) : 100;
 	double dt = model_now_s(m) - d->thr_t;
 	struct thread_rate *next = ti->nthreads ? calloc(ti->nthreads, sizeof *next) : NULL;
+	size_t hint = 0;
 	for (size_t i = 0; next && i < ti->nthreads; i++) {
 		const struct ti_thread *th = &ti->threads[i];
 		struct thread_rate *r = &next[i];
@@ -272,7 +223,7 @@ static void roll_threads(struct ui *ui, struct drill *d)
 		r->read_bytes = th->read_bytes;
 		r->write_bytes = th->write_bytes;
 		r->have_io = th->has_io;
-		const struct thread_rate *p = dt > 0 && d->thr_t > 0 ? thread_prev(d, th->tid) : NULL;
+		const struct thread_rate *p = dt > 0 && d->thr_t > 0 ? thread_prev(d, th->tid, &hint) : NULL;
 		if (!p)
 			continue;
 		r->have_rate = true;
@@ -313,240 +264,6 @@ void drill_refresh(struct ui *ui)
 	read_wait(ui, ui->drill);
 	roll_threads(ui, ui->drill);
 	copy_history(ui, ui->drill);
-}
-
-/* ---- the tabs' text ---- */
-
-static void put_err(struct buf *b, const char *what, int err)
-{
-	buf_printf(b, "%s: %s\n", what, taskinfo_reason(err));
-}
-
-/* Busiest first; threads without a rate yet last, by tid. */
-static int by_cpu(const void *a, const void *b)
-{
-	const struct thread_rate *x = *(const struct thread_rate *const *)a;
-	const struct thread_rate *y = *(const struct thread_rate *const *)b;
-	if (x->have_rate != y->have_rate)
-		return x->have_rate ? -1 : 1;
-	if (x->have_rate && x->cpu_pct != y->cpu_pct)
-		return x->cpu_pct > y->cpu_pct ? -1 : 1;
-	return (x->tid > y->tid) - (x->tid < y->tid);
-}
-
-static const struct ti_thread *ti_thread_of(const struct taskinfo *ti, int32_t tid)
-{
-	for (size_t i = 0; i < ti->nthreads; i++)
-		if (ti->threads[i].tid == tid)
-			return &ti->threads[i];
-	return NULL;
-}
-
-static void tab_threads(struct ui *ui, struct drill *d, struct buf *b)
-{
-	const struct taskinfo *ti = &d->ti;
-	if (ti->threads_err) {
-		put_err(b, "threads", ti->threads_err);
-		return;
-	}
-	double hz = model_clk_tck(ui->m) > 0 ? (double)model_clk_tck(ui->m) : 100;
-	buf_printf(b, "%8s S %7s %8s %8s %10s %8s %8s %8s %8s %8s  %s\n", "TID", "CPU%",
-		   "USR s", "SYS s", "RUN-WAIT s", "READ/s", "WRITE/s", "READ", "WRITE", "IO-DLY s",
-		   "NAME");
-	const struct thread_rate **order = d->nthr ? calloc(d->nthr, sizeof *order) : NULL;
-	size_t n = order ? d->nthr : 0;
-	for (size_t i = 0; i < n; i++)
-		order[i] = &d->thr[i];
-	qsort(order, n, sizeof *order, by_cpu);
-	for (size_t i = 0; i < n; i++) {
-		const struct thread_rate *r = order[i];
-		const struct ti_thread *th = ti_thread_of(ti, r->tid);
-		if (!th)
-			continue;
-		char cpu[16] = "-", rps[16] = "-", wps[16] = "-", rd[16] = "-", wr[16] = "-";
-		char wait[16] = "-";
-		if (r->have_rate)
-			snprintf(cpu, sizeof cpu, "%.1f", r->cpu_pct);
-		if (r->have_rate && r->have_io) {
-			format_bytes(r->read_bps, rps, sizeof rps);
-			format_bytes(r->write_bps, wps, sizeof wps);
-		}
-		if (th->has_io) {
-			format_bytes((double)th->read_bytes, rd, sizeof rd);
-			format_bytes((double)th->write_bytes, wr, sizeof wr);
-		}
-		if (th->has_sched)
-			snprintf(wait, sizeof wait, "%.2f", (double)th->wait_ns / 1e9);
-		buf_printf(b, "%8d %c %7s %8.2f %8.2f %10s %8s %8s %8s %8s %8.2f  %s\n", th->tid,
-			   th->state, cpu, (double)th->utime / hz, (double)th->stime / hz, wait, rps,
-			   wps, rd, wr, (double)th->blkio_ticks / hz, th->comm);
-	}
-	free(order);
-}
-
-/* "Why is it waiting?" (waittab.c) */
-static void tab_wait(struct ui *ui, struct drill *d, struct buf *b)
-{
-	if (!d->have_wi) {
-		buf_printf(b, "reading...\n");
-		return;
-	}
-	waittab_text(ui, &d->wi, d->ti.stat.state, (int)d->ti.stat.num_threads, b);
-}
-
-static void tab_files(struct drill *d, struct buf *b)
-{
-	const struct taskinfo *ti = &d->ti;
-	if (ti->fds_err) {
-		put_err(b, "open files", ti->fds_err);
-		return;
-	}
-	buf_printf(b, "%5s %-10s %s\n", "FD", "TYPE", "TARGET");
-	for (size_t i = 0; i < ti->nfds; i++) {
-		const struct ti_fd *f = &ti->fds[i];
-		buf_printf(b, "%5d %-10s %s", f->fd, taskinfo_fd_type_name(f->type), f->target);
-		if (f->conn >= 0) {
-			const struct ti_conn *c = &ti->conns[f->conn];
-			buf_printf(b, "  %s %s -> %s %s", c->proto, c->local, c->remote, c->state);
-		}
-		buf_putc(b, '\n');
-	}
-}
-
-static void tab_network(struct ui *ui, struct drill *d, struct buf *b)
-{
-	struct model *m = ui->m;
-	if (!model_has_capture(m)) {
-		buf_printf(b, "traffic: %s\n\n", model_source(m, SOURCE_NET)->text);
-		buf_printf(b, "%-6s %-28s %-28s %s\n", "PROTO", "LOCAL", "REMOTE", "STATE");
-		for (size_t i = 0; i < d->ti.nconns; i++) {
-			const struct ti_conn *c = &d->ti.conns[i];
-			buf_printf(b, "%-6s %-28s %-28s %s\n", c->proto, c->local, c->remote, c->state);
-		}
-		if (d->ti.conns_err)
-			put_err(b, "sockets", d->ti.conns_err);
-		return;
-	}
-	if (drill_conn_table(ui, d->pid, b) == 0)
-		buf_printf(b, "no traffic seen for %d since pidtop started\n", d->pid);
-}
-
-size_t drill_conn_table(struct ui *ui, int32_t pid, struct buf *b)
-{
-	struct model *m = ui->m;
-	size_t n = 0;
-	const struct netcap_conn *cs = model_connections(m, pid, &n);
-	if (n == 0)
-		return 0;
-	/* the capture's per-connection traffic over the model's interval */
-	bool rate = model_net_rates_valid(m);
-	buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %7s %7s %9s %9s\n", "PROTO", "LOCAL",
-		   "REMOTE", "STATE", "TX/s", "RX/s", "TXPK/s", "RXPK/s", "TX", "RX");
-	for (size_t i = 0; i < n; i++) {
-		const struct netcap_conn *c = &cs[i];
-		char l[64], r[64], tx[16] = "-", rx[16] = "-", txp[16] = "-", rxp[16] = "-";
-		char txt[16], rxt[16];
-		text_endpoint(l, sizeof l, c->key.family, c->key.saddr, c->key.sport);
-		text_endpoint(r, sizeof r, c->key.family, c->key.daddr, c->key.dport);
-		if (rate) {
-			format_bytes((double)c->iv.tx_bytes / model_interval_s(m), tx, sizeof tx);
-			format_bytes((double)c->iv.rx_bytes / model_interval_s(m), rx, sizeof rx);
-			snprintf(txp, sizeof txp, "%.0f", (double)c->iv.tx_pkts / model_interval_s(m));
-			snprintf(rxp, sizeof rxp, "%.0f", (double)c->iv.rx_pkts / model_interval_s(m));
-		}
-		format_bytes((double)c->c.tx_bytes, txt, sizeof txt);
-		format_bytes((double)c->c.rx_bytes, rxt, sizeof rxt);
-		buf_printf(b, "%-5s %-28s %-28s %-12s %9s %9s %7s %7s %9s %9s\n",
-			   c->key.proto == IPPROTO_TCP ? "tcp" : c->key.proto == IPPROTO_UDP ? "udp" : "ip",
-			   l, r, c->closed ? "CLOSED" : sockmap_state_name(c->key.proto, c->state), tx,
-			   rx, txp, rxp, txt, rxt);
-	}
-	return n;
-}
-
-static void tab_memory(struct drill *d, struct buf *b)
-{
-	const struct taskinfo *ti = &d->ti;
-	if (ti->rollup_err)
-		put_err(b, "smaps_rollup", ti->rollup_err);
-	else
-		for (size_t i = 0; i < ti->nrollup; i++)
-			buf_printf(b, "%-18s %s\n", ti->rollup[i].key, ti->rollup[i].value);
-	if (ti->maps_err) {
-		put_err(b, "maps", ti->maps_err);
-		return;
-	}
-	char t[16], a[16], f[16];
-	format_bytes((double)ti->maps_total_kb * 1024, t, sizeof t);
-	format_bytes((double)ti->maps_anon_kb * 1024, a, sizeof a);
-	format_bytes((double)ti->maps_file_kb * 1024, f, sizeof f);
-	buf_printf(b, "\n%zu mappings, %s mapped (anonymous %s, files %s)\nlargest%s:\n", ti->nmaps,
-		   t, a, f, ti->smaps_read ? " by RSS" : " by size");
-	for (size_t i = 0; i < ti->ntop; i++) {
-		const struct ti_map *mp = &ti->top_maps[i];
-		char s[16], r[16] = "-";
-		format_bytes((double)mp->size_kb * 1024, s, sizeof s);
-		if (ti->smaps_read)
-			format_bytes((double)mp->rss_kb * 1024, r, sizeof r);
-		buf_printf(b, "  %012llx %s size %7s rss %7s  %s\n", (unsigned long long)mp->start,
-			   mp->perms, s, r, mp->path[0] ? mp->path : "[anonymous]");
-	}
-}
-
-static void tab_env(struct drill *d, struct buf *b)
-{
-	if (d->ti.environ_err) {
-		put_err(b, "environment", d->ti.environ_err);
-		return;
-	}
-	for (size_t i = 0; i < d->ti.nenviron; i++)
-		buf_printf(b, "%s\n", d->ti.environ[i]);
-}
-
-static void tab_limits(struct drill *d, struct buf *b)
-{
-	if (d->ti.limits_err) {
-		put_err(b, "limits", d->ti.limits_err);
-		return;
-	}
-	buf_printf(b, "%-26s %-20s %-20s %s\n", "LIMIT", "SOFT", "HARD", "UNITS");
-	for (size_t i = 0; i < d->ti.nlimits; i++) {
-		const struct ti_limit *l = &d->ti.limits[i];
-		char s[24], h[24];
-		snprintf(s, sizeof s, l->soft_unlimited ? "unlimited" : "%llu",
-			 (unsigned long long)l->soft);
-		snprintf(h, sizeof h, l->hard_unlimited ? "unlimited" : "%llu",
-			 (unsigned long long)l->hard);
-		buf_printf(b, "%-26s %-20s %-20s %s\n", l->name, s, h, l->unit);
-	}
-}
-
-/* The "0::" line's path (cgroup v2), or NULL. */
-static const char *cgroup_v2_path(const struct taskinfo *ti)
-{
-	for (size_t i = 0; !ti->cgroup_err && i < ti->ncgroups; i++)
-		if (strcmp(ti->cgroups[i].hierarchy, "0") == 0 && !ti->cgroups[i].controllers[0])
-			return ti->cgroups[i].path;
-	return NULL;
-}
-
-/* The current tab's lines into b. */
-static void tab_text(struct ui *ui, struct drill *d, struct buf *b)
-{
-	if (d->recorded) {
-		drillrec_tab(ui, model_task(ui, d), d->pid, (enum drill_tab)d->tab, b);
-		return;
-	}
-	switch (d->tab) {
-	case TAB_THREADS: tab_threads(ui, d, b); break;
-	case TAB_WAIT: tab_wait(ui, d, b); break;
-	case TAB_FILES: tab_files(d, b); break;
-	case TAB_NETWORK: tab_network(ui, d, b); break;
-	case TAB_MEMORY: tab_memory(d, b); break;
-	case TAB_ENV: tab_env(d, b); break;
-	case TAB_LIMITS: tab_limits(d, b); break;
-	case TAB_CGROUP: cgrouptab_text(ui, cgroup_v2_path(&d->ti), b); break;
-	}
 }
 
 /* ---- drawing ---- */
@@ -711,7 +428,7 @@ void drill_draw(struct ui *ui)
 	int y_end = ui->geo.rows_y + ui->geo.rows_h;
 	if (!d || y >= y_end)
 		return;
-	y = d->recorded ? drillrec_identity(ui, model_task(ui, d), d->pid, d->tid, y, y_end)
+	y = d->recorded ? drillrec_identity(ui, drill_task(ui, d), d->pid, d->tid, y, y_end)
 			: draw_identity(ui, d, y, y_end);
 	y = draw_history(ui, d, y, y_end);
 	if (y >= y_end)
@@ -732,7 +449,7 @@ void drill_draw(struct ui *ui)
 	y++;
 	struct buf *b = &d->text;
 	buf_reset(b);
-	tab_text(ui, d, b);
+	drill_tab_text(ui, d, b);
 	size_t nlines = 0;
 	for (size_t i = 0; i < b->len; i++)
 		nlines += b->data[i] == '\n';

@@ -29,8 +29,4 @@ void drill_draw(struct ui *ui);
 unsigned drill_key(struct ui *ui, int key);
 unsigned drill_mouse(struct ui *ui, int y, int x, unsigned long bstate);
 
-/* The capture's connections of process pid (live, or as recorded) as a
- * table into b, with their rates over the interval; returns how many. */
-size_t drill_conn_table(struct ui *ui, int32_t pid, struct buf *b);
-
 #endif

@@ -2,8 +2,10 @@
  * figures of the sample at the cursor (drillrec.h). */
 #include "uistate.h"
 #include "drillrec.h"
-#include "drill.h"
+#include "conntab.h"
 #include "recfile.h"
+#include "format.h"
+#include "screen.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,7 +168,7 @@ static void tab_network(struct ui *ui, const struct task *t, struct buf *b)
 		buf_printf(b, "traffic as recorded: TX/s %s  RX/s %s  TXPK/s %.0f  RXPK/s %.0f\n", tx,
 			   rx, r->net_tx_pps, r->net_rx_pps);
 	}
-	if (!model_has_capture(ui->m) || drill_conn_table(ui, t ? t->tgid : 0, b) == 0)
+	if (!model_has_capture(ui->m) || conntab_text(ui, t ? t->tgid : 0, b) == 0)
 		buf_printf(b, "connections: none recorded (a recording keeps them when made with "
 			      "--connections or from the screen)\n");
 }

@@ -4,6 +4,10 @@
 #include "grid.h"
 #include "sanitize.h"
 #include "text.h"
+#include "core.h"
+#include "format.h"
+#include "screen.h"
+#include "gridview.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -421,10 +425,6 @@ unsigned gridview_mouse(struct ui *ui, int y, int x, unsigned long bstate)
 		return gridview_key(ui, KEY_DOWN);
 #endif
 	bool click = bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED);
-	if (click && y == ui->geo.bar_y) {
-		enum ui_action a = menus_fbar_hit(ui, x);
-		return a == ACT_NONE ? 0 : act_run(ui, a);
-	}
 	long i = cell_at(ui, y, x);
 	if (i < 0)
 		return 0;

@@ -10,6 +10,8 @@
  * Group indexes last while the grouping stays the same, so a group keeps
  * its selection and its expansion from refresh to refresh. */
 #include "uistate.h"
+#include "core.h"
+#include "groupview.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +25,6 @@ static const enum group_by group_keys[UI_GROUP_COUNT] = {
 bool groupview_on(const struct ui *ui)
 {
 	return ui->set.group != UI_GROUP_NONE && ui->set.view == UI_VIEW_TABLE;
-}
-
-long groupview_group(const struct task *t)
-{
-	return t && t->tid < 0 ? -(long)t->tid - 1 : -1;
 }
 
 void groupview_free(struct ui *ui)

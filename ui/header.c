@@ -2,6 +2,10 @@
  * uptime, tasks, disk and network totals, and the sources line. */
 #include "uistate.h"
 #include "replayui.h"
+#include "format.h"
+#include "groupview.h"
+#include "header.h"
+#include "screen.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -2,6 +2,10 @@
  * screen that adds, removes and reorders the table's columns. */
 #include "uistate.h"
 #include "text.h"
+#include "format.h"
+#include "help.h"
+#include "keys.h"
+#include "screen.h"
 
 #include <stdio.h>
 #include <string.h>

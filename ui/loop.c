@@ -11,6 +11,19 @@
 #include "recfile.h"
 #include "drill.h"
 #include "timelineview.h"
+#include "act.h"
+#include "core.h"
+#include "grid.h"
+#include "groupview.h"
+#include "header.h"
+#include "keys.h"
+#include "menus.h"
+#include "screen.h"
+#include "settings.h"
+#include "tags.h"
+#include "layout.h"
+#include "gridview.h"
+#include "views.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -23,85 +36,25 @@
 #include <unistd.h>
 
 #define SORT_PAUSE_S 1.5   /* re-sorting waits this long after navigation */
-#define MESSAGE_S 4.0      /* how long a status message stays */
 #define WARNING_S 10.0     /* a settings warning stays longer */
 #define KEYS_PER_WAKE 256  /* bound the work before the next frame */
 
 static volatile sig_atomic_t *stop_flag;
+/* set by SIGCONT: whoever had the terminal while we were stopped (the
+ * shell that reported the stop) may have changed its modes and contents */
+static volatile sig_atomic_t continued;
+
+static void on_continue(int sig)
+{
+	(void)sig;
+	continued = 1;
+}
 
 static void on_stop(int sig)
 {
 	(void)sig;
 	if (stop_flag)
 		*stop_flag = 1;
-}
-
-double ui_now(void)
-{
-	return clock_mono_s();
-}
-
-void ui_message(struct ui *ui, bool error, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(ui->msg, sizeof ui->msg, fmt, ap);
-	va_end(ap);
-	ui->msg_error = error;
-	ui->msg_until_s = ui_now() + MESSAGE_S;
-}
-
-struct task *ui_selected(struct ui *ui)
-{
-	if (ui->sel >= ui->rows.nrows || groupview_group(ui->rows.rows[ui->sel]) >= 0)
-		return NULL; /* no task, or a group row */
-	return ui->rows.rows[ui->sel];
-}
-
-void ui_select_row(struct ui *ui, size_t row)
-{
-	if (ui->rows.nrows == 0) {
-		ui->sel = 0;
-		ui->have_sel = false;
-		return;
-	}
-	if (row >= ui->rows.nrows)
-		row = ui->rows.nrows - 1;
-	ui->select_top = false; /* the user chose a row */
-	ui->sel = row;
-	ui->sel_tid = ui->rows.rows[row]->tid;
-	ui->sel_start = ui->rows.rows[row]->start_ticks;
-	ui->have_sel = true;
-}
-
-struct task *ui_find_task(struct ui *ui, int32_t tid, uint64_t start)
-{
-	for (size_t i = 0; i < ui->rows.nrows; i++)
-		if (ui->rows.rows[i]->tid == tid && ui->rows.rows[i]->start_ticks == start)
-			return ui->rows.rows[i];
-	return NULL;
-}
-
-static const char *command_of(const struct task *t)
-{
-	const struct task *p = t->process ? t->process : t;
-	return p->cmdline ? p->cmdline : task_comm(p);
-}
-
-bool ui_search(struct ui *ui, const char *text, size_t from)
-{
-	size_t n = ui->rows.nrows;
-	if (!*text || n == 0)
-		return false;
-	for (size_t k = 0; k < n; k++) {
-		size_t i = (from + k) % n;
-		const struct task *t = ui->rows.rows[i];
-		if (strcasestr(command_of(t), text) || strcasestr(task_comm(t), text)) {
-			ui_select_row(ui, i);
-			return true;
-		}
-	}
-	return false;
 }
 
 struct order_ctx {
@@ -146,20 +99,7 @@ static void remember_order(struct ui *ui)
 		rowmap_free(&ui->order_map);
 }
 
-static void apply_live_filter(struct ui *ui)
-{
-	if (!ui->live_filter[0])
-		return;
-	size_t k = 0;
-	for (size_t i = 0; i < ui->rows.nrows; i++) {
-		struct task *t = ui->rows.rows[i];
-		if (strcasestr(command_of(t), ui->live_filter) || strcasestr(task_comm(t), ui->live_filter))
-			ui->rows.rows[k++] = t;
-	}
-	ui->rows.nrows = k;
-}
-
-void ui_rebuild(struct ui *ui)
+static void ui_rebuild(struct ui *ui)
 {
 	bool keep = ui_now() < ui->sort_pause_until_s && ui->order_map.nslots;
 	ui->rows_gen++;
@@ -170,7 +110,7 @@ void ui_rebuild(struct ui *ui)
 		ui_message(ui, true, "out of memory building the rows");
 		ui->rows.nrows = 0;
 	}
-	apply_live_filter(ui);
+	rows_keep_matching(&ui->rows, ui->live_filter);
 	if (keep && ui->rows.nrows > 1) {
 		struct order_ctx c = {ui};
 		qsort_r(ui->rows.rows, ui->rows.nrows, sizeof *ui->rows.rows, compare_kept, &c);
@@ -248,22 +188,16 @@ static int refresh_model(struct ui *ui, char *why, size_t whylen)
 
 static void draw_frame(struct ui *ui)
 {
-	screen_geometry(ui);
+	layout_update(ui);
 	erase();
-	if (ui->mode == MODE_HELP || ui->mode == MODE_SETUP) {
-		menus_draw(ui);
+	const struct view_ops *top = views_top(ui);
+	if (top->place == VIEW_WHOLE) {
+		top->draw(ui);
 	} else {
 		header_draw(ui);
-		if (ui->drill)
-			drill_draw(ui);
-		else if (ui->set.view == UI_VIEW_GRID)
-			gridview_draw(ui);
-		else if (ui->set.view == UI_VIEW_TIMELINE)
-			timelineview_draw(ui);
-		else
-			table_draw(ui);
-		if (ui->mode == MODE_MENU)
-			menus_draw(ui);
+		views_main(ui)->draw(ui);
+		if (top->place == VIEW_OVER && top->draw)
+			top->draw(ui);
 	}
 	menus_bar_draw(ui);
 	wnoutrefresh(stdscr);
@@ -297,7 +231,7 @@ static int read_key(void)
 static unsigned handle_key(struct ui *ui, int key)
 {
 	if (key == KEY_RESIZE) {
-		screen_geometry(ui);
+		layout_update(ui);
 		return RX_REDRAW | RX_CLEAR;
 	}
 	if (key == KEY_MOUSE) {
@@ -306,14 +240,10 @@ static unsigned handle_key(struct ui *ui, int key)
 			return 0;
 		return act_mouse(ui, ev.y, ev.x, (unsigned long)ev.bstate);
 	}
-	if (ui->mode != MODE_TABLE)
-		return menus_key(ui, key);
-	/* the drill-down and the grid take their own keys first */
-	unsigned own = ui->drill			   ? drill_key(ui, key)
-		       : ui->set.view == UI_VIEW_GRID	   ? gridview_key(ui, key)
-		       : ui->set.view == UI_VIEW_TIMELINE ? timelineview_key(ui, key)
-							   : 0;
-	if (own)
+	/* the view up takes its own keys first; a modal one takes them all */
+	const struct view_ops *v = views_top(ui);
+	unsigned own = v->key ? v->key(ui, key) : 0;
+	if (own || v->modal)
 		return own;
 	enum ui_action a = keys_action(key);
 	if (a == ACT_NONE)
@@ -437,6 +367,12 @@ static int run_loop(struct ui *ui, const sigset_t *wait_mask, char *why, size_t 
 		if (r > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)))
 			break; /* the terminal is gone (hung up, closed) */
 		unsigned rx = 0;
+		if (continued) {
+			/* our modes back, and every cell drawn again */
+			continued = 0;
+			reset_prog_mode();
+			rx |= RX_REDRAW | RX_CLEAR;
+		}
 		/* after EINTR too: a SIGWINCH is read as KEY_RESIZE */
 		for (int k = 0; k < KEYS_PER_WAKE; k++) {
 			int key = read_key();
@@ -451,7 +387,10 @@ static int run_loop(struct ui *ui, const sigset_t *wait_mask, char *why, size_t 
 			if (one & RX_REBUILD)
 				ui_rebuild(ui);
 			rx |= one;
-			if (one & RX_QUIT)
+			/* a refresh first: a replay's jump has already put another
+			 * sample in the model, and the rows would point at tasks it
+			 * dropped until the rows are built again */
+			if (one & (RX_QUIT | RX_REFRESH))
 				break;
 		}
 		if (rx & RX_QUIT)
@@ -490,31 +429,34 @@ int ui_run(struct model *m, struct options *opt, volatile sig_atomic_t *stop, ch
 	init_state(ui, m, opt, stop);
 
 	stop_flag = stop;
-	struct sigaction sa, old_int, old_term, old_hup;
+	struct sigaction sa, old_int, old_term, old_hup, old_cont;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	sigaction(SIGHUP, &sa, &old_hup);
-	/* the stop signals are delivered only inside ppoll, so none is lost
-	 * between checking the flag and waiting */
+	sa.sa_handler = on_continue;
+	sigaction(SIGCONT, &sa, &old_cont);
+	/* the stop signals (and SIGCONT) are delivered only inside ppoll, so
+	 * none is lost between checking the flag and waiting */
 	sigset_t block, wait_mask;
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGCONT); /* it continues us all the same; its handler waits */
 	sigprocmask(SIG_BLOCK, &block, &wait_mask);
 	sigdelset(&wait_mask, SIGINT);
 	sigdelset(&wait_mask, SIGTERM);
 	sigdelset(&wait_mask, SIGHUP);
+	sigdelset(&wait_mask, SIGCONT);
 
 	int rc = 1;
 	if (screen_init(ui, why, whylen) == 0) {
-		if (ui->set.view == UI_VIEW_GRID)
-			gridview_enter(ui);
-		else if (ui->set.view == UI_VIEW_TIMELINE)
-			timelineview_enter(ui);
+		layout_update(ui);
+		if (views_main(ui)->enter)
+			views_main(ui)->enter(ui);
 		rc = run_loop(ui, &wait_mask, why, whylen);
 		screen_end(ui);
 		if (rc == 0)
@@ -524,6 +466,7 @@ int ui_run(struct model *m, struct options *opt, volatile sig_atomic_t *stop, ch
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGCONT, &old_cont, NULL);
 	stop_flag = NULL;
 	free_state(ui);
 	return rc;

@@ -2,9 +2,15 @@
  * prompts (filter, search, interval) and the bottom line (function bar,
  * prompt or message). */
 #include "uistate.h"
-#include "replayui.h"
 #include "taskctl.h"
 #include "text.h"
+#include "core.h"
+#include "format.h"
+#include "keys.h"
+#include "menus.h"
+#include "screen.h"
+#include "rowact.h"
+#include "table.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -183,7 +189,7 @@ static int ioprio_one(struct ui *ui, struct task *t, long v, char *why, size_t w
 	struct taskctl_result res;
 	if (taskctl_ioprio_row(ui->m, t, (enum ioprio_class)(v >> 8), (int)(v & 0xff), &res) == 0)
 		return 0;
-	return act_row_why(&res, "changed", why, whylen);
+	return rowact_why(&res, "changed", why, whylen);
 }
 
 static unsigned menu_choose(struct ui *ui)
@@ -196,7 +202,7 @@ static unsigned menu_choose(struct ui *ui)
 	char why[256];
 	switch (mn->kind) {
 	case MENU_SORT:
-		return act_sort_by(ui, &columns[v]);
+		return table_sort_by(ui, &columns[v]);
 	case MENU_USER:
 		ui->user_filter = v >= 0;
 		ui->user_uid = v >= 0 ? (uint32_t)v : 0;
@@ -205,8 +211,8 @@ static unsigned menu_choose(struct ui *ui)
 	case MENU_IONICE: {
 		if (ui->ntags)
 			return mn->kind == MENU_SIGNAL
-				       ? act_on_tagged(ui, "signalled", signal_one, v)
-				       : act_on_tagged(ui, "changed", ioprio_one, v);
+				       ? rowact_on_tagged(ui, "signalled", signal_one, v)
+				       : rowact_on_tagged(ui, "changed", ioprio_one, v);
 		/* the target by identity: rows may have changed while the menu was open */
 		struct task *t = ui_find_task(ui, mn->target_tid, mn->target_start);
 		if (!t) {
@@ -218,7 +224,7 @@ static unsigned menu_choose(struct ui *ui)
 			char done[96];
 			taskctl_ioprio_row(ui->m, t, (enum ioprio_class)(v >> 8), (int)(v & 0xff), &res);
 			snprintf(done, sizeof done, "%s done", mn->items[mn->sel]);
-			act_report_row(ui, t, &res, "changed", done);
+			rowact_report(ui, t, &res, "changed", done);
 		} else if (taskctl_signal(ui->m, t, (int)v, why, sizeof why) < 0) {
 			ui_message(ui, true, "%d: %s", t->tid, why);
 		} else {
@@ -230,7 +236,7 @@ static unsigned menu_choose(struct ui *ui)
 	return RX_REDRAW;
 }
 
-static unsigned menu_key(struct ui *ui, int key)
+unsigned menu_key(struct ui *ui, int key)
 {
 	struct menu *mn = &ui->menu;
 	size_t page = ui->geo.rows_h > 2 ? (size_t)ui->geo.rows_h - 2 : 1;
@@ -255,7 +261,7 @@ static void menu_box(const struct ui *ui, int *y0, int *h, int *w)
 	*w = ui->cols < MENU_WIDTH ? ui->cols : MENU_WIDTH;
 }
 
-static void menu_draw(struct ui *ui)
+void menu_draw(struct ui *ui)
 {
 	struct menu *mn = &ui->menu;
 	int y0, h, w;
@@ -295,6 +301,7 @@ void prompt_open(struct ui *ui, enum prompt_kind kind)
 {
 	struct prompt *p = &ui->prompt;
 	p->kind = kind;
+	p->accept = NULL;
 	const char *init = kind == PROMPT_FILTER ? ui->live_filter : "";
 	char delay[32];
 	if (kind == PROMPT_DELAY) {
@@ -334,8 +341,8 @@ static unsigned prompt_done(struct ui *ui, bool accept)
 		ui->live_filter[0] = '\0'; /* Esc drops the filter, as in htop */
 		return RX_REBUILD | RX_REDRAW;
 	}
-	if (p->kind == PROMPT_TIME)
-		return accept && p->len ? replayui_jump(ui, p->text) : RX_REDRAW;
+	if (p->accept)
+		return accept && p->len ? p->accept(ui, p->text) : RX_REDRAW;
 	if (p->kind == PROMPT_DELAY && accept) {
 		char *end;
 		double d = strtod(p->text, &end);
@@ -350,7 +357,7 @@ static unsigned prompt_done(struct ui *ui, bool accept)
 	return RX_REDRAW;
 }
 
-static unsigned prompt_key(struct ui *ui, int key)
+unsigned prompt_key(struct ui *ui, int key)
 {
 	struct prompt *p = &ui->prompt;
 	switch (key) {
@@ -393,25 +400,9 @@ static unsigned prompt_key(struct ui *ui, int key)
 	}
 }
 
-unsigned menus_key(struct ui *ui, int key)
-{
-	switch (ui->mode) {
-	case MODE_MENU: return menu_key(ui, key);
-	case MODE_PROMPT: return prompt_key(ui, key);
-	case MODE_HELP: return help_key(ui, key);
-	case MODE_SETUP: return setup_key(ui, key);
-	case MODE_TABLE: break;
-	}
-	return 0;
-}
 
-unsigned menus_mouse(struct ui *ui, int y, int x, unsigned long bstate)
+unsigned menu_mouse(struct ui *ui, int y, int x, unsigned long bstate)
 {
-	if (ui->mode == MODE_HELP || ui->mode == MODE_SETUP)
-		return ui->mode == MODE_HELP ? help_mouse(ui, y, x, bstate)
-					     : setup_mouse(ui, y, x, bstate);
-	if (ui->mode != MODE_MENU)
-		return 0;
 	struct menu *mn = &ui->menu;
 	if (bstate & BUTTON4_PRESSED)
 		return menu_key(ui, KEY_UP);
@@ -502,15 +493,4 @@ void menus_bar_draw(struct ui *ui)
 		return;
 	}
 	fbar_walk(ui, -1, true);
-}
-
-void menus_draw(struct ui *ui)
-{
-	switch (ui->mode) {
-	case MODE_MENU: menu_draw(ui); break;
-	case MODE_HELP: help_draw(ui); break;
-	case MODE_SETUP: setup_draw(ui); break;
-	case MODE_TABLE:
-	case MODE_PROMPT: break;
-	}
 }

@@ -4,6 +4,8 @@
 #include "ui.h"
 #include "uistate.h"
 #include "when.h"
+#include "core.h"
+#include "menus.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -57,7 +59,10 @@ unsigned replayui_action(struct ui *ui, enum ui_action a)
 		return go_to(ui, pos - 1);
 	case ACT_REPLAY_START: return go_to(ui, n > 1 ? 1 : 0);
 	case ACT_REPLAY_END: return go_to(ui, n ? n - 1 : 0);
-	case ACT_REPLAY_JUMP: prompt_open(ui, PROMPT_TIME); return RX_REDRAW;
+	case ACT_REPLAY_JUMP:
+		prompt_open(ui, PROMPT_TIME);
+		ui->prompt.accept = replayui_jump;
+		return RX_REDRAW;
 	case ACT_REPLAY_SPEED:
 		ui->replay_speed = ui->replay_speed >= 100 ? 1 : ui->replay_speed * 10;
 		ui_message(ui, false, "playing at %dx (Z plays and pauses)", ui->replay_speed);

@@ -7,6 +7,7 @@
  * was there before (the default action, or a sanitizer's report). */
 #include "uistate.h"
 #include "text.h"
+#include "screen.h"
 
 #include <errno.h>
 #include <langinfo.h>
@@ -178,7 +179,6 @@ int screen_init(struct ui *ui, char *why, size_t whylen)
 	ui->mouse = true;
 	screen_mouse(ui, false);
 	mouseinterval(0);
-	screen_geometry(ui);
 	return 0;
 }
 
@@ -223,34 +223,6 @@ void screen_end(struct ui *ui)
 	fflush(stdout);
 }
 
-void screen_geometry(struct ui *ui)
-{
-	int h, w;
-	getmaxyx(stdscr, h, w);
-	ui->lines = h > 0 ? h : 0;
-	ui->cols = w > 0 ? w : 0;
-	struct ui_geometry *g = &ui->geo;
-	h = ui->lines;
-	g->bar_y = h >= 2 ? h - 1 : -1;
-	if (g->bar_y >= 0)
-		h--;
-	int mh = ui->set.header ? header_height(ui, ui->cols) : 0;
-	/* keep room for the column headers and at least two rows */
-	if (mh > h - 3)
-		mh = h - 3 > 0 ? h - 3 : 0;
-	g->meters_y = 0;
-	g->meters_h = mh;
-	h -= mh;
-	if (h >= 2) {
-		g->head_y = mh;
-		g->rows_y = mh + 1;
-		h--;
-	} else {
-		g->head_y = -1;
-		g->rows_y = mh;
-	}
-	g->rows_h = h > 0 ? h : 0;
-}
 
 const char *const screen_eighths[9] = {
 	" ", "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",

@@ -5,6 +5,12 @@
 #include "sanitize.h"
 #include "text.h"
 #include "rowextra.h"
+#include "format.h"
+#include "groupview.h"
+#include "screen.h"
+#include "table.h"
+#include "tags.h"
+#include "core.h"
 
 #include <string.h>
 
@@ -108,14 +114,23 @@ static const char *safe_text(const char *s, size_t len, char *buf, size_t bufsiz
 	return buf;
 }
 
+#define TREE_MAX_INDENT 20
+
 static void tree_prefix(struct ui *ui, const struct tree_info *inf, char *out, size_t outsize)
 {
 	size_t n = 0;
 	out[0] = '\0';
-	int depth = inf->depth > 40 ? 40 : inf->depth;
+	/* 20 levels of indent at most, so the name stays in the column;
+	 * deeper rows say their depth before the link */
+	int depth = inf->depth > TREE_MAX_INDENT ? TREE_MAX_INDENT : inf->depth;
 	for (int d = 1; d < depth && n + 3 < outsize; d++) {
 		memcpy(out + n, "  ", 2);
 		n += 2;
+	}
+	if (inf->depth > TREE_MAX_INDENT) {
+		int w = snprintf(out + n, outsize - n, "%u", (unsigned)inf->depth);
+		if (w > 0 && (size_t)w < outsize - n)
+			n += (size_t)w;
 	}
 	const char *con = "";
 	if (depth > 0)
@@ -256,4 +271,77 @@ long table_row_at(const struct ui *ui, int y)
 		return -1;
 	size_t row = ui->top + (size_t)(y - ui->geo.rows_y);
 	return row < ui->rows.nrows ? (long)row : -1;
+}
+
+unsigned table_sort_set(struct ui *ui, const struct column *col)
+{
+	if (!col)
+		return 0;
+	ui->set.sort = col;
+	ui->set.reverse = false;
+	ui->sort_pause_until_s = 0; /* a sort the user asked for shows at once */
+	ui->select_top = true;
+	return RX_REBUILD | RX_REDRAW;
+}
+
+unsigned table_sort_by(struct ui *ui, const struct column *col)
+{
+	if (!col)
+		return 0;
+	if (ui->set.sort == col) {
+		ui->set.reverse = !ui->set.reverse;
+		ui->sort_pause_until_s = 0;
+		ui->select_top = true;
+		return RX_REBUILD | RX_REDRAW;
+	}
+	return table_sort_set(ui, col);
+}
+
+unsigned table_move(struct ui *ui, long delta)
+{
+	size_t n = ui->rows.nrows;
+	if (n == 0)
+		return RX_REDRAW;
+	long row = (long)ui->sel + delta;
+	if (row < 0)
+		row = 0;
+	if ((size_t)row >= n)
+		row = (long)n - 1;
+	ui_select_row(ui, (size_t)row);
+	if (ui->follow_line >= 0)
+		ui->follow_line = -1; /* moving the cursor ends following */
+	return RX_REDRAW | RX_NAVIGATE;
+}
+
+void table_enter(struct ui *ui)
+{
+	screen_mouse(ui, false); /* the table has no use for motion */
+}
+
+#define WHEEL_ROWS 3
+
+unsigned table_mouse(struct ui *ui, int y, int x, unsigned long bstate)
+{
+	if (bstate & BUTTON4_PRESSED)
+		return table_move(ui, -WHEEL_ROWS);
+#ifdef BUTTON5_PRESSED
+	if (bstate & BUTTON5_PRESSED)
+		return table_move(ui, WHEEL_ROWS);
+#endif
+	if (!(bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)))
+		return 0;
+	if (y == ui->geo.head_y) {
+		struct layout_slot slots[SETTINGS_MAX_COLUMNS];
+		size_t n = table_layout(ui, slots, SETTINGS_MAX_COLUMNS);
+		for (size_t i = 0; i < n; i++)
+			if (x >= slots[i].x && x < slots[i].x + slots[i].width + 1)
+				return table_sort_by(ui, slots[i].col);
+		return 0;
+	}
+	long row = table_row_at(ui, y);
+	if (row < 0)
+		return 0;
+	ui_select_row(ui, (size_t)row);
+	ui->follow_line = -1;
+	return RX_REDRAW | RX_NAVIGATE;
 }

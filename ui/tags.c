@@ -2,6 +2,7 @@
  * time) across refreshes, so a reused pid is never tagged by mistake, and
  * acted on together by kill, nice and ionice. */
 #include "uistate.h"
+#include "tags.h"
 
 #include <stdlib.h>
 

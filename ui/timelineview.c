@@ -4,6 +4,9 @@
 #include "sanitize.h"
 #include "timeline.h"
 #include "timelineview.h"
+#include "core.h"
+#include "format.h"
+#include "screen.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,8 @@
  * A tool that is not installed is named with its Debian package. */
 #include "uistate.h"
 #include "taskctl.h"
+#include "core.h"
+#include "tools.h"
 
 #include <errno.h>
 #include <signal.h>

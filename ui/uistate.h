@@ -52,11 +52,16 @@ struct menu {
 
 enum prompt_kind { PROMPT_FILTER, PROMPT_SEARCH, PROMPT_DELAY, PROMPT_TIME };
 
+struct ui;
+
 struct prompt {
 	enum prompt_kind kind;
 	char text[256];
 	size_t len;
 	char saved[256]; /* the value before the prompt opened, for Esc */
+	/* set by the opener after prompt_open: what Enter does with the text
+	 * (reaction flags); NULL for the kinds menus.c knows */
+	unsigned (*accept)(struct ui *ui, const char *text);
 };
 
 struct setup_state {
@@ -155,120 +160,5 @@ struct ui {
 	struct ui_geometry geo;
 	char scratch[4096]; /* one cell's sanitised and fitted text */
 };
-
-/* loop.c */
-void ui_message(struct ui *ui, bool error, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-double ui_now(void);
-/* The selected task, or NULL when there are no rows. */
-struct task *ui_selected(struct ui *ui);
-/* Re-filters and re-sorts the rows (keeping the order while paused). */
-void ui_rebuild(struct ui *ui);
-void ui_select_row(struct ui *ui, size_t row);
-
-/* screen.c */
-int screen_init(struct ui *ui, char *why, size_t whylen);
-void screen_end(struct ui *ui);
-void screen_geometry(struct ui *ui);
-/* Writes text clipped to the screen, from (y, x), at most `width` cells. */
-int screen_put(struct ui *ui, int y, int x, int width, const char *s, attr_t a);
-/* Bars 0 to 8 eighths of a cell high: a space, then U+2581..U+2588 (UTF-8) */
-extern const char *const screen_eighths[9];
-/* The mouse events asked for: buttons and wheel, plus motion when true. */
-void screen_mouse(struct ui *ui, bool motion);
-
-/* header.c */
-int header_height(const struct ui *ui, int cols);
-void header_draw(struct ui *ui);
-
-/* table.c */
-void table_draw(struct ui *ui);
-/* Placed columns for the current width; returns the count. */
-size_t table_layout(struct ui *ui, struct layout_slot *out, size_t max);
-/* The row under screen line y, or -1. */
-long table_row_at(const struct ui *ui, int y);
-void table_scroll_to_selection(struct ui *ui);
-
-/* act.c */
-unsigned act_run(struct ui *ui, enum ui_action a);
-/* Mouse: a click or wheel at (y, x) with the curses button mask. */
-unsigned act_mouse(struct ui *ui, int y, int x, unsigned long bstate);
-/* Sorting by a column; clicking the sort column again reverses. */
-unsigned act_sort_by(struct ui *ui, const struct column *col);
-struct taskctl_result;
-/* One change to one task; 0, or -1 with a one-line reason. */
-typedef int (*act_tag_fn)(struct ui *ui, struct task *t, long arg, char *why, size_t whylen);
-/* A failed row change as one line ("2 of 3 threads <verb>: why"); -1. */
-int act_row_why(const struct taskctl_result *res, const char *verb, char *why, size_t whylen);
-/* Applies fn to every tagged task and says how many it changed. */
-unsigned act_on_tagged(struct ui *ui, const char *verb, act_tag_fn fn, long arg);
-/* The message after a change to a row's threads: done, or "2 of 3
- * threads <verb>: <why>". */
-void act_report_row(struct ui *ui, const struct task *t, const struct taskctl_result *res,
-		    const char *verb, const char *done);
-
-/* menus.c */
-void menu_open_signal(struct ui *ui);
-void menu_open_sort(struct ui *ui);
-void menu_open_user(struct ui *ui);
-void menu_open_ionice(struct ui *ui);
-void prompt_open(struct ui *ui, enum prompt_kind kind);
-unsigned menus_key(struct ui *ui, int key);
-unsigned menus_mouse(struct ui *ui, int y, int x, unsigned long bstate);
-void menus_draw(struct ui *ui);
-void menus_bar_draw(struct ui *ui);
-void menu_free(struct menu *menu);
-/* The function-bar action under column x of the bar, or ACT_NONE. */
-enum ui_action menus_fbar_hit(struct ui *ui, int x);
-/* Selects the next row from `from` (wrapping) whose command or name
- * contains text, case-insensitively; returns false when none does. */
-bool ui_search(struct ui *ui, const char *text, size_t from);
-/* The task with this identity among the rows, or NULL. */
-struct task *ui_find_task(struct ui *ui, int32_t tid, uint64_t start);
-
-/* tags.c: tagged tasks */
-bool tags_has(const struct ui *ui, const struct task *t);
-/* Tags or untags t; returns whether it is tagged now. */
-bool tags_toggle(struct ui *ui, const struct task *t);
-void tags_clear(struct ui *ui);
-/* Tags t and every row whose process descends from t's; returns how many
- * were newly tagged. */
-size_t tags_add_descendants(struct ui *ui, const struct task *t);
-/* The live task of tag i, or NULL once it is gone. */
-struct task *tags_task(struct ui *ui, size_t i);
-/* Forgets the tags of tasks that are gone. */
-void tags_prune(struct ui *ui);
-
-/* groupview.c: the group view (v). Group rows are stand-in tasks in the
- * row vector with a negative tid; ui_selected() is NULL on them. */
-bool groupview_on(const struct ui *ui);
-/* The group index of a row's task, or -1 for a task row. */
-long groupview_group(const struct task *t);
-/* Turns the filtered, sorted rows into group rows, each followed by its
- * members while expanded; sets ui->info. 0, or -1 when out of memory. */
-int groupview_build(struct ui *ui);
-/* Expands (how > 0), collapses (< 0) or toggles (0) the selected row's
- * group (a member's: its group's). Reaction flags. */
-unsigned groupview_fold(struct ui *ui, int how);
-/* v: tasks, by user, by cgroup, by program, tasks again. */
-unsigned groupview_cycle(struct ui *ui);
-/* "user", "cgroup", "program" ("" while off) */
-const char *groupview_label(const struct ui *ui);
-/* Group i's cell of col (its name in COMMAND and in the column that names
- * the grouping); false for a column groups do not sum. */
-bool groupview_cell(struct ui *ui, long i, const struct column *col, struct cell *out);
-void groupview_free(struct ui *ui);
-
-/* tools.c: s and l run strace or lsof on the selected task (the screen
- * suspended meanwhile); a missing tool gets a message naming its package */
-unsigned tools_run(struct ui *ui, bool strace);
-
-/* help.c: the help screen and the column setup screen */
-void help_draw(struct ui *ui);
-unsigned help_key(struct ui *ui, int key);
-unsigned help_mouse(struct ui *ui, int y, int x, unsigned long bstate);
-void setup_draw(struct ui *ui);
-unsigned setup_key(struct ui *ui, int key);
-unsigned setup_mouse(struct ui *ui, int y, int x, unsigned long bstate);
 
 #endif

@@ -1,0 +1,120 @@
+#!/bin/bash
+# soak.sh: pidtop's screen in thread mode under hours-like churn: does its
+# memory, its open fds or its CPU per refresh creep? See bench/README.md and
+# doc/RELIABILITY.md.
+#
+#   bench/soak.sh [SECONDS] [--interval S] [--out DIR]
+#
+# Runs tests/workload/churn (2,000 short-lived processes, 500 threads and
+# 200 loopback TCP connections a second; built here from its source with
+# $CC into bench/results/bin) for SECONDS (default 1800) while `pidtop -H -d
+# S` (default 1) shows its screen in a detached 200x50 tmux session of a
+# private server, both in a pid namespace of their own so that pidtop sees
+# the churn and not the rest of the machine (NS=0 in the environment: the
+# whole machine). Every 10 s it samples pidtop's resident set (VmRSS), its
+# open fds (the fewest of three looks at /proc/PID/fd) and its CPU time
+# (/proc/PID/stat utime + stime).
+# After a warm-up (a tenth of the run, at least 60 s), it prints:
+#   RSS growth    from the end of the warm-up to the end; holds at <= 2%
+#   fds           the distinct counts seen after the warm-up; holds when one
+#   CPU/refresh   over the first and the last window (5 minutes, or half of
+#                 what follows the warm-up when shorter); holds when the
+#                 last is within 10% of the first
+# and the churn it held. Raw samples go to DIR (default
+# bench/results/soak-DATE-TIME). Everything started here is killed on exit.
+set -u
+export LC_ALL=C
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/.." && pwd)
+PIDTOP=${PIDTOP:-$top/pidtop}
+DURATION=1800
+INTERVAL=1
+OUT=""
+while [ $# -gt 0 ]; do
+	case $1 in
+	--interval) INTERVAL=$2; shift 2 ;;
+	--out) OUT=$2; shift 2 ;;
+	-h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
+	[0-9]*) DURATION=$1; shift ;;
+	*) echo "soak.sh: unknown argument '$1' (--help)" >&2; exit 2 ;;
+	esac
+done
+[ -x "$PIDTOP" ] || { echo "soak.sh: no pidtop at $PIDTOP (make, or set PIDTOP)" >&2; exit 2; }
+command -v tmux >/dev/null || { echo "soak.sh: needs tmux" >&2; exit 2; }
+OUT=${OUT:-$here/results/soak-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT" "$here/results/bin" || exit 2
+CHURN=$here/results/bin/churn
+${CC:-cc} -O2 -D_GNU_SOURCE -pthread -o "$CHURN" "$top/tests/workload/churn.c" || exit 2
+
+SOCK="pidtop-soak-$$"
+cleanup() {
+	tmux -L "$SOCK" kill-server >/dev/null 2>&1
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# pidtop and the churn in a pid namespace of their own (-p -f --mount-proc):
+# pidtop sees the churn and nothing else the machine runs, so what it holds
+# follows the load given, not the neighbours' (NS=0: the whole machine)
+ns="unshare -p -f --mount-proc"
+[ "${NS:-1}" = 0 ] && ns=""
+tmux -L "$SOCK" -f /dev/null new-session -d -s soak -x 200 -y 50 \
+	"$ns sh -c \"'$CHURN' --seconds $((DURATION + 3)) --stats '$OUT/churn.stats' & sleep 1; \
+	env -i PATH='$PATH' HOME='$OUT' XDG_CONFIG_HOME='$OUT/config' TERM=screen LANG=C.UTF-8 \
+	'$PIDTOP' -H -d $INTERVAL\"" || exit 2
+pid=""
+for _ in $(seq 100); do
+	pid=$(pgrep -x pidtop -s "$(tmux -L "$SOCK" display-message -p -t soak '#{pane_pid}')" 2>/dev/null | head -1)
+	[ -n "$pid" ] && [ -r "/proc/$pid/stat" ] && break
+	sleep 0.1
+done
+[ -n "$pid" ] || { echo "soak.sh: pidtop did not start" >&2; exit 1; }
+hz=$(getconf CLK_TCK)
+echo "pidtop $pid ($PIDTOP -H -d $INTERVAL), $DURATION s of churn; samples in $OUT/samples"
+echo "# t_s rss_kib fds cpu_s" >"$OUT/samples"
+start=$(date +%s)
+while :; do
+	now=$(($(date +%s) - start))
+	[ -r "/proc/$pid/stat" ] || { echo "soak.sh: pidtop $pid is gone at $now s" >&2; exit 1; }
+	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+	# the fewest of three looks: a refresh holds a /proc file open for a moment
+	fds=$(for _ in 1 2 3; do ls "/proc/$pid/fd" | wc -l; sleep 0.05; done | sort -n | head -1)
+	cpu=$(sed 's/.*) //' "/proc/$pid/stat" | awk -v hz="$hz" '{ printf "%.2f", ($12 + $13) / hz }')
+	echo "$now $rss $fds $cpu" >>"$OUT/samples"
+	[ "$now" -ge "$DURATION" ] && break
+	sleep 10
+done
+tmux -L "$SOCK" capture-pane -p -t soak >"$OUT/screen.txt"
+for _ in $(seq 100); do # the churn ends by itself and writes what it held
+	[ -s "$OUT/churn.stats" ] && break
+	sleep 0.1
+done
+
+awk -v dur="$DURATION" -v iv="$INTERVAL" '
+/^#/ { next }
+{ t[n] = $1; rss[n] = $2; fds[n] = $3; cpu[n] = $4; n++ }
+END {
+	warm = dur / 10 < 60 ? 60 : dur / 10
+	for (w = 0; w < n && t[w] < warm; w++) ;
+	win = (dur - warm) / 2 < 300 ? (dur - warm) / 2 : 300
+	for (a = w; a < n && t[a] < t[w] + win; a++) ;
+	for (b = n - 1; b > 0 && t[b] > t[n - 1] - win; b--) ;
+	growth = 100 * (rss[n - 1] - rss[w]) / rss[w]
+	for (i = w; i < n; i++) seen[fds[i]] = 1
+	kinds = 0; list = ""
+	for (f in seen) { kinds++; list = list " " f }
+	first = 1000 * (cpu[a] - cpu[w]) / ((t[a] - t[w]) / iv)
+	last = 1000 * (cpu[n - 1] - cpu[b]) / ((t[n - 1] - t[b]) / iv)
+	printf "warm-up %d s; windows of %d s\n", t[w], win
+	printf "%-14s %10s %10s %8s %s\n", "figure", "start", "end", "change", "holds"
+	printf "%-14s %10d %10d %7.2f%% %s\n", "RSS KiB", rss[w], rss[n - 1], growth, growth <= 2 ? "yes (<= 2%)" : "NO (> 2%)"
+	printf "%-14s %10d %10d %8s %s (seen:%s)\n", "open fds", fds[w], fds[n - 1], "", kinds == 1 ? "yes" : "NO", list
+	printf "%-14s %10.2f %10.2f %7.1f%% %s\n", "CPU ms/refresh", first, last, 100 * (last - first) / first,
+		(last <= first * 1.1 && last >= first * 0.9) ? "yes (within 10%)" : "NO (off by more than 10%)"
+}' "$OUT/samples" | tee "$OUT/report"
+read -r _ procs _ threads _ conns _ _ _ secs <"$OUT/churn.stats"
+awk -v p="$procs" -v t="$threads" -v c="$conns" -v s="$secs" 'BEGIN {
+	printf "churn held: %d processes, %d threads, %d connections a second over %d s\n", p / s, t / s, c / s, s }' |
+	tee -a "$OUT/report"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/report"

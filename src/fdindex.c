@@ -1,0 +1,395 @@
+/* fdindex.c - which process holds a socket inode: an index of the
+ * /proc/PID/fd links, kept fresh by passes sized to their own cost (a walk
+ * for new processes, a re-check of fd counts, a full pass now and then),
+ * and the owners learned otherwise (the tracepoints, peers). Part of the
+ * socket map (sockmap.h). */
+#include "sockmap_priv.h"
+#include "parse.h"
+#include "procfs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Whether leg's local end is a server's: a TCP listener, or a UDP socket
+ * bound without a peer, holds its local port in the last dump. Its remote
+ * end is then a client's port, which says nothing about who the next
+ * connection from that port talks to. */
+static bool serves(const struct sockmap *sm, const struct flow_key *leg)
+{
+	struct flow_key any = *leg;
+	memset(any.daddr, 0, sizeof any.daddr);
+	any.dport = 0;
+	const struct sockmap_sock *s = sockmap_lookup(sm, &any);
+	return s && s->rport == 0 && sockmap_addr_is_wild(s->raddr) &&
+	       (s->proto == IPPROTO_UDP || s->state == ST_LISTEN);
+}
+
+/* "socket:[12345]" -> 12345 */
+static bool parse_socket_link(const char *s, size_t n, uint32_t *inode)
+{
+	static const char prefix[] = "socket:[";
+	size_t pl = sizeof prefix - 1;
+	if (n < pl + 2 || memcmp(s, prefix, pl) != 0 || s[n - 1] != ']')
+		return false;
+	uint64_t v = 0;
+	for (size_t i = pl; i < n - 1; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+		if (v > UINT32_MAX)
+			return false;
+	}
+	*inode = (uint32_t)v;
+	return true;
+}
+
+static void read_fds(struct sockmap *sm, int32_t pid, struct pid_entry *pe)
+{
+	char path[PROCFS_PATH_MAX];
+	procfs_task_path(path, pid, 0, "fd");
+	int fd = openat(sm->root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return; /* gone, or not ours to read */
+	struct stat st;
+	pe->fd_count = fstat(fd, &st) == 0 ? (int64_t)st.st_size : -1;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	pe->gen++;
+	pe->has_sockets = false;
+	sm->stats.fd_dirs_read++;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		/* "socket:[4294967295]" is 19 bytes: a longer link is not a socket */
+		char link[32];
+		ssize_t n = readlinkat(dirfd(d), de->d_name, link, sizeof link);
+		uint32_t inode;
+		if (n <= 0 || (size_t)n >= sizeof link || !parse_socket_link(link, (size_t)n, &inode))
+			continue;
+		struct flow_key k = sockmap_id_key(KIND_INODE, inode);
+		bool created;
+		struct inode_entry *ie = flowtable_get(&sm->inodes, &k, &created);
+		if (ie) {
+			ie->pid = pid;
+			ie->gen = pe->gen;
+		}
+		pe->has_sockets = true;
+	}
+	closedir(d);
+}
+
+static bool pid_alive_in_pass(const struct flow_key *key, void *value, void *ctx)
+{
+	(void)key;
+	return ((struct pid_entry *)value)->seen_pass == *(uint32_t *)ctx;
+}
+
+/* An inode whose pid vanished or re-read its fds since is stale. */
+static bool inode_current(const struct flow_key *key, void *value, void *ctx)
+{
+	(void)key;
+	const struct inode_entry *ie = value;
+	struct sockmap *sm = ctx;
+	struct flow_key pk = sockmap_id_key(KIND_PID, (uint64_t)(uint32_t)ie->pid);
+	const struct pid_entry *pe = flowtable_find(&sm->pids, &pk);
+	return pe && pe->gen == ie->gen;
+}
+
+/* The pid the kernel handed out last (loadavg's last field), or 0. */
+static int32_t last_pid(const struct sockmap *sm)
+{
+	char buf[128];
+	struct loadavg la;
+	ssize_t n = procfs_read(sm->root_fd, "loadavg", buf, sizeof buf);
+	if (n <= 0 || parse_loadavg(buf, (size_t)n, &la) < 0 || la.last_pid <= 0 ||
+	    la.last_pid > INT32_MAX)
+		return 0;
+	return (int32_t)la.last_pid;
+}
+
+/* Whether pid is a process (not one of a process's threads, whose ids
+ * /proc answers for too): its status says Tgid is pid. */
+static bool is_process(const struct sockmap *sm, int32_t pid)
+{
+	char path[PROCFS_PATH_MAX], buf[4096];
+	struct proc_status st;
+	procfs_task_path(path, pid, 0, "status");
+	ssize_t n = procfs_read(sm->root_fd, path, buf, sizeof buf);
+	return n > 0 && parse_proc_status(buf, (size_t)n, &st) == 0 && st.has_tgid &&
+	       st.tgid == pid;
+}
+
+/* The processes started since the last walk, read without one: the pids
+ * the kernel handed out since then are looked at one by one. At 1,000
+ * processes a walk costs milliseconds, and the process that opened a
+ * connection a moment ago is most likely among these few. Returns false
+ * when it cannot tell (no walk yet, no loadavg, pids wrapped around, more
+ * than SOCKMAP_FRESH_MAX of them): the walk is for that. */
+static bool fresh_pass(struct sockmap *sm)
+{
+	int32_t last = last_pid(sm);
+	if (!last || !sm->top_pid || last < sm->top_pid || last - sm->top_pid > SOCKMAP_FRESH_MAX)
+		return false;
+	for (int32_t pid = sm->top_pid + 1; pid <= last; pid++) {
+		struct flow_key k = sockmap_id_key(KIND_PID, (uint64_t)pid);
+		if (flowtable_find(&sm->pids, &k) || !is_process(sm, pid))
+			continue;
+		bool created;
+		struct pid_entry *pe = flowtable_get(&sm->pids, &k, &created);
+		if (!pe)
+			continue;
+		char path[16];
+		struct stat st;
+		snprintf(path, sizeof path, "%d", (int)pid);
+		pe->dir_ino = fstatat(sm->root_fd, path, &st, 0) == 0 ? (uint64_t)st.st_ino : 0;
+		/* as if the last walk had listed it: the next one keeps it
+		 * without reading it again */
+		pe->seen_pass = pe->read_pass = sm->pass;
+		read_fds(sm, pid, pe);
+	}
+	sm->top_pid = last;
+	return true;
+}
+
+/* One walk of the proc root. full: read every process's fds; otherwise
+ * only those of processes that are new or reused (a pid is cheap to list,
+ * and the process that just opened a connection is most likely new). */
+static void proc_pass(struct sockmap *sm, bool full)
+{
+	/* read first: a pid handed out during the walk may not be listed */
+	int32_t last = last_pid(sm);
+	int fd = openat(sm->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	uint32_t pass = ++sm->pass;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		if (*end || pid <= 0 || pid > INT32_MAX || de->d_name[0] < '1' ||
+		    de->d_name[0] > '9')
+			continue;
+		struct flow_key k = sockmap_id_key(KIND_PID, (uint64_t)pid);
+		bool created;
+		struct pid_entry *pe = flowtable_get(&sm->pids, &k, &created);
+		if (!pe)
+			continue;
+		bool read = full || created || pe->dir_ino != (uint64_t)de->d_ino;
+		pe->dir_ino = (uint64_t)de->d_ino;
+		pe->seen_pass = pass;
+		if (read) {
+			read_fds(sm, (int32_t)pid, pe);
+			pe->read_pass = pass;
+		}
+	}
+	closedir(d);
+	sm->top_pid = last;
+	flowtable_sweep(&sm->pids, pid_alive_in_pass, &pass);
+	if (full)
+		flowtable_sweep(&sm->inodes, inode_current, sm);
+}
+
+static int32_t pid_of(struct sockmap *sm, uint32_t inode)
+{
+	struct flow_key k = sockmap_id_key(KIND_INODE, inode);
+	struct inode_entry *ie = flowtable_find(&sm->inodes, &k);
+	if (!ie || !inode_current(&k, ie, sm))
+		return 0;
+	return ie->pid;
+}
+
+static size_t lookup_all(struct sockmap *sm, const uint32_t *inodes, int32_t *pids, size_t n)
+{
+	size_t found = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!pids[i] && inodes[i])
+			pids[i] = pid_of(sm, inodes[i]);
+		found += pids[i] != 0;
+	}
+	return found;
+}
+
+/* Re-reads the process that last owned a socket to the same remote end as
+ * each missed leg. */
+static void hinted_reads(struct sockmap *sm, const struct flow_key *legs, const int32_t *pids,
+			 size_t n)
+{
+	int32_t done[SOCKMAP_HINTED_READS];
+	size_t ndone = 0;
+	for (size_t i = 0; i < n && ndone < SOCKMAP_HINTED_READS; i++) {
+		if (pids[i])
+			continue;
+		int32_t owner = peers_last_owner(&sm->peers, &legs[i]);
+		if (!owner)
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < ndone; j++)
+			seen |= done[j] == owner;
+		if (seen)
+			continue;
+		done[ndone++] = owner;
+		struct flow_key k = sockmap_id_key(KIND_PID, (uint64_t)(uint32_t)owner);
+		struct pid_entry *pe = flowtable_find(&sm->pids, &k);
+		if (pe) {
+			read_fds(sm, owner, pe);
+			sm->stats.hinted_reads++;
+		}
+	}
+}
+
+/* The processes the last walk listed, and did not read, whose fd count
+ * changed (one stat of /proc/PID/fd each: milliseconds at 1,000
+ * processes, so rate-limited apart from the walk) are read again. */
+static void recheck_pass(struct sockmap *sm)
+{
+	size_t pos = 0;
+	const struct flow_key *k;
+	struct pid_entry *pe;
+	while ((pe = flowtable_next(&sm->pids, &pos, &k))) {
+		if (pe->seen_pass != sm->pass || pe->read_pass == sm->pass)
+			continue;
+		int32_t pid = (int32_t)sockmap_key_id(k);
+		char path[PROCFS_PATH_MAX];
+		struct stat st;
+		procfs_task_path(path, pid, 0, "fd");
+		if (fstatat(sm->root_fd, path, &st, 0) == 0 && (int64_t)st.st_size != pe->fd_count) {
+			read_fds(sm, pid, pe);
+			pe->read_pass = sm->pass;
+		}
+	}
+}
+
+static void owners_pass(struct sockmap *sm)
+{
+	size_t pos = 0;
+	const struct flow_key *k;
+	struct pid_entry *pe;
+	while ((pe = flowtable_next(&sm->pids, &pos, &k))) {
+		if (!pe->has_sockets)
+			continue;
+		read_fds(sm, (int32_t)sockmap_key_id(k), pe);
+	}
+}
+
+static void full_pass(struct sockmap *sm, uint64_t now_ns)
+{
+	proc_pass(sm, true);
+	sm->scanned_once = true;
+	sm->last_full_ns = sm->last_incr_ns = sm->last_recheck_ns = sm->last_owners_ns = now_ns;
+	sm->stats.full_passes++;
+}
+
+/* How long after a step that cost cost_ns it may run again: a step costs at
+ * most 1/SOCKMAP_INCR_COST_FACTOR of the time, and waits at least
+ * SOCKMAP_INCR_MIN_NS. */
+static uint64_t gap_after(uint64_t cost_ns)
+{
+	return cost_ns > SOCKMAP_INCR_MIN_NS / SOCKMAP_INCR_COST_FACTOR
+		       ? cost_ns * SOCKMAP_INCR_COST_FACTOR
+		       : SOCKMAP_INCR_MIN_NS;
+}
+
+static uint64_t ns_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (uint64_t)(t1.tv_sec - t0->tv_sec) * 1000000000ULL + (uint64_t)t1.tv_nsec -
+	       (uint64_t)t0->tv_nsec;
+}
+
+void sockmap_learn_owner(struct sockmap *sm, const struct flow_key *leg, int32_t pid,
+			 uint64_t now_ns)
+{
+	if (!serves(sm, leg))
+		peers_learn(&sm->peers, leg, pid, now_ns);
+}
+
+size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flow_key *legs,
+		    int32_t *pids, size_t n, uint64_t now_ns)
+{
+	memset(pids, 0, n * sizeof *pids);
+	size_t found = lookup_all(sm, inodes, pids, n);
+	if (found < n && legs && sm->scanned_once) {
+		hinted_reads(sm, legs, pids, n);
+		found = lookup_all(sm, inodes, pids, n);
+	}
+	struct timespec t0;
+	if (found < n && !sm->scanned_once) {
+		full_pass(sm, now_ns);
+		found = lookup_all(sm, inodes, pids, n);
+	}
+	if (found < n && fresh_pass(sm)) {
+		sm->stats.fresh_passes++;
+		found = lookup_all(sm, inodes, pids, n);
+	}
+	if (found < n && now_ns - sm->last_incr_ns >= gap_after(sm->incr_cost_ns)) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		proc_pass(sm, false);
+		sm->incr_cost_ns = ns_since(&t0);
+		sm->last_incr_ns = now_ns;
+		sm->stats.incr_passes++;
+		found = lookup_all(sm, inodes, pids, n);
+	}
+	if (found < n && now_ns - sm->last_recheck_ns >= gap_after(sm->recheck_cost_ns)) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		recheck_pass(sm);
+		sm->recheck_cost_ns = ns_since(&t0);
+		sm->last_recheck_ns = now_ns;
+		sm->stats.recheck_passes++;
+		found = lookup_all(sm, inodes, pids, n);
+	}
+	if (found < n && now_ns - sm->last_owners_ns >= SOCKMAP_OWNERS_SCAN_NS) {
+		owners_pass(sm);
+		sm->last_owners_ns = now_ns;
+		sm->stats.owners_passes++;
+		found = lookup_all(sm, inodes, pids, n);
+	}
+	if (found < n && now_ns - sm->last_full_ns >= SOCKMAP_FULL_SCAN_NS) {
+		full_pass(sm, now_ns);
+		found = lookup_all(sm, inodes, pids, n);
+	}
+	for (size_t i = 0; legs && i < n; i++)
+		if (pids[i])
+			sockmap_learn_owner(sm, &legs[i], pids[i], now_ns);
+	return found;
+}
+
+int32_t sockmap_last_holder(const struct sockmap *sm, uint32_t inode)
+{
+	struct flow_key k = sockmap_id_key(KIND_INODE, inode);
+	const struct inode_entry *ie = inode ? flowtable_find(&sm->inodes, &k) : NULL;
+	return ie ? ie->pid : 0;
+}
+
+int32_t sockmap_infer_owner(const struct sockmap *sm, const struct flow_key *leg, uint64_t now_ns)
+{
+	if (serves(sm, leg))
+		return 0;
+	int32_t pid = peers_sole_owner(&sm->peers, leg, now_ns);
+	if (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH))
+		return 0;
+	return pid;
+}
+
+void sockmap_get_stats(const struct sockmap *sm, struct sockmap_stats *st)
+{
+	*st = sm->stats;
+}
