@@ -81,4 +81,4 @@ for run in write write-d2 write-H; do
 		"$SCRATCH/write.log"
 done
 echo "== 2,000 runs of /bin/true"
-integ_check offspring --ppid "$(cat "$SCRATCH/true.pid")" --cpu-s "$cpu_s" "$SCRATCH/true.json"
+integ_check offspring $(overloaded) --ppid "$(cat "$SCRATCH/true.pid")" --cpu-s "$cpu_s" "$SCRATCH/true.json"

@@ -878,10 +878,14 @@ def cmd_offspring(a, chk):
                 n += 1
     line = "%d rows of children of %d: %.3f CPU-seconds, the shell says %.3f (%.1f%%; %.0f%%..%.0f%%)" % (
         n, a.ppid, got, a.cpu_s, 100 * got / a.cpu_s, 100 * a.min_share, 100 * a.max_share)
-    if not a.min_share * a.cpu_s <= got <= a.max_share * a.cpu_s:
-        chk.fail(line)
-    else:
+    if a.min_share * a.cpu_s <= got <= a.max_share * a.cpu_s:
         chk.info("ok  " + line)
+    elif a.overloaded:
+        # the tick that samples a task of a few milliseconds lands on
+        # other work when the machine is overloaded
+        chk.note(line + ", on a machine overloaded by other work")
+    else:
+        chk.fail(line)
 
 
 def cmd_sane(a, chk):
@@ -1015,6 +1019,8 @@ def main():
     s.add_argument("--cpu-s", type=float, required=True)
     s.add_argument("--min-share", type=float, default=0.85)
     s.add_argument("--max-share", type=float, default=1.15)
+    s.add_argument("--overloaded", action="store_true",
+                   help="other work overloaded the machine: a share out of range is noted")
     a = p.parse_args()
     chk = Checker()
     try:
