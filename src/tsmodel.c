@@ -284,6 +284,11 @@ static void finish_known(struct model *m, struct task *t, const struct taskstats
 		return; /* out of memory: it ends as a vanished task, without its last figures */
 	if (t->exit_final && t->exited_gen == m->gen) {
 		/* already finished in this drain: only update the figures */
+	} else if (t->nsamples < 2 && t->rebase_gen) {
+		/* its last sample failed to read (scan.c): its life is not all
+		 * in this interval, and its last figures are no baseline */
+		t->nsamples = 1;
+		t->cur_t = m->now_s;
 	} else if (t->nsamples < 2) {
 		/* first seen in this refresh: all its life is in this interval */
 		memset(&t->delta->prev, 0, sizeof t->delta->prev);
