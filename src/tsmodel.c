@@ -441,7 +441,8 @@ static struct task *find_known(struct model *m, int32_t id, const struct tasksta
 			return old;
 	}
 	struct task *t = task_table_find(process_rows ? &m->procs : &m->threads, id);
-	if (!t || !t->nsamples || !record_matches(m, t, s))
+	/* known: sampled, or sampled before a read failed (scan.c) */
+	if (!t || (!t->nsamples && !t->rebase_gen) || !record_matches(m, t, s))
 		return NULL;
 	/* a process finished by its leader's record in this drain still takes
 	 * the process record that follows (the last thread may not be the leader) */
