@@ -49,7 +49,10 @@ static enum read_result read_failed(const struct model *m, struct task *t, ssize
 {
 	if (is_gone(err))
 		return READ_GONE;
-	t->rebase_gen = m->gen;
+	/* a task met in this refresh has no baseline to spoil: born since
+	 * the previous refresh, it is credited from zero all the same */
+	if (!t->listed_new)
+		t->rebase_gen = m->gen;
 	return READ_OK;
 }
 
