@@ -23,8 +23,10 @@ packages="build-essential autoconf automake libtool pkg-config libncurses-dev
 libnl-genl-3-dev libpcap-dev libzstd-dev zlib1g-dev libmicrohttpd-dev libyaml-dev
 libcrypt-dev libcmocka-dev python3 tmux libcap2-bin util-linux procps"
 if [ "$mode" = check ]; then
-  # strace and lsof: the screen's s and l keys (tests/ui_tools.sh)
-  packages="$packages clang libclang-rt-14-dev strace lsof prometheus openssl curl"
+  # strace and lsof: the screen's s and l keys (tests/ui_tools.sh); time
+  # (/usr/bin/time: the fd index's cost, tests/integ_hostile.sh) and
+  # iproute2 (ip netns: tests/integ_netgone.sh)
+  packages="$packages clang libclang-rt-14-dev strace lsof prometheus openssl curl time iproute2"
 fi
 
 missing=""

@@ -43,16 +43,25 @@ static bool is_gone(ssize_t err)
 }
 
 /* A counter file of t could not be read (err < 0). Gone: READ_GONE. Any
- * other error (EIO, EACCES on stat, a signal): a task met in this refresh
- * has nothing to show and no row; a known one keeps its row with no rate
- * from this sample nor across it (finish_sample), never a rate against
- * counters left stale or zero by the failure. */
+ * other error (EIO, EACCES on stat, a signal): the task keeps its row with
+ * no rate from this sample nor across it (finish_sample), never a rate
+ * against counters left stale or zero by the failure. */
 static enum read_result read_failed(const struct model *m, struct task *t, ssize_t err)
 {
-	if (is_gone(err) || t->listed_new)
+	if (is_gone(err))
 		return READ_GONE;
-	t->rebase_gen = m->gen;
+	/* a task met in this refresh has no baseline to spoil: born since
+	 * the previous refresh, it is credited from zero all the same */
+	if (!t->listed_new)
+		t->rebase_gen = m->gen;
 	return READ_OK;
+}
+
+/* Its stat file, which names it, could not be read: as read_failed, and a
+ * task met in this refresh gets no row. */
+static enum read_result stat_failed(const struct model *m, struct task *t, ssize_t err)
+{
+	return t->listed_new ? READ_GONE : read_failed(m, t, err);
 }
 
 /* ---- reading one task ---- */
@@ -200,8 +209,9 @@ static enum read_result read_rest(struct model *m, struct task *t, int32_t dir_p
 	} else {
 		n = scan_read_file(m, dir_pid, dir_tid, "schedstat");
 		if (n < 0 || parse_proc_schedstat(m->readbuf, (size_t)n, ss_out) < 0) {
+			/* an exiting task's may not parse: zeros, as before it exits */
 			memset(ss_out, 0, sizeof *ss_out);
-			return read_failed(m, t, n < 0 ? n : -EIO);
+			return n < 0 ? read_failed(m, t, n) : READ_OK;
 		}
 	}
 	t->have |= TG_SCHEDSTAT;
@@ -290,7 +300,7 @@ static bool full_read_due(const struct model *m, const struct task *t)
 
 static void identity_check(struct model *m, struct task *t, const struct proc_stat *st)
 {
-	if ((t->nsamples || t->rebase_gen) && t->start_ticks != st->starttime) {
+	if (t->nsamples && t->start_ticks != st->starttime) {
 		/* the pid was reused: a new task, never a rate across the two.
 		 * This refresh's taskstats reply is the new task's already. */
 		tsmodel_keep_replaced(m, t);
@@ -331,7 +341,7 @@ static enum read_result sample_process_ts(struct model *m, struct task *p)
 	}
 	ssize_t n = scan_read_file(m, pid, 0, "stat");
 	if (n < 0)
-		return read_failed(m, p, n);
+		return stat_failed(m, p, n);
 	struct proc_stat st;
 	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 		return READ_GONE;
@@ -385,7 +395,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
 		} else {
 			n = scan_read_file(m, pid, 0, "stat");
 			if (n < 0)
-				return read_failed(m, p, n);
+				return stat_failed(m, p, n);
 			if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 				return READ_GONE;
 			have_st = true;
@@ -404,7 +414,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
 	if (!have_st) {
 		n = scan_read_file(m, pid, 0, "stat");
 		if (n < 0)
-			return read_failed(m, p, n);
+			return stat_failed(m, p, n);
 		if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 			return READ_GONE;
 	}
@@ -471,7 +481,7 @@ static int read_thread_stat(struct model *m, struct task *t, int32_t pid)
 {
 	ssize_t n = scan_read_file(m, pid, t->tid, "stat");
 	if (n < 0)
-		return read_failed(m, t, n) == READ_GONE ? -1 : 0;
+		return stat_failed(m, t, n) == READ_GONE ? -1 : 0;
 	struct proc_stat st;
 	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 		return -1;
@@ -553,7 +563,7 @@ static enum read_result sample_process_identity(struct model *m, struct task *p)
 		return READ_OK;
 	ssize_t n = scan_read_file(m, p->tid, 0, "stat");
 	if (n < 0)
-		return read_failed(m, p, n);
+		return stat_failed(m, p, n);
 	struct proc_stat st;
 	if (parse_proc_stat(m->readbuf, (size_t)n, &st) < 0)
 		return READ_GONE;

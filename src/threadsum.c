@@ -115,12 +115,13 @@ void threadsum_set_main_raw(struct task *p, const struct raw_main *v)
 }
 
 /* A thread of p whose file failed to read (n: the error, or >= 0 when it
- * did not parse). Unless it exited, its baseline is kept (swept, it would
- * come back as new and its whole life would count as one interval's) and
- * p's sum, short of its share, gives no rate now nor across it. */
+ * did not parse, as an exiting thread's status). Unless it is exiting, its
+ * baseline is kept (swept, it would come back as new and its whole life
+ * would count as one interval's) and p's sum, short of its share, gives no
+ * rate now nor across it. */
 static void missed(struct model *m, struct task *p, struct thread_base *b, ssize_t n)
 {
-	if (n == -ENOENT || n == -ESRCH)
+	if (n >= 0 || n == -ENOENT || n == -ESRCH)
 		return;
 	if (b)
 		b->gen = m->gen;

@@ -292,6 +292,11 @@ static void finish_known(struct model *m, struct task *t, const struct taskstats
 		return; /* out of memory: it ends as a vanished task, without its last figures */
 	if (t->exit_final && t->exited_gen == m->gen) {
 		/* already finished in this drain: only update the figures */
+	} else if (t->nsamples < 2 && t->rebase_gen) {
+		/* its last sample failed to read (scan.c): its life is not all
+		 * in this interval, and its last figures are no baseline */
+		t->nsamples = 1;
+		t->cur_t = m->now_s;
 	} else if (t->nsamples < 2) {
 		/* first seen in this refresh: all its life is in this interval */
 		memset(&t->delta->prev, 0, sizeof t->delta->prev);
@@ -444,7 +449,8 @@ static struct task *find_known(struct model *m, int32_t id, const struct tasksta
 			return old;
 	}
 	struct task *t = task_table_find(process_rows ? &m->procs : &m->threads, id);
-	if (!t || !t->nsamples || !record_matches(m, t, s))
+	/* known: sampled, or sampled before a read failed (scan.c) */
+	if (!t || (!t->nsamples && !t->rebase_gen) || !record_matches(m, t, s))
 		return NULL;
 	/* a process finished by its leader's record in this drain still takes
 	 * the process record that follows (the last thread may not be the leader) */

@@ -15,6 +15,7 @@
 # children's CPU time the shell reports (bash `times`), within 15% (the
 # kernel samples so short a life with its clock ticks).
 . "$(dirname "$0")/integ_common.sh"
+integ_exit_flood_lock -s
 
 if [ "$(id -u)" -ne 0 ]; then
 	# without taskstats the final interval of a task that ends is not

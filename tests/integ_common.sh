@@ -239,3 +239,14 @@ integ_screen_stop() {
 		return 1
 	fi
 }
+
+# integ_exit_flood_lock -x|-s : a test that floods the machine with exits
+# (the kernel then drops exit records for every listener, not only its
+# own pidtop's) holds it exclusive (-x); a test that counts on every exit
+# record holds it shared (-s); so the two never run together under
+# `make check -j`. Held until the test ends.
+integ_exit_flood_lock() {
+	command -v flock >/dev/null 2>&1 || return 0
+	exec 8>>"$PWD/.integ-exit-flood.lock"
+	flock "$1" 8
+}

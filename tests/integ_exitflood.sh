@@ -6,6 +6,7 @@
 # in the taskstats source, in the JSON "sources", the text report's header
 # lines and the screen's Sources line, and it cannot exceed the exits made.
 . "$(dirname "$0")/integ_common.sh"
+integ_exit_flood_lock -x
 
 "$PIDTOP" -b -o json -n 1 -p 1 >"$SCRATCH/probe.json" 2>/dev/null
 "$PYTHON" -c 'import json, sys

@@ -15,6 +15,7 @@
 # pid_max is never touched. Older kernels: the machine's is lowered and put
 # back on exit, whatever the path.
 . "$(dirname "$0")/integ_common.sh"
+integ_exit_flood_lock -x
 
 [ "$(id -u)" -eq 0 ] || integ_skip "lowering kernel.pid_max needs root"
 command -v unshare >/dev/null || integ_skip "no unshare (util-linux)"

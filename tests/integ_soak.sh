@@ -10,6 +10,7 @@
 # at least 1,000 processes a second on this shared machine (it asks 2,000;
 # the achieved figures are printed).
 . "$(dirname "$0")/integ_common.sh"
+integ_exit_flood_lock -x
 
 command -v tmux >/dev/null 2>&1 || integ_skip "tmux is not installed (apt-get install tmux)"
 if grep -q __asan_init "$PIDTOP" 2>/dev/null; then

@@ -4,6 +4,7 @@
 # block-I/O wait and not a sleeper's; thread rows take their bytes from
 # taskstats; --enable-delayacct restores the sysctl.
 . "$(dirname "$0")/integ_common.sh"
+integ_exit_flood_lock -s
 
 [ "$(id -u)" -eq 0 ] || integ_skip "taskstats needs CAP_NET_ADMIN: run as root"
 probe=$("$PIDTOP" -b -o json -n 1 -d 0.2 -p 1 --no-net | "$PYTHON" -c \
