@@ -8,6 +8,9 @@ ui_sleeper OLD "uinewold$$"
 ui_session 200 50
 ui_start_pidtop -d 1 -c "uinew"
 ui_wait_for "uinewold$$" 10
+# the cursor on the old task (by identity): the selection's colour must not
+# fall on the new row when it sorts first
+ui_type Down
 sleep 1.2
 row_sgr() { T capture-pane -e -p -t ui | grep -F "$1" | head -n 1; }
 green_bg() { echo "$1" | grep -qE $'\e\\[([0-9;]*;)?42(;[0-9;]*)?m'; }
