@@ -269,6 +269,16 @@ static inline bool parse_lines_next_len(struct lines *l, const char **line, size
 	*len = (size_t)(e - *line);
 	return true;
 }
+/* The space-separated tokens of the line starting at p (up to its '\n'
+ * or end). A last token touching an end that is not a '\n' may have been
+ * cut by a short read and is not returned: for a line from struct lines,
+ * pass end = the line's end + 1 (its '\n'). */
+struct fields {
+	const char *p, *end;
+	bool terminated; /* end is a newline, not the end of a possibly cut buffer */
+};
+void parse_fields_init(struct fields *f, const char *p, const char *end);
+bool parse_fields_next(struct fields *f, const char **tok, size_t *n);
 /* tok[0..n) as a decimal number, all digits (no sign, no blank); -1 when
  * it is not one or overflows */
 int parse_tok_u64(const char *tok, size_t n, uint64_t *out);

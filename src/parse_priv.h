@@ -24,13 +24,7 @@ uint64_t parse_sat_add(uint64_t a, uint64_t b);
 
 /* ---- single-line records: space-separated tokens -------------------- */
 
-struct fields {
-	const char *p, *end;
-	bool terminated; /* end is a newline, not the end of a possibly cut buffer */
-};
-
-void parse_fields_init(struct fields *f, const char *p, const char *end);
-bool parse_fields_next(struct fields *f, const char **tok, size_t *n);
+/* struct fields and its tokenizer: parse.h */
 int parse_fields_u64(struct fields *f, uint64_t *out);
 
 /* ---- line-oriented files (struct lines: parse.h) --------------------- */

@@ -181,21 +181,13 @@ static void read_limits(struct taskinfo *ti, int dirfd, struct buf *b)
 		const char *name = line;
 		size_t nn = 25;
 		parse_trim(&name, &nn);
-		const char *rest = line + 25, *rend = line + len;
 		const char *tok[3];
 		size_t tl[3];
+		struct fields fs;
+		parse_fields_init(&fs, line + 25, line + len + 1); /* with its '\n' */
 		int nt = 0;
-		while (rest < rend && nt < 3) {
-			while (rest < rend && *rest == ' ')
-				rest++;
-			if (rest >= rend)
-				break;
-			tok[nt] = rest;
-			while (rest < rend && *rest != ' ')
-				rest++;
-			tl[nt] = (size_t)(rest - tok[nt]);
+		while (nt < 3 && parse_fields_next(&fs, &tok[nt], &tl[nt]))
 			nt++;
-		}
 		if (nt < 2)
 			continue;
 		l->name = ti_clean_dup(name, nn);

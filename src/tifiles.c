@@ -189,19 +189,11 @@ void ti_read_conns(struct taskinfo *ti, int dirfd, struct buf *b)
 			/* sl local rem st tx:rx tr:when retr uid timeout inode */
 			const char *f[10];
 			size_t fl[10];
-			const char *q = line, *le = line + len;
+			struct fields fs;
+			parse_fields_init(&fs, line, line + len + 1); /* with its '\n' */
 			int nf = 0;
-			while (nf < 10) {
-				while (q < le && *q == ' ')
-					q++;
-				if (q >= le)
-					break;
-				f[nf] = q;
-				while (q < le && *q != ' ')
-					q++;
-				fl[nf] = (size_t)(q - f[nf]);
+			while (nf < 10 && parse_fields_next(&fs, &f[nf], &fl[nf]))
 				nf++;
-			}
 			uint64_t inode;
 			if (nf < 10 || !ti_tok_u64(f[9], fl[9], &inode) || inode == 0 || inode > UINT32_MAX)
 				continue;
