@@ -67,6 +67,20 @@ struct pid_total {
 	struct netcap_counters published, before;
 };
 
+/* Where pid is, or would go, in totals v[n] sorted by pid. */
+static inline size_t netcap_pid_index(const struct pid_total *v, size_t n, int32_t pid)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* Why a SYN watcher. The main ring is a TPACKET_V3 ring whose blocks reach
  * us when full or after NETCAP_TIMEOUT_MS, so a connection can be seen
  * only up to that long after it opened. A curl run to a local server opens,

@@ -207,14 +207,7 @@ int netcap_refresh(struct netcap *nc)
 
 static const struct pid_total *published_pid(const struct netcap *nc, int32_t pid)
 {
-	size_t lo = 0, hi = nc->pub_npids;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (nc->pub_pids[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = netcap_pid_index(nc->pub_pids, nc->pub_npids, pid);
 	return lo < nc->pub_npids && nc->pub_pids[lo].pid == pid ? &nc->pub_pids[lo] : NULL;
 }
 

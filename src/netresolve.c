@@ -29,14 +29,7 @@ static void unattr_merge(struct netcap_unattributed *to, const struct netcap_una
 
 static struct pid_total *pid_slot(struct netcap *nc, int32_t pid)
 {
-	size_t lo = 0, hi = nc->npids;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (nc->pids[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = netcap_pid_index(nc->pids, nc->npids, pid);
 	if (lo < nc->npids && nc->pids[lo].pid == pid)
 		return &nc->pids[lo];
 	struct pid_total *p = array_grow(nc->pids, &nc->pids_cap, nc->npids + 1, sizeof *p, 64);
