@@ -4,6 +4,7 @@
  * and the owners learned otherwise (the tracepoints, peers). Part of the
  * socket map (sockmap.h). */
 #include "sockmap_priv.h"
+#include "clock.h"
 #include "parse.h"
 #include "procfs.h"
 
@@ -16,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 /* Whether leg's local end is a server's: a TCP listener, or a UDP socket
@@ -287,32 +287,51 @@ static void owners_pass(struct sockmap *sm)
 			continue;
 		read_fds(sm, (int32_t)sockmap_key_id(k), pe);
 	}
+	sm->stats.owners_passes++;
 }
 
-static void full_pass(struct sockmap *sm, uint64_t now_ns)
+static void incr_pass(struct sockmap *sm)
+{
+	proc_pass(sm, false);
+	sm->stats.incr_passes++;
+}
+
+static void recheck_step(struct sockmap *sm)
+{
+	recheck_pass(sm);
+	sm->stats.recheck_passes++;
+}
+
+static void full_pass(struct sockmap *sm)
 {
 	proc_pass(sm, true);
 	sm->scanned_once = true;
-	sm->last_full_ns = sm->last_incr_ns = sm->last_recheck_ns = sm->last_owners_ns = now_ns;
 	sm->stats.full_passes++;
 }
 
-/* How long after a step that cost cost_ns it may run again: a step costs at
- * most 1/SOCKMAP_INCR_COST_FACTOR of the time, and waits at least
- * SOCKMAP_INCR_MIN_NS. */
-static uint64_t gap_after(uint64_t cost_ns)
-{
-	return cost_ns > SOCKMAP_INCR_MIN_NS / SOCKMAP_INCR_COST_FACTOR
-		       ? cost_ns * SOCKMAP_INCR_COST_FACTOR
-		       : SOCKMAP_INCR_MIN_NS;
-}
+/* A spaced step (sockmap.h): when it last ran, what it cost then, and the
+ * least gap between two runs. */
+struct step {
+	void (*run)(struct sockmap *sm);
+	uint64_t *last_ns, *cost_ns;
+	uint64_t min_gap_ns;
+};
 
-static uint64_t ns_since(const struct timespec *t0)
+/* Runs step if its gap has gone by since it last ran (always, when force),
+ * timing it. Returns whether it ran. */
+static bool run_step(struct sockmap *sm, const struct step *st, uint64_t now_ns, bool force)
 {
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (uint64_t)(t1.tv_sec - t0->tv_sec) * 1000000000ULL + (uint64_t)t1.tv_nsec -
-	       (uint64_t)t0->tv_nsec;
+	uint64_t gap = *st->cost_ns * SOCKMAP_INCR_COST_FACTOR;
+	if (gap < st->min_gap_ns)
+		gap = st->min_gap_ns;
+	if (!force && now_ns - *st->last_ns < gap)
+		return false;
+	uint64_t t0 = clock_mono_ns();
+	st->run(sm);
+	*st->cost_ns = clock_mono_ns() - t0;
+	*st->last_ns = now_ns;
+	sm->stats.steps_ns += *st->cost_ns;
+	return true;
 }
 
 void sockmap_learn_owner(struct sockmap *sm, const struct flow_key *leg, int32_t pid,
@@ -325,47 +344,33 @@ void sockmap_learn_owner(struct sockmap *sm, const struct flow_key *leg, int32_t
 size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flow_key *legs,
 		    int32_t *pids, size_t n, uint64_t now_ns)
 {
+	const struct step full = {full_pass, &sm->last_full_ns, &sm->full_cost_ns,
+				  SOCKMAP_FULL_SCAN_NS};
+	const struct step later[] = {
+		{incr_pass, &sm->last_incr_ns, &sm->incr_cost_ns, SOCKMAP_INCR_MIN_NS},
+		{recheck_step, &sm->last_recheck_ns, &sm->recheck_cost_ns, SOCKMAP_INCR_MIN_NS},
+		{owners_pass, &sm->last_owners_ns, &sm->owners_cost_ns, SOCKMAP_OWNERS_SCAN_NS},
+		full,
+	};
 	memset(pids, 0, n * sizeof *pids);
 	size_t found = lookup_all(sm, inodes, pids, n);
 	if (found < n && legs && sm->scanned_once) {
 		hinted_reads(sm, legs, pids, n);
 		found = lookup_all(sm, inodes, pids, n);
 	}
-	struct timespec t0;
 	if (found < n && !sm->scanned_once) {
-		full_pass(sm, now_ns);
+		run_step(sm, &full, now_ns, true);
+		/* the other steps' gaps start here */
+		sm->last_incr_ns = sm->last_recheck_ns = sm->last_owners_ns = now_ns;
 		found = lookup_all(sm, inodes, pids, n);
 	}
 	if (found < n && fresh_pass(sm)) {
 		sm->stats.fresh_passes++;
 		found = lookup_all(sm, inodes, pids, n);
 	}
-	if (found < n && now_ns - sm->last_incr_ns >= gap_after(sm->incr_cost_ns)) {
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		proc_pass(sm, false);
-		sm->incr_cost_ns = ns_since(&t0);
-		sm->last_incr_ns = now_ns;
-		sm->stats.incr_passes++;
-		found = lookup_all(sm, inodes, pids, n);
-	}
-	if (found < n && now_ns - sm->last_recheck_ns >= gap_after(sm->recheck_cost_ns)) {
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		recheck_pass(sm);
-		sm->recheck_cost_ns = ns_since(&t0);
-		sm->last_recheck_ns = now_ns;
-		sm->stats.recheck_passes++;
-		found = lookup_all(sm, inodes, pids, n);
-	}
-	if (found < n && now_ns - sm->last_owners_ns >= SOCKMAP_OWNERS_SCAN_NS) {
-		owners_pass(sm);
-		sm->last_owners_ns = now_ns;
-		sm->stats.owners_passes++;
-		found = lookup_all(sm, inodes, pids, n);
-	}
-	if (found < n && now_ns - sm->last_full_ns >= SOCKMAP_FULL_SCAN_NS) {
-		full_pass(sm, now_ns);
-		found = lookup_all(sm, inodes, pids, n);
-	}
+	for (size_t i = 0; found < n && i < sizeof later / sizeof later[0]; i++)
+		if (run_step(sm, &later[i], now_ns, false))
+			found = lookup_all(sm, inodes, pids, n);
 	for (size_t i = 0; legs && i < n; i++)
 		if (pids[i])
 			sockmap_learn_owner(sm, &legs[i], pids[i], now_ns);

@@ -25,13 +25,16 @@
 
 #include "pktdecode.h"
 
-/* The two incremental /proc steps, the walk that reads new processes and
- * the re-check of the known ones' fd counts, are each spaced by
- * SOCKMAP_INCR_COST_FACTOR times what it cost last (so each takes at most
- * 1/20 of a CPU), but never closer than SOCKMAP_INCR_MIN_NS. At 1,000
- * processes the walk costs ~1 ms and the re-check ~8: kept apart, a new
- * client (a curl run, whose connection may last a millisecond) is still
- * found while it holds its socket. */
+/* Every /proc step (the walk that reads new processes, the re-check of the
+ * known ones' fd counts, the re-read of the socket holders, the full pass)
+ * is spaced by SOCKMAP_INCR_COST_FACTOR times what it cost last, so each
+ * takes at most 1/20 of a CPU, and never closer than its own minimum:
+ * SOCKMAP_INCR_MIN_NS for the first two, SOCKMAP_OWNERS_SCAN_NS and
+ * SOCKMAP_FULL_SCAN_NS for the others. At 1,000 processes the walk costs
+ * ~1 ms and the re-check ~8: kept apart, a new client (a curl run, whose
+ * connection may last a millisecond) is still found while it holds its
+ * socket. A process holding 20,000 sockets costs ~60 ms a read, so the
+ * steps that read it space themselves out to seconds. */
 #define SOCKMAP_INCR_MIN_NS (5 * 1000000ULL)
 #define SOCKMAP_INCR_COST_FACTOR 20
 #define SOCKMAP_OWNERS_SCAN_NS (200 * 1000000ULL) /* re-read of socket-holding processes */
@@ -113,7 +116,8 @@ void sockmap_learn_owner(struct sockmap *sm, const struct flow_key *leg, int32_t
 int32_t sockmap_infer_owner(const struct sockmap *sm, const struct flow_key *leg, uint64_t now_ns);
 
 /* Counters for tests and the benchmark: processes whose fds were read,
- * incremental passes, full passes. */
+ * incremental passes, full passes, and the CLOCK_MONOTONIC time the spaced
+ * steps took in all. */
 struct sockmap_stats {
 	uint64_t fd_dirs_read;
 	uint64_t fresh_passes;   /* looks at the pids handed out since the last walk */
@@ -123,6 +127,7 @@ struct sockmap_stats {
 	uint64_t hinted_reads;
 	uint64_t full_passes;
 	uint64_t dumps;
+	uint64_t steps_ns; /* the walk, re-check, holders' re-read and full passes */
 };
 void sockmap_get_stats(const struct sockmap *sm, struct sockmap_stats *st);
 

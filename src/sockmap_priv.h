@@ -68,6 +68,8 @@ struct sockmap {
 	uint64_t last_incr_ns, last_recheck_ns, last_owners_ns, last_full_ns;
 	uint64_t incr_cost_ns;    /* CLOCK_MONOTONIC time the last walk for new processes took */
 	uint64_t recheck_cost_ns; /* and the last re-check of fd counts */
+	uint64_t owners_cost_ns;  /* the last re-read of the socket holders */
+	uint64_t full_cost_ns;    /* the last full pass */
 	bool scanned_once;
 	struct sockmap_stats stats;
 };

@@ -374,6 +374,52 @@ static void test_fd_index_incremental(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* A process holding 20,000 sockets, and a socket nobody holds looked up
+ * every 10 ms for 20 s: every step that reads the holder spaces itself by
+ * 20 times its cost, so the steps together take at most a tenth of the time
+ * (the holders' re-read and the full pass read it, the walk and re-check do
+ * not), plus one run of each. Timed against the clock the calls are given,
+ * so the bound holds however fast the machine is. */
+static void test_fd_index_cost_bounded(void **state)
+{
+	(void)state;
+	strcpy(fixture, "/tmp/pidtop-sockmap-XXXXXX");
+	assert_non_null(mkdtemp(fixture));
+	enum { HELD = 20000 };
+	char target[32];
+	for (int fd = 0; fd < HELD; fd++) {
+		snprintf(target, sizeof target, "socket:[%d]", 100000 + fd);
+		fx_fd(100, fd, target);
+	}
+	struct sockmap *sm;
+	char why[256];
+	assert_int_equal(sockmap_open(&sm, fixture, why, sizeof why), 0);
+	uint32_t unknown = 99999;
+	int32_t pid;
+	uint64_t t0 = 1000 * MS, span = 20000 * MS;
+	assert_int_equal(sockmap_pids(sm, &unknown, NULL, &pid, 1, t0), 0);
+	struct sockmap_stats st;
+	sockmap_get_stats(sm, &st);
+	uint64_t one_read = st.steps_ns; /* the first full pass: cold, the dearest */
+	for (uint64_t t = t0 + 10 * MS; t <= t0 + span; t += 10 * MS)
+		assert_int_equal(sockmap_pids(sm, &unknown, NULL, &pid, 1, t), 0);
+	sockmap_get_stats(sm, &st);
+	print_message("20,000 sockets held: %llu holders' re-reads and %llu full passes in 20 s, "
+		      "%.3f s of steps (a read %.1f ms)\n",
+		      (unsigned long long)st.owners_passes, (unsigned long long)st.full_passes,
+		      (double)st.steps_ns / 1e9, (double)one_read / 1e6);
+	assert_true(st.steps_ns <= span / 10 + 4 * one_read);
+	/* the holder is still read now and then: it may open the socket */
+	assert_true(st.owners_passes >= 1 && st.full_passes >= 2);
+	uint32_t held = 100000 + HELD - 1;
+	assert_int_equal(sockmap_pids(sm, &held, NULL, &pid, 1, t0 + span + 10 * MS), 1);
+	assert_int_equal(pid, 100);
+	sockmap_close(sm);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fixture);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* A sockmap over the real kernel and /proc, or the test is skipped. */
 static struct sockmap *open_real(void)
 {
@@ -571,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_fd_index_incremental),
+		cmocka_unit_test(test_fd_index_cost_bounded),
 		cmocka_unit_test(test_real_dump_own_sockets),
 		cmocka_unit_test(test_real_exact_and_recheck),
 		cmocka_unit_test(test_real_fresh_process),
