@@ -9,9 +9,10 @@
 # - a 128 KiB command line comes out whole in JSON, CSV and --dump;
 # - a process with 100,000 open fds (fewer when RLIMIT_NOFILE cannot be
 #   raised: no CAP_SYS_RESOURCE), while loopback connections make the
-#   --connections fd index read it: pidtop's CPU per refresh and peak RSS
-#   are printed and bounded (the index costs at most 100 ms a refresh, 300
-#   on the sanitizer build, and 64 MiB more than without the process);
+#   --connections fd index read it: the process has its row, and pidtop's
+#   peak RSS is at most 64 MiB more than without it. Its CPU per refresh is
+#   printed, not asserted (a timing is a benchmark's: bench/fds.sh); the
+#   bound on it is test_sockmap's test_fd_index_cost_bounded;
 # - a process with 10,000 threads: -H has its 10,001 rows, each sane.
 . "$(dirname "$0")/integ_common.sh"
 
@@ -138,17 +139,13 @@ if [ -x /usr/bin/time ]; then
 	read -r fds_cpu fds_rss < <(cost "$SCRATCH/fds.json")
 	echo "fd index: a process with $nfds fds: ${fds_cpu} s CPU a refresh, peak RSS $fds_rss KiB;" \
 		"without it ${base_cpu} s, $base_rss KiB"
-	limit=0.1 # the sanitizer build runs about three times slower
-	grep -q __asan_init "$PIDTOP" && limit=0.3
-	awk -v a="$fds_cpu" -v b="$base_cpu" -v l="$limit" 'BEGIN { exit !(a - b <= l) }' ||
-		{ echo "FAIL: the fd index costs more than $limit s a refresh"; fail=1; }
 	[ $((fds_rss - base_rss)) -le 65536 ] || { echo "FAIL: the fd index grew RSS by more than 64 MiB"; fail=1; }
 	grep -q "\"pid\":$fpid," "$SCRATCH/fds.json" || { echo "FAIL: no row for the fd holder $fpid"; fail=1; }
 	"$PYTHON" "$JSONCHECK" sane --count 12 "$SCRATCH/fds.json" | tail -1
 	integ_stop "$FDS"
 	integ_stop "$CONNS"
 else
-	echo "note: no /usr/bin/time (apt-get install time): the fd index cost is not measured"
+	echo "note: no /usr/bin/time (apt-get install time): the fd index's memory is not measured"
 fi
 
 # --- 10,000 threads
