@@ -5,12 +5,12 @@
 #include "buf.h"
 #include "groupacc.h"
 #include "metrics.h"
+#include "mhdlib.h"
 #include "model.h"
 #include "webconfig.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -34,6 +34,9 @@
 
 #define CT_TEXT "text/plain; version=0.0.4; charset=utf-8"
 #define CT_OPENMETRICS "application/openmetrics-text; version=1.0.0; charset=utf-8"
+
+/* libmicrohttpd, loaded by exporter_run before anything calls it */
+static const struct mhd_lib *mhd;
 
 static const char index_page[] =
 	"<!DOCTYPE html>\n<html><head><title>pidtop exporter</title></head>\n"
@@ -109,10 +112,10 @@ int exporter_parse_listen(const char *s, struct sockaddr_storage *addr, socklen_
 
 static struct MHD_Response *fixed_response(const char *body, const char *type)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body,
+	struct MHD_Response *r = mhd->create_response_from_buffer(strlen(body), (void *)body,
 								 MHD_RESPMEM_PERSISTENT);
 	if (r)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+		mhd->add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	return r;
 }
 
@@ -120,18 +123,18 @@ static struct MHD_Response *fixed_response(const char *body, const char *type)
  * connection sending it is done. */
 static struct MHD_Response *metrics_response(struct buf *b, const char *type)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer_with_free_callback(
+	struct MHD_Response *r = mhd->create_response_from_buffer_with_free_callback(
 		b->len, b->data, free);
 	if (!r)
 		return NULL;
 	memset(b, 0, sizeof *b);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd->add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	return r;
 }
 
 static enum MHD_Result queue(struct MHD_Connection *c, unsigned code, struct MHD_Response *r)
 {
-	return r ? MHD_queue_response(c, code, r) : MHD_NO;
+	return r ? mhd->queue_response(c, code, r) : MHD_NO;
 }
 
 static bool authorised(struct server *s, struct MHD_Connection *c)
@@ -139,12 +142,12 @@ static bool authorised(struct server *s, struct MHD_Connection *c)
 	if (!s->web || !s->web->nusers)
 		return true;
 	char *pass = NULL;
-	char *user = MHD_basic_auth_get_username_password(c, &pass);
+	char *user = mhd->basic_auth_get_username_password(c, &pass);
 	bool ok = user && pass && webconfig_check(s->web, user, pass);
 	if (user)
-		MHD_free(user);
+		mhd->free(user);
 	if (pass)
-		MHD_free(pass);
+		mhd->free(pass);
 	return ok;
 }
 
@@ -170,9 +173,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (!authorised(s, c))
 		return s->unauthorized
-			       ? MHD_queue_basic_auth_fail_response(c, "pidtop", s->unauthorized)
+			       ? mhd->queue_basic_auth_fail_response(c, "pidtop", s->unauthorized)
 			       : MHD_NO;
-	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
+	const char *accept = mhd->lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
 	enum exproute route = exproute_of(method, url, accept);
 	if (route == EXPROUTE_NOT_FOUND)
 		return queue(c, MHD_HTTP_NOT_FOUND, s->not_found);
@@ -205,13 +208,13 @@ static int start_daemon(struct server *s, const struct exporter_config *cfg, cha
 		flags |= MHD_USE_IPv6;
 	bool tls = cfg->web && cfg->web->cert_pem;
 	if (tls) {
-		if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		if (mhd->is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
 			snprintf(why, whylen, "this libmicrohttpd has no TLS");
 			return -1;
 		}
 		flags |= MHD_USE_TLS;
 	}
-	s->daemon = MHD_start_daemon(
+	s->daemon = mhd->start_daemon(
 		flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &cfg->addr,
 		MHD_OPTION_CONNECTION_LIMIT, connection_limit(), MHD_OPTION_CONNECTION_TIMEOUT,
 		CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
@@ -255,9 +258,9 @@ static int sample(struct server *s, struct model *m, struct groupacc *a, char *w
 	buf_free(&om);
 	if (!rt || !ro) {
 		if (rt)
-			MHD_destroy_response(rt);
+			mhd->destroy_response(rt);
 		if (ro)
-			MHD_destroy_response(ro);
+			mhd->destroy_response(ro);
 		return 0; /* out of memory: the previous sample stays served */
 	}
 	pthread_mutex_lock(&s->lock);
@@ -267,9 +270,9 @@ static int sample(struct server *s, struct model *m, struct groupacc *a, char *w
 	pthread_mutex_unlock(&s->lock);
 	/* connections still sending them hold their own references */
 	if (old_t)
-		MHD_destroy_response(old_t);
+		mhd->destroy_response(old_t);
 	if (old_o)
-		MHD_destroy_response(old_o);
+		mhd->destroy_response(old_o);
 	return 0;
 }
 
@@ -299,17 +302,20 @@ static bool wait_until(const struct timespec *deadline, volatile sig_atomic_t *s
 static void server_free(struct server *s)
 {
 	if (s->daemon)
-		MHD_stop_daemon(s->daemon);
+		mhd->stop_daemon(s->daemon);
 	struct MHD_Response *all[] = {s->text, s->openmetrics, s->index, s->not_found,
 				      s->not_allowed, s->unauthorized};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		if (all[i])
-			MHD_destroy_response(all[i]);
+			mhd->destroy_response(all[i]);
 	pthread_mutex_destroy(&s->lock);
 }
 
 int exporter_run(struct model *m, const struct exporter_config *cfg, char *why, size_t whylen)
 {
+	mhd = mhd_lib(why, whylen);
+	if (!mhd)
+		return -1;
 	struct server s = {0};
 	pthread_mutex_init(&s.lock, NULL);
 	s.web = cfg->web;
@@ -318,7 +324,7 @@ int exporter_run(struct model *m, const struct exporter_config *cfg, char *why, 
 	s.not_allowed = fixed_response("method not allowed: GET or HEAD\n", "text/plain");
 	s.unauthorized = fixed_response("unauthorized\n", "text/plain");
 	if (s.not_allowed)
-		MHD_add_response_header(s.not_allowed, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		mhd->add_response_header(s.not_allowed, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	struct groupacc acc;
 	groupacc_init(&acc, &cfg->grouping, cfg->top_k);
 	/* a group without a living process that has not grown for ten minutes
