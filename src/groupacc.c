@@ -24,7 +24,8 @@ void groupacc_free(struct groupacc *a)
 {
 	group_table_free(&a->names);
 	free(a->stats);
-	free(a->slots);
+	free(a->procs);
+	intmap_free(&a->index);
 	free(a->exited_taken);
 	memset(a, 0, sizeof *a);
 }
@@ -46,20 +47,6 @@ const char *groupacc_group_name(const struct groupacc *a, size_t i)
 
 /* ---- the process table ---- */
 
-static size_t home(int32_t tgid, size_t nslots)
-{
-	return ((uint32_t)tgid * 2654435761u) & (nslots - 1);
-}
-
-static struct gproc *slot_for(struct gproc *slots, size_t nslots, int32_t tgid)
-{
-	size_t mask = nslots - 1;
-	size_t i = home(tgid, nslots);
-	while (slots[i].used && slots[i].tgid != tgid)
-		i = (i + 1) & mask;
-	return &slots[i];
-}
-
 static bool same_process(const struct gproc *e, const struct task *t, long hz);
 
 /* An entry of a process the model still holds, or of one that ended not
@@ -69,49 +56,41 @@ static bool entry_current(const struct groupacc *a, const struct gproc *e)
 	return e->seen == a->sample || (e->ended && a->sample - e->seen <= GROUPACC_ENDED_KEEP);
 }
 
-/* Rebuilds the table at a size for n entries; only_seen drops the entries
- * this sample did not see (their processes are gone from the model). */
-static bool rebuild(struct groupacc *a, size_t n, bool only_seen)
+/* Keeps only the entries of processes the model holds, or that ended not
+ * long ago, and indexes them anew. */
+static bool compact(struct groupacc *a)
 {
-	size_t nslots = 1024;
-	while (nslots < n * 2)
-		nslots *= 2;
-	struct gproc *slots = calloc(nslots, sizeof *slots);
-	if (!slots)
-		return false;
-	size_t count = 0;
-	for (size_t i = 0; i < a->nslots; i++) {
-		struct gproc *e = &a->slots[i];
-		if (!e->used || (only_seen && !entry_current(a, e)))
-			continue;
-		*slot_for(slots, nslots, e->tgid) = *e;
-		count++;
-	}
-	free(a->slots);
-	a->slots = slots;
-	a->nslots = nslots;
-	a->count = count;
+	size_t kept = 0;
+	while (kept < a->nprocs && entry_current(a, &a->procs[kept]))
+		kept++;
+	if (kept == a->nprocs)
+		return true; /* nothing to drop */
+	for (size_t i = kept; i < a->nprocs; i++)
+		if (entry_current(a, &a->procs[i]))
+			a->procs[kept++] = a->procs[i];
+	a->nprocs = kept;
+	intmap_clear(&a->index);
+	for (size_t i = 0; i < kept; i++)
+		if (intmap_put(&a->index, (uint32_t)a->procs[i].tgid, (uint32_t)i) < 0)
+			return false; /* cannot be: the slots held them all before */
 	return true;
 }
 
 static struct gproc *find(struct groupacc *a, int32_t tgid)
 {
-	if (!a->nslots)
-		return NULL;
-	struct gproc *e = slot_for(a->slots, a->nslots, tgid);
-	return e->used ? e : NULL;
+	uint32_t place = intmap_get(&a->index, (uint32_t)tgid);
+	return place == INTMAP_NONE ? NULL : &a->procs[place];
 }
 
 static struct gproc *insert(struct groupacc *a, int32_t tgid)
 {
-	/* while a sample runs, entries not reached yet are kept */
-	if ((a->count + 1) * 2 > a->nslots && !rebuild(a, a->count + 1, false))
+	if (a->nprocs >= INTMAP_NONE ||
+	    array_reserve((void **)&a->procs, &a->procs_cap, a->nprocs + 1, sizeof *a->procs) < 0 ||
+	    intmap_put(&a->index, (uint32_t)tgid, (uint32_t)a->nprocs) < 0)
 		return NULL;
-	struct gproc *e = slot_for(a->slots, a->nslots, tgid);
+	struct gproc *e = &a->procs[a->nprocs++];
 	memset(e, 0, sizeof *e);
-	e->used = true;
 	e->tgid = tgid;
-	a->count++;
 	return e;
 }
 
@@ -237,7 +216,6 @@ static struct gproc *entry_of(struct groupacc *a, struct model *m, const struct 
 		return NULL;
 	uint32_t seen = e->seen;
 	memset(e, 0, sizeof *e);
-	e->used = true;
 	e->seen = seen;
 	e->tgid = t->tgid;
 	e->start_ticks = t->start_ticks;
@@ -325,7 +303,6 @@ static bool take_exited(struct walk *w, const struct task *t, bool known_only)
 		return true;
 	}
 	memset(n, 0, sizeof *n);
-	n->used = true;
 	n->tgid = t->tgid;
 	n->start_ticks = t->start_ticks;
 	n->approx_start = true;
@@ -346,9 +323,9 @@ static void select_top(struct groupacc *a, int k)
 	if (!best)
 		return;
 	unsigned have = 0;
-	for (size_t i = 0; i < a->nslots; i++) {
-		struct gproc *e = &a->slots[i];
-		if (!e->used || e->seen != a->sample || !e->score[k])
+	for (size_t i = 0; i < a->nprocs; i++) {
+		struct gproc *e = &a->procs[i];
+		if (e->seen != a->sample || !e->score[k])
 			continue;
 		if (have == n && e->score[k] <= best[n - 1]->score[k])
 			continue;
@@ -389,8 +366,8 @@ static int expire_groups(struct groupacc *a)
 		else
 			stats[j] = *s, map[i] = (uint32_t)j;
 	}
-	for (size_t i = 0; ok && i < a->nslots; i++)
-		if (a->slots[i].used && map[a->slots[i].group] == UINT32_MAX)
+	for (size_t i = 0; ok && i < a->nprocs; i++)
+		if (map[a->procs[i].group] == UINT32_MAX)
 			ok = false; /* a process of an idle group: cannot be, but keep all then */
 	if (!ok) {
 		group_table_free(&names);
@@ -398,9 +375,8 @@ static int expire_groups(struct groupacc *a)
 		free(stats);
 		return -1;
 	}
-	for (size_t i = 0; i < a->nslots; i++)
-		if (a->slots[i].used)
-			a->slots[i].group = map[a->slots[i].group];
+	for (size_t i = 0; i < a->nprocs; i++)
+		a->procs[i].group = map[a->procs[i].group];
 	group_table_free(&a->names);
 	free(a->stats);
 	a->names = names;
@@ -432,10 +408,7 @@ int groupacc_update(struct groupacc *a, struct model *m)
 		if (!taken[i])
 			take_exited(&w, &exited[i], false);
 	/* drop the entries of processes the model no longer holds */
-	size_t live = 0;
-	for (size_t i = 0; i < a->nslots; i++)
-		live += a->slots[i].used && entry_current(a, &a->slots[i]);
-	if (live != a->count && !rebuild(a, live, true))
+	if (!compact(a))
 		w.failed = -1;
 	if (a->top_k)
 		for (int k = 0; k < 3; k++)

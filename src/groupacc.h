@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "groups.h"
+#include "intmap.h"
 
 struct model;
 
@@ -51,7 +52,6 @@ struct group_stats {
 /* one known process */
 struct gproc {
 	int32_t tgid;
-	bool used;
 	/* known only by its exit record: its start time is in whole seconds */
 	bool approx_start;
 	/* it ended: the entry stays GROUPACC_ENDED_KEEP samples after the
@@ -73,8 +73,9 @@ struct groupacc {
 	struct group_table names;
 	struct group_stats *stats; /* by group index */
 	size_t stats_cap;
-	struct gproc *slots; /* open addressing by tgid */
-	size_t nslots, count;
+	struct intmap index; /* tgid -> its place in procs */
+	struct gproc *procs;
+	size_t nprocs, procs_cap;
 	uint32_t sample; /* updates so far */
 	bool *exited_taken; /* this sample's exit rows already counted */
 	size_t exited_cap;

@@ -210,9 +210,9 @@ static void top_family(struct fmt *f, const char *name, enum family_type type,
 	snprintf(sample, sizeof sample, "%s%s", name, type == FT_COUNTER ? "_total" : "");
 	family(f, name, type, help);
 	const struct groupacc *a = f->a;
-	for (size_t i = 0; i < a->nslots; i++) {
-		const struct gproc *e = &a->slots[i];
-		if (!e->used || e->top_until <= a->sample || e->seen != a->sample)
+	for (size_t i = 0; i < a->nprocs; i++) {
+		const struct gproc *e = &a->procs[i];
+		if (e->top_until <= a->sample || e->seen != a->sample)
 			continue;
 		char pid[16];
 		snprintf(pid, sizeof pid, "%d", (int)e->tgid);

@@ -7,6 +7,7 @@
 #define PIDTOP_MODEL_PRIV_H
 
 #include "buf.h"
+#include "intmap.h"
 #include "model.h"
 #include "procfs.h"
 #include "users.h"
@@ -17,13 +18,13 @@
 struct thread_base {
 	int32_t tid, tgid;
 	uint32_t gen;
-	bool used;
 	uint64_t run_ns, wait_ns, slices, cswch, nvcswch;
 };
 
 struct thread_bases {
-	struct thread_base *slots;
-	size_t nslots, count;
+	struct intmap index; /* tid -> its place in v */
+	struct thread_base *v;
+	size_t n, cap;
 };
 
 struct task_list {

@@ -4,6 +4,7 @@
  * picks one; model_refresh calls it; the rest of the model computes the
  * same figures from whichever it is. */
 #include "model_priv.h"
+#include "threadsum.h"
 #include "clock.h"
 #include "netcap.h"
 #include "parse.h"
@@ -380,7 +381,7 @@ void model_fini(struct model *m)
 	task_table_free(&m->procs);
 	task_table_free(&m->threads);
 	delta_pool_free(&m->deltas);
-	free(m->bases.slots);
+	threadsum_free(&m->bases);
 	system_reader_free(&m->sys);
 	users_free(&m->users);
 	procfs_close(&m->pfs);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "history.h"
+#include "intmap.h"
 #include "parse.h"
 
 /* Groups of figures, each from one source. `have` says which a task's
@@ -103,7 +104,7 @@ struct task {
 	uint64_t start_ticks;   /* /proc/P/stat starttime: identity with tid */
 	union {
 		struct task *process;   /* in use: a thread row's process; NULL on process rows */
-		struct task *pool_next; /* unused: the table's free list */
+		uint32_t pool_next;     /* unused: the table's free list (an index) */
 	};
 	uint32_t seen_gen;      /* scan generation that last listed the task */
 	uint32_t exited_gen;    /* generation it was found gone; 0 while alive */
@@ -188,10 +189,9 @@ bool task_set_comm(struct task *t, const char *name);
 /* Hash table keyed by tid with chunked storage: task pointers stay valid
  * until the task is removed, so views may hold them across refreshes. */
 struct task_table {
-	struct task **slots; /* open addressing, linear probing */
-	size_t nslots;       /* power of two */
+	struct intmap index; /* tid -> the task's place in chunks */
 	size_t count;
-	struct task *free_list;
+	uint32_t free_list;  /* a place in chunks, or INTMAP_NONE */
 	struct task **chunks;
 	size_t nchunks, chunks_cap;
 	struct delta_pool *deltas; /* where removed tasks return their records; may be NULL */

@@ -8,16 +8,16 @@
 #define CHUNK_TASKS 256
 #define CHUNK_DELTAS 64
 
-static size_t slot_of(int32_t tid, size_t nslots)
+static struct task *at(const struct task_table *t, uint32_t place)
 {
-	/* Fibonacci hashing spreads sequential pids over the table */
-	uint64_t h = (uint64_t)(uint32_t)tid * 0x9e3779b97f4a7c15ull;
-	return (size_t)(h >> 32) & (nslots - 1);
+	return &t->chunks[place / CHUNK_TASKS][place % CHUNK_TASKS];
 }
 
 void task_table_init(struct task_table *t)
 {
 	memset(t, 0, sizeof *t);
+	intmap_init(&t->index);
+	t->free_list = INTMAP_NONE;
 }
 
 void task_table_free(struct task_table *t)
@@ -29,49 +29,20 @@ void task_table_free(struct task_table *t)
 		free(chunk);
 	}
 	free(t->chunks);
-	free(t->slots);
-	memset(t, 0, sizeof *t);
+	intmap_free(&t->index);
+	task_table_init(t);
 }
 
 struct task *task_table_find(const struct task_table *t, int32_t tid)
 {
-	if (!t->nslots)
-		return NULL;
-	size_t mask = t->nslots - 1;
-	for (size_t i = slot_of(tid, t->nslots);; i = (i + 1) & mask) {
-		struct task *task = t->slots[i];
-		if (!task)
-			return NULL;
-		if (task->tid == tid)
-			return task;
-	}
-}
-
-static bool grow_slots(struct task_table *t)
-{
-	size_t n = t->nslots ? t->nslots * 2 : 1024;
-	if (n < t->nslots || n > SIZE_MAX / sizeof(struct task *))
-		return false;
-	struct task **slots = calloc(n, sizeof *slots);
-	if (!slots)
-		return false;
-	for (size_t i = 0; i < t->nslots; i++) {
-		struct task *task = t->slots[i];
-		if (!task)
-			continue;
-		size_t j = slot_of(task->tid, n);
-		while (slots[j])
-			j = (j + 1) & (n - 1);
-		slots[j] = task;
-	}
-	free(t->slots);
-	t->slots = slots;
-	t->nslots = n;
-	return true;
+	uint32_t place = intmap_get(&t->index, (uint32_t)tid);
+	return place == INTMAP_NONE ? NULL : at(t, place);
 }
 
 static bool add_chunk(struct task_table *t)
 {
+	if (t->nchunks >= INTMAP_NONE / CHUNK_TASKS - 1)
+		return false;
 	struct task **chunks = array_grow(t->chunks, &t->chunks_cap, t->nchunks + 1,
 					  sizeof *chunks, 16);
 	if (!chunks)
@@ -80,68 +51,42 @@ static bool add_chunk(struct task_table *t)
 	struct task *chunk = calloc(CHUNK_TASKS, sizeof *chunk);
 	if (!chunk)
 		return false;
+	uint32_t first = (uint32_t)(t->nchunks * CHUNK_TASKS);
 	t->chunks[t->nchunks++] = chunk;
 	for (size_t i = CHUNK_TASKS; i-- > 0;) {
 		chunk[i].pool_next = t->free_list;
-		t->free_list = &chunk[i];
+		t->free_list = first + (uint32_t)i;
 	}
 	return true;
 }
 
 struct task *task_table_insert(struct task_table *t, int32_t tid)
 {
-	/* keep the load factor under three quarters so probes stay short
-	 * (linear probing: ~2.5 slots per hit, ~8.5 per miss at the limit) */
-	if ((t->count + 1) * 4 > t->nslots * 3 && !grow_slots(t))
+	if (t->free_list == INTMAP_NONE && !add_chunk(t))
 		return NULL;
-	if (!t->free_list && !add_chunk(t))
+	uint32_t place = t->free_list;
+	if (intmap_put(&t->index, (uint32_t)tid, place) < 0)
 		return NULL;
-	struct task *task = t->free_list;
+	struct task *task = at(t, place);
 	t->free_list = task->pool_next;
 	memset(task, 0, sizeof *task);
 	task->tid = tid;
 	task->in_use = true;
-	size_t mask = t->nslots - 1;
-	size_t i = slot_of(tid, t->nslots);
-	while (t->slots[i])
-		i = (i + 1) & mask;
-	t->slots[i] = task;
 	t->count++;
 	return task;
 }
 
 void task_table_remove(struct task_table *t, struct task *task)
 {
-	size_t mask = t->nslots - 1;
-	size_t i = slot_of(task->tid, t->nslots);
-	while (t->slots[i] != task) {
-		if (!t->slots[i])
-			return;
-		i = (i + 1) & mask;
-	}
-	/* backward-shift deletion keeps probe chains intact without tombstones */
-	size_t j = i;
-	for (;;) {
-		t->slots[i] = NULL;
-		for (;;) {
-			j = (j + 1) & mask;
-			if (!t->slots[j])
-				goto done;
-			size_t k = slot_of(t->slots[j]->tid, t->nslots);
-			/* move slots[j] into the hole unless its home lies cyclically in (i, j] */
-			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-				continue;
-			break;
-		}
-		t->slots[i] = t->slots[j];
-		i = j;
-	}
-done:
+	uint32_t place = intmap_get(&t->index, (uint32_t)task->tid);
+	if (place == INTMAP_NONE || at(t, place) != task)
+		return;
+	intmap_remove(&t->index, (uint32_t)task->tid);
 	t->count--;
 	task_release(task, t->deltas);
 	task->in_use = false;
 	task->pool_next = t->free_list;
-	t->free_list = task;
+	t->free_list = place;
 }
 
 void task_table_foreach(struct task_table *t, void (*fn)(struct task *, void *), void *ctx)

@@ -5,6 +5,7 @@
 #include "model_priv.h"
 #include "threadsum.h"
 #include "scanpriv.h"
+#include "buf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,89 +14,54 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* ---- the baselines, an open-addressing table by tid ---- */
-
-static size_t base_home(int32_t tid, size_t nslots)
-{
-	return (size_t)(((uint64_t)(uint32_t)tid * 0x9e3779b97f4a7c15ull) >> 32) & (nslots - 1);
-}
+/* ---- the baselines: a dense vector, and its index by tid ---- */
 
 static struct thread_base *base_find(struct thread_bases *b, int32_t tid)
 {
-	if (!b->nslots)
-		return NULL;
-	for (size_t i = base_home(tid, b->nslots);; i = (i + 1) & (b->nslots - 1)) {
-		if (!b->slots[i].used)
-			return NULL;
-		if (b->slots[i].tid == tid)
-			return &b->slots[i];
-	}
+	uint32_t place = intmap_get(&b->index, (uint32_t)tid);
+	return place == INTMAP_NONE ? NULL : &b->v[place];
 }
 
 static struct thread_base *base_insert(struct thread_bases *b, int32_t tid)
 {
-	if ((b->count + 1) * 2 > b->nslots) {
-		size_t n = b->nslots ? b->nslots * 2 : 1024;
-		struct thread_base *slots = calloc(n, sizeof *slots);
-		if (!slots)
-			return NULL;
-		for (size_t i = 0; i < b->nslots; i++) {
-			if (!b->slots[i].used)
-				continue;
-			size_t j = base_home(b->slots[i].tid, n);
-			while (slots[j].used)
-				j = (j + 1) & (n - 1);
-			slots[j] = b->slots[i];
-		}
-		free(b->slots);
-		b->slots = slots;
-		b->nslots = n;
-	}
-	size_t i = base_home(tid, b->nslots);
-	while (b->slots[i].used)
-		i = (i + 1) & (b->nslots - 1);
-	memset(&b->slots[i], 0, sizeof b->slots[i]);
-	b->slots[i].used = true;
-	b->slots[i].tid = tid;
-	b->count++;
-	return &b->slots[i];
+	if (b->n >= INTMAP_NONE || array_reserve((void **)&b->v, &b->cap, b->n + 1, sizeof *b->v) < 0 ||
+	    intmap_put(&b->index, (uint32_t)tid, (uint32_t)b->n) < 0)
+		return NULL;
+	struct thread_base *e = &b->v[b->n++];
+	memset(e, 0, sizeof *e);
+	e->tid = tid;
+	return e;
 }
 
+/* The last baseline takes the place of the one removed. */
 static void base_remove_at(struct thread_bases *b, size_t i)
 {
-	size_t mask = b->nslots - 1, j = i;
-	for (;;) {
-		b->slots[i].used = false;
-		for (;;) {
-			j = (j + 1) & mask;
-			if (!b->slots[j].used)
-				goto done;
-			size_t k = base_home(b->slots[j].tid, b->nslots);
-			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-				continue;
-			break;
-		}
-		b->slots[i] = b->slots[j];
-		i = j;
+	intmap_remove(&b->index, (uint32_t)b->v[i].tid);
+	if (i != --b->n) {
+		b->v[i] = b->v[b->n];
+		/* the key is there: replacing its value allocates nothing */
+		intmap_put(&b->index, (uint32_t)b->v[i].tid, (uint32_t)i);
 	}
-done:
-	b->count--;
+}
+
+void threadsum_free(struct thread_bases *b)
+{
+	intmap_free(&b->index);
+	free(b->v);
+	memset(b, 0, sizeof *b);
 }
 
 void threadsum_sweep(struct model *m)
 {
 	struct thread_bases *b = &m->bases;
-	for (size_t i = 0; i < b->nslots;) {
-		struct thread_base *e = &b->slots[i];
-		if (e->used) {
-			struct task *p = task_table_find(&m->procs, e->tgid);
-			/* gone with its process, or not listed at its process's last walk */
-			if (!p || p->exited_gen || p->agg_gen > e->gen || m->cfg.threads) {
-				base_remove_at(b, i);
-				continue; /* the shift may have moved another entry here */
-			}
-		}
-		i++;
+	for (size_t i = 0; i < b->n;) {
+		const struct thread_base *e = &b->v[i];
+		struct task *p = task_table_find(&m->procs, e->tgid);
+		/* gone with its process, or not listed at its process's last walk */
+		if (!p || p->exited_gen || p->agg_gen > e->gen || m->cfg.threads)
+			base_remove_at(b, i); /* another baseline is now at i */
+		else
+			i++;
 	}
 }
 

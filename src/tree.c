@@ -1,75 +1,41 @@
 /* tree.c - rows by identity, and children under their parents */
 #include "tree.h"
+#include "buf.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static size_t slot_of(int32_t tid, size_t mask)
-{
-	/* Fibonacci hashing: pids are dense and sequential */
-	return (size_t)(((uint32_t)tid * 2654435761u)) & mask;
-}
-
 int rowmap_build(struct rowmap *map, const int32_t *tids, const uint64_t *starts, size_t n)
 {
-	size_t want = 16;
-	while (want < n * 2 + 1) {
-		if (want > SIZE_MAX / 2 / sizeof *map->slots)
-			return -1;
-		want *= 2;
-	}
-	if (want > map->nslots) {
-		struct rowmap_slot *s = realloc(map->slots, want * sizeof *s);
-		if (!s)
-			return -1;
-		map->slots = s;
-		map->nslots = want;
-	}
-	memset(map->slots, 0, map->nslots * sizeof *map->slots);
-	size_t mask = map->nslots - 1;
+	intmap_clear(&map->pos);
+	if (n >= INTMAP_NONE || intmap_reserve(&map->pos, n) < 0 ||
+	    array_reserve((void **)&map->start_ticks, &map->cap, n, sizeof *map->start_ticks) < 0)
+		return -1;
 	for (size_t i = 0; i < n; i++) {
-		size_t k = slot_of(tids[i], mask);
-		while (map->slots[k].tid != 0 && map->slots[k].tid != tids[i])
-			k = (k + 1) & mask;
-		if (map->slots[k].tid != 0)
-			continue; /* the first position of a repeated tid wins */
-		map->slots[k].tid = tids[i];
-		map->slots[k].pos = (uint32_t)i;
-		map->slots[k].start_ticks = starts ? starts[i] : 0;
+		map->start_ticks[i] = starts ? starts[i] : 0;
+		/* tid 0 is no task's; the first position of a repeated tid wins */
+		if (tids[i] != 0 && intmap_get(&map->pos, (uint32_t)tids[i]) == INTMAP_NONE)
+			intmap_put(&map->pos, (uint32_t)tids[i], (uint32_t)i); /* room was made */
 	}
 	return 0;
 }
 
 long rowmap_find_tid(const struct rowmap *map, int32_t tid)
 {
-	if (!map->nslots || tid == 0)
-		return -1;
-	size_t mask = map->nslots - 1;
-	for (size_t k = slot_of(tid, mask);; k = (k + 1) & mask) {
-		if (map->slots[k].tid == tid)
-			return (long)map->slots[k].pos;
-		if (map->slots[k].tid == 0)
-			return -1;
-	}
+	uint32_t pos = tid ? intmap_get(&map->pos, (uint32_t)tid) : INTMAP_NONE;
+	return pos == INTMAP_NONE ? -1 : (long)pos;
 }
 
 long rowmap_find(const struct rowmap *map, int32_t tid, uint64_t start_ticks)
 {
-	if (!map->nslots || tid == 0)
-		return -1;
-	size_t mask = map->nslots - 1;
-	for (size_t k = slot_of(tid, mask);; k = (k + 1) & mask) {
-		if (map->slots[k].tid == tid)
-			return map->slots[k].start_ticks == start_ticks ? (long)map->slots[k].pos
-									 : -1;
-		if (map->slots[k].tid == 0)
-			return -1;
-	}
+	long pos = rowmap_find_tid(map, tid);
+	return pos >= 0 && map->start_ticks[pos] == start_ticks ? pos : -1;
 }
 
 void rowmap_free(struct rowmap *map)
 {
-	free(map->slots);
+	intmap_free(&map->pos);
+	free(map->start_ticks);
 	memset(map, 0, sizeof *map);
 }
 

@@ -7,17 +7,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "intmap.h"
 #include "task.h"
 
 /* tid -> position, for keeping an order across refreshes and for finding
- * parents. Open addressing; reused from build to build. */
+ * parents; reused from build to build. */
 struct rowmap {
-	struct rowmap_slot {
-		int32_t tid; /* 0 = empty (no task has tid 0) */
-		uint32_t pos;
-		uint64_t start_ticks;
-	} *slots;
-	size_t nslots;
+	struct intmap pos;     /* tid -> its first position */
+	uint64_t *start_ticks; /* by position: the start time built with */
+	size_t cap;
 };
 
 /* Fills the map with ids[i] -> i. Returns 0, or -1 when out of memory. */
@@ -27,6 +25,11 @@ long rowmap_find(const struct rowmap *map, int32_t tid, uint64_t start_ticks);
 /* Position of tid whatever its start time, or -1. */
 long rowmap_find_tid(const struct rowmap *map, int32_t tid);
 void rowmap_free(struct rowmap *map);
+/* Whether the map was built since it was last freed. */
+static inline bool rowmap_built(const struct rowmap *map)
+{
+	return map->pos.nslots != 0;
+}
 
 /* Per-row tree facts for drawing the COMMAND column. */
 struct tree_info {

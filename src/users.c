@@ -1,5 +1,6 @@
 /* users.c - cached uid -> name */
 #include "users.h"
+#include "buf.h"
 #include "sanitize.h"
 
 #include <errno.h>
@@ -15,9 +16,19 @@ void users_init(struct users *u)
 	memset(u, 0, sizeof *u);
 }
 
+static void forget(struct users *u)
+{
+	for (size_t i = 0; i < u->n; i++)
+		free(u->v[i]);
+	u->n = 0;
+	intmap_clear(&u->index);
+}
+
 void users_free(struct users *u)
 {
-	free(u->slots);
+	forget(u);
+	free(u->v);
+	intmap_free(&u->index);
 	memset(u, 0, sizeof *u);
 }
 
@@ -29,62 +40,36 @@ void users_check_passwd(struct users *u)
 	if (u->have_mtime && st.st_mtim.tv_sec == u->passwd_mtime.tv_sec &&
 	    st.st_mtim.tv_nsec == u->passwd_mtime.tv_nsec)
 		return;
-	if (u->slots)
-		memset(u->slots, 0, u->nslots * sizeof *u->slots);
-	u->count = 0;
+	forget(u);
 	u->passwd_mtime = st.st_mtim;
 	u->have_mtime = true;
 }
 
-static size_t home_slot(uint32_t uid, size_t nslots)
+static void name_of(uint32_t uid, char *out, size_t len)
 {
-	return (size_t)((uid * 2654435761u) & (uint32_t)(nslots - 1));
-}
-
-static struct user_entry *slot_for(struct users *u, uint32_t uid)
-{
-	size_t mask = u->nslots - 1;
-	for (size_t i = home_slot(uid, u->nslots);; i = (i + 1) & mask)
-		if (!u->slots[i].used || u->slots[i].uid == uid)
-			return &u->slots[i];
-}
-
-static bool grow(struct users *u)
-{
-	size_t n = u->nslots ? u->nslots * 2 : 64;
-	struct user_entry *old = u->slots;
-	size_t oldn = u->nslots;
-	u->slots = calloc(n, sizeof *u->slots);
-	if (!u->slots) {
-		u->slots = old;
-		return false;
-	}
-	u->nslots = n;
-	for (size_t i = 0; i < oldn; i++)
-		if (old[i].used)
-			*slot_for(u, old[i].uid) = old[i];
-	free(old);
-	return true;
+	struct passwd *pw = getpwuid(uid);
+	if (pw && pw->pw_name && pw->pw_name[0])
+		sanitize_text(pw->pw_name, strlen(pw->pw_name), out, len);
+	else
+		snprintf(out, len, "%u", uid);
 }
 
 const char *users_name(struct users *u, uint32_t uid)
 {
-	if ((u->count + 1) * 2 > u->nslots && !grow(u)) {
+	uint32_t place = intmap_get(&u->index, uid);
+	if (place != INTMAP_NONE)
+		return u->v[place]->name;
+	struct user_entry *e = malloc(sizeof *e);
+	if (!e || u->n >= INTMAP_NONE ||
+	    array_reserve((void **)&u->v, &u->cap, u->n + 1, sizeof *u->v) < 0 ||
+	    intmap_put(&u->index, uid, (uint32_t)u->n) < 0) {
+		free(e);
 		static char fallback[16];
 		snprintf(fallback, sizeof fallback, "%u", uid);
 		return fallback;
 	}
-	struct user_entry *e = slot_for(u, uid);
-	if (e->used)
-		return e->name;
-	e->used = true;
-	e->uid = uid;
-	u->count++;
-	struct passwd *pw = getpwuid(uid);
-	if (pw && pw->pw_name && pw->pw_name[0])
-		sanitize_text(pw->pw_name, strlen(pw->pw_name), e->name, sizeof e->name);
-	else
-		snprintf(e->name, sizeof e->name, "%u", uid);
+	u->v[u->n++] = e;
+	name_of(uid, e->name, sizeof e->name);
 	return e->name;
 }
 

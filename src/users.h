@@ -1,6 +1,7 @@
 /* users.h - uid -> user name, cached.
  * Names are looked up once per uid and forgotten when /etc/passwd changes,
- * so a refresh never calls getpwuid per task. */
+ * so a refresh never calls getpwuid per task. A name users_name returns
+ * stays valid until then (users_check_passwd) or users_free. */
 #ifndef PIDTOP_USERS_H
 #define PIDTOP_USERS_H
 
@@ -8,15 +9,16 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "intmap.h"
+
 struct user_entry {
-	uint32_t uid;
-	bool used;
 	char name[40]; /* sanitised; a long name is cut, a missing one is the number */
 };
 
 struct users {
-	struct user_entry *slots;
-	size_t nslots, count;
+	struct intmap index;   /* uid -> its place in v */
+	struct user_entry **v; /* each allocated alone: a name stays where it is */
+	size_t n, cap;
 	struct timespec passwd_mtime;
 	bool have_mtime;
 };

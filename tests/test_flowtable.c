@@ -1,4 +1,4 @@
-/* test_flowtable.c - flow key hashing, table growth, deletion, fragments */
+/* test_flowtable.c - flow key hashing, table growth, deletion, fragments; the integer map */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "../src/flowtable.h"
+#include "../src/intmap.h"
 
 struct val {
 	uint64_t n;
@@ -238,6 +239,68 @@ static void test_fragment_cache(void **state)
 	free(fc);
 }
 
+/* ---- intmap.h, the integer map ---- */
+
+/* Random puts, replacements and removals over a key range that collides a
+ * lot (pids 1..4,000, with uid 0 and the largest keys), checked after every
+ * step against a plain array; backward-shift removal must leave every
+ * other key findable. */
+static void test_intmap_against_reference(void **state)
+{
+	(void)state;
+	enum { RANGE = 4096, STEPS = 200000 };
+	uint32_t *want = malloc(RANGE * sizeof *want);
+	assert_non_null(want);
+	for (size_t i = 0; i < RANGE; i++)
+		want[i] = INTMAP_NONE;
+	/* keys: 0, 1..4093, UINT32_MAX - 1 and UINT32_MAX (a key may equal INTMAP_NONE) */
+	uint32_t keys[RANGE];
+	for (uint32_t i = 0; i < RANGE; i++)
+		keys[i] = i < RANGE - 2 ? i : UINT32_MAX - (RANGE - 1 - i);
+	struct intmap m;
+	intmap_init(&m);
+	assert_int_equal(intmap_get(&m, 5), INTMAP_NONE);
+	assert_int_equal(intmap_remove(&m, 5), INTMAP_NONE);
+	size_t count = 0;
+	uint32_t seed = 12345;
+	for (size_t step = 0; step < STEPS; step++) {
+		seed = seed * 1103515245u + 12345u;
+		size_t i = (seed >> 8) % (step < STEPS / 2 ? RANGE : 64);
+		uint32_t op = (seed >> 24) % 3;
+		if (op < 2) {
+			uint32_t val = (uint32_t)step;
+			assert_int_equal(intmap_put(&m, keys[i], val), 0);
+			count += want[i] == INTMAP_NONE;
+			want[i] = val;
+		} else {
+			assert_int_equal(intmap_remove(&m, keys[i]), want[i]);
+			count -= want[i] != INTMAP_NONE;
+			want[i] = INTMAP_NONE;
+		}
+		assert_int_equal(m.count, count);
+		assert_true(m.count * 4 <= m.nslots * 3);
+		if (step % 997 == 0)
+			for (size_t k = 0; k < RANGE; k++)
+				assert_int_equal(intmap_get(&m, keys[k]), want[k]);
+	}
+	for (size_t k = 0; k < RANGE; k++)
+		assert_int_equal(intmap_get(&m, keys[k]), want[k]);
+	size_t nslots = m.nslots;
+	intmap_clear(&m);
+	assert_int_equal(m.count, 0);
+	assert_int_equal(m.nslots, nslots);
+	assert_int_equal(intmap_get(&m, keys[1]), INTMAP_NONE);
+	/* room made ahead: n puts without growing */
+	assert_int_equal(intmap_reserve(&m, 3 * nslots), 0);
+	nslots = m.nslots;
+	for (uint32_t k = 1; k <= 3 * nslots / 4; k++)
+		assert_int_equal(intmap_put(&m, k * 4096u, k), 0);
+	assert_int_equal(m.nslots, nslots);
+	intmap_free(&m);
+	assert_int_equal(m.nslots, 0);
+	free(want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_random_ops_against_reference),
 		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_fragment_cache),
+		cmocka_unit_test(test_intmap_against_reference),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -132,7 +132,7 @@ static int compare_kept(const void *a, const void *b, void *arg)
 static void keep_order(struct ui *ui, size_t count)
 {
 	struct ui_groups *g = &ui->groups;
-	if (ui_now() >= ui->sort_pause_until_s || !ui->order_map.nslots)
+	if (ui_now() >= ui->sort_pause_until_s || !rowmap_built(&ui->order_map))
 		return;
 	for (size_t k = 0; k < count; k++)
 		g->rank[g->rep.order[k]] = k;

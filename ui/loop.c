@@ -101,7 +101,7 @@ static void remember_order(struct ui *ui)
 
 static void ui_rebuild(struct ui *ui)
 {
-	bool keep = ui_now() < ui->sort_pause_until_s && ui->order_map.nslots;
+	bool keep = ui_now() < ui->sort_pause_until_s && rowmap_built(&ui->order_map);
 	ui->rows_gen++;
 	ui->filter.nuids = ui->user_filter ? 1 : ui->opt->nuids;
 	ui->filter.uids = ui->user_filter ? &ui->user_uid : ui->opt->uids;
