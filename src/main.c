@@ -232,6 +232,7 @@ int main(int argc, char **argv)
 		.net_device = opt.interface,
 		.net_filter = opt.filter,
 		.enable_delayacct = opt.enable_delayacct,
+		.no_history = opt.batch || opt.listen || !isatty(STDOUT_FILENO),
 	};
 	const char *seq = getenv("PIDTOP_FIXTURE_SEQUENCE");
 	mc.fixture_sequence = seq && *seq && strcmp(seq, "0") != 0;

@@ -1,8 +1,9 @@
-/* mhdlib.h - libmicrohttpd, loaded when the exporter starts (--listen).
- * Linked into the binary, it brought GnuTLS and eight libraries more into
- * every run of pidtop, --listen or not: 2.3 MiB resident of the 9.5 a
- * 5,000-task refresh took. The calls keep libmicrohttpd's own types
- * (microhttpd.h); only their addresses come from the loaded library. */
+/* mhdlib.h - libmicrohttpd, loaded when the exporter starts (--listen;
+ * lazylib.h). Linked into the binary, it brought GnuTLS and eight
+ * libraries more into every run of pidtop, --listen or not: 2.3 MiB
+ * resident of the 9.5 a 5,000-task refresh took. The calls keep
+ * libmicrohttpd's own types (microhttpd.h); only their addresses come from
+ * the loaded library. */
 #ifndef PIDTOP_MHDLIB_H
 #define PIDTOP_MHDLIB_H
 

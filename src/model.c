@@ -149,7 +149,7 @@ static void compute_rates(struct model *m, struct task *t)
 static void record_history(const struct model *m, struct task *t)
 {
 	double elapsed = t->cur_t - t->prev_t;
-	if (!t->rates_valid || !(elapsed > 0))
+	if (m->cfg.no_history || !t->rates_valid || !(elapsed > 0))
 		return;
 	struct task_rates iv;
 	const struct task_rates *r = task_rates(t);

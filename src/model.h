@@ -47,6 +47,10 @@ struct model_config {
 	uint64_t record_max;    /* --record-max, bytes; 0 = no limit */
 	bool record_no_cmdline; /* --record-no-cmdline */
 	bool record_connections; /* -w: the capture's connections too */
+	/* no per-task history (history.h): only the screen draws it (drill-down
+	 * sparklines, the live timeline); a batch run or the exporter at 5,000
+	 * tasks saves ~100 KiB and growing */
+	bool no_history;
 };
 
 /* The model is opaque outside its own files (model_priv.h): the screen,

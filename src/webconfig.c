@@ -1,5 +1,6 @@
 /* webconfig.c - reading --web-config and checking basic auth */
 #include "webconfig.h"
+#include "lazylib.h"
 #include "yamlcfg.h"
 
 #include <crypt.h>
@@ -78,10 +79,29 @@ static int tls_section(struct yamlcfg *y, yaml_node_t *n, struct webconfig *w, c
 	return 0;
 }
 
+/* libcrypt's functions, loaded with the first users (lazylib.h) */
+static struct crypt_lib {
+	__typeof__(&crypt_checksalt) checksalt;
+	__typeof__(&crypt_rn) rn;
+} crypt_fns;
+
+static int load_crypt(char *err, size_t errlen)
+{
+	static const struct lazysym syms[] = {
+		LAZYSYM(struct crypt_lib, checksalt, "crypt_checksalt"),
+		LAZYSYM(struct crypt_lib, rn, "crypt_rn"),
+	};
+	static struct lazylib lib = {CRYPT_SONAME, "libcrypt1", syms, sizeof syms / sizeof syms[0],
+				     NULL};
+	return lazylib_load(&lib, &crypt_fns, err, errlen);
+}
+
 static int users_section(struct yamlcfg *y, yaml_node_t *n, struct webconfig *w, char *err,
 			 size_t errlen)
 {
 	char shown[YAMLCFG_SHOWN_MAX];
+	if (load_crypt(err, errlen) < 0)
+		return -1;
 	if (n->type != YAML_MAPPING_NODE) {
 		snprintf(err, errlen, "basic_auth_users is a mapping of user: bcrypt hash");
 		return -1;
@@ -100,7 +120,7 @@ static int users_section(struct yamlcfg *y, yaml_node_t *n, struct webconfig *w,
 			return -1;
 		}
 		/* bcrypt only, as the exporter toolkit: $2a$, $2b$ or $2y$ */
-		if (strncmp(v, "$2", 2) != 0 || crypt_checksalt(v) != CRYPT_SALT_OK) {
+		if (strncmp(v, "$2", 2) != 0 || crypt_fns.checksalt(v) != CRYPT_SALT_OK) {
 			snprintf(err, errlen, "basic_auth_users: the hash of '%s' is not bcrypt",
 				 yamlcfg_shown(k, shown));
 			return -1;
@@ -211,7 +231,7 @@ bool webconfig_check(struct webconfig *w, const char *user, const char *password
 	struct crypt_data *cd = calloc(1, sizeof *cd);
 	if (!cd)
 		return false;
-	const char *h = crypt_rn(password, u->hash, cd, (int)sizeof *cd);
+	const char *h = crypt_fns.rn(password, u->hash, cd, (int)sizeof *cd);
 	ok = h && same_text(h, u->hash);
 	free(cd);
 	if (ok) {
