@@ -240,8 +240,8 @@ static void set_identity(struct task *t, const struct rec_value *v)
 	t->ppid = (int32_t)i_of(&v[RF_PPID]);
 	t->uid = (uint32_t)u_of(&v[RF_UID]);
 	t->state = (char)u_of(&v[RF_STATE]);
-	t->nice = (int32_t)i_of(&v[RF_NICE]);
-	t->priority = (int32_t)i_of(&v[RF_PRIORITY]);
+	t->nice = (int16_t)i_of(&v[RF_NICE]);
+	t->priority = (int16_t)i_of(&v[RF_PRIORITY]);
 	t->processor = (int32_t)i_of(&v[RF_PROCESSOR]);
 	t->nthreads = (int32_t)i_of(&v[RF_NTHREADS]);
 	uint64_t fl = u_of(&v[RF_FLAGS]);

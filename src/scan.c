@@ -95,8 +95,8 @@ static void apply_stat(struct model *m, struct task *t, const struct proc_stat *
 	t->cur.guest = st->has_guest ? st->guest_time : 0;
 	t->cur.minflt = st->minflt;
 	t->cur.majflt = st->majflt;
-	t->nice = (int32_t)st->nice;
-	t->priority = (int32_t)st->priority;
+	t->nice = (int16_t)st->nice;
+	t->priority = (int16_t)st->priority;
 	if (!t->is_thread)
 		t->nthreads = st->num_threads > 0 && st->num_threads < INT32_MAX
 				      ? (int32_t)st->num_threads
