@@ -242,7 +242,7 @@ static void set_identity(struct task *t, const struct rec_value *v)
 	t->state = (char)u_of(&v[RF_STATE]);
 	t->nice = (int16_t)i_of(&v[RF_NICE]);
 	t->priority = (int16_t)i_of(&v[RF_PRIORITY]);
-	t->processor = (int32_t)i_of(&v[RF_PROCESSOR]);
+	t->processor = (int16_t)i_of(&v[RF_PROCESSOR]);
 	t->nthreads = (int32_t)i_of(&v[RF_NTHREADS]);
 	uint64_t fl = u_of(&v[RF_FLAGS]);
 	t->is_thread = fl & RFL_THREAD;

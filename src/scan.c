@@ -103,7 +103,7 @@ static void apply_stat(struct model *m, struct task *t, const struct proc_stat *
 				      : 1;
 	t->vsz_kb = st->vsize / 1024;
 	t->rss_kb = st->rss_pages > 0 ? (uint64_t)st->rss_pages * (uint64_t)m->page_kb : 0;
-	t->processor = st->has_processor ? st->processor : -1;
+	t->processor = st->has_processor ? (int16_t)st->processor : -1;
 	t->have |= TG_STAT | TG_MEM;
 }
 
