@@ -263,14 +263,15 @@ static int fixture_refresh(struct model *m)
 	return rrc;
 }
 
-/* the tree's clock stands still within a refresh: rates are exact */
-static double fixture_read_time(const struct model *m)
+/* A fixture tree's or a recording's clock stands still within a refresh:
+ * every task was read at the sample's time, and rates are exact. */
+static double sample_time(const struct model *m)
 {
 	return m->now_s;
 }
 
 const struct sampler sampler_fixture = {"fixture tree", fixture_open, fixture_refresh,
-					fixture_read_time};
+					sample_time};
 
 /* ---- a recording ---- */
 
@@ -309,7 +310,7 @@ static int replay_refresh(struct model *m)
 }
 
 const struct sampler sampler_replay = {"recording", replay_open_sampler, replay_refresh,
-				       fixture_read_time};
+				       sample_time};
 
 /* ---- the model's life: opened on a sampler, refreshed, freed ---- */
 
