@@ -218,75 +218,12 @@ static enum read_result read_rest(struct model *m, struct task *t, int32_t dir_p
 	return READ_OK;
 }
 
-static bool ts_fresh(const struct model *m, const struct task *t)
-{
-	return t->ts_gen == m->gen && t->list_index >= m->ts_first && t->list_index < m->ts_end;
-}
-
-/* With a taskstats reply the probe costs no file: run time, timeslices and
- * context switches unchanged means the task has not run. */
-static const struct task_ts *ts_of(const struct model *m, const struct task *t)
-{
-	return &m->ts_replies[t->list_index - m->ts_first];
-}
-
-static bool ts_idle(const struct model *m, const struct task *t)
-{
-	const struct task_ts *ts = ts_of(m, t);
-	return ts->run_ns == t->cur.run_ns && ts->slices == t->cur.slices &&
-	       ts->nvcsw == t->cur.cswch && ts->nivcsw == t->cur.nvcswch;
-}
-
-/* Takes the reply's counters into cur: run and wait time, context
- * switches (process-wide on process rows: the kernel sums the threads,
- * exited ones included), delays, and on thread rows storage bytes. */
-static void apply_ts(struct model *m, struct task *t)
-{
-	const struct task_ts *ts = ts_of(m, t);
-	t->cur.run_ns = ts->run_ns;
-	t->cur.slices = ts->slices;
-	t->cur.wait_ns = ts->wait_ns;
-	t->cur.cswch = ts->nvcsw;
-	t->cur.nvcswch = ts->nivcsw;
-	t->cur_ts_t = ts->t;
-	t->have |= TG_STATUS | TG_SCHEDSTAT;
-	if (m->delayacct_on) {
-		t->cur.blkio_delay_ns = ts->blkio_ns;
-		t->cur.swapin_delay_ns = ts->swapin_ns;
-		t->cur.reclaim_delay_ns = ts->reclaim_ns;
-		t->cur.thrashing_delay_ns = ts->thrashing_ns;
-		t->have |= TG_DELAY;
-	} else {
-		t->have &= (uint16_t)~TG_DELAY;
-	}
-	if (t->is_thread && ts->has_io) {
-		t->cur.read_bytes = ts->read_bytes;
-		t->cur.write_bytes = ts->write_bytes;
-		t->cur.cwrite_bytes = ts->cwrite_bytes;
-		t->have |= TG_IO | TG_TSIO;
-		t->denied &= (uint16_t)~TG_IO;
-	}
-	if (t->is_thread && ts->has_uid)
-		t->uid = ts->uid;
-	t->ts_source = true;
-}
-
-/* A task whose counters come from taskstats but whose reply is missing
- * this time keeps them: never mix two sources' baselines. */
-static void keep_ts_counters(struct task *t)
-{
-	const struct task_counters *pv = task_prev(t);
-	t->cur.run_ns = pv->run_ns, t->cur.slices = pv->slices;
-	t->cur.wait_ns = pv->wait_ns;
-	t->cur.cswch = pv->cswch, t->cur.nvcswch = pv->nvcswch;
-}
-
 /* A task found idle by its probe: its counters are unchanged, time moves on. */
 static void mark_idle(struct model *m, struct task *t, double now)
 {
 	shift_sample(m, t, now, false);
-	if (ts_fresh(m, t))
-		t->cur_ts_t = ts_of(m, t)->t;
+	if (scan_ts_fresh(m, t))
+		t->cur_ts_t = scan_ts_of(m, t)->t;
 }
 
 static bool full_read_due(const struct model *m, const struct task *t)
@@ -334,8 +271,8 @@ static void record_comm(struct model *m, struct task *t, const struct proc_stat 
 static enum read_result sample_process_ts(struct model *m, struct task *p)
 {
 	int32_t pid = p->tid;
-	bool fresh = ts_fresh(m, p);
-	if (fresh && p->ts_source && !full_read_due(m, p) && ts_idle(m, p)) {
+	bool fresh = scan_ts_fresh(m, p);
+	if (fresh && p->ts_source && !full_read_due(m, p) && scan_ts_idle(m, p)) {
 		mark_idle(m, p, clock_now(m));
 		return READ_OK;
 	}
@@ -351,9 +288,9 @@ static enum read_result sample_process_ts(struct model *m, struct task *p)
 	apply_stat(m, p, &st);
 	record_comm(m, p, &st, pid, true);
 	if (fresh)
-		apply_ts(m, p);
+		scan_apply_ts(m, p);
 	else
-		keep_ts_counters(p);
+		scan_keep_ts_counters(p);
 	/* the uid changes only by a setuid the task runs: re-read it now and then */
 	if (first || p->full_gen + FULL_PERIOD <= m->gen) {
 		n = scan_read_file(m, pid, 0, "status");
@@ -376,7 +313,7 @@ static enum read_result sample_process(struct model *m, struct task *p)
 	ssize_t n;
 	double now;
 
-	if (ts_fresh(m, p) || p->ts_source)
+	if (scan_ts_fresh(m, p) || p->ts_source)
 		return sample_process_ts(m, p);
 	if (!full_read_due(m, p)) {
 		if (p->nthreads <= 1) {
@@ -497,8 +434,8 @@ static int read_thread_stat(struct model *m, struct task *t, int32_t pid)
  * read, for state, memory, faults and CPU ticks. */
 static enum read_result sample_thread_ts(struct model *m, struct task *t, int32_t pid)
 {
-	bool fresh = ts_fresh(m, t);
-	if (fresh && t->ts_source && !full_read_due(m, t) && ts_idle(m, t)) {
+	bool fresh = scan_ts_fresh(m, t);
+	if (fresh && t->ts_source && !full_read_due(m, t) && scan_ts_idle(m, t)) {
 		mark_idle(m, t, clock_now(m));
 		return READ_OK;
 	}
@@ -506,9 +443,9 @@ static enum read_result sample_thread_ts(struct model *m, struct task *t, int32_
 	if (r <= 0)
 		return r < 0 ? READ_GONE : READ_OK;
 	if (fresh)
-		apply_ts(m, t);
+		scan_apply_ts(m, t);
 	else
-		keep_ts_counters(t);
+		scan_keep_ts_counters(t);
 	t->full_gen = m->gen;
 	return READ_OK;
 }
@@ -521,7 +458,7 @@ static enum read_result sample_thread(struct model *m, struct task *t, int32_t p
 	bool have_ss = false;
 	ssize_t n;
 
-	if (ts_fresh(m, t) || t->ts_source)
+	if (scan_ts_fresh(m, t) || t->ts_source)
 		return sample_thread_ts(m, t, pid);
 	if (!full_read_due(m, t)) {
 		n = scan_read_file(m, pid, tid, "schedstat");

@@ -1,5 +1,5 @@
-/* scanpriv.h - what the rooms of the walk share (scan.c, listing.c,
- * threadsum.c); not part of scan.h's contract. */
+/* scanpriv.h - what the rooms of the walk share (scan.c, scants.c,
+ * listing.c, threadsum.c); not part of scan.h's contract. */
 #ifndef PIDTOP_SCANPRIV_H
 #define PIDTOP_SCANPRIV_H
 
@@ -41,6 +41,19 @@ static inline int32_t scan_parse_id(const char *s)
 	}
 	return (int32_t)v;
 }
+
+/* A task's taskstats reply (scants.c). fresh: this refresh has one for
+ * t (the model's ts_replies, the slice queried last). */
+bool scan_ts_fresh(const struct model *m, const struct task *t);
+/* t's reply; only when fresh */
+const struct task_ts *scan_ts_of(const struct model *m, const struct task *t);
+/* Whether the reply says t has not run since its last sample. */
+bool scan_ts_idle(const struct model *m, const struct task *t);
+/* Takes the reply's counters into t's sample. */
+void scan_apply_ts(struct model *m, struct task *t);
+/* A task whose counters come from taskstats but whose reply is missing
+ * keeps its previous ones: never mix two sources' baselines. */
+void scan_keep_ts_counters(struct task *t);
 
 /* Phase 1 of a refresh (listing.c): lists the processes, and with -H their
  * threads, into m->listed and m->listed_threads without reading a file.
