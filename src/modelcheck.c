@@ -30,7 +30,10 @@
  *    while its list_index is in the slice of this refresh (scan.c
  *    ts_fresh), so a reply never lands on another task.
  * I8 -a: with accumulated totals, every task sampled this refresh has its
- *    first sample (t->first), the base of its totals. */
+ *    first sample (t->first), the base of its totals.
+ * I9 tables: an entry of the thread table is a thread row (is_thread), one
+ *    of the process table is not; code that picks a table by the flag
+ *    (removal, look-ups) would otherwise reach into the other one. */
 #include "model_priv.h"
 
 #include <stdio.h>
@@ -105,6 +108,10 @@ static void check_entry(struct task *t, void *arg)
 		return;
 	if (task_table_find(c->table, t->tid) != t) {
 		fail(c, t, "I1: two entries for one tid");
+		return;
+	}
+	if (t->is_thread != (c->table == &c->m->threads)) {
+		fail(c, t, "I9: an entry's kind is not its table's");
 		return;
 	}
 	if (t->is_thread && t->process) {

@@ -318,6 +318,10 @@ static void apply_task(struct model *m, struct task_table *table, const struct r
 	if (!t && !(t = task_table_insert(table, tid)))
 		return;
 	set_identity(t, v);
+	/* the table it is in says what it is, whatever the file's flag
+	 * (modelcheck.c I9): a hostile file made a process entry a thread,
+	 * and its removal went to the other table */
+	t->is_thread = table == &m->threads;
 	set_sample(m, t, v, had_prev, sample_us);
 	t->sample_gen = m->gen;
 	t->seen_gen = ended_ago ? m->gen - 1 : m->gen;
@@ -330,11 +334,16 @@ static void apply_task(struct model *m, struct task_table *table, const struct r
 	}
 }
 
+struct drop_ctx {
+	struct model *m;
+	struct task_table *table; /* the one walked */
+};
+
 static void drop_unsampled(struct task *t, void *arg)
 {
-	struct model *m = arg;
-	if (t->sample_gen != m->gen)
-		task_table_remove(t->is_thread ? &m->threads : &m->procs, t);
+	struct drop_ctx *c = arg;
+	if (t->sample_gen != c->m->gen)
+		task_table_remove(c->table, t);
 }
 
 static void link_process(struct task *t, void *arg)
@@ -441,8 +450,9 @@ int replay_apply(struct replay *rp, struct model *m)
 		recread_row(rp->r, RT_THREADS, i, rp->vals);
 		apply_task(m, &m->threads, rp->vals, sample_us);
 	}
-	task_table_foreach(&m->procs, drop_unsampled, m);
-	task_table_foreach(&m->threads, drop_unsampled, m);
+	struct drop_ctx procs = {m, &m->procs}, threads = {m, &m->threads};
+	task_table_foreach(&m->procs, drop_unsampled, &procs);
+	task_table_foreach(&m->threads, drop_unsampled, &threads);
 	task_table_foreach(&m->threads, link_process, m);
 	apply_ended(rp, m, sample_us);
 	apply_conns(rp, m);

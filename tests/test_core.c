@@ -586,6 +586,36 @@ static void test_invariants_fixture(void **state)
 	}
 }
 
+/* A recording found by fuzz_replay: a row of the process table flagged as
+ * a thread. Its removal went to the empty thread table (undefined
+ * behaviour before the integer map, a stale entry after it). Every sample
+ * keeps the invariants, I9 among them. */
+static void test_invariants_hostile_replay(void **state)
+{
+	(void)state;
+	const char *srcdir = getenv("srcdir");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/tests/fixtures/replay/thread-flag-in-procs.rec",
+		 srcdir && *srcdir ? srcdir : ".");
+	struct model_config cfg = {.replay_path = path};
+	int rc = 0;
+	char why[256];
+	struct model *m = model_new(&cfg, &rc, why, sizeof why);
+	if (!m)
+		fail_msg("cannot open %s: %s", path, why);
+	int samples = 0;
+	for (int r = 0; r < 50; r++) {
+		rc = model_refresh(m);
+		if (rc != 0)
+			break; /* the end, or damage past the last good sample */
+		samples++;
+		if (model_check(m, why, sizeof why) < 0)
+			fail_msg("sample %d: %s", samples, why);
+	}
+	assert_true(samples >= 1);
+	model_free(m);
+}
+
 /* children and threads born and ended between refreshes, a pid reused */
 static void *short_thread(void *arg)
 {
@@ -685,6 +715,7 @@ int main(void)
 		cmocka_unit_test(test_invariants_fixture),
 		cmocka_unit_test(test_invariants_live),
 		cmocka_unit_test(test_invariants_catch),
+		cmocka_unit_test(test_invariants_hostile_replay),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
