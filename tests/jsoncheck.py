@@ -829,6 +829,14 @@ def cmd_lifespan(a, chk):
                 continue  # a task gone from the listing, its end unknown (or a zombie's)
             got[t["pid"]] += t[key] * scale * r["interval"]
         cap = a.cpus * 100.0
+        # an ending task's last interval takes its exit record's tick-sampled
+        # times against the adjusted ones /proc gave its previous sample
+        # (src/modelcheck.c, I5): a few ticks of its CPU can move into that
+        # interval. At -d 0.5 on 2 CPUs a tick is 1% of the capacity, and
+        # reports with children ending reached 211-213% (the children's own
+        # shares stayed within 97-103%); a double count reads far above
+        # (236% once). 10% over is the bound.
+        over = cap * 1.10
         # a refresh starved for CPU reads its tasks at scattered moments
         # (it took long, or came late or early), and rates over each
         # task's own span between two reads need not add up in it
@@ -838,15 +846,15 @@ def cmd_lifespan(a, chk):
         starved = ((a.interval and abs(r["interval"] - a.interval) > 0.2 * a.interval) or
                    r.get("refresh_s", 0) > 0.1 * r["interval"] or k == 0 or
                    reports[k - 1].get("refresh_s", 0) > 0.1 * r["interval"])
-        if total_cpu > cap * 1.05 and a.overloaded:
+        if total_cpu > over and a.overloaded:
             chk.note("report %d: rows add up to %.1f%% CPU, on a machine overloaded by other "
                      "work (the check needs a machine this test has mostly to itself)" % (
                          r["_n"], total_cpu))
-        elif total_cpu > cap * 1.05 and starved:
+        elif total_cpu > over and starved:
             chk.note("report %d: rows add up to %.1f%% CPU, in a starved refresh (interval "
                      "%.3f s, the refresh took %.3f s)" % (
                          r["_n"], total_cpu, r["interval"], r.get("refresh_s", 0)))
-        elif total_cpu > cap * 1.05:
+        elif total_cpu > over:
             chk.fail("report %d: rows add up to %.1f%% CPU on a %d-CPU machine" % (
                 r["_n"], total_cpu, a.cpus))
     want_sum = sum(v[1 if a.what == "write" else 0] for v in kids.values())
