@@ -25,7 +25,10 @@ ui_wait_file "$UI_TMP/burn.ready" 10
 sleep 0.05 # distinct start times (clock ticks): the grid orders by them
 ui_sleeper SLEEP pidtop-grid-idle
 sleep 0.05
-ui_spawn WRITE "$writer" --file "$UI_TMP/od.dat" --rate-kib 8192 --seconds 120 \
+# 2 MiB/s in 64 KiB writes: I/O in every interval, and well under the 1%
+# of CPU that makes a cell orange (8 MiB/s in 256 KiB writes took 1% on
+# some runs and turned the writer orange)
+ui_spawn WRITE "$writer" --file "$UI_TMP/od.dat" --rate-kib 2048 --block-kib 64 --seconds 120 \
 	--ready "$UI_TMP/write.ready"
 ui_wait_file "$UI_TMP/write.ready" 10
 
