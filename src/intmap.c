@@ -80,10 +80,13 @@ int intmap_put(struct intmap *m, uint32_t key, uint32_t val)
 {
 	struct intmap_slot *s = m->nslots ? find(m, key) : NULL;
 	if (!s || s->val == INTMAP_NONE) {
-		/* a new key: room first (a replaced value needs none) */
+		/* a new key: room first (a replaced value needs none); its slot
+		 * moves only if the slots did */
+		size_t nslots = m->nslots;
 		if (intmap_reserve(m, m->count + 1) < 0)
 			return -1;
-		s = find(m, key);
+		if (m->nslots != nslots)
+			s = find(m, key);
 		m->count++;
 	}
 	s->key = key;

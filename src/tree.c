@@ -11,10 +11,11 @@ int rowmap_build(struct rowmap *map, const int32_t *tids, const uint64_t *starts
 	if (n >= INTMAP_NONE || intmap_reserve(&map->pos, n) < 0 ||
 	    array_reserve((void **)&map->start_ticks, &map->cap, n, sizeof *map->start_ticks) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
+	/* backwards, so that the first position of a repeated tid is put
+	 * last and wins; tid 0 is no task's */
+	for (size_t i = n; i-- > 0;) {
 		map->start_ticks[i] = starts ? starts[i] : 0;
-		/* tid 0 is no task's; the first position of a repeated tid wins */
-		if (tids[i] != 0 && intmap_get(&map->pos, (uint32_t)tids[i]) == INTMAP_NONE)
+		if (tids[i] != 0)
 			intmap_put(&map->pos, (uint32_t)tids[i], (uint32_t)i); /* room was made */
 	}
 	return 0;

@@ -440,6 +440,13 @@ static void test_rowmap(void **state)
 	assert_int_equal(rowmap_find(&m, 1, 5), -1); /* a reused pid is not the same task */
 	assert_int_equal(rowmap_find(&m, 2000, 0), -1);
 	assert_int_equal(rowmap_find_tid(&m, 500), 500);
+	/* a repeated tid: its first position wins; tid 0 is no task's */
+	int32_t rep[4] = {7, 0, 7, 9};
+	assert_int_equal(rowmap_build(&m, rep, NULL, 4), 0);
+	assert_int_equal(rowmap_find_tid(&m, 7), 0);
+	assert_int_equal(rowmap_find_tid(&m, 9), 3);
+	assert_int_equal(rowmap_find_tid(&m, 0), -1);
+	assert_int_equal(rowmap_find_tid(&m, 500), -1); /* the last build's only */
 	rowmap_free(&m);
 }
 
