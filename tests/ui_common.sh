@@ -21,9 +21,11 @@ ui_hard_error() {
 ui_fail() {
 	echo "FAIL: $*"
 	if [ -n "${UI_SOCK:-}" ]; then
-		echo "--- screen:"
-		tmux -L "$UI_SOCK" capture-pane -p -t ui 2>/dev/null
+		echo "--- screen (blank lines left out):"
+		tmux -L "$UI_SOCK" capture-pane -p -t ui 2>/dev/null | grep -v '^ *$'
 		echo "---"
+		# again after the screen: a log read from its end shows the reason
+		echo "FAIL: $*"
 	fi
 	exit 1
 }
