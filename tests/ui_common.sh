@@ -167,6 +167,15 @@ ui_wait_exit() {
 	cat "$UI_TMP/rc"
 }
 
+# ui_gone PID : true once PID has ended, as a zombie or reaped. The state is
+# read once: the test's shell may reap a zombie between two looks, and a
+# check of "kill -0" followed by a read of its stat would find neither.
+ui_gone() {
+	local st
+	st=$(sed -n 's/.*) \(.\).*/\1/p' "/proc/$1/stat" 2>/dev/null)
+	[ -z "$st" ] || [ "$st" = Z ]
+}
+
 ui_alive() {
 	kill -0 "$PIDTOP_PID" 2>/dev/null
 }

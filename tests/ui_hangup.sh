@@ -21,7 +21,7 @@ gone_within() {
 	cpu0=$1
 	start=$(date +%s%N)
 	last=$cpu0
-	while kill -0 "$PIDTOP_PID" 2>/dev/null && [ "$(awk '{ print $3 }' "/proc/$PIDTOP_PID/stat" 2>/dev/null)" != Z ]; do
+	while ! ui_gone "$PIDTOP_PID"; do
 		cpu=$(cpu_ticks)
 		[ -n "$cpu" ] && last=$cpu
 		now=$(date +%s%N)

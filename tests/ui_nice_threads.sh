@@ -72,10 +72,10 @@ ui_type k
 ui_wait_for "Send signal to $w1:" 5
 ui_type Enter
 for _ in $(seq 50); do
-	[ "$(awk '{ print $3 }' "/proc/$BURN/stat" 2>/dev/null)" = Z ] || ! kill -0 "$BURN" 2>/dev/null && break
+	ui_gone "$BURN" && break
 	sleep 0.1
 done
-kill -0 "$BURN" 2>/dev/null && [ "$(awk '{ print $3 }' "/proc/$BURN/stat")" != Z ] &&
+ui_gone "$BURN" ||
 	ui_fail "SIGTERM on worker $w1's row left the burner alive"
 ui_quit
 echo "PASS: ] and i changed all 3 threads of the process row; on a thread row ] changed one (main, then a worker)"

@@ -32,7 +32,7 @@ ui_wait_for "Send signal to $VICTIM:" 5
 ui_wait_for "SIGTERM" 2
 ui_type Enter
 i=0
-while kill -0 "$VICTIM" 2>/dev/null && [ "$(awk '{ print $3 }' "/proc/$VICTIM/stat" 2>/dev/null)" != Z ]; do
+while ! ui_gone "$VICTIM"; do
 	i=$((i + 1))
 	[ "$i" -le 50 ] || ui_fail "the victim $VICTIM is still alive 5 s after SIGTERM"
 	sleep 0.1

@@ -18,9 +18,8 @@ ui_type k
 ui_wait_for "Send signal to 2 tagged:" 5
 ui_type Enter
 ui_wait_for "2 tagged tasks signalled" 5
-dead() { ! kill -0 "$1" 2>/dev/null || [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
-for _ in $(seq 50); do dead "$A" && dead "$B" && break; sleep 0.1; done
-dead "$A" && dead "$B" || ui_fail "the tagged sleepers $A $B are still alive"
+for _ in $(seq 50); do ui_gone "$A" && ui_gone "$B" && break; sleep 0.1; done
+ui_gone "$A" && ui_gone "$B" || ui_fail "the tagged sleepers $A $B are still alive"
 kill -0 "$C" 2>/dev/null || ui_fail "the untagged sleeper $C died too"
 # the dead ones' tags go; tag C, then U untags it
 sleep 1.5
