@@ -4,6 +4,7 @@
  * and the owners learned otherwise (the tracepoints, peers). Part of the
  * socket map (sockmap.h). */
 #include "sockmap_priv.h"
+#include "buf.h"
 #include "clock.h"
 #include "parse.h"
 #include "procfs.h"
@@ -52,6 +53,30 @@ static bool parse_socket_link(const char *s, size_t n, uint32_t *inode)
 	return true;
 }
 
+static struct inode_entry *inode_find(const struct sockmap *sm, uint32_t inode)
+{
+	uint32_t i = intmap_get(&sm->inode_ix, inode);
+	return i == INTMAP_NONE ? NULL : &sm->inode_list[i];
+}
+
+/* Notes that pid held inode when its fds were read (generation gen). Past
+ * SOCKMAP_MAX_INODES, or out of memory, the inode stays unknown. */
+static void inode_set(struct sockmap *sm, uint32_t inode, int32_t pid, uint32_t gen)
+{
+	struct inode_entry *ie = inode_find(sm, inode);
+	if (!ie) {
+		if (sm->ninodes >= SOCKMAP_MAX_INODES ||
+		    array_reserve((void **)&sm->inode_list, &sm->inodes_cap, sm->ninodes + 1,
+				  sizeof *sm->inode_list) < 0 ||
+		    intmap_put(&sm->inode_ix, inode, (uint32_t)sm->ninodes) < 0)
+			return;
+		ie = &sm->inode_list[sm->ninodes++];
+		ie->inode = inode;
+	}
+	ie->pid = pid;
+	ie->gen = gen;
+}
+
 static void read_fds(struct sockmap *sm, int32_t pid, struct pid_entry *pe)
 {
 	char path[PROCFS_PATH_MAX];
@@ -79,13 +104,7 @@ static void read_fds(struct sockmap *sm, int32_t pid, struct pid_entry *pe)
 		uint32_t inode;
 		if (n <= 0 || (size_t)n >= sizeof link || !parse_socket_link(link, (size_t)n, &inode))
 			continue;
-		struct flow_key k = sockmap_id_key(KIND_INODE, inode);
-		bool created;
-		struct inode_entry *ie = flowtable_get(&sm->inodes, &k, &created);
-		if (ie) {
-			ie->pid = pid;
-			ie->gen = pe->gen;
-		}
+		inode_set(sm, inode, pid, pe->gen);
 		pe->has_sockets = true;
 	}
 	closedir(d);
@@ -98,14 +117,30 @@ static bool pid_alive_in_pass(const struct flow_key *key, void *value, void *ctx
 }
 
 /* An inode whose pid vanished or re-read its fds since is stale. */
-static bool inode_current(const struct flow_key *key, void *value, void *ctx)
+static bool inode_current(const struct sockmap *sm, const struct inode_entry *ie)
 {
-	(void)key;
-	const struct inode_entry *ie = value;
-	struct sockmap *sm = ctx;
 	struct flow_key pk = sockmap_id_key(KIND_PID, (uint64_t)(uint32_t)ie->pid);
 	const struct pid_entry *pe = flowtable_find(&sm->pids, &pk);
 	return pe && pe->gen == ie->gen;
+}
+
+/* Drops the stale inodes: the last entry fills each hole. */
+static void inodes_sweep(struct sockmap *sm)
+{
+	size_t i = 0;
+	while (i < sm->ninodes) {
+		struct inode_entry *ie = &sm->inode_list[i];
+		if (inode_current(sm, ie)) {
+			i++;
+			continue;
+		}
+		intmap_remove(&sm->inode_ix, ie->inode);
+		if (i != --sm->ninodes) {
+			*ie = sm->inode_list[sm->ninodes];
+			/* the key is there: a replaced value needs no room */
+			intmap_put(&sm->inode_ix, ie->inode, (uint32_t)i);
+		}
+	}
 }
 
 /* The pid the kernel handed out last (loadavg's last field), or 0. */
@@ -204,14 +239,13 @@ static void proc_pass(struct sockmap *sm, bool full)
 	sm->top_pid = last;
 	flowtable_sweep(&sm->pids, pid_alive_in_pass, &pass);
 	if (full)
-		flowtable_sweep(&sm->inodes, inode_current, sm);
+		inodes_sweep(sm);
 }
 
 static int32_t pid_of(struct sockmap *sm, uint32_t inode)
 {
-	struct flow_key k = sockmap_id_key(KIND_INODE, inode);
-	struct inode_entry *ie = flowtable_find(&sm->inodes, &k);
-	if (!ie || !inode_current(&k, ie, sm))
+	const struct inode_entry *ie = inode_find(sm, inode);
+	if (!ie || !inode_current(sm, ie))
 		return 0;
 	return ie->pid;
 }
@@ -379,8 +413,7 @@ size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flo
 
 int32_t sockmap_last_holder(const struct sockmap *sm, uint32_t inode)
 {
-	struct flow_key k = sockmap_id_key(KIND_INODE, inode);
-	const struct inode_entry *ie = inode ? flowtable_find(&sm->inodes, &k) : NULL;
+	const struct inode_entry *ie = inode ? inode_find(sm, inode) : NULL;
 	return ie ? ie->pid : 0;
 }
 
@@ -397,4 +430,7 @@ int32_t sockmap_infer_owner(const struct sockmap *sm, const struct flow_key *leg
 void sockmap_get_stats(const struct sockmap *sm, struct sockmap_stats *st)
 {
 	*st = sm->stats;
+	st->inodes = sm->ninodes;
+	st->index_bytes = sm->inode_ix.nslots * sizeof *sm->inode_ix.slots +
+			  sm->inodes_cap * sizeof *sm->inode_list;
 }

@@ -1,10 +1,11 @@
-/* intmap.h - the one integer map: a 32-bit key (a tid, a pid, a uid) to a
- * 32-bit value, in practice an index into its owner's own storage (the
- * task table's chunks, the thread baselines, the user names, a row
- * vector). Open addressing with linear probing and Fibonacci hashing
- * (pids are dense and sequential), at most three quarters full, and
- * backward-shift removal, so there are no tombstones and a lookup stops at
- * the first empty slot. Every key is allowed; INTMAP_NONE is no value. */
+/* intmap.h - the one integer map: a 32-bit key (a tid, a pid, a uid, a
+ * socket inode) to a 32-bit value, in practice an index into its owner's
+ * own storage (the task table's chunks, the thread baselines, the user
+ * names, a row vector, the fd index's entries). Open addressing with
+ * linear probing and Fibonacci hashing (pids and inodes are dense and
+ * sequential), at most three quarters full, and backward-shift removal,
+ * so there are no tombstones and a lookup stops at the first empty slot.
+ * Every key is allowed; INTMAP_NONE is no value. */
 #ifndef PIDTOP_INTMAP_H
 #define PIDTOP_INTMAP_H
 

@@ -82,6 +82,7 @@ int sockmap_open(struct sockmap **out, const char *proc_root, char *why, size_t 
 		return -1;
 	}
 	sm->nl_fd = -1;
+	intmap_init(&sm->inode_ix);
 	sm->root_fd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sm->root_fd < 0) {
 		snprintf(why, whylen, "cannot open proc root '%s': %s", proc_root, strerror(errno));
@@ -96,7 +97,6 @@ int sockmap_open(struct sockmap **out, const char *proc_root, char *why, size_t 
 	}
 	/* bounded against floods: past these, flows stay unattributed */
 	if (flowtable_init(&sm->pids, sizeof(struct pid_entry), 4u << 20) < 0 ||
-	    flowtable_init(&sm->inodes, sizeof(struct inode_entry), 16u << 20) < 0 ||
 	    peers_init(&sm->peers, 1u << 16) < 0) {
 		snprintf(why, whylen, "out of memory");
 		sockmap_close(sm);
@@ -118,7 +118,8 @@ void sockmap_close(struct sockmap *sm)
 	free(sm->next);
 	free(sm->rbuf);
 	flowtable_free(&sm->pids);
-	flowtable_free(&sm->inodes);
+	intmap_free(&sm->inode_ix);
+	free(sm->inode_list);
 	peers_free(&sm->peers);
 	free(sm);
 }

@@ -128,6 +128,8 @@ struct sockmap_stats {
 	uint64_t full_passes;
 	uint64_t dumps;
 	uint64_t steps_ns; /* the walk, re-check, holders' re-read and full passes */
+	uint64_t inodes;      /* socket inodes indexed now */
+	uint64_t index_bytes; /* the memory they take */
 };
 void sockmap_get_stats(const struct sockmap *sm, struct sockmap_stats *st);
 

@@ -7,6 +7,7 @@
 
 #include "sockmap.h"
 #include "flowtable.h"
+#include "intmap.h"
 #include "peers.h"
 
 #include <stdbool.h>
@@ -30,9 +31,9 @@ enum {
 	ST_BOUND_INACTIVE,
 };
 
-/* The inode and pid indexes reuse the flow table with a key that carries
- * one number; kind keeps the two key spaces apart. */
-enum { KIND_PID = 1, KIND_INODE = 2 };
+/* The pid index reuses the flow table with a key that carries one number;
+ * kind keeps that key space apart from the flows'. */
+enum { KIND_PID = 1 };
 
 struct pid_entry {
 	uint64_t dir_ino;   /* inode of /proc/PID: changes when the pid is reused */
@@ -44,9 +45,13 @@ struct pid_entry {
 };
 
 struct inode_entry {
+	uint32_t inode;
 	int32_t pid;
 	uint32_t gen; /* the pid's gen when the link was read: older means stale */
 };
+
+/* bounded against floods: past this, sockets stay unattributed */
+#define SOCKMAP_MAX_INODES (16u << 20)
 
 struct sockmap {
 	int nl_fd;
@@ -59,7 +64,12 @@ struct sockmap {
 	uint8_t *rbuf;
 	size_t rbuf_cap;
 	struct flowtable pids;   /* KIND_PID -> struct pid_entry */
-	struct flowtable inodes; /* KIND_INODE -> struct inode_entry */
+	/* socket inode -> its entry in inode_list: 12 bytes an entry and 8 a
+	 * slot, about 35 a socket with room to grow, where a table keyed by
+	 * the whole flow key took ~150 (a process may hold 100,000) */
+	struct intmap inode_ix;
+	struct inode_entry *inode_list;
+	size_t ninodes, inodes_cap;
 	struct peers peers;      /* remote end -> the process talking to it */
 	uint32_t pass;
 	/* every process up to this pid was listed by a walk or a fresh probe

@@ -409,6 +409,12 @@ static void test_fd_index_cost_bounded(void **state)
 		      (unsigned long long)st.owners_passes, (unsigned long long)st.full_passes,
 		      (double)st.steps_ns / 1e9, (double)one_read / 1e6);
 	assert_true(st.steps_ns <= span / 10 + 4 * one_read);
+	/* the index is small beside the sockets: 8 bytes a slot of the
+	 * integer map, 12 an entry, each with room to grow (a table keyed by
+	 * the whole flow key took ~186 bytes a socket) */
+	print_message("index: %llu sockets in %llu bytes\n", (unsigned long long)st.inodes,
+		      (unsigned long long)st.index_bytes);
+	assert_true(st.inodes >= HELD && st.index_bytes <= 48 * st.inodes);
 	/* the holder is still read now and then: it may open the socket */
 	assert_true(st.owners_passes >= 1 && st.full_passes >= 2);
 	uint32_t held = 100000 + HELD - 1;
