@@ -14,7 +14,9 @@
 #include <pcap/pcap.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <netinet/in.h>
 
 #define RECENT_SLOTS 4096          /* capture-side memory of flows already announced */
@@ -67,18 +69,29 @@ struct pid_total {
 	struct netcap_counters published, before;
 };
 
-/* Where pid is, or would go, in totals v[n] sorted by pid. */
-static inline size_t netcap_pid_index(const struct pid_total *v, size_t n, int32_t pid)
+/* Where pid is, or would go, in v[n] sorted by pid: n elements of stride
+ * bytes, each with its int32_t pid pid_at bytes in (the per-pid totals,
+ * the published connections). */
+static inline size_t netcap_lower_bound_pid(const void *v, size_t n, size_t stride, size_t pid_at,
+					    int32_t pid)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid].pid < pid)
+		int32_t p;
+		memcpy(&p, (const char *)v + mid * stride + pid_at, sizeof p);
+		if (p < pid)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
+}
+
+/* Where pid is, or would go, in totals v[n] sorted by pid. */
+static inline size_t netcap_pid_index(const struct pid_total *v, size_t n, int32_t pid)
+{
+	return netcap_lower_bound_pid(v, n, sizeof *v, offsetof(struct pid_total, pid), pid);
 }
 
 /* Why a SYN watcher. The main ring is a TPACKET_V3 ring whose blocks reach

@@ -268,14 +268,7 @@ const struct netcap_conn *netcap_connections(const struct netcap *nc, size_t *n)
 const struct netcap_conn *netcap_conns_of_pid(const struct netcap_conn *v, size_t nv,
 					      int32_t pid, size_t *n)
 {
-	size_t lo = 0, hi = nv;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = netcap_lower_bound_pid(v, nv, sizeof *v, offsetof(struct netcap_conn, pid), pid);
 	size_t end = lo;
 	while (end < nv && v[end].pid == pid)
 		end++;

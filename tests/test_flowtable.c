@@ -12,6 +12,7 @@
 
 #include "../src/flowtable.h"
 #include "../src/intmap.h"
+#include "../src/netcap_priv.h"
 
 struct val {
 	uint64_t n;
@@ -301,6 +302,36 @@ static void test_intmap_against_reference(void **state)
 	free(want);
 }
 
+/* The one search by pid, over both arrays sorted by pid: the published
+ * connections (a run per pid) and the per-pid totals (where one goes). */
+static void test_lower_bound_pid(void **state)
+{
+	(void)state;
+	static const int32_t pids[] = {3, 3, 5, 9, 9, 9};
+	struct netcap_conn conns[6];
+	struct pid_total tot[6];
+	memset(conns, 0, sizeof conns);
+	memset(tot, 0, sizeof tot);
+	for (size_t i = 0; i < 6; i++) {
+		conns[i].pid = pids[i];
+		tot[i].pid = pids[i];
+	}
+	static const struct {
+		int32_t pid;
+		size_t at, n;
+	} want[] = {{1, 0, 0}, {3, 0, 2}, {4, 2, 0}, {5, 2, 1}, {9, 3, 3}, {10, 6, 0}};
+	for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+		size_t n = 99;
+		const struct netcap_conn *c = netcap_conns_of_pid(conns, 6, want[k].pid, &n);
+		assert_int_equal(c - conns, want[k].at);
+		assert_int_equal(n, want[k].n);
+		assert_int_equal(netcap_pid_index(tot, 6, want[k].pid), want[k].at);
+	}
+	size_t n = 99;
+	assert_ptr_equal(netcap_conns_of_pid(conns, 0, 3, &n), conns);
+	assert_int_equal(n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_fragment_cache),
 		cmocka_unit_test(test_intmap_against_reference),
+		cmocka_unit_test(test_lower_bound_pid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
