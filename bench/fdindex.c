@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "parse.h"
 #include "sockmap.h"
 
 #define HOLDER 100
@@ -127,12 +128,15 @@ static double floor_ms(long fds)
 
 static long rss_kib(void)
 {
-	long pages = 0, resident = 0;
+	char buf[256];
+	struct proc_statm st;
 	FILE *f = fopen("/proc/self/statm", "r");
-	if (!f || fscanf(f, "%ld %ld", &pages, &resident) != 2)
+	size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+	if (f)
+		fclose(f);
+	if (parse_proc_statm(buf, n, &st) < 0)
 		die("/proc/self/statm");
-	fclose(f);
-	return resident * (sysconf(_SC_PAGESIZE) / 1024);
+	return (long)st.resident * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
 /* the heap in use: small blocks and the large ones malloc maps alone */

@@ -4,7 +4,6 @@
  * and the owners learned otherwise (the tracepoints, peers). Part of the
  * socket map (sockmap.h). */
 #include "sockmap_priv.h"
-#include "buf.h"
 #include "clock.h"
 #include "parse.h"
 #include "procfs.h"
@@ -53,26 +52,13 @@ static bool parse_socket_link(const char *s, size_t n, uint32_t *inode)
 	return true;
 }
 
-static struct inode_entry *inode_find(const struct sockmap *sm, uint32_t inode)
-{
-	uint32_t i = intmap_get(&sm->inode_ix, inode);
-	return i == INTMAP_NONE ? NULL : &sm->inode_list[i];
-}
-
 /* Notes that pid held inode when its fds were read (generation gen). Past
  * SOCKMAP_MAX_INODES, or out of memory, the inode stays unknown. */
 static void inode_set(struct sockmap *sm, uint32_t inode, int32_t pid, uint32_t gen)
 {
-	struct inode_entry *ie = inode_find(sm, inode);
-	if (!ie) {
-		if (sm->ninodes >= SOCKMAP_MAX_INODES ||
-		    array_reserve((void **)&sm->inode_list, &sm->inodes_cap, sm->ninodes + 1,
-				  sizeof *sm->inode_list) < 0 ||
-		    intmap_put(&sm->inode_ix, inode, (uint32_t)sm->ninodes) < 0)
-			return;
-		ie = &sm->inode_list[sm->ninodes++];
-		ie->inode = inode;
-	}
+	struct inode_entry *ie = intvec_find(&sm->inodes, inode);
+	if (!ie && (sm->inodes.n >= SOCKMAP_MAX_INODES || !(ie = intvec_add(&sm->inodes, inode))))
+		return;
 	ie->pid = pid;
 	ie->gen = gen;
 }
@@ -124,22 +110,14 @@ static bool inode_current(const struct sockmap *sm, const struct inode_entry *ie
 	return pe && pe->gen == ie->gen;
 }
 
-/* Drops the stale inodes: the last entry fills each hole. */
+/* Drops the stale inodes. */
 static void inodes_sweep(struct sockmap *sm)
 {
-	size_t i = 0;
-	while (i < sm->ninodes) {
-		struct inode_entry *ie = &sm->inode_list[i];
-		if (inode_current(sm, ie)) {
+	for (size_t i = 0; i < sm->inodes.n;) {
+		if (inode_current(sm, intvec_at(&sm->inodes, i)))
 			i++;
-			continue;
-		}
-		intmap_remove(&sm->inode_ix, ie->inode);
-		if (i != --sm->ninodes) {
-			*ie = sm->inode_list[sm->ninodes];
-			/* the key is there: a replaced value needs no room */
-			intmap_put(&sm->inode_ix, ie->inode, (uint32_t)i);
-		}
+		else
+			intvec_remove_at(&sm->inodes, i); /* another entry is now at i */
 	}
 }
 
@@ -244,7 +222,7 @@ static void proc_pass(struct sockmap *sm, bool full)
 
 static int32_t pid_of(struct sockmap *sm, uint32_t inode)
 {
-	const struct inode_entry *ie = inode_find(sm, inode);
+	const struct inode_entry *ie = intvec_find(&sm->inodes, inode);
 	if (!ie || !inode_current(sm, ie))
 		return 0;
 	return ie->pid;
@@ -413,7 +391,7 @@ size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flo
 
 int32_t sockmap_last_holder(const struct sockmap *sm, uint32_t inode)
 {
-	const struct inode_entry *ie = inode ? inode_find(sm, inode) : NULL;
+	const struct inode_entry *ie = inode ? intvec_find(&sm->inodes, inode) : NULL;
 	return ie ? ie->pid : 0;
 }
 
@@ -430,7 +408,6 @@ int32_t sockmap_infer_owner(const struct sockmap *sm, const struct flow_key *leg
 void sockmap_get_stats(const struct sockmap *sm, struct sockmap_stats *st)
 {
 	*st = sm->stats;
-	st->inodes = sm->ninodes;
-	st->index_bytes = sm->inode_ix.nslots * sizeof *sm->inode_ix.slots +
-			  sm->inodes_cap * sizeof *sm->inode_list;
+	st->inodes = sm->inodes.n;
+	st->index_bytes = intvec_bytes(&sm->inodes);
 }

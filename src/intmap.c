@@ -1,5 +1,6 @@
-/* intmap.c - the one integer map (intmap.h) */
+/* intmap.c - the one integer map, and the vector it indexes (intmap.h) */
 #include "intmap.h"
+#include "buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -121,4 +122,61 @@ uint32_t intmap_remove(struct intmap *m, uint32_t key)
 done:
 	m->count--;
 	return was;
+}
+
+/* ---- the indexed vector ---- */
+
+static uint32_t key_of(const struct intvec *iv, size_t i)
+{
+	uint32_t key;
+	memcpy(&key, (const char *)intvec_at(iv, i) + iv->key_at, sizeof key);
+	return key;
+}
+
+void intvec_init(struct intvec *iv, size_t size, size_t key_at)
+{
+	memset(iv, 0, sizeof *iv);
+	intmap_init(&iv->index);
+	iv->size = size;
+	iv->key_at = key_at;
+}
+
+void intvec_free(struct intvec *iv)
+{
+	intmap_free(&iv->index);
+	free(iv->v);
+	iv->v = NULL;
+	iv->n = iv->cap = 0;
+}
+
+void *intvec_find(const struct intvec *iv, uint32_t key)
+{
+	uint32_t place = intmap_get(&iv->index, key);
+	return place == INTMAP_NONE ? NULL : intvec_at(iv, place);
+}
+
+void *intvec_add(struct intvec *iv, uint32_t key)
+{
+	if (iv->n >= INTMAP_NONE || array_reserve(&iv->v, &iv->cap, iv->n + 1, iv->size) < 0 ||
+	    intmap_put(&iv->index, key, (uint32_t)iv->n) < 0)
+		return NULL;
+	char *e = intvec_at(iv, iv->n++);
+	memset(e, 0, iv->size);
+	memcpy(e + iv->key_at, &key, sizeof key);
+	return e;
+}
+
+void intvec_remove_at(struct intvec *iv, size_t i)
+{
+	intmap_remove(&iv->index, key_of(iv, i));
+	if (i != --iv->n) {
+		memcpy(intvec_at(iv, i), intvec_at(iv, iv->n), iv->size);
+		/* the key is there: replacing its value allocates nothing */
+		intmap_put(&iv->index, key_of(iv, i), (uint32_t)i);
+	}
+}
+
+size_t intvec_bytes(const struct intvec *iv)
+{
+	return iv->index.nslots * sizeof *iv->index.slots + iv->cap * iv->size;
 }

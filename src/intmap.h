@@ -38,4 +38,32 @@ int intmap_reserve(struct intmap *m, size_t n);
 /* Removes key; returns the value it had, or INTMAP_NONE. */
 uint32_t intmap_remove(struct intmap *m, uint32_t key);
 
+/* An indexed vector: a dense array of elements of size bytes, each holding
+ * its own 32-bit key key_at bytes in, found through an intmap of key ->
+ * position. Adding puts an element at the end; removing moves the last
+ * one into the hole, so positions change. The thread baselines and the fd
+ * index's socket inodes are kept so. */
+struct intvec {
+	struct intmap index;
+	void *v;
+	size_t n, cap;
+	size_t size, key_at;
+};
+
+void intvec_init(struct intvec *iv, size_t size, size_t key_at);
+/* Frees the elements and the index; the vector stays usable, empty. */
+void intvec_free(struct intvec *iv);
+static inline void *intvec_at(const struct intvec *iv, size_t i)
+{
+	return (char *)iv->v + i * iv->size;
+}
+/* key's element, or NULL. */
+void *intvec_find(const struct intvec *iv, uint32_t key);
+/* A zeroed element holding key, added at the end (key must not be there
+ * yet), or NULL when out of memory. */
+void *intvec_add(struct intvec *iv, uint32_t key);
+void intvec_remove_at(struct intvec *iv, size_t i);
+/* The memory the vector and its index hold. */
+size_t intvec_bytes(const struct intvec *iv);
+
 #endif

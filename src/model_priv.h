@@ -21,11 +21,6 @@ struct thread_base {
 	uint64_t run_ns, wait_ns, slices, cswch, nvcswch;
 };
 
-struct thread_bases {
-	struct intmap index; /* tid -> its place in v */
-	struct thread_base *v;
-	size_t n, cap;
-};
 
 struct task_list {
 	struct task **v;
@@ -51,7 +46,7 @@ struct model {
 	struct procfs pfs;
 	struct task_table procs, threads;
 	struct delta_pool deltas; /* prev counters and rates of the tasks that moved */
-	struct thread_bases bases;
+	struct intvec bases; /* struct thread_base by tid */
 	struct system_reader sys;
 	struct users users;
 	struct source_state sources[SOURCE_COUNT];

@@ -324,6 +324,7 @@ int model_init(struct model *m, const struct model_config *cfg, char *why, size_
 	task_table_init(&m->procs);
 	task_table_init(&m->threads);
 	m->procs.deltas = m->threads.deltas = &m->deltas;
+	threadsum_init(&m->bases);
 	users_init(&m->users);
 	if (system_reader_init(&m->sys) < 0) {
 		snprintf(why, whylen, "out of memory");
@@ -382,7 +383,7 @@ void model_fini(struct model *m)
 	task_table_free(&m->procs);
 	task_table_free(&m->threads);
 	delta_pool_free(&m->deltas);
-	threadsum_free(&m->bases);
+	intvec_free(&m->bases);
 	system_reader_free(&m->sys);
 	users_free(&m->users);
 	procfs_close(&m->pfs);

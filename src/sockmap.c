@@ -10,6 +10,7 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +83,7 @@ int sockmap_open(struct sockmap **out, const char *proc_root, char *why, size_t 
 		return -1;
 	}
 	sm->nl_fd = -1;
-	intmap_init(&sm->inode_ix);
+	intvec_init(&sm->inodes, sizeof(struct inode_entry), offsetof(struct inode_entry, inode));
 	sm->root_fd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sm->root_fd < 0) {
 		snprintf(why, whylen, "cannot open proc root '%s': %s", proc_root, strerror(errno));
@@ -118,8 +119,7 @@ void sockmap_close(struct sockmap *sm)
 	free(sm->next);
 	free(sm->rbuf);
 	flowtable_free(&sm->pids);
-	intmap_free(&sm->inode_ix);
-	free(sm->inode_list);
+	intvec_free(&sm->inodes);
 	peers_free(&sm->peers);
 	free(sm);
 }

@@ -64,12 +64,10 @@ struct sockmap {
 	uint8_t *rbuf;
 	size_t rbuf_cap;
 	struct flowtable pids;   /* KIND_PID -> struct pid_entry */
-	/* socket inode -> its entry in inode_list: 12 bytes an entry and 8 a
-	 * slot, about 35 a socket with room to grow, where a table keyed by
-	 * the whole flow key took ~150 (a process may hold 100,000) */
-	struct intmap inode_ix;
-	struct inode_entry *inode_list;
-	size_t ninodes, inodes_cap;
+	/* struct inode_entry by socket inode: 12 bytes an entry and 8 a slot
+	 * of its index, about 35 a socket with room to grow, where a table
+	 * keyed by the whole flow key took ~150 (a process may hold 100,000) */
+	struct intvec inodes;
 	struct peers peers;      /* remote end -> the process talking to it */
 	uint32_t pass;
 	/* every process up to this pid was listed by a walk or a fresh probe

@@ -5,61 +5,31 @@
 #include "model_priv.h"
 #include "threadsum.h"
 #include "scanpriv.h"
-#include "buf.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* ---- the baselines: a dense vector, and its index by tid ---- */
+/* ---- the baselines: an indexed vector by tid (m->bases) ---- */
 
-static struct thread_base *base_find(struct thread_bases *b, int32_t tid)
+void threadsum_init(struct intvec *b)
 {
-	uint32_t place = intmap_get(&b->index, (uint32_t)tid);
-	return place == INTMAP_NONE ? NULL : &b->v[place];
-}
-
-static struct thread_base *base_insert(struct thread_bases *b, int32_t tid)
-{
-	if (b->n >= INTMAP_NONE || array_reserve((void **)&b->v, &b->cap, b->n + 1, sizeof *b->v) < 0 ||
-	    intmap_put(&b->index, (uint32_t)tid, (uint32_t)b->n) < 0)
-		return NULL;
-	struct thread_base *e = &b->v[b->n++];
-	memset(e, 0, sizeof *e);
-	e->tid = tid;
-	return e;
-}
-
-/* The last baseline takes the place of the one removed. */
-static void base_remove_at(struct thread_bases *b, size_t i)
-{
-	intmap_remove(&b->index, (uint32_t)b->v[i].tid);
-	if (i != --b->n) {
-		b->v[i] = b->v[b->n];
-		/* the key is there: replacing its value allocates nothing */
-		intmap_put(&b->index, (uint32_t)b->v[i].tid, (uint32_t)i);
-	}
-}
-
-void threadsum_free(struct thread_bases *b)
-{
-	intmap_free(&b->index);
-	free(b->v);
-	memset(b, 0, sizeof *b);
+	intvec_init(b, sizeof(struct thread_base), offsetof(struct thread_base, tid));
 }
 
 void threadsum_sweep(struct model *m)
 {
-	struct thread_bases *b = &m->bases;
+	struct intvec *b = &m->bases;
 	for (size_t i = 0; i < b->n;) {
-		const struct thread_base *e = &b->v[i];
+		const struct thread_base *e = intvec_at(b, i);
 		struct task *p = task_table_find(&m->procs, e->tgid);
 		/* gone with its process, or not listed at its process's last walk */
 		if (!p || p->exited_gen || p->agg_gen > e->gen || m->cfg.threads)
-			base_remove_at(b, i); /* another baseline is now at i */
+			intvec_remove_at(b, i); /* another baseline is now at i */
 		else
 			i++;
 	}
@@ -120,7 +90,7 @@ void threadsum_aggregate(struct model *m, struct task *p, bool first)
 				continue;
 			ssize_t n = scan_read_file(m, p->tid, tid, "schedstat");
 			struct proc_schedstat ss;
-			struct thread_base *b = base_find(&m->bases, tid);
+			struct thread_base *b = intvec_find(&m->bases, (uint32_t)tid);
 			if (n < 0 || parse_proc_schedstat(m->readbuf, (size_t)n, &ss) < 0) {
 				missed(m, p, b, n);
 				continue;
@@ -140,7 +110,7 @@ void threadsum_aggregate(struct model *m, struct task *p, bool first)
 			}
 			bool fresh = !b;
 			if (!b) {
-				b = base_insert(&m->bases, tid);
+				b = intvec_add(&m->bases, (uint32_t)tid);
 				if (!b)
 					continue;
 				b->tgid = p->tid;

@@ -11,9 +11,10 @@
 void threadsum_aggregate(struct model *m, struct task *p, bool first);
 /* Drops the baselines of threads and processes that are gone. */
 void threadsum_sweep(struct model *m);
-/* Frees the baselines (model_priv.h). */
-struct thread_bases;
-void threadsum_free(struct thread_bases *b);
+/* Makes b the baselines' vector (m->bases, model_priv.h; intvec_free
+ * frees it). */
+struct intvec;
+void threadsum_init(struct intvec *b);
 /* p's main thread's own raw counters, its baseline while single-threaded;
  * out of memory leaves it unknown. */
 void threadsum_set_main_raw(struct task *p, const struct raw_main *v);

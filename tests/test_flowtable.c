@@ -302,6 +302,58 @@ static void test_intmap_against_reference(void **state)
 	free(want);
 }
 
+/* The indexed vector against a plain array of keys: adds, finds, and
+ * removals that move the last element into the hole, keys 0 and
+ * UINT32_MAX among them; every element found is the one holding its key. */
+static void test_intvec(void **state)
+{
+	(void)state;
+	struct elem {
+		uint64_t payload;
+		uint32_t key;
+	};
+	struct intvec iv;
+	intvec_init(&iv, sizeof(struct elem), offsetof(struct elem, key));
+	enum { N = 5000 };
+	uint32_t keys[N];
+	size_t n = 0;
+	srand(7);
+	for (int round = 0; round < 20000; round++) {
+		if (n < N && (n == 0 || rand() % 3)) {
+			uint32_t k = n == 0 ? 0 : n == 1 ? UINT32_MAX : (uint32_t)rand() * 2654435761u;
+			if (intvec_find(&iv, k))
+				continue;
+			struct elem *e = intvec_add(&iv, k);
+			assert_non_null(e);
+			assert_int_equal(e->key, k);
+			assert_int_equal(e->payload, 0);
+			e->payload = (uint64_t)k * 3 + 1;
+			keys[n++] = k;
+		} else {
+			size_t i = (size_t)rand() % iv.n;
+			uint32_t gone = ((struct elem *)intvec_at(&iv, i))->key;
+			intvec_remove_at(&iv, i);
+			assert_null(intvec_find(&iv, gone));
+			for (size_t j = 0; j < n; j++)
+				if (keys[j] == gone) {
+					keys[j] = keys[--n];
+					break;
+				}
+		}
+		assert_int_equal(iv.n, n);
+	}
+	for (size_t j = 0; j < n; j++) {
+		struct elem *e = intvec_find(&iv, keys[j]);
+		assert_non_null(e);
+		assert_int_equal(e->key, keys[j]);
+		assert_int_equal(e->payload, (uint64_t)keys[j] * 3 + 1);
+	}
+	assert_true(intvec_bytes(&iv) >= n * (sizeof(struct elem) + 8));
+	intvec_free(&iv);
+	assert_int_equal(iv.n, 0);
+	assert_null(intvec_find(&iv, keys[0]));
+}
+
 /* The one search by pid, over both arrays sorted by pid: the published
  * connections (a run per pid) and the per-pid totals (where one goes). */
 static void test_lower_bound_pid(void **state)
@@ -342,6 +394,7 @@ int main(void)
 		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_fragment_cache),
 		cmocka_unit_test(test_intmap_against_reference),
+		cmocka_unit_test(test_intvec),
 		cmocka_unit_test(test_lower_bound_pid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

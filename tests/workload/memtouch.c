@@ -63,7 +63,6 @@ static int touch_mib(uint64_t mib, double duration_s)
 			wl_sleep_until_mono(start + duration_s * (double)(m + 1) / (double)mib);
 		log_line();
 	}
-	log_line();
 	return 0;
 }
 
