@@ -29,7 +29,7 @@ sleep 0.05
 # under the 1% of CPU that makes a cell orange. The cost is per write, not
 # per byte: measured on the test machine, 32 writes a second took 0.8% of a
 # CPU in 64 KiB writes and 0.5% in 256 KiB ones, and more on a busy machine
-# (the cell turned orange); 4 writes a second take 0.25%.
+# (the cell turned orange); 4 writes a second took 0.24%.
 ui_spawn WRITE "$writer" --file "$UI_TMP/od.dat" --rate-kib 1024 --block-kib 256 --seconds 120 \
 	--ready "$UI_TMP/write.ready"
 ui_wait_file "$UI_TMP/write.ready" 10
