@@ -122,6 +122,17 @@ integ_wait_file() {
 	done
 }
 
+# integ_wait_report FILE WHAT : waits up to 10 s for pidtop's first report
+# in FILE; none is an error naming WHAT
+integ_wait_report() {
+	local i
+	for i in $(seq 200); do
+		[ -s "$1" ] && return
+		sleep 0.05
+	done
+	integ_hard_error "$2: no report from pidtop within 10 s ($1)"
+}
+
 # integ_pidtop OUT ARGS... : runs pidtop in batch JSON mode, output in OUT,
 # stderr in OUT.err; a non-zero exit status or a sanitizer report fails
 # the test.

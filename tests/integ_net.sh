@@ -41,11 +41,7 @@ run_case() {
 	$INTEG_NICE "$PIDTOP" -b -o json -d "$INTERVAL" -n "$reports" -p "$pids" ${PIDTOP_ARGS:-} \
 		>"$dir/out.json" 2>"$dir/out.err" &
 	local ptop=$!
-	for i in $(seq 200); do
-		[ -s "$dir/out.json" ] && break
-		sleep 0.05
-	done
-	[ -s "$dir/out.json" ] || integ_hard_error "$name: no report from pidtop within 10 s"
+	integ_wait_report "$dir/out.json" "$name"
 	touch "$dir/go"
 	wait "$ptop" || status=$?
 	if [ "$status" -ne 0 ]; then

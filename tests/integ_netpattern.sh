@@ -91,14 +91,6 @@ pidtop_on() {
 		${PIDTOP_ARGS:-} >"$out" 2>"$out.err" &
 }
 
-wait_report() {
-	for _ in $(seq 200); do
-		[ -s "$1" ] && return
-		sleep 0.05
-	done
-	integ_hard_error "no report from pidtop within 10 s ($1)"
-}
-
 # run NAME REPORTS CLIENT-MIN SERVER-ARGS -- CLIENT-ARGS: server (in the namespace when
 # NS is set), client, one pidtop per namespace; traffic after the first
 # reports.
@@ -128,9 +120,9 @@ run() {
 	if [ -n "$NS" ]; then
 		pidtop_on "$d/ns.json" "$srv,$cli" "$reports" ip netns exec "$NS"
 		p2=$!
-		wait_report "$d/ns.json"
+		integ_wait_report "$d/ns.json" "$name"
 	fi
-	wait_report "$d/out.json"
+	integ_wait_report "$d/out.json" "$name"
 	touch "$d/go"
 	wait $p1 $p2 || { echo "FAIL: $name: pidtop failed:"; cat "$d"/*.err; exit 1; }
 	wait "$CLI" || integ_hard_error "$name: the client failed"

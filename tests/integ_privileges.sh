@@ -3,7 +3,8 @@
 # root-owned writer: as root; as an ordinary user (nobody); as that user
 # with only CAP_NET_RAW, with only CAP_NET_ADMIN (ambient capabilities);
 # from copies of the binary with file capabilities; and without
-# CAP_NET_ADMIN or CAP_NET_RAW as root (capsh --drop). Each run must show
+# CAP_NET_ADMIN or CAP_NET_RAW as root (capsh --drop); CAP_PERFMON by the
+# datagrams only its tracepoint names. Each run must show
 # the sources and the columns the table promises: n/a (null) where the
 # source is missing, noaccess (null, "io" in no_access) where a file is
 # refused, figures elsewhere, and exit 0. A set-user-ID copy run by that
@@ -66,6 +67,65 @@ json noraw capsh --drop=cap_net_raw -- -c "exec '$PIDTOP' \"\$@\"" pidtop
 	integ_hard_error "--dump with file capabilities failed"
 
 fails=0
+
+# CAP_PERFMON: the route look-up tracepoint names the sender of a datagram
+# from a socket that lived for one sendto() (doc/pidtop.1, net_tx_bps);
+# nothing else can, so such a sender run by root is credited by a copy for
+# nobody with everything but CAP_PERFMON 0% of its bytes, with it ~100%.
+# Needs tracefs with the fib:fib_table_lookup event (0700 root: the
+# copies read it with CAP_DAC_READ_SEARCH).
+perf_udp() {
+	local name=$1 bin=$2 d="$SCRATCH/$1" srv cli port
+	mkdir -p "$d"
+	chmod 755 "$d"
+	integ_start SRV netpattern --role server --bind 127.0.0.1 --log "$d/server.log" \
+		--ready "$d/sready" --linger 2 --proto udp --expect 200
+	integ_wait_file "$d/sready" 10
+	port=$(awk '$1 == "port" { print $2 }' "$d/server.log")
+	integ_start CLI netpattern --role client --connect 127.0.0.1 --port "$port" --go "$d/go" \
+		--ready "$d/cready" --log "$d/client.log" --linger 2 --pattern udp --per-second 100 \
+		--seconds 2 --bytes 512
+	integ_wait_file "$d/cready" 10
+	srv=$(awk '$1 == "pid" { print $3 }' "$d/server.log")
+	cli=$(awk '$1 == "pid" { print $3 }' "$d/client.log")
+	(cd / && $AS_USER --inh-caps=-all "$bin" -b -o json -d 0.5 -n 10 -p "$srv,$cli") \
+		>"$d/out.json" 2>"$d/out.err" &
+	local p=$!
+	integ_wait_report "$d/out.json" "$name"
+	touch "$d/go"
+	wait "$p" || integ_hard_error "pidtop ($name) failed: $(head -3 "$d/out.err")"
+	wait "$CLI" || integ_hard_error "$name: the client failed"
+	wait "$SRV" || integ_hard_error "$name: the server failed"
+	"$PYTHON" - "$d" "$cli" "$3" <<'PY' || fails=$((fails + 1))
+import json, sys
+d, cli, want = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+sent = [int(x.split("=")[1]) for l in open(d + "/client.log") if l.startswith("final")
+        for x in l.split()[2:] if x.startswith("tx_ip=")][0]
+got = 0.0
+for line in open(d + "/out.json"):
+    r = json.loads(line)
+    for t in r["tasks"]:
+        if t["pid"] == cli and t["tid"] == cli:
+            got += (t["net_tx_bps"] or 0) * r["interval"]
+share = 100 * got / sent
+ok = share >= 95 and share <= 110 if want == "credited" else share < 5
+err = open(d + "/out.err").read()
+print("%s %s: the one-datagram sender credited %.0f of %d bytes = %.1f%% (%s expected)%s"
+      % ("ok  " if ok and not err else "FAIL:", d.rsplit("/", 1)[1], got, sent, share, want,
+         " stderr %r" % err[:200] if err else ""))
+sys.exit(0 if ok and not err else 1)
+PY
+}
+if [ -e /sys/kernel/tracing/events/fib/fib_table_lookup ]; then
+	cp "$PIDTOP" "$BIN/pidtop-fcaps-perf"
+	setcap cap_net_raw,cap_net_admin,cap_sys_ptrace,cap_dac_read_search,cap_perfmon+ep \
+		"$BIN/pidtop-fcaps-perf"
+	perf_udp perfmon "$BIN/pidtop-fcaps-perf" credited
+	perf_udp noperfmon "$BIN/pidtop-fcaps-all" 0%
+else
+	echo "no fib:fib_table_lookup in /sys/kernel/tracing: CAP_PERFMON not checked"
+fi
+
 for copy in setuid setgid; do
 	rc=0
 	(cd / && $AS_USER --inh-caps=-all "$BIN/pidtop-$copy" -b -n 1 -d 0.1) \
