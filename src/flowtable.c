@@ -139,10 +139,11 @@ static size_t probe(const struct flowtable *ft, const struct flow_key *key, bool
 	}
 }
 
-static int grow(struct flowtable *ft)
+/* Moves every entry into a fresh array of ncap slots (a power of two that
+ * holds them at load at most 1/2). On failure the table stays as it was. */
+static int rehash(struct flowtable *ft, size_t ncap)
 {
-	size_t ncap = ft->cap ? ft->cap * 2 : MIN_CAP;
-	if (ncap < ft->cap || ncap > SIZE_MAX / ft->stride) {
+	if (ncap > SIZE_MAX / ft->stride) {
 		errno = EOVERFLOW;
 		return -1;
 	}
@@ -162,6 +163,29 @@ static int grow(struct flowtable *ft)
 	}
 	free(old.slots);
 	return 0;
+}
+
+static int grow(struct flowtable *ft)
+{
+	size_t ncap = ft->cap ? ft->cap * 2 : MIN_CAP;
+	if (ncap < ft->cap) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	return rehash(ft, ncap);
+}
+
+/* After a sweep: a table at most 1/8 full goes down to the smallest size
+ * that holds it at most 1/4 full, so a burst does not keep its memory and
+ * the next growth is two doublings away. */
+static void shrink(struct flowtable *ft)
+{
+	if (ft->cap <= MIN_CAP || ft->count * 8 > ft->cap)
+		return;
+	size_t ncap = MIN_CAP;
+	while (ncap < ft->count * 4)
+		ncap *= 2;
+	(void)rehash(ft, ncap); /* without memory the table stays as large */
 }
 
 void *flowtable_find(const struct flowtable *ft, const struct flow_key *key)
@@ -272,6 +296,7 @@ size_t flowtable_sweep(struct flowtable *ft,
 		}
 		i++;
 	}
+	shrink(ft);
 	return removed;
 }
 

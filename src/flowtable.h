@@ -8,7 +8,8 @@
  * cannot choose ports and addresses that collide.
  *
  * Not thread-safe: the owner serialises access. Once a table has grown to
- * its working size, neither lookups nor inserts allocate.
+ * its working size, neither lookups nor inserts allocate; a sweep that
+ * leaves it mostly empty gives the memory back.
  */
 #ifndef PIDTOP_FLOWTABLE_H
 #define PIDTOP_FLOWTABLE_H
@@ -66,7 +67,9 @@ void *flowtable_next(const struct flowtable *ft, size_t *pos, const struct flow_
 
 /* Calls keep(key, value, ctx) for every entry and removes those for which it
  * returns false. keep may be called more than once for an entry, so it must
- * be idempotent. Returns the number removed. */
+ * be idempotent. A table left at most 1/8 full then shrinks to at most 1/4
+ * full (values move: pointers into the table are stale after a sweep, as
+ * after an insert). Returns the number removed. */
 size_t flowtable_sweep(struct flowtable *ft,
 		       bool (*keep)(const struct flow_key *key, void *value, void *ctx), void *ctx);
 

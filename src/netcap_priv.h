@@ -21,7 +21,9 @@
 
 #define RECENT_SLOTS 4096          /* capture-side memory of flows already announced */
 #define RETRY_FAILED_NS (5000 * 1000000ULL)
-#define CONN_IDLE_NS (60000 * 1000000ULL)
+/* a closed connection is listed at least this long after its last bytes,
+ * and until a refresh has published them */
+#define CONN_CLOSED_NS (5000 * 1000000ULL)
 #define PID_IDLE_NS (30000 * 1000000ULL)
 #define SEEN_TTL_NS (10000 * 1000000ULL) /* an owner named by tcpevents waits this long for bytes */
 #define LOCALADDR_TTL_NS (1000 * 1000000ULL)

@@ -103,12 +103,21 @@ static void revalidate(struct netcap *nc, uint64_t t, uint64_t since)
 			revalidate_row(nc, r, k, sockmap_lookup(nc->sm, k), t, since);
 }
 
+struct expiry {
+	uint64_t t, since; /* this refresh, the one before */
+};
+
+/* An open connection stays however idle; a closed one goes once the
+ * refresh before this one published its last bytes (they came before it)
+ * and CONN_CLOSED_NS have passed since. (Keeping closed ones for a minute
+ * held 24,000 rows, 27 MiB, at 200 short connections a second.) */
 static bool keep_row(const struct flow_key *key, void *value, void *ctx)
 {
 	(void)key;
 	const struct row *r = value;
-	uint64_t t = *(const uint64_t *)ctx;
-	return r->queued || !r->conn.closed || t - r->last_ns < CONN_IDLE_NS;
+	const struct expiry *e = ctx;
+	return r->queued || !r->conn.closed || r->last_ns >= e->since ||
+	       e->t - r->last_ns < CONN_CLOSED_NS;
 }
 
 static bool keep_seen(const struct flow_key *key, void *value, void *ctx)
@@ -117,9 +126,10 @@ static bool keep_seen(const struct flow_key *key, void *value, void *ctx)
 	return *(const uint64_t *)ctx - ((const struct seen_owner *)value)->t_ns < SEEN_TTL_NS;
 }
 
-static void expire(struct netcap *nc, uint64_t t)
+static void expire(struct netcap *nc, uint64_t t, uint64_t since)
 {
-	flowtable_sweep(&nc->rows, keep_row, &t);
+	struct expiry e = {t, since};
+	flowtable_sweep(&nc->rows, keep_row, &e);
 	flowtable_sweep(&nc->seen, keep_seen, &t);
 	size_t keep = 0;
 	for (size_t i = 0; i < nc->npids; i++) {
@@ -189,9 +199,10 @@ int netcap_refresh(struct netcap *nc)
 	uint64_t t = clock_mono_ns();
 	netcap_drain(nc, t);
 	netcap_resolve(nc, t);
-	revalidate(nc, t, nc->last_refresh_ns);
+	uint64_t since = nc->last_refresh_ns;
+	revalidate(nc, t, since);
 	nc->last_refresh_ns = t;
-	expire(nc, t);
+	expire(nc, t, since);
 	publish(nc);
 	pthread_mutex_unlock(&nc->state_mu);
 

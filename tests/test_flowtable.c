@@ -191,10 +191,11 @@ static void test_sweep(void **state)
 		struct val *v = flowtable_get(&ft, &k, &created);
 		v->tag = i;
 	}
-	size_t calls = 0;
+	size_t calls = 0, cap = ft.cap;
 	assert_int_equal(flowtable_sweep(&ft, keep_even, &calls), 2500);
 	assert_true(calls >= 5000);
 	assert_int_equal(flowtable_count(&ft), 2500);
+	assert_int_equal(ft.cap, cap); /* more than 1/8 full: no shrink */
 	for (uint32_t i = 0; i < 5000; i++) {
 		struct flow_key k = key_n(i);
 		struct val *v = flowtable_find(&ft, &k);
@@ -202,6 +203,50 @@ static void test_sweep(void **state)
 			assert_null(v);
 		else
 			assert_true(v && v->tag == i);
+	}
+	flowtable_free(&ft);
+}
+
+static bool keep_below_ctx(const struct flow_key *key, void *value, void *ctx)
+{
+	(void)key;
+	return ((struct val *)value)->tag < *(uint32_t *)ctx;
+}
+
+/* A sweep that leaves the table at most 1/8 full gives the memory back (a
+ * burst of short connections kept 27 MiB of rows for good) and keeps every
+ * entry that stays, with its value; the table grows again after. */
+static void test_sweep_shrinks(void **state)
+{
+	(void)state;
+	struct flowtable ft;
+	assert_int_equal(flowtable_init(&ft, sizeof(struct val), 100000), 0);
+	for (int round = 0; round < 2; round++) {
+		for (uint32_t i = 0; i < 20000; i++) {
+			struct flow_key k = key_n(i);
+			bool created;
+			struct val *v = flowtable_get(&ft, &k, &created);
+			assert_non_null(v);
+			assert_int_equal(created, round == 0 || i >= 10);
+			v->tag = i;
+			v->n = 3 * (uint64_t)i;
+		}
+		assert_true(ft.cap >= 40000);
+		uint32_t below = 1000; /* 1000 of 20000: 1/64 of the 65,536 slots */
+		assert_int_equal(flowtable_sweep(&ft, keep_below_ctx, &below), 19000);
+		assert_int_equal(ft.cap, 4096); /* 1000 at most 1/4 full */
+		below = 10;
+		assert_int_equal(flowtable_sweep(&ft, keep_below_ctx, &below), 990);
+		assert_int_equal(ft.cap, 64);
+		assert_int_equal(flowtable_count(&ft), 10);
+		for (uint32_t i = 0; i < 20000; i++) {
+			struct flow_key k = key_n(i);
+			struct val *v = flowtable_find(&ft, &k);
+			if (i < 10)
+				assert_true(v && v->tag == i && v->n == 3 * (uint64_t)i);
+			else
+				assert_null(v);
+		}
 	}
 	flowtable_free(&ft);
 }
@@ -392,6 +437,7 @@ int main(void)
 		cmocka_unit_test(test_max_entries),
 		cmocka_unit_test(test_random_ops_against_reference),
 		cmocka_unit_test(test_sweep),
+		cmocka_unit_test(test_sweep_shrinks),
 		cmocka_unit_test(test_fragment_cache),
 		cmocka_unit_test(test_intmap_against_reference),
 		cmocka_unit_test(test_intvec),

@@ -271,6 +271,23 @@ static void burst_case(struct netcap *nc)
 	      (unsigned long long)r.rx_bytes, (unsigned long long)truth);
 	/* headers of 50 handshakes + data + teardown stay well inside +25% */
 	CHECK(s.tx_bytes <= truth * 5 / 4 && r.rx_bytes <= truth * 5 / 4, "burst: overcounted");
+
+	/* closed connections are listed, then leave the list 5 s after their
+	 * last packet (doc/pidtop.1, --connections): kept a minute, 200 short
+	 * connections a second held 27 MiB */
+	size_t listed, left;
+	(void)netcap_pid_connections(nc, tx, &listed);
+	for (int i = 0; i < 30; i++) {
+		sleep_ms(200);
+		netcap_refresh(nc);
+	}
+	(void)netcap_pid_connections(nc, tx, &left);
+	printf("  the sender's closed connections listed: %zu at its end, %zu 6 s later\n", listed,
+	       left);
+	CHECK(listed >= (size_t)conns * 9 / 10, "burst: %zu of %d connections listed at the end",
+	      listed, conns);
+	CHECK(left == 0, "burst: %zu closed connections still listed 6 s after their last packet",
+	      left);
 }
 
 static int no_cap_child(void)
