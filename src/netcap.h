@@ -56,6 +56,9 @@
  * second with 10 ms, 0.7-1.5 with 50 (bench/README.md). */
 #define NETCAP_TIMEOUT_MS 50
 #define NETCAP_RESOLVE_MIN_NS (20 * 1000000ULL) /* at most 50 socket dumps a second */
+/* connections whose sockets were found but not their owners yet: a dump
+ * at most this often for them (a gone connection's listener stands in) */
+#define NETCAP_REDUMP_NS (200 * 1000000ULL)
 /* at most 500 resolver runs a second for new connections (each asks the
  * kernel for up to 8 of them one by one): 10,000 connections a second
  * would otherwise wake it 10,000 times */
@@ -128,6 +131,8 @@ void netcap_unattributed(const struct netcap *nc, struct netcap_unattributed *ou
  * ps_drop), cumulative; and packets the decoder could not parse. */
 uint64_t netcap_drops(const struct netcap *nc);
 uint64_t netcap_malformed(const struct netcap *nc);
+/* Socket dumps made so far (each walks the kernel's socket tables). */
+uint64_t netcap_socket_dumps(struct netcap *nc);
 
 /* "ok" (followed by the devices and filter, see netcap_open_filtered), or
  * why the source is not delivering. */

@@ -55,6 +55,8 @@ struct row {
 	uint8_t status;
 	bool queued;      /* in the pending list */
 	bool quick_tried; /* asked of the kernel one by one since queued */
+	bool sock_known;  /* a look-up since queued found its socket, with an inode: conn.inode */
+	bool dump_gone;   /* a socket dump since queued had no socket for it */
 };
 
 struct seen_owner {
@@ -146,7 +148,8 @@ struct netcap {
 	size_t npids, pids_cap;
 	struct netcap_unattributed unattr;
 	uint64_t malformed;
-	uint64_t last_resolve_ns;
+	uint64_t last_resolve_ns; /* the last socket dump */
+	uint64_t last_batch_ns;   /* the last resolve_batch, dump or not */
 	uint64_t last_refresh_ns;
 	struct flow_key *local; /* local addresses (family + addr in saddr) */
 	size_t nlocal, local_cap;

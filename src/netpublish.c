@@ -265,6 +265,15 @@ uint64_t netcap_malformed(const struct netcap *nc)
 	return nc->pub_malformed;
 }
 
+uint64_t netcap_socket_dumps(struct netcap *nc)
+{
+	struct sockmap_stats st;
+	pthread_mutex_lock(&nc->state_mu);
+	sockmap_get_stats(nc->sm, &st);
+	pthread_mutex_unlock(&nc->state_mu);
+	return st.dumps;
+}
+
 const char *netcap_state(const struct netcap *nc)
 {
 	return nc->state;

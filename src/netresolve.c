@@ -79,6 +79,8 @@ static void queue_row(struct netcap *nc, struct row *r)
 	nc->queue[nc->nqueue++] = r->conn.key;
 	r->queued = true;
 	r->quick_tried = false;
+	r->sock_known = false;
+	r->dump_gone = false;
 }
 
 /* The owner named for leg before its bytes came: for UDP, also under the
@@ -399,6 +401,7 @@ static void resolve_quick(struct netcap *nc, uint64_t t)
 		if (rc != 1)
 			continue;
 		apply_sock(r, &s);
+		r->sock_known = s.inode != 0; /* 0: not accepted yet */
 		inodes[m] = s.inode;
 		legs[m] = nc->queue[i];
 		rows[m++] = r;
@@ -424,23 +427,61 @@ void netcap_resolve(struct netcap *nc, uint64_t t)
 	resolve_batch(nc, t);
 }
 
+/* Whether the queued rows need a socket dump now: one never found needs
+ * it at once; one whose socket was found but not its owner, every
+ * NETCAP_REDUMP_NS (gone meanwhile, its listener stands in for it); one
+ * that a dump found without any socket (20 ms or more after its first
+ * packet) never: it waits for tcpevents or the give-up, and another dump
+ * would not find it either. (Under 200 short connections a second the
+ * queue was never empty: a dump every 20 ms, each a walk of the kernel's
+ * whole TCP hash table, took 79% of pidtop's CPU.) */
+static bool dump_needed(const struct netcap *nc, uint64_t t)
+{
+	bool redump = t - nc->last_resolve_ns >= NETCAP_REDUMP_NS;
+	for (size_t i = 0; i < nc->nqueue; i++) {
+		const struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
+		if (r && !r->dump_gone && (!r->sock_known || redump))
+			return true;
+	}
+	return false;
+}
+
 static void resolve_batch(struct netcap *nc, uint64_t t)
 {
 	if (nc->nqueue == 0)
 		return;
-	nc->last_resolve_ns = t;
-	nc->dump_ok = sockmap_dump(nc->sm) == 0;
+	nc->last_batch_ns = t;
+	bool dumped = dump_needed(nc, t);
+	if (dumped) {
+		nc->last_resolve_ns = t;
+		nc->dump_ok = sockmap_dump(nc->sm) == 0;
+	}
 	if (!grow_batch(nc, nc->nqueue))
 		return;
 	size_t n = nc->nqueue;
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
-		const struct sockmap_sock *s = r && nc->dump_ok ? sockmap_lookup(nc->sm, &r->conn.key) : NULL;
+		if (r && (!dumped || !nc->dump_ok)) {
+			nc->q_inodes[i] = r->sock_known ? r->conn.inode : 0;
+			continue;
+		}
+		const struct sockmap_sock *s = r ? sockmap_lookup(nc->sm, &r->conn.key) : NULL;
 		nc->q_inodes[i] = s ? s->inode : 0;
-		if (s)
+		/* no socket at all, 20 ms or more after its first packet: gone */
+		if (r && !s && t - r->first_ns >= NETCAP_RESOLVE_MIN_NS)
+			r->dump_gone = true;
+		if (s) {
 			netcap_apply_match(nc, r, s);
+			r->sock_known = s->inode != 0;
+		}
 	}
-	sockmap_pids(nc->sm, nc->q_inodes, nc->queue, nc->q_pids, n, t);
+	size_t known = 0;
+	for (size_t i = 0; i < n; i++)
+		known += nc->q_inodes[i] != 0;
+	if (known) /* the fd index finds pids by inode: none, no look-up */
+		sockmap_pids(nc->sm, nc->q_inodes, nc->queue, nc->q_pids, n, t);
+	else
+		memset(nc->q_pids, 0, n * sizeof *nc->q_pids);
 	size_t keep = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
@@ -448,19 +489,21 @@ static void resolve_batch(struct netcap *nc, uint64_t t)
 			continue;
 		/* a socket that is gone (no match in a good dump) will not be
 		 * found later either: infer its owner now, or at the give-up */
-		bool gone = nc->dump_ok && !nc->q_inodes[i];
-		/* its inode, read when it opened, may have been indexed since */
-		if (gone && nc->q_pids[i] <= 0 && r->conn.inode)
+		bool gone = r->dump_gone || (dumped && nc->dump_ok && !nc->q_inodes[i]);
+		bool giveup = t - r->first_ns >= NETCAP_GIVEUP_NS;
+		/* its inode, read when it opened, may have been indexed since (a
+		 * row queued again still has its last connection's: not that) */
+		if ((gone || giveup) && nc->q_pids[i] <= 0 && r->sock_known && r->conn.inode)
 			nc->q_pids[i] = sockmap_last_holder(nc->sm, r->conn.inode);
 		int32_t inferred = 0;
-		if (nc->q_pids[i] <= 0 && (gone || t - r->first_ns >= NETCAP_GIVEUP_NS))
+		if (nc->q_pids[i] <= 0 && (gone || giveup))
 			inferred = sockmap_infer_owner(nc->sm, &r->conn.key, t);
 		if (nc->q_pids[i] > 0) {
 			row_settle(nc, r, ROW_OK, nc->q_pids[i], t);
 		} else if (inferred > 0) {
 			row_settle(nc, r, ROW_OK, inferred, t);
 			r->conn.inferred = true;
-		} else if (t - r->first_ns >= NETCAP_GIVEUP_NS) {
+		} else if (giveup) {
 			row_settle(nc, r, ROW_FAILED, 0, t);
 		} else {
 			r->last_try_ns = t;
@@ -501,7 +544,8 @@ void *netcap_resolver_main(void *arg)
 			return NULL;
 		/* the new connections at once (their sockets may live a
 		 * millisecond) but at most every NETCAP_QUICK_MIN_NS, the batch
-		 * with its dump at most every NETCAP_RESOLVE_MIN_NS */
+		 * (with its dump, when one can help) at most every
+		 * NETCAP_RESOLVE_MIN_NS */
 		uint64_t t = clock_mono_ns();
 		if (t - last_quick < NETCAP_QUICK_MIN_NS) {
 			uint64_t wait = NETCAP_QUICK_MIN_NS - (t - last_quick);
@@ -513,10 +557,10 @@ void *netcap_resolver_main(void *arg)
 		last_quick = t;
 		netcap_drain(nc, t);
 		resolve_quick(nc, t);
-		if (t - nc->last_resolve_ns >= NETCAP_RESOLVE_MIN_NS)
+		if (t - nc->last_batch_ns >= NETCAP_RESOLVE_MIN_NS)
 			resolve_batch(nc, t);
 		waiting = nc->nqueue > 0;
-		due = nc->last_resolve_ns + NETCAP_RESOLVE_MIN_NS;
+		due = nc->last_batch_ns + NETCAP_RESOLVE_MIN_NS;
 		pthread_mutex_unlock(&nc->state_mu);
 	}
 }
