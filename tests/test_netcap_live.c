@@ -246,6 +246,22 @@ static void udp_case(struct netcap *nc)
 	CHECK(s.rx_bytes == 0 && r.tx_bytes == 0, "UDP: traffic in the wrong direction");
 }
 
+/* conns TCP connections of each bytes to a receiver, written in chunks
+ * gap_ms apart, refreshed until both ends are done. False when the
+ * receiver did not start. */
+static bool short_conns(struct netcap *nc, int conns, size_t each, size_t chunk, long gap_ms,
+			pid_t *tx, pid_t *rx)
+{
+	uint16_t port;
+	*rx = start_receiver(AF_INET, SOCK_STREAM, conns, &port);
+	CHECK(*rx > 0, "the receiver of %d connections did not start", conns);
+	if (*rx <= 0)
+		return false;
+	*tx = start_sender(AF_INET, SOCK_STREAM, port, conns, each, chunk, gap_ms);
+	run_until_done(nc, *tx, *rx);
+	return true;
+}
+
 /* 50 connections of 20 000 bytes, each written in 4 chunks 15 ms apart and
  * closed, so each lives about 60 ms: resolution must be quick enough to
  * catch them alive. */
@@ -253,13 +269,9 @@ static void burst_case(struct netcap *nc)
 {
 	const int conns = 50;
 	const size_t each = 20000;
-	uint16_t port;
-	pid_t rx = start_receiver(AF_INET, SOCK_STREAM, conns, &port);
-	CHECK(rx > 0, "burst receiver did not start");
-	if (rx <= 0)
+	pid_t tx, rx;
+	if (!short_conns(nc, conns, each, each / 4, 15, &tx, &rx))
 		return;
-	pid_t tx = start_sender(AF_INET, SOCK_STREAM, port, conns, each, each / 4, 15);
-	run_until_done(nc, tx, rx);
 	uint64_t truth = (uint64_t)conns * each;
 	struct netcap_counters s = totals(nc, tx), r = totals(nc, rx);
 	printf("burst of %d short connections: sender %d, receiver %d\n", conns, (int)tx, (int)rx);
@@ -299,16 +311,12 @@ static void stream_case(struct netcap *nc)
 {
 	const int conns = 300;
 	const size_t each = 4096;
-	uint16_t port;
-	pid_t rx = start_receiver(AF_INET, SOCK_STREAM, conns, &port);
-	CHECK(rx > 0, "stream receiver did not start");
-	if (rx <= 0)
-		return;
 	uint64_t dumps = netcap_socket_dumps(nc);
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	pid_t tx = start_sender(AF_INET, SOCK_STREAM, port, conns, each, each / 2, 5);
-	run_until_done(nc, tx, rx);
+	pid_t tx, rx;
+	if (!short_conns(nc, conns, each, each / 2, 5, &tx, &rx))
+		return;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
 	double per_s = (double)(netcap_socket_dumps(nc) - dumps) / secs;
