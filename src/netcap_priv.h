@@ -28,6 +28,7 @@
 #define SEEN_TTL_NS (10000 * 1000000ULL) /* an owner named by tcpevents waits this long for bytes */
 #define LOCALADDR_TTL_NS (1000 * 1000000ULL)
 #define QUICK_ROWS 8           /* queued rows looked up one by one before a dump */
+#define EXACT_ROWS_MAX 32      /* TCP rows asked again one by one rather than with a dump */
 #define SYN_SLOTS 256          /* connection openings announced per drain; more wait for the ring */
 /* include/net/tcp_states.h */
 #define TCP_STATE_CLOSE 7
@@ -56,7 +57,7 @@ struct row {
 	bool queued;      /* in the pending list */
 	bool quick_tried; /* asked of the kernel one by one since queued */
 	bool sock_known;  /* a look-up since queued found its socket, with an inode: conn.inode */
-	bool dump_gone;   /* a socket dump since queued had no socket for it */
+	bool sock_gone;   /* a look-up since queued had no socket for it */
 };
 
 struct seen_owner {
@@ -150,6 +151,7 @@ struct netcap {
 	uint64_t malformed;
 	uint64_t last_resolve_ns; /* the last socket dump */
 	uint64_t last_batch_ns;   /* the last resolve_batch, dump or not */
+	uint64_t last_recheck_ns; /* the last time found rows were asked again */
 	uint64_t last_refresh_ns;
 	struct flow_key *local; /* local addresses (family + addr in saddr) */
 	size_t nlocal, local_cap;

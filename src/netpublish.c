@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* rows a refresh revalidates one by one rather than with a socket dump */
-#define REVALIDATE_EXACT_MAX 32
 
 /* ---- refresh and the published snapshot ---------------------------------- */
 
@@ -64,7 +62,7 @@ static bool revalidate_exact(struct netcap *nc, uint64_t t, uint64_t since)
 	const struct flow_key *k;
 	struct row *r;
 	while ((r = flowtable_next(&nc->rows, &pos, &k)))
-		if (needs_check(r, since) && (k->proto != IPPROTO_TCP || ++n > REVALIDATE_EXACT_MAX))
+		if (needs_check(r, since) && (k->proto != IPPROTO_TCP || ++n > EXACT_ROWS_MAX))
 			return false;
 	pos = 0;
 	while ((r = flowtable_next(&nc->rows, &pos, &k))) {

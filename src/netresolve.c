@@ -80,7 +80,7 @@ static void queue_row(struct netcap *nc, struct row *r)
 	r->queued = true;
 	r->quick_tried = false;
 	r->sock_known = false;
-	r->dump_gone = false;
+	r->sock_gone = false;
 }
 
 /* The owner named for leg before its bytes came: for UDP, also under the
@@ -371,6 +371,18 @@ static void row_settle(struct netcap *nc, struct row *r, enum row_status status,
 	row_book(nc, r, &d, t);
 }
 
+/* The listening socket on leg's local end, asked of the kernel alone (the
+ * remote end left out, so the connection's own socket, closed, is not
+ * what answers): 1 with *out filled, 0 when there is none, -errno. */
+static int listener_of(struct netcap *nc, const struct flow_key *leg, struct sockmap_sock *out)
+{
+	struct flow_key lk = *leg;
+	lk.dport = 0;
+	memset(lk.daddr, 0, sizeof lk.daddr);
+	int rc = sockmap_find_exact(nc->sm, &lk, out);
+	return rc == 1 && out->state != TCP_STATE_LISTEN ? 0 : rc;
+}
+
 /* The newest queued rows not asked yet (those the SYN watcher just saw
  * open), at most QUICK_ROWS, are asked of the kernel one by one and their
  * owners read at once: a connection of a millisecond (curl to a local
@@ -398,10 +410,18 @@ static void resolve_quick(struct netcap *nc, uint64_t t)
 			r->conn.inferred = true;
 			settled++;
 		}
+		uint8_t closed_state = 0;
+		if (rc == 0 && s.family && pid <= 0) {
+			/* closed already: the listener a dump would stand in */
+			closed_state = s.state;
+			rc = listener_of(nc, &nc->queue[i], &s);
+		}
 		if (rc != 1)
 			continue;
 		apply_sock(r, &s);
-		r->sock_known = s.inode != 0; /* 0: not accepted yet */
+		if (closed_state)
+			r->conn.state = closed_state;
+		r->sock_known = true;
 		inodes[m] = s.inode;
 		legs[m] = nc->queue[i];
 		rows[m++] = r;
@@ -427,23 +447,56 @@ void netcap_resolve(struct netcap *nc, uint64_t t)
 	resolve_batch(nc, t);
 }
 
-/* Whether the queued rows need a socket dump now: one never found needs
- * it at once; one whose socket was found but not its owner, every
- * NETCAP_REDUMP_NS (gone meanwhile, its listener stands in for it); one
- * that a dump found without any socket (20 ms or more after its first
- * packet) never: it waits for tcpevents or the give-up, and another dump
- * would not find it either. (Under 200 short connections a second the
- * queue was never empty: a dump every 20 ms, each a walk of the kernel's
- * whole TCP hash table, took 79% of pidtop's CPU.) */
-static bool dump_needed(const struct netcap *nc, uint64_t t)
+/* How the queued rows are looked at now. A row never found needs a dump
+ * at once. One whose socket was found but not its owner is asked again
+ * every NETCAP_REDUMP_NS (gone meanwhile, the listener on its local end
+ * stands in for it): one by one while there are few, else with a dump.
+ * One that a look-up found without any socket (20 ms or more after its
+ * first packet) is never: it waits for tcpevents or the give-up, and
+ * another look-up would not find it either. (Under 200 short connections
+ * a second the queue was never empty: a dump every 20 ms, each a walk of
+ * the kernel's whole TCP hash table, took 79% of pidtop's CPU.) */
+enum batch_look { LOOK_NONE, LOOK_EXACT, LOOK_DUMP };
+
+static enum batch_look batch_look(const struct netcap *nc, uint64_t t)
 {
-	bool redump = t - nc->last_resolve_ns >= NETCAP_REDUMP_NS;
+	size_t known = 0;
 	for (size_t i = 0; i < nc->nqueue; i++) {
 		const struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
-		if (r && !r->dump_gone && (!r->sock_known || redump))
-			return true;
+		if (!r || r->sock_gone)
+			continue;
+		if (!r->sock_known)
+			return LOOK_DUMP;
+		/* only TCP sockets can be asked for one by one */
+		known += r->conn.key.proto == IPPROTO_TCP ? 1 : EXACT_ROWS_MAX + 1;
 	}
-	return false;
+	if (!known || t - nc->last_recheck_ns < NETCAP_REDUMP_NS)
+		return LOOK_NONE;
+	return known <= EXACT_ROWS_MAX ? LOOK_EXACT : LOOK_DUMP;
+}
+
+/* Row r's socket asked of the kernel again: its own, or, closed already,
+ * the listener on its local end. The inode to look its owner up by, 0
+ * when there is none (then r->sock_gone). */
+static uint32_t ask_again(struct netcap *nc, struct row *r)
+{
+	struct sockmap_sock e;
+	int rc = sockmap_find_exact(nc->sm, &r->conn.key, &e);
+	uint8_t closed_state = 0;
+	if (rc == 0 && e.family) {
+		closed_state = e.state;
+		rc = listener_of(nc, &r->conn.key, &e);
+	}
+	if (rc < 0)
+		return r->conn.inode; /* the kernel did not answer: as it was */
+	if (rc == 0) {
+		r->sock_gone = true;
+		return 0;
+	}
+	apply_sock(r, &e);
+	if (closed_state)
+		r->conn.state = closed_state;
+	return e.inode;
 }
 
 static void resolve_batch(struct netcap *nc, uint64_t t)
@@ -451,25 +504,33 @@ static void resolve_batch(struct netcap *nc, uint64_t t)
 	if (nc->nqueue == 0)
 		return;
 	nc->last_batch_ns = t;
-	bool dumped = dump_needed(nc, t);
-	if (dumped) {
+	enum batch_look look = batch_look(nc, t);
+	if (look != LOOK_NONE)
+		nc->last_recheck_ns = t;
+	if (look == LOOK_DUMP) {
 		nc->last_resolve_ns = t;
 		nc->dump_ok = sockmap_dump(nc->sm) == 0;
 	}
+	bool dumped = look == LOOK_DUMP && nc->dump_ok;
 	if (!grow_batch(nc, nc->nqueue))
 		return;
 	size_t n = nc->nqueue;
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
-		if (r && (!dumped || !nc->dump_ok)) {
-			nc->q_inodes[i] = r->sock_known ? r->conn.inode : 0;
+		nc->q_inodes[i] = r && r->sock_known ? r->conn.inode : 0;
+		if (!r || r->sock_gone)
+			continue;
+		if (look == LOOK_EXACT) {
+			nc->q_inodes[i] = ask_again(nc, r);
 			continue;
 		}
-		const struct sockmap_sock *s = r ? sockmap_lookup(nc->sm, &r->conn.key) : NULL;
+		if (!dumped)
+			continue;
+		const struct sockmap_sock *s = sockmap_lookup(nc->sm, &r->conn.key);
 		nc->q_inodes[i] = s ? s->inode : 0;
 		/* no socket at all, 20 ms or more after its first packet: gone */
-		if (r && !s && t - r->first_ns >= NETCAP_RESOLVE_MIN_NS)
-			r->dump_gone = true;
+		if (!s && t - r->first_ns >= NETCAP_RESOLVE_MIN_NS)
+			r->sock_gone = true;
 		if (s) {
 			netcap_apply_match(nc, r, s);
 			r->sock_known = s->inode != 0;
@@ -489,7 +550,7 @@ static void resolve_batch(struct netcap *nc, uint64_t t)
 			continue;
 		/* a socket that is gone (no match in a good dump) will not be
 		 * found later either: infer its owner now, or at the give-up */
-		bool gone = r->dump_gone || (dumped && nc->dump_ok && !nc->q_inodes[i]);
+		bool gone = r->sock_gone || (dumped && !nc->q_inodes[i]);
 		bool giveup = t - r->first_ns >= NETCAP_GIVEUP_NS;
 		/* its inode, read when it opened, may have been indexed since (a
 		 * row queued again still has its last connection's: not that) */
