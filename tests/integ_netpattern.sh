@@ -17,6 +17,26 @@
 # creates, the server inside it and a second pidtop in the namespace
 # crediting its side. NETPATTERN_POPULATION=N runs N idle processes
 # (bench/population.c) meanwhile; NETPATTERN_SCALE=K multiplies the sizes.
+# NETPATTERN_NS=pid runs it all in a pid namespace of its own
+# (integ_netpattern_pidns.sh), NETPATTERN_NS=notrace with tracefs
+# unmounted in a mount namespace of its own (integ_netpattern_notrace.sh).
+case ${NETPATTERN_NS:-} in
+pid | notrace)
+	ns=(unshare -p -f --mount-proc)
+	[ "$NETPATTERN_NS" = notrace ] && ns=(unshare -m) # private mounts: the host keeps tracefs
+	if ! command -v unshare >/dev/null || ! "${ns[@]}" true 2>/dev/null; then
+		echo "SKIP: cannot run ${ns[*]} (needs root and util-linux)"
+		exit 77
+	fi
+	# in a pid namespace the shell is its pid 1: its exit status is the test's
+	mode=$NETPATTERN_NS
+	export NETPATTERN_NS=in
+	exec "${ns[@]}" bash -c '[ "$1" = notrace ] &&
+		for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do umount "$d" 2>/dev/null; done
+		[ "$1" = notrace ] && export NETPATTERN_TRACEFS=0
+		exec bash "$2"' bash "$mode" "$0"
+	;;
+esac
 . "$(dirname "$0")/integ_common.sh"
 
 integ_need_capture

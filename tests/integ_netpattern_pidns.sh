@@ -7,16 +7,4 @@
 # namespace numbers it (0 for a task outside it, which is never credited):
 # the datagram sender's 100% comes from the route look-up tracepoint alone
 # (without it: 0%, doc/pidtop.1), so a pid in the wrong namespace fails it.
-# Needs what integ_netpattern.sh needs, and root for the namespace.
-set -u
-here=$(cd "$(dirname "$0")" && pwd)
-
-skip() {
-	echo "SKIP: $*"
-	exit 77
-}
-command -v unshare >/dev/null || skip "no unshare command"
-unshare -p -f --mount-proc true 2>/dev/null ||
-	skip "cannot make a pid namespace (unshare -p -f --mount-proc: needs root)"
-# the namespace's pid 1 is the test's shell: its exit status is the test's
-exec unshare -p -f --mount-proc bash "$here/integ_netpattern.sh" "$@"
+NETPATTERN_NS=pid exec bash "$(dirname "$0")/integ_netpattern.sh"
