@@ -197,6 +197,16 @@ integ_check() {
 	"$PYTHON" "$JSONCHECK" "$@" || exit 1
 }
 
+# integ_jsoncheck_brief SUBCOMMAND ARGS... : tests/jsoncheck.py without its
+# "ok" lines; returns its status (a pipe into grep or tail would return the
+# filter's, and a failure would pass)
+integ_jsoncheck_brief() {
+	local out rc=0
+	out=$("$PYTHON" "$JSONCHECK" "$@") || rc=$?
+	printf '%s\n' "$out" | grep -v '^  ok' || true
+	return "$rc"
+}
+
 # integ_need_capture : skips the test unless pidtop's packet capture works
 # here (root, and sources.net "ok").
 integ_need_capture() {

@@ -60,8 +60,8 @@ EOF
 for mode in "" -H; do
 	out="$SCRATCH/all$mode.json"
 	faulty "$out" "" 0.1 $mode -d 0.5 -n 30
-	"$PYTHON" "$JSONCHECK" sane --count 30 --idle "$idle" --max-cpu-pct "$BURN=80" "$out" |
-		grep -v '^  ok' || fail=1
+	integ_jsoncheck_brief sane --count 30 --idle "$idle" --max-cpu-pct "$BURN=80" "$out" ||
+		fail=1
 	if [ -z "$mode" ]; then
 		read -r reports present valued < <(burner_rows "$out")
 		echo "burner: its row in $present of $reports reports, its CPU% in $valued"
@@ -78,7 +78,7 @@ read -r reports present valued < <(burner_rows "$out")
 echo "EINTR and short reads only: the burner's CPU% in $valued of $reports reports"
 [ "$valued" = "$reports" ] ||
 	{ echo "FAIL: EINTR or a short read cost the burner's CPU% (want it in every report)"; fail=1; }
-"$PYTHON" "$JSONCHECK" sane --count 12 --max-cpu-pct "$BURN=80" "$out" | grep -v '^  ok' || fail=1
+integ_jsoncheck_brief sane --count 12 --max-cpu-pct "$BURN=80" "$out" || fail=1
 
 # the screen, briefly
 integ_screen_start "FAULTPROC_RATE=0.1 LD_PRELOAD='$SHIM'" -H -d 0.3

@@ -141,7 +141,7 @@ if [ -x /usr/bin/time ]; then
 		"without it ${base_cpu} s, $base_rss KiB"
 	[ $((fds_rss - base_rss)) -le 65536 ] || { echo "FAIL: the fd index grew RSS by more than 64 MiB"; fail=1; }
 	grep -q "\"pid\":$fpid," "$SCRATCH/fds.json" || { echo "FAIL: no row for the fd holder $fpid"; fail=1; }
-	"$PYTHON" "$JSONCHECK" sane --count 12 "$SCRATCH/fds.json" | tail -1
+	integ_jsoncheck_brief sane --count 12 "$SCRATCH/fds.json" || fail=1
 	integ_stop "$FDS"
 	integ_stop "$CONNS"
 else
@@ -157,5 +157,5 @@ took=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.2f", e - s }')
 rows=$(tail -1 "$SCRATCH/threads.json" | grep -o '"tid":' | wc -l)
 echo "10,000 threads: -H -n 2 -d 0.5 took $took s, $rows thread rows"
 [ "$rows" -eq 10001 ] || { echo "FAIL: $rows thread rows, want 10001"; fail=1; }
-"$PYTHON" "$JSONCHECK" sane --count 2 "$SCRATCH/threads.json" | tail -1 | grep -q passed || fail=1
+integ_jsoncheck_brief sane --count 2 "$SCRATCH/threads.json" || fail=1
 exit "$fail"

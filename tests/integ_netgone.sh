@@ -29,7 +29,7 @@ INTEG_NICE="ip netns exec $NS $INTEG_NICE" # word-split by integ_pidtop
 integ_pidtop "$SCRATCH/gone.json" -i pta -d 0.5 -n 10
 INTEG_NICE=$outer
 wait "$deleter"
-"$PYTHON" "$JSONCHECK" schema --count 10 "$SCRATCH/gone.json" | tail -1
+integ_jsoncheck_brief schema --count 10 "$SCRATCH/gone.json" || exit 1
 "$PYTHON" - "$SCRATCH/gone.json" <<'EOF2'
 import json, sys
 reports = [json.loads(l) for l in open(sys.argv[1])]
