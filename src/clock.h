@@ -44,4 +44,15 @@ static inline double clock_mono_s(void)
 	return clock_us_to_s(clock_mono_us());
 }
 
+/* How far CLOCK_BOOTTIME (the clock of /proc's start times) is ahead of
+ * CLOCK_MONOTONIC: the time spent suspended, in nanoseconds. */
+static inline uint64_t clock_boot_offset_ns(void)
+{
+	struct timespec b, m;
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	clock_gettime(CLOCK_BOOTTIME, &b);
+	int64_t d = ((int64_t)b.tv_sec - (int64_t)m.tv_sec) * 1000000000 + (b.tv_nsec - m.tv_nsec);
+	return d > 0 ? (uint64_t)d : 0;
+}
+
 #endif

@@ -96,6 +96,13 @@ struct netcap_conn {
 	bool inferred;  /* pid was inferred (sockmap_infer_owner), not read from its fds */
 	struct netcap_counters c;  /* since the capture first saw it */
 	struct netcap_counters iv; /* between the last two refreshes */
+	/* what of iv, or of bytes that waited for the owner, was booked to
+	 * pid between the last two refreshes: its share of the process's
+	 * interval (netcap_pid_interval_within) */
+	struct netcap_counters booked;
+	/* CLOCK_MONOTONIC ns when the capture first saw it (its first packet
+	 * drained, or its opening); 0 when unknown (a replayed table) */
+	uint64_t first_ns;
 };
 
 struct netcap;
@@ -124,6 +131,14 @@ bool netcap_pid_totals(const struct netcap *nc, int32_t pid, struct netcap_count
 /* The traffic of process pid between the last two refreshes; false (and
  * zeros) when it had none. */
 bool netcap_pid_interval(const struct netcap *nc, int32_t pid, struct netcap_counters *out);
+/* The same for the process that held pid from from_ns until to_ns
+ * (CLOCK_MONOTONIC ns; UINT64_MAX: still holds it). Traffic is kept by
+ * pid, so when the pid was another process's within the interval (a
+ * connection with bytes in it was first seen outside [from_ns, to_ns)),
+ * only the connections first seen inside count: a process cannot carry
+ * a connection older than itself, nor one opened after it ended. */
+bool netcap_pid_interval_within(const struct netcap *nc, int32_t pid, uint64_t from_ns,
+				uint64_t to_ns, struct netcap_counters *out);
 
 void netcap_unattributed(const struct netcap *nc, struct netcap_unattributed *out);
 

@@ -165,6 +165,7 @@ struct netcap {
 	size_t pub_nconns, pub_conns_cap;
 	struct netcap_unattributed pub_unattr;
 	uint64_t pub_drops, pub_malformed;
+	uint64_t pub_since_ns; /* the refresh before the published one: its interval's start */
 	char state[PCAP_ERRBUF_SIZE + 96];
 };
 
@@ -184,6 +185,20 @@ static inline void netcap_unattr_add(struct netcap_unattributed *u, uint8_t prot
 		netcap_count_add(&u->udp_bytes, &u->udp_pkts, bytes, pkts);
 	else
 		netcap_count_add(&u->other_bytes, &u->other_pkts, bytes, pkts);
+}
+
+static inline bool netcap_counters_zero(const struct netcap_counters *c)
+{
+	return !c->tx_bytes && !c->tx_pkts && !c->rx_bytes && !c->rx_pkts;
+}
+
+/* A row's owner is pid from now on; what it booked to another pid in this
+ * interval is no longer its own. */
+static inline void netcap_set_owner(struct row *r, int32_t pid)
+{
+	if (r->conn.pid != pid)
+		memset(&r->conn.booked, 0, sizeof r->conn.booked);
+	r->conn.pid = pid;
 }
 
 /* netresolve.c: the resolver side, called with state_mu held */

@@ -45,7 +45,7 @@ static void revalidate_row(struct netcap *nc, struct row *r, const struct flow_k
 	r->last_try_ns = t;
 	if (sockmap_pids(nc->sm, &inode, k, &pid, 1, t) == 1) {
 		netcap_apply_match(nc, r, s);
-		r->conn.pid = pid;
+		netcap_set_owner(r, pid);
 		r->conn.inferred = false;
 		r->status = ROW_OK;
 	}
@@ -114,8 +114,10 @@ static bool keep_row(const struct flow_key *key, void *value, void *ctx)
 	(void)key;
 	const struct row *r = value;
 	const struct expiry *e = ctx;
+	/* and one that booked bytes since the last refresh (that waited for
+	 * its owner) is published with them once */
 	return r->queued || !r->conn.closed || r->last_ns >= e->since ||
-	       e->t - r->last_ns < CONN_CLOSED_NS;
+	       e->t - r->last_ns < CONN_CLOSED_NS || !netcap_counters_zero(&r->conn.booked);
 }
 
 static bool keep_seen(const struct flow_key *key, void *value, void *ctx)
@@ -172,6 +174,8 @@ static void publish(struct netcap *nc)
 		struct row *r;
 		while ((r = flowtable_next(&nc->rows, &pos, &k))) {
 			nc->pub_conns[n] = r->conn;
+			nc->pub_conns[n].first_ns = r->first_ns;
+			memset(&r->conn.booked, 0, sizeof r->conn.booked);
 			if (r->status != ROW_OK)
 				nc->pub_conns[n].pid = 0;
 			/* bytes still waiting for an owner show on the row too */
@@ -198,6 +202,7 @@ int netcap_refresh(struct netcap *nc)
 	netcap_drain(nc, t);
 	netcap_resolve(nc, t);
 	uint64_t since = nc->last_refresh_ns;
+	nc->pub_since_ns = since;
 	revalidate(nc, t, since);
 	nc->last_refresh_ns = t;
 	expire(nc, t, since);
@@ -246,6 +251,37 @@ bool netcap_pid_interval(const struct netcap *nc, int32_t pid, struct netcap_cou
 	out->rx_bytes = since(p->published.rx_bytes, p->before.rx_bytes);
 	out->rx_pkts = since(p->published.rx_pkts, p->before.rx_pkts);
 	return out->tx_bytes || out->tx_pkts || out->rx_bytes || out->rx_pkts;
+}
+
+bool netcap_pid_interval_within(const struct netcap *nc, int32_t pid, uint64_t from_ns,
+				uint64_t to_ns, struct netcap_counters *out)
+{
+	if (!netcap_pid_interval(nc, pid, out))
+		return false;
+	size_t n;
+	const struct netcap_conn *v = netcap_pid_connections(nc, pid, &n);
+	struct netcap_counters own = {0}, seen = {0};
+	bool shared = false;
+	for (size_t i = 0; i < n; i++) {
+		if (netcap_counters_zero(&v[i].booked))
+			continue;
+		netcap_counters_add(&seen, &v[i].booked);
+		uint64_t f = v[i].first_ns;
+		if (f && (f < from_ns || f >= to_ns))
+			shared = true;
+		else
+			netcap_counters_add(&own, &v[i].booked);
+	}
+	/* a process that held pid for the whole interval owns all of it, also
+	 * what a row booked before it passed to another owner; otherwise such
+	 * bytes are of unknown origin */
+	bool whole = from_ns <= nc->pub_since_ns && to_ns == UINT64_MAX;
+	if (!whole && memcmp(&seen, out, sizeof seen) != 0)
+		shared = true;
+	if (!shared)
+		return true;
+	*out = own;
+	return !netcap_counters_zero(out);
 }
 
 void netcap_unattributed(const struct netcap *nc, struct netcap_unattributed *out)

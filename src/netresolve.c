@@ -60,6 +60,7 @@ static void row_book(struct netcap *nc, struct row *r, const struct netcap_count
 		struct pid_total *p = pid_slot(nc, r->conn.pid);
 		if (p) {
 			netcap_counters_add(&p->c, d);
+			netcap_counters_add(&r->conn.booked, d);
 			p->last_ns = t;
 			return;
 		}
@@ -112,7 +113,7 @@ static void credit_leg(struct netcap *nc, const struct flow_key *leg, bool tx, u
 		const struct seen_owner *so = seen_owner_of(nc, leg);
 		if (so && t - so->t_ns < SEEN_TTL_NS) {
 			r->status = ROW_OK;
-			r->conn.pid = so->pid;
+			netcap_set_owner(r, so->pid);
 		} else {
 			queue_row(nc, r);
 		}
@@ -225,7 +226,7 @@ static void on_owner(const struct flow_key *leg, int32_t pid, void *arg)
 		row_settle(nc, r, ROW_OK, pid, c->t);
 	} else if (r && (r->status != ROW_OK || r->conn.inferred)) {
 		r->status = ROW_OK; /* what it was booked with stays where it went */
-		r->conn.pid = pid;
+		netcap_set_owner(r, pid);
 		r->conn.inferred = false;
 	}
 	sockmap_learn_owner(nc->sm, leg, pid, c->t);
@@ -363,7 +364,7 @@ static void row_settle(struct netcap *nc, struct row *r, enum row_status status,
 	r->last_try_ns = t;
 	r->status = status;
 	if (status == ROW_OK)
-		r->conn.pid = pid;
+		netcap_set_owner(r, pid);
 	r->conn.inferred = false;
 	r->queued = false;
 	struct netcap_counters d = r->pending;

@@ -58,14 +58,61 @@ static int open_net(struct model *m, char *why, size_t whylen)
 	return 0;
 }
 
-/* Credits each process (and on thread rows its leader) with the capture's
- * cumulative traffic; the rates come from the deltas like everything else. */
-static void credit_net(struct model *m, struct task *t)
+/* A start time (clock ticks since boot) as the capture's CLOCK_MONOTONIC
+ * ns; boot_off: clock_boot_offset_ns(). Ticks are floored by the kernel,
+ * so this is at most a tick before the true start. */
+static uint64_t start_mono_ns(const struct model *m, uint64_t ticks, uint64_t boot_off)
 {
+	if (m->clk_tck <= 0)
+		return 0;
+	uint64_t hz = (uint64_t)m->clk_tck;
+	uint64_t boot = ticks / hz * 1000000000u + ticks % hz * 1000000000u / hz;
+	return boot > boot_off ? boot - boot_off : 0;
+}
+
+static bool later_holder(const struct task *x, const struct task *t, uint64_t *next)
+{
+	if (!x || x == t || x->tid != x->tgid || x->tgid != t->tgid ||
+	    x->start_ticks <= t->start_ticks || x->start_ticks >= *next)
+		return false;
+	*next = x->start_ticks;
+	return true;
+}
+
+/* When ended t's pid passed to another process, as far as this refresh
+ * knows: the start of the next process that held it (listed now, or ended
+ * in this interval too); UINT64_MAX when none did. */
+static uint64_t pid_passed_ns(struct model *m, const struct task *t, uint64_t boot_off)
+{
+	uint64_t next = UINT64_MAX;
+	bool found = later_holder(task_table_find(model_rows_table(m), t->tgid), t, &next);
+	for (size_t i = 0; i < m->nexited; i++)
+		found |= later_holder(&m->exited[i], t, &next);
+	return found ? start_mono_ns(m, next, boot_off) : UINT64_MAX;
+}
+
+struct net_ctx {
+	struct model *m;
+	uint64_t boot_off; /* clock_boot_offset_ns() of this refresh */
+};
+
+/* Credits a process (on thread rows its leader) with the capture's traffic
+ * of its pid in this interval, as the interval's delta; the rates come
+ * from the deltas like everything else. The capture keeps traffic by pid:
+ * only connections first seen while t held the pid are t's when its pid
+ * was another process's within the interval. ended: t ended in it. */
+static void credit_net(const struct net_ctx *nx, struct task *t, bool ended)
+{
+	struct model *m = nx->m;
 	if (t->is_thread && t->tid != t->tgid)
 		return; /* sockets belong to the process: its leader's row shows them */
 	struct netcap_counters c;
 	bool moved = netcap_pid_interval(m->net, t->tgid, &c);
+	if (moved) {
+		uint64_t from = start_mono_ns(m, t->start_ticks, nx->boot_off);
+		uint64_t to = ended ? pid_passed_ns(m, t, nx->boot_off) : UINT64_MAX;
+		moved = netcap_pid_interval_within(m->net, t->tgid, from, to, &c);
+	}
 	struct task_net iv = {c.tx_bytes, c.tx_pkts, c.rx_bytes, c.rx_pkts};
 	t->have |= TG_NET;
 	model_first_add_net(m, t, &iv);
@@ -82,15 +129,11 @@ static void credit_net(struct model *m, struct task *t)
 	t->delta->net = iv;
 }
 
-struct net_exit_ctx {
-	struct model *m;
-};
-
 static void credit_ended(struct task *t, void *arg)
 {
-	struct model *m = ((struct net_exit_ctx *)arg)->m;
-	if (t->exit_final && t->exited_gen == m->gen && t->seen_gen != m->gen)
-		credit_net(m, t);
+	const struct net_ctx *nx = arg;
+	if (t->exit_final && t->exited_gen == nx->m->gen && t->seen_gen != nx->m->gen)
+		credit_net(nx, t, true);
 }
 
 /* Credits each process (and on thread rows its leader) with the capture's
@@ -105,14 +148,14 @@ static void refresh_net(struct model *m)
 	netcap_refresh(m->net);
 	const char *state = netcap_state(m->net);
 	set_source(m, SOURCE_NET, "net", strncmp(state, "ok", 2) == 0, state);
+	struct net_ctx nx = {m, clock_boot_offset_ns()};
 	const struct task_list *l = m->cfg.threads ? &m->listed_threads : &m->listed;
 	for (size_t i = 0; i < l->n; i++)
 		if (l->v[i])
-			credit_net(m, l->v[i]);
-	struct net_exit_ctx ctx = {m};
-	task_table_foreach(model_rows_table(m), credit_ended, &ctx);
+			credit_net(&nx, l->v[i], false);
+	task_table_foreach(model_rows_table(m), credit_ended, &nx);
 	for (size_t i = 0; i < m->nexited; i++)
-		credit_net(m, &m->exited[i]);
+		credit_net(&nx, &m->exited[i], true);
 	struct netcap_unattributed u;
 	netcap_unattributed(m->net, &u);
 	m->net_prev = m->net_cur;

@@ -2,13 +2,17 @@
 # Pid wrap-around (doc/RELIABILITY.md): kernel.pid_max is lowered to 1,000
 # so that 2,000 processes a second wrap the pids every half second, while
 # tasks with known counters take the freed pids: processes that live 400 ms
-# either burning a CPU ("churnburn") or asleep ("churnidle"), and children
-# of forkwriter that each write 256 KiB and exit. pidtop reports in batch
-# JSON, process rows then thread rows: no row may carry another task's
-# counters (an idle one with CPU time, a burner with more CPU time than its
-# life, a writer with more than its 256 KiB in one report, any task with
-# more CPU time than its age) nor a negative or absurd rate (jsoncheck.py
-# sane), and pids must have been reused under pidtop's eyes.
+# either burning a CPU ("churnburn"), asleep ("churnidle") or sending 10
+# datagrams of 1,000 bytes over its life to a loopback sink ("churnsend"),
+# and children of forkwriter that each write 256 KiB and exit. pidtop
+# reports in batch JSON, process rows then thread rows: no row may carry
+# another task's counters (an idle one with CPU time, a burner with more
+# CPU time than its life, a writer with more than its 256 KiB in one
+# report, a sender with more than its 10,280 IP bytes: the capture keeps
+# traffic by pid, so the datagrams of the pid's previous holder are the
+# ones at stake; any task with more CPU time than its age) nor a negative
+# or absurd rate (jsoncheck.py sane), and pids must have been reused under
+# pidtop's eyes, senders credited.
 #
 # With Linux >= 6.14 pid_max belongs to the pid namespace: everything runs
 # in one made for the test (unshare -p --mount-proc) and the machine's
@@ -45,7 +49,7 @@ if [ "$per_ns" = 1 ]; then
 else
 	echo $PID_MAX >/proc/sys/kernel/pid_max || exit 99
 fi
-"$WORKLOAD_DIR/churn" --procs 2000 --threads 0 --conns 0 --lives 20 --life-ms 400 --seconds $SECS &
+"$WORKLOAD_DIR/churn" --procs 2000 --threads 0 --conns 0 --lives 20 --senders 100 --life-ms 400 --seconds $SECS &
 "$WORKLOAD_DIR/forkwriter" --dir "$SCRATCH" --children 400 --kib 256 --gap-ms 50 &
 sleep 1
 "$PIDTOP" -b -o json -d 0.5 -n 16 >"$SCRATCH/procs.json" 2>"$SCRATCH/procs.err" || exit 1
@@ -72,25 +76,34 @@ for f in procs threads; do
 		cat "$SCRATCH/$f.err"
 		fail=1
 	fi
-	"$PYTHON" "$JSONCHECK" sane --count 16 --idle churnidle --max-cpu-time churnburn=0.4 \
-		--max-bytes forkwriter=262144 "$SCRATCH/$f.json" | grep -v '^  ok' || fail=1
+	integ_jsoncheck_brief sane --count 16 --idle churnidle --max-cpu-time churnburn=0.4 \
+		--max-bytes forkwriter=262144 --max-sent churnsend=10280 "$SCRATCH/$f.json" || fail=1
 done
 "$PYTHON" - "$SCRATCH/procs.json" "$PID_MAX" <<'EOF' || fail=1
 import json, sys
-starts, rows, writers, burners = {}, 0, 0, 0
+starts, rows, writers, burners, senders = {}, 0, 0, 0, 0
+net = "?"
 for line in open(sys.argv[1]):
-    for t in json.loads(line)["tasks"]:
+    report = json.loads(line)
+    net = report["sources"].get("net", "?")
+    for t in report["tasks"]:
         rows += 1
         starts.setdefault(t["pid"], set()).add(t["starttime"])
         writers += t["comm"] == "forkwriter" and (t["write_bps"] or 0) > 0
         burners += t["comm"] == "churnburn" and (t["cpu_pct"] or 0) > 0
-print("rows with known counters: %d writing forkwriter children, %d burning churnburn" % (
-    writers, burners))
+        senders += t["comm"] == "churnsend" and (t.get("net_tx_bps") or 0) > 0
+print("rows with known counters: %d writing forkwriter children, %d burning churnburn, "
+      "%d sending churnsend" % (writers, burners, senders))
 reused = sum(1 for s in starts.values() if len(s) > 1)
 print("pid_max %s: %d rows, %d pids, %d of them held by more than one task during the run" % (
     sys.argv[2], rows, len(starts), reused))
 if reused == 0:
     print("FAIL: no pid was reused under pidtop's eyes: the test tested nothing")
+    sys.exit(1)
+if not net.startswith("ok"):
+    print("note: the capture is %r: the senders' traffic was not checked" % net)
+elif senders == 0:
+    print("FAIL: no churnsend row was credited its datagrams: the capture's check tested nothing")
     sys.exit(1)
 EOF
 exit "$fail"

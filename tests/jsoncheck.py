@@ -904,6 +904,9 @@ def cmd_sane(a, chk):
     their lives) show no CPU time, rows named in --max-cpu-time COMM=S no
     more than S seconds, rows named in --max-bytes COMM=B no more written
     in one report than B bytes (each such process writes B in its life),
+    rows named in --max-sent COMM=B no more sent over the network in one
+    report than B IP bytes (each such process sends B in its life, in
+    packets of at least a twentieth of B, so one packet more is too many),
     rows named (or numbered) in --max-cpu-pct KEY=PCT no more than PCT."""
     reports = load_reports(chk, a.json, a.count)
     limits = {}
@@ -914,6 +917,10 @@ def cmd_sane(a, chk):
     for spec in a.max_bytes or ():
         comm, _, b = spec.partition("=")
         max_bytes[comm] = float(b)
+    max_sent = {}
+    for spec in a.max_sent or ():
+        comm, _, b = spec.partition("=")
+        max_sent[comm] = float(b)
     max_pct = {}
     for spec in a.max_cpu_pct or ():
         key, _, pct = spec.partition("=")
@@ -966,6 +973,14 @@ def cmd_sane(a, chk):
                 if done > max_bytes[t["comm"]] * 1.25 + 8192:
                     chk.fail("%s: wrote %.0f bytes in one report, its life holds %.0f" % (
                         where, done, max_bytes[t["comm"]]))
+            tx = t.get("net_tx_bps")
+            if t["comm"] in max_sent and isinstance(tx, (int, float)):
+                # the row's own interval may differ from the report's by
+                # a few ms; a packet more is at least 5% more
+                done = tx * r["interval"]
+                if done > max_sent[t["comm"]] * 1.04:
+                    chk.fail("%s: sent %.0f bytes in one report, its life holds %.0f" % (
+                        where, done, max_sent[t["comm"]]))
     chk.info("%d reports, %d rows: every row sane" % (len(reports), rows) if not chk.failures
              else "%d reports, %d rows" % (len(reports), rows))
 
@@ -987,6 +1002,7 @@ def main():
     s.add_argument("--idle", action="append", help="COMM of tasks asleep all their lives")
     s.add_argument("--max-cpu-time", action="append", help="COMM=SECONDS")
     s.add_argument("--max-bytes", action="append", help="COMM=BYTES written in a life")
+    s.add_argument("--max-sent", action="append", help="COMM=BYTES sent (IP) in a life")
     s.add_argument("--max-cpu-pct", action="append", help="COMM=PCT or PID=PCT: the most it uses")
     s = add("cpu", cmd_cpu, "json", "truth")
     s.add_argument("--threads-json", help="the same run with -H")

@@ -1,4 +1,5 @@
-/* test_flowtable.c - flow key hashing, table growth, deletion, fragments; the integer map */
+/* test_flowtable.c - flow key hashing, table growth, deletion, fragments; the integer
+ * map; the capture's published tables by pid */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -429,6 +430,67 @@ static void test_lower_bound_pid(void **state)
 	assert_int_equal(n, 0);
 }
 
+static struct netcap_conn booked_conn(int32_t pid, uint64_t first_ns, uint64_t tx)
+{
+	struct netcap_conn c;
+	memset(&c, 0, sizeof c);
+	c.pid = pid;
+	c.first_ns = first_ns;
+	c.booked.tx_bytes = c.iv.tx_bytes = tx;
+	c.booked.tx_pkts = c.iv.tx_pkts = 1;
+	return c;
+}
+
+/* Traffic is kept by pid: pid 7's interval holds 1,000 bytes from a
+ * connection its previous holder opened at 100 and 300 from one its new
+ * holder (born at 200) opened at 250. Each holder gets its own connections,
+ * a holder of the whole interval everything; bytes booked to the pid by a
+ * row that passed to another owner go to no holder of part of it. */
+static void test_pid_interval_within(void **state)
+{
+	(void)state;
+	struct netcap nc;
+	memset(&nc, 0, sizeof nc);
+	struct netcap_conn conns[] = {booked_conn(7, 100, 1000), booked_conn(7, 250, 300),
+				      booked_conn(7, 90, 0), booked_conn(8, 150, 5000)};
+	struct pid_total tot[2];
+	memset(tot, 0, sizeof tot);
+	tot[0].pid = 7;
+	tot[0].published.tx_bytes = 1300;
+	tot[0].published.tx_pkts = 2;
+	tot[1].pid = 8;
+	tot[1].published.tx_bytes = 5000;
+	tot[1].published.tx_pkts = 1;
+	nc.pub_conns = conns;
+	nc.pub_nconns = 4;
+	nc.pub_pids = tot;
+	nc.pub_npids = 2;
+	nc.pub_since_ns = 80;
+	struct netcap_counters c;
+	/* the new holder: only what it opened */
+	assert_true(netcap_pid_interval_within(&nc, 7, 200, UINT64_MAX, &c));
+	assert_int_equal(c.tx_bytes, 300);
+	/* the holder that ended when the pid passed at 200 */
+	assert_true(netcap_pid_interval_within(&nc, 7, 50, 200, &c));
+	assert_int_equal(c.tx_bytes, 1000);
+	/* a holder born after every connection: nothing of it */
+	assert_false(netcap_pid_interval_within(&nc, 7, 260, UINT64_MAX, &c));
+	assert_int_equal(c.tx_bytes, 0);
+	/* one holder all along: all of it, as netcap_pid_interval says */
+	assert_true(netcap_pid_interval_within(&nc, 8, 10, UINT64_MAX, &c));
+	assert_int_equal(c.tx_bytes, 5000);
+	assert_true(netcap_pid_interval_within(&nc, 7, 10, UINT64_MAX, &c));
+	assert_int_equal(c.tx_bytes, 1300);
+	assert_false(netcap_pid_interval_within(&nc, 9, 10, UINT64_MAX, &c));
+	/* 200 more booked to pid 8 by a row now another's: its whole-interval
+	 * holder keeps them, one born within the interval does not */
+	tot[1].published.tx_bytes = 5200;
+	assert_true(netcap_pid_interval_within(&nc, 8, 10, UINT64_MAX, &c));
+	assert_int_equal(c.tx_bytes, 5200);
+	assert_true(netcap_pid_interval_within(&nc, 8, 120, UINT64_MAX, &c));
+	assert_int_equal(c.tx_bytes, 5000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -442,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_intmap_against_reference),
 		cmocka_unit_test(test_intvec),
 		cmocka_unit_test(test_lower_bound_pid),
+		cmocka_unit_test(test_pid_interval_within),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

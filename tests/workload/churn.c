@@ -12,8 +12,12 @@
  * processes a second (default 0) that live --life-ms (default 300): every
  * other one burns a CPU for its life and names itself "churnburn", the rest
  * sleep as "churnidle", so a row with a sleeper's name and CPU time, or
- * more CPU time than its age, carries another task's counters. A reaper
- * thread reaps every child.
+ * more CPU time than its age, carries another task's counters. --senders
+ * N starts N processes a second, named "churnsend", that live as long and
+ * send SEND_DGRAMS UDP datagrams of SEND_BYTES to a sink of churn's own on
+ * 127.0.0.1, spread over the life (SEND_IP_BYTES in all at the IP layer),
+ * so a row with more sent in one report carries another task's traffic. A
+ * reaper thread reaps every child.
  *
  * --stats FILE receives one line when the run ends: "procs P threads T
  * conns C lives L seconds S", what was actually done, so a test can tell the rate
@@ -39,8 +43,13 @@ struct kind {
 };
 
 static double end_mono, life_s = 0.3;
-static struct sockaddr_in listen_addr;
-static int listen_fd = -1;
+static struct sockaddr_in listen_addr, sink_addr;
+static int listen_fd = -1, sink_fd = -1;
+
+#define SEND_DGRAMS 10
+#define SEND_BYTES 1000
+/* the datagrams with their IP and UDP headers, as pidtop counts them */
+#define SEND_IP_BYTES (SEND_DGRAMS * (SEND_BYTES + 28))
 
 /* vfork: the child shares the memory until its _exit, so no page tables
  * are copied and one thread can make thousands a second */
@@ -70,6 +79,35 @@ static int one_life(void)
 	}
 	n++;
 	return pid < 0 ? -1 : 0;
+}
+
+static int one_sender(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		static const char data[SEND_BYTES];
+		double born = wl_clock_seconds(CLOCK_MONOTONIC);
+		int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+		prctl(PR_SET_NAME, "churnsend");
+		for (int i = 0; s >= 0 && i < SEND_DGRAMS; i++) {
+			wl_sleep_until_mono(born + life_s * (i + 0.5) / SEND_DGRAMS);
+			sendto(s, data, sizeof data, 0, (struct sockaddr *)&sink_addr, sizeof sink_addr);
+		}
+		wl_sleep_until_mono(born + life_s);
+		_exit(0);
+	}
+	return pid < 0 ? -1 : 0;
+}
+
+static void *sink(void *arg)
+{
+	char b[SEND_BYTES];
+
+	for (;;)
+		if (recv(sink_fd, b, sizeof b, 0) < 0 && errno != EINTR)
+			return arg;
 }
 
 static void *reaper(void *arg)
@@ -127,22 +165,28 @@ static void *acceptor(void *arg)
 	}
 }
 
-static int open_listener(void)
+/* A socket of type on 127.0.0.1 (its port in *addr; TCP: listening) with
+ * a detached thread serving it. */
+static int open_loopback(int type, struct sockaddr_in *addr, void *(*serve)(void *))
 {
-	socklen_t len = sizeof listen_addr;
+	socklen_t len = sizeof *addr;
 	pthread_t t;
+	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
 
-	listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (listen_fd < 0)
+	if (fd < 0)
 		return -1;
-	memset(&listen_addr, 0, sizeof listen_addr);
-	listen_addr.sin_family = AF_INET;
-	listen_addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(listen_fd, (struct sockaddr *)&listen_addr, sizeof listen_addr) < 0 ||
-	    listen(listen_fd, 512) < 0 ||
-	    getsockname(listen_fd, (struct sockaddr *)&listen_addr, &len) < 0)
+	memset(addr, 0, sizeof *addr);
+	addr->sin_family = AF_INET;
+	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)addr, sizeof *addr) < 0 ||
+	    (type == SOCK_STREAM && listen(fd, 512) < 0) ||
+	    getsockname(fd, (struct sockaddr *)addr, &len) < 0)
 		return -1;
-	if (pthread_create(&t, NULL, acceptor, NULL) != 0)
+	if (type == SOCK_STREAM)
+		listen_fd = fd;
+	else
+		sink_fd = fd;
+	if (pthread_create(&t, NULL, serve, NULL) != 0)
 		return -1;
 	pthread_detach(t);
 	return 0;
@@ -174,12 +218,15 @@ static void *pace(void *arg)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: churn [--procs N] [--threads N] [--conns N] [--lives N] [--life-ms MS]\n"
-		   "             [--seconds S] [--stats FILE]\n"
+	fprintf(f, "Usage: churn [--procs N] [--threads N] [--conns N] [--lives N] [--senders N]\n"
+		   "             [--life-ms MS] [--seconds S] [--stats FILE]\n"
 		   "Forks N short-lived processes (default 2000), creates N threads (500),\n"
 		   "opens N loopback TCP connections (200) and starts N processes living MS\n"
-		   "ms (0; 300) a second for S seconds (10).\n"
-		   "--stats: 'procs P threads T conns C lives L seconds S', what was done.\n");
+		   "ms (0; 300) a second for S seconds (10); --senders: N processes a second\n"
+		   "(0) living as long that send %d UDP datagrams of %d bytes (%d at the IP\n"
+		   "layer) to a loopback sink.\n"
+		   "--stats: 'procs P threads T conns C lives L seconds S', what was done.\n",
+		SEND_DGRAMS, SEND_BYTES, SEND_IP_BYTES);
 }
 
 int main(int argc, char **argv)
@@ -189,8 +236,9 @@ int main(int argc, char **argv)
 		{ .rate = 500, .one = one_thread },
 		{ .rate = 200, .one = one_connection },
 		{ .rate = 0, .one = one_life },
+		{ .rate = 0, .one = one_sender },
 	};
-	const char *names[] = { "--procs", "--threads", "--conns", "--lives" };
+	const char *names[] = { "--procs", "--threads", "--conns", "--lives", "--senders" };
 	pthread_t reap_thread;
 	struct wl_run run = { .seconds = 10 };
 	const char *stats_path = NULL;
@@ -221,8 +269,10 @@ int main(int argc, char **argv)
 		a++;
 	}
 	wl_lifetime_guard(run.seconds);
-	if (kinds[2].rate > 0 && open_listener() < 0)
+	if (kinds[2].rate > 0 && open_loopback(SOCK_STREAM, &listen_addr, acceptor) < 0)
 		wl_die(prog, "loopback listener");
+	if (kinds[4].rate > 0 && open_loopback(SOCK_DGRAM, &sink_addr, sink) < 0)
+		wl_die(prog, "loopback sink");
 	if (pthread_create(&reap_thread, NULL, reaper, NULL) != 0)
 		wl_die(prog, "pthread_create");
 	start = wl_clock_seconds(CLOCK_MONOTONIC);
