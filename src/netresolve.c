@@ -228,6 +228,12 @@ static void on_owner(const struct flow_key *leg, int32_t pid, void *arg)
 		r->status = ROW_OK; /* what it was booked with stays where it went */
 		netcap_set_owner(r, pid);
 		r->conn.inferred = false;
+	} else if (r && leg->proto == IPPROTO_UDP && r->conn.pid != pid) {
+		/* a datagram's route look-up names its sender: another process's
+		 * socket has the local port of this row's closed one, a new
+		 * conversation from now on */
+		netcap_set_owner(r, pid);
+		r->first_ns = c->t;
 	}
 	sockmap_learn_owner(nc->sm, leg, pid, c->t);
 	bool created;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -61,8 +62,10 @@ static socklen_t make_addr(int family, uint16_t port, struct sockaddr_storage *s
 	return sizeof *a;
 }
 
-/* A child that binds, reports its port on fd report, and serves. */
-static pid_t start_receiver(int family, int type, int conns, uint16_t *port)
+/* Forks a child that will say a port: in the parent, the child's pid once
+ * it has written it to *port (-1 when it could not); in the child, 0 with
+ * the pipe's end to write it to in *wfd (report_port). */
+static pid_t fork_reporting(uint16_t *port, int *wfd)
 {
 	int pfd[2];
 	if (pipe(pfd) < 0)
@@ -76,6 +79,24 @@ static pid_t start_receiver(int family, int type, int conns, uint16_t *port)
 		return pid;
 	}
 	close(pfd[0]);
+	*wfd = pfd[1];
+	return 0;
+}
+
+static void report_port(int wfd, uint16_t p)
+{
+	if (write(wfd, &p, sizeof p) != sizeof p)
+		_exit(1);
+	close(wfd);
+}
+
+/* A child that binds, reports its port, and serves. */
+static pid_t start_receiver(int family, int type, int conns, uint16_t *port)
+{
+	int wfd;
+	pid_t pid = fork_reporting(port, &wfd);
+	if (pid != 0)
+		return pid;
 	int s = socket(family, type, 0);
 	struct sockaddr_storage ss;
 	socklen_t len = make_addr(family, 0, &ss, type == SOCK_DGRAM);
@@ -84,11 +105,8 @@ static pid_t start_receiver(int family, int type, int conns, uint16_t *port)
 	if (type == SOCK_STREAM && listen(s, 64) < 0)
 		_exit(1);
 	getsockname(s, (struct sockaddr *)&ss, &len);
-	uint16_t p = ntohs(family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
-					      : ((struct sockaddr_in6 *)&ss)->sin6_port);
-	if (write(pfd[1], &p, sizeof p) != sizeof p)
-		_exit(1);
-	close(pfd[1]);
+	report_port(wfd, ntohs(family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+						 : ((struct sockaddr_in6 *)&ss)->sin6_port));
 	static char buf[CHUNK];
 	if (type == SOCK_DGRAM) {
 		/* until a 1-byte datagram says stop */
@@ -334,14 +352,98 @@ static void stream_case(struct netcap *nc)
 	CHECK(per_s <= 25, "stream: %.1f socket dumps a second (at most 25)", per_s);
 }
 
+/* A child that sends n datagrams of 1,000 bytes to 127.0.0.1:to, gap_ms
+ * apart, from a socket bound to 127.0.0.1:*from (0: the kernel's choice,
+ * written back). Returns when the socket is bound. */
+static pid_t start_dgram_sender(uint16_t *from, uint16_t to, int n, long gap_ms)
+{
+	int wfd;
+	uint16_t want = *from;
+	pid_t pid = fork_reporting(from, &wfd);
+	if (pid != 0)
+		return pid;
+	static char buf[1000];
+	struct sockaddr_storage ss, dst;
+	socklen_t len = make_addr(AF_INET, want, &ss, false);
+	socklen_t dlen = make_addr(AF_INET, to, &dst, false);
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	if (s < 0 || bind(s, (struct sockaddr *)&ss, len) < 0 ||
+	    getsockname(s, (struct sockaddr *)&ss, &len) < 0)
+		_exit(1);
+	report_port(wfd, ntohs(((struct sockaddr_in *)&ss)->sin_port));
+	for (int i = 0; i < n; i++) {
+		if (sendto(s, buf, sizeof buf, 0, (struct sockaddr *)&dst, dlen) < 0)
+			_exit(1);
+		sleep_ms(gap_ms);
+	}
+	_exit(0);
+}
+
+/* A UDP socket given the local port of another process's socket, closed
+ * 100 ms before (past the capture's buffering): the row of that
+ * conversation is still listed, and the new socket's datagrams are the new
+ * process's, each one's route look-up naming its sender. (Without the
+ * tracepoints the row's next check finds the new owner: until then its
+ * datagrams go to the old one.) */
+static void udp_port_reuse_case(struct netcap *nc)
+{
+	uint16_t port, local = 0;
+	pid_t rx = start_receiver(AF_INET, SOCK_DGRAM, 0, &port);
+	CHECK(rx > 0, "UDP receiver did not start");
+	if (rx <= 0)
+		return;
+	pid_t a = start_dgram_sender(&local, port, 100, 4);
+	int st;
+	CHECK(a > 0 && waitpid(a, &st, 0) == a && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	      "the first sender failed");
+	sleep_ms(100);
+	netcap_refresh(nc);
+	uint16_t again = local;
+	pid_t b = start_dgram_sender(&again, port, 300, 2);
+	CHECK(b > 0 && again == local, "the second sender could not take port %u", local);
+	for (int i = 0; b > 0 && i < 100 && waitpid(b, &st, WNOHANG) == 0; i++) {
+		sleep_ms(100);
+		netcap_refresh(nc);
+	}
+	sleep_ms(300);
+	netcap_refresh(nc);
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(AF_INET, port, &ss, false);
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	sendto(s, "x", 1, 0, (struct sockaddr *)&ss, len); /* the receiver's stop */
+	close(s);
+	waitpid(rx, &st, 0);
+	printf("UDP port %u reused: first sender %d, second %d\n", local, (int)a, (int)b);
+	check_within("first sender tx", totals(nc, a).tx_bytes, 100 * 1028, 0.05);
+	check_within("second sender tx", totals(nc, b).tx_bytes, 300 * 1028, 0.05);
+}
+
+#define ROUTE_EVENT "/sys/kernel/tracing/events/fib/fib_table_lookup"
+
+/* tracefs on /sys/kernel/tracing in a mount namespace of the caller's own
+ * (the machine's mounts untouched): the route look-ups that name a UDP
+ * sender (src/routeevents.h). False when it cannot be had. */
+static bool own_tracefs(void)
+{
+	if (access(ROUTE_EVENT, F_OK) == 0)
+		return true;
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) < 0)
+		return false;
+	return access(ROUTE_EVENT, F_OK) == 0;
+}
+
 /* Runs fn with a capture of its own in a child that has a network
  * namespace of its own, loopback up: no other traffic of the machine (other
- * tests running beside this one) reaches it. Counts the child's failures;
- * a namespace that cannot be made is said and skipped. */
-static void in_own_netns(const char *what, void (*fn)(struct netcap *))
+ * tests running beside this one) reaches it; with tracefs mounted for it
+ * when trace is set. Counts the child's failures; a namespace that cannot
+ * be made is said and skipped. */
+static void in_own_netns(const char *what, void (*fn)(struct netcap *), bool trace)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
+		if (trace && !own_tracefs())
+			_exit(SKIP);
 		struct ifreq ifr;
 		memset(&ifr, 0, sizeof ifr);
 		strcpy(ifr.ifr_name, "lo");
@@ -365,7 +467,8 @@ static void in_own_netns(const char *what, void (*fn)(struct netcap *))
 	int st = 0;
 	CHECK(pid > 0 && waitpid(pid, &st, 0) == pid, "%s: fork failed", what);
 	if (pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == SKIP)
-		printf("%s: SKIP, no network namespace could be made\n", what);
+		printf("%s: SKIP, no network namespace%s could be made\n", what,
+		       trace ? " or tracefs mount" : "");
 	else
 		CHECK(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s failed (status %d)", what,
 		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
@@ -430,7 +533,8 @@ int main(int argc, char **argv)
 	       (unsigned long long)u.other_bytes, (unsigned long long)netcap_drops(nc),
 	       (unsigned long long)netcap_malformed(nc));
 	netcap_close(nc);
-	in_own_netns("stream", stream_case);
+	in_own_netns("stream", stream_case, false);
+	in_own_netns("UDP port reuse", udp_port_reuse_case, true);
 
 	char self[4096];
 	ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
