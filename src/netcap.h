@@ -101,7 +101,8 @@ struct netcap_conn {
 	 * interval (netcap_pid_interval_within) */
 	struct netcap_counters booked;
 	/* CLOCK_MONOTONIC ns when the capture first saw it (its first packet
-	 * drained, or its opening); 0 when unknown (a replayed table) */
+	 * drained, its opening, or a new sender on its UDP port); 0 when
+	 * unknown (a replayed table) */
 	uint64_t first_ns;
 };
 
@@ -131,14 +132,15 @@ bool netcap_pid_totals(const struct netcap *nc, int32_t pid, struct netcap_count
 /* The traffic of process pid between the last two refreshes; false (and
  * zeros) when it had none. */
 bool netcap_pid_interval(const struct netcap *nc, int32_t pid, struct netcap_counters *out);
-/* The same for the process that held pid from from_ns until to_ns
- * (CLOCK_MONOTONIC ns; UINT64_MAX: still holds it). Traffic is kept by
- * pid, so when the pid was another process's within the interval (a
- * connection with bytes in it was first seen outside [from_ns, to_ns)),
- * only the connections first seen inside count: a process cannot carry
- * a connection older than itself, nor one opened after it ended. */
+/* Narrows iv, pid's interval as netcap_pid_interval gave it, to the
+ * process that held pid from from_ns until to_ns (CLOCK_MONOTONIC ns;
+ * UINT64_MAX: still holds it). Traffic is kept by pid, so when the pid was
+ * another process's within the interval (a connection with bytes in it
+ * was first seen outside [from_ns, to_ns)), only the connections first
+ * seen inside count: a process cannot carry a connection older than
+ * itself, nor one opened after it ended. False when nothing is left. */
 bool netcap_pid_interval_within(const struct netcap *nc, int32_t pid, uint64_t from_ns,
-				uint64_t to_ns, struct netcap_counters *out);
+				uint64_t to_ns, struct netcap_counters *iv);
 
 void netcap_unattributed(const struct netcap *nc, struct netcap_unattributed *out);
 

@@ -52,7 +52,7 @@ struct row {
 	struct netcap_conn conn;
 	struct netcap_counters pending;
 	struct netcap_counters published; /* conn.c + pending at the last publish */
-	uint64_t first_ns, last_ns, last_try_ns;
+	uint64_t last_ns, last_try_ns; /* first seen: conn.first_ns */
 	uint8_t status;
 	bool queued;      /* in the pending list */
 	bool quick_tried; /* asked of the kernel one by one since queued */

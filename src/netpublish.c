@@ -174,7 +174,6 @@ static void publish(struct netcap *nc)
 		struct row *r;
 		while ((r = flowtable_next(&nc->rows, &pos, &k))) {
 			nc->pub_conns[n] = r->conn;
-			nc->pub_conns[n].first_ns = r->first_ns;
 			memset(&r->conn.booked, 0, sizeof r->conn.booked);
 			if (r->status != ROW_OK)
 				nc->pub_conns[n].pid = 0;
@@ -250,13 +249,13 @@ bool netcap_pid_interval(const struct netcap *nc, int32_t pid, struct netcap_cou
 	out->tx_pkts = since(p->published.tx_pkts, p->before.tx_pkts);
 	out->rx_bytes = since(p->published.rx_bytes, p->before.rx_bytes);
 	out->rx_pkts = since(p->published.rx_pkts, p->before.rx_pkts);
-	return out->tx_bytes || out->tx_pkts || out->rx_bytes || out->rx_pkts;
+	return !netcap_counters_zero(out);
 }
 
 bool netcap_pid_interval_within(const struct netcap *nc, int32_t pid, uint64_t from_ns,
-				uint64_t to_ns, struct netcap_counters *out)
+				uint64_t to_ns, struct netcap_counters *iv)
 {
-	if (!netcap_pid_interval(nc, pid, out))
+	if (netcap_counters_zero(iv))
 		return false;
 	size_t n;
 	const struct netcap_conn *v = netcap_pid_connections(nc, pid, &n);
@@ -276,12 +275,11 @@ bool netcap_pid_interval_within(const struct netcap *nc, int32_t pid, uint64_t f
 	 * what a row booked before it passed to another owner; otherwise such
 	 * bytes are of unknown origin */
 	bool whole = from_ns <= nc->pub_since_ns && to_ns == UINT64_MAX;
-	if (!whole && memcmp(&seen, out, sizeof seen) != 0)
+	if (!whole && memcmp(&seen, iv, sizeof seen) != 0)
 		shared = true;
-	if (!shared)
-		return true;
-	*out = own;
-	return !netcap_counters_zero(out);
+	if (shared)
+		*iv = own;
+	return !netcap_counters_zero(iv);
 }
 
 void netcap_unattributed(const struct netcap *nc, struct netcap_unattributed *out)

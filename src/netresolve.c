@@ -108,7 +108,7 @@ static void credit_leg(struct netcap *nc, const struct flow_key *leg, bool tx, u
 	if (created) {
 		r->conn.key = *leg;
 		r->conn.uid = UINT32_MAX;
-		r->first_ns = t;
+		r->conn.first_ns = t;
 		r->status = ROW_PENDING;
 		const struct seen_owner *so = seen_owner_of(nc, leg);
 		if (so && t - so->t_ns < SEEN_TTL_NS) {
@@ -139,7 +139,7 @@ static void syn_leg(struct netcap *nc, const struct flow_key *leg, uint64_t t)
 	struct row *r = flowtable_find(&nc->rows, leg);
 	if (r && !r->queued) {
 		r->status = ROW_PENDING;
-		r->first_ns = t;
+		r->conn.first_ns = t;
 		queue_row(nc, r);
 		return;
 	}
@@ -233,7 +233,7 @@ static void on_owner(const struct flow_key *leg, int32_t pid, void *arg)
 		 * socket has the local port of this row's closed one, a new
 		 * conversation from now on */
 		netcap_set_owner(r, pid);
-		r->first_ns = c->t;
+		r->conn.first_ns = c->t;
 	}
 	sockmap_learn_owner(nc->sm, leg, pid, c->t);
 	bool created;
@@ -536,7 +536,7 @@ static void resolve_batch(struct netcap *nc, uint64_t t)
 		const struct sockmap_sock *s = sockmap_lookup(nc->sm, &r->conn.key);
 		nc->q_inodes[i] = s ? s->inode : 0;
 		/* no socket at all, 20 ms or more after its first packet: gone */
-		if (!s && t - r->first_ns >= NETCAP_RESOLVE_MIN_NS)
+		if (!s && t - r->conn.first_ns >= NETCAP_RESOLVE_MIN_NS)
 			r->sock_gone = true;
 		if (s) {
 			netcap_apply_match(nc, r, s);
@@ -558,7 +558,7 @@ static void resolve_batch(struct netcap *nc, uint64_t t)
 		/* a socket that is gone (no match in a good dump) will not be
 		 * found later either: infer its owner now, or at the give-up */
 		bool gone = r->sock_gone || (dumped && !nc->q_inodes[i]);
-		bool giveup = t - r->first_ns >= NETCAP_GIVEUP_NS;
+		bool giveup = t - r->conn.first_ns >= NETCAP_GIVEUP_NS;
 		/* its inode, read when it opened, may have been indexed since (a
 		 * row queued again still has its last connection's: not that) */
 		if ((gone || giveup) && nc->q_pids[i] <= 0 && r->sock_known && r->conn.inode)

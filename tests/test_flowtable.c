@@ -441,6 +441,14 @@ static struct netcap_conn booked_conn(int32_t pid, uint64_t first_ns, uint64_t t
 	return c;
 }
 
+/* pid's interval (netcap_pid_interval) narrowed to [from, to) */
+static bool within(const struct netcap *nc, int32_t pid, uint64_t from, uint64_t to,
+		   struct netcap_counters *c)
+{
+	netcap_pid_interval(nc, pid, c);
+	return netcap_pid_interval_within(nc, pid, from, to, c);
+}
+
 /* Traffic is kept by pid: pid 7's interval holds 1,000 bytes from a
  * connection its previous holder opened at 100 and 300 from one its new
  * holder (born at 200) opened at 250. Each holder gets its own connections,
@@ -468,26 +476,26 @@ static void test_pid_interval_within(void **state)
 	nc.pub_since_ns = 80;
 	struct netcap_counters c;
 	/* the new holder: only what it opened */
-	assert_true(netcap_pid_interval_within(&nc, 7, 200, UINT64_MAX, &c));
+	assert_true(within(&nc, 7, 200, UINT64_MAX, &c));
 	assert_int_equal(c.tx_bytes, 300);
 	/* the holder that ended when the pid passed at 200 */
-	assert_true(netcap_pid_interval_within(&nc, 7, 50, 200, &c));
+	assert_true(within(&nc, 7, 50, 200, &c));
 	assert_int_equal(c.tx_bytes, 1000);
 	/* a holder born after every connection: nothing of it */
-	assert_false(netcap_pid_interval_within(&nc, 7, 260, UINT64_MAX, &c));
+	assert_false(within(&nc, 7, 260, UINT64_MAX, &c));
 	assert_int_equal(c.tx_bytes, 0);
 	/* one holder all along: all of it, as netcap_pid_interval says */
-	assert_true(netcap_pid_interval_within(&nc, 8, 10, UINT64_MAX, &c));
+	assert_true(within(&nc, 8, 10, UINT64_MAX, &c));
 	assert_int_equal(c.tx_bytes, 5000);
-	assert_true(netcap_pid_interval_within(&nc, 7, 10, UINT64_MAX, &c));
+	assert_true(within(&nc, 7, 10, UINT64_MAX, &c));
 	assert_int_equal(c.tx_bytes, 1300);
-	assert_false(netcap_pid_interval_within(&nc, 9, 10, UINT64_MAX, &c));
+	assert_false(within(&nc, 9, 10, UINT64_MAX, &c));
 	/* 200 more booked to pid 8 by a row now another's: its whole-interval
 	 * holder keeps them, one born within the interval does not */
 	tot[1].published.tx_bytes = 5200;
-	assert_true(netcap_pid_interval_within(&nc, 8, 10, UINT64_MAX, &c));
+	assert_true(within(&nc, 8, 10, UINT64_MAX, &c));
 	assert_int_equal(c.tx_bytes, 5200);
-	assert_true(netcap_pid_interval_within(&nc, 8, 120, UINT64_MAX, &c));
+	assert_true(within(&nc, 8, 120, UINT64_MAX, &c));
 	assert_int_equal(c.tx_bytes, 5000);
 }
 
