@@ -51,7 +51,7 @@ struct page {
 struct row {
 	struct netcap_conn conn;
 	struct netcap_counters pending;
-	struct netcap_counters published; /* conn.c + pending at the last publish */
+	struct netcap_counters published; /* conn.c at the last publish */
 	uint64_t last_ns, last_try_ns; /* first seen: conn.first_ns */
 	uint8_t status;
 	bool queued;      /* in the pending list */

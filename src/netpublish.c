@@ -177,14 +177,16 @@ static void publish(struct netcap *nc)
 			memset(&r->conn.booked, 0, sizeof r->conn.booked);
 			if (r->status != ROW_OK)
 				nc->pub_conns[n].pid = 0;
-			/* bytes still waiting for an owner show on the row too */
+			/* the interval holds what was booked since the last refresh;
+			 * bytes still waiting for an owner show in the row's total
+			 * only, and in an interval once booked (to its owner then) */
 			struct netcap_conn *out = &nc->pub_conns[n++];
+			out->iv.tx_bytes = r->conn.c.tx_bytes - r->published.tx_bytes;
+			out->iv.tx_pkts = r->conn.c.tx_pkts - r->published.tx_pkts;
+			out->iv.rx_bytes = r->conn.c.rx_bytes - r->published.rx_bytes;
+			out->iv.rx_pkts = r->conn.c.rx_pkts - r->published.rx_pkts;
+			r->published = r->conn.c;
 			netcap_counters_add(&out->c, &r->pending);
-			out->iv.tx_bytes = out->c.tx_bytes - r->published.tx_bytes;
-			out->iv.tx_pkts = out->c.tx_pkts - r->published.tx_pkts;
-			out->iv.rx_bytes = out->c.rx_bytes - r->published.rx_bytes;
-			out->iv.rx_pkts = out->c.rx_pkts - r->published.rx_pkts;
-			r->published = out->c;
 		}
 		if (n > 1)
 			qsort(nc->pub_conns, n, sizeof *nc->pub_conns, conn_order);

@@ -326,6 +326,21 @@ static void apply_sock(struct row *r, const struct sockmap_sock *s)
 	r->conn.closed = false;
 }
 
+/* Takes s, what the kernel answered when asked for r's own socket alone,
+ * for r: closed_state is the state of r's own socket when no process holds
+ * it any more (0 when it did not answer). A listener answering instead
+ * (the kernel's look-up falls back to it) gives its owner, and means r's
+ * own socket is gone: never its LISTEN state (connection rows read LISTEN
+ * for the first report of a server's short connections). */
+static void apply_exact(struct row *r, const struct sockmap_sock *s, uint8_t closed_state)
+{
+	apply_sock(r, s);
+	if (closed_state)
+		r->conn.state = closed_state;
+	else if (netcap_stands_in(s, &r->conn.key))
+		netcap_mark_closed(r);
+}
+
 void netcap_mark_closed(struct row *r)
 {
 	r->conn.closed = true;
@@ -341,12 +356,12 @@ bool netcap_stands_in(const struct sockmap_sock *s, const struct flow_key *leg)
 
 /* A TCP connection's own state, asked of the kernel: one that no process
  * holds any more (FIN_WAIT2, TIME_WAIT...) is left out of the dumps. Gone
- * altogether: closed. */
+ * altogether (the listener on its local end answers): closed. */
 void netcap_exact_state(struct netcap *nc, struct row *r)
 {
 	struct sockmap_sock e;
 	if (r->conn.key.proto == IPPROTO_TCP && sockmap_find_exact(nc->sm, &r->conn.key, &e) >= 0 &&
-	    e.family) {
+	    e.family && !netcap_stands_in(&e, &r->conn.key)) {
 		r->conn.state = e.state;
 		return;
 	}
@@ -425,9 +440,7 @@ static void resolve_quick(struct netcap *nc, uint64_t t)
 		}
 		if (rc != 1)
 			continue;
-		apply_sock(r, &s);
-		if (closed_state)
-			r->conn.state = closed_state;
+		apply_exact(r, &s, closed_state);
 		r->sock_known = true;
 		inodes[m] = s.inode;
 		legs[m] = nc->queue[i];
@@ -500,9 +513,7 @@ static uint32_t ask_again(struct netcap *nc, struct row *r)
 		r->sock_gone = true;
 		return 0;
 	}
-	apply_sock(r, &e);
-	if (closed_state)
-		r->conn.state = closed_state;
+	apply_exact(r, &e, closed_state);
 	return e.inode;
 }
 

@@ -205,8 +205,8 @@ if fails:
 PY
 }
 
-# check_conns NAME: with --connections, the server's closed connections
-# never read LISTEN (only a listening socket is LISTEN), some read a closing
+# check_conns NAME: with --connections, the server's connections never
+# read LISTEN in any report (only a listening socket is LISTEN), some read a closing
 # or closed state, and each connection's tx_bps x interval summed over the
 # reports is its tx_bytes (within 10% + 1 KiB).
 check_conns() {
@@ -220,7 +220,7 @@ for role in ("server", "client"):
         f = line.split()
         if f[:2] == ["pid", role]:
             pid[role] = int(f[2])
-states, summed, total = {}, {}, {}
+states, summed, total, listen = {}, {}, {}, set()
 # with a namespace, the server's side is seen by the pidtop inside it
 for line in open(d + ("/ns.json" if os.path.exists(d + "/ns.json") else "/out.json")):
     r = json.loads(line)
@@ -229,10 +229,12 @@ for line in open(d + ("/ns.json" if os.path.exists(d + "/ns.json") else "/out.js
             key = (t["pid"], c["local"], c["remote"])
             if t["pid"] == pid["server"]:
                 states[key] = c["state"]
+                if c["state"] == "LISTEN":
+                    listen.add(key)
             if c["tx_bps"] is not None:
                 summed[key] = summed.get(key, 0) + c["tx_bps"] * r["interval"]
             total[key] = c["tx_bytes"]
-bad = [k for k, s in states.items() if s == "LISTEN"]
+bad = sorted(listen)  # in any report, not only the last
 closing = [k for k, s in states.items() if s in ("CLOSED", "TIME_WAIT", "FIN_WAIT2", "CLOSE_WAIT", "LAST_ACK")]
 off = [k for k in total if abs(summed.get(k, 0) - total[k]) > 0.1 * total[k] + 1024]
 print("%s: %d server connections, %d LISTEN, %d closing or closed; %d of %d rate sums off" % (

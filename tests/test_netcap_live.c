@@ -169,21 +169,55 @@ static pid_t start_sender(int family, int type, uint16_t port, int conns, size_t
 
 /* Refreshes like the model does until both children exited, then once
  * more after the last packets drained. */
+/* What the connection table showed a process: its connections' interval
+ * bytes summed over the refreshes (what --connections' rates add up to). */
+struct conn_sums {
+	pid_t pid;
+	uint64_t tx, rx;
+};
+
+static void add_conn_intervals(struct netcap *nc, struct conn_sums *s)
+{
+	size_t n;
+	const struct netcap_conn *c = netcap_pid_connections(nc, s->pid, &n);
+	for (size_t i = 0; i < n; i++) {
+		s->tx += c[i].iv.tx_bytes;
+		s->rx += c[i].iv.rx_bytes;
+	}
+}
+
+static struct netcap_counters totals(struct netcap *nc, pid_t pid);
+
+/* Refreshes every 200 ms until both workload children are done, then once
+ * more. Each process's connection rows must add up, interval by interval,
+ * to its totals: bytes that waited for their owner count once, in the
+ * interval they were booked to it (they once went to an unowned row's
+ * interval and the owner's rows never showed them). */
 static void run_until_done(struct netcap *nc, pid_t a, pid_t b)
 {
 	int left = 2, st;
+	struct conn_sums s[2] = {{.pid = a}, {.pid = b}};
 	while (left > 0) {
 		sleep_ms(200);
 		netcap_refresh(nc);
+		for (int i = 0; i < 2; i++)
+			add_conn_intervals(nc, &s[i]);
 		while (left > 0 && waitpid(-1, &st, WNOHANG) > 0) {
 			CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a workload child failed");
 			left--;
 		}
 	}
-	(void)a;
-	(void)b;
 	sleep_ms(300);
 	netcap_refresh(nc);
+	for (int i = 0; i < 2; i++) {
+		add_conn_intervals(nc, &s[i]);
+		struct netcap_counters t = totals(nc, s[i].pid);
+		CHECK(s[i].tx == t.tx_bytes && s[i].rx == t.rx_bytes,
+		      "pid %d: its connections' intervals add up to tx %llu rx %llu, its totals "
+		      "are tx %llu rx %llu",
+		      (int)s[i].pid, (unsigned long long)s[i].tx, (unsigned long long)s[i].rx,
+		      (unsigned long long)t.tx_bytes, (unsigned long long)t.rx_bytes);
+	}
 }
 
 static void check_within(const char *what, uint64_t got, uint64_t truth, double tol)
