@@ -226,6 +226,8 @@ static int take_sock(void *ctx, const struct sockmap_sock *sk)
 
 int sockmap_find_exact(struct sockmap *sm, const struct flow_key *leg, struct sockmap_sock *out)
 {
+	/* cleared first: a caller reads out->family after any 0 */
+	memset(out, 0, sizeof *out);
 	if (leg->proto != IPPROTO_TCP || (leg->family != AF_INET && leg->family != AF_INET6))
 		return 0;
 	struct inet_diag_sockid id;
@@ -236,7 +238,6 @@ int sockmap_find_exact(struct sockmap *sm, const struct flow_key *leg, struct so
 	memcpy(id.idiag_src, leg->saddr, alen);
 	memcpy(id.idiag_dst, leg->daddr, alen);
 	id.idiag_cookie[0] = id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-	memset(out, 0, sizeof *out);
 	int rc = diag_request(sm, leg->family, IPPROTO_TCP, ~0u, &id);
 	if (!rc)
 		rc = diag_receive(sm, IPPROTO_TCP, take_sock, out);

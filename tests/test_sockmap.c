@@ -544,12 +544,18 @@ static void test_real_exact_and_recheck(void **state)
 	assert_int_equal(fstat(acc, &as), 0);
 	assert_int_equal(sockmap_find_exact(sm, &sleg, &s), 1);
 	assert_int_equal(s.inode, (uint32_t)as.st_ino);
-	/* no such connection, and UDP (not asked one by one) */
+	/* no such connection, and UDP (not asked one by one): no socket,
+	 * whatever out held before (the resolver read a UDP row's stack
+	 * garbage as a socket no process holds) */
 	struct flow_key none = leg(AF_INET, IPPROTO_TCP, "127.0.0.1", 1, "127.0.0.1", 2);
+	memset(&s, 0xa5, sizeof s);
 	assert_int_equal(sockmap_find_exact(sm, &none, &s), 0);
+	assert_int_equal(s.family, 0);
 	struct flow_key udp = cleg;
 	udp.proto = IPPROTO_UDP;
+	memset(&s, 0xa5, sizeof s);
 	assert_int_equal(sockmap_find_exact(sm, &udp, &s), 0);
+	assert_int_equal(s.family, 0);
 
 	uint32_t inode = (uint32_t)cs.st_ino;
 	int32_t pid;
