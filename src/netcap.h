@@ -56,8 +56,9 @@
  * second with 10 ms, 0.7-1.5 with 50 (bench/README.md). */
 #define NETCAP_TIMEOUT_MS 50
 #define NETCAP_RESOLVE_MIN_NS (20 * 1000000ULL) /* at most 50 socket dumps a second */
-/* connections whose sockets were found but not their owners yet: a dump
- * at most this often for them (a gone connection's listener stands in) */
+/* more than EXACT_ROWS_MAX connections whose sockets were found but not
+ * their owners yet: a dump at most this often for them (a gone
+ * connection's listener stands in); fewer are asked for one by one */
 #define NETCAP_REDUMP_NS (200 * 1000000ULL)
 /* at most 500 resolver runs a second for new connections (each asks the
  * kernel for up to 8 of them one by one): 10,000 connections a second
