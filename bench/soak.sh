@@ -13,13 +13,19 @@
 # the churn and not the rest of the machine (NS=0 in the environment: the
 # whole machine). Every 10 s it samples pidtop's resident set (VmRSS), its
 # open fds (the fewest of three looks at /proc/PID/fd) and its CPU time
-# (/proc/PID/stat utime + stime).
+# (/proc/PID/stat utime + stime), and the churn's (with its reaped
+# children's): the same work every second, so what it costs tells how fast
+# the machine is doing that kind of work at the time.
 # After a warm-up (a tenth of the run, at least 60 s), it prints:
 #   RSS growth    from the end of the warm-up to the end; holds at <= 2%
 #   fds           the distinct counts seen after the warm-up; holds when one
 #   CPU/refresh   over the first and the last window (5 minutes, or half of
 #                 what follows the warm-up when shorter); holds when the
 #                 last is within 10% of the first
+#   churn CPU     the churn's CPU a second over the same windows
+#   pidtop/churn  pidtop's CPU over the churn's in each window: when the
+#                 churn's own cost moved by more than 10% (the machine, not
+#                 pidtop), this is what tells whether pidtop's cost crept
 # and the churn it held. Raw samples go to DIR (default
 # bench/results/soak-DATE-TIME). Everything started here is killed on exit.
 set -u
@@ -70,9 +76,11 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 [ -n "$pid" ] || { echo "soak.sh: pidtop did not start" >&2; exit 1; }
+cpid=$(pgrep -x churn -s "$(tmux -L "$SOCK" display-message -p -t soak '#{pane_pid}')" 2>/dev/null | head -1)
+[ -n "$cpid" ] || { echo "soak.sh: the churn did not start" >&2; exit 1; }
 hz=$(getconf CLK_TCK)
 echo "pidtop $pid ($PIDTOP -H -d $INTERVAL), $DURATION s of churn; samples in $OUT/samples"
-echo "# t_s rss_kib fds cpu_s" >"$OUT/samples"
+echo "# t_s rss_kib fds cpu_s churn_cpu_s" >"$OUT/samples"
 start=$(date +%s)
 while :; do
 	now=$(($(date +%s) - start))
@@ -81,7 +89,9 @@ while :; do
 	# the fewest of three looks: a refresh holds a /proc file open for a moment
 	fds=$(for _ in 1 2 3; do ls "/proc/$pid/fd" | wc -l; sleep 0.05; done | sort -n | head -1)
 	cpu=$(sed 's/.*) //' "/proc/$pid/stat" | awk -v hz="$hz" '{ printf "%.2f", ($12 + $13) / hz }')
-	echo "$now $rss $fds $cpu" >>"$OUT/samples"
+	ccpu=$(sed 's/.*) //' "/proc/$cpid/stat" 2>/dev/null |
+		awk -v hz="$hz" '{ printf "%.2f", ($12 + $13 + $14 + $15) / hz }')
+	echo "$now $rss $fds $cpu ${ccpu:-0}" >>"$OUT/samples"
 	[ "$now" -ge "$DURATION" ] && break
 	sleep 10
 done
@@ -93,7 +103,7 @@ done
 
 awk -v dur="$DURATION" -v iv="$INTERVAL" '
 /^#/ { next }
-{ t[n] = $1; rss[n] = $2; fds[n] = $3; cpu[n] = $4; n++ }
+{ t[n] = $1; rss[n] = $2; fds[n] = $3; cpu[n] = $4; ch[n] = $5; n++ }
 END {
 	warm = dur / 10 < 60 ? 60 : dur / 10
 	for (w = 0; w < n && t[w] < warm; w++) ;
@@ -112,6 +122,14 @@ END {
 	printf "%-14s %10d %10d %8s %s (seen:%s)\n", "open fds", fds[w], fds[n - 1], "", kinds == 1 ? "yes" : "NO", list
 	printf "%-14s %10.2f %10.2f %7.1f%% %s\n", "CPU ms/refresh", first, last, 100 * (last - first) / first,
 		(last <= first * 1.1 && last >= first * 0.9) ? "yes (within 10%)" : "NO (off by more than 10%)"
+	cf = 1000 * (ch[a] - ch[w]) / (t[a] - t[w])
+	cl = 1000 * (ch[n - 1] - ch[b]) / (t[n - 1] - t[b])
+	printf "%-14s %10.2f %10.2f %7.1f%% %s\n", "churn CPU ms/s", cf, cl, cf ? 100 * (cl - cf) / cf : 0,
+		(cl <= cf * 1.1 && cl >= cf * 0.9) ? "(the machine held its speed)" : "(the speed of the machine moved)"
+	rf = cf ? first / iv / cf : 0
+	rl = cl ? last / iv / cl : 0
+	printf "%-14s %10.4f %10.4f %7.1f%% %s\n", "pidtop/churn", rf, rl, rf ? 100 * (rl - rf) / rf : 0,
+		(rf && rl <= rf * 1.1 && rl >= rf * 0.9) ? "yes (within 10%)" : "NO (off by more than 10%)"
 }' "$OUT/samples" | tee "$OUT/report"
 read -r _ procs _ threads _ conns _ _ _ secs <"$OUT/churn.stats"
 awk -v p="$procs" -v t="$threads" -v c="$conns" -v s="$secs" 'BEGIN {
