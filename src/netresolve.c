@@ -445,7 +445,7 @@ static void resolve_quick(struct netcap *nc, uint64_t t)
 		 * either, so none is made for it (one every 20 ms while a
 		 * client's side in TIME_WAIT waited for the give-up: 170-310 ms
 		 * of CPU a refresh in bench/soak.sh) */
-		if (rc == 0 && (closed_state || r->conn.key.proto == IPPROTO_TCP))
+		if (rc == 0 && r->conn.key.proto == IPPROTO_TCP)
 			r->sock_gone = true;
 		if (rc != 1)
 			continue;

@@ -3,8 +3,9 @@
  * Moves known amounts of data between forked processes and checks each
  * process's totals: TCP over 127.0.0.1 and ::1 at a paced rate, UDP to a
  * receiver bound to 0.0.0.0, a burst of 50 short connections, and (in a
- * network namespace of its own) a stream of 300 and 300 that close at once. Then runs itself with
- * CAP_NET_RAW dropped (setpriv) and checks the reason string.
+ * network namespace of its own) a stream of 300 and a flash of 300 that
+ * close at once. Then runs itself with CAP_NET_RAW dropped (setpriv) and
+ * checks the reason string.
  * Not root, or no packet capture in this environment: SKIP (exit 77). */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -167,8 +168,6 @@ static pid_t start_sender(int family, int type, uint16_t port, int conns, size_t
 	_exit(0);
 }
 
-/* Refreshes like the model does until both children exited, then once
- * more after the last packets drained. */
 /* What the connection table showed a process: its connections' interval
  * bytes summed over the refreshes (what --connections' rates add up to). */
 struct conn_sums {
@@ -186,7 +185,12 @@ static void add_conn_intervals(struct netcap *nc, struct conn_sums *s)
 	}
 }
 
-static struct netcap_counters totals(struct netcap *nc, pid_t pid);
+static struct netcap_counters totals(struct netcap *nc, pid_t pid)
+{
+	struct netcap_counters c;
+	netcap_pid_totals(nc, pid, &c);
+	return c;
+}
 
 /* Refreshes every 200 ms until both workload children are done, then once
  * more. Each process's connection rows must add up, interval by interval,
@@ -227,13 +231,6 @@ static void check_within(const char *what, uint64_t got, uint64_t truth, double 
 	       (unsigned long long)truth, 100.0 * err);
 	CHECK(err <= tol && err >= -tol, "%s: %llu bytes, want %llu within %.0f%%", what,
 	      (unsigned long long)got, (unsigned long long)truth, 100 * tol);
-}
-
-static struct netcap_counters totals(struct netcap *nc, pid_t pid)
-{
-	struct netcap_counters c;
-	netcap_pid_totals(nc, pid, &c);
-	return c;
 }
 
 /* Paced TCP: payload plus one 52-byte TCP/IP header (with timestamps) per
@@ -358,6 +355,27 @@ static void burst_case(struct netcap *nc)
 	      left);
 }
 
+/* Socket dumps a second from a start taken by dump_clock_start. */
+struct dump_clock {
+	uint64_t dumps;
+	struct timespec t0;
+	double secs;
+};
+
+static void dump_clock_start(struct netcap *nc, struct dump_clock *d)
+{
+	d->dumps = netcap_socket_dumps(nc);
+	clock_gettime(CLOCK_MONOTONIC, &d->t0);
+}
+
+static double dumps_per_s(struct netcap *nc, struct dump_clock *d)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	d->secs = (double)(t1.tv_sec - d->t0.tv_sec) + (double)(t1.tv_nsec - d->t0.tv_nsec) * 1e-9;
+	return (double)(netcap_socket_dumps(nc) - d->dumps) / d->secs;
+}
+
 /* 300 connections of 4 KiB, each written in two halves 5 ms apart: a
  * steady stream of short connections. Each must be credited, and the
  * resolver must not dump the kernel's sockets every 20 ms meanwhile (it
@@ -367,15 +385,12 @@ static void stream_case(struct netcap *nc)
 {
 	const int conns = 300;
 	const size_t each = 4096;
-	uint64_t dumps = netcap_socket_dumps(nc);
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct dump_clock dc;
+	dump_clock_start(nc, &dc);
 	pid_t tx, rx;
 	if (!short_conns(nc, conns, each, each / 2, 5, &tx, &rx))
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
-	double per_s = (double)(netcap_socket_dumps(nc) - dumps) / secs;
+	double per_s = dumps_per_s(nc, &dc), secs = dc.secs;
 	uint64_t truth = (uint64_t)conns * each;
 	struct netcap_counters r = totals(nc, rx);
 	printf("stream of %d short connections over %.1f s: receiver rx %llu of %llu payload, "
@@ -386,17 +401,13 @@ static void stream_case(struct netcap *nc)
 	CHECK(per_s <= 25, "stream: %.1f socket dumps a second (at most 25)", per_s);
 }
 
-/* A child that sends n datagrams of 1,000 bytes to 127.0.0.1:to, gap_ms
- * apart, from a socket bound to 127.0.0.1:*from (0: the kernel's choice,
- * written back). Returns when the socket is bound. */
 /* 300 connections that each write 4 KiB at once and close, 5 ms apart,
  * each from a process of its own that exits (as curl to a local server
  * does): the sender's side is in TIME_WAIT, held by no process, before the
  * resolver can look. Its owner cannot be read or inferred then, and a
- * socket dump would not find it either: the resolver
- * made one every 20 ms while such rows waited for the give-up (170-310 ms
- * of CPU a refresh in bench/soak.sh). The receiver is credited all the
- * same. */
+ * socket dump would not find it either: the resolver made one every 20 ms
+ * while such rows waited for the give-up (170-310 ms of CPU a refresh in
+ * bench/soak.sh). The receiver is credited all the same. */
 static void flash_case(struct netcap *nc)
 {
 	const int conns = 300;
@@ -406,9 +417,8 @@ static void flash_case(struct netcap *nc)
 	CHECK(rx > 0, "flash: the receiver did not start");
 	if (rx <= 0)
 		return;
-	uint64_t dumps = netcap_socket_dumps(nc);
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct dump_clock dc;
+	dump_clock_start(nc, &dc);
 	pid_t tx = fork();
 	if (tx == 0) {
 		static char buf[4096];
@@ -430,9 +440,7 @@ static void flash_case(struct netcap *nc)
 		_exit(0);
 	}
 	run_until_done(nc, tx, rx);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
-	double per_s = (double)(netcap_socket_dumps(nc) - dumps) / secs;
+	double per_s = dumps_per_s(nc, &dc), secs = dc.secs;
 	/* what reaches the receiver's socket: SYN (60 bytes), ACK, data, FIN
 	 * and the last ACK (52 each, with timestamps) */
 	uint64_t truth = (uint64_t)conns * (each + 60 + 4 * 52);
@@ -445,6 +453,9 @@ static void flash_case(struct netcap *nc)
 	CHECK(per_s <= 25, "flash: %.1f socket dumps a second (at most 25)", per_s);
 }
 
+/* A child that sends n datagrams of 1,000 bytes to 127.0.0.1:to, gap_ms
+ * apart, from a socket bound to 127.0.0.1:*from (0: the kernel's choice,
+ * written back). Returns when the socket is bound. */
 static pid_t start_dgram_sender(uint16_t *from, uint16_t to, int n, long gap_ms)
 {
 	int wfd;
