@@ -60,13 +60,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
+# the churn outlives the last sample (taken up to one step after DURATION:
+# its CPU then read as 0 made its last window's figure negative).
 # pidtop and the churn in a pid namespace of their own (-p -f --mount-proc):
 # pidtop sees the churn and nothing else the machine runs, so what it holds
 # follows the load given, not the neighbours' (NS=0: the whole machine)
 ns="unshare -p -f --mount-proc"
 [ "${NS:-1}" = 0 ] && ns=""
 tmux -L "$SOCK" -f /dev/null new-session -d -s soak -x 200 -y 50 \
-	"$ns sh -c \"'$CHURN' --seconds $((DURATION + 3)) --stats '$OUT/churn.stats' & sleep 1; \
+	"$ns sh -c \"'$CHURN' --seconds $((DURATION + 15)) --stats '$OUT/churn.stats' & sleep 1; \
 	env -i PATH='$PATH' HOME='$OUT' XDG_CONFIG_HOME='$OUT/config' TERM=screen LANG=C.UTF-8 \
 	'$PIDTOP' -H -d $INTERVAL\"" || exit 2
 pid=""
@@ -96,7 +98,7 @@ while :; do
 	sleep 10
 done
 tmux -L "$SOCK" capture-pane -p -t soak >"$OUT/screen.txt"
-for _ in $(seq 100); do # the churn ends by itself and writes what it held
+for _ in $(seq 250); do # the churn ends by itself and writes what it held
 	[ -s "$OUT/churn.stats" ] && break
 	sleep 0.1
 done
