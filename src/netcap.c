@@ -461,6 +461,7 @@ void netcap_close(struct netcap *nc)
 	flowtable_free(&nc->pages[1].flows);
 	flowtable_free(&nc->rows);
 	free(nc->queue);
+	free(nc->parked);
 	free(nc->q_inodes);
 	free(nc->q_pids);
 	free(nc->pids);

@@ -149,8 +149,14 @@ void netcap_unattributed(const struct netcap *nc, struct netcap_unattributed *ou
  * ps_drop), cumulative; and packets the decoder could not parse. */
 uint64_t netcap_drops(const struct netcap *nc);
 uint64_t netcap_malformed(const struct netcap *nc);
-/* Socket dumps made so far (each walks the kernel's socket tables). */
-uint64_t netcap_socket_dumps(struct netcap *nc);
+/* What finding owners has cost so far, cumulative: socket dumps (each a
+ * walk of the kernel's socket tables), /proc/PID/fd directories read, and
+ * visits of a waiting connection by the resolver's batch (every 20 ms at
+ * most, each waiting connection). */
+struct netcap_lookup_costs {
+	uint64_t dumps, fd_dirs, batch_rows;
+};
+void netcap_lookup_costs(struct netcap *nc, struct netcap_lookup_costs *out);
 
 /* "ok" (followed by the devices and filter, see netcap_open_filtered), or
  * why the source is not delivering. */

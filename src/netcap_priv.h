@@ -58,6 +58,14 @@ struct row {
 	bool quick_tried; /* asked of the kernel one by one since queued */
 	bool sock_known;  /* a look-up since queued found its socket, with an inode: conn.inode */
 	bool sock_gone;   /* a look-up since queued had no socket for it */
+	bool parked;      /* sock_gone and out of the queue: waits in nc->parked for its give-up */
+};
+
+/* A row no look-up can help any more (sock_gone), waiting for tcpevents or
+ * its give-up at due_ns out of the batch's way. */
+struct parked_row {
+	struct flow_key key;
+	uint64_t due_ns;
 };
 
 struct seen_owner {
@@ -140,6 +148,8 @@ struct netcap {
 	struct flowtable rows; /* leg key -> struct row */
 	struct flow_key *queue; /* rows waiting for an owner */
 	size_t nqueue, queue_cap;
+	struct parked_row *parked; /* sorted by due_ns from park_head on */
+	size_t park_head, nparked, parked_cap;
 	uint32_t *q_inodes;
 	int32_t *q_pids;
 	size_t q_cap;
@@ -153,6 +163,7 @@ struct netcap {
 	uint64_t last_batch_ns;   /* the last resolve_batch, dump or not */
 	uint64_t last_recheck_ns; /* the last time found rows were asked again */
 	uint64_t last_refresh_ns;
+	uint64_t batch_rows; /* netcap_lookup_costs */
 	struct flow_key *local; /* local addresses (family + addr in saddr) */
 	size_t nlocal, local_cap;
 	uint64_t local_ns;

@@ -299,13 +299,15 @@ uint64_t netcap_malformed(const struct netcap *nc)
 	return nc->pub_malformed;
 }
 
-uint64_t netcap_socket_dumps(struct netcap *nc)
+void netcap_lookup_costs(struct netcap *nc, struct netcap_lookup_costs *out)
 {
 	struct sockmap_stats st;
 	pthread_mutex_lock(&nc->state_mu);
 	sockmap_get_stats(nc->sm, &st);
+	out->batch_rows = nc->batch_rows;
 	pthread_mutex_unlock(&nc->state_mu);
-	return st.dumps;
+	out->dumps = st.dumps;
+	out->fd_dirs = st.fd_dirs_read;
 }
 
 const char *netcap_state(const struct netcap *nc)

@@ -82,6 +82,7 @@ static void queue_row(struct netcap *nc, struct row *r)
 	r->quick_tried = false;
 	r->sock_known = false;
 	r->sock_gone = false;
+	r->parked = false;
 }
 
 /* The owner named for leg before its bytes came: for UDP, also under the
@@ -388,6 +389,7 @@ static void row_settle(struct netcap *nc, struct row *r, enum row_status status,
 		netcap_set_owner(r, pid);
 	r->conn.inferred = false;
 	r->queued = false;
+	r->parked = false;
 	struct netcap_counters d = r->pending;
 	memset(&r->pending, 0, sizeof r->pending);
 	row_book(nc, r, &d, t);
@@ -403,6 +405,73 @@ static int listener_of(struct netcap *nc, const struct flow_key *leg, struct soc
 	memset(lk.daddr, 0, sizeof lk.daddr);
 	int rc = sockmap_find_exact(nc->sm, &lk, out);
 	return rc == 1 && out->state != TCP_STATE_LISTEN ? 0 : rc;
+}
+
+/* Settles r, whose socket is gone or whose time is up and whose owner the
+ * fd index did not name, with what is left: the last process the index saw
+ * hold its socket, else the owner inferred from its remote end; at the
+ * give-up (giveup), as failed. Returns whether r settled. */
+static bool settle_lost(struct netcap *nc, struct row *r, bool giveup, uint64_t t)
+{
+	/* its inode, read when it opened, may have been indexed since (a row
+	 * queued again still has its last connection's: not that) */
+	int32_t pid = r->sock_known && r->conn.inode ? sockmap_last_holder(nc->sm, r->conn.inode) : 0;
+	if (pid > 0) {
+		row_settle(nc, r, ROW_OK, pid, t);
+		return true;
+	}
+	int32_t inferred = sockmap_infer_owner(nc->sm, &r->conn.key, t);
+	if (inferred > 0) {
+		row_settle(nc, r, ROW_OK, inferred, t);
+		r->conn.inferred = true;
+		return true;
+	}
+	if (giveup)
+		row_settle(nc, r, ROW_FAILED, 0, t);
+	return giveup;
+}
+
+/* Takes r, which no look-up can help any more, out of the queue until its
+ * give-up. Left in it, such rows were walked, their old inodes looked for
+ * in the fd index and their owners inferred again at every batch: under
+ * bench/soak.sh's churn without tracefs some 180 clients' sides in
+ * TIME_WAIT waited so, and pidtop's CPU went from 20 to 33 ms a second
+ * whenever the first look-ups came after the churn's close. */
+static bool park_row(struct netcap *nc, struct row *r)
+{
+	if (nc->park_head > 0 && nc->park_head * 2 >= nc->nparked) {
+		nc->nparked -= nc->park_head;
+		memmove(nc->parked, nc->parked + nc->park_head, nc->nparked * sizeof *nc->parked);
+		nc->park_head = 0;
+	}
+	struct parked_row *p = array_grow(nc->parked, &nc->parked_cap, nc->nparked + 1,
+					  sizeof *p, 256);
+	if (!p) /* no room: it stays in the queue, as it was */
+		return false;
+	nc->parked = p;
+	uint64_t due = r->conn.first_ns + NETCAP_GIVEUP_NS;
+	size_t i = nc->nparked++;
+	/* the rows come nearly in order of their first packet: a short walk */
+	for (; i > nc->park_head && nc->parked[i - 1].due_ns > due; i--)
+		nc->parked[i] = nc->parked[i - 1];
+	nc->parked[i] = (struct parked_row){r->conn.key, due};
+	r->parked = true;
+	return true;
+}
+
+/* The parked rows whose give-up has come: settled with what is left. A row
+ * settled meanwhile (tcpevents named its owner), or settled and queued
+ * again, is not this entry's any more. */
+static void settle_parked(struct netcap *nc, uint64_t t)
+{
+	while (nc->park_head < nc->nparked && nc->parked[nc->park_head].due_ns <= t) {
+		const struct parked_row *p = &nc->parked[nc->park_head++];
+		struct row *r = flowtable_find(&nc->rows, &p->key);
+		if (r && r->queued && r->parked && r->conn.first_ns + NETCAP_GIVEUP_NS == p->due_ns)
+			settle_lost(nc, r, true, t);
+	}
+	if (nc->park_head == nc->nparked)
+		nc->park_head = nc->nparked = 0;
 }
 
 /* The newest queued rows not asked yet (those the SYN watcher just saw
@@ -533,6 +602,7 @@ static uint32_t ask_again(struct netcap *nc, struct row *r)
 
 static void resolve_batch(struct netcap *nc, uint64_t t)
 {
+	settle_parked(nc, t);
 	if (nc->nqueue == 0)
 		return;
 	nc->last_batch_ns = t;
@@ -547,6 +617,7 @@ static void resolve_batch(struct netcap *nc, uint64_t t)
 	if (!grow_batch(nc, nc->nqueue))
 		return;
 	size_t n = nc->nqueue;
+	nc->batch_rows += n;
 	for (size_t i = 0; i < n; i++) {
 		struct row *r = flowtable_find(&nc->rows, &nc->queue[i]);
 		nc->q_inodes[i] = r && r->sock_known ? r->conn.inode : 0;
@@ -584,24 +655,16 @@ static void resolve_batch(struct netcap *nc, uint64_t t)
 		 * found later either: infer its owner now, or at the give-up */
 		bool gone = r->sock_gone || (dumped && !nc->q_inodes[i]);
 		bool giveup = t - r->conn.first_ns >= NETCAP_GIVEUP_NS;
-		/* its inode, read when it opened, may have been indexed since (a
-		 * row queued again still has its last connection's: not that) */
-		if ((gone || giveup) && nc->q_pids[i] <= 0 && r->sock_known && r->conn.inode)
-			nc->q_pids[i] = sockmap_last_holder(nc->sm, r->conn.inode);
-		int32_t inferred = 0;
-		if (nc->q_pids[i] <= 0 && (gone || giveup))
-			inferred = sockmap_infer_owner(nc->sm, &r->conn.key, t);
 		if (nc->q_pids[i] > 0) {
 			row_settle(nc, r, ROW_OK, nc->q_pids[i], t);
-		} else if (inferred > 0) {
-			row_settle(nc, r, ROW_OK, inferred, t);
-			r->conn.inferred = true;
-		} else if (giveup) {
-			row_settle(nc, r, ROW_FAILED, 0, t);
-		} else {
-			r->last_try_ns = t;
-			nc->queue[keep++] = nc->queue[i];
+			continue;
 		}
+		if ((gone || giveup) && settle_lost(nc, r, giveup, t))
+			continue;
+		r->last_try_ns = t;
+		/* gone, found by no one now: nothing to do until its give-up */
+		if (!r->sock_gone || !park_row(nc, r))
+			nc->queue[keep++] = nc->queue[i];
 	}
 	nc->nqueue = keep;
 }
@@ -652,8 +715,11 @@ void *netcap_resolver_main(void *arg)
 		resolve_quick(nc, t);
 		if (t - nc->last_batch_ns >= NETCAP_RESOLVE_MIN_NS)
 			resolve_batch(nc, t);
-		waiting = nc->nqueue > 0;
+		waiting = nc->nqueue > 0 || nc->park_head < nc->nparked;
 		due = nc->last_batch_ns + NETCAP_RESOLVE_MIN_NS;
+		/* parked rows alone: nothing to do before the first's give-up */
+		if (nc->nqueue == 0 && waiting && nc->parked[nc->park_head].due_ns > due)
+			due = nc->parked[nc->park_head].due_ns;
 		pthread_mutex_unlock(&nc->state_mu);
 	}
 }
