@@ -13,15 +13,17 @@
 # the churn and not the rest of the machine (NS=0 in the environment: the
 # whole machine). Every 10 s it samples pidtop's resident set (VmRSS), its
 # open fds (the fewest of three looks at /proc/PID/fd) and its CPU time
-# (/proc/PID/stat utime + stime), and the churn's (with its reaped
-# children's): the same work every second, so what it costs tells how fast
-# the machine is doing that kind of work at the time.
+# (/proc/PID/stat utime + stime), its resolver thread's alone (the one
+# named pidtop-resolve, which finds connections' owners), and the churn's
+# (with its reaped children's): the same work every second, so what it
+# costs tells how fast the machine is doing that kind of work at the time.
 # After a warm-up (a tenth of the run, at least 60 s), it prints:
 #   RSS growth    from the end of the warm-up to the end; holds at <= 2%
 #   fds           the distinct counts seen after the warm-up; holds when one
 #   CPU/refresh   over the first and the last window (5 minutes, or half of
 #                 what follows the warm-up when shorter); holds when the
 #                 last is within 10% of the first
+#   resolver CPU  the resolver thread's CPU a second over the same windows
 #   churn CPU     the churn's CPU a second over the same windows
 #   pidtop/churn  pidtop's CPU over the churn's in each window: when the
 #                 churn's own cost moved by more than 10% (the machine, not
@@ -82,7 +84,7 @@ cpid=$(pgrep -x churn -s "$(tmux -L "$SOCK" display-message -p -t soak '#{pane_p
 [ -n "$cpid" ] || { echo "soak.sh: the churn did not start" >&2; exit 1; }
 hz=$(getconf CLK_TCK)
 echo "pidtop $pid ($PIDTOP -H -d $INTERVAL), $DURATION s of churn; samples in $OUT/samples"
-echo "# t_s rss_kib fds cpu_s churn_cpu_s" >"$OUT/samples"
+echo "# t_s rss_kib fds cpu_s churn_cpu_s resolver_cpu_s" >"$OUT/samples"
 start=$(date +%s)
 while :; do
 	now=$(($(date +%s) - start))
@@ -93,7 +95,10 @@ while :; do
 	cpu=$(sed 's/.*) //' "/proc/$pid/stat" | awk -v hz="$hz" '{ printf "%.2f", ($12 + $13) / hz }')
 	ccpu=$(sed 's/.*) //' "/proc/$cpid/stat" 2>/dev/null |
 		awk -v hz="$hz" '{ printf "%.2f", ($12 + $13 + $14 + $15) / hz }')
-	echo "$now $rss $fds $cpu ${ccpu:-0}" >>"$OUT/samples"
+	rcpu=$(grep -l '^pidtop-resolve$' /proc/"$pid"/task/*/comm 2>/dev/null | head -1)
+	rcpu=$([ -n "$rcpu" ] && sed 's/.*) //' "${rcpu%/comm}/stat" |
+		awk -v hz="$hz" '{ printf "%.2f", ($12 + $13) / hz }')
+	echo "$now $rss $fds $cpu ${ccpu:-0} ${rcpu:-0}" >>"$OUT/samples"
 	[ "$now" -ge "$DURATION" ] && break
 	sleep 10
 done
@@ -105,7 +110,7 @@ done
 
 awk -v dur="$DURATION" -v iv="$INTERVAL" '
 /^#/ { next }
-{ t[n] = $1; rss[n] = $2; fds[n] = $3; cpu[n] = $4; ch[n] = $5; n++ }
+{ t[n] = $1; rss[n] = $2; fds[n] = $3; cpu[n] = $4; ch[n] = $5; rs[n] = $6; n++ }
 END {
 	warm = dur / 10 < 60 ? 60 : dur / 10
 	for (w = 0; w < n && t[w] < warm; w++) ;
@@ -124,6 +129,9 @@ END {
 	printf "%-14s %10d %10d %8s %s (seen:%s)\n", "open fds", fds[w], fds[n - 1], "", kinds == 1 ? "yes" : "NO", list
 	printf "%-14s %10.2f %10.2f %7.1f%% %s\n", "CPU ms/refresh", first, last, 100 * (last - first) / first,
 		(last <= first * 1.1 && last >= first * 0.9) ? "yes (within 10%)" : "NO (off by more than 10%)"
+	sf = 1000 * (rs[a] - rs[w]) / (t[a] - t[w])
+	sl = 1000 * (rs[n - 1] - rs[b]) / (t[n - 1] - t[b])
+	printf "%-14s %10.2f %10.2f %7.1f%%\n", "resolver ms/s", sf, sl, sf ? 100 * (sl - sf) / sf : 0
 	cf = 1000 * (ch[a] - ch[w]) / (t[a] - t[w])
 	cl = 1000 * (ch[n - 1] - ch[b]) / (t[n - 1] - t[b])
 	printf "%-14s %10.2f %10.2f %7.1f%% %s\n", "churn CPU ms/s", cf, cl, cf ? 100 * (cl - cf) / cf : 0,
