@@ -162,7 +162,7 @@ static void get_threads(struct model *m, const struct task *t, struct cell *c)
 
 static void get_start_time(struct model *m, const struct task *t, struct cell *c)
 {
-	set_real(c, (double)model_system(m)->btime + (double)t->start_ticks / (double)model_clk_tck(m));
+	set_real(c, model_task_start_epoch_s(m, t));
 }
 
 static void get_cpu(struct model *m, const struct task *t, struct cell *c)
