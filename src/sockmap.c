@@ -90,6 +90,12 @@ int sockmap_open(struct sockmap **out, const char *proc_root, char *why, size_t 
 		sockmap_close(sm);
 		return -1;
 	}
+	char self[24];
+	ssize_t n = readlinkat(sm->root_fd, "self", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = 0;
+		sm->own_pids = strtol(self, NULL, 10) == (long)getpid();
+	}
 	sm->nl_fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (sm->nl_fd < 0) {
 		snprintf(why, whylen, "no sock_diag netlink socket: %s", strerror(errno));

@@ -121,6 +121,7 @@ int32_t sockmap_infer_owner(const struct sockmap *sm, const struct flow_key *leg
 struct sockmap_stats {
 	uint64_t fd_dirs_read;
 	uint64_t fresh_passes;   /* looks at the pids handed out since the last walk */
+	uint64_t fresh_probes;   /* pids those looked at in /proc (the ones still there) */
 	uint64_t incr_passes;    /* walks of the proc root for new processes */
 	uint64_t recheck_passes; /* fd counts of the processes known */
 	uint64_t owners_passes;

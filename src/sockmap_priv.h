@@ -79,6 +79,9 @@ struct sockmap {
 	uint64_t owners_cost_ns;  /* the last re-read of the socket holders */
 	uint64_t full_cost_ns;    /* the last full pass */
 	bool scanned_once;
+	/* the proc root numbers processes as this process's pid namespace
+	 * does (its "self" is our pid): kill(pid, 0) can tell a pid is gone */
+	bool own_pids;
 	struct sockmap_stats stats;
 };
 
