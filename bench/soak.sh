@@ -11,8 +11,10 @@
 # S` (default 1) shows its screen in a detached 200x50 tmux session of a
 # private server, both in a pid namespace of their own so that pidtop sees
 # the churn and not the rest of the machine (NS=0 in the environment: the
-# whole machine). Every 10 s it samples pidtop's resident set (VmRSS), its
-# open fds (the fewest of three looks at /proc/PID/fd) and its CPU time
+# whole machine), and on CPUs of their own: pidtop on CPU 0, the churn on
+# the others (PIN=0: wherever the scheduler puts them). Every 10 s it
+# samples pidtop's resident set (VmRSS), its open fds (the fewest of three
+# looks at /proc/PID/fd) and its CPU time
 # (/proc/PID/stat utime + stime), its resolver thread's alone (the one
 # named pidtop-resolve, which finds connections' owners), and the churn's
 # (with its reaped children's): the same work every second, so what it
@@ -69,9 +71,23 @@ trap 'exit 130' INT TERM HUP
 # follows the load given, not the neighbours' (NS=0: the whole machine)
 ns="unshare -p -f --mount-proc"
 [ "${NS:-1}" = 0 ] && ns=""
+# pidtop on CPU 0 and the churn on the others. Where the scheduler puts
+# them changes what both cost: in 120 s runs the churn took about 50 ms a
+# second pinned and 90 unpinned; pidtop's resolver 4.5 ms a second sharing
+# CPU 0 with the churn (the fd index met few of its children alive) and 8
+# on CPUs of their own. Unpinned, the placement changed every few minutes,
+# and pidtop's CPU with it, in phases that are not the growth the CPU rule
+# looks for (doc/RELIABILITY.md)
+pin_pidtop="" pin_churn=""
+ncpu=$(nproc)
+if [ "${PIN:-1}" != 0 ] && [ "$ncpu" -ge 2 ] && command -v taskset >/dev/null; then
+	others=1-$((ncpu - 1))
+	[ "$ncpu" = 2 ] && others=1
+	pin_pidtop="taskset -c 0" pin_churn="taskset -c $others"
+fi
 tmux -L "$SOCK" -f /dev/null new-session -d -s soak -x 200 -y 50 \
-	"$ns sh -c \"'$CHURN' --seconds $((DURATION + 15)) --stats '$OUT/churn.stats' & sleep 1; \
-	env -i PATH='$PATH' HOME='$OUT' XDG_CONFIG_HOME='$OUT/config' TERM=screen LANG=C.UTF-8 \
+	"$ns sh -c \"$pin_churn '$CHURN' --seconds $((DURATION + 15)) --stats '$OUT/churn.stats' & sleep 1; \
+	$pin_pidtop env -i PATH='$PATH' HOME='$OUT' XDG_CONFIG_HOME='$OUT/config' TERM=screen LANG=C.UTF-8 \
 	'$PIDTOP' -H -d $INTERVAL\"" || exit 2
 pid=""
 for _ in $(seq 100); do
@@ -83,7 +99,7 @@ done
 cpid=$(pgrep -x churn -s "$(tmux -L "$SOCK" display-message -p -t soak '#{pane_pid}')" 2>/dev/null | head -1)
 [ -n "$cpid" ] || { echo "soak.sh: the churn did not start" >&2; exit 1; }
 hz=$(getconf CLK_TCK)
-echo "pidtop $pid ($PIDTOP -H -d $INTERVAL), $DURATION s of churn; samples in $OUT/samples"
+echo "pidtop $pid ($PIDTOP -H -d $INTERVAL), $DURATION s of churn${pin_pidtop:+ (pidtop on CPU 0, the churn on $others)}; samples in $OUT/samples"
 echo "# t_s rss_kib fds cpu_s churn_cpu_s resolver_cpu_s" >"$OUT/samples"
 start=$(date +%s)
 while :; do
