@@ -133,10 +133,17 @@ static int32_t last_pid(const struct sockmap *sm)
 	return (int32_t)la.last_pid;
 }
 
-/* Whether the kernel says pid is gone (in our own pid namespace). */
-static bool pid_gone(int32_t pid)
+/* Whether pid is gone: the kernel says so when the proc root numbers pids
+ * as our namespace does (kill(pid, 0) answers in 0.12 us), the proc root
+ * (a failed look-up, 1.1 us) when it is another namespace's. */
+static bool pid_gone(const struct sockmap *sm, int32_t pid)
 {
-	return kill(pid, 0) < 0 && errno == ESRCH;
+	if (sm->own_pids)
+		return kill(pid, 0) < 0 && errno == ESRCH;
+	char name[16];
+	struct stat st;
+	snprintf(name, sizeof name, "%d", (int)pid);
+	return fstatat(sm->root_fd, name, &st, 0) < 0 && errno == ENOENT;
 }
 
 /* Whether pid is a process (not one of a process's threads, whose ids
@@ -167,9 +174,8 @@ static bool fresh_pass(struct sockmap *sm)
 		if (flowtable_find(&sm->pids, &k))
 			continue;
 		/* under fork churn most are gone already (bench/soak.sh: 2,430
-		 * status opens a second, 99.8% of them failing): a kill(pid, 0)
-		 * tells so in 0.12 us, a failed /proc look-up in 1.1 */
-		if (sm->own_pids && pid_gone(pid))
+		 * status opens a second, 99.8% of them failing) */
+		if (sm->own_pids && pid_gone(sm, pid))
 			continue;
 		sm->stats.fresh_probes++;
 		if (!is_process(sm, pid))
@@ -242,6 +248,17 @@ static int32_t pid_of(struct sockmap *sm, uint32_t inode)
 	return ie->pid;
 }
 
+/* How many of inodes[n] an owner is looked for: a socket without an inode
+ * (a connection not accepted yet, or closed) has none any step could find.
+ * Counted as a miss, each batch that held one ran every step for nothing. */
+static size_t wanted(const uint32_t *inodes, size_t n)
+{
+	size_t want = 0;
+	for (size_t i = 0; i < n; i++)
+		want += inodes[i] != 0;
+	return want;
+}
+
 static size_t lookup_all(struct sockmap *sm, const uint32_t *inodes, int32_t *pids, size_t n)
 {
 	size_t found = 0;
@@ -255,13 +272,13 @@ static size_t lookup_all(struct sockmap *sm, const uint32_t *inodes, int32_t *pi
 
 /* Re-reads the process that last owned a socket to the same remote end as
  * each missed leg. */
-static void hinted_reads(struct sockmap *sm, const struct flow_key *legs, const int32_t *pids,
-			 size_t n)
+static void hinted_reads(struct sockmap *sm, const uint32_t *inodes, const struct flow_key *legs,
+			 const int32_t *pids, size_t n)
 {
 	int32_t done[SOCKMAP_HINTED_READS];
 	size_t ndone = 0;
 	for (size_t i = 0; i < n && ndone < SOCKMAP_HINTED_READS; i++) {
-		if (pids[i])
+		if (pids[i] || !inodes[i])
 			continue;
 		int32_t owner = peers_last_owner(&sm->peers, &legs[i]);
 		if (!owner)
@@ -367,8 +384,30 @@ void sockmap_learn_owner(struct sockmap *sm, const struct flow_key *leg, int32_t
 		peers_learn(&sm->peers, leg, pid, now_ns);
 }
 
-size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flow_key *legs,
-		    int32_t *pids, size_t n, uint64_t now_ns)
+/* Remembers the owners found with the legs they were found for. */
+static void learn_owners(struct sockmap *sm, const struct flow_key *legs, const int32_t *pids,
+			 size_t n, uint64_t now_ns)
+{
+	for (size_t i = 0; legs && i < n; i++)
+		if (pids[i])
+			sockmap_learn_owner(sm, &legs[i], pids[i], now_ns);
+}
+
+size_t sockmap_pids_indexed(struct sockmap *sm, const uint32_t *inodes,
+			    const struct flow_key *legs, int32_t *pids, size_t n, uint64_t now_ns)
+{
+	memset(pids, 0, n * sizeof *pids);
+	size_t found = lookup_all(sm, inodes, pids, n);
+	if (found < wanted(inodes, n) && legs && sm->scanned_once) {
+		hinted_reads(sm, inodes, legs, pids, n);
+		found = lookup_all(sm, inodes, pids, n);
+	}
+	learn_owners(sm, legs, pids, n, now_ns);
+	return found;
+}
+
+size_t sockmap_pids_search(struct sockmap *sm, const uint32_t *inodes,
+			   const struct flow_key *legs, int32_t *pids, size_t n, uint64_t now_ns)
 {
 	const struct step full = {full_pass, &sm->last_full_ns, &sm->full_cost_ns,
 				  SOCKMAP_FULL_SCAN_NS};
@@ -378,29 +417,33 @@ size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flo
 		{owners_pass, &sm->last_owners_ns, &sm->owners_cost_ns, SOCKMAP_OWNERS_SCAN_NS},
 		full,
 	};
-	memset(pids, 0, n * sizeof *pids);
-	size_t found = lookup_all(sm, inodes, pids, n);
-	if (found < n && legs && sm->scanned_once) {
-		hinted_reads(sm, legs, pids, n);
-		found = lookup_all(sm, inodes, pids, n);
-	}
-	if (found < n && !sm->scanned_once) {
+	size_t want = wanted(inodes, n);
+	size_t found = lookup_all(sm, inodes, pids, n), before = found;
+	if (found >= want)
+		return found;
+	if (!sm->scanned_once) {
 		run_step(sm, &full, now_ns, true);
 		/* the other steps' gaps start here */
 		sm->last_incr_ns = sm->last_recheck_ns = sm->last_owners_ns = now_ns;
 		found = lookup_all(sm, inodes, pids, n);
 	}
-	if (found < n && fresh_pass(sm)) {
+	if (found < want && fresh_pass(sm)) {
 		sm->stats.fresh_passes++;
 		found = lookup_all(sm, inodes, pids, n);
 	}
-	for (size_t i = 0; found < n && i < sizeof later / sizeof later[0]; i++)
+	for (size_t i = 0; found < want && i < sizeof later / sizeof later[0]; i++)
 		if (run_step(sm, &later[i], now_ns, false))
 			found = lookup_all(sm, inodes, pids, n);
-	for (size_t i = 0; legs && i < n; i++)
-		if (pids[i])
-			sockmap_learn_owner(sm, &legs[i], pids[i], now_ns);
+	if (found > before) /* those found before are learnt again: the same */
+		learn_owners(sm, legs, pids, n, now_ns);
 	return found;
+}
+
+size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flow_key *legs,
+		    int32_t *pids, size_t n, uint64_t now_ns)
+{
+	sockmap_pids_indexed(sm, inodes, legs, pids, n, now_ns);
+	return sockmap_pids_search(sm, inodes, legs, pids, n, now_ns);
 }
 
 int32_t sockmap_last_holder(const struct sockmap *sm, uint32_t inode)
@@ -414,7 +457,7 @@ int32_t sockmap_infer_owner(const struct sockmap *sm, const struct flow_key *leg
 	if (serves(sm, leg))
 		return 0;
 	int32_t pid = peers_sole_owner(&sm->peers, leg, now_ns);
-	if (pid <= 0 || pid_gone(pid))
+	if (pid <= 0 || pid_gone(sm, pid))
 		return 0;
 	return pid;
 }

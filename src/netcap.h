@@ -150,11 +150,14 @@ void netcap_unattributed(const struct netcap *nc, struct netcap_unattributed *ou
 uint64_t netcap_drops(const struct netcap *nc);
 uint64_t netcap_malformed(const struct netcap *nc);
 /* What finding owners has cost so far, cumulative: socket dumps (each a
- * walk of the kernel's socket tables), /proc/PID/fd directories read, and
+ * walk of the kernel's socket tables), /proc/PID/fd directories read,
  * visits of a waiting connection by the resolver's batch (every 20 ms at
- * most, each waiting connection). */
+ * most, each waiting connection), searches of /proc for an owner the fd
+ * index did not know (its fresh passes, walks, re-checks and re-reads),
+ * and the sockets spared one because the kernel said no process held them
+ * any more. */
 struct netcap_lookup_costs {
-	uint64_t dumps, fd_dirs, batch_rows;
+	uint64_t dumps, fd_dirs, batch_rows, searches, closed_misses;
 };
 void netcap_lookup_costs(struct netcap *nc, struct netcap_lookup_costs *out);
 

@@ -163,7 +163,8 @@ struct netcap {
 	uint64_t last_batch_ns;   /* the last resolve_batch, dump or not */
 	uint64_t last_recheck_ns; /* the last time found rows were asked again */
 	uint64_t last_refresh_ns;
-	uint64_t batch_rows; /* netcap_lookup_costs */
+	uint64_t batch_rows;    /* netcap_lookup_costs */
+	uint64_t closed_misses; /* netcap_lookup_costs */
 	struct flow_key *local; /* local addresses (family + addr in saddr) */
 	size_t nlocal, local_cap;
 	uint64_t local_ns;

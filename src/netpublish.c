@@ -305,9 +305,12 @@ void netcap_lookup_costs(struct netcap *nc, struct netcap_lookup_costs *out)
 	pthread_mutex_lock(&nc->state_mu);
 	sockmap_get_stats(nc->sm, &st);
 	out->batch_rows = nc->batch_rows;
+	out->closed_misses = nc->closed_misses;
 	pthread_mutex_unlock(&nc->state_mu);
 	out->dumps = st.dumps;
 	out->fd_dirs = st.fd_dirs_read;
+	out->searches = st.fresh_passes + st.incr_passes + st.recheck_passes + st.owners_passes +
+			st.full_passes;
 }
 
 const char *netcap_state(const struct netcap *nc)

@@ -250,6 +250,23 @@ int sockmap_find_exact(struct sockmap *sm, const struct flow_key *leg, struct so
 	return rc < 0 ? rc : out->inode != 0;
 }
 
+size_t sockmap_drop_unheld(struct sockmap *sm, uint32_t *inodes, const struct flow_key *legs,
+			   const bool *own, const int32_t *pids, size_t n)
+{
+	size_t dropped = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (pids[i] || !inodes[i] || !own[i] || legs[i].proto != IPPROTO_TCP)
+			continue;
+		struct sockmap_sock s;
+		int rc = sockmap_find_exact(sm, &legs[i], &s);
+		if (rc == 0 || (rc == 1 && s.inode != inodes[i])) {
+			inodes[i] = 0;
+			dropped++;
+		}
+	}
+	return dropped;
+}
+
 static int sock_order(const void *a, const void *b)
 {
 	const struct sockmap_sock *x = a, *y = b;

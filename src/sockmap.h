@@ -99,6 +99,26 @@ const struct sockmap_sock *sockmap_sockets(const struct sockmap *sm, size_t *n);
 size_t sockmap_pids(struct sockmap *sm, const uint32_t *inodes, const struct flow_key *legs,
 		    int32_t *pids, size_t n, uint64_t now_ns);
 
+/* sockmap_pids in two halves, for a caller that can tell between them
+ * which sockets are worth a search: _indexed fills pids from what the
+ * index knows (and the re-read hint), _search runs the steps for the
+ * inodes[i] still without pids[i] (0 in inodes: none wanted). */
+size_t sockmap_pids_indexed(struct sockmap *sm, const uint32_t *inodes,
+			    const struct flow_key *legs, int32_t *pids, size_t n, uint64_t now_ns);
+size_t sockmap_pids_search(struct sockmap *sm, const uint32_t *inodes,
+			   const struct flow_key *legs, int32_t *pids, size_t n, uint64_t now_ns);
+
+/* Between the two: of the sockets still without pids[i] that are their
+ * leg's own (own[i]: not a listener standing in for a connection gone), those
+ * the kernel says no process holds any more (closed: no inode), or whose
+ * leg another socket has taken, are no longer looked for (inodes[i] = 0):
+ * no step could find their owner. A connection closed between its look-up
+ * and the read of its owner's fds cost a fresh pass, a walk and a
+ * re-check. TCP legs only (the others cannot be asked one by one). Returns
+ * how many were dropped. */
+size_t sockmap_drop_unheld(struct sockmap *sm, uint32_t *inodes, const struct flow_key *legs,
+			   const bool *own, const int32_t *pids, size_t n);
+
 /* The process last seen holding socket inode, even if it has closed it
  * since (for a socket that is gone), or 0. */
 int32_t sockmap_last_holder(const struct sockmap *sm, uint32_t inode);

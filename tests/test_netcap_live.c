@@ -380,6 +380,8 @@ static double cost_clock_stop(struct netcap *nc, struct cost_clock *c)
 	c->d.dumps = now.dumps - c->at.dumps;
 	c->d.fd_dirs = now.fd_dirs - c->at.fd_dirs;
 	c->d.batch_rows = now.batch_rows - c->at.batch_rows;
+	c->d.searches = now.searches - c->at.searches;
+	c->d.closed_misses = now.closed_misses - c->at.closed_misses;
 	return (double)c->d.dumps / c->secs;
 }
 
@@ -401,8 +403,10 @@ static void stream_case(struct netcap *nc)
 	uint64_t truth = (uint64_t)conns * each;
 	struct netcap_counters r = totals(nc, rx);
 	printf("stream of %d short connections over %.1f s: receiver rx %llu of %llu payload, "
-	       "%.1f socket dumps a second\n",
-	       conns, secs, (unsigned long long)r.rx_bytes, (unsigned long long)truth, per_s);
+	       "%.1f socket dumps a second, %.2f /proc searches a connection (%llu spared: "
+	       "closed)\n",
+	       conns, secs, (unsigned long long)r.rx_bytes, (unsigned long long)truth, per_s,
+	       (double)cc.d.searches / conns, (unsigned long long)cc.d.closed_misses);
 	CHECK(r.rx_bytes >= truth * 9 / 10, "stream: receiver attributed %llu of %llu bytes",
 	      (unsigned long long)r.rx_bytes, (unsigned long long)truth);
 	CHECK(per_s <= 25, "stream: %.1f socket dumps a second (at most 25)", per_s);

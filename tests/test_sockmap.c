@@ -438,10 +438,25 @@ static struct sockmap *open_real(void)
 	return sm;
 }
 
-/* The first look-up, a miss, reads every process's fds: the index. */
+/* A TCP socket listening on 127.0.0.1, its address in *a. */
+static int loopback_listener(struct sockaddr_in *a)
+{
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	socklen_t al = sizeof *a;
+	memset(a, 0, sizeof *a);
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(l, (struct sockaddr *)a, sizeof *a), 0);
+	assert_int_equal(listen(l, 4), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)a, &al), 0);
+	return l;
+}
+
+/* The first look-up, a miss, reads every process's fds: the index. (An
+ * inode of 0 is no miss: a socket without one has no owner to look for.) */
 static void build_index(struct sockmap *sm, uint64_t now_ns)
 {
-	uint32_t none = 0;
+	uint32_t none = UINT32_MAX;
 	int32_t pid;
 	assert_int_equal(sockmap_pids(sm, &none, NULL, &pid, 1, now_ns), 0);
 }
@@ -512,12 +527,8 @@ static void test_real_exact_and_recheck(void **state)
 	sockmap_get_stats(sm, &st0);
 	assert_int_equal(st0.full_passes, 1);
 
-	int l = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t al = sizeof a;
-	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof a), 0);
-	assert_int_equal(listen(l, 1), 0);
-	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &al), 0);
+	struct sockaddr_in a;
+	int l = loopback_listener(&a);
 	int c = socket(AF_INET, SOCK_STREAM, 0);
 	assert_int_equal(connect(c, (struct sockaddr *)&a, sizeof a), 0);
 	struct sockaddr_in ca;
@@ -567,6 +578,72 @@ static void test_real_exact_and_recheck(void **state)
 	assert_int_equal(st.full_passes, st0.full_passes);
 	close(acc);
 	close(c);
+	close(l);
+	sockmap_close(sm);
+}
+
+/* A connection closed between its look-up and the search for its owner
+ * (the client's side, in TIME_WAIT, has no inode any more): dropped, and
+ * no step is run for it. One still open is searched for and found. A
+ * socket without an inode (0) is no miss either. */
+static void test_real_closed_not_searched(void **state)
+{
+	(void)state;
+	struct sockmap *sm = open_real();
+	build_index(sm, 1000 * MS);
+	struct sockaddr_in a;
+	int l = loopback_listener(&a);
+	int c[2];
+	struct flow_key legs[2];
+	uint32_t inodes[2];
+	for (int i = 0; i < 2; i++) {
+		c[i] = socket(AF_INET, SOCK_STREAM, 0);
+		assert_int_equal(connect(c[i], (struct sockaddr *)&a, sizeof a), 0);
+		struct sockaddr_in ca;
+		socklen_t cl = sizeof ca;
+		struct stat cs;
+		assert_int_equal(getsockname(c[i], (struct sockaddr *)&ca, &cl), 0);
+		assert_int_equal(fstat(c[i], &cs), 0);
+		legs[i] = leg(AF_INET, IPPROTO_TCP, "127.0.0.1", ntohs(ca.sin_port), "127.0.0.1",
+			      ntohs(a.sin_port));
+		inodes[i] = (uint32_t)cs.st_ino;
+	}
+	/* the first closes (the server side's accept queue keeps the other
+	 * end, so the client goes to FIN_WAIT2: no inode) */
+	close(c[0]);
+	struct sockmap_stats st0, st;
+	int32_t pids[2];
+	bool own[2] = {true, true};
+	assert_int_equal(sockmap_pids_indexed(sm, inodes, NULL, pids, 2, 1010 * MS), 0);
+	assert_int_equal(sockmap_drop_unheld(sm, inodes, legs, own, pids, 2), 1);
+	assert_int_equal(inodes[0], 0);
+	assert_true(inodes[1] != 0);
+	sockmap_get_stats(sm, &st0);
+	/* the one still open is searched for (whether a step finds it here
+	 * depends on this process's own fd count when the index read it) */
+	sockmap_pids_search(sm, inodes, NULL, pids, 2, 1010 * MS);
+	sockmap_get_stats(sm, &st);
+	assert_true(st.recheck_passes + st.incr_passes + st.fresh_passes >
+		    st0.recheck_passes + st0.incr_passes + st0.fresh_passes);
+	assert_int_equal(pids[0], 0);
+	/* the one left closed: nothing to search for, no step runs */
+	close(c[1]);
+	uint32_t again[2] = {0, 0}; /* as sockmap_drop_unheld leaves them */
+	sockmap_get_stats(sm, &st0);
+	assert_int_equal(sockmap_pids(sm, again, legs, pids, 2, 1100 * MS), 0);
+	sockmap_get_stats(sm, &st);
+	assert_int_equal(st.fresh_passes + st.incr_passes + st.recheck_passes + st.owners_passes +
+				 st.full_passes,
+			 st0.fresh_passes + st0.incr_passes + st0.recheck_passes +
+				 st0.owners_passes + st0.full_passes);
+	/* a leg that is not its socket's own (a listener standing in) and a
+	 * UDP leg are not asked about: kept */
+	uint32_t standin[2] = {12345, 12346};
+	bool notown[2] = {false, true};
+	struct flow_key udp[2] = {legs[0], legs[0]};
+	udp[1].proto = IPPROTO_UDP;
+	int32_t none[2] = {0, 0};
+	assert_int_equal(sockmap_drop_unheld(sm, standin, udp, notown, none, 2), 0);
 	close(l);
 	sockmap_close(sm);
 }
@@ -646,6 +723,7 @@ int main(void)
 		cmocka_unit_test(test_real_dump_own_sockets),
 		cmocka_unit_test(test_real_exact_and_recheck),
 		cmocka_unit_test(test_real_fresh_process),
+		cmocka_unit_test(test_real_closed_not_searched),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
