@@ -109,9 +109,10 @@ size_t sockmap_pids_search(struct sockmap *sm, const uint32_t *inodes,
 			   const struct flow_key *legs, int32_t *pids, size_t n, uint64_t now_ns);
 
 /* Between the two: of the sockets still without pids[i] that are their
- * leg's own (own[i]: not a listener standing in for a connection gone), those
- * the kernel says no process holds any more (closed: no inode), or whose
- * leg another socket has taken, are no longer looked for (inodes[i] = 0):
+ * leg's own (own[i]: not a listener standing in for a connection gone),
+ * those the kernel says no process holds any more (closed: no inode), or
+ * for whose leg it names another socket (the listener, once a server's
+ * side is gone), are no longer looked for (inodes[i] = 0):
  * no step could find their owner. A connection closed between its look-up
  * and the read of its owner's fds cost a fresh pass, a walk and a
  * re-check. TCP legs only (the others cannot be asked one by one). Returns
