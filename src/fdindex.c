@@ -133,6 +133,14 @@ static int32_t last_pid(const struct sockmap *sm)
 	return (int32_t)la.last_pid;
 }
 
+/* stat of the proc root's directory of pid. */
+static int stat_pid_dir(const struct sockmap *sm, int32_t pid, struct stat *st)
+{
+	char name[16];
+	snprintf(name, sizeof name, "%d", (int)pid);
+	return fstatat(sm->root_fd, name, st, 0);
+}
+
 /* Whether pid is gone: the kernel says so when the proc root numbers pids
  * as our namespace does (kill(pid, 0) answers in 0.12 us), the proc root
  * (a failed look-up, 1.1 us) when it is another namespace's. */
@@ -140,10 +148,8 @@ static bool pid_gone(const struct sockmap *sm, int32_t pid)
 {
 	if (sm->own_pids)
 		return kill(pid, 0) < 0 && errno == ESRCH;
-	char name[16];
 	struct stat st;
-	snprintf(name, sizeof name, "%d", (int)pid);
-	return fstatat(sm->root_fd, name, &st, 0) < 0 && errno == ENOENT;
+	return stat_pid_dir(sm, pid, &st) < 0 && errno == ENOENT;
 }
 
 /* Whether pid is a process (not one of a process's threads, whose ids
@@ -174,7 +180,8 @@ static bool fresh_pass(struct sockmap *sm)
 		if (flowtable_find(&sm->pids, &k))
 			continue;
 		/* under fork churn most are gone already (bench/soak.sh: 2,430
-		 * status opens a second, 99.8% of them failing) */
+		 * status opens a second, 99.8% of them failing); in another
+		 * namespace's proc root is_process's own look-up tells as fast */
 		if (sm->own_pids && pid_gone(sm, pid))
 			continue;
 		sm->stats.fresh_probes++;
@@ -184,10 +191,8 @@ static bool fresh_pass(struct sockmap *sm)
 		struct pid_entry *pe = flowtable_get(&sm->pids, &k, &created);
 		if (!pe)
 			continue;
-		char path[16];
 		struct stat st;
-		snprintf(path, sizeof path, "%d", (int)pid);
-		pe->dir_ino = fstatat(sm->root_fd, path, &st, 0) == 0 ? (uint64_t)st.st_ino : 0;
+		pe->dir_ino = stat_pid_dir(sm, pid, &st) == 0 ? (uint64_t)st.st_ino : 0;
 		/* as if the last walk had listed it: the next one keeps it
 		 * without reading it again */
 		pe->seen_pass = pe->read_pass = sm->pass;
